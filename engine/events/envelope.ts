@@ -1,0 +1,44 @@
+/**
+ * The event envelope `{ id, type, timestamp, data, metadata? }` (seed 004 and the design), and
+ * its other wire formats from the seeds, chosen per subscription.
+ */
+import type { EventType } from './catalog.js';
+import { createId } from './ids.js';
+
+export interface EventEnvelope<T = unknown> {
+  /** `evt_…`, sortable; the receiver's idempotency key. */
+  id: string;
+  type: EventType | (string & {});
+  /** ISO-8601 UTC. */
+  timestamp: string;
+  data: T;
+  metadata?: Record<string, unknown>;
+}
+
+export function createEvent<T>(type: EventType | (string & {}), data: T, metadata?: Record<string, unknown>, now: Date = new Date()): EventEnvelope<T> {
+  const event: EventEnvelope<T> = { id: createId('evt', now.getTime()), type, timestamp: now.toISOString(), data };
+  if (metadata && Object.keys(metadata).length > 0) event.metadata = metadata;
+  return event;
+}
+
+/**
+ * Payload formats a subscription may ask for:
+ * - `envelope` (default, seed 004): `{id, type, timestamp, data, metadata}`
+ * - `event` (seeds 001, 003): `{id, event, timestamp, data}`
+ * - `webhook` (seed 002): `{event, timestamp, webhook_id, data}`
+ */
+export type PayloadFormat = 'envelope' | 'event' | 'webhook';
+export const PAYLOAD_FORMATS: readonly PayloadFormat[] = ['envelope', 'event', 'webhook'];
+
+export function formatPayload(event: EventEnvelope, format: PayloadFormat, webhookId: string, data: unknown = event.data): Record<string, unknown> {
+  switch (format) {
+    case 'event':
+      return { id: event.id, event: event.type, timestamp: event.timestamp, data };
+    case 'webhook':
+      return { event: event.type, timestamp: event.timestamp, webhook_id: webhookId, data };
+    default:
+      return event.metadata
+        ? { id: event.id, type: event.type, timestamp: event.timestamp, data, metadata: event.metadata }
+        : { id: event.id, type: event.type, timestamp: event.timestamp, data };
+  }
+}

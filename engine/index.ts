@@ -1,0 +1,143 @@
+/**
+ * The standalone engine: `createEngine(config)` wires the store, the node host, the workflow
+ * files and the HTTP server; `start()` and `stop()` bring them up and down in order.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { IDataObject, INodeType } from 'n8n-workflow';
+import type { HooklineConfig } from './config.js';
+import { createId } from './events/ids.js';
+import { createError } from './errors.js';
+import { createServer } from './ingress/server.js';
+import { createLogger, type Logger } from './logger.js';
+import { createGroupCommitter, type GroupCommitter } from './store/group-commit.js';
+import { createSecretBox, resolveEncryptionKey } from './store/secret-box.js';
+import { createSqliteStore } from './store/sqlite-store.js';
+import type { ExecutionRecord, Store } from './store/types.js';
+import { readCredentialsFile } from './workflow/credentials-file.js';
+import { createExecutor, type ExecutionOutcome, type Executor } from './workflow/executor.js';
+import { acceptedEvents } from './workflow/lifecycle-events.js';
+import { loadWorkflowDir } from './workflow/loader.js';
+import { createNodeTypeRegistry } from './workflow/node-types.js';
+import { syncWorkflows } from './workflow/sync.js';
+import type { LoadedWorkflow, NodeTypeRegistry } from './workflow/types.js';
+import type { WorkflowProblem } from './workflow/validate.js';
+import { packageNodeTypes } from './workflow/package-nodes.js';
+
+export interface EngineOptions {
+  config: HooklineConfig;
+  /** Environment for `$env:` credential references. @defaultValue process.env */
+  env?: Record<string, string | undefined>;
+  log?: Logger;
+  /** Extra node types by type name (tests, embedders). */
+  nodeTypes?: Record<string, INodeType>;
+}
+
+export interface Engine {
+  readonly config: HooklineConfig;
+  readonly log: Logger;
+  readonly store: Store;
+  readonly registry: NodeTypeRegistry;
+  readonly executor: Executor;
+  readonly committer: GroupCommitter;
+  readonly server: FastifyInstance;
+  readonly workflows: ReadonlyMap<string, LoadedWorkflow>;
+  /** Problems found in workflow files at start (those workflows are not served). */
+  readonly problems: readonly WorkflowProblem[];
+  start(): Promise<{ url: string }>;
+  stop(): Promise<void>;
+  /** Runs a workflow from its manual trigger (or first trigger) with the given items. */
+  runManually(workflowId: string, items: IDataObject[]): Promise<ExecutionOutcome>;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const { config } = options;
+  const env = options.env ?? process.env;
+  const log = options.log ?? createLogger(config.logLevel);
+  const dbPath = config.dbPath === ':memory:' ? ':memory:' : resolve(config.dbPath);
+  const secretBox = createSecretBox(resolveEncryptionKey(config.encryptionKey, dbPath));
+  const store = createSqliteStore({ path: dbPath, secretBox });
+  const registry = createNodeTypeRegistry({ ...packageNodeTypes(), ...options.nodeTypes });
+  const committer = createGroupCommitter({ store, windowMs: config.commitWindowMs });
+  const executor = createExecutor({ store, committer, registry, log });
+  const workflows = new Map<string, LoadedWorkflow>();
+  const problems: WorkflowProblem[] = [];
+  let state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
+  const server = createServer({ log, bodyLimitBytes: config.bodyLimitBytes, isReady: async () => state === 'running' && (await store.ping(), true) });
+
+  async function loadState(): Promise<void> {
+    const dir = resolve(config.workflowsDir);
+    const credentialsFile = config.credentialsFile || join(dir, 'credentials.json');
+    if (config.credentialsFile || existsSync(credentialsFile)) {
+      for (const credential of await readCredentialsFile(credentialsFile, env)) await store.upsertCredential(credential);
+    }
+    const loaded = await loadWorkflowDir(dir, registry);
+    for (const problem of loaded.problems) log.error({ file: problem.file, pointer: problem.pointer }, `workflow problem: ${problem.message}`);
+    problems.push(...loaded.problems);
+    for (const workflow of loaded.workflows) workflows.set(workflow.id, workflow);
+    const summary = await syncWorkflows(store, committer, loaded.workflows, dir);
+    log.info({ workflows: workflows.size, ...summary }, 'workflows loaded');
+  }
+
+  /** Executions a crash left queued or running run again: at-least-once, nothing accepted is lost. */
+  async function recoverExecutions(): Promise<void> {
+    for (const execution of await store.listUnfinishedExecutions(10_000)) {
+      const workflow = workflows.get(execution.workflowId);
+      if (!workflow) continue;
+      log.warn({ executionId: execution.id }, 'resuming an execution interrupted by a restart');
+      void executor.run({ workflow, execution, startOutput: [itemsOf(execution.input)] });
+    }
+  }
+
+  function runManually(workflowId: string, items: IDataObject[]): Promise<ExecutionOutcome> {
+    return executor.track(acceptAndRun(workflowId, items));
+  }
+
+  async function acceptAndRun(workflowId: string, items: IDataObject[]): Promise<ExecutionOutcome> {
+    const workflow = workflows.get(workflowId);
+    if (!workflow) throw createError('NOT_FOUND', [`Workflow '${workflowId}' not found`]);
+    const trigger = workflow.definition.nodes.find((node) => node.type.endsWith('manualTrigger')) ?? workflow.definition.nodes.find((node) => !Object.values(workflow.definition.connections).some((c) => c.main.some((t) => t?.some((x) => x.node === node.name))));
+    const execution = newExecution(workflow.id, trigger?.name ?? null, 'manual', items);
+    await committer.submit({ executions: [{ record: execution, events: acceptedEvents({ workflow, execution }) }] });
+    return executor.run({ workflow, execution, startOutput: [itemsOf(items)] });
+  }
+
+  return {
+    config, log, store, registry, executor, committer, server, workflows, problems, runManually,
+    async start() {
+      if (state !== 'new') throw new Error(`engine cannot start from state ${state}`);
+      await loadState();
+      const address = await server.listen({ port: config.port, host: config.host });
+      state = 'running';
+      await recoverExecutions();
+      log.info({ address }, 'hookline is listening');
+      return { url: address };
+    },
+    async stop() {
+      if (state === 'stopping' || state === 'stopped') return;
+      state = 'stopping';
+      // Stop accepting, then let in-flight work finish (bounded), then close the store.
+      await server.close();
+      await Promise.race([executor.idle(), new Promise((r) => setTimeout(r, config.shutdownTimeoutMs).unref())]);
+      await committer.flush();
+      await store.close();
+      state = 'stopped';
+    },
+  };
+}
+
+export function newExecution(workflowId: string, triggerNode: string | null, kind: ExecutionRecord['kind'], input: unknown, extra: Partial<ExecutionRecord> = {}): ExecutionRecord {
+  const now = new Date();
+  return { id: createId('exec', now.getTime()), workflowId, kind, triggerNode, status: 'queued', input, output: null, error: null, idempotencyKey: null, metadata: null, createdAt: now.toISOString(), startedAt: null, finishedAt: null, ...extra };
+}
+
+function itemsOf(input: unknown): { json: IDataObject }[] {
+  const list = Array.isArray(input) ? input : [input ?? {}];
+  return list.map((json) => ({ json: json as IDataObject }));
+}
+
+export { loadConfig, DEFAULTS, type HooklineConfig } from './config.js';
+export { HooklineError, ERROR_CODES, type ErrorCode } from './errors.js';
+export { EVENT_CATALOG, type EventType } from './events/catalog.js';
+export type { EventEnvelope } from './events/envelope.js';

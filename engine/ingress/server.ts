@@ -1,0 +1,80 @@
+/**
+ * The fastify instance every HTTP route hangs on: the seed's error shape for every failure
+ * (never a bare 500 for bad input), health and readiness probes, and the body limit.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createError, HooklineError, isHooklineError, type ErrorBody } from '../errors.js';
+
+export interface ServerOptions {
+  log: Logger;
+  bodyLimitBytes: number;
+  /** Readiness: the store answers and the engine is not shutting down. */
+  isReady(): Promise<boolean>;
+}
+
+export function createServer(options: ServerOptions): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: options.log as unknown as FastifyBaseLogger,
+    bodyLimit: options.bodyLimitBytes,
+    // Per-request log lines cost more than the request on the ingress hot path.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
+  });
+  app.setErrorHandler((error, request, reply) => {
+    const known = toHooklineError(error);
+    if (known.status >= 500) request.log.error({ err: error }, 'request failed');
+    void reply.status(known.status).headers(headersFor(known)).send(known.toJSON());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send(createError('NOT_FOUND', [`No route for ${request.method} ${request.url.split('?')[0]}`]).toJSON());
+  });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const ready = await options.isReady().catch(() => false);
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready' });
+  });
+  return app;
+}
+
+function headersFor(error: HooklineError): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const retryAfter = error.details?.retry_after_seconds;
+  if (typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
+  const challenge = error.details?.www_authenticate;
+  if (typeof challenge === 'string') headers['www-authenticate'] = challenge;
+  return headers;
+}
+
+/** Maps fastify's own errors (body limit, bad JSON, media type, schema) to our codes. */
+export function toHooklineError(error: unknown): HooklineError {
+  if (isHooklineError(error)) return error;
+  const fastifyError = error as FastifyError;
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return createError('PAYLOAD_TOO_LARGE', [String(fastifyError.message.match(/\d+/)?.[0] ?? '')]);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return createError('UNSUPPORTED_MEDIA_TYPE', [String(fastifyError.message.split(': ').pop() ?? '')]);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return createError('MALFORMED_JSON', ['the body is empty']);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new HooklineError('INVALID_INPUT', 'Content-Length does not match the body');
+    default:
+      break;
+  }
+  if (fastifyError instanceof SyntaxError || fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return createError('MALFORMED_JSON', [fastifyError.message]);
+  if (fastifyError.validation) {
+    const first = fastifyError.validation[0];
+    const field = `${first?.instancePath ?? ''}`.replace(/^\//, '').replace(/\//g, '.') || String((first?.params as { missingProperty?: string })?.missingProperty ?? '');
+    return new HooklineError('INVALID_INPUT', `${fastifyError.validationContext ?? 'body'}${field ? `.${field}` : ''} ${first?.message ?? 'is invalid'}`, {
+      details: { field, expected: first?.message ?? '', received: '' },
+    });
+  }
+  const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;
+  if (status >= 400 && status < 500) return new HooklineError('INVALID_INPUT', fastifyError.message);
+  return new HooklineError('INTERNAL', 'Internal error', { cause: error });
+}
+
+export type { ErrorBody };

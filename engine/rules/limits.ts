@@ -1,0 +1,79 @@
+/**
+ * Size bounds and the error helper shared by every rule translator. Rules come from API callers,
+ * so a hostile or accidental rule must fail with a clear INVALID_INPUT naming the bad path rather
+ * than exhausting the stack or memory.
+ */
+import { HooklineError } from '../errors.js';
+
+/** Bounds on one rule input (`conditions`, `filters` or `include_fields`). */
+export const RULE_LIMITS = Object.freeze({
+  /** Nesting depth of objects and arrays. */
+  maxDepth: 32,
+  /** Values (objects, arrays and scalars) in one input. */
+  maxNodes: 1000,
+  /** Characters in one dot path. */
+  maxPathLength: 256,
+});
+
+/** An INVALID_INPUT error whose message and `details.field` name the bad path. */
+export function ruleError(field: string, problem: string, expected: string, received: unknown): HooklineError {
+  const got = describeValue(received);
+  return new HooklineError('INVALID_INPUT', `Invalid rule at '${field}': ${problem}`, {
+    details: { field, expected, received: got },
+  });
+}
+
+/** A short, safe description of a received value for error details (never the whole value). */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return typeof value;
+}
+
+/** `base[3]`: the field name of an array element. */
+export function indexField(base: string, index: number): string {
+  return `${base}[${index}]`;
+}
+
+/** `base.key`, or `base["key"]` when the key itself contains dots or wildcards (event types). */
+export function keyField(base: string, key: string, quoteDots = false): string {
+  return quoteDots && /[^\w$-]/.test(key) ? `${base}[${JSON.stringify(key)}]` : `${base}.${key}`;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+export function isScalar(value: unknown): value is string | number | boolean | null {
+  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/**
+ * Rejects inputs deeper than `maxDepth`, larger than `maxNodes`, or holding non-JSON values
+ * (functions, class instances, cycles: a cycle trips the depth bound). Run before translation so
+ * the recursive translators never see an unbounded input.
+ */
+export function checkBounds(value: unknown, field: string): void {
+  const budget = { nodes: 0 };
+  visit(value, field, 0, budget);
+}
+
+function visit(value: unknown, field: string, depth: number, budget: { nodes: number }): void {
+  if (++budget.nodes > RULE_LIMITS.maxNodes) {
+    throw ruleError(field, `rule has more than ${RULE_LIMITS.maxNodes} values`, `at most ${RULE_LIMITS.maxNodes} values`, 'larger rule');
+  }
+  if (isScalar(value)) return;
+  if (depth >= RULE_LIMITS.maxDepth) {
+    throw ruleError(field, `rule is nested deeper than ${RULE_LIMITS.maxDepth} levels`, `at most ${RULE_LIMITS.maxDepth} levels`, 'deeper rule');
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => visit(item, indexField(field, i), depth + 1, budget));
+    return;
+  }
+  if (!isPlainObject(value)) throw ruleError(field, 'not a JSON value', 'JSON value', value);
+  for (const key of Object.keys(value)) visit(value[key], keyField(field, key), depth + 1, budget);
+}

@@ -1,0 +1,155 @@
+/**
+ * Versioned schema of the embedded store. Append new versions; never edit an applied one.
+ * Times the scheduler compares (deliveries, attempts) are integer milliseconds; times people read
+ * (workflows, executions, events) are ISO-8601 text.
+ */
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'workflows, credentials, executions, events',
+    sql: `
+      CREATE TABLE workflows (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        definition TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        source_path TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE credentials (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        data_enc TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (type, name)
+      );
+      CREATE TABLE executions (
+        id TEXT PRIMARY KEY,
+        workflow_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('workflow', 'agent', 'manual')),
+        trigger_node TEXT,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'stopped')),
+        input TEXT,
+        output TEXT,
+        error TEXT,
+        idempotency_key TEXT,
+        metadata TEXT,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT
+      );
+      CREATE INDEX executions_by_workflow ON executions (workflow_id, created_at);
+      CREATE INDEX executions_unfinished ON executions (status, created_at) WHERE status IN ('queued', 'running');
+      CREATE INDEX executions_by_idempotency ON executions (workflow_id, trigger_node, idempotency_key, created_at)
+        WHERE idempotency_key IS NOT NULL;
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        timestamp TEXT NOT NULL,
+        data TEXT NOT NULL,
+        metadata TEXT
+      );
+      CREATE INDEX events_by_type ON events (type, seq);
+      CREATE INDEX events_by_time ON events (timestamp);
+    `,
+  },
+  {
+    version: 2,
+    name: 'subscriptions, deliveries, attempts, api keys',
+    sql: `
+      CREATE TABLE subscriptions (
+        id TEXT PRIMARY KEY,
+        workspace TEXT NOT NULL DEFAULT 'default',
+        name TEXT NOT NULL,
+        description TEXT,
+        url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        headers TEXT,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        disabled_reason TEXT,
+        secret_enc TEXT NOT NULL,
+        previous_secret_enc TEXT,
+        previous_secret_expires_at INTEGER,
+        authentication_enc TEXT,
+        signature_scheme TEXT NOT NULL DEFAULT 'standard-webhooks',
+        signature_header TEXT,
+        payload_format TEXT NOT NULL DEFAULT 'envelope',
+        ordered INTEGER NOT NULL DEFAULT 1,
+        timeout_ms INTEGER NOT NULL,
+        retry_policy TEXT,
+        batch_settings TEXT,
+        conditions TEXT,
+        filters TEXT,
+        include_fields TEXT,
+        metadata TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        failing_since INTEGER,
+        circuit_open_until INTEGER,
+        last_delivery_at INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX subscriptions_by_workspace ON subscriptions (workspace, enabled);
+      -- State machine: pending -> in_flight -> succeeded | retrying -> ... -> failed | expired.
+      -- seq orders an endpoint's deliveries (FIFO claims take the lowest open seq per subscription).
+      CREATE TABLE deliveries (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        subscription_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'in_flight', 'succeeded', 'retrying', 'failed', 'expired')),
+        attempt_count INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        lease_owner TEXT,
+        lease_expires_at INTEGER,
+        last_status_code INTEGER,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        completed_at INTEGER,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX deliveries_open_by_subscription ON deliveries (subscription_id, seq)
+        WHERE status IN ('pending', 'in_flight', 'retrying');
+      CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status IN ('pending', 'retrying');
+      CREATE INDEX deliveries_leased ON deliveries (lease_expires_at) WHERE status = 'in_flight';
+      CREATE INDEX deliveries_by_subscription_time ON deliveries (subscription_id, created_at);
+      CREATE INDEX deliveries_by_event ON deliveries (event_id);
+      CREATE TABLE attempts (
+        id TEXT PRIMARY KEY,
+        delivery_id TEXT NOT NULL,
+        attempt_no INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        status_code INTEGER,
+        response_time_ms INTEGER,
+        response_excerpt TEXT,
+        error_code TEXT,
+        error TEXT
+      );
+      CREATE INDEX attempts_by_delivery ON attempts (delivery_id, attempt_no);
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        prefix TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,
+        revoked_at TEXT
+      );
+    `,
+  },
+];

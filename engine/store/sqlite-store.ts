@@ -1,0 +1,257 @@
+/**
+ * The embedded store: better-sqlite3 in WAL mode. The main thread owns the one connection
+ * (workers never open the database); calls are synchronous underneath and async in the contract
+ * so the PostgreSQL store fits the same interface.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { EventEnvelope } from '../events/envelope.js';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import type { SecretBox } from './secret-box.js';
+import type {
+  CommitResult, CredentialRecord, DeliveryPlanner, EventQuery, ExecutionQuery, ExecutionRecord, ExecutionUpdate,
+  NewDelivery, NewExecution, Store, StoredEvent, WorkflowChange, WorkflowRecord, WriteBatch,
+} from './types.js';
+import { createSqliteOutbox, type SqliteOutbox } from './sqlite-outbox.js';
+
+export interface SqliteStoreOptions {
+  /** File path, or `:memory:`. The folder is created. */
+  path: string;
+  secretBox: SecretBox;
+  /**
+   * `FULL` survives power loss; `NORMAL` (WAL) survives a killed process but may lose the last
+   * commits on power loss.
+   * @defaultValue 'FULL'
+   */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+type Row = Record<string, unknown>;
+
+const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
+const parse = <T>(text: unknown): T => (typeof text === 'string' ? (JSON.parse(text) as T) : (null as T));
+
+export type SqliteStore = Store & { readonly db: Database.Database; readonly outbox: SqliteOutbox };
+
+export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  const box = options.secretBox;
+
+  const migrate = (): number[] => {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+    const done: number[] = [];
+    for (const migration of SQLITE_MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      db.transaction(() => {
+        db.exec(migration.sql);
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
+      })();
+      done.push(migration.version);
+    }
+    return done;
+  };
+  const appliedNow = migrate();
+
+  const stmt = {
+    insertExecution: db.prepare(`INSERT INTO executions (id, workflow_id, kind, trigger_node, status, input, output, error, idempotency_key, metadata, created_at, started_at, finished_at)
+      VALUES (@id, @workflowId, @kind, @triggerNode, @status, @input, @output, @error, @idempotencyKey, @metadata, @createdAt, @startedAt, @finishedAt)`),
+    findIdempotent: db.prepare(`SELECT id FROM executions WHERE workflow_id = ? AND trigger_node IS ? AND idempotency_key = ? AND created_at >= ?
+      ORDER BY created_at LIMIT 1`).pluck(),
+    updateExecution: db.prepare(`UPDATE executions SET status = @status,
+      output = CASE WHEN @hasOutput THEN @output ELSE output END,
+      error = CASE WHEN @hasError THEN @error ELSE error END,
+      started_at = COALESCE(@startedAt, started_at), finished_at = COALESCE(@finishedAt, finished_at) WHERE id = @id`),
+    insertEvent: db.prepare('INSERT OR IGNORE INTO events (id, type, timestamp, data, metadata) VALUES (?, ?, ?, ?, ?)'),
+    getExecution: db.prepare('SELECT * FROM executions WHERE id = ?'),
+    getWorkflow: db.prepare('SELECT * FROM workflows WHERE id = ?'),
+    getEvent: db.prepare('SELECT * FROM events WHERE id = ?'),
+  };
+  const outbox = createSqliteOutbox(db, box);
+
+  const insertEvents = (events: readonly EventEnvelope[], plan: DeliveryPlanner | undefined, deliveries: NewDelivery[]): void => {
+    for (const event of events) {
+      const inserted = stmt.insertEvent.run(event.id, event.type, event.timestamp, JSON.stringify(event.data ?? null), json(event.metadata)).changes > 0;
+      if (inserted && plan) deliveries.push(...plan(event));
+    }
+  };
+
+  const insertExecution = (item: NewExecution, result: CommitResult, plan: DeliveryPlanner | undefined, deliveries: NewDelivery[]): void => {
+    const { record } = item;
+    if (record.idempotencyKey) {
+      const since = new Date(Date.parse(record.createdAt) - (item.idempotencyWindowSec ?? 86_400) * 1000).toISOString();
+      const existing = stmt.findIdempotent.get(record.workflowId, record.triggerNode, record.idempotencyKey, since) as string | undefined;
+      if (existing) {
+        result.executionIds.set(record.id, { id: existing, duplicate: true });
+        return;
+      }
+    }
+    stmt.insertExecution.run(executionParams(record));
+    result.executionIds.set(record.id, { id: record.id, duplicate: false });
+    insertEvents(item.events ?? [], plan, deliveries);
+  };
+
+  const commitSync = db.transaction((batch: WriteBatch, plan: DeliveryPlanner | undefined): CommitResult => {
+    const result: CommitResult = { executionIds: new Map() };
+    const deliveries: NewDelivery[] = [...(batch.deliveries ?? [])];
+    for (const item of batch.executions ?? []) insertExecution(item, result, plan, deliveries);
+    for (const update of batch.executionUpdates ?? []) stmt.updateExecution.run(updateParams(update));
+    insertEvents(batch.events ?? [], plan, deliveries);
+    outbox.insertDeliveries(deliveries);
+    result.deliveries = deliveries.length;
+    return result;
+  });
+
+  return {
+    kind: 'sqlite',
+    db,
+    outbox,
+    async migrate() {
+      return appliedNow.length > 0 ? appliedNow : migrate();
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async commit(batch, plan) {
+      return commitSync(batch, plan);
+    },
+    async upsertWorkflow(record) {
+      return upsertWorkflow(db, record);
+    },
+    async getWorkflow(id) {
+      const row = stmt.getWorkflow.get(id) as Row | undefined;
+      return row ? toWorkflow(row) : null;
+    },
+    async listWorkflows() {
+      return (db.prepare('SELECT * FROM workflows ORDER BY name').all() as Row[]).map(toWorkflow);
+    },
+    async setWorkflowActive(id, active) {
+      return db.prepare('UPDATE workflows SET active = ?, updated_at = ? WHERE id = ? AND active != ?').run(active ? 1 : 0, new Date().toISOString(), id, active ? 1 : 0).changes > 0;
+    },
+    async deleteWorkflow(id) {
+      return db.prepare('DELETE FROM workflows WHERE id = ?').run(id).changes > 0;
+    },
+    async upsertCredential(record) {
+      const now = new Date().toISOString();
+      db.prepare(`INSERT INTO credentials (id, name, type, data_enc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, data_enc = excluded.data_enc, updated_at = excluded.updated_at`)
+        .run(record.id, record.name, record.type, box.seal(JSON.stringify(record.data)), now, now);
+    },
+    async findCredential(type, idOrName) {
+      const row = (db.prepare('SELECT * FROM credentials WHERE type = ? AND id = ?').get(type, idOrName) ??
+        db.prepare('SELECT * FROM credentials WHERE type = ? AND name = ?').get(type, idOrName)) as Row | undefined;
+      if (!row) return null;
+      return { id: String(row.id), name: String(row.name), type: String(row.type), data: JSON.parse(box.open(String(row.data_enc))) } as CredentialRecord;
+    },
+    async getExecution(id) {
+      const row = stmt.getExecution.get(id) as Row | undefined;
+      return row ? toExecution(row) : null;
+    },
+    async listExecutions(query: ExecutionQuery = {}) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (query.workflowId) (where.push('workflow_id = ?'), params.push(query.workflowId));
+      if (query.status) (where.push('status = ?'), params.push(query.status));
+      const sql = `SELECT * FROM executions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`;
+      return (db.prepare(sql).all(...params, query.limit ?? 50, query.offset ?? 0) as Row[]).map(toExecution);
+    },
+    async listUnfinishedExecutions(limit) {
+      const rows = db.prepare("SELECT * FROM executions WHERE status IN ('queued', 'running') ORDER BY created_at, id LIMIT ?").all(limit) as Row[];
+      return rows.map(toExecution);
+    },
+    async listEvents(query: EventQuery = {}) {
+      const where = ['seq > ?'];
+      const params: unknown[] = [query.afterSeq ?? 0];
+      if (query.type) (where.push('type = ?'), params.push(query.type));
+      const rows = db.prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(...params, query.limit ?? 100) as Row[];
+      return rows.map(toEvent);
+    },
+    async getEvent(id) {
+      const row = stmt.getEvent.get(id) as Row | undefined;
+      return row ? toEvent(row) : null;
+    },
+  };
+}
+
+function upsertWorkflow(db: Database.Database, record: Omit<WorkflowRecord, 'createdAt' | 'updatedAt'>): WorkflowChange {
+  const existing = db.prepare('SELECT hash, active FROM workflows WHERE id = ?').get(record.id) as { hash: string; active: number } | undefined;
+  const now = new Date().toISOString();
+  if (!existing) {
+    db.prepare('INSERT INTO workflows (id, name, active, definition, hash, source_path, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(record.id, record.name, record.active ? 1 : 0, JSON.stringify(record.definition), record.hash, record.sourcePath, now, now);
+    return 'created';
+  }
+  if (existing.hash === record.hash && Boolean(existing.active) === record.active) return 'unchanged';
+  db.prepare('UPDATE workflows SET name = ?, active = ?, definition = ?, hash = ?, source_path = ?, updated_at = ? WHERE id = ?')
+    .run(record.name, record.active ? 1 : 0, JSON.stringify(record.definition), record.hash, record.sourcePath, now, record.id);
+  return 'updated';
+}
+
+function executionParams(record: ExecutionRecord): Row {
+  return {
+    ...record,
+    input: json(record.input),
+    output: json(record.output),
+    error: json(record.error),
+    metadata: json(record.metadata),
+  };
+}
+
+function updateParams(update: ExecutionUpdate): Row {
+  return {
+    id: update.id,
+    status: update.status,
+    hasOutput: update.output !== undefined ? 1 : 0,
+    output: json(update.output),
+    hasError: update.error !== undefined ? 1 : 0,
+    error: json(update.error),
+    startedAt: update.startedAt ?? null,
+    finishedAt: update.finishedAt ?? null,
+  };
+}
+
+function toWorkflow(row: Row): WorkflowRecord {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    active: Boolean(row.active),
+    definition: parse(row.definition),
+    hash: String(row.hash),
+    sourcePath: (row.source_path as string | null) ?? null,
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+  };
+}
+
+function toExecution(row: Row): ExecutionRecord {
+  return {
+    id: String(row.id),
+    workflowId: String(row.workflow_id),
+    kind: row.kind as ExecutionRecord['kind'],
+    triggerNode: (row.trigger_node as string | null) ?? null,
+    status: row.status as ExecutionRecord['status'],
+    input: parse(row.input),
+    output: parse(row.output),
+    error: parse(row.error),
+    idempotencyKey: (row.idempotency_key as string | null) ?? null,
+    metadata: parse(row.metadata),
+    createdAt: String(row.created_at),
+    startedAt: (row.started_at as string | null) ?? null,
+    finishedAt: (row.finished_at as string | null) ?? null,
+  };
+}
+
+function toEvent(row: Row): StoredEvent {
+  const event: StoredEvent = { seq: Number(row.seq), id: String(row.id), type: String(row.type), timestamp: String(row.timestamp), data: parse(row.data) };
+  if (row.metadata) event.metadata = parse(row.metadata);
+  return event;
+}

@@ -1,0 +1,150 @@
+/**
+ * The storage contract. The embedded SQLite store implements it now; the PostgreSQL store for
+ * several engine processes implements the same interface. Every method is async so both fit.
+ *
+ * Writes go through `commit(batch)`: one atomic unit holding new executions (with the events that
+ * belong to them), execution updates, free events and the deliveries they fan out to. The group
+ * committer merges many callers' batches into one transaction (durable before anyone is answered).
+ */
+import type { EventEnvelope } from '../events/envelope.js';
+
+export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'stopped';
+export type ExecutionKind = 'workflow' | 'agent' | 'manual';
+
+export interface ExecutionError {
+  message: string;
+  node?: string;
+  code?: string;
+}
+
+export interface ExecutionRecord {
+  id: string;
+  workflowId: string;
+  kind: ExecutionKind;
+  /** Name of the trigger node that started it. */
+  triggerNode: string | null;
+  status: ExecutionStatus;
+  input: unknown;
+  output: unknown;
+  error: ExecutionError | null;
+  idempotencyKey: string | null;
+  metadata: Record<string, unknown> | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface ExecutionUpdate {
+  id: string;
+  status: ExecutionStatus;
+  output?: unknown;
+  error?: ExecutionError | null;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+export interface NewExecution {
+  record: ExecutionRecord;
+  /** Written only if the execution itself is new (not an idempotent repeat). */
+  events?: EventEnvelope[];
+  /** An idempotent repeat within this window (seconds) returns the first execution. */
+  idempotencyWindowSec?: number;
+}
+
+export interface WorkflowRecord {
+  id: string;
+  name: string;
+  active: boolean;
+  definition: unknown;
+  /** Content hash of the definition: a reload with the same hash is not an update. */
+  hash: string;
+  sourcePath: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type WorkflowChange = 'created' | 'updated' | 'unchanged';
+
+export interface CredentialRecord {
+  id: string;
+  name: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export interface StoredEvent extends EventEnvelope {
+  seq: number;
+}
+
+export type DeliveryStatus = 'pending' | 'in_flight' | 'succeeded' | 'retrying' | 'failed' | 'expired';
+
+/** A delivery row to create: one event (or one batch member) for one subscription. */
+export interface NewDelivery {
+  id: string;
+  subscriptionId: string;
+  eventId: string;
+  eventType: string;
+  /** The exact JSON sent to the receiver (projection and payload format applied). */
+  payload: string;
+  nextAttemptAtMs: number;
+  expiresAtMs: number;
+}
+
+export interface WriteBatch {
+  executions?: NewExecution[];
+  executionUpdates?: ExecutionUpdate[];
+  events?: EventEnvelope[];
+  deliveries?: NewDelivery[];
+}
+
+export interface CommitResult {
+  /** For each submitted execution id: the id that stands (the first one, for an idempotent repeat). */
+  executionIds: Map<string, { id: string; duplicate: boolean }>;
+  /** Deliveries written by this commit (for a group commit: by the whole group). */
+  deliveries?: number;
+}
+
+/** Fans an event out to subscriptions, inside the transaction that writes it. */
+export type DeliveryPlanner = (event: EventEnvelope) => NewDelivery[];
+
+export interface ExecutionQuery {
+  workflowId?: string;
+  status?: ExecutionStatus;
+  limit?: number;
+  offset?: number;
+}
+
+export interface EventQuery {
+  type?: string;
+  afterSeq?: number;
+  limit?: number;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies pending migrations; returns the versions applied now. */
+  migrate(): Promise<number[]>;
+  close(): Promise<void>;
+  /** Cheap liveness query for /readyz. */
+  ping(): Promise<void>;
+
+  commit(batch: WriteBatch, planDeliveries?: DeliveryPlanner): Promise<CommitResult>;
+
+  upsertWorkflow(record: Omit<WorkflowRecord, 'createdAt' | 'updatedAt'>): Promise<WorkflowChange>;
+  getWorkflow(id: string): Promise<WorkflowRecord | null>;
+  listWorkflows(): Promise<WorkflowRecord[]>;
+  setWorkflowActive(id: string, active: boolean): Promise<boolean>;
+  deleteWorkflow(id: string): Promise<boolean>;
+
+  upsertCredential(record: CredentialRecord): Promise<void>;
+  /** Finds a credential of `type` by id, then by name. */
+  findCredential(type: string, idOrName: string): Promise<CredentialRecord | null>;
+
+  getExecution(id: string): Promise<ExecutionRecord | null>;
+  listExecutions(query?: ExecutionQuery): Promise<ExecutionRecord[]>;
+  /** Executions a crash left queued or running, oldest first, for recovery at start. */
+  listUnfinishedExecutions(limit: number): Promise<ExecutionRecord[]>;
+
+  listEvents(query?: EventQuery): Promise<StoredEvent[]>;
+  getEvent(id: string): Promise<StoredEvent | null>;
+}

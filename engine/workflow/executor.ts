@@ -1,0 +1,114 @@
+/**
+ * Runs accepted executions: marks them running, runs the graph, records the result and the
+ * lifecycle events in one durable write. Executions are independent: one failing never touches
+ * another. The executor counts what is in flight so shutdown can wait for it.
+ */
+import type { INodeExecutionData } from 'n8n-workflow';
+import { createEvent, type EventEnvelope } from '../events/envelope.js';
+import type { HooklineNodeHelpers, HooklineResponse } from '../events/node-helpers.js';
+import type { GroupCommitter } from '../store/group-commit.js';
+import type { ExecutionRecord, Store } from '../store/types.js';
+import { finishedEvents, startedEvents, stepEvent, type ExecutionSubject } from './lifecycle-events.js';
+import { runGraph, type RunResult } from './runner.js';
+import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
+
+export interface ExecutionOutcome {
+  executionId: string;
+  result: RunResult;
+  /** Set by a Respond node; otherwise the output answers. */
+  response?: HooklineResponse;
+}
+
+export interface Executor {
+  /** Runs an execution already stored as queued; resolves when its result is durable. */
+  run(request: RunRequest): Promise<ExecutionOutcome>;
+  /** Counts other work (accepting a run, say) as in flight until it settles. */
+  track<T>(work: Promise<T>): Promise<T>;
+  /** Resolves when nothing is running (graceful shutdown). */
+  idle(): Promise<void>;
+  readonly inFlight: number;
+}
+
+export interface RunRequest {
+  workflow: LoadedWorkflow;
+  execution: ExecutionRecord;
+  /** The trigger's output: what the webhook() call or the manual input produced. */
+  startOutput: INodeExecutionData[][];
+  agentId?: string;
+}
+
+export interface ExecutorOptions {
+  store: Store;
+  committer: GroupCommitter;
+  registry: NodeTypeRegistry;
+  log: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+}
+
+export function createExecutor(options: ExecutorOptions): Executor {
+  const { committer, store } = options;
+  const running = new Set<Promise<unknown>>();
+
+  const resolveCredential = async (type: string, reference: { id?: string; name: string }) =>
+    (await store.findCredential(type, reference.id ?? reference.name))?.data ?? (reference.id ? (await store.findCredential(type, reference.name))?.data ?? null : null);
+
+  async function execute(request: RunRequest): Promise<ExecutionOutcome> {
+    const { execution, workflow } = request;
+    const subject: ExecutionSubject = { workflow, execution, agentId: request.agentId };
+    const startedAt = new Date();
+    await committer.submit({ executionUpdates: [{ id: execution.id, status: 'running', startedAt: startedAt.toISOString() }], events: startedEvents(subject, startedAt) });
+    let response: HooklineResponse | undefined;
+    const stepEvents: EventEnvelope[] = [];
+    const hookline: HooklineNodeHelpers = {
+      executionId: execution.id,
+      workflowId: workflow.id,
+      setResponse: (value) => void (response = value),
+      async emitEvent(type, data, metadata) {
+        const event = createEvent(type, data, { ...metadata, workflow_id: workflow.id, execution_id: execution.id });
+        const result = await committer.submit({ events: [event] });
+        return { eventId: event.id, deliveries: result.deliveries ?? 0 };
+      },
+    };
+    const result = await runGraph({
+      workflow,
+      registry: options.registry,
+      executionId: execution.id,
+      startNode: execution.triggerNode ?? '',
+      startOutput: request.startOutput,
+      resolveCredential,
+      hookline,
+      log: options.log,
+      onStep: (step) => stepEvents.push(stepEvent(subject, step)),
+    }).catch((error: unknown): RunResult => ({ status: 'failed', output: [], steps: [], error: { node: '', message: error instanceof Error ? error.message : String(error) } }));
+    const finishedAt = new Date();
+    await committer.submit({
+      executionUpdates: [{
+        id: execution.id,
+        status: result.status,
+        output: result.output,
+        error: result.error ? { node: result.error.node, message: result.error.message, code: 'NODE_EXECUTION_FAILED' } : null,
+        finishedAt: finishedAt.toISOString(),
+      }],
+      events: [...stepEvents, ...finishedEvents(subject, result, startedAt, finishedAt)],
+    });
+    if (result.status === 'failed') options.log.warn({ executionId: execution.id, workflowId: workflow.id, node: result.error?.node, err: result.error?.message }, 'execution failed');
+    return { executionId: execution.id, result, response };
+  }
+
+  function track<T>(work: Promise<T>): Promise<T> {
+    running.add(work);
+    const forget = () => running.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  return {
+    track,
+    run: (request) => track(execute(request)),
+    async idle() {
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
+    get inFlight() {
+      return running.size;
+    },
+  };
+}

@@ -1,0 +1,11 @@
+/**
+ * Runtime values of n8n-workflow. Its ESM build uses extension-less imports that Node's ESM
+ * loader cannot resolve, so runtime values come from its CommonJS build, typed as the package
+ * itself. This is the one place that knows.
+ */
+import type * as N8nWorkflow from 'n8n-workflow';
+import n8nWorkflowCjs from 'n8n-workflow/dist/cjs/index.js';
+
+const runtime = n8nWorkflowCjs as unknown as typeof N8nWorkflow;
+
+export const { Workflow, NodeOperationError, NodeApiError, deepCopy } = runtime;

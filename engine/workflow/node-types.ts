@@ -1,0 +1,27 @@
+/**
+ * The node types the engine runs: its built-ins plus the n8n-style nodes of this package, by
+ * the type name a workflow file uses (n8n's `<package>.<name>`).
+ */
+import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { builtinNodeTypes } from './builtins/index.js';
+import type { NodeTypeRegistry } from './types.js';
+
+export function createNodeTypeRegistry(extra: Record<string, INodeType> = {}): NodeTypeRegistry {
+  const types = new Map<string, INodeType>(Object.entries({ ...builtinNodeTypes(), ...extra }));
+  return {
+    get: (type) => types.get(type),
+    has: (type) => types.has(type),
+    names: () => [...types.keys()].sort(),
+  };
+}
+
+export function isTriggerType(nodeType: INodeType): boolean {
+  const { description } = nodeType;
+  return description.group.includes('trigger') || Boolean(description.webhooks?.length) || (Array.isArray(description.inputs) && description.inputs.length === 0);
+}
+
+/** The parameter's value, or its declared default when the workflow leaves it out. */
+export function parameterOrDefault(description: INodeTypeDescription, parameters: Record<string, unknown>, name: string): unknown {
+  if (name in parameters) return parameters[name];
+  return description.properties.find((property) => property.name === name)?.default;
+}

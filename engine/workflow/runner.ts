@@ -1,0 +1,116 @@
+/**
+ * Runs a workflow graph: items (`INodeExecutionData[]`) leave the trigger and flow along
+ * `connections`, breadth first, as n8n's v1 execution order does for single-input nodes. A node
+ * that throws stops the run with its name and message, unless the node says to continue on fail.
+ */
+import type { IDataObject, INodeExecutionData, IRunExecutionData, ITaskData } from 'n8n-workflow';
+import type { HooklineNodeHelpers } from '../events/node-helpers.js';
+import { createExecuteContext, type CredentialResolver } from './execute-context.js';
+import { n8nWorkflowFor } from './expressions.js';
+import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
+
+export interface StepResult {
+  node: string;
+  type: string;
+  status: 'succeeded' | 'failed';
+  startedAt: string;
+  durationMs: number;
+  itemsIn: number;
+  itemsOut: number;
+  error?: string;
+}
+
+export interface RunResult {
+  status: 'succeeded' | 'failed';
+  /** The JSON of the items the last node produced. */
+  output: IDataObject[];
+  steps: StepResult[];
+  error?: { node: string; message: string };
+}
+
+export interface RunOptions {
+  workflow: LoadedWorkflow;
+  registry: NodeTypeRegistry;
+  executionId: string;
+  /** The trigger node's name and its output, by output index. */
+  startNode: string;
+  startOutput: INodeExecutionData[][];
+  resolveCredential: CredentialResolver;
+  hookline: HooklineNodeHelpers;
+  log: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  onStep?: (step: StepResult) => void;
+  /** Guards against runaway graphs. @defaultValue 10000 */
+  maxSteps?: number;
+}
+
+interface Pending {
+  node: string;
+  items: INodeExecutionData[];
+}
+
+export async function runGraph(options: RunOptions): Promise<RunResult> {
+  const { workflow, registry } = options;
+  const n8nWorkflow = n8nWorkflowFor(workflow, registry);
+  const runExecutionData = { resultData: { runData: {} } } as unknown as IRunExecutionData;
+  const steps: StepResult[] = [];
+  const queue: Pending[] = [];
+  let lastOutput: INodeExecutionData[] = options.startOutput[0] ?? [];
+  recordRun(runExecutionData, options.startNode, options.startOutput);
+  enqueueChildren(queue, workflow, options.startNode, options.startOutput);
+
+  for (let count = 0; queue.length > 0; count++) {
+    if (count >= (options.maxSteps ?? 10_000)) return failed(steps, lastOutput, options.startNode, 'execution exceeded the step limit');
+    const { node: name, items } = queue.shift()!;
+    const node = workflow.nodesByName.get(name)!;
+    if (node.disabled) {
+      enqueueChildren(queue, workflow, name, [items]);
+      continue;
+    }
+    const nodeType = registry.get(node.type)!;
+    const startedAt = new Date();
+    const step: StepResult = { node: name, type: node.type, status: 'succeeded', startedAt: startedAt.toISOString(), durationMs: 0, itemsIn: items.length, itemsOut: 0 };
+    let outputs: INodeExecutionData[][];
+    try {
+      if (!nodeType.execute) throw new Error(`node type '${node.type}' cannot run inside a workflow`);
+      const context = createExecuteContext({ ...options, n8nWorkflow, node, nodeType, items, runExecutionData });
+      outputs = ((await nodeType.execute.call(context)) as INodeExecutionData[][] | null) ?? [];
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      Object.assign(step, { status: 'failed', durationMs: Date.now() - startedAt.getTime(), error: message });
+      steps.push(step);
+      options.onStep?.(step);
+      if (!(node.continueOnFail || node.onError === 'continueRegularOutput')) return failed(steps, lastOutput, name, message);
+      outputs = [items.map((item, index) => ({ json: { ...item.json, error: message }, pairedItem: { item: index } }))];
+    }
+    if (step.status === 'succeeded') {
+      step.durationMs = Date.now() - startedAt.getTime();
+      step.itemsOut = outputs.reduce((sum, output) => sum + (output?.length ?? 0), 0);
+      steps.push(step);
+      options.onStep?.(step);
+    }
+    recordRun(runExecutionData, name, outputs);
+    lastOutput = outputs.find((output) => output && output.length > 0) ?? [];
+    enqueueChildren(queue, workflow, name, outputs);
+  }
+  return { status: 'succeeded', output: lastOutput.map((item) => item.json), steps };
+}
+
+function failed(steps: StepResult[], lastOutput: INodeExecutionData[], node: string, message: string): RunResult {
+  return { status: 'failed', output: lastOutput.map((item) => item.json), steps, error: { node, message } };
+}
+
+/** n8n runs a child only when the output feeding it has items. */
+function enqueueChildren(queue: Pending[], workflow: LoadedWorkflow, source: string, outputs: INodeExecutionData[][]): void {
+  const connections = workflow.definition.connections[source]?.main ?? [];
+  connections.forEach((targets, outputIndex) => {
+    const items = outputs[outputIndex];
+    if (!items || items.length === 0) return;
+    for (const target of targets ?? []) queue.push({ node: target.node, items });
+  });
+}
+
+/** Keeps `$('Node').item` and `$node["Node"]` expressions working for later nodes. */
+function recordRun(runExecutionData: IRunExecutionData, node: string, outputs: INodeExecutionData[][]): void {
+  const task = { startTime: Date.now(), executionTime: 0, executionIndex: 0, source: [], data: { main: outputs } } as unknown as ITaskData;
+  runExecutionData.resultData.runData[node] = [task];
+}

@@ -1,0 +1,46 @@
+/**
+ * Brings the store in line with the workflow files: new files are created, changed ones updated,
+ * vanished ones deleted, and each change emits its lifecycle event (agent triggers also emit the
+ * agent's), in the same durable write.
+ */
+import { createEvent, type EventEnvelope } from '../events/envelope.js';
+import type { Store } from '../store/types.js';
+import type { GroupCommitter } from '../store/group-commit.js';
+import type { LoadedWorkflow } from './types.js';
+
+export interface SyncSummary {
+  created: string[];
+  updated: string[];
+  deleted: string[];
+}
+
+export async function syncWorkflows(store: Store, committer: GroupCommitter, workflows: readonly LoadedWorkflow[], sourceDir: string | null): Promise<SyncSummary> {
+  const summary: SyncSummary = { created: [], updated: [], deleted: [] };
+  const events: EventEnvelope[] = [];
+  const loadedIds = new Set(workflows.map((w) => w.id));
+  for (const workflow of workflows) {
+    const change = await store.upsertWorkflow({ id: workflow.id, name: workflow.name, active: workflow.active, definition: workflow.definition, hash: workflow.hash, sourcePath: workflow.sourcePath });
+    if (change === 'unchanged') continue;
+    summary[change].push(workflow.id);
+    events.push(...changeEvents(change, workflow.id, workflow.name, workflow.definition.nodes));
+  }
+  for (const stored of await store.listWorkflows()) {
+    // Only files that came from this folder are removed when they vanish.
+    if (loadedIds.has(stored.id) || !sourceDir || !stored.sourcePath?.startsWith(sourceDir)) continue;
+    await store.deleteWorkflow(stored.id);
+    summary.deleted.push(stored.id);
+    events.push(...changeEvents('deleted', stored.id, stored.name, (stored.definition as LoadedWorkflow['definition']).nodes ?? []));
+  }
+  if (events.length > 0) await committer.submit({ events });
+  return summary;
+}
+
+function changeEvents(change: 'created' | 'updated' | 'deleted', id: string, name: string, nodes: LoadedWorkflow['definition']['nodes']): EventEnvelope[] {
+  const events: EventEnvelope[] = [createEvent(`workflow.${change}`, { workflow: { id, name }, workflowId: id, workflow_id: id, name })];
+  for (const node of nodes) {
+    if (node.parameters.kind === 'agent' && node.parameters.agentId) {
+      events.push(createEvent(`agent.${change}`, { agent_id: node.parameters.agentId, agentId: node.parameters.agentId, workflow_id: id }));
+    }
+  }
+  return events;
+}

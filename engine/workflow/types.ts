@@ -1,0 +1,72 @@
+/**
+ * The workflow definition: n8n's JSON shape, so a workflow moves between n8n and this engine.
+ */
+import type { INodeType } from 'n8n-workflow';
+
+export interface WorkflowNodeDefinition {
+  id: string;
+  name: string;
+  type: string;
+  typeVersion: number;
+  position: [number, number];
+  parameters: Record<string, unknown>;
+  /** Credential references by type: `{ hooklineBearerApi: { id, name } }`; never secret values. */
+  credentials?: Record<string, { id?: string; name: string }>;
+  disabled?: boolean;
+  /** n8n's error behaviour: stop the run, or pass the error on as an item. */
+  onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+  continueOnFail?: boolean;
+  notes?: string;
+}
+
+export interface ConnectionTarget {
+  node: string;
+  type: 'main';
+  index: number;
+}
+
+/** `connections[sourceName].main[outputIndex]` lists the targets of that output. */
+export type WorkflowConnections = Record<string, { main: Array<ConnectionTarget[] | null> }>;
+
+export interface WorkflowSettings {
+  /**
+   * When the trigger answers: at once with the queued execution id (`immediately`), or after the
+   * run with its output (`when_finished`, n8n's "when last node finishes").
+   * @defaultValue 'immediately'
+   */
+  respond?: 'immediately' | 'when_finished';
+  /** Extra JSON Schema the trigger applies to `input_data` (workflow) or the body (agent). */
+  inputSchema?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface WorkflowDefinition {
+  id?: string;
+  name: string;
+  active?: boolean;
+  nodes: WorkflowNodeDefinition[];
+  connections: WorkflowConnections;
+  settings?: WorkflowSettings;
+  meta?: Record<string, unknown>;
+  tags?: unknown[];
+  pinData?: unknown;
+  versionId?: string;
+}
+
+/** A validated workflow ready to run. */
+export interface LoadedWorkflow {
+  id: string;
+  name: string;
+  active: boolean;
+  definition: WorkflowDefinition;
+  sourcePath: string | null;
+  hash: string;
+  nodesByName: ReadonlyMap<string, WorkflowNodeDefinition>;
+}
+
+/** Node types the engine can run, by type name. */
+export interface NodeTypeRegistry {
+  get(type: string): INodeType | undefined;
+  has(type: string): boolean;
+  names(): string[];
+}
