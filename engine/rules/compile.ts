@@ -34,7 +34,9 @@ export function compileRules(input: RuleInput): CompiledRules {
   const filters = parseFilters(input.filters, 'filters');
   const includeFields = collectIncludeFields(input.include_fields, filters.includeFields);
   const subscribed = compileEventGate(input.events);
-  const select = compileSelector(conditions, filters.entries);
+  const conditionsOnly = conditions === null ? null : compileLogic(conditions);
+  // Without filters no per-type lookup is needed, which is the common case on the hot path.
+  const select = filters.entries.length === 0 ? null : compileSelector(conditions, conditionsOnly, filters.entries);
   const projector = includeFields === null ? null : compileProjection(includeFields);
 
   return Object.freeze({
@@ -42,8 +44,8 @@ export function compileRules(input: RuleInput): CompiledRules {
     includeFields,
     matches(event: RuleEvent): boolean {
       if (subscribed !== null && !subscribed(event.type)) return false;
-      const evaluate = select(event.type);
-      if (evaluate === null) return true; // nothing to check: json-logic is never touched
+      const evaluate = select === null ? conditionsOnly : select(event.type);
+      if (evaluate === null) return true; // nothing to check: no logic is evaluated at all
       try {
         return truthy(evaluate(event.data, event));
       } catch {
@@ -65,9 +67,11 @@ function allOf(a: JsonLogic | null, b: JsonLogic | null): JsonLogic | null {
  * Picks, per event type, the one evaluator to run: conditions AND the type's filter, compiled
  * together up front. `null` means "matches" without evaluating anything.
  */
-function compileSelector(conditions: JsonLogic | null, entries: readonly FilterEntry[]): (type: string) => Evaluator | null {
-  const base = conditions === null ? null : compileLogic(conditions);
-  if (entries.length === 0) return () => base;
+function compileSelector(
+  conditions: JsonLogic | null,
+  base: Evaluator | null,
+  entries: readonly FilterEntry[],
+): (type: string) => Evaluator | null {
   const index = createPatternIndex(entries.map((entry) => {
     const combined = entry.logic === null ? base : compileLogic(allOf(conditions, entry.logic));
     return [entry.pattern, combined] as const;

@@ -68,7 +68,11 @@ function translateObject(object: Record<string, unknown>, base: readonly string[
 
 function translateKey(key: string, value: unknown, base: readonly string[], at: string, options: TranslateOptions): JsonLogic {
   if (key === '$and' || key === '$or') return { [key.slice(1)]: translateList(value, base, at, options) };
-  if (key === NOT_OPERATOR) return { '!': translateValue(value, base, at, options) };
+  // At object level `$not` negates conditions (`{"$not":{"a":1}}`), even when they are `$not`s.
+  if (key === NOT_OPERATOR) {
+    const negated = isPlainObject(value) && base.length === 0 ? translateObject(value, base, at, options) : translateValue(value, base, at, options);
+    return { '!': negated };
+  }
   if (key === EVENT_ROOT || key.startsWith(`${EVENT_ROOT}.`)) {
     if (base.length > 0) throw ruleError(at, `'${EVENT_ROOT}' paths must be top-level keys`, 'top-level $event path', key);
     return translateValue(value, parsePath(key, at), at, options);

@@ -1,23 +1,18 @@
 /**
  * Compiles JSON-logic into a tree of closures, once per rule. json-logic-js re-walks the rule
  * object on every `apply` (about half a microsecond for a two-clause rule); matching 10,000
- * subscriptions per event needs each match to cost a few nanoseconds, so the hot path runs these
- * closures instead. Semantics follow json-logic-js operation by operation, with two deliberate
- * differences, both documented on {@link compileLogic}.
+ * subscriptions per event needs each match to cost tens of nanoseconds, so the hot path runs
+ * these closures instead. The common shapes (`field < literal`, `field === literal`, a two-part
+ * `and`) get one closure each, because with thousands of rules the cost is mostly memory touched.
+ * Semantics follow json-logic-js operation by operation, except as noted on {@link compileLogic}.
  */
-import { CUSTOM_OPERATIONS, inList, jsonLogic, truthy } from './json-logic.js';
-import { EVENT_ROOT, isForbiddenSegment } from './paths.js';
-import type { RuleEvent } from './types.js';
+import { type Builder, COLLECTION_BUILDERS, delegated, type Evaluator, resolvePath, walk } from './evaluator-ops.js';
+import { CUSTOM_OPERATIONS, inList, truthy } from './json-logic.js';
+import { EVENT_ROOT } from './paths.js';
 
-/**
- * A compiled expression. `data` is the current scope (the event's `data`, or an element inside
- * `some`/`all`/`none`/`map`/`filter`/`reduce`); `event` is the envelope `$event` paths read.
- */
-export type Evaluator = (data: unknown, event: RuleEvent) => unknown;
+export type { Evaluator } from './evaluator-ops.js';
 
-type Builder = (args: readonly unknown[]) => Evaluator;
-
-/** Values of constant sub-expressions, so `in` can turn a literal list into a Set once. */
+/** Values of constant sub-expressions, so operators can capture literals instead of calling for them. */
 const constants = new WeakMap<Evaluator, unknown>();
 
 function constant(value: unknown): Evaluator {
@@ -31,7 +26,7 @@ function constant(value: unknown): Evaluator {
  * - `<`, `<=`, `>`, `>=` are false when an operand is null or missing (json-logic-js would say
  *   `null < 3` is true), so a comparison with a missing field never matches;
  * - a `var` path whose first segment is `$event` reads the envelope (`$event.type`), also inside
- *   `some`/`all`/... scopes.
+ *   `some`/`all`/... scopes; paths computed at evaluation time never read prototype members.
  */
 export function compileLogic(logic: unknown): Evaluator {
   if (Array.isArray(logic)) return compileArray(logic);
@@ -42,7 +37,7 @@ export function compileLogic(logic: unknown): Evaluator {
   const raw = (logic as Record<string, unknown>)[keys[0]];
   const args = Array.isArray(raw) ? raw : [raw];
   const build = Object.hasOwn(BUILDERS, keys[0]) ? BUILDERS[keys[0]] : delegated(keys[0]);
-  return build(args);
+  return build(args, compileLogic);
 }
 
 function compileArray(items: readonly unknown[]): Evaluator {
@@ -51,53 +46,50 @@ function compileArray(items: readonly unknown[]): Evaluator {
   return (data, event) => parts.map((part) => part(data, event));
 }
 
-/** Walks a dot path; `undefined` when any step is missing (json-logic-js's "not found"). */
-function walk(root: unknown, segments: readonly string[]): unknown {
-  let current = root;
-  for (const segment of segments) {
-    if (current === null || current === undefined) return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
-}
-
-/** Resolves a path computed at evaluation time; prototype segments resolve to nothing. */
-function resolvePath(path: unknown, data: unknown, event: RuleEvent): unknown {
-  if (path === undefined || path === null || path === '') return data;
-  const segments = String(path).split('.');
-  if (segments.some(isForbiddenSegment)) return undefined;
-  return segments[0] === EVENT_ROOT ? walk(event, segments.slice(1)) : walk(data, segments);
-}
-
-/** Splits a literal path once, at compile time. */
+/** A literal path split once; `undefined` when missing. */
 function staticResolver(path: unknown): Evaluator {
   if (path === undefined || path === null || path === '') return (data) => data;
   const segments = String(path).split('.');
+  if (segments[0] !== EVENT_ROOT) return (data) => walk(data, segments);
+  const rest = segments.slice(1);
+  return (_data, event) => walk(event, rest);
+}
+
+/** The hot case, a literal path without default: one closure, `null` when missing. */
+function literalVar(segments: readonly string[]): Evaluator {
   if (segments[0] === EVENT_ROOT) {
     const rest = segments.slice(1);
-    return (_data, event) => walk(event, rest);
+    return (_data, event) => walk(event, rest) ?? null;
   }
-  if (segments.length === 1) {
-    const key = segments[0];
-    return (data) => (data === null || data === undefined ? undefined : (data as Record<string, unknown>)[key]);
-  }
-  return (data) => walk(data, segments);
+  if (segments.length > 1) return (data) => walk(data, segments) ?? null;
+  const key = segments[0];
+  return (data) => (data === null || data === undefined ? null : ((data as Record<string, unknown>)[key] ?? null));
 }
 
-function compileVar(args: readonly unknown[]): Evaluator {
+const compileVar: Builder = (args) => {
   const path = compileLogic(args[0]);
-  const fallback = args.length > 1 ? compileLogic(args[1]) : constant(null);
-  const resolve = constants.has(path)
-    ? staticResolver(constants.get(path))
-    : (data: unknown, event: RuleEvent) => resolvePath(path(data, event), data, event);
+  const literal = constants.get(path);
+  const isLiteral = constants.has(path);
+  if (isLiteral && args.length < 2 && literal !== undefined && literal !== null && literal !== '') {
+    return literalVar(String(literal).split('.'));
+  }
+  const read: Evaluator = isLiteral ? staticResolver(literal) : (data, event) => resolvePath(path(data, event), data, event);
+  const fallback = compileLogic(args.length > 1 ? args[1] : null);
   return (data, event) => {
-    const value = resolve(data, event);
+    const value = read(data, event);
     return value === undefined ? (fallback(data, event) ?? null) : value;
   };
-}
+};
 
-function compileAnd(args: readonly unknown[]): Evaluator {
+const compileAnd: Builder = (args) => {
   const parts = args.map(compileLogic);
+  if (parts.length === 2) {
+    const [first, second] = parts;
+    return (data, event) => {
+      const current = first(data, event);
+      return truthy(current) ? second(data, event) : current;
+    };
+  }
   return (data, event) => {
     let current: unknown;
     for (const part of parts) {
@@ -106,10 +98,17 @@ function compileAnd(args: readonly unknown[]): Evaluator {
     }
     return current;
   };
-}
+};
 
-function compileOr(args: readonly unknown[]): Evaluator {
+const compileOr: Builder = (args) => {
   const parts = args.map(compileLogic);
+  if (parts.length === 2) {
+    const [first, second] = parts;
+    return (data, event) => {
+      const current = first(data, event);
+      return truthy(current) ? current : second(data, event);
+    };
+  }
   return (data, event) => {
     let current: unknown;
     for (const part of parts) {
@@ -118,9 +117,9 @@ function compileOr(args: readonly unknown[]): Evaluator {
     }
     return current;
   };
-}
+};
 
-function compileIf(args: readonly unknown[]): Evaluator {
+const compileIf: Builder = (args) => {
   const parts = args.map(compileLogic);
   return (data, event) => {
     let i = 0;
@@ -129,135 +128,111 @@ function compileIf(args: readonly unknown[]): Evaluator {
     }
     return i === parts.length - 1 ? parts[i](data, event) : null;
   };
-}
+};
 
+/** A two-argument operation; a literal right-hand side is captured rather than called for. */
 function binary(test: (a: unknown, b: unknown) => unknown): Builder {
   return (args) => {
     const [a, b] = [compileLogic(args[0]), compileLogic(args[1])];
-    return (data, event) => test(a(data, event), b(data, event));
+    if (!constants.has(b)) return (data, event) => test(a(data, event), b(data, event));
+    const literal = constants.get(b);
+    return (data, event) => test(a(data, event), literal);
   };
 }
 
-type Order = (a: number, b: number) => boolean;
+/** Strict (in)equality, inlined for a literal right-hand side: the shape shorthand `eq` produces. */
+function strictEquality(negate: boolean): Builder {
+  return (args) => {
+    const [a, b] = [compileLogic(args[0]), compileLogic(args[1])];
+    if (!constants.has(b)) return (data, event) => (a(data, event) === b(data, event)) !== negate;
+    const literal = constants.get(b);
+    return negate ? (data, event) => a(data, event) !== literal : (data, event) => a(data, event) === literal;
+  };
+}
+
+type OrderOp = '<' | '<=' | '>' | '>=';
+
+const ORDERS: Readonly<Record<OrderOp, (a: number, b: number) => boolean>> = {
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+};
 
 /** An ordering that is false when either side is null or missing. */
-function ordered(a: unknown, b: unknown, test: Order): boolean {
+function ordered(a: unknown, b: unknown, test: (a: number, b: number) => boolean): boolean {
   return a !== null && a !== undefined && b !== null && b !== undefined && test(a as number, b as number);
 }
 
+/** `field < literal` with the operator inlined. */
+function againstLimit(op: OrderOp, read: Evaluator, limit: number): Evaluator {
+  switch (op) {
+    case '<':
+      return (data, event) => { const v = read(data, event); return v !== null && v !== undefined && (v as number) < limit; };
+    case '<=':
+      return (data, event) => { const v = read(data, event); return v !== null && v !== undefined && (v as number) <= limit; };
+    case '>':
+      return (data, event) => { const v = read(data, event); return v !== null && v !== undefined && (v as number) > limit; };
+    default:
+      return (data, event) => { const v = read(data, event); return v !== null && v !== undefined && (v as number) >= limit; };
+  }
+}
+
 /** `<` and `<=` also take json-logic's "between" form `[low, value, high]`. */
-function comparison(test: Order, between: boolean): Builder {
+function comparison(op: OrderOp): Builder {
+  const test = ORDERS[op];
   return (args) => {
-    const [a, b, c] = [compileLogic(args[0]), compileLogic(args[1]), compileLogic(args[2])];
-    if (!between || args.length < 3) return (data, event) => ordered(a(data, event), b(data, event), test);
-    return (data, event) => {
-      const middle = b(data, event);
-      return ordered(a(data, event), middle, test) && ordered(middle, c(data, event), test);
-    };
+    const [a, b] = [compileLogic(args[0]), compileLogic(args[1])];
+    if ((op === '<' || op === '<=') && args.length >= 3) {
+      const c = compileLogic(args[2]);
+      return (data, event) => {
+        const middle = b(data, event);
+        return ordered(a(data, event), middle, test) && ordered(middle, c(data, event), test);
+      };
+    }
+    if (!constants.has(b)) return (data, event) => ordered(a(data, event), b(data, event), test);
+    const limit = constants.get(b);
+    return limit === null || limit === undefined ? constant(false) : againstLimit(op, a, limit as number);
   };
 }
 
 /** `in` against a literal list is a Set lookup; otherwise json-logic-js's array/substring test. */
-function compileIn(args: readonly unknown[]): Evaluator {
+const compileIn: Builder = (args) => {
   const [needle, haystack] = [compileLogic(args[0]), compileLogic(args[1])];
   const literal = constants.get(haystack);
-  if (Array.isArray(literal)) {
-    const members = new Set(literal);
-    return (data, event) => members.has(needle(data, event));
-  }
-  return (data, event) => inList(needle(data, event), haystack(data, event));
-}
+  if (!Array.isArray(literal)) return (data, event) => inList(needle(data, event), haystack(data, event));
+  const members = new Set(literal);
+  return (data, event) => members.has(needle(data, event));
+};
 
-/** Array operations evaluate their body with each element as the data scope. */
-function scoped(run: (items: unknown[], body: Evaluator, event: RuleEvent) => unknown, notArray: () => unknown): Builder {
+function unary(test: (value: unknown) => boolean): Builder {
   return (args) => {
-    const [source, body] = [compileLogic(args[0]), compileLogic(args[1])];
-    return (data, event) => {
-      const items = source(data, event);
-      return Array.isArray(items) ? run(items, body, event) : notArray();
-    };
-  };
-}
-
-function compileReduce(args: readonly unknown[]): Evaluator {
-  const [source, body] = [compileLogic(args[0]), compileLogic(args[1])];
-  const initial = args[2] !== undefined ? compileLogic(args[2]) : constant(null);
-  return (data, event) => {
-    const items = source(data, event);
-    const start = initial(data, event);
-    if (!Array.isArray(items)) return start;
-    return items.reduce((accumulator: unknown, current: unknown) => body({ current, accumulator }, event), start);
-  };
-}
-
-function missingKeys(values: readonly unknown[], data: unknown, event: RuleEvent): unknown[] {
-  const keys: readonly unknown[] = Array.isArray(values[0]) ? values[0] : values;
-  return keys.filter((key) => {
-    const value = resolvePath(key, data, event);
-    return value === undefined || value === null || value === '';
-  });
-}
-
-function compileMissingSome(args: readonly unknown[]): Evaluator {
-  const [need, options] = [compileLogic(args[0]), compileLogic(args[1])];
-  return (data, event) => {
-    const list = options(data, event);
-    const keys = Array.isArray(list) ? list : [];
-    const missing = missingKeys([keys], data, event);
-    return keys.length - missing.length >= Number(need(data, event)) ? [] : missing;
-  };
-}
-
-/**
- * Arithmetic and string operations (`+`, `cat`, `substr`, ...) run in json-logic-js itself.
- * Its operation table is private, so the arguments, evaluated here, are handed over as the data
- * and read back with `{"var":"0"}`, `{"var":"1"}`, ...
- */
-function delegated(op: string): Builder {
-  return (args) => {
-    const parts = args.map(compileLogic);
-    const logic = { [op]: parts.map((_, i) => ({ var: String(i) })) };
-    return (data, event) => jsonLogic.apply(logic, parts.map((part) => part(data, event)));
+    const a = compileLogic(args[0]);
+    return (data, event) => test(a(data, event));
   };
 }
 
 const BUILDERS: Readonly<Record<string, Builder>> = {
+  ...COLLECTION_BUILDERS,
   var: compileVar,
   and: compileAnd,
   or: compileOr,
   if: compileIf,
   '?:': compileIf,
-  '!': (args) => {
-    const a = compileLogic(args[0]);
-    return (data, event) => !truthy(a(data, event));
-  },
-  '!!': (args) => {
-    const a = compileLogic(args[0]);
-    return (data, event) => truthy(a(data, event));
-  },
+  '!': unary((value) => !truthy(value)),
+  '!!': unary(truthy),
   '==': binary((a, b) => a == b),
-  '===': binary((a, b) => a === b),
+  '===': strictEquality(false),
   '!=': binary((a, b) => a != b),
-  '!==': binary((a, b) => a !== b),
-  '<': comparison((a, b) => a < b, true),
-  '<=': comparison((a, b) => a <= b, true),
-  '>': comparison((a, b) => a > b, false),
-  '>=': comparison((a, b) => a >= b, false),
+  '!==': strictEquality(true),
+  '<': comparison('<'),
+  '<=': comparison('<='),
+  '>': comparison('>'),
+  '>=': comparison('>='),
   in: compileIn,
-  all: scoped((items, body, event) => items.length > 0 && items.every((item) => truthy(body(item, event))), () => false),
-  some: scoped((items, body, event) => items.some((item) => truthy(body(item, event))), () => false),
-  none: scoped((items, body, event) => !items.some((item) => truthy(body(item, event))), () => true),
-  filter: scoped((items, body, event) => items.filter((item) => truthy(body(item, event))), () => []),
-  map: scoped((items, body, event) => items.map((item) => body(item, event)), () => []),
-  reduce: compileReduce,
-  missing: (args) => {
-    const parts = args.map(compileLogic);
-    return (data, event) => missingKeys(parts.map((part) => part(data, event)), data, event);
-  },
-  missing_some: compileMissingSome,
   startsWith: binary(CUSTOM_OPERATIONS.startsWith),
   endsWith: binary(CUSTOM_OPERATIONS.endsWith),
   contains: binary(CUSTOM_OPERATIONS.contains),
-  exists: binary(CUSTOM_OPERATIONS.exists),
+  exists: unary(CUSTOM_OPERATIONS.exists),
   nin: binary(CUSTOM_OPERATIONS.nin),
 };

@@ -105,6 +105,12 @@ export function createPatternIndex<T>(entries: ReadonlyArray<readonly [string, T
     else if (!exact.has(pattern)) exact.set(pattern, value);
   }
   groups.sort((a, b) => b[0].length - a[0].length);
+  // Specialised shapes: this runs once per subscription per event.
+  if (groups.length === 0 && wildcard === undefined) return (type) => exact.get(type);
+  if (exact.size === 0 && groups.length === 1) {
+    const [[prefix, value]] = groups;
+    return (type) => (type.startsWith(prefix) ? value : wildcard?.value);
+  }
   return (type) => {
     if (exact.has(type)) return exact.get(type);
     for (const [prefix, value] of groups) if (type.startsWith(prefix)) return value;

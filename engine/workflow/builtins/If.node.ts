@@ -1,6 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import jsonLogic from 'json-logic-js';
-import { toJsonLogic } from '../../rules/index.js';
+import { compileRules } from '../../rules/index.js';
 
 /**
  * Routes each item to output 0 (true) or 1 (false) by a condition evaluated against the item's
@@ -24,12 +23,12 @@ export class If implements INodeType {
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const raw = this.getNodeParameter('condition', 0);
-    // Compiled once per run, not per item.
-    const logic = toJsonLogic(typeof raw === 'string' ? JSON.parse(raw) : raw);
+    // Compiled once per run, not per item; a comparison with a missing field is false.
+    const rules = compileRules({ conditions: typeof raw === 'string' ? JSON.parse(raw) : raw });
     const passed: INodeExecutionData[] = [];
     const failed: INodeExecutionData[] = [];
     this.getInputData().forEach((item, itemIndex) => {
-      const target = jsonLogic.truthy(jsonLogic.apply(logic as jsonLogic.RulesLogic, item.json)) ? passed : failed;
+      const target = rules.matches({ id: '', type: '', timestamp: '', data: item.json }) ? passed : failed;
       target.push({ json: item.json, pairedItem: { item: itemIndex } });
     });
     return [passed, failed];
