@@ -32,6 +32,7 @@ export const SETTINGS = {
   credentialsFile: setting({ default: '', env: 'HOOKLINE_CREDENTIALS', flag: 'credentials', type: 'string', doc: 'Credentials JSON file; empty means <workflows>/credentials.json when it exists.' }),
   dbPath: setting({ default: './data/hookline.db', env: 'HOOKLINE_DB', flag: 'db', type: 'string', doc: 'SQLite database file (created with its folder).' }),
   encryptionKey: setting({ default: '', env: 'HOOKLINE_ENCRYPTION_KEY', type: 'string', doc: 'Key that encrypts stored secrets; empty means a key file made next to the database.' }),
+  apiKey: setting({ default: '', env: 'HOOKLINE_API_KEY', type: 'string', doc: 'Admin API key accepted as Authorization: Bearer on /api/v1 (besides keys made with the CLI).' }),
   logLevel: setting({ default: 'info', env: 'HOOKLINE_LOG_LEVEL', flag: 'log-level', type: 'string', schema: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, doc: 'pino log level.' }),
   bodyLimitBytes: setting({ default: 1_048_576, env: 'HOOKLINE_BODY_LIMIT', flag: 'body-limit', type: 'integer', schema: { minimum: 1024 }, doc: 'Largest accepted request body (413 above it).' }),
   shutdownTimeoutMs: setting({ default: 10_000, env: 'HOOKLINE_SHUTDOWN_TIMEOUT_MS', type: 'integer', schema: { minimum: 0 }, doc: 'How long a graceful shutdown waits for in-flight work.' }),

@@ -60,8 +60,10 @@ export class HooklineError extends Error {
   readonly status: number;
   readonly details?: Record<string, unknown>;
   readonly retryable: boolean;
+  /** Response headers that go with the error (`WWW-Authenticate`, `Retry-After`). */
+  readonly headers?: Record<string, string>;
 
-  constructor(code: ErrorCode, message: string, options: { details?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = 'HooklineError';
     this.code = code;
@@ -69,6 +71,7 @@ export class HooklineError extends Error {
     this.status = spec.status;
     this.retryable = spec.retryable ?? false;
     this.details = options.details;
+    this.headers = options.headers;
   }
 
   /** The seed's error body. */
@@ -80,6 +83,12 @@ export class HooklineError extends Error {
   }
 }
 
+export interface ErrorOptions {
+  details?: Record<string, unknown>;
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
 export interface ErrorBody {
   success: false;
   error: { code: string; message: string; details?: Record<string, unknown> };
@@ -89,7 +98,7 @@ export interface ErrorBody {
 export function createError(
   code: ErrorCode,
   args: ReadonlyArray<string | number> = [],
-  options: { details?: Record<string, unknown>; cause?: unknown } = {},
+  options: ErrorOptions = {},
 ): HooklineError {
   let i = 0;
   const message = ERROR_CODES[code].message.replace(/%s/g, () => String(args[i++] ?? ''));

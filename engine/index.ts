@@ -2,25 +2,36 @@
  * The standalone engine: `createEngine(config)` wires the store, the node host, the workflow
  * files and the HTTP server; `start()` and `stop()` bring them up and down in order.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { IDataObject, INodeType } from 'n8n-workflow';
 import type { HooklineConfig } from './config.js';
-import { createId } from './events/ids.js';
+import { newExecution } from './workflow/execution-record.js';
 import { createError } from './errors.js';
+import { createDeliverySystem, type DeliverySystem } from './delivery/index.js';
+import type { Dispatcher } from './delivery/outbox-worker.js';
+import { createDispatcher } from './pool/dispatcher.js';
+import { registerJsonBody } from './ingress/json-body.js';
 import { createServer } from './ingress/server.js';
+import { createTriggerTable } from './ingress/trigger-table.js';
+import { registerTriggerRoutes } from './ingress/triggers.js';
+import { registerReceiveRoute } from './api/receive.js';
+import { createApiKeyCheck } from './api/api-keys.js';
 import { createLogger, type Logger } from './logger.js';
 import { createGroupCommitter, type GroupCommitter } from './store/group-commit.js';
 import { createSecretBox, resolveEncryptionKey } from './store/secret-box.js';
 import { createSqliteStore } from './store/sqlite-store.js';
-import type { ExecutionRecord, Store } from './store/types.js';
+import type { Store } from './store/types.js';
 import { readCredentialsFile } from './workflow/credentials-file.js';
 import { createExecutor, type ExecutionOutcome, type Executor } from './workflow/executor.js';
 import { acceptedEvents } from './workflow/lifecycle-events.js';
 import { loadWorkflowDir } from './workflow/loader.js';
 import { createNodeTypeRegistry } from './workflow/node-types.js';
 import { syncWorkflows } from './workflow/sync.js';
+import { createCredentialCache, type CredentialCache } from './workflow/credential-cache.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './workflow/types.js';
 import type { WorkflowProblem } from './workflow/validate.js';
 import { packageNodeTypes } from './workflow/package-nodes.js';
@@ -32,6 +43,8 @@ export interface EngineOptions {
   log?: Logger;
   /** Extra node types by type name (tests, embedders). */
   nodeTypes?: Record<string, INodeType>;
+  /** Sends deliveries; defaults to the piscina pool. */
+  dispatcher?: Dispatcher;
 }
 
 export interface Engine {
@@ -42,6 +55,9 @@ export interface Engine {
   readonly executor: Executor;
   readonly committer: GroupCommitter;
   readonly server: FastifyInstance;
+  readonly delivery: DeliverySystem;
+  /** Decrypted credentials in memory; clear after changing stored credentials. */
+  readonly credentialCache: CredentialCache;
   readonly workflows: ReadonlyMap<string, LoadedWorkflow>;
   /** Problems found in workflow files at start (those workflows are not served). */
   readonly problems: readonly WorkflowProblem[];
@@ -59,12 +75,28 @@ export function createEngine(options: EngineOptions): Engine {
   const secretBox = createSecretBox(resolveEncryptionKey(config.encryptionKey, dbPath));
   const store = createSqliteStore({ path: dbPath, secretBox });
   const registry = createNodeTypeRegistry({ ...packageNodeTypes(), ...options.nodeTypes });
-  const committer = createGroupCommitter({ store, windowMs: config.commitWindowMs });
-  const executor = createExecutor({ store, committer, registry, log });
+  const dispatcher = options.dispatcher ?? createDispatcher({ threads: config.poolThreads });
+  const delivery: DeliverySystem = createDeliverySystem({
+    store, config, dispatcher, log, owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    publish: async (events) => void (await committer.submit({ events })),
+    committer: () => committer,
+  });
+  const committer = createGroupCommitter({ store, windowMs: config.commitWindowMs, planDeliveries: delivery.planDeliveries, onCommitted: delivery.afterCommit });
+  const credentials = createCredentialCache(store);
+  const executor = createExecutor({ committer, registry, log, resolveCredential: credentials.resolve, sendWebhook: delivery.sendFromNode });
   const workflows = new Map<string, LoadedWorkflow>();
   const problems: WorkflowProblem[] = [];
   let state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   const server = createServer({ log, bodyLimitBytes: config.bodyLimitBytes, isReady: async () => state === 'running' && (await store.ping(), true) });
+  const triggers = createTriggerTable(registry);
+  let baseUrl = '';
+  registerJsonBody(server);
+  registerTriggerRoutes(server, {
+    table: triggers, store, committer, executor, resolveCredential: credentials.resolve,
+    rateLimitPerMinute: config.rateLimitPerMinute, idempotencyWindowSec: config.idempotencyWindowSec, respondTimeoutMs: config.respondTimeoutMs,
+    baseUrl: () => baseUrl,
+  });
+  registerReceiveRoute(server, { committer, apiKeys: createApiKeyCheck(store, config.apiKey) });
 
   async function loadState(): Promise<void> {
     const dir = resolve(config.workflowsDir);
@@ -76,6 +108,7 @@ export function createEngine(options: EngineOptions): Engine {
     for (const problem of loaded.problems) log.error({ file: problem.file, pointer: problem.pointer }, `workflow problem: ${problem.message}`);
     problems.push(...loaded.problems);
     for (const workflow of loaded.workflows) workflows.set(workflow.id, workflow);
+    triggers.rebuild(workflows.values());
     const summary = await syncWorkflows(store, committer, loaded.workflows, dir);
     log.info({ workflows: workflows.size, ...summary }, 'workflows loaded');
   }
@@ -104,11 +137,13 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   return {
-    config, log, store, registry, executor, committer, server, workflows, problems, runManually,
+    config, log, store, registry, executor, committer, server, workflows, problems, runManually, delivery, credentialCache: credentials,
     async start() {
       if (state !== 'new') throw new Error(`engine cannot start from state ${state}`);
+      await delivery.start();
       await loadState();
       const address = await server.listen({ port: config.port, host: config.host });
+      baseUrl = address;
       state = 'running';
       await recoverExecutions();
       log.info({ address }, 'hookline is listening');
@@ -121,15 +156,12 @@ export function createEngine(options: EngineOptions): Engine {
       await server.close();
       await Promise.race([executor.idle(), new Promise((r) => setTimeout(r, config.shutdownTimeoutMs).unref())]);
       await committer.flush();
+      await delivery.stop();
+      await committer.flush();
       await store.close();
       state = 'stopped';
     },
   };
-}
-
-export function newExecution(workflowId: string, triggerNode: string | null, kind: ExecutionRecord['kind'], input: unknown, extra: Partial<ExecutionRecord> = {}): ExecutionRecord {
-  const now = new Date();
-  return { id: createId('exec', now.getTime()), workflowId, kind, triggerNode, status: 'queued', input, output: null, error: null, idempotencyKey: null, metadata: null, createdAt: now.toISOString(), startedAt: null, finishedAt: null, ...extra };
 }
 
 function itemsOf(input: unknown): { json: IDataObject }[] {

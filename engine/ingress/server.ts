@@ -26,7 +26,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   app.setErrorHandler((error, request, reply) => {
     const known = toHooklineError(error);
     if (known.status >= 500) request.log.error({ err: error }, 'request failed');
-    void reply.status(known.status).headers(headersFor(known)).send(known.toJSON());
+    void reply.status(known.status).headers(known.headers ?? {}).send(known.toJSON());
   });
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send(createError('NOT_FOUND', [`No route for ${request.method} ${request.url.split('?')[0]}`]).toJSON());
@@ -37,15 +37,6 @@ export function createServer(options: ServerOptions): FastifyInstance {
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready' });
   });
   return app;
-}
-
-function headersFor(error: HooklineError): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const retryAfter = error.details?.retry_after_seconds;
-  if (typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
-  const challenge = error.details?.www_authenticate;
-  if (typeof challenge === 'string') headers['www-authenticate'] = challenge;
-  return headers;
 }
 
 /** Maps fastify's own errors (body limit, bad JSON, media type, schema) to our codes. */

@@ -24,6 +24,8 @@ export interface GroupCommitOptions {
   /** Largest group; a full group commits at once. @defaultValue 512 */
   maxGroup?: number;
   planDeliveries?: DeliveryPlanner;
+  /** Called after each durable commit (the outbox worker is woken here). */
+  onCommitted?: (result: CommitResult) => void;
 }
 
 export function createGroupCommitter(options: GroupCommitOptions): GroupCommitter {
@@ -53,12 +55,16 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
     if (group.length === 0) return;
     try {
       const result = await options.store.commit(mergeBatches(group.map((w) => w.batch)), options.planDeliveries);
+      options.onCommitted?.(result);
       for (const w of group) w.resolve(result);
     } catch (error) {
       // One bad write must not fail its neighbours: retry each alone, so only the culprit fails.
       if (group.length === 1) return group[0].reject(error);
       for (const w of group) {
-        await options.store.commit(w.batch, options.planDeliveries).then(w.resolve, w.reject);
+        await options.store.commit(w.batch, options.planDeliveries).then((result) => {
+          options.onCommitted?.(result);
+          w.resolve(result);
+        }, w.reject);
       }
     }
   }

@@ -71,6 +71,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     sql: `
       CREATE TABLE subscriptions (
         id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL DEFAULT 'api' CHECK (kind IN ('api', 'node')),
         workspace TEXT NOT NULL DEFAULT 'default',
         name TEXT NOT NULL,
         description TEXT,
@@ -125,7 +126,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX deliveries_open_by_subscription ON deliveries (subscription_id, seq)
         WHERE status IN ('pending', 'in_flight', 'retrying');
-      CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status IN ('pending', 'retrying');
+      CREATE INDEX deliveries_due ON deliveries (subscription_id, next_attempt_at) WHERE status IN ('pending', 'retrying');
       CREATE INDEX deliveries_leased ON deliveries (lease_expires_at) WHERE status = 'in_flight';
       CREATE INDEX deliveries_by_subscription_time ON deliveries (subscription_id, created_at);
       CREATE INDEX deliveries_by_event ON deliveries (event_id);

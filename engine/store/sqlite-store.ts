@@ -14,6 +14,7 @@ import type {
   NewDelivery, NewExecution, Store, StoredEvent, WorkflowChange, WorkflowRecord, WriteBatch,
 } from './types.js';
 import { createSqliteOutbox, type SqliteOutbox } from './sqlite-outbox.js';
+import { createSqliteSubscriptions } from './sqlite-subscriptions.js';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. The folder is created. */
@@ -73,7 +74,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     getWorkflow: db.prepare('SELECT * FROM workflows WHERE id = ?'),
     getEvent: db.prepare('SELECT * FROM events WHERE id = ?'),
   };
-  const outbox = createSqliteOutbox(db, box);
+  const subscriptions = createSqliteSubscriptions(db, box);
+  const outbox = createSqliteOutbox(db, subscriptions.saveHealth);
 
   const insertEvents = (events: readonly EventEnvelope[], plan: DeliveryPlanner | undefined, deliveries: NewDelivery[]): void => {
     for (const event of events) {
@@ -167,6 +169,28 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     async listUnfinishedExecutions(limit) {
       const rows = db.prepare("SELECT * FROM executions WHERE status IN ('queued', 'running') ORDER BY created_at, id LIMIT ?").all(limit) as Row[];
       return rows.map(toExecution);
+    },
+    async saveSubscription(subscription) {
+      subscriptions.save(subscription);
+    },
+    async getSubscription(id) {
+      return subscriptions.get(id);
+    },
+    async listSubscriptions(query = {}) {
+      return subscriptions.list(query);
+    },
+    async countSubscriptions(query = {}) {
+      return subscriptions.count(query);
+    },
+    async deleteSubscription(id) {
+      return subscriptions.delete(id);
+    },
+    async findApiKey(keyHash) {
+      const row = db.prepare('SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL').get(keyHash) as Row | undefined;
+      return row ? { id: String(row.id), name: String(row.name), keyHash: String(row.key_hash), prefix: String(row.prefix), createdAt: String(row.created_at) } : null;
+    },
+    async createApiKey(record) {
+      db.prepare('INSERT INTO api_keys (id, name, key_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)').run(record.id, record.name, record.keyHash, record.prefix, record.createdAt);
     },
     async listEvents(query: EventQuery = {}) {
       const where = ['seq > ?'];

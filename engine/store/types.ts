@@ -7,6 +7,7 @@
  * committer merges many callers' batches into one transaction (durable before anyone is answered).
  */
 import type { EventEnvelope } from '../events/envelope.js';
+import type { AttemptRecord, DeliveryRecord, DeliveryTransition, Subscription, SubscriptionHealth, SubscriptionQuery } from '../delivery/types.js';
 
 export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'stopped';
 export type ExecutionKind = 'workflow' | 'agent' | 'manual';
@@ -107,6 +108,15 @@ export interface CommitResult {
 /** Fans an event out to subscriptions, inside the transaction that writes it. */
 export type DeliveryPlanner = (event: EventEnvelope) => NewDelivery[];
 
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  keyHash: string;
+  /** The first characters of the key, to tell keys apart in listings. */
+  prefix: string;
+  createdAt: string;
+}
+
 export interface ExecutionQuery {
   workflowId?: string;
   status?: ExecutionStatus;
@@ -118,6 +128,43 @@ export interface EventQuery {
   type?: string;
   afterSeq?: number;
   limit?: number;
+}
+
+/** Which deliveries of one subscription to claim. */
+export interface ClaimSpec {
+  subscriptionId: string;
+  ordered: boolean;
+  limit: number;
+  /** Batching subscriptions: claim only when `maxEvents` are waiting or the oldest waited `maxWaitMs`. */
+  batch?: { maxEvents: number; maxWaitMs: number };
+}
+
+export interface DeliveryQuery {
+  subscriptionId?: string;
+  statuses?: DeliveryStatus[];
+  sinceMs?: number;
+  untilMs?: number;
+  limit?: number;
+  offset?: number;
+  order?: 'asc' | 'desc';
+}
+
+/** The durable outbox: claims with leases, settlements with their attempt rows. */
+export interface OutboxStore {
+  claim(spec: ClaimSpec, nowMs: number, owner: string, leaseMs: number): Promise<DeliveryRecord[]>;
+  /** Puts in-flight deliveries whose lease expired (their worker died) back in line. */
+  reclaimExpiredLeases(nowMs: number): Promise<number>;
+  /** Returns claimed deliveries that were not attempted to the line. */
+  release(deliveryIds: readonly string[]): Promise<void>;
+  settle(transitions: DeliveryTransition[], attempts: AttemptRecord[], health: SubscriptionHealth[]): Promise<void>;
+  /** An endpoint answered again: its waiting retries become due now. */
+  wakeRetrying(subscriptionId: string, nowMs: number): Promise<number>;
+  /** Marks deliveries past their retention as expired and returns them. */
+  expireDue(nowMs: number, limit: number): Promise<DeliveryRecord[]>;
+  subscriptionsWithOpenDeliveries(): Promise<string[]>;
+  getDelivery(id: string): Promise<DeliveryRecord | null>;
+  listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]>;
+  listAttempts(deliveryId: string): Promise<AttemptRecord[]>;
 }
 
 export interface Store {
@@ -144,6 +191,18 @@ export interface Store {
   listExecutions(query?: ExecutionQuery): Promise<ExecutionRecord[]>;
   /** Executions a crash left queued or running, oldest first, for recovery at start. */
   listUnfinishedExecutions(limit: number): Promise<ExecutionRecord[]>;
+
+  /** An unrevoked API key by the SHA-256 hex of its secret. */
+  findApiKey(keyHash: string): Promise<ApiKeyRecord | null>;
+  createApiKey(record: ApiKeyRecord): Promise<void>;
+
+  saveSubscription(subscription: Subscription): Promise<void>;
+  getSubscription(id: string): Promise<Subscription | null>;
+  listSubscriptions(query?: SubscriptionQuery): Promise<Subscription[]>;
+  countSubscriptions(query?: SubscriptionQuery): Promise<number>;
+  /** Deletes it; its open deliveries fail with 'subscription deleted'. */
+  deleteSubscription(id: string): Promise<boolean>;
+  readonly outbox: OutboxStore;
 
   listEvents(query?: EventQuery): Promise<StoredEvent[]>;
   getEvent(id: string): Promise<StoredEvent | null>;

@@ -7,10 +7,12 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { createEvent, type EventEnvelope } from '../events/envelope.js';
 import type { HooklineNodeHelpers, HooklineResponse } from '../events/node-helpers.js';
 import type { GroupCommitter } from '../store/group-commit.js';
-import type { ExecutionRecord, Store } from '../store/types.js';
+import type { ExecutionRecord } from '../store/types.js';
 import { finishedEvents, startedEvents, stepEvent, type ExecutionSubject } from './lifecycle-events.js';
 import { runGraph, type RunResult } from './runner.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
+import type { CredentialResolver } from './execute-context.js';
+import type { NodeSender } from '../delivery/node-sends.js';
 
 export interface ExecutionOutcome {
   executionId: string;
@@ -38,18 +40,19 @@ export interface RunRequest {
 }
 
 export interface ExecutorOptions {
-  store: Store;
   committer: GroupCommitter;
   registry: NodeTypeRegistry;
+  resolveCredential: CredentialResolver;
+  /** Durable outbox sends for sender nodes. */
+  sendWebhook: NodeSender;
   log: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
 }
 
 export function createExecutor(options: ExecutorOptions): Executor {
-  const { committer, store } = options;
+  const { committer } = options;
   const running = new Set<Promise<unknown>>();
 
-  const resolveCredential = async (type: string, reference: { id?: string; name: string }) =>
-    (await store.findCredential(type, reference.id ?? reference.name))?.data ?? (reference.id ? (await store.findCredential(type, reference.name))?.data ?? null : null);
+  const { resolveCredential } = options;
 
   async function execute(request: RunRequest): Promise<ExecutionOutcome> {
     const { execution, workflow } = request;
@@ -57,11 +60,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const startedAt = new Date();
     await committer.submit({ executionUpdates: [{ id: execution.id, status: 'running', startedAt: startedAt.toISOString() }], events: startedEvents(subject, startedAt) });
     let response: HooklineResponse | undefined;
+    let currentNode = '';
     const stepEvents: EventEnvelope[] = [];
     const hookline: HooklineNodeHelpers = {
       executionId: execution.id,
       workflowId: workflow.id,
       setResponse: (value) => void (response = value),
+      sendWebhook: (request) => options.sendWebhook({ workflowId: workflow.id, nodeName: currentNode, executionId: execution.id }, request),
       async emitEvent(type, data, metadata) {
         const event = createEvent(type, data, { ...metadata, workflow_id: workflow.id, execution_id: execution.id });
         const result = await committer.submit({ events: [event] });
@@ -78,6 +83,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       hookline,
       log: options.log,
       onStep: (step) => stepEvents.push(stepEvent(subject, step)),
+      onNodeStart: (name) => void (currentNode = name),
     }).catch((error: unknown): RunResult => ({ status: 'failed', output: [], steps: [], error: { node: '', message: error instanceof Error ? error.message : String(error) } }));
     const finishedAt = new Date();
     await committer.submit({

@@ -25,7 +25,7 @@ export function acceptedEvents(subject: ExecutionSubject): EventEnvelope[] {
   const { workflow, execution, agentId } = subject;
   const base = { workflow_id: workflow.id, workflowId: workflow.id, execution_id: execution.id, executionId: execution.id };
   if (execution.kind === 'agent') {
-    const input = (execution.input ?? {}) as Record<string, unknown>;
+    const input = (triggerBody(execution) ?? {}) as Record<string, unknown>;
     return [createEvent('agent.message.received', { ...base, agent_id: agentId, agentId, message: input.message, user_id: input.user_id, metadata: input.metadata, context: input.context }, metadataOf(subject))];
   }
   return [createEvent('workflow.execution.started', { ...base, status: 'queued', input_data: inputData(execution), trigger_source: execution.metadata?.trigger_source }, metadataOf(subject))];
@@ -37,7 +37,7 @@ export function startedEvents(subject: ExecutionSubject, startedAt: Date): Event
   const data = { workflow: { id: workflow.id, name: workflow.name, status: 'running', executed_at: startedAt.toISOString() }, workflowId: workflow.id, workflow_id: workflow.id, executionId: execution.id, execution_id: execution.id, status: 'running' };
   const events: EventEnvelope[] = [createEvent('workflow.started', data), createEvent('workflow.executed', data)];
   if (execution.kind === 'agent') {
-    const agentData = { agentId, agent_id: agentId, executionId: execution.id, conversation_id: conversationId(execution), user_id: (execution.input as Record<string, unknown> | null)?.user_id, status: 'running', started_at: startedAt.toISOString() };
+    const agentData = { agentId, agent_id: agentId, executionId: execution.id, conversation_id: conversationId(execution), user_id: (triggerBody(execution) as Record<string, unknown> | null)?.user_id, status: 'running', started_at: startedAt.toISOString() };
     events.push(createEvent('agent.started', agentData), createEvent('agent.conversation.started', agentData));
   }
   return events;
@@ -79,11 +79,22 @@ export function finishedEvents(subject: ExecutionSubject, result: RunResult, sta
   return events;
 }
 
+/**
+ * The request body a trigger received. A webhook execution's input is the trigger's items
+ * (`[{ body, headers, query, params }]`); a manual run's input is its items as given.
+ */
+export function triggerBody(execution: ExecutionRecord): unknown {
+  const input = execution.input;
+  const first = Array.isArray(input) ? input[0] : input;
+  if (execution.kind !== 'manual' && first && typeof first === 'object' && 'body' in first) return (first as { body: unknown }).body;
+  return Array.isArray(input) && input.length === 1 ? input[0] : input;
+}
+
 function inputData(execution: ExecutionRecord): unknown {
-  const input = execution.input as Record<string, unknown> | null;
-  return input && typeof input === 'object' && 'input_data' in input ? input.input_data : input;
+  const body = triggerBody(execution) as Record<string, unknown> | null;
+  return body && typeof body === 'object' && 'input_data' in body ? body.input_data : body;
 }
 
 function conversationId(execution: ExecutionRecord): unknown {
-  return (execution.input as { context?: { conversation_id?: unknown } } | null)?.context?.conversation_id ?? execution.id;
+  return (triggerBody(execution) as { context?: { conversation_id?: unknown } } | null)?.context?.conversation_id ?? execution.id;
 }

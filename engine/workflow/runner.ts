@@ -39,6 +39,8 @@ export interface RunOptions {
   hookline: HooklineNodeHelpers;
   log: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   onStep?: (step: StepResult) => void;
+  /** Called before each node runs (the host tells services which node is asking). */
+  onNodeStart?: (node: string) => void;
   /** Guards against runaway graphs. @defaultValue 10000 */
   maxSteps?: number;
 }
@@ -67,6 +69,7 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
       continue;
     }
     const nodeType = registry.get(node.type)!;
+    options.onNodeStart?.(name);
     const startedAt = new Date();
     const step: StepResult = { node: name, type: node.type, status: 'succeeded', startedAt: startedAt.toISOString(), durationMs: 0, itemsIn: items.length, itemsOut: 0 };
     let outputs: INodeExecutionData[][];

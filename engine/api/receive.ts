@@ -1,0 +1,28 @@
+/**
+ * `POST /api/v1/webhooks/receive` (seed 003): any JSON object from an external service
+ * (Pipedream, Zapier, …), authenticated by API key, published as a `webhook.received` event so
+ * subscriptions and workflows can react to it.
+ */
+import type { FastifyInstance } from 'fastify';
+import { createEvent } from '../events/envelope.js';
+import { invalidInput } from '../errors.js';
+import type { GroupCommitter } from '../store/group-commit.js';
+import type { ApiKeyCheck } from './api-keys.js';
+
+export function registerReceiveRoute(app: FastifyInstance, options: { committer: GroupCommitter; apiKeys: ApiKeyCheck }): void {
+  app.post('/api/v1/webhooks/receive', {
+    onRequest: async (request) => {
+      await options.apiKeys.check(request.headers.authorization);
+    },
+    handler: async (request, reply) => {
+      const body = request.body;
+      if (!body || typeof body !== 'object' || Array.isArray(body)) {
+        throw invalidInput('The body must be a JSON object', { field: '', expected: 'object', received: Array.isArray(body) ? 'array' : typeof body });
+      }
+      const source = String(request.headers['x-webhook-source'] ?? (request.query as Record<string, unknown>).source ?? 'external');
+      const event = createEvent('webhook.received', body, { source, ip: request.ip });
+      await options.committer.submit({ events: [event] });
+      return reply.status(202).send({ success: true, message: 'Webhook received', event_id: event.id, type: event.type });
+    },
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * Sender nodes posting to a URL inside the engine go through the durable outbox like any
+ * subscription: each (workflow, node, url) gets an internal `node` subscription holding the
+ * node's signing, retry and batching settings, and each item becomes an event plus one delivery,
+ * written in one transaction.
+ */
+import { createHash } from 'node:crypto';
+import { createEvent } from '../events/envelope.js';
+import type { NodeWebhookRequest } from '../events/node-helpers.js';
+import type { GroupCommitter } from '../store/group-commit.js';
+import { createError } from '../errors.js';
+import { toDelivery, type Matcher } from './matcher.js';
+import { blankSubscription, type Subscriptions } from './subscriptions.js';
+import { assertTargetAllowed } from './target-guard.js';
+import type { Subscription } from './types.js';
+
+export interface NodeSenderOptions {
+  subscriptions: Subscriptions;
+  matcher: Matcher;
+  committer: () => GroupCommitter;
+  deliveryTimeoutMs: number;
+  retentionMs: number;
+  allowPrivateTargets: boolean;
+  /** Wakes the outbox for this endpoint. */
+  wake(subscriptionId: string): void;
+}
+
+export type NodeSender = (source: { workflowId: string; nodeName: string; executionId: string }, request: NodeWebhookRequest) => Promise<{ eventId: string; deliveryId: string }>;
+
+export function createNodeSender(options: NodeSenderOptions): NodeSender {
+  return async (source, request) => {
+    assertTargetAllowed(request.url, options.allowPrivateTargets);
+    const subscription = await ensureSubscription(options, source, request);
+    const event = createEvent(request.eventType, request.data, { workflow_id: source.workflowId, execution_id: source.executionId, node: source.nodeName });
+    const delivery = toDelivery(event, subscription, null, Date.now(), options.retentionMs);
+    await options.committer().submit({ events: [event], deliveries: [delivery] });
+    options.wake(subscription.id);
+    return { eventId: event.id, deliveryId: delivery.id };
+  };
+}
+
+async function ensureSubscription(options: NodeSenderOptions, source: { workflowId: string; nodeName: string }, request: NodeWebhookRequest): Promise<Subscription> {
+  const id = `wh_node_${createHash('sha256').update(`${source.workflowId}\u0000${source.nodeName}\u0000${request.url}`).digest('hex').slice(0, 20)}`;
+  const existing = options.matcher.get(id)?.subscription;
+  if (request.signatureScheme !== 'none' && !request.secret) throw createError('INVALID_INPUT', [`Signature scheme '${request.signatureScheme}' needs a signing secret credential`]);
+  const wanted: Subscription = {
+    ...(existing ?? blankSubscription(Date.now(), { deliveryTimeoutMs: options.deliveryTimeoutMs })),
+    id,
+    kind: 'node',
+    name: `${source.workflowId} / ${source.nodeName}`,
+    url: request.url,
+    secret: request.secret ?? existing?.secret ?? 'unsigned',
+    signatureScheme: request.signatureScheme,
+    signatureHeader: request.signatureHeader ?? null,
+    headers: request.headers ?? {},
+    authentication: request.authentication ?? { type: 'none' },
+    payloadFormat: request.payloadFormat ?? 'envelope',
+    timeoutMs: request.timeoutMs ?? options.deliveryTimeoutMs,
+    retryPolicy: request.maxRetries !== undefined ? { max_retries: request.maxRetries } : null,
+    ordered: request.ordered ?? true,
+    batchSettings: request.batch ?? null,
+  };
+  // Saved only when the node's settings changed: most runs reuse the stored subscription.
+  if (!existing || settingsOf(existing) !== settingsOf(wanted)) await options.subscriptions.saveInternal({ ...wanted, updatedAtMs: Date.now() });
+  return wanted;
+}
+
+function settingsOf(s: Subscription): string {
+  return JSON.stringify([s.url, s.secret, s.signatureScheme, s.signatureHeader, s.headers, s.authentication, s.payloadFormat, s.timeoutMs, s.retryPolicy, s.ordered, s.batchSettings]);
+}

@@ -1,0 +1,137 @@
+/**
+ * Subscription lifecycle: create (secret generated unless given, shown once), update, enable,
+ * disable, rotate (the old secret keeps signing through the overlap), delete. Every change is
+ * stored, then recompiled into the matcher, so rules compile once per change.
+ */
+import { createError, invalidInput } from '../errors.js';
+import { createId } from '../events/ids.js';
+import { generateEd25519Keys, generateSecret, publicKeyFromSecret } from '../signing/index.js';
+import type { Store } from '../store/types.js';
+import type { Matcher } from './matcher.js';
+import { parseSubscriptionInput, type SubscriptionChanges } from './subscription-input.js';
+import { assertTargetAllowed } from './target-guard.js';
+import type { Subscription, SubscriptionQuery } from './types.js';
+
+export interface SubscriptionSettings {
+  allowPrivateTargets: boolean;
+  maxSubscriptionsPerWorkspace: number;
+  deliveryTimeoutMs: number;
+  rotationOverlapSec: number;
+}
+
+export interface SecretReveal {
+  subscription: Subscription;
+  /** The signing secret, shown at creation and rotation only. */
+  secret: string;
+  /** For ed25519 subscriptions: the `whpk_` key receivers verify with. */
+  publicKey?: string;
+}
+
+export interface Subscriptions {
+  create(input: unknown, defaults?: Partial<Subscription>): Promise<SecretReveal>;
+  update(id: string, input: unknown, mode: 'replace' | 'merge'): Promise<Subscription>;
+  setEnabled(id: string, enabled: boolean): Promise<Subscription>;
+  rotateSecret(id: string, newSecret?: string): Promise<SecretReveal>;
+  updateFilters(id: string, filters: unknown): Promise<Subscription>;
+  remove(id: string): Promise<void>;
+  get(id: string): Promise<Subscription>;
+  list(query?: SubscriptionQuery): Promise<Subscription[]>;
+  /** Stores a subscription made by the engine itself (sender nodes), bypassing the API rules. */
+  saveInternal(subscription: Subscription): Promise<void>;
+}
+
+export function createSubscriptions(store: Store, matcher: Matcher, settings: SubscriptionSettings): Subscriptions {
+  async function save(subscription: Subscription): Promise<void> {
+    await store.saveSubscription(subscription);
+    matcher.upsert(subscription);
+  }
+
+  async function assertRoom(subscription: Subscription, wasEnabled: boolean): Promise<void> {
+    if (!subscription.enabled || wasEnabled || subscription.kind !== 'api') return;
+    const enabled = await store.countSubscriptions({ workspace: subscription.workspace, enabled: true, kind: 'api' });
+    if (enabled >= settings.maxSubscriptionsPerWorkspace) {
+      throw createError('LIMIT_EXCEEDED', [`Workspace '${subscription.workspace}' already has ${enabled} enabled webhooks (limit ${settings.maxSubscriptionsPerWorkspace}); disable one first`]);
+    }
+  }
+
+  async function get(id: string): Promise<Subscription> {
+    const found = await store.getSubscription(id);
+    if (!found) throw createError('NOT_FOUND', [`Webhook '${id}' not found`]);
+    return found;
+  }
+
+  function apply(base: Subscription, changes: SubscriptionChanges): Subscription {
+    const next = { ...base, ...changes, updatedAtMs: Date.now() } as Subscription;
+    assertTargetAllowed(next.url, settings.allowPrivateTargets);
+    if (changes.enabled === true) next.disabledReason = null;
+    return next;
+  }
+
+  return {
+    async create(input, defaults = {}) {
+      const changes = parseSubscriptionInput(input, { requireAll: true });
+      const nowMs = Date.now();
+      const keys = changes.signatureScheme === 'ed25519' && !changes.secret ? generateEd25519Keys() : null;
+      const secret = changes.secret ?? keys?.secretKey ?? generateSecret();
+      const subscription = apply({ ...blankSubscription(nowMs, settings), ...defaults, secret }, changes);
+      await assertRoom(subscription, false);
+      await save(subscription);
+      return reveal(subscription);
+    },
+    async update(id, input, mode) {
+      const current = await get(id);
+      const changes = parseSubscriptionInput(input, { requireAll: mode === 'replace' });
+      if (changes.secret !== undefined) throw invalidInput("Change the secret with POST /webhooks/{id}/rotate-secret", { field: 'secret', expected: 'absent', received: 'present' });
+      const next = apply(current, changes);
+      await assertRoom(next, current.enabled);
+      await save(next);
+      return next;
+    },
+    async setEnabled(id, enabled) {
+      const current = await get(id);
+      const next = { ...current, enabled, disabledReason: enabled ? null : 'Disabled by a user', consecutiveFailures: enabled ? 0 : current.consecutiveFailures, circuitOpenUntilMs: null, failingSinceMs: enabled ? null : current.failingSinceMs, updatedAtMs: Date.now() };
+      await assertRoom(next, current.enabled);
+      await save(next);
+      return next;
+    },
+    async rotateSecret(id, newSecret) {
+      const current = await get(id);
+      const nowMs = Date.now();
+      const keys = current.signatureScheme === 'ed25519' && !newSecret ? generateEd25519Keys() : null;
+      const next: Subscription = {
+        ...current,
+        secret: newSecret ?? keys?.secretKey ?? generateSecret(),
+        previousSecret: current.secret,
+        previousSecretExpiresAtMs: nowMs + settings.rotationOverlapSec * 1000,
+        updatedAtMs: nowMs,
+      };
+      await save(next);
+      return reveal(next);
+    },
+    async updateFilters(id, filters) {
+      return this.update(id, { filters }, 'merge');
+    },
+    async remove(id) {
+      if (!(await store.deleteSubscription(id))) throw createError('NOT_FOUND', [`Webhook '${id}' not found`]);
+      matcher.remove(id);
+    },
+    get,
+    list: (query) => store.listSubscriptions(query),
+    saveInternal: save,
+  };
+}
+
+function reveal(subscription: Subscription): SecretReveal {
+  const publicKey = subscription.signatureScheme === 'ed25519' ? publicKeyFromSecret(subscription.secret) : undefined;
+  return { subscription, secret: subscription.secret, ...(publicKey ? { publicKey } : {}) };
+}
+
+export function blankSubscription(nowMs: number, settings: Pick<SubscriptionSettings, 'deliveryTimeoutMs'>): Subscription {
+  return {
+    id: createId('wh', nowMs), kind: 'api', workspace: 'default', name: 'Webhook', description: null, url: '', events: [], headers: {}, enabled: true,
+    disabledReason: null, secret: '', previousSecret: null, previousSecretExpiresAtMs: null, authentication: { type: 'none' },
+    signatureScheme: 'standard-webhooks', signatureHeader: null, payloadFormat: 'envelope', ordered: true, timeoutMs: settings.deliveryTimeoutMs,
+    retryPolicy: null, batchSettings: null, conditions: null, filters: null, includeFields: null, metadata: null, consecutiveFailures: 0,
+    failingSinceMs: null, circuitOpenUntilMs: null, lastDeliveryAtMs: null, createdAtMs: nowMs, updatedAtMs: nowMs,
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * A webhook subscription: who gets which events, how they are signed, shaped, retried and
+ * ordered. Stored by the store (secrets encrypted), compiled by the matcher.
+ */
+import type { PayloadFormat } from '../events/envelope.js';
+import type { SignatureScheme } from '../signing/index.js';
+
+export interface ReceiverAuthentication {
+  type: 'none' | 'bearer' | 'basic';
+  token?: string;
+  username?: string;
+  password?: string;
+}
+
+export interface RetryPolicy {
+  /** Attempts after the first. @defaultValue the length of the configured schedule (6) */
+  max_retries?: number;
+  /** When set, delays grow geometrically from the schedule's first delay by this factor. */
+  backoff_multiplier?: number;
+}
+
+export interface BatchSettings {
+  max_events: number;
+  max_wait_seconds: number;
+}
+
+export interface Subscription {
+  id: string;
+  /** `node` subscriptions belong to a sender node inside a workflow, not to the API. */
+  kind: 'api' | 'node';
+  workspace: string;
+  name: string;
+  description: string | null;
+  url: string;
+  events: string[];
+  headers: Record<string, string>;
+  enabled: boolean;
+  disabledReason: string | null;
+  secret: string;
+  previousSecret: string | null;
+  previousSecretExpiresAtMs: number | null;
+  authentication: ReceiverAuthentication;
+  signatureScheme: SignatureScheme | 'none';
+  signatureHeader: string | null;
+  payloadFormat: PayloadFormat;
+  ordered: boolean;
+  timeoutMs: number;
+  retryPolicy: RetryPolicy | null;
+  batchSettings: BatchSettings | null;
+  conditions: unknown;
+  filters: unknown;
+  includeFields: string[] | null;
+  metadata: Record<string, unknown> | null;
+  consecutiveFailures: number;
+  failingSinceMs: number | null;
+  circuitOpenUntilMs: number | null;
+  lastDeliveryAtMs: number | null;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+/** Subscription health written back after attempts. */
+export interface SubscriptionHealth {
+  id: string;
+  consecutiveFailures: number;
+  failingSinceMs: number | null;
+  circuitOpenUntilMs: number | null;
+  lastDeliveryAtMs: number | null;
+  enabled: boolean;
+  disabledReason: string | null;
+}
+
+export interface SubscriptionQuery {
+  workspace?: string;
+  enabled?: boolean;
+  kind?: Subscription['kind'];
+  limit?: number;
+  offset?: number;
+}
+
+export interface DeliveryRecord {
+  seq: number;
+  id: string;
+  subscriptionId: string;
+  eventId: string;
+  eventType: string;
+  payload: string;
+  status: import('../store/types.js').DeliveryStatus;
+  attemptCount: number;
+  nextAttemptAtMs: number;
+  leaseOwner: string | null;
+  leaseExpiresAtMs: number | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAtMs: number;
+  updatedAtMs: number;
+  completedAtMs: number | null;
+  expiresAtMs: number;
+}
+
+export interface AttemptRecord {
+  id: string;
+  deliveryId: string;
+  attemptNo: number;
+  startedAtMs: number;
+  statusCode: number | null;
+  responseTimeMs: number;
+  responseExcerpt: string | null;
+  errorCode: string | null;
+  error: string | null;
+}
+
+/** What settling one attempt does to a delivery row. */
+export interface DeliveryTransition {
+  deliveryId: string;
+  status: 'succeeded' | 'retrying' | 'failed' | 'expired' | 'pending';
+  attemptCount: number;
+  nextAttemptAtMs: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  completedAtMs: number | null;
+}

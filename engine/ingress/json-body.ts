@@ -1,0 +1,28 @@
+/**
+ * JSON is the only body type the engine accepts (anything else is 415). The raw bytes are kept
+ * on the request because signatures are computed over them, not over re-serialised JSON.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createError } from '../errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: Buffer;
+  }
+}
+
+export function registerJsonBody(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  const parse = (request: FastifyRequest, body: string | Buffer, done: (error: Error | null, value?: unknown) => void): void => {
+    const raw = body as Buffer;
+    request.rawBody = raw;
+    if (raw.length === 0) return done(createError('MALFORMED_JSON', ['the body is empty']), undefined);
+    try {
+      done(null, JSON.parse(raw.toString('utf8')));
+    } catch (error) {
+      done(createError('MALFORMED_JSON', [(error as Error).message]), undefined);
+    }
+  };
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parse);
+  app.addContentTypeParser(/^application\/[\w.+-]+\+json$/, { parseAs: 'buffer' }, parse);
+}

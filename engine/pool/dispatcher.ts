@@ -1,0 +1,109 @@
+/**
+ * Hands send tasks to a piscina pool of worker threads (or runs them inline) so signing and
+ * socket work stay off the thread that owns HTTP ingress and the store (DESIGN §7).
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { createSendAgent, sendBatch } from './send.js';
+import type { SendTask, SendTaskResult } from './types.js';
+
+/** Options of {@link createDispatcher}. */
+export interface DispatcherOptions {
+  /** Worker threads; 0 means `os.availableParallelism()`. */
+  threads: number;
+  /**
+   * Run `sendBatch` on the calling thread instead of in piscina: for tests and the pool-vs-inline
+   * benchmark.
+   * @defaultValue false
+   */
+  inline?: boolean;
+  /**
+   * Tasks one thread works on at once. Sending is mostly waiting on sockets, so a thread overlaps
+   * several batches instead of idling while one slow receiver answers.
+   * @defaultValue 8
+   */
+  concurrentTasksPerThread?: number;
+}
+
+/** Runs send tasks somewhere; every request of a task yields a result. */
+export interface TaskDispatcher {
+  /**
+   * Sends one task. Rejects only when the pool itself fails (a worker that cannot load), never
+   * for a delivery problem.
+   */
+  send(task: SendTask): Promise<SendTaskResult>;
+  /** Waits for running tasks, then ends the threads (or closes the inline connections). */
+  close(): Promise<void>;
+  readonly mode: 'pool' | 'inline';
+}
+
+/** The worker module piscina loads and the flags its threads start with. */
+export interface WorkerEntry {
+  filename: string;
+  execArgv: string[];
+}
+
+/**
+ * Finds the worker file next to this module.
+ *
+ * - Compiled (`dist/engine/pool/`): `tasks.js` exists and loads as is.
+ * - From sources (vitest, no build): only `tasks.ts` exists. Node 20 cannot strip types and
+ *   vitest's transform does not reach worker threads, so each thread gets
+ *   `--import <data: URL>` that registers `ts-worker-hooks.mjs`: it maps `./x.js` imports to
+ *   `./x.ts` and transpiles them with the `typescript` devDependency. The real piscina path is
+ *   thus exercised by tests without a build step or a stale `dist/`.
+ */
+export function resolveWorkerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
+  const compiled = new URL('./tasks.js', moduleUrl);
+  if (existsSync(compiled)) return { filename: fileURLToPath(compiled), execArgv: [...process.execArgv] };
+  const hooksUrl = new URL('./ts-worker-hooks.mjs', moduleUrl).href;
+  const registerHooks = `import { register } from 'node:module'; register(${JSON.stringify(hooksUrl)});`;
+  return {
+    filename: fileURLToPath(new URL('./tasks.ts', moduleUrl)),
+    execArgv: [...process.execArgv, '--import', `data:text/javascript,${encodeURIComponent(registerHooks)}`],
+  };
+}
+
+/**
+ * Creates the dispatcher of outgoing webhook batches.
+ *
+ * @example
+ * const dispatcher = createDispatcher({ threads: 0 });
+ * const { results, skipped } = await dispatcher.send({ mode: 'parallel', requests });
+ * await dispatcher.close();
+ */
+export function createDispatcher(options: DispatcherOptions): TaskDispatcher {
+  return options.inline ? createInlineDispatcher() : createPoolDispatcher(options);
+}
+
+function createInlineDispatcher(): TaskDispatcher {
+  // Its own Agent, so closing this dispatcher closes exactly the sockets it opened.
+  const agent = createSendAgent();
+  return {
+    mode: 'inline',
+    send: (task) => sendBatch(task, agent),
+    close: () => agent.close(),
+  };
+}
+
+function createPoolDispatcher(options: DispatcherOptions): TaskDispatcher {
+  const threads = options.threads > 0 ? options.threads : availableParallelism();
+  const entry = resolveWorkerEntry();
+  const pool = new Piscina<SendTask, SendTaskResult>({
+    filename: entry.filename,
+    execArgv: entry.execArgv,
+    minThreads: threads,
+    maxThreads: threads,
+    concurrentTasksPerWorker: options.concurrentTasksPerThread ?? 8,
+    // piscina's default ('sync') blocks an idle worker in Atomics.wait, freezing its event loop:
+    // keep-alive sockets the receiver closed meanwhile would then fail the next POST.
+    atomics: 'disabled',
+  });
+  return {
+    mode: 'pool',
+    send: (task) => pool.run(task, { name: 'send' }),
+    close: () => pool.close(),
+  };
+}

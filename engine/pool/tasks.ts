@@ -1,0 +1,45 @@
+/**
+ * The piscina worker file: named pure handlers picked by `run(data, { name })` (piscina's
+ * `multiple-workers-one-file` example). Plain data in, plain data out; it imports only signing
+ * and undici, never fastify, the store or n8n, because it runs in worker threads.
+ */
+import { signPayload } from '../signing/index.js';
+import { sendBatch } from './send.js';
+import type { SendTask, SendTaskResult, SigningSpec } from './types.js';
+
+/** Signs and sends one task's requests over this thread's keep-alive connections. */
+export async function send(task: SendTask): Promise<SendTaskResult> {
+  return sendBatch(task);
+}
+
+/** One payload for {@link sign}. */
+export interface SignItem {
+  msgId: string;
+  body: string;
+  signing: SigningSpec;
+}
+
+/** A batch of payloads to sign: many per task, since one signature costs less than the hand-off. */
+export interface SignTask {
+  items: SignItem[];
+  /** @defaultValue `Math.floor(Date.now() / 1000)` when the task runs */
+  timestampSec?: number;
+}
+
+/**
+ * Signs many payloads and returns each one's signature headers, in order. For the pool-vs-inline
+ * benchmark of signing alone (DESIGN §7).
+ */
+export function sign(task: SignTask): Array<Record<string, string>> {
+  const timestampSec = task.timestampSec ?? Math.floor(Date.now() / 1000);
+  return task.items.map((item) =>
+    signPayload({
+      scheme: item.signing.scheme,
+      secrets: item.signing.secrets,
+      headerName: item.signing.headerName,
+      msgId: item.msgId,
+      body: item.body,
+      timestampSec,
+    }),
+  );
+}

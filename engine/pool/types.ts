@@ -1,0 +1,60 @@
+/**
+ * The plain data that crosses into the piscina pool and back: no class instances, no store
+ * handles. One task carries many requests (a task per signature costs more than the work).
+ */
+import type { SignatureScheme } from '../signing/index.js';
+
+export interface SigningSpec {
+  scheme: SignatureScheme;
+  /** Current secret first; during a rotation overlap the previous one too. */
+  secrets: string[];
+  /** Header for the hex, sha256 and timestamped schemes. */
+  headerName?: string;
+}
+
+export interface SendRequest {
+  /** Delivery id(s) this request settles (a batch settles several). */
+  deliveryIds: string[];
+  url: string;
+  /** Exact body bytes as text; signed as is. */
+  body: string;
+  /** Headers besides the signature (content-type, user-agent, idempotency-key, custom, auth). */
+  headers: Record<string, string>;
+  /** `webhook-id`: stable across retries of the same message. */
+  msgId: string;
+  signing: SigningSpec | null;
+  timeoutMs: number;
+}
+
+export interface SendResult {
+  deliveryIds: string[];
+  /** Epoch ms when the attempt started. */
+  startedAtMs: number;
+  /** HTTP status, or null when no response arrived. */
+  statusCode: number | null;
+  responseTimeMs: number;
+  /** First ~1 KiB of the response body. */
+  responseExcerpt: string | null;
+  /** Seconds from a Retry-After header on 429/503, when present. */
+  retryAfterSec: number | null;
+  /** The receiver answered `webhook-delivery: abort-message`: do not retry this message. */
+  abort: boolean;
+  /** Error code from engine/errors.ts when the attempt failed without a 2xx. */
+  errorCode: 'DELIVERY_TIMEOUT' | 'DELIVERY_CONNECTION' | 'DELIVERY_REJECTED' | 'DELIVERY_GONE' | 'DELIVERY_ABORTED' | null;
+  error: string | null;
+}
+
+export interface SendTask {
+  requests: SendRequest[];
+  /**
+   * `parallel`: all requests at once (unordered subscriptions); `sequential`: in order, and stop
+   * at the first failure (FIFO per endpoint), leaving the rest unattempted.
+   */
+  mode: 'parallel' | 'sequential';
+}
+
+export interface SendTaskResult {
+  results: SendResult[];
+  /** Requests a sequential task did not attempt because an earlier one failed. */
+  skipped: string[][];
+}

@@ -1,0 +1,124 @@
+/**
+ * Subscriptions in the SQLite store. Secrets and receiver credentials are sealed with the
+ * secret box; everything else is plain columns or JSON.
+ */
+import type Database from 'better-sqlite3';
+import type { Subscription, SubscriptionHealth, SubscriptionQuery } from '../delivery/types.js';
+import type { SecretBox } from './secret-box.js';
+
+type Row = Record<string, unknown>;
+const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
+const parse = <T>(text: unknown, fallback: T): T => (typeof text === 'string' ? (JSON.parse(text) as T) : fallback);
+
+export interface SqliteSubscriptions {
+  save(subscription: Subscription): void;
+  get(id: string): Subscription | null;
+  list(query: SubscriptionQuery): Subscription[];
+  count(query: SubscriptionQuery): number;
+  delete(id: string): boolean;
+  saveHealth(health: SubscriptionHealth): void;
+}
+
+export function createSqliteSubscriptions(db: Database.Database, box: SecretBox): SqliteSubscriptions {
+  const upsert = db.prepare(`INSERT INTO subscriptions (id, kind, workspace, name, description, url, events, headers, enabled, disabled_reason, secret_enc,
+      previous_secret_enc, previous_secret_expires_at, authentication_enc, signature_scheme, signature_header, payload_format, ordered, timeout_ms,
+      retry_policy, batch_settings, conditions, filters, include_fields, metadata, consecutive_failures, failing_since, circuit_open_until,
+      last_delivery_at, created_at, updated_at)
+    VALUES (@id, @kind, @workspace, @name, @description, @url, @events, @headers, @enabled, @disabledReason, @secretEnc, @previousSecretEnc,
+      @previousSecretExpiresAtMs, @authenticationEnc, @signatureScheme, @signatureHeader, @payloadFormat, @ordered, @timeoutMs, @retryPolicy,
+      @batchSettings, @conditions, @filters, @includeFields, @metadata, @consecutiveFailures, @failingSinceMs, @circuitOpenUntilMs,
+      @lastDeliveryAtMs, @createdAtMs, @updatedAtMs)
+    ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, workspace = excluded.workspace, name = excluded.name, description = excluded.description,
+      url = excluded.url, events = excluded.events, headers = excluded.headers, enabled = excluded.enabled, disabled_reason = excluded.disabled_reason,
+      secret_enc = excluded.secret_enc, previous_secret_enc = excluded.previous_secret_enc, previous_secret_expires_at = excluded.previous_secret_expires_at,
+      authentication_enc = excluded.authentication_enc, signature_scheme = excluded.signature_scheme, signature_header = excluded.signature_header,
+      payload_format = excluded.payload_format, ordered = excluded.ordered, timeout_ms = excluded.timeout_ms, retry_policy = excluded.retry_policy,
+      batch_settings = excluded.batch_settings, conditions = excluded.conditions, filters = excluded.filters, include_fields = excluded.include_fields,
+      metadata = excluded.metadata, consecutive_failures = excluded.consecutive_failures, failing_since = excluded.failing_since,
+      circuit_open_until = excluded.circuit_open_until, last_delivery_at = excluded.last_delivery_at, updated_at = excluded.updated_at`);
+  const health = db.prepare(`UPDATE subscriptions SET consecutive_failures = @consecutiveFailures, failing_since = @failingSinceMs,
+    circuit_open_until = @circuitOpenUntilMs, last_delivery_at = @lastDeliveryAtMs, enabled = @enabled, disabled_reason = @disabledReason WHERE id = @id`);
+  const where = (query: SubscriptionQuery): [string, unknown[]] => {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (query.workspace !== undefined) (clauses.push('workspace = ?'), params.push(query.workspace));
+    if (query.enabled !== undefined) (clauses.push('enabled = ?'), params.push(query.enabled ? 1 : 0));
+    if (query.kind !== undefined) (clauses.push('kind = ?'), params.push(query.kind));
+    return [clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params];
+  };
+  const toSubscription = (row: Row): Subscription => ({
+    id: String(row.id),
+    kind: row.kind as Subscription['kind'],
+    workspace: String(row.workspace),
+    name: String(row.name),
+    description: (row.description as string | null) ?? null,
+    url: String(row.url),
+    events: parse(row.events, []),
+    headers: parse(row.headers, {}),
+    enabled: Boolean(row.enabled),
+    disabledReason: (row.disabled_reason as string | null) ?? null,
+    secret: box.open(String(row.secret_enc)),
+    previousSecret: row.previous_secret_enc ? box.open(String(row.previous_secret_enc)) : null,
+    previousSecretExpiresAtMs: (row.previous_secret_expires_at as number | null) ?? null,
+    authentication: row.authentication_enc ? JSON.parse(box.open(String(row.authentication_enc))) : { type: 'none' },
+    signatureScheme: row.signature_scheme as Subscription['signatureScheme'],
+    signatureHeader: (row.signature_header as string | null) ?? null,
+    payloadFormat: row.payload_format as Subscription['payloadFormat'],
+    ordered: Boolean(row.ordered),
+    timeoutMs: Number(row.timeout_ms),
+    retryPolicy: parse(row.retry_policy, null),
+    batchSettings: parse(row.batch_settings, null),
+    conditions: parse(row.conditions, null),
+    filters: parse(row.filters, null),
+    includeFields: parse(row.include_fields, null),
+    metadata: parse(row.metadata, null),
+    consecutiveFailures: Number(row.consecutive_failures),
+    failingSinceMs: (row.failing_since as number | null) ?? null,
+    circuitOpenUntilMs: (row.circuit_open_until as number | null) ?? null,
+    lastDeliveryAtMs: (row.last_delivery_at as number | null) ?? null,
+    createdAtMs: Number(row.created_at),
+    updatedAtMs: Number(row.updated_at),
+  });
+  return {
+    save(s) {
+      upsert.run({
+        ...s,
+        events: json(s.events),
+        headers: json(s.headers),
+        enabled: s.enabled ? 1 : 0,
+        secretEnc: box.seal(s.secret),
+        previousSecretEnc: s.previousSecret ? box.seal(s.previousSecret) : null,
+        authenticationEnc: s.authentication.type === 'none' ? null : box.seal(JSON.stringify(s.authentication)),
+        ordered: s.ordered ? 1 : 0,
+        retryPolicy: json(s.retryPolicy),
+        batchSettings: json(s.batchSettings),
+        conditions: json(s.conditions),
+        filters: json(s.filters),
+        includeFields: json(s.includeFields),
+        metadata: json(s.metadata),
+      });
+    },
+    get(id) {
+      const row = db.prepare('SELECT * FROM subscriptions WHERE id = ?').get(id) as Row | undefined;
+      return row ? toSubscription(row) : null;
+    },
+    list(query) {
+      const [clause, params] = where(query);
+      const rows = db.prepare(`SELECT * FROM subscriptions ${clause} ORDER BY created_at, id LIMIT ? OFFSET ?`).all(...params, query.limit ?? 1_000_000, query.offset ?? 0) as Row[];
+      return rows.map(toSubscription);
+    },
+    count(query) {
+      const [clause, params] = where(query);
+      return Number(db.prepare(`SELECT COUNT(*) FROM subscriptions ${clause}`).pluck().get(...params));
+    },
+    delete(id) {
+      return db.transaction(() => {
+        db.prepare("UPDATE deliveries SET status = 'failed', last_error = 'subscription deleted', updated_at = ? WHERE subscription_id = ? AND status IN ('pending', 'retrying', 'in_flight')").run(Date.now(), id);
+        return db.prepare('DELETE FROM subscriptions WHERE id = ?').run(id).changes > 0;
+      })();
+    },
+    saveHealth(h) {
+      health.run({ ...h, enabled: h.enabled ? 1 : 0 });
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Hookline's incoming webhook trigger, for n8n and the standalone engine alike. Thin, as n8n's
+ * own Webhook node: properties live in `description.ts`, the checks in tested helpers.
+ */
+import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { testHooklineCredential } from './credential-test.js';
+import { CREDENTIAL_TEST_NAME, credentialsProperty, triggerProperties } from './description.js';
+import { checkBody, checkCaller, checkSource, type TriggerRequest } from './inspect-request.js';
+import { loadTriggerCredentials } from './load-credentials.js';
+import { readTriggerParameters } from './parameters.js';
+import { acceptRequest, rejectRequest } from './respond.js';
+
+/** Nothing is registered with a third party, so the webhook always "exists" and setup is a no-op. */
+async function alwaysReady(this: IHookFunctions): Promise<boolean> {
+  return true;
+}
+
+/** The host's request with n8n's lazy raw-body reader, which must run before `rawBody` is set. */
+type HostRequest = TriggerRequest & { readRawBody?: () => Promise<void> };
+
+export class WebhookTrigger implements INodeType {
+  description: INodeTypeDescription = {
+    displayName: 'Hookline Webhook Trigger',
+    name: 'webhookTrigger',
+    icon: 'file:webhookTrigger.svg',
+    group: ['trigger'],
+    version: 1,
+    description: 'Starts an agent or a workflow when an authenticated webhook is called',
+    eventTriggerDescription: 'Waiting for you to call the Test URL',
+    activationMessage: 'You can now make calls to your production webhook URL.',
+    defaults: { name: 'Hookline Webhook Trigger' },
+    inputs: [],
+    outputs: ['main'],
+    credentials: credentialsProperty,
+    webhooks: [
+      {
+        name: 'default',
+        httpMethod: '={{$parameter["httpMethod"] || "POST"}}',
+        path: '={{$parameter["path"] || ($parameter["kind"] === "agent" ? "agents/" + $parameter["agentId"] : "workflows/" + $workflow.id)}}',
+        responseMode: '={{$parameter["responseMode"]}}',
+        // Empty for onReceived so n8n sends webhookResponse, not the literal 'firstEntryJson';
+        // for lastNode, n8n's usual answer: the first item's JSON.
+        responseData: '={{$parameter["responseMode"] === "lastNode" ? "firstEntryJson" : ""}}',
+        isFullPath: true,
+      },
+    ],
+    properties: triggerProperties,
+  };
+
+  methods = {
+    credentialTest: { [CREDENTIAL_TEST_NAME]: testHooklineCredential },
+  };
+
+  webhookMethods = {
+    default: { checkExists: alwaysReady, create: alwaysReady, delete: alwaysReady },
+  };
+
+  async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+    const params = readTriggerParameters(this);
+    const req = this.getRequestObject() as unknown as HostRequest;
+    const denied = checkSource(req, params.options);
+    if (denied) return rejectRequest(this.getResponseObject(), denied);
+
+    // n8n reads the raw bytes lazily; signatures are over those bytes, never the re-serialised JSON.
+    if (params.signature !== 'none' && req.rawBody === undefined && typeof req.readRawBody === 'function') await req.readRawBody();
+    const body: unknown = this.getBodyData();
+    const credentials = await loadTriggerCredentials(this, params);
+    const rejection = checkCaller(req, params, credentials, body) ?? checkBody(params, body);
+    if (rejection) return rejectRequest(this.getResponseObject(), rejection);
+
+    return acceptRequest({
+      body,
+      headers: req.headers,
+      query: req.query,
+      params: this.getParamsData(),
+      responseMode: params.responseMode,
+      redactHeaders: params.signature === 'hex' ? [params.signatureHeader] : [],
+    });
+  }
+}

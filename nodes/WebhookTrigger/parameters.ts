@@ -1,0 +1,69 @@
+/**
+ * The trigger's parameters, read once per request with their declared defaults. Values outside a
+ * parameter's options are kept as given so the checks refuse them (an unknown authentication
+ * method answers 401) rather than silently falling back to something more open.
+ */
+import type { IWebhookFunctions } from 'n8n-workflow';
+import type { AuthMethod } from './auth.js';
+import type { TriggerKind } from './body-validation.js';
+import type { SignatureOption } from './signature.js';
+
+/** The `options` collection. */
+export interface TriggerOptions {
+  /** @defaultValue true */
+  validateBody: boolean;
+  /** Comma-separated IPs and CIDR ranges; @defaultValue '' (everyone) */
+  ipAllowlist: string;
+  /** Comma-separated origins; @defaultValue '' (any) */
+  allowedOrigins: string;
+}
+
+/** Every parameter `webhook()` acts on. */
+export interface TriggerParameters {
+  /** @defaultValue 'workflow' */
+  kind: TriggerKind;
+  /** @defaultValue 'urlToken' */
+  authentication: AuthMethod;
+  /** @defaultValue 'onReceived' */
+  responseMode: 'onReceived' | 'lastNode';
+  /** @defaultValue 'none' */
+  signature: SignatureOption;
+  /** @defaultValue 'X-Webhook-Signature' */
+  signatureHeader: string;
+  /** @defaultValue 300 */
+  toleranceSec: number;
+  options: TriggerOptions;
+}
+
+/** The one method of the n8n context this file needs. */
+type ParameterSource = Pick<IWebhookFunctions, 'getNodeParameter'>;
+
+function text(source: ParameterSource, name: string, fallback: string): string {
+  const value = source.getNodeParameter(name, fallback);
+  return typeof value === 'string' ? value : fallback;
+}
+
+function readOptions(source: ParameterSource): TriggerOptions {
+  const raw = source.getNodeParameter('options', {});
+  const options = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  return {
+    validateBody: options.validateBody !== false,
+    ipAllowlist: typeof options.ipAllowlist === 'string' ? options.ipAllowlist : '',
+    allowedOrigins: typeof options.allowedOrigins === 'string' ? options.allowedOrigins : '',
+  };
+}
+
+/** Reads the parameters through `getNodeParameter(name, fallback)`, the n8n webhook-context form. */
+export function readTriggerParameters(source: ParameterSource): TriggerParameters {
+  const tolerance = Number(source.getNodeParameter('toleranceSec', 300));
+  return {
+    kind: text(source, 'kind', 'workflow') === 'agent' ? 'agent' : 'workflow',
+    authentication: text(source, 'authentication', 'urlToken') as AuthMethod,
+    responseMode: text(source, 'responseMode', 'onReceived') === 'lastNode' ? 'lastNode' : 'onReceived',
+    signature: text(source, 'signature', 'none') as SignatureOption,
+    signatureHeader: text(source, 'signatureHeader', 'X-Webhook-Signature'),
+    // A tolerance of 0 or less would reject every signed request; NaN would accept any age.
+    toleranceSec: Number.isFinite(tolerance) && tolerance > 0 ? tolerance : 300,
+    options: readOptions(source),
+  };
+}

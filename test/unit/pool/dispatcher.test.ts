@@ -1,0 +1,98 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Webhook } from 'standardwebhooks';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDispatcher, resolveWorkerEntry, type TaskDispatcher } from '../../../engine/pool/dispatcher.js';
+import type { SendTask } from '../../../engine/pool/types.js';
+import { startReceiver, type Receiver } from '../../fixtures/receiver.js';
+import { makeTempDir, type TempDir } from '../../helpers/temp.js';
+import { SECRET, closedPortUrl, makeRequest, stable } from './requests.js';
+
+let receiver: Receiver;
+const dispatchers: TaskDispatcher[] = [];
+
+beforeEach(async () => {
+  receiver = await startReceiver();
+});
+
+afterEach(async () => {
+  await Promise.all(dispatchers.splice(0).map((d) => d.close()));
+  await receiver.close();
+});
+
+function open(options: Parameters<typeof createDispatcher>[0]): TaskDispatcher {
+  const dispatcher = createDispatcher(options);
+  dispatchers.push(dispatcher);
+  return dispatcher;
+}
+
+/** The same mixed task twice: once per dispatcher, each with fresh message ids. */
+async function mixedTask(): Promise<SendTask> {
+  const refused = await closedPortUrl();
+  return {
+    mode: 'parallel',
+    requests: [
+      makeRequest(`${receiver.url}/ok`),
+      makeRequest(`${receiver.url}/fail`),
+      makeRequest(`${receiver.url}/gone`, { signing: null }),
+      makeRequest(refused),
+    ],
+  };
+}
+
+describe('createDispatcher', () => {
+  it('in pool mode runs real piscina threads and returns what inline returns', async () => {
+    receiver.respondWith((req) => ({
+      status: req.url === '/ok' ? 200 : req.url === '/gone' ? 410 : 500,
+      headers: { 'retry-after': '7' },
+      body: `answer to ${req.url}`,
+    }));
+    const pool = open({ threads: 2 });
+    const inline = open({ threads: 0, inline: true });
+    expect([pool.mode, inline.mode]).toEqual(['pool', 'inline']);
+    const task = await mixedTask();
+    const fromPool = await pool.send(task);
+    const fromInline = await inline.send(task);
+    expect(fromPool.results.map(stable)).toEqual(fromInline.results.map(stable));
+    expect(fromPool.results.map((r) => r.errorCode)).toEqual([null, 'DELIVERY_REJECTED', 'DELIVERY_GONE', 'DELIVERY_CONNECTION']);
+    const signed = receiver.requests.filter((r) => r.url === '/ok');
+    expect(signed).toHaveLength(2);
+    for (const req of signed) {
+      expect(() => new Webhook(SECRET).verify(req.body, req.headers as Record<string, string>)).not.toThrow();
+    }
+  });
+
+  it('in pool mode keeps sequential semantics across the thread boundary', async () => {
+    receiver.respondWith({ status: 503, headers: { 'retry-after': '3' } });
+    const pool = open({ threads: 1 });
+    const requests = [1, 2, 3].map(() => makeRequest(receiver.url));
+    const { results, skipped } = await pool.send({ mode: 'sequential', requests });
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ statusCode: 503, retryAfterSec: 3, errorCode: 'DELIVERY_REJECTED' });
+    expect(skipped).toEqual([requests[1]!.deliveryIds, requests[2]!.deliveryIds]);
+  });
+});
+
+describe('resolveWorkerEntry', () => {
+  let dir: TempDir;
+  beforeEach(() => {
+    dir = makeTempDir('hookline-pool-');
+  });
+  afterEach(() => dir.remove());
+
+  it('loads the compiled tasks.js as is when it exists (dist/)', () => {
+    mkdirSync(join(dir.path, 'pool'));
+    writeFileSync(join(dir.path, 'pool', 'tasks.js'), '');
+    const entry = resolveWorkerEntry(pathToFileURL(join(dir.path, 'pool', 'dispatcher.js')).href);
+    expect(entry.filename).toBe(join(dir.path, 'pool', 'tasks.js'));
+    expect(entry.execArgv).not.toContain('--import');
+  });
+
+  it('loads tasks.ts through the TypeScript hooks when running from sources', () => {
+    const entry = resolveWorkerEntry(pathToFileURL(join(dir.path, 'dispatcher.ts')).href);
+    expect(entry.filename).toBe(join(dir.path, 'tasks.ts'));
+    expect(entry.execArgv.at(-2)).toBe('--import');
+    expect(decodeURIComponent(entry.execArgv.at(-1)!)).toContain('ts-worker-hooks.mjs');
+  });
+});

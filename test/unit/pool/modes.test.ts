@@ -1,0 +1,87 @@
+import type { Agent } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DRAIN_LIMIT_BYTES, EXCERPT_BYTES, createSendAgent, sendBatch } from '../../../engine/pool/send.js';
+import { sequence, startReceiver, type Receiver } from '../../fixtures/receiver.js';
+import { closedPortUrl, makeRequest } from './requests.js';
+
+let receiver: Receiver;
+let agent: Agent;
+
+beforeEach(async () => {
+  receiver = await startReceiver();
+  // One connection per origin, so "reused" is observable as a single accepted socket.
+  agent = createSendAgent({ connectionsPerOrigin: 1 });
+});
+
+afterEach(async () => {
+  await agent.close();
+  await receiver.close();
+});
+
+describe('sequential tasks', () => {
+  it('stop at the first non-2xx and report the rest as skipped', async () => {
+    receiver.respondWith(sequence([{ status: 200 }, { status: 500 }, { status: 200 }]));
+    const requests = [1, 2, 3, 4].map(() => makeRequest(receiver.url));
+    const { results, skipped } = await sendBatch({ mode: 'sequential', requests }, agent);
+    expect(results.map((r) => r.statusCode)).toEqual([200, 500]);
+    expect(skipped).toEqual([requests[2]!.deliveryIds, requests[3]!.deliveryIds]);
+    expect(receiver.requests.map((r) => r.body)).toEqual([requests[0]!.body, requests[1]!.body]);
+  });
+
+  it('stop at a connection error too', async () => {
+    const requests = [makeRequest(await closedPortUrl()), makeRequest(receiver.url)];
+    const { results, skipped } = await sendBatch({ mode: 'sequential', requests }, agent);
+    expect(results.map((r) => r.errorCode)).toEqual(['DELIVERY_CONNECTION']);
+    expect(skipped).toEqual([requests[1]!.deliveryIds]);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('send everything in order when all succeed', async () => {
+    const requests = [1, 2, 3].map(() => makeRequest(receiver.url));
+    const { results, skipped } = await sendBatch({ mode: 'sequential', requests }, agent);
+    expect(results.map((r) => r.deliveryIds)).toEqual(requests.map((r) => r.deliveryIds));
+    expect(skipped).toEqual([]);
+    expect(receiver.requests.map((r) => r.body)).toEqual(requests.map((r) => r.body));
+  });
+});
+
+describe('parallel tasks', () => {
+  it('send every request at once, failures included, results in request order', async () => {
+    const parallelAgent = createSendAgent();
+    try {
+      receiver.respondWith((req) => ({ status: req.body.includes('"n"') ? 200 : 500, delayMs: 300 }));
+      const requests = [1, 2, 3, 4].map(() => makeRequest(receiver.url));
+      requests[1] = makeRequest(receiver.url, { body: '{"bad":true}' });
+      const { results, skipped } = await sendBatch({ mode: 'parallel', requests }, parallelAgent);
+      expect(results.map((r) => r.deliveryIds)).toEqual(requests.map((r) => r.deliveryIds));
+      expect(results.map((r) => r.statusCode)).toEqual([200, 500, 200, 200]);
+      expect(skipped).toEqual([]);
+      // All four arrived before the first (delayed) answer went out: they were in flight together.
+      const arrivals = receiver.requests.map((r) => r.receivedAtMs);
+      expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeLessThan(300);
+    } finally {
+      await parallelAgent.close();
+    }
+  });
+});
+
+describe('response bodies', () => {
+  it('keep only the excerpt of a large body and reuse the connection afterwards', async () => {
+    receiver.respondWith(sequence([{ status: 500, body: 'é'.repeat(150_000) }, { status: 200 }]));
+    const first = await sendBatch({ mode: 'parallel', requests: [makeRequest(receiver.url)] }, agent);
+    expect(Buffer.byteLength(first.results[0]!.responseExcerpt!)).toBeLessThanOrEqual(EXCERPT_BYTES + 2);
+    expect(first.results[0]!.responseExcerpt!.startsWith('éé')).toBe(true);
+    const second = await sendBatch({ mode: 'parallel', requests: [makeRequest(receiver.url)] }, agent);
+    expect(second.results[0]).toMatchObject({ statusCode: 200, errorCode: null });
+    expect(receiver.connectionCount).toBe(1);
+    expect(receiver.requests[0]!.remotePort).toBe(receiver.requests[1]!.remotePort);
+  });
+
+  it('give up draining past the limit and still deliver the next request', async () => {
+    receiver.respondWith(sequence([{ status: 200, body: 'x'.repeat(DRAIN_LIMIT_BYTES * 2) }, { status: 200 }]));
+    const first = await sendBatch({ mode: 'parallel', requests: [makeRequest(receiver.url)] }, agent);
+    expect(first.results[0]).toMatchObject({ statusCode: 200, errorCode: null, responseExcerpt: 'x'.repeat(EXCERPT_BYTES) });
+    const second = await sendBatch({ mode: 'parallel', requests: [makeRequest(receiver.url)] }, agent);
+    expect(second.results[0]).toMatchObject({ statusCode: 200, errorCode: null });
+  });
+});

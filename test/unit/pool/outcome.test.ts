@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { classifyError, classifyResponse, describeError, parseRetryAfter } from '../../../engine/pool/outcome.js';
+
+const nowMs = Date.parse('2025-01-01T00:00:00Z');
+
+describe('parseRetryAfter', () => {
+  it('reads delta-seconds on 429 and 503', () => {
+    expect(parseRetryAfter(429, '30', nowMs)).toBe(30);
+    expect(parseRetryAfter(503, ' 0 ', nowMs)).toBe(0);
+  });
+
+  it('reads an HTTP date as seconds from now, never negative', () => {
+    expect(parseRetryAfter(503, 'Wed, 01 Jan 2025 00:01:00 GMT', nowMs)).toBe(60);
+    expect(parseRetryAfter(429, 'Tue, 31 Dec 2024 23:00:00 GMT', nowMs)).toBe(0);
+  });
+
+  it('ignores other statuses, garbage and absent headers', () => {
+    expect(parseRetryAfter(500, '30', nowMs)).toBeNull();
+    expect(parseRetryAfter(429, 'soon', nowMs)).toBeNull();
+    expect(parseRetryAfter(429, '-5', nowMs)).toBeNull();
+    expect(parseRetryAfter(429, undefined, nowMs)).toBeNull();
+  });
+});
+
+describe('classifyResponse', () => {
+  it('maps statuses to delivery codes', () => {
+    expect(classifyResponse(204, {}).errorCode).toBeNull();
+    expect(classifyResponse(410, {}).errorCode).toBe('DELIVERY_GONE');
+    expect(classifyResponse(302, {}).errorCode).toBe('DELIVERY_REJECTED');
+    expect(classifyResponse(404, {}).errorCode).toBe('DELIVERY_REJECTED');
+  });
+
+  it('lets 410 win over the abort header but still flags abort', () => {
+    expect(classifyResponse(410, { 'webhook-delivery': 'abort-message' })).toMatchObject({ errorCode: 'DELIVERY_GONE', abort: true });
+  });
+
+  it('matches the abort value regardless of case', () => {
+    expect(classifyResponse(500, { 'webhook-delivery': 'Abort-Message' }).errorCode).toBe('DELIVERY_ABORTED');
+  });
+});
+
+describe('classifyError', () => {
+  it('calls anything after our deadline fired a timeout', () => {
+    const deadline = AbortSignal.abort();
+    expect(classifyError(new Error('other side closed'), deadline, 50).errorCode).toBe('DELIVERY_TIMEOUT');
+  });
+
+  it("treats undici's phase timeouts as timeouts", () => {
+    const err = Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' });
+    expect(classifyError(err, new AbortController().signal, 50).errorCode).toBe('DELIVERY_TIMEOUT');
+  });
+
+  it('calls refused, reset and DNS failures connection errors, naming the code', () => {
+    const err = Object.assign(new AggregateError([], ''), { code: 'ECONNREFUSED' });
+    const outcome = classifyError(err, new AbortController().signal, 50);
+    expect(outcome).toMatchObject({ errorCode: 'DELIVERY_CONNECTION', abort: false });
+    expect(outcome.error).toBe('Could not reach the receiver: ECONNREFUSED');
+    expect(describeError(Object.assign(new Error('getaddrinfo ENOTFOUND x.invalid'), { code: 'ENOTFOUND' }))).toBe(
+      'getaddrinfo ENOTFOUND x.invalid',
+    );
+  });
+});
