@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { IDataObject, INodeType } from 'n8n-workflow';
 import type { HooklineConfig } from './config.js';
 import { newExecution } from './workflow/execution-record.js';
+import { createEvent, type EventEnvelope } from './events/envelope.js';
 import { createError } from './errors.js';
 import { createDeliverySystem, type DeliverySystem } from './delivery/index.js';
 import type { Dispatcher } from './delivery/outbox-worker.js';
@@ -63,6 +64,8 @@ export interface Engine {
   readonly problems: readonly WorkflowProblem[];
   start(): Promise<{ url: string }>;
   stop(): Promise<void>;
+  /** Publishes an event: durable, and fanned out to matching subscriptions in the same write. */
+  publishEvent(type: string, data: unknown, metadata?: Record<string, unknown>): Promise<{ event: EventEnvelope; deliveries: number }>;
   /** Runs a workflow from its manual trigger (or first trigger) with the given items. */
   runManually(workflowId: string, items: IDataObject[]): Promise<ExecutionOutcome>;
 }
@@ -136,7 +139,14 @@ export function createEngine(options: EngineOptions): Engine {
     return executor.run({ workflow, execution, startOutput: [itemsOf(items)] });
   }
 
+  async function publishEvent(type: string, data: unknown, metadata?: Record<string, unknown>) {
+    const event = createEvent(type, data, metadata);
+    const result = await committer.submit({ events: [event] });
+    return { event, deliveries: result.deliveries ?? 0 };
+  }
+
   return {
+    publishEvent,
     config, log, store, registry, executor, committer, server, workflows, problems, runManually, delivery, credentialCache: credentials,
     async start() {
       if (state !== 'new') throw new Error(`engine cannot start from state ${state}`);

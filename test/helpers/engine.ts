@@ -24,7 +24,7 @@ export async function startTestEngine(options: {
   if (options.credentials) dir.file('credentials.json', options.credentials);
   const dbPath = `${dir.path}/data/hookline.db`;
   const config = loadConfig({
-    overrides: { port: 0, host: '127.0.0.1', workflowsDir: dir.path, dbPath, logLevel: 'silent', encryptionKey: 'test-key', allowPrivateTargets: true, ...options.config },
+    overrides: { port: 0, host: '127.0.0.1', workflowsDir: dir.path, dbPath, logLevel: 'silent', encryptionKey: 'test-key', allowPrivateTargets: true, poolThreads: 1, ...options.config },
   });
   const engine = createEngine({ config, nodeTypes: options.nodeTypes, env: options.env ?? {} });
   const { url } = await engine.start();
