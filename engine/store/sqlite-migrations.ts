@@ -142,6 +142,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         error TEXT
       );
       CREATE INDEX attempts_by_delivery ON attempts (delivery_id, attempt_no);
+      CREATE INDEX attempts_by_time ON attempts (started_at);
       CREATE TABLE api_keys (
         id TEXT PRIMARY KEY,
         name TEXT NOT NULL,

@@ -149,6 +149,14 @@ export interface DeliveryQuery {
   order?: 'asc' | 'desc';
 }
 
+export interface DeliveryCounts {
+  total: number;
+  succeeded: number;
+  failed: number;
+  pending: number;
+  lastAttemptAtMs: number | null;
+}
+
 /** The durable outbox: claims with leases, settlements with their attempt rows. */
 export interface OutboxStore {
   claim(spec: ClaimSpec, nowMs: number, owner: string, leaseMs: number): Promise<DeliveryRecord[]>;
@@ -163,6 +171,12 @@ export interface OutboxStore {
   expireDue(nowMs: number, limit: number): Promise<DeliveryRecord[]>;
   subscriptionsWithOpenDeliveries(): Promise<string[]>;
   getDelivery(id: string): Promise<DeliveryRecord | null>;
+  /** Puts a delivery back in line now (manual retry); refuses one that is in flight. */
+  requeue(id: string, nowMs: number, expiresAtMs: number): Promise<DeliveryRecord | null>;
+  /** Delivery counts per subscription, and the time of its last delivery attempt. */
+  deliveryStats(subscriptionIds: readonly string[]): Promise<Map<string, DeliveryCounts>>;
+  /** Attempts of a subscription in a time window, for stats. */
+  attemptsInWindow(subscriptionId: string, sinceMs: number, untilMs: number, limit: number): Promise<AttemptRecord[]>;
   listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]>;
   listAttempts(deliveryId: string): Promise<AttemptRecord[]>;
 }

@@ -1,0 +1,111 @@
+/**
+ * The API's canonical JSON for subscriptions, deliveries, attempts and executions, in the
+ * seeds' snake_case. Secrets never appear here; they are revealed only by create and rotate.
+ */
+import type { DeliveryCounts } from '../store/types.js';
+import type { AttemptRecord, DeliveryRecord, Subscription } from '../delivery/types.js';
+import type { ExecutionRecord } from '../store/types.js';
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export function webhookJson(s: Subscription, counts?: DeliveryCounts): Record<string, unknown> {
+  return {
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    url: s.url,
+    events: s.events,
+    headers: s.headers,
+    enabled: s.enabled,
+    status: s.enabled ? 'active' : 'disabled',
+    disabled_reason: s.disabledReason,
+    organization: s.workspace,
+    authentication: { type: s.authentication.type, ...(s.authentication.username ? { username: s.authentication.username } : {}) },
+    signature_scheme: s.signatureScheme,
+    signature_header: s.signatureHeader,
+    payload_format: s.payloadFormat,
+    ordering: s.ordered ? 'ordered' : 'unordered',
+    timeout_ms: s.timeoutMs,
+    retry_policy: s.retryPolicy,
+    batch_settings: s.batchSettings,
+    conditions: s.conditions,
+    filters: s.filters,
+    include_fields: s.includeFields,
+    metadata: s.metadata,
+    secret_rotation: s.previousSecretExpiresAtMs && s.previousSecretExpiresAtMs > Date.now() ? { previous_secret_expires_at: iso(s.previousSecretExpiresAtMs) } : null,
+    health: { consecutive_failures: s.consecutiveFailures, failing_since: iso(s.failingSinceMs), circuit_open_until: iso(s.circuitOpenUntilMs) },
+    created_at: iso(s.createdAtMs),
+    updated_at: iso(s.updatedAtMs),
+    last_delivery: iso(counts?.lastAttemptAtMs ?? s.lastDeliveryAtMs),
+    delivery_stats: {
+      total_deliveries: counts?.total ?? 0,
+      successful_deliveries: counts?.succeeded ?? 0,
+      failed_deliveries: counts?.failed ?? 0,
+      pending_deliveries: counts?.pending ?? 0,
+    },
+  };
+}
+
+export function deliveryJson(d: DeliveryRecord, attempts?: AttemptRecord[]): Record<string, unknown> {
+  return {
+    id: d.id,
+    webhook_id: d.subscriptionId,
+    event_id: d.eventId,
+    event: d.eventType,
+    status: d.status,
+    attempts: d.attemptCount,
+    next_attempt_at: d.status === 'pending' || d.status === 'retrying' ? iso(d.nextAttemptAtMs) : null,
+    last_status_code: d.lastStatusCode,
+    last_error: d.lastError,
+    payload_size: Buffer.byteLength(d.payload),
+    created_at: iso(d.createdAtMs),
+    updated_at: iso(d.updatedAtMs),
+    completed_at: iso(d.completedAtMs),
+    expires_at: iso(d.expiresAtMs),
+    ...(attempts ? { payload: JSON.parse(d.payload), attempt_log: attempts.map(attemptJson) } : {}),
+  };
+}
+
+export function attemptJson(a: AttemptRecord): Record<string, unknown> {
+  return {
+    id: a.id,
+    attempt: a.attemptNo,
+    timestamp: iso(a.startedAtMs),
+    response_code: a.statusCode,
+    response_time_ms: a.responseTimeMs,
+    response_body: a.responseExcerpt,
+    error_code: a.errorCode,
+    error: a.error,
+  };
+}
+
+/** The seed's log row (`GET /webhooks/{id}/logs`): one per delivery, its latest state. */
+export function logJson(d: DeliveryRecord, lastResponseTimeMs: number | null): Record<string, unknown> {
+  const status = d.status === 'succeeded' ? 'success' : d.status === 'failed' || d.status === 'expired' ? 'failed' : 'pending';
+  return {
+    id: d.id,
+    timestamp: new Date(d.updatedAtMs).toISOString(),
+    event: d.eventType,
+    status,
+    response_code: d.lastStatusCode,
+    response_time_ms: lastResponseTimeMs,
+    attempts: d.attemptCount,
+    payload_size: Buffer.byteLength(d.payload),
+  };
+}
+
+export function executionJson(e: ExecutionRecord): Record<string, unknown> {
+  return {
+    execution_id: e.id,
+    workflow_id: e.workflowId,
+    kind: e.kind,
+    status: e.status,
+    input: e.input,
+    output: e.output,
+    error: e.error,
+    idempotency_key: e.idempotencyKey,
+    created_at: e.createdAt,
+    started_at: e.startedAt,
+    finished_at: e.finishedAt,
+  };
+}
