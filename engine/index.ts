@@ -21,6 +21,7 @@ import { createTriggerTable } from './ingress/trigger-table.js';
 import { registerTriggerRoutes } from './ingress/triggers.js';
 import { registerReceiveRoute } from './api/receive.js';
 import { createApiKeyCheck } from './api/api-keys.js';
+import { registerApi } from './api/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createGroupCommitter, type GroupCommitter } from './store/group-commit.js';
 import { createSecretBox, resolveEncryptionKey } from './store/secret-box.js';
@@ -99,7 +100,20 @@ export function createEngine(options: EngineOptions): Engine {
     rateLimitPerMinute: config.rateLimitPerMinute, idempotencyWindowSec: config.idempotencyWindowSec, respondTimeoutMs: config.respondTimeoutMs,
     baseUrl: () => baseUrl,
   });
-  registerReceiveRoute(server, { committer, apiKeys: createApiKeyCheck(store, config.apiKey) });
+  const apiKeys = createApiKeyCheck(store, config.apiKey);
+  registerReceiveRoute(server, { committer, apiKeys });
+
+  async function setWorkflowActive(id: string, active: boolean): Promise<LoadedWorkflow> {
+    const current = workflows.get(id);
+    if (!current) throw createError('NOT_FOUND', [`Workflow '${id}' not found`]);
+    if (current.active === active) return current;
+    await store.setWorkflowActive(id, active);
+    const next = { ...current, active };
+    workflows.set(id, next);
+    triggers.rebuild(workflows.values());
+    await committer.submit({ events: [createEvent('workflow.updated', { workflow: { id, name: next.name, active }, workflowId: id, workflow_id: id, active })] });
+    return next;
+  }
 
   async function loadState(): Promise<void> {
     const dir = resolve(config.workflowsDir);
@@ -152,6 +166,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (state !== 'new') throw new Error(`engine cannot start from state ${state}`);
       await delivery.start();
       await loadState();
+      await registerApi(server, { config, store, delivery, dispatcher, committer, apiKeys, workflows, setWorkflowActive, publishEvent });
       const address = await server.listen({ port: config.port, host: config.host });
       baseUrl = address;
       state = 'running';
@@ -183,3 +198,5 @@ export { loadConfig, DEFAULTS, type HooklineConfig } from './config.js';
 export { HooklineError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { EVENT_CATALOG, type EventType } from './events/catalog.js';
 export type { EventEnvelope } from './events/envelope.js';
+export { Hookline, HooklineApiError, verifyWebhook, WebhookVerificationError, type HooklineOptions, type VerifyWebhookOptions } from './sdk/index.js';
+export { type Webhook, type WebhookInput, type WebhookWithSecret, type Delivery, type DeliveryDetail } from './sdk/index.js';

@@ -82,7 +82,7 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
     return reply.status(202).send({ success: true, message: ACCEPTED_MESSAGE, execution_id: execution.id, status: 'queued', estimated_completion: new Date(Date.now() + estimateMs).toISOString() });
   }
 
-  const route = { onRequest, handler, config: { trigger: true } };
+  const route = { onRequest, handler };
   app.route({ method: ['POST', 'PUT', 'PATCH'], url: '/webhooks/:kind/:id', ...route });
   app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/webhook/*', ...route });
 }

@@ -196,6 +196,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       const where = ['seq > ?'];
       const params: unknown[] = [query.afterSeq ?? 0];
       if (query.type) (where.push('type = ?'), params.push(query.type));
+      if (query.sinceTimestamp) (where.push('timestamp >= ?'), params.push(query.sinceTimestamp));
+      if (query.untilTimestamp) (where.push('timestamp <= ?'), params.push(query.untilTimestamp));
       const rows = db.prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(...params, query.limit ?? 100) as Row[];
       return rows.map(toEvent);
     },

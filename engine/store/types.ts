@@ -127,6 +127,9 @@ export interface ExecutionQuery {
 export interface EventQuery {
   type?: string;
   afterSeq?: number;
+  /** ISO-8601 bounds on the event timestamp, inclusive. */
+  sinceTimestamp?: string;
+  untilTimestamp?: string;
   limit?: number;
 }
 

@@ -19,6 +19,9 @@ export async function syncWorkflows(store: Store, committer: GroupCommitter, wor
   const events: EventEnvelope[] = [];
   const loadedIds = new Set(workflows.map((w) => w.id));
   for (const workflow of workflows) {
+    // An activation made through the API outlives restarts while the file is unchanged.
+    const stored = await store.getWorkflow(workflow.id);
+    if (stored && stored.hash === workflow.hash) workflow.active = stored.active;
     const change = await store.upsertWorkflow({ id: workflow.id, name: workflow.name, active: workflow.active, definition: workflow.definition, hash: workflow.hash, sourcePath: workflow.sourcePath });
     if (change === 'unchanged') continue;
     summary[change].push(workflow.id);

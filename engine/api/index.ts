@@ -1,0 +1,38 @@
+/**
+ * The management API under `/api/v1`, behind API-key auth, with its OpenAPI document at
+ * `/api/v1/openapi.json` and a docs page at `/api/v1/docs`.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { VERSION } from '../version.js';
+import type { ApiContext } from './context.js';
+import { registerCatalogRoutes } from './catalog-routes.js';
+import { registerDeliveryRoutes } from './deliveries-routes.js';
+import { errorSchema } from './schemas.js';
+import { registerWebhookRoutes } from './webhooks-routes.js';
+
+export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  app.addSchema(errorSchema);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Hookline management API', version: VERSION, description: 'Webhooks, deliveries, events, workflows and executions.' },
+      servers: [{ url: '/' }],
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key made with `hookline api-key create`, or HOOKLINE_API_KEY' } } },
+      security: [{ apiKey: [] }],
+    },
+    hideUntagged: true,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
+  await app.register(async (api) => {
+    api.addHook('onRequest', async (request) => {
+      if (request.url.startsWith('/api/v1/openapi.json')) return;
+      await ctx.apiKeys.check(request.headers.authorization);
+    });
+    api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    registerWebhookRoutes(api, ctx);
+    registerDeliveryRoutes(api, ctx);
+    registerCatalogRoutes(api, ctx);
+  }, { prefix: '/api/v1' });
+}

@@ -1,0 +1,164 @@
+/** The API's JSON for deliveries, logs, stats, events, workflows and executions (see `types.ts`). */
+import type { DateInput } from './types.js';
+
+/** Delivery states; `success` is accepted as a filter alias of `succeeded`. */
+export type DeliveryStatus = 'pending' | 'in_flight' | 'succeeded' | 'retrying' | 'failed' | 'expired';
+
+/** One HTTP attempt of a delivery. */
+export interface DeliveryAttempt {
+  id: string;
+  attempt: number;
+  timestamp: string;
+  response_code: number | null;
+  response_time_ms: number;
+  response_body: string | null;
+  error_code: string | null;
+  error: string | null;
+}
+
+/** One event (or batch member) for one webhook, and where it stands. */
+export interface Delivery {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  payload_size: number;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+  expires_at: string | null;
+}
+
+/** A delivery read on its own: its payload and every attempt. */
+export interface DeliveryDetail extends Delivery {
+  payload: unknown;
+  attempt_log: DeliveryAttempt[];
+}
+
+/** A time window; either end may be left open. */
+export interface TimeRange {
+  start?: DateInput;
+  end?: DateInput;
+}
+
+/** Filters of `webhooks.getDeliveries` and `deliveries.list`. */
+export interface ListDeliveriesOptions {
+  timeRange?: TimeRange;
+  status?: DeliveryStatus | 'success';
+  /** @defaultValue 50 */
+  limit?: number;
+  /** @defaultValue 0 */
+  offset?: number;
+}
+
+/** One page of deliveries. */
+export interface DeliveryPage {
+  deliveries: Delivery[];
+  limit: number;
+  offset: number;
+}
+
+/** The seed's log row: one per delivery, its latest state. */
+export interface DeliveryLog {
+  id: string;
+  timestamp: string;
+  event: string;
+  status: 'success' | 'failed' | 'pending';
+  response_code: number | null;
+  response_time_ms: number | null;
+  attempts: number;
+  payload_size: number;
+}
+
+/** Counts and response times of a webhook over a window. */
+export interface WebhookStats {
+  webhook_id: string;
+  window: { start: string; end: string };
+  attempts: number;
+  successful_attempts: number;
+  failed_attempts: number;
+  /** 0..1, null when nothing was attempted. */
+  success_rate: number | null;
+  response_time_ms: { p50: number | null; p95: number | null; max: number | null };
+  deliveries: { total: number; successful: number; failed: number; pending: number };
+}
+
+/** `webhooks.replay` range: `until` defaults to now. */
+export interface ReplayOptions {
+  since: DateInput;
+  until?: DateInput;
+}
+
+/** How many deliveries a replay queued. */
+export interface ReplayResult {
+  success: boolean;
+  replayed: number;
+  webhook_id: string;
+}
+
+/** An event type of the catalog, with the JSON schema of its envelope. */
+export interface EventTypeInfo {
+  type: string;
+  description: string;
+  source: string;
+  group: string;
+  schema: Record<string, unknown>;
+}
+
+/** `events.publish` input. */
+export interface PublishEventInput {
+  type: string;
+  data: unknown;
+  metadata?: Record<string, unknown>;
+}
+
+/** The stored event and how many deliveries it fanned out to. */
+export interface PublishResult {
+  success: boolean;
+  event_id: string;
+  type: string;
+  deliveries: number;
+}
+
+/** A loaded workflow; `definition` only when read on its own. */
+export interface Workflow {
+  id: string;
+  name: string;
+  active: boolean;
+  nodes?: number;
+  source_path?: string;
+  definition?: Record<string, unknown>;
+}
+
+/** Execution states. */
+export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'stopped';
+
+/** A workflow run: poll it by the `execution_id` a trigger returned. */
+export interface Execution {
+  execution_id: string;
+  workflow_id: string;
+  kind: 'workflow' | 'agent' | 'manual';
+  status: ExecutionStatus;
+  input: unknown;
+  output: unknown;
+  error: { message: string; node?: string; code?: string } | null;
+  idempotency_key: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/** `executions.list` filters. */
+export interface ListExecutionsOptions {
+  workflowId?: string;
+  status?: ExecutionStatus;
+  /** @defaultValue 50 */
+  limit?: number;
+  /** @defaultValue 0 */
+  offset?: number;
+}

@@ -1,0 +1,72 @@
+/** `client.deliveries`, `client.events`, `client.workflows` and `client.executions`. */
+import type {
+  DeliveryPage, EventTypeInfo, Execution, ListDeliveriesOptions, ListExecutionsOptions, PublishEventInput, PublishResult, Workflow,
+} from './delivery-types.js';
+import { deliveryQuery, segment } from './query.js';
+import type { Transport } from './transport.js';
+
+/** Deliveries across every webhook, so nothing undelivered is invisible. */
+export class DeliveriesApi {
+  constructor(private readonly send: Transport) {}
+
+  /** E.g. `list({ status: 'failed' })`: everything that gave up, on any webhook. */
+  list(options: ListDeliveriesOptions = {}): Promise<DeliveryPage> {
+    return this.send('GET', '/deliveries', { query: deliveryQuery(options) });
+  }
+}
+
+/** The event catalog and custom events. */
+export class EventsApi {
+  constructor(private readonly send: Transport) {}
+
+  /** Every catalog event type with the JSON schema of its envelope. */
+  async list(): Promise<EventTypeInfo[]> {
+    const { events } = await this.send<{ events: EventTypeInfo[] }>('GET', '/events');
+    return events;
+  }
+
+  /** Publishes an event to every matching webhook (validated against its schema when it has one). */
+  publish(input: PublishEventInput): Promise<PublishResult> {
+    return this.send('POST', '/events', { body: input });
+  }
+}
+
+/** Loaded workflows and their active flag. */
+export class WorkflowsApi {
+  constructor(private readonly send: Transport) {}
+
+  async list(): Promise<Workflow[]> {
+    const { workflows } = await this.send<{ workflows: Workflow[] }>('GET', '/workflows');
+    return workflows;
+  }
+
+  /** One workflow with its definition. */
+  get(id: string): Promise<Workflow> {
+    return this.send('GET', `/workflows/${segment(id)}`);
+  }
+
+  activate(id: string): Promise<Workflow> {
+    return this.send('POST', `/workflows/${segment(id)}/activate`);
+  }
+
+  deactivate(id: string): Promise<Workflow> {
+    return this.send('POST', `/workflows/${segment(id)}/deactivate`);
+  }
+}
+
+/** Workflow executions: poll one by the `execution_id` a trigger returned. */
+export class ExecutionsApi {
+  constructor(private readonly send: Transport) {}
+
+  /** Executions, newest first. */
+  async list(options: ListExecutionsOptions = {}): Promise<Execution[]> {
+    const query = { workflow_id: options.workflowId, status: options.status, limit: options.limit, offset: options.offset };
+    const { executions } = await this.send<{ executions: Execution[] }>('GET', '/executions', { query });
+    return executions;
+  }
+
+  /** One execution's status, output and error. */
+  get(executionId: string): Promise<Execution> {
+    return this.send('GET', `/executions/${segment(executionId)}`);
+  }
+}
