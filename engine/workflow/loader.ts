@@ -15,14 +15,16 @@ export interface LoadResult {
 
 /** Files in the workflows folder that are not workflows. */
 const NOT_WORKFLOWS = new Set(['credentials.json', 'package.json']);
+const isNotWorkflow = (name: string): boolean => NOT_WORKFLOWS.has(name) || name.endsWith('.credentials.json');
 
 export async function loadWorkflowDir(dir: string, registry: NodeTypeRegistry): Promise<LoadResult> {
-  const names = (await readdir(dir)).filter((name) => name.endsWith('.json') && !NOT_WORKFLOWS.has(name) && !name.endsWith('.credentials.json')).sort();
+  const names = (await readdir(dir)).filter((name) => name.endsWith('.json') && !isNotWorkflow(name)).sort();
   return loadWorkflowFiles(names.map((name) => join(dir, name)), registry);
 }
 
 export async function loadWorkflowFiles(files: readonly string[], registry: NodeTypeRegistry): Promise<LoadResult> {
-  const parsed = await Promise.all(files.map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
+  const workflowFiles = files.filter((file) => !isNotWorkflow(basename(file)));
+  const parsed = await Promise.all(workflowFiles.map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
   return loadWorkflowTexts(parsed, registry);
 }
 
