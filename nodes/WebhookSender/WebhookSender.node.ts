@@ -6,6 +6,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { senderCredentials, senderProperties } from './description.js';
 import { executeSender } from './execute.js';
+import { NodeConnectionTypes } from './n8n.js';
 
 export class WebhookSender implements INodeType {
   description: INodeTypeDescription = {
@@ -17,8 +18,8 @@ export class WebhookSender implements INodeType {
     subtitle: '={{$parameter["mode"] === "event" ? "Emit " + $parameter["eventType"] : "Post " + $parameter["eventType"]}}',
     description: 'Sends signed webhooks: emit an event to subscriptions, or post to a URL',
     defaults: { name: 'Hookline Webhook Sender' },
-    inputs: ['main'],
-    outputs: ['main'],
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
     usableAsTool: true,
     credentials: senderCredentials,
     properties: senderProperties,

@@ -92,11 +92,11 @@ const signatureProperty: INodeProperties = {
   name: 'signature',
   type: 'options',
   options: [
-    { name: 'GitHub (X-Hub-Signature-256)', value: 'sha256', description: 'Sha256=<hex> HMAC of the body, as GitHub sends it' },
+    { name: 'GitHub (X-Hub-Signature-256)', value: 'sha256', description: 'A sha256= prefix and the hex HMAC of the body, as GitHub sends it' },
     { name: 'Hex HMAC in a Header', value: 'hex', description: 'Plain hex HMAC-SHA256 of the body in a header you name' },
     { name: 'None', value: 'none', description: 'Send unsigned' },
     { name: 'Standard Webhooks', value: 'standard-webhooks', description: 'The three Standard Webhooks headers with a v1 HMAC signature (also what Svix receivers check)' },
-    { name: 'Timestamped Hex HMAC', value: 'timestamped', description: 'Hex HMAC-SHA256 of "<timestamp>.<body>" plus a timestamp header' },
+    { name: 'Timestamped Hex HMAC', value: 'timestamped', description: 'Hex HMAC-SHA256 of the timestamp, a dot and the body, plus a timestamp header' },
   ],
   default: 'standard-webhooks',
   description: 'How the receiver can check that the body came from you, unchanged',
@@ -141,7 +141,7 @@ const includeFieldsProperty: INodeProperties = {
   name: 'includeFields',
   type: 'string',
   default: '',
-  placeholder: 'order.id, order.total, customer.email',
+  placeholder: 'order.total, order.currency, customer.email',
   description: 'Comma-separated dot paths of the event data to send; everything else is trimmed. Empty sends all data.',
 };
 

@@ -9,4 +9,4 @@ import n8nWorkflowCjs from 'n8n-workflow/dist/cjs/index.js';
 
 const runtime = n8nWorkflowCjs as unknown as typeof N8nWorkflow;
 
-export const { NodeApiError, NodeOperationError, sleep } = runtime;
+export const { NodeApiError, NodeConnectionTypes, NodeOperationError, sleep } = runtime;

@@ -4,16 +4,12 @@
  */
 import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { testHooklineCredential } from './credential-test.js';
-import { CREDENTIAL_TEST_NAME, credentialsProperty, triggerProperties } from './description.js';
+import { CREDENTIAL_TEST_NAME, triggerProperties } from './description.js';
 import { checkBody, checkCaller, checkSource, type TriggerRequest } from './inspect-request.js';
 import { loadTriggerCredentials } from './load-credentials.js';
+import { NodeConnectionTypes, NodeOperationError } from './n8n.js';
 import { readTriggerParameters } from './parameters.js';
 import { acceptRequest, rejectRequest } from './respond.js';
-
-/** Nothing is registered with a third party, so the webhook always "exists" and setup is a no-op. */
-async function alwaysReady(this: IHookFunctions): Promise<boolean> {
-  return true;
-}
 
 /** The host's request with n8n's lazy raw-body reader, which must run before `rawBody` is set. */
 type HostRequest = TriggerRequest & { readRawBody?: () => Promise<void> };
@@ -25,13 +21,26 @@ export class WebhookTrigger implements INodeType {
     icon: 'file:webhookTrigger.svg',
     group: ['trigger'],
     version: 1,
+    subtitle: '={{($parameter["httpMethod"] || "POST") + " · " + ($parameter["kind"] === "agent" ? "agent " + $parameter["agentId"] : "workflow")}}',
     description: 'Starts an agent or a workflow when an authenticated webhook is called',
     eventTriggerDescription: 'Waiting for you to call the Test URL',
     activationMessage: 'You can now make calls to your production webhook URL.',
     defaults: { name: 'Hookline Webhook Trigger' },
     inputs: [],
-    outputs: ['main'],
-    credentials: credentialsProperty,
+    outputs: [NodeConnectionTypes.Main],
+    // One slot per method, each shown only where it is used; all four are checked by this node's
+    // credential test (`testedBy` is CREDENTIAL_TEST_NAME, written out because n8n's lint reads literals).
+    credentials: [
+      { name: 'hooklineTokenApi', required: true, testedBy: 'hooklineCredentialFormat', displayOptions: { show: { authentication: ['urlToken'] } } },
+      { name: 'hooklineBearerApi', required: true, testedBy: 'hooklineCredentialFormat', displayOptions: { show: { authentication: ['bearer'] } } },
+      { name: 'hooklineBasicAuthApi', required: true, testedBy: 'hooklineCredentialFormat', displayOptions: { show: { authentication: ['basic'] } } },
+      {
+        name: 'hooklineSigningSecretApi',
+        required: true,
+        testedBy: 'hooklineCredentialFormat',
+        displayOptions: { show: { signature: ['standard-webhooks', 'github', 'stripe', 'hex'] } },
+      },
+    ],
     webhooks: [
       {
         name: 'default',
@@ -51,30 +60,51 @@ export class WebhookTrigger implements INodeType {
     credentialTest: { [CREDENTIAL_TEST_NAME]: testHooklineCredential },
   };
 
+  /** Nothing is registered with a third party, so the webhook always "exists" and setup is a no-op. */
   webhookMethods = {
-    default: { checkExists: alwaysReady, create: alwaysReady, delete: alwaysReady },
+    default: {
+      async checkExists(this: IHookFunctions): Promise<boolean> {
+        return true;
+      },
+      async create(this: IHookFunctions): Promise<boolean> {
+        return true;
+      },
+      async delete(this: IHookFunctions): Promise<boolean> {
+        return true;
+      },
+    },
   };
 
   async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-    const params = readTriggerParameters(this);
-    const req = this.getRequestObject() as unknown as HostRequest;
-    const denied = checkSource(req, params.options);
-    if (denied) return rejectRequest(this.getResponseObject(), denied);
-
-    // n8n reads the raw bytes lazily; signatures are over those bytes, never the re-serialised JSON.
-    if (params.signature !== 'none' && req.rawBody === undefined && typeof req.readRawBody === 'function') await req.readRawBody();
-    const body: unknown = this.getBodyData();
-    const credentials = await loadTriggerCredentials(this, params);
-    const rejection = checkCaller(req, params, credentials, body) ?? checkBody(params, body);
-    if (rejection) return rejectRequest(this.getResponseObject(), rejection);
-
-    return acceptRequest({
-      body,
-      headers: req.headers,
-      query: req.query,
-      params: this.getParamsData(),
-      responseMode: params.responseMode,
-      redactHeaders: params.signature === 'hex' ? [params.signatureHeader] : [],
-    });
+    try {
+      return await answerWebhook(this);
+    } catch (error) {
+      // Turned-away requests are answers, not errors; what lands here is a fault, shown with the node.
+      throw new NodeOperationError(this.getNode(), error as Error);
+    }
   }
+}
+
+/** Checks the request in order (source, caller, signature, body) and answers it. */
+async function answerWebhook(context: IWebhookFunctions): Promise<IWebhookResponseData> {
+  const params = readTriggerParameters(context);
+  const req = context.getRequestObject() as unknown as HostRequest;
+  const denied = checkSource(req, params.options);
+  if (denied) return rejectRequest(context.getResponseObject(), denied);
+
+  // n8n reads the raw bytes lazily; signatures are over those bytes, never the re-serialised JSON.
+  if (params.signature !== 'none' && req.rawBody === undefined && typeof req.readRawBody === 'function') await req.readRawBody();
+  const body: unknown = context.getBodyData();
+  const credentials = await loadTriggerCredentials(context, params);
+  const rejection = checkCaller(req, params, credentials, body) ?? checkBody(params, body);
+  if (rejection) return rejectRequest(context.getResponseObject(), rejection);
+
+  return acceptRequest({
+    body,
+    headers: req.headers,
+    query: req.query,
+    params: context.getParamsData(),
+    responseMode: params.responseMode,
+    redactHeaders: params.signature === 'hex' ? [params.signatureHeader] : [],
+  });
 }

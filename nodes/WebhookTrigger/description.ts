@@ -1,24 +1,14 @@
 /**
- * The trigger's properties and credential slots, in their own file as in n8n's Webhook node.
- * Option lists are sorted by name, as n8n's lint asks.
+ * The trigger's properties, in their own file as in n8n's Webhook node. Option lists are sorted by
+ * name, as n8n's lint asks. The credential slots stay in the node file, where that lint reads them.
  */
-import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-/** Name of the node's credential-format test (`methods.credentialTest`). */
+/**
+ * Name of the node's credential-format test (`methods.credentialTest`). The node file repeats it as
+ * a literal in `testedBy`, where n8n's lint reads it; a unit test keeps the two equal.
+ */
 export const CREDENTIAL_TEST_NAME = 'hooklineCredentialFormat';
-
-/** Credential slots, each shown only for the method that uses it. */
-export const credentialsProperty: INodeCredentialDescription[] = [
-  { name: 'hooklineTokenApi', required: true, testedBy: CREDENTIAL_TEST_NAME, displayOptions: { show: { authentication: ['urlToken'] } } },
-  { name: 'hooklineBearerApi', required: true, testedBy: CREDENTIAL_TEST_NAME, displayOptions: { show: { authentication: ['bearer'] } } },
-  { name: 'hooklineBasicAuthApi', required: true, testedBy: CREDENTIAL_TEST_NAME, displayOptions: { show: { authentication: ['basic'] } } },
-  {
-    name: 'hooklineSigningSecretApi',
-    required: true,
-    testedBy: CREDENTIAL_TEST_NAME,
-    displayOptions: { show: { signature: ['standard-webhooks', 'github', 'stripe', 'hex'] } },
-  },
-];
 
 const kindProperty: INodeProperties = {
   displayName: 'Trigger Kind',
@@ -96,10 +86,10 @@ const signatureProperty: INodeProperties = {
   name: 'signature',
   type: 'options',
   options: [
-    { name: 'GitHub (X-Hub-Signature-256)', value: 'github', description: 'sha256=<hex> HMAC of the raw body, as GitHub sends it' },
+    { name: 'GitHub (X-Hub-Signature-256)', value: 'github', description: 'HMAC-SHA256 of the raw body as "sha256=" plus hex, as GitHub sends it' },
     { name: 'Hex HMAC in a Header', value: 'hex', description: 'Plain hex HMAC-SHA256 of the raw body in a header you name' },
     { name: 'None', value: 'none', description: 'Do not check a signature' },
-    { name: 'Standard Webhooks', value: 'standard-webhooks', description: 'webhook-id, webhook-timestamp and webhook-signature headers (also Svix)' },
+    { name: 'Standard Webhooks', value: 'standard-webhooks', description: 'The Standard Webhooks message ID, timestamp and signature headers (also sent by Svix)' },
     { name: 'Stripe', value: 'stripe', description: 'Stripe-Signature: t=…,v1=… over the timestamp and raw body' },
   ],
   default: 'none',

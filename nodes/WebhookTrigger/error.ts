@@ -69,3 +69,17 @@ export function rejectionBody(rejection: WebhookRejection): {
   const error = { code: rejection.code, message: rejection.message, ...(rejection.details ? { details: rejection.details } : {}) };
   return { success: false, error };
 }
+
+/**
+ * Runs `check` and returns what it threw, or `undefined`. Callers branch on the failure's type and
+ * let anything unexpected go on up, with no catch-and-rethrow; the node's `webhook()` wraps what
+ * reaches it in n8n's `NodeOperationError`.
+ */
+export function thrownBy(check: () => void): unknown {
+  try {
+    check();
+    return undefined;
+  } catch (error) {
+    return error ?? new Error('A check threw undefined');
+  }
+}

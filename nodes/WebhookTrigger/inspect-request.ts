@@ -5,7 +5,7 @@
  */
 import { authenticate } from './auth.js';
 import { validateTriggerBody } from './body-validation.js';
-import { rejectionFromAuthError, WebhookAuthError, type WebhookRejection } from './error.js';
+import { rejectionFromAuthError, thrownBy, WebhookAuthError, type WebhookRejection } from './error.js';
 import type { TriggerOptions, TriggerParameters } from './parameters.js';
 import { isIpAllowed, isOriginAllowed } from './request-checks.js';
 import { verifySignature } from './signature.js';
@@ -50,13 +50,15 @@ const SIGNING_MISCONFIGURED: WebhookRejection = {
 
 /** Authentication, then the signature: 401 for a missing or wrong credential or signature. */
 export function checkCaller(request: TriggerRequest, params: TriggerParameters, credentials: TriggerCredentials, body: unknown): WebhookRejection | null {
-  try {
-    authenticate(request, params.authentication, credentials.auth);
-  } catch (error) {
-    if (error instanceof WebhookAuthError) return rejectionFromAuthError(error);
-    throw error;
-  }
+  const authFailure = thrownBy(() => authenticate(request, params.authentication, credentials.auth));
+  if (authFailure !== undefined) return rejectionFor(authFailure);
   return checkSignature(request, params, credentials.signingSecret, body);
+}
+
+/** The answer to an authentication or signature failure; anything else is a fault and goes on up. */
+function rejectionFor(failure: unknown): WebhookRejection {
+  if (failure instanceof WebhookAuthError) return rejectionFromAuthError(failure);
+  throw failure;
 }
 
 /**
@@ -66,7 +68,7 @@ export function checkCaller(request: TriggerRequest, params: TriggerParameters, 
 function checkSignature(request: TriggerRequest, params: TriggerParameters, secret: string | null, body: unknown): WebhookRejection | null {
   if (params.signature === 'none') return null;
   if (secret === null) return SIGNING_MISCONFIGURED;
-  try {
+  const failure = thrownBy(() =>
     verifySignature({
       signature: params.signature,
       secret,
@@ -74,14 +76,12 @@ function checkSignature(request: TriggerRequest, params: TriggerParameters, secr
       rawBody: request.rawBody ?? JSON.stringify(body ?? {}),
       toleranceSec: params.toleranceSec,
       signatureHeader: params.signatureHeader,
-    });
-    return null;
-  } catch (error) {
-    if (error instanceof WebhookAuthError) return rejectionFromAuthError(error);
-    // verifySignature's TypeError is a configuration fault (unknown option, undecodable whsec_ secret).
-    if (error instanceof TypeError) return SIGNING_MISCONFIGURED;
-    throw error;
-  }
+    }),
+  );
+  if (failure === undefined) return null;
+  // verifySignature's TypeError is a configuration fault (unknown option, undecodable whsec_ secret).
+  if (failure instanceof TypeError) return SIGNING_MISCONFIGURED;
+  return rejectionFor(failure);
 }
 
 /** The seed's request format when `validateBody` is on: 400 `INVALID_INPUT` naming the first bad field. */

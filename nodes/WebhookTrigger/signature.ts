@@ -3,7 +3,7 @@
  * and bundled into the n8n package with this node.
  */
 import { verifyPayload, WebhookVerificationError, type HeaderMap, type SignatureScheme } from '../../engine/signing/index.js';
-import { WebhookAuthError } from './error.js';
+import { thrownBy, WebhookAuthError } from './error.js';
 
 /** The node's `signature` option values. */
 export type SignatureOption = 'none' | 'standard-webhooks' | 'github' | 'stripe' | 'hex';
@@ -60,7 +60,7 @@ function schemeFor(check: SignatureCheck): { scheme: SignatureScheme; headerName
 export function verifySignature(check: SignatureCheck): void {
   if (check.signature === 'none') return;
   const { scheme, headerName } = schemeFor(check);
-  try {
+  const failure = thrownBy(() =>
     verifyPayload({
       scheme,
       secrets: [check.secret],
@@ -69,9 +69,11 @@ export function verifySignature(check: SignatureCheck): void {
       toleranceSec: check.toleranceSec,
       nowSec: check.nowSec,
       headerName,
-    });
-  } catch (error) {
-    if (!(error instanceof WebhookVerificationError)) throw error;
-    throw new WebhookAuthError(401, 'INVALID_SIGNATURE', error.message, { details: { reason: error.reason }, cause: error });
+    }),
+  );
+  if (failure === undefined) return;
+  if (failure instanceof WebhookVerificationError) {
+    throw new WebhookAuthError(401, 'INVALID_SIGNATURE', failure.message, { details: { reason: failure.reason }, cause: failure });
   }
+  throw failure;
 }

@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+/**
+ * Installs a pinned n8n once into a cache folder outside the repo and reuses it afterwards.
+ *
+ * Why pinned 2.8.4: it is the newest n8n that runs on Node 20 (see ../shared/notes/n8n-here.md);
+ * its xlsx dependency points at a CDN tarball that cannot be reached, so an npm `overrides`
+ * entry swaps in the registry build. The install is about 2 GB and takes minutes: a marker file
+ * is written only after `npm install` succeeds, so an interrupted install is redone, never reused.
+ *
+ * Usage: `node scripts/n8n-install.mjs` (prints the folder and how long it took).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** The n8n release the end-to-end test runs. */
+export const N8N_VERSION = process.env.HOOKLINE_N8N_VERSION || '2.8.4';
+
+/** `${XDG_CACHE_HOME:-$HOME/.cache}/hookline-n8n/<version>`, or `HOOKLINE_N8N_CACHE/<version>`. */
+export function n8nInstallDir(version = N8N_VERSION) {
+  const root = process.env.HOOKLINE_N8N_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'hookline-n8n');
+  return join(root, version);
+}
+
+const MARKER = '.hookline-installed.json';
+
+/**
+ * Returns the n8n install folder, installing n8n first if it is missing or incomplete.
+ * @returns {Promise<{ dir: string, bin: string, version: string, installed: boolean, installMs: number }>}
+ */
+export async function ensureN8n({ version = N8N_VERSION, log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+  const dir = n8nInstallDir(version);
+  const bin = join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
+  if (isInstalled(dir, version, bin)) return { dir, bin, version, installed: false, installMs: 0 };
+
+  log(`hookline: installing n8n ${version} into ${dir} (about 2 GB, a few minutes; reused afterwards)`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const manifest = {
+    name: 'hookline-n8n-cache',
+    private: true,
+    description: 'n8n for Hookline end-to-end tests; safe to delete',
+    dependencies: { n8n: version },
+    overrides: { xlsx: 'npm:@e965/xlsx@0.20.3' },
+  };
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const startedMs = Date.now();
+  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], dir);
+  const installMs = Date.now() - startedMs;
+  if (!existsSync(bin)) throw new Error(`n8n ${version} installed, but ${bin} is missing`);
+  writeFileSync(join(dir, MARKER), `${JSON.stringify({ version, installMs, node: process.version }, null, 2)}\n`);
+  log(`hookline: n8n ${version} installed in ${(installMs / 1000).toFixed(0)} s`);
+  return { dir, bin, version, installed: true, installMs };
+}
+
+function isInstalled(dir, version, bin) {
+  try {
+    const marker = JSON.parse(readFileSync(join(dir, MARKER), 'utf8'));
+    const pkg = JSON.parse(readFileSync(join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8'));
+    return marker.version === version && pkg.version === version && existsSync(bin);
+  } catch {
+    return false;
+  }
+}
+
+function run(command, args, cwd) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} failed in ${cwd}: ${signal ?? `exit ${code}`}`)),
+    );
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const result = await ensureN8n();
+  console.log(JSON.stringify(result));
+}
