@@ -1,127 +1,108 @@
 #!/usr/bin/env node
 /**
- * The `hookline` command: serve, validate, run, events. Flags and environment variables are the
- * ones `engine/config.ts` declares; `hookline help` lists them.
+ * The `hookline` command. Engine commands (serve, validate, run, events) run the engine in this
+ * process; the others talk to a running engine through the SDK (`engine/sdk/`), or to its local
+ * database (`api-key create`). Exit codes: 0 ok, 1 the operation or the API failed, 2 bad usage.
  */
 import { realpathSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { describeSettings, flagNames, loadConfig, SETTINGS } from './config.js';
-import { EVENT_CATALOG } from './events/catalog.js';
+import { apiKeyCreateCommand } from './cli/api-key-command.js';
+import { type CommandSpec, commandHelp, parseCommand, UsageError } from './cli/command.js';
+import { DELIVERY_COMMANDS } from './cli/deliveries-command.js';
+import { ENGINE_COMMANDS } from './cli/engine-commands.js';
+import { type Env, type Output, stdio } from './cli/io.js';
+import { EXIT } from './cli/remote.js';
+import { verifyCommand } from './cli/verify-command.js';
+import { WEBHOOK_COMMANDS } from './cli/webhooks-command.js';
+import { describeSettings } from './config.js';
 import { isHooklineError } from './errors.js';
-import { createEngine } from './index.js';
-import { loadWorkflowFiles } from './workflow/loader.js';
-import { createNodeTypeRegistry } from './workflow/node-types.js';
-import { packageNodeTypes } from './workflow/package-nodes.js';
 
-type Output = { out(line: string): void; err(line: string): void };
-const stdio: Output = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
+export type { Output } from './cli/io.js';
 
-const booleanFlags = new Set(Object.values(SETTINGS).filter((s) => s.type === 'boolean').map((s) => ('flag' in s ? s.flag : '')));
+/** Every command, in the order `hookline help` lists them. */
+export const COMMANDS: readonly CommandSpec[] = [...ENGINE_COMMANDS, ...WEBHOOK_COMMANDS, ...DELIVERY_COMMANDS, apiKeyCreateCommand, verifyCommand];
 
-function parse(argv: string[]) {
-  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' }, input: { type: 'string' } };
-  for (const flag of flagNames()) options[flag] = { type: booleanFlags.has(flag) ? 'boolean' : 'string' };
-  return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+/** The command named by the first words of `argv` (longest name first), and the words after it. */
+function findCommand(argv: string[]): { spec?: CommandSpec; rest: string[]; group?: string } {
+  for (const words of [2, 1]) {
+    const name = argv.slice(0, words).join(' ');
+    const spec = COMMANDS.find((command) => command.name === name);
+    if (spec) return { spec, rest: argv.slice(words) };
+  }
+  const group = COMMANDS.some((command) => command.name.startsWith(`${argv[0]} `)) ? argv[0] : undefined;
+  return { rest: argv.slice(1), group };
 }
 
-export async function main(argv: string[], io: Output = stdio, env: Record<string, string | undefined> = process.env): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
+/**
+ * Runs one command line and resolves with its exit code; never calls `process.exit`, so tests run
+ * it in-process with a captured `io` and their own `env`.
+ */
+export async function main(argv: string[], io: Output = stdio, env: Env = process.env): Promise<number> {
+  if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') return showHelp(argv.slice(argv[0] === 'help' ? 1 : argv.length), io);
+  const { spec, rest, group } = findCommand(argv);
+  if (!spec) return unknownCommand(argv, group, io);
   try {
-    parsed = parse(argv);
-  } catch (error) {
-    io.err(`hookline: ${(error as Error).message}\nRun 'hookline help' for the commands and flags.`);
-    return 2;
-  }
-  const [command = 'help', ...rest] = parsed.positionals;
-  const flags = parsed.values as Record<string, string | boolean | undefined>;
-  try {
-    switch (command) {
-      case 'serve':
-        return await serve(flags, env, io);
-      case 'validate':
-        return await validate(rest, io);
-      case 'run':
-        return await run(rest[0], flags, env, io);
-      case 'events':
-        for (const spec of EVENT_CATALOG) io.out(`${spec.type.padEnd(32)} ${spec.source.padEnd(9)} ${spec.description}`);
-        return 0;
-      case 'help':
-        io.out(help());
-        return 0;
-      default:
-        io.err(`hookline: unknown command '${command}'\n${help()}`);
-        return 2;
+    const { flags, args } = parseCommand(spec, rest);
+    if (flags.help) {
+      io.out(commandHelp(spec));
+      return EXIT.ok;
     }
+    return await spec.run({ flags, args, io, env });
   } catch (error) {
-    io.err(`hookline: ${isHooklineError(error) ? error.message : (error as Error).stack ?? String(error)}`);
-    return 1;
+    if (error instanceof UsageError) {
+      io.err(`hookline ${spec.name}: ${error.message}\nRun 'hookline ${spec.name} --help' for its flags.`);
+      return EXIT.usage;
+    }
+    io.err(`hookline ${spec.name}: ${isHooklineError(error) ? error.message : (error as Error).stack ?? String(error)}`);
+    return EXIT.failed;
   }
 }
 
-async function serve(flags: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>, io: Output): Promise<number> {
-  const config = loadConfig({ flags, env });
-  const engine = createEngine({ config, env });
-  const { url } = await engine.start();
-  io.out(`Hookline is serving ${engine.workflows.size} workflow(s) from ${config.workflowsDir} on ${url}`);
-  await new Promise<void>((resolveStop) => {
-    const shutdown = (signal: string) => {
-      engine.log.info({ signal }, 'shutting down');
-      engine.stop().then(resolveStop, (error) => {
-        engine.log.error({ err: error }, 'shutdown failed');
-        resolveStop();
-      });
-    };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
-  });
-  return 0;
+function unknownCommand(argv: string[], group: string | undefined, io: Output): number {
+  if (group) {
+    const asksHelp = argv.length === 2 && (argv[1] === '--help' || argv[1] === '-h');
+    const line = (text: string) => (asksHelp ? io.out(text) : io.err(text));
+    if (!asksHelp) line(argv.length > 1 ? `hookline: unknown command '${argv.slice(0, 2).join(' ')}'` : `hookline ${group}: give a subcommand`);
+    for (const row of commandRows(COMMANDS.filter((c) => c.name.startsWith(`${group} `)))) line(row);
+    return asksHelp ? EXIT.ok : EXIT.usage;
+  }
+  io.err(`hookline: unknown command '${argv[0]}'\n${help()}`);
+  return EXIT.usage;
 }
 
-async function validate(files: string[], io: Output): Promise<number> {
-  if (files.length === 0) {
-    io.err('hookline validate: give one or more workflow files');
-    return 2;
+function showHelp(topic: string[], io: Output): number {
+  if (topic.length === 0) {
+    io.out(help());
+    return EXIT.ok;
   }
-  const { problems, workflows } = await loadWorkflowFiles(files, createNodeTypeRegistry(packageNodeTypes()));
-  for (const problem of problems) io.out(`${problem.file ?? ''}:${problem.pointer}: ${problem.message}`);
-  if (problems.length === 0) io.out(`${workflows.length} workflow(s) valid`);
-  return problems.length > 0 ? 1 : 0;
+  const { spec, group } = findCommand(topic);
+  if (spec) io.out(commandHelp(spec));
+  else return unknownCommand([topic[0], '--help'], group, io);
+  return EXIT.ok;
 }
 
-async function run(workflowId: string | undefined, flags: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>, io: Output): Promise<number> {
-  if (!workflowId) {
-    io.err('hookline run: give a workflow id, and --input FILE with a JSON object or array of items');
-    return 2;
-  }
-  const input = typeof flags.input === 'string' ? JSON.parse(await readFile(flags.input, 'utf8')) : {};
-  const config = loadConfig({ flags, env, overrides: { port: 0, logLevel: 'warn' } });
-  const engine = createEngine({ config, env });
-  await engine.start();
-  try {
-    const outcome = await engine.runManually(workflowId, Array.isArray(input) ? input : [input]);
-    io.out(JSON.stringify({ execution_id: outcome.executionId, status: outcome.result.status, output: outcome.result.output, error: outcome.result.error }, null, 2));
-    return outcome.result.status === 'succeeded' ? 0 : 1;
-  } finally {
-    await engine.stop();
-  }
+function commandRows(commands: readonly CommandSpec[]): string[] {
+  return commands.map((c) => `  ${`${c.name}${(c.args ?? []).map((a) => ` ${a}`).join('')}`.padEnd(34)} ${c.summary}`);
 }
 
 function help(): string {
-  const rows = describeSettings().map((s) => `  ${(s.flag || '').padEnd(26)} ${s.env.padEnd(32)} ${s.doc} (default ${s.default})`);
+  const settings = describeSettings().map((s) => `  ${(s.flag || '').padEnd(26)} ${s.env.padEnd(32)} ${s.doc} (default ${s.default})`);
   return [
-    'Usage: hookline <command> [flags]',
+    'Usage: hookline <command> [flags]        hookline <command> --help for its flags',
     '',
-    'Commands:',
-    '  serve                 serve the workflows of --workflows DIR over HTTP',
-    '  validate FILE...      check workflow files; prints file:pointer: problem, exit 1 on any',
-    '  run WORKFLOW_ID       run a workflow once with --input FILE (JSON items) and print the result',
-    '  events                list the event catalog',
-    '  help                  this text',
+    'Engine:',
+    ...commandRows(ENGINE_COMMANDS),
     '',
-    'Settings (flag, environment variable):',
-    ...rows,
+    'Management API (engine at --api-url or HOOKLINE_URL, key in --api-key or HOOKLINE_API_KEY; --json for scripts):',
+    ...commandRows([...WEBHOOK_COMMANDS, ...DELIVERY_COMMANDS]),
+    '',
+    'Local:',
+    ...commandRows([apiKeyCreateCommand, verifyCommand]),
+    '',
+    'Exit codes: 0 ok, 1 the operation or the API failed (CODE: message on stderr), 2 usage error.',
+    '',
+    'Engine settings (flag, environment variable):',
+    ...settings,
   ].join('\n');
 }
 

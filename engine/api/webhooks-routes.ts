@@ -27,16 +27,16 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
     return reply.status(201).send({ ...webhookJson(subscription), secret, ...(publicKey ? { public_key: publicKey } : {}) });
   });
 
-  app.get<{ Querystring: { limit: number; offset: number; organization?: string; status?: 'active' | 'disabled'; cursor?: string } }>('/webhooks', {
+  app.get<{ Querystring: { limit: number; offset: number; organization?: string; project?: string; status?: 'active' | 'disabled'; cursor?: string } }>('/webhooks', {
     schema: {
       tags: ['webhooks'], summary: 'List webhooks',
       querystring: { type: 'object', additionalProperties: false, properties: { ...pageQuery, organization: { type: 'string' }, project: { type: 'string' }, status: { enum: ['active', 'disabled'] }, cursor: { type: 'string' } } },
       response: { 200: { type: 'object', properties: { webhooks: { type: 'array', items: webhookSchema }, next_cursor: { type: ['string', 'null'] }, total: { type: 'integer' } } }, ...errorResponses },
     },
   }, async (request) => {
-    const { limit, organization, status } = request.query;
+    const { limit, organization, project, status } = request.query;
     const offset = request.query.cursor ? Number(Buffer.from(request.query.cursor, 'base64url').toString()) || 0 : request.query.offset;
-    const query = { kind: 'api' as const, workspace: organization, enabled: status === undefined ? undefined : status === 'active' };
+    const query = { kind: 'api' as const, workspace: organization, project, enabled: status === undefined ? undefined : status === 'active' };
     const [page, total] = await Promise.all([subscriptions.list({ ...query, limit, offset }), ctx.store.countSubscriptions(query)]);
     const stats = await withStats(page.map((s) => s.id));
     const next = offset + page.length < total ? Buffer.from(String(offset + page.length)).toString('base64url') : null;
@@ -46,7 +46,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
   app.get<IdRequest>('/webhooks/:id', { schema: { tags: ['webhooks'], summary: 'Get a webhook', params: idParams, response: { 200: webhookSchema, ...errorResponses } } }, async (request) => one(request.params.id));
 
   app.put<IdRequest>('/webhooks/:id', { schema: { tags: ['webhooks'], summary: 'Replace a webhook', params: idParams, body: webhookInputSchema, response: { 200: webhookSchema, ...errorResponses } } }, async (request) => {
-    await subscriptions.update(request.params.id, request.body, 'merge');
+    await subscriptions.update(request.params.id, request.body, 'replace');
     return one(request.params.id);
   });
 

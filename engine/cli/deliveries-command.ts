@@ -60,6 +60,7 @@ const get = remote({
     ]);
     for (const line of lines) ctx.io.out(line);
     ctx.io.out('');
+    if (delivery.attempt_log.length === 0) return (ctx.io.out('No attempts yet.'), EXIT.ok);
     const attempts = table(delivery.attempt_log, [
       { header: '#', cell: (a) => a.attempt }, { header: 'TIME', cell: (a) => a.timestamp }, { header: 'CODE', cell: (a) => a.response_code ?? a.error_code },
       { header: 'MS', cell: (a) => a.response_time_ms }, { header: 'RESPONSE', cell: (a) => a.error ?? a.response_body, maxWidth: 50 },

@@ -82,7 +82,9 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
       const current = await get(id);
       const changes = parseSubscriptionInput(input, { requireAll: mode === 'replace' });
       if (changes.secret !== undefined) throw invalidInput("Change the secret with POST /webhooks/{id}/rotate-secret", { field: 'secret', expected: 'absent', received: 'present' });
-      const next = apply(current, changes);
+      // PUT replaces: fields left out go back to their defaults; identity, secret and health stay.
+      const base = mode === 'replace' ? { ...blankSubscription(Date.now(), settings), ...pick(current, KEPT_ON_REPLACE) } : current;
+      const next = apply(base, changes);
       await assertRoom(next, current.enabled);
       await save(next);
       return next;
@@ -119,6 +121,12 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
     list: (query) => store.listSubscriptions(query),
     saveInternal: save,
   };
+}
+
+const KEPT_ON_REPLACE = ['id', 'kind', 'workspace', 'secret', 'previousSecret', 'previousSecretExpiresAtMs', 'consecutiveFailures', 'failingSinceMs', 'circuitOpenUntilMs', 'lastDeliveryAtMs', 'createdAtMs', 'enabled', 'disabledReason'] as const;
+
+function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, source[key]])) as Pick<T, K>;
 }
 
 function reveal(subscription: Subscription): SecretReveal {

@@ -72,6 +72,8 @@ export interface SubscriptionHealth {
 
 export interface SubscriptionQuery {
   workspace?: string;
+  /** `metadata.project`, as set by the seed's `project` field. */
+  project?: string;
   enabled?: boolean;
   kind?: Subscription['kind'];
   limit?: number;

@@ -16,7 +16,9 @@ export function registerJsonBody(app: FastifyInstance): void {
   const parse = (request: FastifyRequest, body: string | Buffer, done: (error: Error | null, value?: unknown) => void): void => {
     const raw = body as Buffer;
     request.rawBody = raw;
-    if (raw.length === 0) return done(createError('MALFORMED_JSON', ['the body is empty']), undefined);
+    // An empty body is no body (curl -H 'Content-Type: application/json' -X POST …); the route's
+    // schema decides whether one was needed.
+    if (raw.length === 0) return done(null, undefined);
     try {
       done(null, JSON.parse(raw.toString('utf8')));
     } catch (error) {

@@ -44,6 +44,7 @@ export function createSqliteSubscriptions(db: Database.Database, box: SecretBox)
     if (query.workspace !== undefined) (clauses.push('workspace = ?'), params.push(query.workspace));
     if (query.enabled !== undefined) (clauses.push('enabled = ?'), params.push(query.enabled ? 1 : 0));
     if (query.kind !== undefined) (clauses.push('kind = ?'), params.push(query.kind));
+    if (query.project !== undefined) (clauses.push("json_extract(metadata, '$.project') = ?"), params.push(query.project));
     return [clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params];
   };
   const toSubscription = (row: Row): Subscription => ({

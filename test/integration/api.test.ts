@@ -95,13 +95,18 @@ describe('webhooks', () => {
     await api('POST', `/webhooks/${page.body.webhooks[0].id}/disable`);
     const disabled = await api('GET', '/webhooks?organization=listing&status=disabled');
     expect(disabled.body.webhooks.map((w: { name: string }) => w.name)).toEqual(['L0']);
+    await api('POST', '/webhooks', { name: 'P', url: `${receiver.url}/p`, events: ['list.test'], organization: 'listing', project: 'proj-123' });
+    expect((await api('GET', '/webhooks?organization=listing&project=proj-123')).body.webhooks.map((w: { name: string }) => w.name)).toEqual(['P']);
     expect((await api('GET', '/webhooks?limit=0')).status).toBe(400);
   });
 
   it('updates, patches, enables, disables, replaces filters and deletes', async () => {
-    const { body: created } = await api('POST', '/webhooks', { url: `${receiver.url}/u`, events: ['order.completed'] });
+    const { body: created } = await api('POST', '/webhooks', { name: 'Before', url: `${receiver.url}/u`, events: ['order.completed'] });
     const put = await api('PUT', `/webhooks/${created.id}`, { url: `${receiver.url}/u2`, events: ['order.completed', 'workflow.execution.failed'] });
-    expect(put.body).toMatchObject({ url: `${receiver.url}/u2`, events: ['order.completed', 'workflow.execution.failed'] });
+    expect(put.body).toMatchObject({ name: 'Webhook', url: `${receiver.url}/u2`, events: ['order.completed', 'workflow.execution.failed'] });
+    expect((await api('PUT', `/webhooks/${created.id}`, { name: 'No url' })).status).toBe(400);
+    const emptyJson = await fetch(`${running.url}/api/v1/webhooks/${created.id}/disable`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` } });
+    expect(emptyJson.status).toBe(200);
     const patch = await api('PATCH', `/webhooks/${created.id}`, { name: 'Renamed' });
     expect(patch.body).toMatchObject({ name: 'Renamed', url: `${receiver.url}/u2` });
     expect((await api('POST', `/webhooks/${created.id}/disable`)).body).toMatchObject({ enabled: false, status: 'disabled' });
@@ -176,6 +181,7 @@ describe('deliveries, logs, stats, retry and replay', () => {
     expect((await api('POST', `/webhooks/${hook.id}/deliveries/del_nope/retry`)).status).toBe(404);
     expect((await api('GET', `/webhooks/${hook.id}/deliveries?start=yesterday`)).status).toBe(400);
     expect((await api('POST', `/webhooks/${hook.id}/replay`, {})).status).toBe(400);
+    expect((await api('POST', `/webhooks/${hook.id}/replay`, { since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' })).status).toBe(400);
     expect((await api('GET', '/deliveries?status=lost')).status).toBe(400);
   });
 });

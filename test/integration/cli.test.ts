@@ -1,0 +1,232 @@
+/**
+ * The `hookline` CLI run as a child process (`node --import <ts hooks> engine/cli.ts …`, the
+ * loader the worker pool uses for TypeScript sources) against a real engine and receiver, with
+ * `--json` output parsed and exit codes checked.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { COMMANDS, main } from '../../engine/cli.js';
+import { table } from '../../engine/cli/format.js';
+import { renderBar } from '../../engine/cli/progress.js';
+import { parseTime } from '../../engine/cli/remote.js';
+import { replayWindows } from '../../engine/cli/replay-command.js';
+import { startReceiver, type Receiver } from '../fixtures/receiver.js';
+import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+
+const API_KEY = 'test-admin-key';
+const HOOKS = new URL('../../engine/pool/ts-worker-hooks.mjs', import.meta.url).href;
+const LOADER = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(HOOKS)});`)}`;
+const CLI = fileURLToPath(new URL('../../engine/cli.ts', import.meta.url));
+/** Each child transpiles the sources it loads; allow for a slow, shared machine. */
+const SLOW = { timeout: 240_000 };
+
+let running: TestEngine;
+let receiver: Receiver;
+
+// A fresh engine, database and receiver per test: no test sees another's webhooks or events.
+beforeEach(async () => {
+  receiver = await startReceiver();
+  running = await startTestEngine({ config: { apiKey: API_KEY, retryScheduleSec: [0.05, 0.05], retryJitter: 0, pollIntervalMs: 20, failureThreshold: 1000 } });
+}, 60_000);
+afterEach(async () => {
+  await running.stop();
+  await receiver.close();
+}, 60_000);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  json: any;
+}
+
+/** Runs `hookline …` in a child process; asynchronous, so the engine in this process keeps answering. */
+function hookline(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOOKLINE_URL: running.url, HOOKLINE_API_KEY: API_KEY, ...options.env };
+  const child = spawn(process.execPath, ['--import', LOADER, CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(options.stdin ?? '');
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(stdout);
+      } catch {
+        json = undefined;
+      }
+      resolve({ code, stdout, stderr, json });
+    });
+  });
+}
+
+async function until(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('help and usage', () => {
+  it('answers --help on every command with its usage and exit 0', async () => {
+    for (const command of COMMANDS) {
+      const lines: string[] = [];
+      expect(await main([...command.name.split(' '), '--help'], { out: (l) => lines.push(l), err: (l) => lines.push(l) }, {})).toBe(0);
+      expect(lines.join('\n')).toMatch(new RegExp(`^Usage: hookline ${command.name}\\b[\\s\\S]*--help`));
+    }
+  });
+
+  it('prints help from the real binary, and exits 2 on usage errors', SLOW, async () => {
+    const [top, sub, unknownFlag, noKey] = await Promise.all([
+      hookline(['--help']), hookline(['replay', '--help']), hookline(['webhooks', 'list', '--colour']), hookline(['webhooks', 'list'], { env: { HOOKLINE_API_KEY: '' } }),
+    ]);
+    expect([top.code, sub.code, unknownFlag.code, noKey.code]).toEqual([0, 0, 2, 2]);
+    expect(top.stdout).toContain('webhooks rotate-secret ID');
+    expect(sub.stdout).toContain('--since TIME');
+    expect(unknownFlag.stderr).toContain("Unknown option '--colour'");
+    expect(noKey.stderr).toContain('HOOKLINE_API_KEY');
+  });
+
+  it('exits 2 for a missing argument, bad JSON, an unknown subcommand or a missing group subcommand', async () => {
+    const env = { HOOKLINE_URL: 'http://127.0.0.1:9', HOOKLINE_API_KEY: 'k' };
+    for (const [argv, message] of [
+      [['webhooks', 'get'], 'missing ID'], [['webhooks', 'create', '--data', '{nope'], '--data is not valid JSON'],
+      [['webhooks', 'frobnicate'], "unknown command 'webhooks frobnicate'"], [['deliveries'], 'give a subcommand'], [['webhooks', 'update', 'wh_1'], 'nothing to send'],
+    ] as const) {
+      const errors: string[] = [];
+      expect(await main([...argv], { out: () => undefined, err: (l) => errors.push(l) }, env)).toBe(2);
+      expect(errors.join('\n')).toContain(message);
+    }
+  });
+});
+
+describe('helpers', () => {
+  it('cuts a replay range into adjacent windows that share no millisecond and cover it exactly', () => {
+    const windows = replayWindows(1000, 1999, 3);
+    expect(windows).toEqual([{ startMs: 1000, endMs: 1332 }, { startMs: 1333, endMs: 1665 }, { startMs: 1666, endMs: 1999 }]);
+    expect(replayWindows(5, 6, 10)).toEqual([{ startMs: 5, endMs: 5 }, { startMs: 6, endMs: 6 }]);
+    expect(replayWindows(7, 7, 10)).toEqual([{ startMs: 7, endMs: 7 }]);
+  });
+
+  it('reads times as ISO, now, or a duration ago, and rejects the rest', () => {
+    const nowMs = Date.parse('2025-01-02T03:00:00Z');
+    expect(parseTime('2h', 'since', nowMs).toISOString()).toBe('2025-01-02T01:00:00.000Z');
+    expect(parseTime('2025-01-01T00:00:00Z', 'since', nowMs).toISOString()).toBe('2025-01-01T00:00:00.000Z');
+    expect(parseTime('now', 'until', nowMs).getTime()).toBe(nowMs);
+    expect(() => parseTime('yesterday', 'since', nowMs)).toThrow(/--since must be/);
+  });
+
+  it('draws an honest bar and aligned tables', () => {
+    expect(renderBar(0, 4)).toBe(`[${'░'.repeat(24)}]   0% 0/4`);
+    expect(renderBar(2, 4)).toBe(`[${'█'.repeat(12)}${'░'.repeat(12)}]  50% 2/4`);
+    expect(table([{ a: 'x', b: null }, { a: 'long', b: 1 }], [{ header: 'A', cell: (r) => r.a }, { header: 'B', cell: (r) => r.b }])).toEqual(['A     B', 'x     -', 'long  1']);
+  });
+});
+
+describe('webhooks', () => {
+  it('creates, reads, lists, updates, toggles, tests, rotates and deletes with --json', SLOW, async () => {
+    const created = await hookline(['webhooks', 'create', '--url', `${receiver.url}/cli`, '--events', 'order.completed,order.refunded', '--name', 'CLI', '--header', 'X-Team: growth', '--json']);
+    expect(created.code).toBe(0);
+    expect(created.json).toMatchObject({ name: 'CLI', url: `${receiver.url}/cli`, events: ['order.completed', 'order.refunded'], headers: { 'X-Team': 'growth' }, secret: expect.stringMatching(/^whsec_/) });
+    const id: string = created.json.id;
+    const [got, listed, table] = await Promise.all([hookline(['webhooks', 'get', id, '--json']), hookline(['webhooks', 'list', '--json']), hookline(['webhooks', 'list'])]);
+    expect(got.json).toMatchObject({ id, status: 'active' });
+    expect(got.json).not.toHaveProperty('secret');
+    expect(listed.json.webhooks.map((w: { id: string }) => w.id)).toContain(id);
+    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+NAME\s+URL\s+EVENTS\s+STATUS/);
+    expect(table.stdout).toContain(id);
+    const updated = await hookline(['webhooks', 'update', id, '--data', '{"description":"from json","timeout":5}', '--name', 'Renamed', '--json']);
+    expect(updated.json).toMatchObject({ name: 'Renamed', description: 'from json', timeout_ms: 5000, url: `${receiver.url}/cli` });
+    expect((await hookline(['webhooks', 'disable', id, '--json'])).json).toMatchObject({ status: 'disabled' });
+    expect((await hookline(['webhooks', 'enable', id])).stdout.trim()).toBe(`${id} is active`);
+    const tested = await hookline(['webhooks', 'test', id, '--event', 'order.completed', '--data', '{"n":1}', '--json']);
+    expect([tested.code, tested.json.success, tested.json.status_code]).toEqual([0, true, 200]);
+    const rotated = await hookline(['webhooks', 'rotate-secret', id, '--json']);
+    expect(rotated.json.secret).toMatch(/^whsec_/);
+    expect(rotated.json.secret).not.toBe(created.json.secret);
+    expect((await hookline(['webhooks', 'delete', id, '--json'])).json).toEqual({ success: true, id });
+    const gone = await hookline(['webhooks', 'get', id, '--json']);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain('NOT_FOUND');
+  });
+
+  it('exits 1 with the API code on API errors and on a failed test send', SLOW, async () => {
+    const { id } = await running.engine.delivery.subscriptions.create({ url: `${receiver.url}/down`, events: ['x.failing'] }).then((r) => r.subscription);
+    receiver.respondWith((req) => (req.url === '/down' ? { status: 503, body: 'down' } : { status: 200 }));
+    const [denied, invalid, failedTest] = await Promise.all([
+      hookline(['webhooks', 'list'], { env: { HOOKLINE_API_KEY: 'wrong' } }),
+      hookline(['webhooks', 'create', '--url', 'ftp://example.com', '--events', 'a.b']),
+      hookline(['webhooks', 'test', id, '--json']),
+    ]);
+    receiver.respondWith({ status: 200 });
+    expect([denied.code, denied.stderr]).toEqual([1, expect.stringContaining('UNAUTHORIZED')]);
+    expect([invalid.code, invalid.stderr]).toEqual([1, expect.stringMatching(/INVALID_INPUT: .*\(field: url\)/)]);
+    expect([failedTest.code, failedTest.json.success, failedTest.json.status_code]).toEqual([1, false, 503]);
+  });
+});
+
+describe('deliveries, replay, api keys and verify', () => {
+  async function deliveredOnce(path: string) {
+    const { subscription, secret } = await running.engine.delivery.subscriptions.create({ url: `${receiver.url}${path}`, events: ['order.shipped'] });
+    await running.engine.publishEvent('order.shipped', { order_id: path });
+    const [request] = await receiver.waitFor(1, 30_000);
+    await until(async () => (await running.engine.store.outbox.listDeliveries({ subscriptionId: subscription.id, statuses: ['succeeded'] })).length === 1, 'delivery settled');
+    return { id: subscription.id, secret: secret!, request: request! };
+  }
+
+  it('lists, reads and retries deliveries', SLOW, async () => {
+    const hook = await deliveredOnce('/deliveries');
+    const listed = await hookline(['deliveries', 'list', '--webhook', hook.id, '--since', '1h', '--status', 'succeeded', '--json']);
+    expect(listed.json.deliveries).toEqual([expect.objectContaining({ webhook_id: hook.id, status: 'succeeded', attempts: 1 })]);
+    const deliveryId: string = listed.json.deliveries[0].id;
+    const [detail, human, missingWebhook] = await Promise.all([
+      hookline(['deliveries', 'get', deliveryId, '--webhook', hook.id, '--json']), hookline(['deliveries', 'list', '--status', 'succeeded']), hookline(['deliveries', 'get', deliveryId]),
+    ]);
+    expect(detail.json.attempt_log).toEqual([expect.objectContaining({ attempt: 1, response_code: 200 })]);
+    expect(human.stdout).toContain(deliveryId);
+    expect([missingWebhook.code, missingWebhook.stderr]).toEqual([2, expect.stringContaining('--webhook is required')]);
+    const before = receiver.requests.filter((r) => r.url === '/deliveries').length;
+    expect((await hookline(['deliveries', 'retry', deliveryId, '--webhook', hook.id, '--json'])).code).toBe(0);
+    await until(() => receiver.requests.filter((r) => r.url === '/deliveries').length === before + 1, 'the retried delivery');
+  });
+
+  it('replays a time range window by window and shows the progress on stderr', SLOW, async () => {
+    const hook = await deliveredOnce('/replay');
+    const replayed = await hookline(['replay', '--webhook', hook.id, '--since', '10m', '--windows', '4', '--json']);
+    expect([replayed.code, replayed.json]).toEqual([0, expect.objectContaining({ success: true, replayed: 1, windows: 4 })]);
+    expect(replayed.stderr).toContain('100% 4/4');
+    await until(() => receiver.requests.filter((r) => r.url === '/replay').length === 2, 'the replayed delivery');
+    const [backwards, unknown] = await Promise.all([
+      hookline(['replay', '--webhook', hook.id, '--since', '1h', '--until', '2h']), hookline(['replay', '--webhook', 'wh_missing', '--since', '1h']),
+    ]);
+    expect(backwards.code).toBe(2);
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining('NOT_FOUND')]);
+  });
+
+  it('creates an API key in the engine’s database that the API then accepts', SLOW, async () => {
+    const created = await hookline(['api-key', 'create', '--name', 'ci', '--db', running.dbPath, '--json'], { env: { HOOKLINE_ENCRYPTION_KEY: 'test-key' } });
+    expect(created.code).toBe(0);
+    expect(created.json).toMatchObject({ name: 'ci', key: expect.stringMatching(/^hk_/) });
+    const listed = await hookline(['webhooks', 'list', '--json'], { env: { HOOKLINE_API_KEY: created.json.key } });
+    expect([listed.code, typeof listed.json.total]).toEqual([0, 'number']);
+    expect((await hookline(['api-key', 'create', '--db', running.dbPath])).code).toBe(2);
+  });
+
+  it('verifies a real delivery from stdin: 0 when authentic, 1 when changed, 2 without a secret', SLOW, async () => {
+    const { secret, request } = await deliveredOnce('/verify');
+    const headers = ['webhook-id', 'webhook-timestamp', 'webhook-signature'].flatMap((name) => ['--header', `${name}: ${request.headers[name]}`]);
+    const [valid, changed, usage] = await Promise.all([
+      hookline(['verify', '--secret', secret, ...headers, '--json'], { stdin: request.body }),
+      hookline(['verify', '--secret', secret, ...headers], { stdin: request.body.replace('/verify', '/forged') }),
+      hookline(['verify', ...headers], { stdin: request.body }),
+    ]);
+    expect([valid.code, valid.json]).toEqual([0, { valid: true, payload: expect.objectContaining({ type: 'order.shipped', data: { order_id: '/verify' } }) }]);
+    expect([changed.code, changed.stderr]).toEqual([1, expect.stringContaining('invalid: mismatch')]);
+    expect(usage.code).toBe(2);
+  });
+});
