@@ -117,7 +117,7 @@ function registerReplay(app: FastifyInstance, ctx: ApiContext): void {
     const compiled = ctx.delivery.matcher.get(subscription.id)!;
     const since = new Date(msOf(request.body.since, 'since')!).toISOString();
     const until = new Date(msOf(request.body.until, 'until') ?? Date.now()).toISOString();
-    if (since > until) throw invalidInput("'since' is after 'until'", { field: 'since', expected: `a time before ${until}`, received: since });
+    if (request.body.until !== undefined && since > until) throw invalidInput("'since' is after 'until'", { field: 'since', expected: `a time before ${until}`, received: since });
     let replayed = 0;
     // Paged: a long range never sits in memory at once.
     for (let afterSeq = 0; ;) {
