@@ -37,7 +37,7 @@ export const SETTINGS = {
   bodyLimitBytes: setting({ default: 1_048_576, env: 'HOOKLINE_BODY_LIMIT', flag: 'body-limit', type: 'integer', schema: { minimum: 1024 }, doc: 'Largest accepted request body (413 above it).' }),
   shutdownTimeoutMs: setting({ default: 10_000, env: 'HOOKLINE_SHUTDOWN_TIMEOUT_MS', type: 'integer', schema: { minimum: 0 }, doc: 'How long a graceful shutdown waits for in-flight work.' }),
   respondTimeoutMs: setting({ default: 30_000, env: 'HOOKLINE_RESPOND_TIMEOUT_MS', type: 'integer', schema: { minimum: 1 }, doc: "How long a 'when_finished' trigger waits for its run before answering 504." }),
-  commitWindowMs: setting({ default: 1, env: 'HOOKLINE_COMMIT_WINDOW_MS', type: 'integer', schema: { minimum: 0, maximum: 50 }, doc: 'Group commit: accepted requests wait at most this long to share one transaction.' }),
+  commitWindowMs: setting({ default: 2, env: 'HOOKLINE_COMMIT_WINDOW_MS', type: 'integer', schema: { minimum: 0, maximum: 50 }, doc: 'Group commit: accepted requests wait at most this long to share one transaction.' }),
   idempotencyWindowSec: setting({ default: 86_400, env: 'HOOKLINE_IDEMPOTENCY_WINDOW_SEC', type: 'integer', schema: { minimum: 0 }, doc: 'A repeated Idempotency-Key/webhook-id within this window returns the first execution.' }),
   rateLimitPerMinute: setting({ default: 600, env: 'HOOKLINE_RATE_LIMIT_PER_MINUTE', type: 'integer', schema: { minimum: 0 }, doc: 'Requests per minute per trigger credential (0 = unlimited).' }),
   allowPrivateTargets: setting({ default: false, env: 'HOOKLINE_ALLOW_PRIVATE_TARGETS', flag: 'allow-private-targets', type: 'boolean', doc: 'Allow outgoing webhooks to loopback, private and link-local addresses.' }),

@@ -111,7 +111,7 @@ export function createEngine(options: EngineOptions): Engine {
     const next = { ...current, active };
     workflows.set(id, next);
     triggers.rebuild(workflows.values());
-    await committer.submit({ events: [createEvent('workflow.updated', { workflow: { id, name: next.name, active }, workflowId: id, workflow_id: id, active })] });
+    await committer.submit({ acknowledged: true, events: [createEvent('workflow.updated', { workflow: { id, name: next.name, active }, workflowId: id, workflow_id: id, active })] });
     return next;
   }
 
@@ -149,13 +149,13 @@ export function createEngine(options: EngineOptions): Engine {
     if (!workflow) throw createError('NOT_FOUND', [`Workflow '${workflowId}' not found`]);
     const trigger = workflow.definition.nodes.find((node) => node.type.endsWith('manualTrigger')) ?? workflow.definition.nodes.find((node) => !Object.values(workflow.definition.connections).some((c) => c.main.some((t) => t?.some((x) => x.node === node.name))));
     const execution = newExecution(workflow.id, trigger?.name ?? null, 'manual', items);
-    await committer.submit({ executions: [{ record: execution, events: acceptedEvents({ workflow, execution }) }] });
+    await committer.submit({ acknowledged: true, executions: [{ record: execution, events: acceptedEvents({ workflow, execution }) }] });
     return executor.run({ workflow, execution, startOutput: [itemsOf(items)] });
   }
 
   async function publishEvent(type: string, data: unknown, metadata?: Record<string, unknown>) {
     const event = createEvent(type, data, metadata);
-    const result = await committer.submit({ events: [event] });
+    const result = await committer.submit({ acknowledged: true, events: [event] });
     return { event, deliveries: result.deliveries ?? 0 };
   }
 

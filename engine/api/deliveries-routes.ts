@@ -128,7 +128,7 @@ function registerReplay(app: FastifyInstance, ctx: ApiContext): void {
       const deliveries: NewDelivery[] = page
         .filter((event) => subscription.events.some((pattern) => matchesEventPattern(pattern, event.type)) && compiled.rules.matches(event))
         .map((event) => toDelivery(event, subscription, compiled.rules, nowMs, ctx.config.retentionSec * 1000));
-      if (deliveries.length > 0) await ctx.committer.submit({ deliveries });
+      if (deliveries.length > 0) await ctx.committer.submit({ acknowledged: true, deliveries });
       replayed += deliveries.length;
     }
     ctx.delivery.worker.wake([subscription.id]);

@@ -21,7 +21,7 @@ export function registerReceiveRoute(app: FastifyInstance, options: { committer:
       }
       const source = String(request.headers['x-webhook-source'] ?? (request.query as Record<string, unknown>).source ?? 'external');
       const event = createEvent('webhook.received', body, { source, ip: request.ip });
-      await options.committer.submit({ events: [event] });
+      await options.committer.submit({ acknowledged: true, events: [event] });
       return reply.status(202).send({ success: true, message: 'Webhook received', event_id: event.id, type: event.type });
     },
   });

@@ -68,7 +68,7 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
       metadata: { trigger_source: (items[0]?.json.body as Record<string, unknown> | undefined)?.trigger_source ?? null, ip: request.ip },
     });
     const subject = { workflow: binding.workflow, execution, agentId: binding.agentId };
-    const committed = await options.committer.submit({ executions: [{ record: execution, events: acceptedEvents(subject), idempotencyWindowSec: options.idempotencyWindowSec }] });
+    const committed = await options.committer.submit({ acknowledged: true, executions: [{ record: execution, events: acceptedEvents(subject), idempotencyWindowSec: options.idempotencyWindowSec }] });
     const stored = committed.executionIds.get(execution.id)!;
     if (stored.duplicate) {
       const first = await options.store.getExecution(stored.id);

@@ -21,8 +21,10 @@ export interface SqliteStoreOptions {
   path: string;
   secretBox: SecretBox;
   /**
-   * `FULL` survives power loss; `NORMAL` (WAL) survives a killed process but may lose the last
-   * commits on power loss.
+   * Durability of acknowledged writes (`WriteBatch.acknowledged`). `FULL` survives power loss;
+   * `NORMAL` (WAL) survives a killed process but may lose the last commits on power loss. Other
+   * writes always use `NORMAL`: in WAL mode they survive `kill -9`, and the next `FULL` commit
+   * syncs them to disk in order.
    * @defaultValue 'FULL'
    */
   synchronous?: 'FULL' | 'NORMAL';
@@ -39,7 +41,15 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  const acknowledgedSync = options.synchronous ?? 'FULL';
+  let currentSync = 'NORMAL';
+  db.pragma('synchronous = NORMAL');
+  // Switching is a cheap pragma; only writes someone waits on pay for the fsync.
+  const useSync = (mode: string): void => {
+    if (mode === currentSync) return;
+    db.pragma(`synchronous = ${mode}`);
+    currentSync = mode;
+  };
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   const box = options.secretBox;
@@ -124,6 +134,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       db.prepare('SELECT 1').get();
     },
     async commit(batch, plan) {
+      useSync(batch.acknowledged ? acknowledgedSync : 'NORMAL');
       return commitSync(batch, plan);
     },
     async upsertWorkflow(record) {

@@ -92,6 +92,12 @@ export interface NewDelivery {
 }
 
 export interface WriteBatch {
+  /**
+   * A caller is told "done" on this write (a 202 to a webhook sender, an API answer): make it
+   * durable against power loss too. Other writes (run progress, attempts) are durable against a
+   * killed process (WAL) and reach the disk with the next acknowledged write.
+   */
+  acknowledged?: boolean;
   executions?: NewExecution[];
   executionUpdates?: ExecutionUpdate[];
   events?: EventEnvelope[];

@@ -48,6 +48,8 @@ export interface ExecutorOptions {
   log: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
 }
 
+const RUNNING_MARK_DELAY_MS = 100;
+
 export function createExecutor(options: ExecutorOptions): Executor {
   const { committer } = options;
   const running = new Set<Promise<unknown>>();
@@ -58,7 +60,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const { execution, workflow } = request;
     const subject: ExecutionSubject = { workflow, execution, agentId: request.agentId };
     const startedAt = new Date();
-    await committer.submit({ executionUpdates: [{ id: execution.id, status: 'running', startedAt: startedAt.toISOString() }], events: startedEvents(subject, startedAt) });
+    const started = { executionUpdates: [{ id: execution.id, status: 'running' as const, startedAt: startedAt.toISOString() }], events: startedEvents(subject, startedAt) };
+    // Most runs end within milliseconds: their start is written with their end, one write
+    // instead of two. A slower run is marked running after RUNNING_MARK_DELAY_MS, so pollers see it.
+    let startWritten: Promise<unknown> | null = null;
+    const markRunning = setTimeout(() => void (startWritten = committer.submit(started)), RUNNING_MARK_DELAY_MS);
     let response: HooklineResponse | undefined;
     let currentNode = '';
     const stepEvents: EventEnvelope[] = [];
@@ -86,15 +92,19 @@ export function createExecutor(options: ExecutorOptions): Executor {
       onNodeStart: (name) => void (currentNode = name),
     }).catch((error: unknown): RunResult => ({ status: 'failed', output: [], steps: [], error: { node: '', message: error instanceof Error ? error.message : String(error) } }));
     const finishedAt = new Date();
+    clearTimeout(markRunning);
+    if (startWritten) await startWritten;
+    const startEvents = startWritten ? [] : started.events;
     await committer.submit({
       executionUpdates: [{
         id: execution.id,
         status: result.status,
         output: result.output,
         error: result.error ? { node: result.error.node, message: result.error.message, code: 'NODE_EXECUTION_FAILED' } : null,
+        startedAt: startedAt.toISOString(),
         finishedAt: finishedAt.toISOString(),
       }],
-      events: [...stepEvents, ...finishedEvents(subject, result, startedAt, finishedAt)],
+      events: [...startEvents, ...stepEvents, ...finishedEvents(subject, result, startedAt, finishedAt)],
     });
     if (result.status === 'failed') options.log.warn({ executionId: execution.id, workflowId: workflow.id, node: result.error?.node, err: result.error?.message }, 'execution failed');
     return { executionId: execution.id, result, response };
