@@ -49,7 +49,7 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     onHealth: (subscription, health) => {
       const current = matcher.get(subscription.id)?.subscription;
       if (!current) return;
-      matcher.upsert({ ...current, ...health });
+      matcher.patch(current.id, health);
       if (current.enabled && !health.enabled) options.log.warn({ subscriptionId: current.id, reason: health.disabledReason }, 'webhook disabled');
     },
     owner: options.owner,

@@ -12,13 +12,15 @@ import type { Subscription } from './types.js';
 
 export interface CompiledSubscription {
   subscription: Subscription;
-  rules: CompiledRules;
+  readonly rules: CompiledRules;
 }
 
 export interface Matcher {
   /** Replaces all subscriptions (at start, or after another process changed them). */
   load(subscriptions: readonly Subscription[]): void;
   upsert(subscription: Subscription): void;
+  /** New health or state fields only (after attempts): no recompiling, no reindexing. */
+  patch(id: string, fields: Partial<Subscription>): void;
   remove(id: string): void;
   get(id: string): CompiledSubscription | undefined;
   /** The subscriptions that want this event, rules applied. */
@@ -77,6 +79,11 @@ export function createMatcher(options: { retentionMs: number }): Matcher {
     upsert(subscription) {
       byId.set(subscription.id, compile(subscription));
       reindex();
+    },
+    patch(id, fields) {
+      const entry = byId.get(id);
+      // The index holds the entry object, so replacing its subscription updates every list.
+      if (entry) entry.subscription = { ...entry.subscription, ...fields };
     },
     remove(id) {
       byId.delete(id);

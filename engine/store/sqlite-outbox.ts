@@ -49,7 +49,6 @@ export function createSqliteOutbox(db: Database.Database, saveHealth: (health: S
       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`),
     head: db.prepare("SELECT * FROM deliveries WHERE subscription_id = ? AND status IN ('pending', 'in_flight', 'retrying') ORDER BY seq LIMIT ?"),
     due: db.prepare("SELECT * FROM deliveries WHERE subscription_id = ? AND status IN ('pending', 'retrying') AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?"),
-    lease: db.prepare("UPDATE deliveries SET status = 'in_flight', lease_owner = ?, lease_expires_at = ?, updated_at = ? WHERE id = ?"),
     reclaim: db.prepare("UPDATE deliveries SET status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE status = 'in_flight' AND lease_expires_at <= ?"),
     release: db.prepare("UPDATE deliveries SET status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND status = 'in_flight'"),
     settle: db.prepare(`UPDATE deliveries SET status = @status, attempt_count = @attemptCount, next_attempt_at = @nextAttemptAtMs, last_status_code = @lastStatusCode,
@@ -61,10 +60,23 @@ export function createSqliteOutbox(db: Database.Database, saveHealth: (health: S
     markExpired: db.prepare("UPDATE deliveries SET status = 'expired', completed_at = ?, updated_at = ? WHERE id = ?"),
   };
 
+  const leaseStatements = new Map<number, Database.Statement>();
+  const leaseStatement = (count: number): Database.Statement => {
+    let statement = leaseStatements.get(count);
+    if (!statement) {
+      statement = db.prepare(`UPDATE deliveries SET status = 'in_flight', lease_owner = ?, lease_expires_at = ?, updated_at = ? WHERE id IN (${Array(count).fill('?').join(', ')})`);
+      leaseStatements.set(count, statement);
+    }
+    return statement;
+  };
+
   const claim = db.transaction((spec: ClaimSpec, nowMs: number, owner: string, leaseMs: number): DeliveryRecord[] => {
     const candidates = selectCandidates(spec, nowMs);
     if (spec.batch && candidates.length < spec.batch.maxEvents && !(candidates[0] && candidates[0].createdAtMs + spec.batch.maxWaitMs <= nowMs)) return [];
-    for (const delivery of candidates) stmt.lease.run(owner, nowMs + leaseMs, nowMs, delivery.id);
+    if (candidates.length > 0) {
+      // One statement for the whole claim, not one per row.
+      leaseStatement(candidates.length).run(owner, nowMs + leaseMs, nowMs, ...candidates.map((d) => d.id));
+    }
     return candidates.map((d) => ({ ...d, status: 'in_flight' as const, leaseOwner: owner, leaseExpiresAtMs: nowMs + leaseMs }));
   });
 

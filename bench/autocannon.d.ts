@@ -1,0 +1,34 @@
+/** The part of autocannon 9's API the benchmarks use (the package ships no types). */
+declare module 'autocannon' {
+  export interface Options {
+    url: string;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    connections?: number;
+    duration?: number;
+    /** Replace `[<id>]` in the request with a unique id per request. */
+    idReplacement?: boolean;
+    timeout?: number;
+  }
+  export interface Histogram {
+    average: number;
+    p50: number;
+    p99: number;
+    max: number;
+  }
+  export interface Result {
+    latency: Histogram;
+    requests: Histogram & { total: number };
+    duration: number;
+    errors: number;
+    timeouts: number;
+    non2xx: number;
+    '2xx': number;
+  }
+  export interface Instance {
+    stop(): void;
+  }
+  function autocannon(options: Options, callback: (error: Error | null, result: Result) => void): Instance;
+  export default autocannon;
+}

@@ -1,0 +1,58 @@
+/**
+ * Figure 2, delivery: events to one subscription, and fanned out to many, through the full
+ * pipeline versus the baseline sender (sign + undici POST, same concurrency), alternating rounds;
+ * then event-to-delivery latency at a steady offered rate.
+ */
+import { availableParallelism } from 'node:os';
+import { startChild, type ChildHandle } from './child.js';
+import { baselineDelivery, baselineLatency, compareSides, hooklineDelivery, hooklineLatency, type RunResult, type RunSpec } from './delivery-runs.js';
+import type { BenchOptions } from './options.js';
+import { median, ratio } from './stats.js';
+import type { Row } from './table.js';
+
+export interface DeliveryResult {
+  rows: Row[];
+  /** Hookline's median deliveries/s to one subscription: the backlog's drain rate is held to half of it. */
+  singlePerSec: number;
+}
+
+/** Hookline's ceiling is 64 connections per pool thread (engine/pool/send.ts); the baseline gets as many. */
+export function senderConcurrency(): number {
+  return 64 * availableParallelism();
+}
+
+/** "CPU per delivery" for a note: robust where wall-clock rates are not (a shared, busy machine). */
+export function cpuNote(label: string, a: RunResult[], b: RunResult[], baselineLabel = 'baseline'): string {
+  const perDelivery = (runs: RunResult[]) => median(runs.map((r) => r.cpuUsPerDelivery)).toFixed(0);
+  return `CPU per delivery (${label}): Hookline ${perDelivery(a)} µs, ${baselineLabel} ${perDelivery(b)} µs.`;
+}
+
+async function rateRow(figure: string, spec: RunSpec, rounds: number, log: (m: string) => void): Promise<Row> {
+  const { a, b } = await compareSides(rounds, () => hooklineDelivery(spec), () => baselineDelivery(spec));
+  const hookline = median(a.map((r) => r.perSec));
+  const baseline = median(b.map((r) => r.perSec));
+  log(`${figure}: hookline ${a.map((x) => x.perSec.toFixed(0)).join(', ')} /s; baseline ${b.map((x) => x.perSec.toFixed(0)).join(', ')} /s`);
+  const r = ratio(hookline, baseline);
+  return { figure, hookline, baseline, unit: 'deliveries/s', ratio: r, target: '≥ 0.5× baseline', pass: r >= 0.5, note: cpuNote('sending process, pool threads included', a, b) };
+}
+
+export async function benchDelivery(options: BenchOptions): Promise<DeliveryResult> {
+  const receiver: ChildHandle = await startChild('receiver-process');
+  const { rounds, events, fanoutEvents, fanoutSubscriptions, latencyRatePerSec, latencySec } = options.delivery;
+  const concurrency = senderConcurrency();
+  try {
+    const single = await rateRow(`delivery: ${events.toLocaleString('en-US')} events → 1 subscription`, { receiver, events, subscriptions: 1, concurrency }, rounds, options.log);
+    single.note = `Unordered subscription, standard-webhooks HMAC; from the first publish until every delivery is received and its attempt recorded. Baseline: sign + undici POST, ${concurrency} in flight, no store. ${single.note}`;
+    const fanout = await rateRow(`delivery: ${fanoutEvents.toLocaleString('en-US')} events × ${fanoutSubscriptions} subscriptions`, { receiver, events: fanoutEvents, subscriptions: fanoutSubscriptions, concurrency }, rounds, options.log);
+    const spec = { receiver, events, subscriptions: 1, concurrency };
+    const { a, b } = await compareSides(rounds, () => hooklineLatency(spec, latencyRatePerSec, latencySec), () => baselineLatency(spec, latencyRatePerSec, latencySec));
+    options.log(`latency p99: hookline ${a.map((x) => x.toFixed(1)).join(', ')} ms; baseline ${b.map((x) => x.toFixed(1)).join(', ')} ms`);
+    const latency: Row = {
+      figure: `delivery latency p99 at ${latencyRatePerSec.toLocaleString('en-US')} events/s`, hookline: median(a), baseline: median(b), unit: 'ms', ratio: ratio(median(a), median(b)),
+      target: '≤ 50 ms', pass: median(a) <= 50, note: `Publish call → receiver, ${latencySec} s at a steady offered rate, median of ${rounds} rounds' p99.`,
+    };
+    return { rows: [single, fanout, latency], singlePerSec: single.hookline };
+  } finally {
+    await receiver.close();
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * A Hookline engine in its own process, as a user runs it: the load generator, the baseline and
+ * the receiver never share its event loop, its CPU time (`cpu`) is its own, and so is its RSS
+ * (pool threads included), which the backlog figure needs.
+ *
+ * argv[2]: JSON config overrides (the parent made the folder); argv[3]: `{"inline": true}` sends
+ * from the main thread instead of the piscina pool (the pool figure). Commands: `subscribe`,
+ * `publish`, `publishPaced`, `settled`, `rss`, `idle`.
+ */
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../engine/config.js';
+import { createEngine, type Engine } from '../engine/index.js';
+import { createDispatcher } from '../engine/pool/dispatcher.js';
+import { failStart, serveParent } from './child.js';
+import { pace, wallClockMs } from './stats.js';
+
+const MB = 1024 * 1024;
+const SAMPLE_EVERY_MS = 20;
+
+/** The kernel's own peak (VmHWM): catches a spike the sampler's ticks might miss. */
+function kernelPeakMb(): number {
+  try {
+    const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+    return line ? Number(line.replace(/\D+/g, '')) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Events carry `seq` (order checks) and `t`, the publish time the receiver measures latency from. */
+function publisher(engine: Engine) {
+  return {
+    /** Publishes `count` events, `concurrency` at a time (they share group commits, like concurrent producers). */
+    async publish({ type, count, concurrency }: { type: string; count: number; concurrency: number }) {
+      const started = performance.now();
+      for (let seq = 0; seq < count; seq += concurrency) {
+        const batch = [];
+        for (let i = seq; i < Math.min(seq + concurrency, count); i++) batch.push(engine.publishEvent(type, { seq: i, t: wallClockMs() }));
+        await Promise.all(batch);
+      }
+      return { ms: performance.now() - started };
+    },
+    publishPaced: ({ type, ratePerSec, seconds }: { type: string; ratePerSec: number; seconds: number }) =>
+      pace(ratePerSec, seconds, (seq) => engine.publishEvent(type, { seq, t: wallClockMs() })),
+    /**
+     * Resolves once no delivery is pending, retrying or in flight: every attempt is recorded.
+     * Polled gently: on a million settled rows the lookup scans, and it shares the engine's thread.
+     */
+    async settled() {
+      while ((await engine.store.outbox.listDeliveries({ statuses: ['pending', 'retrying', 'in_flight'], limit: 1 })).length > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const overrides = JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>;
+  const { inline = false } = JSON.parse(process.argv[3] ?? '{}') as { inline?: boolean };
+  const config = loadConfig({ overrides });
+  const engine = createEngine({ config, env: {}, dispatcher: inline ? createDispatcher({ threads: config.poolThreads, inline: true }) : undefined });
+  const { url } = await engine.start();
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), SAMPLE_EVERY_MS);
+  serveParent({
+    ...publisher(engine),
+    subscribe: async (input: unknown) => (await engine.delivery.subscriptions.create(input)).subscription.id,
+    rss: ({ reset }: { reset?: boolean } = {}) => {
+      const result = { peakMb: peakRss / MB, currentMb: process.memoryUsage().rss / MB, kernelPeakMb: kernelPeakMb() };
+      if (reset) peakRss = process.memoryUsage().rss;
+      return result;
+    },
+    idle: () => engine.executor.idle(),
+  }, { url }, async () => {
+    clearInterval(sampler);
+    await engine.stop();
+  });
+}
+
+main().catch(failStart);

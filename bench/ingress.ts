@@ -1,0 +1,123 @@
+/**
+ * Figure 1, ingress: autocannon against a bare fastify route (the baseline) and against
+ * Hookline's workflow trigger (bearer auth, ajv input schema, idempotency check, the queued
+ * execution durable before the 202), each in its own process, alternating rounds.
+ * Plus the durability check the group commit must not break: `kill -9` under load loses no
+ * request that was answered.
+ */
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'undici';
+import { startChild, type ChildHandle } from './child.js';
+import { runLoad, type LoadResult } from './load.js';
+import type { BenchOptions } from './options.js';
+import { alternate, median, ratio } from './stats.js';
+import type { Row } from './table.js';
+import { INGRESS_BODY, INGRESS_HEADERS, startEngineProcess, TRIGGER_PATH } from './workspace.js';
+
+export interface IngressResult {
+  rows: Row[];
+  /** Hookline's median accepted requests/s, for the n8n comparison. */
+  hooklinePerSec: number;
+}
+
+/** One measured load on a server's trigger URL. */
+export function loadTrigger(baseUrl: string, options: BenchOptions, path = TRIGGER_PATH): Promise<LoadResult> {
+  const { durationSec, warmupSec, connections } = options.ingress;
+  return runLoad({ url: `${baseUrl}${path}`, headers: INGRESS_HEADERS, body: INGRESS_BODY, durationSec, warmupSec, connections });
+}
+
+interface Round {
+  load: LoadResult;
+  /** Server CPU per answered request (µs), engine work after the reply included. */
+  cpuUsPerOk: number;
+}
+
+/** One load on a server process, with its CPU cost; `settle` waits for work left after the replies. */
+export async function measureServer(child: ChildHandle, options: BenchOptions, settle?: () => Promise<unknown>): Promise<Round> {
+  const before = await child.call<number>('cpu');
+  const load = await loadTrigger(String(child.info.url), options);
+  await settle?.();
+  return { load, cpuUsPerOk: ((await child.call<number>('cpu')) - before) / Math.max(1, load.ok) };
+}
+
+export async function benchIngress(options: BenchOptions): Promise<IngressResult> {
+  const hookline = await startEngineProcess();
+  const fastify = await startChild('fastify-process');
+  let results: { a: Round[]; b: Round[] };
+  try {
+    // Runs answered with 202 still execute afterwards: let them finish before the other side's round.
+    results = await alternate(options.ingress.rounds, () => measureServer(hookline.child, options, () => hookline.child.call('idle')), () => measureServer(fastify, options));
+  } finally {
+    await Promise.all([hookline.stop(), fastify.close()]);
+  }
+  options.log(`ingress: hookline ${results.a.map((r) => r.load.okPerSec.toFixed(0)).join(', ')}/s; fastify ${results.b.map((r) => r.load.okPerSec.toFixed(0)).join(', ')}/s`);
+  const durable = await killDuringLoad(options);
+  const rows = ingressRows(options, results.a, results.b, durable);
+  return { hooklinePerSec: rows[0].hookline, rows };
+}
+
+function ingressRows(options: BenchOptions, hookline: Round[], fastify: Round[], durable: { acknowledged: number; found: number }): Row[] {
+  const pick = (rounds: Round[], get: (r: Round) => number) => median(rounds.map(get));
+  const perSec = [pick(hookline, (r) => r.load.okPerSec), pick(fastify, (r) => r.load.okPerSec)];
+  const p99 = [pick(hookline, (r) => r.load.p99Ms), pick(fastify, (r) => r.load.p99Ms)];
+  const cpu = [pick(hookline, (r) => r.cpuUsPerOk), pick(fastify, (r) => r.cpuUsPerOk)].map((us) => us.toFixed(0));
+  const failed = hookline.reduce((sum, r) => sum + r.load.failed, 0);
+  const load = `${options.ingress.connections} connections, ${options.ingress.durationSec} s × ${options.ingress.rounds} rounds`;
+  return [
+    {
+      figure: 'ingress throughput', hookline: perSec[0], baseline: perSec[1], unit: 'req/s', ratio: ratio(perSec[0], perSec[1]), target: '≥ 0.5× bare fastify', pass: perSec[0] >= 0.5 * perSec[1],
+      note: `autocannon, ${load}; Hookline: bearer + ajv + idempotency + durable queued execution, then the run (trigger → NoOp). Server CPU per request: Hookline ${cpu[0]} µs, fastify ${cpu[1]} µs${failed > 0 ? `; ${failed} non-2xx/errors` : ''}.`,
+    },
+    { figure: 'ingress p99 latency', hookline: p99[0], baseline: p99[1], unit: 'ms', ratio: ratio(p99[0], p99[1]), target: '≤ 10 ms', pass: p99[0] <= 10 },
+    {
+      figure: 'kill -9 under load: answered requests stored', hookline: durable.found, baseline: durable.acknowledged, unit: 'req', ratio: ratio(durable.found, durable.acknowledged), target: '0 lost',
+      pass: durable.acknowledged > 0 && durable.found === durable.acknowledged,
+      note: `SIGKILL after ${options.ingress.killAfterSec} s of load at default durability (WAL, synchronous=FULL, group commit); every execution_id answered 202 looked up in the database afterwards.`,
+    },
+  ];
+}
+
+/**
+ * Loads a fresh engine with one undici lane per connection, SIGKILLs it mid-load, then opens its database
+ * and looks up every execution id that was answered. Counting is not enough: ids prove it.
+ */
+async function killDuringLoad(options: BenchOptions): Promise<{ acknowledged: number; found: number }> {
+  const engine = await startEngineProcess();
+  const { child } = engine;
+  const pool = new Pool(engine.url, { connections: options.ingress.connections });
+  const acknowledged: string[] = [];
+  let alive = true;
+  const lane = async (): Promise<void> => {
+    while (alive) {
+      try {
+        const response = await pool.request({ path: TRIGGER_PATH, method: 'POST', headers: { ...INGRESS_HEADERS, 'idempotency-key': randomUUID() }, body: INGRESS_BODY });
+        const body = (await response.body.json()) as { execution_id?: string };
+        if (response.statusCode === 202 && body.execution_id) acknowledged.push(body.execution_id);
+      } catch {
+        return; // the engine is gone: this lane is done
+      }
+    }
+  };
+  const lanes = Promise.all(Array.from({ length: options.ingress.connections }, lane));
+  await new Promise((resolve) => setTimeout(resolve, options.ingress.killAfterSec * 1000));
+  process.kill(child.pid, 'SIGKILL');
+  await child.exited;
+  alive = false;
+  await lanes;
+  await pool.destroy();
+  const found = countStored(engine.dbPath, acknowledged);
+  await engine.stop();
+  return { acknowledged: acknowledged.length, found };
+}
+
+function countStored(dbPath: string, ids: readonly string[]): number {
+  // Opening replays the WAL the killed process left, as the next engine start would.
+  const db = new Database(dbPath);
+  try {
+    const get = db.prepare('SELECT 1 FROM executions WHERE id = ?').pluck();
+    return ids.filter((id) => get.get(id) === 1).length;
+  } finally {
+    db.close();
+  }
+}

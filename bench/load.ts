@@ -1,0 +1,42 @@
+/**
+ * HTTP load with autocannon, the same request for every target: 50 connections by default,
+ * a short warm-up first (JIT, connection set-up and SQLite's first pages are not the figure).
+ */
+import autocannon, { type Result } from 'autocannon';
+
+export interface LoadOptions {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  durationSec: number;
+  /** @defaultValue 50 */
+  connections?: number;
+  /** Warm-up seconds before the measured run; 0 for none. @defaultValue 0 */
+  warmupSec?: number;
+}
+
+export interface LoadResult {
+  /** 2xx answers per second: errors and rejections do not count as throughput. */
+  okPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  ok: number;
+  /** Non-2xx answers, socket errors and timeouts together. */
+  failed: number;
+}
+
+function fire(options: LoadOptions, durationSec: number): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({
+      url: options.url, method: 'POST', headers: options.headers, body: options.body, connections: options.connections ?? 50,
+      duration: durationSec, idReplacement: true, timeout: 30,
+    }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  if (options.warmupSec) await fire(options, options.warmupSec);
+  const result = await fire(options, options.durationSec);
+  const ok = result['2xx'];
+  return { okPerSec: ok / result.duration, p50Ms: result.latency.p50, p99Ms: result.latency.p99, ok, failed: result.non2xx + result.errors + result.timeouts };
+}

@@ -1,0 +1,120 @@
+/**
+ * Figure 6 (optional): the ingress load against n8n's own Webhook → NoOp workflow, when an n8n
+ * install exists under `${XDG_CACHE_HOME:-~/.cache}/hookline-n8n` (made for the n8n issue; see
+ * shared/notes/n8n-here.md for how it is set up and started). Skipped, and said so, otherwise.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { loadTrigger } from './ingress.js';
+import { runLoad } from './load.js';
+import type { BenchOptions } from './options.js';
+import { alternate, median, ratio } from './stats.js';
+import type { Row } from './table.js';
+import { INGRESS_BODY, INGRESS_HEADERS, startEngineProcess } from './workspace.js';
+
+const run = promisify(execFile);
+const WORKFLOW_ID = 'hooklineBench001';
+const FIGURE = 'ingress vs n8n (its Webhook → NoOp)';
+
+/**
+ * The n8n CLI: `hookline-n8n/node_modules/.bin/n8n`, or the newest finished per-version install
+ * (`hookline-n8n/<version>/`, finished when its `.hookline-installed.json` marker exists).
+ */
+export function n8nBinary(): string {
+  const root = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'hookline-n8n');
+  const bin = (folder: string) => join(folder, 'node_modules', '.bin', 'n8n');
+  if (existsSync(bin(root)) || !existsSync(root)) return bin(root);
+  const versions = readdirSync(root).filter((name) => existsSync(join(root, name, '.hookline-installed.json')) && existsSync(bin(join(root, name))));
+  const newest = versions.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1);
+  return newest ? bin(join(root, newest)) : bin(root);
+}
+
+/** The peer workflow: n8n's Webhook node answering on receipt, then NoOp. */
+function peerWorkflow() {
+  return {
+    id: WORKFLOW_ID, name: 'hookline bench peer', active: false, settings: {}, connections: { Webhook: { main: [[{ node: 'NoOp', type: 'main', index: 0 }]] } },
+    nodes: [
+      { id: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: 'a1b2c3d4-0000-4000-8000-0000000000ff', parameters: { httpMethod: 'POST', path: 'bench', responseMode: 'onReceived', options: {} } },
+      { id: 'a1b2c3d4-0000-4000-8000-000000000002', name: 'NoOp', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} },
+    ],
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function n8nEnv(folder: string): Promise<NodeJS.ProcessEnv> {
+  return {
+    ...process.env, N8N_USER_FOLDER: folder, N8N_PORT: String(await freePort()), N8N_RUNNERS_BROKER_PORT: String(await freePort()), N8N_LISTEN_ADDRESS: '127.0.0.1',
+    N8N_DIAGNOSTICS_ENABLED: 'false', N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false', N8N_VERSION_NOTIFICATIONS_ENABLED: 'false', N8N_LOG_LEVEL: 'warn',
+  };
+}
+
+/** Imports and publishes the workflow (n8n stopped), starts n8n, waits until the webhook answers. */
+async function startN8n(binary: string, folder: string): Promise<{ process: ChildProcess; url: string }> {
+  const env = await n8nEnv(folder);
+  const file = join(folder, 'peer.json');
+  writeFileSync(file, JSON.stringify(peerWorkflow()));
+  await run(binary, ['import:workflow', `--input=${file}`], { env, timeout: 300_000 });
+  await run(binary, ['publish:workflow', `--id=${WORKFLOW_ID}`], { env, timeout: 300_000 });
+  const child = spawn(binary, ['start'], { env, stdio: 'ignore' });
+  const url = `http://127.0.0.1:${env.N8N_PORT}/webhook/bench`;
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: INGRESS_BODY }).then((r) => r.ok, () => false);
+    if (ok) return { process: child, url };
+    if (child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  child.kill('SIGKILL');
+  throw new Error('n8n did not serve the webhook within 180 s');
+}
+
+async function stopN8n(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function benchN8n(options: BenchOptions): Promise<Row[]> {
+  const binary = n8nBinary();
+  const skipped = (why: string): Row[] => [{ figure: FIGURE, hookline: Number.NaN, baseline: Number.NaN, unit: 'req/s', ratio: Number.NaN, target: '', pass: null, note: why }];
+  if (!options.n8n.enabled) return skipped('n8n comparison not run in this mode.');
+  if (!existsSync(binary)) return skipped(`n8n not installed (looked for ${binary}).`);
+  const folder = mkdtempSync(join(tmpdir(), 'hookline-n8n-bench-'));
+  const hookline = await startEngineProcess();
+  let n8n: { process: ChildProcess; url: string } | undefined;
+  try {
+    n8n = await startN8n(binary, folder);
+    const peerUrl = n8n.url;
+    const durationSec = options.n8n.durationSec;
+    const { a, b } = await alternate(options.n8n.rounds, async () => {
+      const result = await loadTrigger(hookline.url, { ...options, ingress: { ...options.ingress, durationSec } });
+      await hookline.child.call('idle');
+      return result;
+    }, () => runLoad({ url: peerUrl, headers: INGRESS_HEADERS, body: INGRESS_BODY, durationSec, warmupSec: options.ingress.warmupSec, connections: options.ingress.connections }));
+    const [ours, theirs] = [median(a.map((r) => r.okPerSec)), median(b.map((r) => r.okPerSec))];
+    options.log(`n8n: hookline ${ours.toFixed(0)}/s, n8n ${theirs.toFixed(0)}/s (n8n p99 ${median(b.map((r) => r.p99Ms))} ms)`);
+    return [{ figure: FIGURE, hookline: ours, baseline: theirs, unit: 'req/s', ratio: ratio(ours, theirs), target: '', pass: null, note: `Same autocannon load (${options.ingress.connections} connections, ${durationSec} s × ${options.n8n.rounds} rounds); ratio = Hookline ÷ n8n. n8n's webhook has no auth; Hookline's checks a bearer token, validates and stores durably.` }];
+  } catch (error) {
+    return skipped(`n8n run failed: ${(error as Error).message.split('\n')[0]}`);
+  } finally {
+    if (n8n) await stopN8n(n8n.process);
+    await hookline.stop();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}

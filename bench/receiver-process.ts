@@ -1,0 +1,93 @@
+/**
+ * The webhook receiver of the benchmarks, in its own process so its event loop is not the one
+ * being measured. A bare `node:http` server answering `200 ok`: the receiver should cost as
+ * little as possible, so the figures show the sender's cost.
+ *
+ * From each body it reads `"seq"` (per-endpoint order: the URL path is the endpoint) and `"t"`
+ * (when the sender published it, epoch ms) with regular expressions instead of JSON.parse, again
+ * to stay cheap. Commands: `stats`, `reset`, `waitFor`, `down` (refuse connections), `up`.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { failStart, serveParent } from './child.js';
+import { percentile, wallClockMs } from './stats.js';
+
+const SEQ = /"seq":(\d+)/;
+const SENT_AT = /"t":([\d.]+)/;
+
+interface Tally {
+  count: number;
+  firstAtMs: number;
+  lastAtMs: number;
+  outOfOrder: number;
+  duplicates: number;
+  latenciesMs: number[];
+  lastSeqByEndpoint: Map<string, number>;
+}
+
+const fresh = (): Tally => ({ count: 0, firstAtMs: 0, lastAtMs: 0, outOfOrder: 0, duplicates: 0, latenciesMs: [], lastSeqByEndpoint: new Map() });
+let tally = fresh();
+let waiters: Array<{ count: number; resolve(): void }> = [];
+
+function record(path: string, body: string): void {
+  const nowMs = wallClockMs();
+  tally.count++;
+  if (tally.firstAtMs === 0) tally.firstAtMs = nowMs;
+  tally.lastAtMs = nowMs;
+  const sentAt = SENT_AT.exec(body);
+  if (sentAt) tally.latenciesMs.push(nowMs - Number(sentAt[1]));
+  const seq = SEQ.exec(body);
+  if (seq) checkOrder(path, Number(seq[1]));
+  if (waiters.length > 0 && waiters.some((w) => tally.count >= w.count)) {
+    for (const waiter of waiters.filter((w) => tally.count >= w.count)) waiter.resolve();
+    waiters = waiters.filter((w) => tally.count < w.count);
+  }
+}
+
+/** A repeat of the last seq is an at-least-once duplicate; anything lower is out of order. */
+function checkOrder(endpoint: string, seq: number): void {
+  const last = tally.lastSeqByEndpoint.get(endpoint);
+  if (last !== undefined && seq === last) tally.duplicates++;
+  else if (last !== undefined && seq < last) tally.outOfOrder++;
+  tally.lastSeqByEndpoint.set(endpoint, Math.max(seq, last ?? -1));
+}
+
+function handle(req: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    record(req.url ?? '/', Buffer.concat(chunks).toString('utf8'));
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
+    res.end('ok');
+  });
+}
+
+function stats() {
+  const { latenciesMs } = tally;
+  return {
+    count: tally.count, firstAtMs: tally.firstAtMs, lastAtMs: tally.lastAtMs, outOfOrder: tally.outOfOrder, duplicates: tally.duplicates,
+    endpoints: tally.lastSeqByEndpoint.size, latencyP50Ms: percentile(latenciesMs, 50), latencyP99Ms: percentile(latenciesMs, 99), latencyMaxMs: percentile(latenciesMs, 100),
+  };
+}
+
+async function main(): Promise<void> {
+  const server = createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const waitFor = ({ count, timeoutMs }: { count: number; timeoutMs: number }) =>
+    new Promise((resolve, reject) => {
+      if (tally.count >= count) return resolve(stats());
+      const timer = setTimeout(() => reject(new Error(`receiver got ${tally.count} of ${count} requests in ${timeoutMs} ms`)), timeoutMs);
+      waiters.push({ count, resolve: () => (clearTimeout(timer), resolve(stats())) });
+    });
+  serveParent({
+    stats,
+    reset: () => void (tally = fresh()),
+    waitFor,
+    // Down means refused connections, as when a receiver's process is gone.
+    down: () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections())),
+    up: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
+  }, { url: `http://127.0.0.1:${port}`, port }, async () => void server.close());
+}
+
+main().catch(failStart);

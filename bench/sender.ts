@@ -1,0 +1,52 @@
+/**
+ * The delivery baseline: what a hand-written sender does with no outbox at all: sign each
+ * payload with HMAC (Standard Webhooks, as Hookline's default) and POST it with undici over
+ * keep-alive connections, a fixed number in flight. No durability, no attempt log, no retries:
+ * the cost Hookline is allowed to add on top of it is the point of the ratio.
+ */
+import { Agent, request } from 'undici';
+import { createEvent, formatPayload } from '../engine/events/envelope.js';
+import { signPayload } from '../engine/signing/index.js';
+
+export interface OutgoingMessage {
+  url: string;
+  body: string;
+  msgId: string;
+  secret: string;
+}
+
+export interface BaselineSender {
+  /** Sends every message, `concurrency` at a time; resolves with how many got a 2xx. */
+  sendAll(messages: Iterable<OutgoingMessage>, concurrency: number): Promise<number>;
+  sendOne(message: OutgoingMessage): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** A payload in the bytes Hookline sends for the same event (the default envelope format). */
+export function envelopeMessage(url: string, secret: string, type: string, data: unknown, subscriptionId: string): OutgoingMessage {
+  const event = createEvent(type, data);
+  return { url, secret, msgId: event.id, body: JSON.stringify(formatPayload(event, 'envelope', subscriptionId)) };
+}
+
+export function createBaselineSender(connections: number): BaselineSender {
+  const agent = new Agent({ connections, pipelining: 1, keepAliveTimeout: 4_000 });
+  async function sendOne(message: OutgoingMessage): Promise<boolean> {
+    const signature = signPayload({ scheme: 'standard-webhooks', secrets: [message.secret], msgId: message.msgId, timestampSec: Math.floor(Date.now() / 1000), body: message.body });
+    const response = await request(message.url, { method: 'POST', dispatcher: agent, body: message.body, headers: { 'content-type': 'application/json', ...signature } });
+    await response.body.dump();
+    return response.statusCode >= 200 && response.statusCode < 300;
+  }
+  return {
+    sendOne,
+    async sendAll(messages, concurrency) {
+      const iterator = messages[Symbol.iterator]();
+      let ok = 0;
+      const lane = async (): Promise<void> => {
+        for (let next = iterator.next(); !next.done; next = iterator.next()) if (await sendOne(next.value)) ok++;
+      };
+      await Promise.all(Array.from({ length: concurrency }, lane));
+      return ok;
+    },
+    close: () => agent.close(),
+  };
+}

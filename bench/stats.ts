@@ -1,0 +1,65 @@
+/**
+ * Small statistics for the benchmarks. The machine is shared and noisy, so every figure is a
+ * median over rounds, and latencies are read at percentiles rather than averaged.
+ */
+
+/** The value below which `p` percent of the samples fall (nearest rank on a sorted copy). */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))];
+}
+
+/** Median; for an even count the mean of the two middle samples. */
+export function median(samples: readonly number[]): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** A ratio that stays finite-or-NaN instead of throwing on a zero baseline. */
+export function ratio(value: number, baseline: number): number {
+  return baseline === 0 ? Number.NaN : value / baseline;
+}
+
+/**
+ * Runs `a` and `b` for `rounds` rounds in ABBA order (a b, b a, a b …), so a machine that slowly
+ * gets busier or calmer does not favour whichever side always runs first.
+ */
+export async function alternate<A, B>(rounds: number, a: () => Promise<A>, b: () => Promise<B>): Promise<{ a: A[]; b: B[] }> {
+  const results = { a: [] as A[], b: [] as B[] };
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      results.a.push(await a());
+      results.b.push(await b());
+    } else {
+      results.b.push(await b());
+      results.a.push(await a());
+    }
+  }
+  return results;
+}
+
+/** Milliseconds since the epoch with sub-millisecond precision, comparable across processes. */
+export function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * Calls `fire(seq)` at `ratePerSec` for `seconds`: a steady offered load. When a timer fires late
+ * it catches up in a burst, as a real producer's queue would. Resolves when every call settled.
+ */
+export async function pace(ratePerSec: number, seconds: number, fire: (seq: number) => Promise<unknown>): Promise<void> {
+  const total = Math.round(ratePerSec * seconds);
+  const inFlight: Promise<unknown>[] = [];
+  const started = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * ratePerSec) + 1);
+    while (sent < due) inFlight.push(fire(sent++));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(inFlight);
+}
