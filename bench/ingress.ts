@@ -101,6 +101,9 @@ async function killDuringLoad(options: BenchOptions): Promise<{ acknowledged: nu
   };
   const lanes = Promise.all(Array.from({ length: options.ingress.connections }, lane));
   await new Promise((resolve) => setTimeout(resolve, options.ingress.killAfterSec * 1000));
+  // A slow (or busy) machine may not have answered anything yet: kill only once something was
+  // acknowledged, or the check proves nothing.
+  for (let waited = 0; acknowledged.length === 0 && waited < 15_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
   process.kill(child.pid, 'SIGKILL');
   await child.exited;
   alive = false;
