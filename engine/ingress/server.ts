@@ -50,8 +50,6 @@ export function toHooklineError(error: unknown): HooklineError {
       return createError('PAYLOAD_TOO_LARGE', [String(fastifyError.message.match(/\d+/)?.[0] ?? '')]);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return createError('UNSUPPORTED_MEDIA_TYPE', [String(fastifyError.message.split(': ').pop() ?? '')]);
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return createError('MALFORMED_JSON', ['the body is empty']);
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new HooklineError('INVALID_INPUT', 'Content-Length does not match the body');
     default:

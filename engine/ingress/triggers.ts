@@ -76,7 +76,7 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
     }
     const run = options.executor.run({ workflow: binding.workflow, execution, startOutput: [items], agentId: binding.agentId });
     const startedMs = Date.now();
-    void run.then((outcome) => durations.set(binding.workflow.id, Date.now() - startedMs), (error) => request.log.error({ err: error, executionId: execution.id }, 'execution crashed'));
+    void run.then(() => durations.set(binding.workflow.id, Date.now() - startedMs), (error) => request.log.error({ err: error, executionId: execution.id }, 'execution crashed'));
     if (binding.respondWhenFinished) return answerWhenFinished(reply, run, execution.id, options.respondTimeoutMs);
     const estimateMs = durations.get(binding.workflow.id) ?? 1000;
     return reply.status(202).send({ success: true, message: ACCEPTED_MESSAGE, execution_id: execution.id, status: 'queued', estimated_completion: new Date(Date.now() + estimateMs).toISOString() });
