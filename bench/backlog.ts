@@ -42,8 +42,14 @@ async function waitForDrain(receiver: ChildHandle, total: number, log: (m: strin
     const stats = await receiver.call<ReceiverStats>('stats');
     if (stats.count >= total) return stats;
     if (stats.count > lastCount) [lastCount, lastProgressMs] = [stats.count, Date.now()];
-    if (Date.now() - lastProgressMs > STALL_MS) throw new Error(`drain stalled: ${fmt(stats.count)} of ${fmt(total)} delivered, none in the last ${STALL_MS / 1000} s`);
-    if (Date.now() - lastLogMs > 10_000) (log(`backlog: drained ${fmt(stats.count)} of ${fmt(total)}`), (lastLogMs = Date.now()));
+    if (Date.now() - lastProgressMs > STALL_MS)
+      throw new Error(
+        `drain stalled: ${fmt(stats.count)} of ${fmt(total)} delivered, none in the last ${STALL_MS / 1000} s`,
+      );
+    if (Date.now() - lastLogMs > 10_000) {
+      log(`backlog: drained ${fmt(stats.count)} of ${fmt(total)}`);
+      lastLogMs = Date.now();
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -54,14 +60,25 @@ async function waitForDrain(receiver: ChildHandle, total: number, log: (m: strin
  */
 async function queueOrExplain(engine: EngineProcess, events: number, deliveries: number): Promise<{ ms: number }> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('deadline')), queueDeadlineMs(deliveries))));
+  const deadline = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error('deadline')), queueDeadlineMs(deliveries))),
+  );
   try {
-    return await Promise.race([engine.child.call<{ ms: number }>('publish', { type: 'bench.backlog', count: events, concurrency: PUBLISH_CONCURRENCY }), deadline]);
+    return await Promise.race([
+      engine.child.call<{ ms: number }>('publish', {
+        type: 'bench.backlog',
+        count: events,
+        concurrency: PUBLISH_CONCURRENCY,
+      }),
+      deadline,
+    ]);
   } catch (error) {
     process.kill(engine.child.pid, 'SIGKILL');
     await engine.child.exited;
     const queued = countRows(engine.dbPath, 'deliveries');
-    throw new Error(`queueing stalled: ${fmt(queued)} of ${fmt(deliveries)} deliveries queued after ${queueDeadlineMs(deliveries) / 1000} s (${(error as Error).message})`);
+    throw new Error(
+      `queueing stalled: ${fmt(queued)} of ${fmt(deliveries)} deliveries queued after ${queueDeadlineMs(deliveries) / 1000} s (${(error as Error).message})`,
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -77,16 +94,29 @@ interface Measured {
 }
 
 /** Queues `events` per endpoint while the receiver is down, brings it back, waits for the drain. */
-async function measureBacklog(engine: EngineProcess, receiver: ChildHandle, options: BenchOptions, events: number): Promise<Measured> {
+async function measureBacklog(
+  engine: EngineProcess,
+  receiver: ChildHandle,
+  options: BenchOptions,
+  events: number,
+): Promise<Measured> {
   const { endpoints } = options.backlog;
   const secret = generateSecret();
   for (let i = 0; i < endpoints; i++) {
-    await engine.child.call('subscribe', { url: `${receiver.info.url}/b/${i}`, events: ['bench.backlog'], ordering: 'ordered', secret, retry_policy: { max_retries: MAX_RETRIES, backoff_multiplier: 1 } });
+    await engine.child.call('subscribe', {
+      url: `${receiver.info.url}/b/${i}`,
+      events: ['bench.backlog'],
+      ordering: 'ordered',
+      secret,
+      retry_policy: { max_retries: MAX_RETRIES, backoff_multiplier: 1 },
+    });
   }
   const idle = await engine.child.call<Rss>('rss', { reset: true });
   const queued = await queueOrExplain(engine, events, events * endpoints);
   const queueing = await engine.child.call<Rss>('rss', { reset: true });
-  options.log(`backlog: queued ${(events * endpoints).toLocaleString('en-US')} deliveries in ${(queued.ms / 1000).toFixed(1)} s, peak RSS ${queueing.peakMb.toFixed(0)} MB`);
+  options.log(
+    `backlog: queued ${(events * endpoints).toLocaleString('en-US')} deliveries in ${(queued.ms / 1000).toFixed(1)} s, peak RSS ${queueing.peakMb.toFixed(0)} MB`,
+  );
   await receiver.call('reset');
   await receiver.call('up');
   const upAtMs = wallClockMs();
@@ -101,20 +131,42 @@ function backlogRows(options: BenchOptions, m: Measured, events: number, deliver
   const drainPerSec = total / ((m.stats.lastAtMs - m.stats.firstAtMs) / 1000);
   const peakMb = Math.max(m.queueing.peakMb, m.draining.peakMb);
   const size = `${total.toLocaleString('en-US')} deliveries`;
-  const scaled = options.mode === 'quick' ? 'Quick mode: a quarter of the 100,000 (draining 100,000 takes over a minute here on its own). ' : '';
-  options.log(`backlog: drained at ${drainPerSec.toFixed(0)}/s, peak RSS ${m.draining.peakMb.toFixed(0)} MB (kernel ${m.draining.kernelPeakMb.toFixed(0)} MB), out of order ${m.stats.outOfOrder}`);
+  const scaled =
+    options.mode === 'quick'
+      ? 'Quick mode: a quarter of the 100,000 (draining 100,000 takes over a minute here on its own). '
+      : '';
+  options.log(
+    `backlog: drained at ${drainPerSec.toFixed(0)}/s, peak RSS ${m.draining.peakMb.toFixed(0)} MB (kernel ${m.draining.kernelPeakMb.toFixed(0)} MB), out of order ${m.stats.outOfOrder}`,
+  );
   return [
     {
-      figure: `backlog ${size}: peak RSS`, hookline: peakMb, baseline: m.idle.currentMb, unit: 'MB', ratio: ratio(peakMb, m.idle.currentMb), target: '≤ 300 MB', pass: peakMb <= 300,
+      figure: `backlog ${size}: peak RSS`,
+      hookline: peakMb,
+      baseline: m.idle.currentMb,
+      unit: 'MB',
+      ratio: ratio(peakMb, m.idle.currentMb),
+      target: '≤ 300 MB',
+      pass: peakMb <= 300,
       note: `${scaled}Engine process sampled every 20 ms; baseline = the same engine idle before queueing. Queueing ${m.queueing.peakMb.toFixed(0)} MB, draining ${m.draining.peakMb.toFixed(0)} MB, kernel VmHWM over both ${m.draining.kernelPeakMb.toFixed(0)} MB. ${endpoints} ordered endpoints, ${events.toLocaleString('en-US')} events each, queued in ${(m.queuedMs / 1000).toFixed(1)} s while the receiver refused connections.`,
     },
     {
-      figure: `backlog ${size}: drain rate`, hookline: drainPerSec, baseline: deliveryPerSec, unit: 'deliveries/s', ratio: ratio(drainPerSec, deliveryPerSec), target: '≥ 0.5× delivery figure',
+      figure: `backlog ${size}: drain rate`,
+      hookline: drainPerSec,
+      baseline: deliveryPerSec,
+      unit: 'deliveries/s',
+      ratio: ratio(drainPerSec, deliveryPerSec),
+      target: '≥ 0.5× delivery figure',
       pass: Number.isFinite(deliveryPerSec) ? drainPerSec >= 0.5 * deliveryPerSec : null,
       note: `First to last delivery received after the receiver came back (the first retry probe came ${((m.stats.firstAtMs - m.upAtMs) / 1000).toFixed(1)} s after it was up; retries every ${retryEverySec} s while down). Baseline = Hookline's 1-subscription delivery rate above.`,
     },
     {
-      figure: `backlog ${size}: per-endpoint order`, hookline: m.stats.outOfOrder, baseline: Number.NaN, unit: 'out of order', ratio: Number.NaN, target: '0', pass: m.stats.outOfOrder === 0 && m.stats.endpoints === endpoints,
+      figure: `backlog ${size}: per-endpoint order`,
+      hookline: m.stats.outOfOrder,
+      baseline: Number.NaN,
+      unit: 'out of order',
+      ratio: Number.NaN,
+      target: '0',
+      pass: m.stats.outOfOrder === 0 && m.stats.endpoints === endpoints,
       note: `Receiver checks each endpoint's seq never goes back; ${m.stats.duplicates} at-least-once repeats of the previous message; ${m.stats.endpoints} of ${endpoints} endpoints reached.`,
     },
   ];

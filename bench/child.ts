@@ -48,11 +48,19 @@ async function bundleFromSources(): Promise<string> {
   const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
   await build({
     entryPoints: {
-      'receiver-process': source('./receiver-process.ts'), 'fastify-process': source('./fastify-process.ts'), 'engine-process': source('./engine-process.ts'),
+      'receiver-process': source('./receiver-process.ts'),
+      'fastify-process': source('./fastify-process.ts'),
+      'engine-process': source('./engine-process.ts'),
       // The dispatcher looks for its worker as `./tasks.js` next to itself, i.e. next to the bundle.
       tasks: source('../engine/pool/tasks.ts'),
     },
-    bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outdir, logLevel: 'error',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outdir,
+    logLevel: 'error',
   });
   return outdir;
 }
@@ -62,7 +70,8 @@ export function removeBundles(): void {
   const root = new URL('./.build/', import.meta.url);
   if (bundled) rmSync(new URL(`./${process.pid}/`, root), { recursive: true, force: true });
   bundled = undefined;
-  if (existsSync(root) && readdirSync(root).every((entry) => entry === '.gitignore')) rmSync(root, { recursive: true, force: true });
+  if (existsSync(root) && readdirSync(root).every((entry) => entry === '.gitignore'))
+    rmSync(root, { recursive: true, force: true });
 }
 
 /** The bundle of `name` (a helper, or `tasks`, the pool's worker file), built on first use. */
@@ -78,16 +87,28 @@ async function entryOf(name: string): Promise<string> {
 }
 
 /** Starts helper `name` (e.g. `receiver-process`) and waits for its ready message. */
-export async function startChild(name: string, args: readonly string[] = [], readyTimeoutMs = 60_000): Promise<ChildHandle> {
+export async function startChild(
+  name: string,
+  args: readonly string[] = [],
+  readyTimeoutMs = 60_000,
+): Promise<ChildHandle> {
   const child = fork(await entryOf(name), [...args], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const info = await waitForReady(child, name, exited, readyTimeoutMs);
   return createHandle(child, info, exited);
 }
 
-function waitForReady(child: ChildProcess, name: string, exited: Promise<number | null>, timeoutMs: number): Promise<Record<string, unknown>> {
+function waitForReady(
+  child: ChildProcess,
+  name: string,
+  exited: Promise<number | null>,
+  timeoutMs: number,
+): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`${name} did not start within ${timeoutMs} ms`))), timeoutMs);
+    const timer = setTimeout(
+      () => (child.kill('SIGKILL'), reject(new Error(`${name} did not start within ${timeoutMs} ms`))),
+      timeoutMs,
+    );
     const onMessage = (message: { type?: string; info?: Record<string, unknown>; error?: string }) => {
       if (message.type !== 'ready' && message.type !== 'failed') return;
       clearTimeout(timer);
@@ -96,7 +117,9 @@ function waitForReady(child: ChildProcess, name: string, exited: Promise<number 
       else reject(new Error(`${name} failed to start: ${message.error}`));
     };
     child.on('message', onMessage);
-    void exited.then((code) => (clearTimeout(timer), reject(new Error(`${name} exited with ${code} before it was ready`))));
+    void exited.then(
+      (code) => (clearTimeout(timer), reject(new Error(`${name} exited with ${code} before it was ready`))),
+    );
   });
 }
 
@@ -137,6 +160,7 @@ function createHandle(child: ChildProcess, info: Record<string, unknown>, exited
 }
 
 /** Handlers a helper offers; `stop` is always there and exits after answering. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler declares its own argument type
 export type Handlers = Record<string, (args: any) => unknown>;
 
 /** CPU microseconds this process has used (all threads): a noisy machine stretches wall time, not this. */

@@ -62,7 +62,12 @@ async function engineFor(spec: RunSpec, inline = false): Promise<EngineProcess> 
   const engine = await startEngineProcess({}, { inline });
   try {
     for (let i = 0; i < spec.subscriptions; i++) {
-      await engine.child.call('subscribe', { url: `${receiverUrl(spec)}/d/${i}`, events: [EVENT_TYPE], ordering: 'unordered', secret: SECRET });
+      await engine.child.call('subscribe', {
+        url: `${receiverUrl(spec)}/d/${i}`,
+        events: [EVENT_TYPE],
+        ordering: 'unordered',
+        secret: SECRET,
+      });
     }
     await deliverThroughEngine(engine, spec, warmupEvents(spec));
     return engine;
@@ -80,7 +85,14 @@ export async function hooklineDelivery(spec: RunSpec, inline = false): Promise<S
 
 function* messagesFor(spec: RunSpec, events: number): Generator<OutgoingMessage> {
   for (let seq = 0; seq < events; seq++) {
-    for (let s = 0; s < spec.subscriptions; s++) yield envelopeMessage(`${receiverUrl(spec)}/d/${s}`, SECRET, EVENT_TYPE, { seq, t: wallClockMs() }, `wh_bench_${s}`);
+    for (let s = 0; s < spec.subscriptions; s++)
+      yield envelopeMessage(
+        `${receiverUrl(spec)}/d/${s}`,
+        SECRET,
+        EVENT_TYPE,
+        { seq, t: wallClockMs() },
+        `wh_bench_${s}`,
+      );
   }
 }
 
@@ -99,11 +111,17 @@ export async function baselineDelivery(spec: RunSpec): Promise<Side<RunResult>> 
   return { run, close: () => sender.close() };
 }
 
-async function latencyP99(spec: RunSpec, ratePerSec: number, seconds: number, publish: () => Promise<unknown>): Promise<number> {
+async function latencyP99(
+  spec: RunSpec,
+  ratePerSec: number,
+  seconds: number,
+  publish: () => Promise<unknown>,
+): Promise<number> {
   await spec.receiver.call('reset');
   await publish();
   const total = Math.round(ratePerSec * seconds);
-  return (await spec.receiver.call<ReceiverStats>('waitFor', { count: total, timeoutMs: timeoutFor(total) })).latencyP99Ms;
+  return (await spec.receiver.call<ReceiverStats>('waitFor', { count: total, timeoutMs: timeoutFor(total) }))
+    .latencyP99Ms;
 }
 
 /** Event-to-delivery latency p99 (publish call → receiver), Hookline at a steady offered rate. */
@@ -118,12 +136,19 @@ export async function baselineLatency(spec: RunSpec, ratePerSec: number, seconds
   const sender = createBaselineSender(spec.concurrency);
   const url = `${receiverUrl(spec)}/d/0`;
   await sender.sendAll(messagesFor({ ...spec, subscriptions: 1 }, warmupEvents(spec)), spec.concurrency);
-  const publish = () => pace(ratePerSec, seconds, (seq) => sender.sendOne(envelopeMessage(url, SECRET, EVENT_TYPE, { seq, t: wallClockMs() }, 'wh_bench_0')));
+  const publish = () =>
+    pace(ratePerSec, seconds, (seq) =>
+      sender.sendOne(envelopeMessage(url, SECRET, EVENT_TYPE, { seq, t: wallClockMs() }, 'wh_bench_0')),
+    );
   return { run: () => latencyP99(spec, ratePerSec, seconds, publish), close: () => sender.close() };
 }
 
 /** Sets both sides up, measures them in alternating rounds, and always tears both down. */
-export async function compareSides<A, B>(rounds: number, openA: () => Promise<Side<A>>, openB: () => Promise<Side<B>>): Promise<{ a: A[]; b: B[] }> {
+export async function compareSides<A, B>(
+  rounds: number,
+  openA: () => Promise<Side<A>>,
+  openB: () => Promise<Side<B>>,
+): Promise<{ a: A[]; b: B[] }> {
   const a = await openA();
   let b: Side<B> | undefined;
   try {

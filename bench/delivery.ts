@@ -5,7 +5,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { startChild, type ChildHandle } from './child.js';
-import { baselineDelivery, baselineLatency, compareSides, hooklineDelivery, hooklineLatency, type RunResult, type RunSpec } from './delivery-runs.js';
+import {
+  baselineDelivery,
+  baselineLatency,
+  compareSides,
+  hooklineDelivery,
+  hooklineLatency,
+  type RunResult,
+  type RunSpec,
+} from './delivery-runs.js';
 import type { BenchOptions } from './options.js';
 import { median, ratio } from './stats.js';
 import type { Row } from './table.js';
@@ -28,12 +36,27 @@ export function cpuNote(label: string, a: RunResult[], b: RunResult[], baselineL
 }
 
 async function rateRow(figure: string, spec: RunSpec, rounds: number, log: (m: string) => void): Promise<Row> {
-  const { a, b } = await compareSides(rounds, () => hooklineDelivery(spec), () => baselineDelivery(spec));
+  const { a, b } = await compareSides(
+    rounds,
+    () => hooklineDelivery(spec),
+    () => baselineDelivery(spec),
+  );
   const hookline = median(a.map((r) => r.perSec));
   const baseline = median(b.map((r) => r.perSec));
-  log(`${figure}: hookline ${a.map((x) => x.perSec.toFixed(0)).join(', ')} /s; baseline ${b.map((x) => x.perSec.toFixed(0)).join(', ')} /s`);
+  log(
+    `${figure}: hookline ${a.map((x) => x.perSec.toFixed(0)).join(', ')} /s; baseline ${b.map((x) => x.perSec.toFixed(0)).join(', ')} /s`,
+  );
   const r = ratio(hookline, baseline);
-  return { figure, hookline, baseline, unit: 'deliveries/s', ratio: r, target: '≥ 0.5× baseline', pass: r >= 0.5, note: cpuNote('sending process, pool threads included', a, b) };
+  return {
+    figure,
+    hookline,
+    baseline,
+    unit: 'deliveries/s',
+    ratio: r,
+    target: '≥ 0.5× baseline',
+    pass: r >= 0.5,
+    note: cpuNote('sending process, pool threads included', a, b),
+  };
 }
 
 export async function benchDelivery(options: BenchOptions): Promise<DeliveryResult> {
@@ -41,15 +64,37 @@ export async function benchDelivery(options: BenchOptions): Promise<DeliveryResu
   const { rounds, events, fanoutEvents, fanoutSubscriptions, latencyRatePerSec, latencySec } = options.delivery;
   const concurrency = senderConcurrency();
   try {
-    const single = await rateRow(`delivery: ${events.toLocaleString('en-US')} events → 1 subscription`, { receiver, events, subscriptions: 1, concurrency }, rounds, options.log);
+    const single = await rateRow(
+      `delivery: ${events.toLocaleString('en-US')} events → 1 subscription`,
+      { receiver, events, subscriptions: 1, concurrency },
+      rounds,
+      options.log,
+    );
     single.note = `Unordered subscription, standard-webhooks HMAC; from the first publish until every delivery is received and its attempt recorded. Baseline: sign + undici POST, ${concurrency} in flight, no store. ${single.note}`;
-    const fanout = await rateRow(`delivery: ${fanoutEvents.toLocaleString('en-US')} events × ${fanoutSubscriptions} subscriptions`, { receiver, events: fanoutEvents, subscriptions: fanoutSubscriptions, concurrency }, rounds, options.log);
+    const fanout = await rateRow(
+      `delivery: ${fanoutEvents.toLocaleString('en-US')} events × ${fanoutSubscriptions} subscriptions`,
+      { receiver, events: fanoutEvents, subscriptions: fanoutSubscriptions, concurrency },
+      rounds,
+      options.log,
+    );
     const spec = { receiver, events, subscriptions: 1, concurrency };
-    const { a, b } = await compareSides(rounds, () => hooklineLatency(spec, latencyRatePerSec, latencySec), () => baselineLatency(spec, latencyRatePerSec, latencySec));
-    options.log(`latency p99: hookline ${a.map((x) => x.toFixed(1)).join(', ')} ms; baseline ${b.map((x) => x.toFixed(1)).join(', ')} ms`);
+    const { a, b } = await compareSides(
+      rounds,
+      () => hooklineLatency(spec, latencyRatePerSec, latencySec),
+      () => baselineLatency(spec, latencyRatePerSec, latencySec),
+    );
+    options.log(
+      `latency p99: hookline ${a.map((x) => x.toFixed(1)).join(', ')} ms; baseline ${b.map((x) => x.toFixed(1)).join(', ')} ms`,
+    );
     const latency: Row = {
-      figure: `delivery latency p99 at ${latencyRatePerSec.toLocaleString('en-US')} events/s`, hookline: median(a), baseline: median(b), unit: 'ms', ratio: ratio(median(a), median(b)),
-      target: '≤ 50 ms', pass: median(a) <= 50, note: `Publish call → receiver, ${latencySec} s at a steady offered rate, median of ${rounds} rounds' p99.`,
+      figure: `delivery latency p99 at ${latencyRatePerSec.toLocaleString('en-US')} events/s`,
+      hookline: median(a),
+      baseline: median(b),
+      unit: 'ms',
+      ratio: ratio(median(a), median(b)),
+      target: '≤ 50 ms',
+      pass: median(a) <= 50,
+      note: `Publish call → receiver, ${latencySec} s at a steady offered rate, median of ${rounds} rounds' p99.`,
     };
     return { rows: [single, fanout, latency], singlePerSec: single.hookline };
   } finally {

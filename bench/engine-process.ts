@@ -20,7 +20,9 @@ const SAMPLE_EVERY_MS = 20;
 /** The kernel's own peak (VmHWM): catches a spike the sampler's ticks might miss. */
 function kernelPeakMb(): number {
   try {
-    const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+    const line = readFileSync('/proc/self/status', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmHWM:'));
     return line ? Number(line.replace(/\D+/g, '')) / 1024 : Number.NaN;
   } catch {
     return Number.NaN;
@@ -35,7 +37,8 @@ function publisher(engine: Engine) {
       const started = performance.now();
       for (let seq = 0; seq < count; seq += concurrency) {
         const batch = [];
-        for (let i = seq; i < Math.min(seq + concurrency, count); i++) batch.push(engine.publishEvent(type, { seq: i, t: wallClockMs() }));
+        for (let i = seq; i < Math.min(seq + concurrency, count); i++)
+          batch.push(engine.publishEvent(type, { seq: i, t: wallClockMs() }));
         await Promise.all(batch);
       }
       return { ms: performance.now() - started };
@@ -47,7 +50,10 @@ function publisher(engine: Engine) {
      * Polled gently: on a million settled rows the lookup scans, and it shares the engine's thread.
      */
     async settled() {
-      while ((await engine.store.outbox.listDeliveries({ statuses: ['pending', 'retrying', 'in_flight'], limit: 1 })).length > 0) {
+      while (
+        (await engine.store.outbox.listDeliveries({ statuses: ['pending', 'retrying', 'in_flight'], limit: 1 }))
+          .length > 0
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
@@ -58,23 +64,35 @@ async function main(): Promise<void> {
   const overrides = JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>;
   const { inline = false } = JSON.parse(process.argv[3] ?? '{}') as { inline?: boolean };
   const config = loadConfig({ overrides });
-  const engine = createEngine({ config, env: {}, dispatcher: inline ? createDispatcher({ threads: config.poolThreads, inline: true }) : undefined });
+  const engine = createEngine({
+    config,
+    env: {},
+    dispatcher: inline ? createDispatcher({ threads: config.poolThreads, inline: true }) : undefined,
+  });
   const { url } = await engine.start();
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), SAMPLE_EVERY_MS);
-  serveParent({
-    ...publisher(engine),
-    subscribe: async (input: unknown) => (await engine.delivery.subscriptions.create(input)).subscription.id,
-    rss: ({ reset }: { reset?: boolean } = {}) => {
-      const result = { peakMb: peakRss / MB, currentMb: process.memoryUsage().rss / MB, kernelPeakMb: kernelPeakMb() };
-      if (reset) peakRss = process.memoryUsage().rss;
-      return result;
+  serveParent(
+    {
+      ...publisher(engine),
+      subscribe: async (input: unknown) => (await engine.delivery.subscriptions.create(input)).subscription.id,
+      rss: ({ reset }: { reset?: boolean } = {}) => {
+        const result = {
+          peakMb: peakRss / MB,
+          currentMb: process.memoryUsage().rss / MB,
+          kernelPeakMb: kernelPeakMb(),
+        };
+        if (reset) peakRss = process.memoryUsage().rss;
+        return result;
+      },
+      idle: () => engine.executor.idle(),
     },
-    idle: () => engine.executor.idle(),
-  }, { url }, async () => {
-    clearInterval(sampler);
-    await engine.stop();
-  });
+    { url },
+    async () => {
+      clearInterval(sampler);
+      await engine.stop();
+    },
+  );
 }
 
 main().catch(failStart);

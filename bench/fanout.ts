@@ -6,7 +6,7 @@
  */
 import { blankSubscription } from '../engine/delivery/subscriptions.js';
 import { createMatcher } from '../engine/delivery/matcher.js';
-import type { Subscription } from '../engine/delivery/types.js';
+import type { Subscription } from '../engine/store/records.js';
 import { createEvent, type EventEnvelope } from '../engine/events/envelope.js';
 import { compileRules, matchesEventPattern } from '../engine/rules/index.js';
 import { jsonLogic, truthy } from '../engine/rules/json-logic.js';
@@ -40,7 +40,10 @@ function eventPatterns(random: () => number): string[] {
 function rulesFor(random: () => number, events: string[]): Pick<Subscription, 'conditions' | 'filters'> {
   const roll = random();
   if (roll >= 0.3) return { conditions: null, filters: null };
-  const conditions = { amount: { gt: Math.floor(random() * 200) }, 'customer.tier': random() < 0.5 ? ['gold', 'vip'] : ['basic'] };
+  const conditions = {
+    amount: { gt: Math.floor(random() * 200) },
+    'customer.tier': random() < 0.5 ? ['gold', 'vip'] : ['basic'],
+  };
   const filters = { [events[0]]: { status: random() < 0.7 ? 'paid' : 'open', currency: { in: ['EUR', 'USD'] } } };
   if (roll < 0.1) return { conditions, filters: null };
   if (roll < 0.2) return { conditions: null, filters };
@@ -52,19 +55,35 @@ export function makeSubscriptions(count: number): Subscription[] {
   const nowMs = Date.now();
   return Array.from({ length: count }, (_, i) => {
     const events = eventPatterns(random);
-    return { ...blankSubscription(nowMs, { deliveryTimeoutMs: 10_000 }), id: `wh_bench_${i}`, url: `https://example.com/hooks/${i}`, events, ...rulesFor(random, events) };
+    return {
+      ...blankSubscription(nowMs, { deliveryTimeoutMs: 10_000 }),
+      id: `wh_bench_${i}`,
+      url: `https://example.com/hooks/${i}`,
+      events,
+      ...rulesFor(random, events),
+    };
   });
 }
 
 export const BENCH_EVENT: EventEnvelope = createEvent('order.created', {
-  amount: 120, currency: 'EUR', status: 'paid', customer: { id: 'cus_1', tier: 'gold', country: 'DE' }, items: [{ sku: 'a', qty: 2 }, { sku: 'b', qty: 1 }],
+  amount: 120,
+  currency: 'EUR',
+  status: 'paid',
+  customer: { id: 'cus_1', tier: 'gold', country: 'DE' },
+  items: [
+    { sku: 'a', qty: 2 },
+    { sku: 'b', qty: 1 },
+  ],
 });
 
 /** The naive matcher: every subscription's patterns, json-logic-js on every subscription with rules. */
 function createNaiveMatcher(subscriptions: readonly Subscription[]) {
   const entries = subscriptions.map((subscription) => ({
     subscription,
-    logic: compileRules({ conditions: subscription.conditions ?? undefined, filters: subscription.filters ?? undefined }).logic,
+    logic: compileRules({
+      conditions: subscription.conditions ?? undefined,
+      filters: subscription.filters ?? undefined,
+    }).logic,
   }));
   return (event: EventEnvelope): number => {
     const context = { ...(event.data as object), $event: event };
@@ -95,13 +114,27 @@ export async function benchFanout(options: BenchOptions): Promise<Row[]> {
   const matcher = createMatcher({ retentionMs: 86_400_000 });
   matcher.load(subscriptions);
   const naive = createNaiveMatcher(subscriptions);
-  const { a, b } = await alternate(rounds, async () => timeCalls(iterations, () => matcher.match(BENCH_EVENT).length), async () => timeCalls(Math.max(1, Math.ceil(iterations / 10)), () => naive(BENCH_EVENT)));
+  const { a, b } = await alternate(
+    rounds,
+    async () => timeCalls(iterations, () => matcher.match(BENCH_EVENT).length),
+    async () => timeCalls(Math.max(1, Math.ceil(iterations / 10)), () => naive(BENCH_EVENT)),
+  );
   const hookline = median(a.map((r) => r.ms));
   const baseline = median(b.map((r) => r.ms));
   const agree = a[0].matched === b[0].matched;
-  options.log(`fan-out match: hookline ${hookline.toFixed(4)} ms, naive ${baseline.toFixed(3)} ms, matched ${a[0].matched}/${b[0].matched}`);
-  return [{
-    figure: `fan-out match: 1 event vs ${count.toLocaleString('en-US')} subscriptions`, hookline, baseline, unit: 'ms', ratio: ratio(hookline, baseline), target: '≤ 1 ms', pass: hookline <= 1 && agree,
-    note: `Median per event; baseline = naive json-logic-js over every subscription. Speed-up ${(baseline / hookline).toFixed(0)}×; both matched ${a[0].matched}${agree ? '' : ` vs ${b[0].matched} (DISAGREE)`} subscriptions.`,
-  }];
+  options.log(
+    `fan-out match: hookline ${hookline.toFixed(4)} ms, naive ${baseline.toFixed(3)} ms, matched ${a[0].matched}/${b[0].matched}`,
+  );
+  return [
+    {
+      figure: `fan-out match: 1 event vs ${count.toLocaleString('en-US')} subscriptions`,
+      hookline,
+      baseline,
+      unit: 'ms',
+      ratio: ratio(hookline, baseline),
+      target: '≤ 1 ms',
+      pass: hookline <= 1 && agree,
+      note: `Median per event; baseline = naive json-logic-js over every subscription. Speed-up ${(baseline / hookline).toFixed(0)}×; both matched ${a[0].matched}${agree ? '' : ` vs ${b[0].matched} (DISAGREE)`} subscriptions.`,
+    },
+  ];
 }

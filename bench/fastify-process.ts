@@ -7,7 +7,10 @@ import { failStart, serveParent } from './child.js';
 
 async function main(): Promise<void> {
   const app = Fastify({ logger: false });
-  app.post('/webhooks/workflows/:id', async (request) => ({ success: true, received: typeof request.body === 'object' }));
+  app.post('/webhooks/workflows/:id', async (request) => ({
+    success: true,
+    received: typeof request.body === 'object',
+  }));
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   serveParent({}, { url }, () => app.close());
 }

@@ -24,7 +24,14 @@ export interface IngressResult {
 /** One measured load on a server's trigger URL. */
 export function loadTrigger(baseUrl: string, options: BenchOptions, path = TRIGGER_PATH): Promise<LoadResult> {
   const { durationSec, warmupSec, connections } = options.ingress;
-  return runLoad({ url: `${baseUrl}${path}`, headers: INGRESS_HEADERS, body: INGRESS_BODY, durationSec, warmupSec, connections });
+  return runLoad({
+    url: `${baseUrl}${path}`,
+    headers: INGRESS_HEADERS,
+    body: INGRESS_BODY,
+    durationSec,
+    warmupSec,
+    connections,
+  });
 }
 
 interface Round {
@@ -34,7 +41,11 @@ interface Round {
 }
 
 /** One load on a server process, with its CPU cost; `settle` waits for work left after the replies. */
-export async function measureServer(child: ChildHandle, options: BenchOptions, settle?: () => Promise<unknown>): Promise<Round> {
+export async function measureServer(
+  child: ChildHandle,
+  options: BenchOptions,
+  settle?: () => Promise<unknown>,
+): Promise<Round> {
   const before = await child.call<number>('cpu');
   const load = await loadTrigger(String(child.info.url), options);
   await settle?.();
@@ -47,17 +58,28 @@ export async function benchIngress(options: BenchOptions): Promise<IngressResult
   let results: { a: Round[]; b: Round[] };
   try {
     // Runs answered with 202 still execute afterwards: let them finish before the other side's round.
-    results = await alternate(options.ingress.rounds, () => measureServer(hookline.child, options, () => hookline.child.call('idle')), () => measureServer(fastify, options));
+    results = await alternate(
+      options.ingress.rounds,
+      () => measureServer(hookline.child, options, () => hookline.child.call('idle')),
+      () => measureServer(fastify, options),
+    );
   } finally {
     await Promise.all([hookline.stop(), fastify.close()]);
   }
-  options.log(`ingress: hookline ${results.a.map((r) => r.load.okPerSec.toFixed(0)).join(', ')}/s; fastify ${results.b.map((r) => r.load.okPerSec.toFixed(0)).join(', ')}/s`);
+  options.log(
+    `ingress: hookline ${results.a.map((r) => r.load.okPerSec.toFixed(0)).join(', ')}/s; fastify ${results.b.map((r) => r.load.okPerSec.toFixed(0)).join(', ')}/s`,
+  );
   const durable = await killDuringLoad(options);
   const rows = ingressRows(options, results.a, results.b, durable);
   return { hooklinePerSec: rows[0].hookline, rows };
 }
 
-function ingressRows(options: BenchOptions, hookline: Round[], fastify: Round[], durable: { acknowledged: number; found: number }): Row[] {
+function ingressRows(
+  options: BenchOptions,
+  hookline: Round[],
+  fastify: Round[],
+  durable: { acknowledged: number; found: number },
+): Row[] {
   const pick = (rounds: Round[], get: (r: Round) => number) => median(rounds.map(get));
   const perSec = [pick(hookline, (r) => r.load.okPerSec), pick(fastify, (r) => r.load.okPerSec)];
   const p99 = [pick(hookline, (r) => r.load.p99Ms), pick(fastify, (r) => r.load.p99Ms)];
@@ -66,12 +88,31 @@ function ingressRows(options: BenchOptions, hookline: Round[], fastify: Round[],
   const load = `${options.ingress.connections} connections, ${options.ingress.durationSec} s × ${options.ingress.rounds} rounds`;
   return [
     {
-      figure: 'ingress throughput', hookline: perSec[0], baseline: perSec[1], unit: 'req/s', ratio: ratio(perSec[0], perSec[1]), target: '≥ 0.5× bare fastify', pass: perSec[0] >= 0.5 * perSec[1],
+      figure: 'ingress throughput',
+      hookline: perSec[0],
+      baseline: perSec[1],
+      unit: 'req/s',
+      ratio: ratio(perSec[0], perSec[1]),
+      target: '≥ 0.5× bare fastify',
+      pass: perSec[0] >= 0.5 * perSec[1],
       note: `autocannon, ${load}; Hookline: bearer + ajv + idempotency + durable queued execution, then the run (trigger → NoOp). Server CPU per request: Hookline ${cpu[0]} µs, fastify ${cpu[1]} µs${failed > 0 ? `; ${failed} non-2xx/errors` : ''}.`,
     },
-    { figure: 'ingress p99 latency', hookline: p99[0], baseline: p99[1], unit: 'ms', ratio: ratio(p99[0], p99[1]), target: '≤ 10 ms', pass: p99[0] <= 10 },
     {
-      figure: 'kill -9 under load: answered requests stored', hookline: durable.found, baseline: durable.acknowledged, unit: 'req', ratio: ratio(durable.found, durable.acknowledged), target: '0 lost',
+      figure: 'ingress p99 latency',
+      hookline: p99[0],
+      baseline: p99[1],
+      unit: 'ms',
+      ratio: ratio(p99[0], p99[1]),
+      target: '≤ 10 ms',
+      pass: p99[0] <= 10,
+    },
+    {
+      figure: 'kill -9 under load: answered requests stored',
+      hookline: durable.found,
+      baseline: durable.acknowledged,
+      unit: 'req',
+      ratio: ratio(durable.found, durable.acknowledged),
+      target: '0 lost',
       pass: durable.acknowledged > 0 && durable.found === durable.acknowledged,
       note: `SIGKILL after ${options.ingress.killAfterSec} s of load at default durability (WAL, synchronous=FULL, group commit); every execution_id answered 202 looked up in the database afterwards.`,
     },
@@ -91,7 +132,12 @@ async function killDuringLoad(options: BenchOptions): Promise<{ acknowledged: nu
   const lane = async (): Promise<void> => {
     while (alive) {
       try {
-        const response = await pool.request({ path: TRIGGER_PATH, method: 'POST', headers: { ...INGRESS_HEADERS, 'idempotency-key': randomUUID() }, body: INGRESS_BODY });
+        const response = await pool.request({
+          path: TRIGGER_PATH,
+          method: 'POST',
+          headers: { ...INGRESS_HEADERS, 'idempotency-key': randomUUID() },
+          body: INGRESS_BODY,
+        });
         const body = (await response.body.json()) as { execution_id?: string };
         if (response.statusCode === 202 && body.execution_id) acknowledged.push(body.execution_id);
       } catch {
@@ -103,7 +149,8 @@ async function killDuringLoad(options: BenchOptions): Promise<{ acknowledged: nu
   await new Promise((resolve) => setTimeout(resolve, options.ingress.killAfterSec * 1000));
   // A slow (or busy) machine may not have answered anything yet: kill only once something was
   // acknowledged, or the check proves nothing.
-  for (let waited = 0; acknowledged.length === 0 && waited < 15_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let waited = 0; acknowledged.length === 0 && waited < 15_000; waited += 50)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   process.kill(child.pid, 'SIGKILL');
   await child.exited;
   alive = false;

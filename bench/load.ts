@@ -27,10 +27,19 @@ export interface LoadResult {
 
 function fire(options: LoadOptions, durationSec: number): Promise<Result> {
   return new Promise((resolve, reject) => {
-    autocannon({
-      url: options.url, method: 'POST', headers: options.headers, body: options.body, connections: options.connections ?? 50,
-      duration: durationSec, idReplacement: true, timeout: 30,
-    }, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon(
+      {
+        url: options.url,
+        method: 'POST',
+        headers: options.headers,
+        body: options.body,
+        connections: options.connections ?? 50,
+        duration: durationSec,
+        idReplacement: true,
+        timeout: 30,
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
   });
 }
 
@@ -38,5 +47,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (options.warmupSec) await fire(options, options.warmupSec);
   const result = await fire(options, options.durationSec);
   const ok = result['2xx'];
-  return { okPerSec: ok / result.duration, p50Ms: result.latency.p50, p99Ms: result.latency.p99, ok, failed: result.non2xx + result.errors + result.timeouts };
+  return {
+    okPerSec: ok / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    ok,
+    failed: result.non2xx + result.errors + result.timeouts,
+  };
 }

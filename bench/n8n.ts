@@ -28,7 +28,9 @@ export function n8nBinary(): string {
   const root = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'hookline-n8n');
   const bin = (folder: string) => join(folder, 'node_modules', '.bin', 'n8n');
   if (existsSync(bin(root)) || !existsSync(root)) return bin(root);
-  const versions = readdirSync(root).filter((name) => existsSync(join(root, name, '.hookline-installed.json')) && existsSync(bin(join(root, name))));
+  const versions = readdirSync(root).filter(
+    (name) => existsSync(join(root, name, '.hookline-installed.json')) && existsSync(bin(join(root, name))),
+  );
   const newest = versions.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1);
   return newest ? bin(join(root, newest)) : bin(root);
 }
@@ -36,10 +38,29 @@ export function n8nBinary(): string {
 /** The peer workflow: n8n's Webhook node answering on receipt, then NoOp. */
 function peerWorkflow() {
   return {
-    id: WORKFLOW_ID, name: 'hookline bench peer', active: false, settings: {}, connections: { Webhook: { main: [[{ node: 'NoOp', type: 'main', index: 0 }]] } },
+    id: WORKFLOW_ID,
+    name: 'hookline bench peer',
+    active: false,
+    settings: {},
+    connections: { Webhook: { main: [[{ node: 'NoOp', type: 'main', index: 0 }]] } },
     nodes: [
-      { id: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: 'a1b2c3d4-0000-4000-8000-0000000000ff', parameters: { httpMethod: 'POST', path: 'bench', responseMode: 'onReceived', options: {} } },
-      { id: 'a1b2c3d4-0000-4000-8000-000000000002', name: 'NoOp', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} },
+      {
+        id: 'a1b2c3d4-0000-4000-8000-000000000001',
+        name: 'Webhook',
+        type: 'n8n-nodes-base.webhook',
+        typeVersion: 2,
+        position: [0, 0],
+        webhookId: 'a1b2c3d4-0000-4000-8000-0000000000ff',
+        parameters: { httpMethod: 'POST', path: 'bench', responseMode: 'onReceived', options: {} },
+      },
+      {
+        id: 'a1b2c3d4-0000-4000-8000-000000000002',
+        name: 'NoOp',
+        type: 'n8n-nodes-base.noOp',
+        typeVersion: 1,
+        position: [200, 0],
+        parameters: {},
+      },
     ],
   };
 }
@@ -56,8 +77,15 @@ function freePort(): Promise<number> {
 
 async function n8nEnv(folder: string): Promise<NodeJS.ProcessEnv> {
   return {
-    ...process.env, N8N_USER_FOLDER: folder, N8N_PORT: String(await freePort()), N8N_RUNNERS_BROKER_PORT: String(await freePort()), N8N_LISTEN_ADDRESS: '127.0.0.1',
-    N8N_DIAGNOSTICS_ENABLED: 'false', N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false', N8N_VERSION_NOTIFICATIONS_ENABLED: 'false', N8N_LOG_LEVEL: 'warn',
+    ...process.env,
+    N8N_USER_FOLDER: folder,
+    N8N_PORT: String(await freePort()),
+    N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+    N8N_LISTEN_ADDRESS: '127.0.0.1',
+    N8N_DIAGNOSTICS_ENABLED: 'false',
+    N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+    N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+    N8N_LOG_LEVEL: 'warn',
   };
 }
 
@@ -72,7 +100,14 @@ async function startN8n(binary: string, folder: string): Promise<{ process: Chil
   const url = `http://127.0.0.1:${env.N8N_PORT}/webhook/bench`;
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
-    const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: INGRESS_BODY }).then((r) => r.ok, () => false);
+    const ok = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: INGRESS_BODY,
+    }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { process: child, url };
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -92,7 +127,18 @@ async function stopN8n(child: ChildProcess): Promise<void> {
 
 export async function benchN8n(options: BenchOptions): Promise<Row[]> {
   const binary = n8nBinary();
-  const skipped = (why: string): Row[] => [{ figure: FIGURE, hookline: Number.NaN, baseline: Number.NaN, unit: 'req/s', ratio: Number.NaN, target: '', pass: null, note: why }];
+  const skipped = (why: string): Row[] => [
+    {
+      figure: FIGURE,
+      hookline: Number.NaN,
+      baseline: Number.NaN,
+      unit: 'req/s',
+      ratio: Number.NaN,
+      target: '',
+      pass: null,
+      note: why,
+    },
+  ];
   if (!options.n8n.enabled) return skipped('n8n comparison not run in this mode.');
   if (!existsSync(binary)) return skipped(`n8n not installed (looked for ${binary}).`);
   const folder = mkdtempSync(join(tmpdir(), 'hookline-n8n-bench-'));
@@ -102,14 +148,39 @@ export async function benchN8n(options: BenchOptions): Promise<Row[]> {
     n8n = await startN8n(binary, folder);
     const peerUrl = n8n.url;
     const durationSec = options.n8n.durationSec;
-    const { a, b } = await alternate(options.n8n.rounds, async () => {
-      const result = await loadTrigger(hookline.url, { ...options, ingress: { ...options.ingress, durationSec } });
-      await hookline.child.call('idle');
-      return result;
-    }, () => runLoad({ url: peerUrl, headers: INGRESS_HEADERS, body: INGRESS_BODY, durationSec, warmupSec: options.ingress.warmupSec, connections: options.ingress.connections }));
+    const { a, b } = await alternate(
+      options.n8n.rounds,
+      async () => {
+        const result = await loadTrigger(hookline.url, { ...options, ingress: { ...options.ingress, durationSec } });
+        await hookline.child.call('idle');
+        return result;
+      },
+      () =>
+        runLoad({
+          url: peerUrl,
+          headers: INGRESS_HEADERS,
+          body: INGRESS_BODY,
+          durationSec,
+          warmupSec: options.ingress.warmupSec,
+          connections: options.ingress.connections,
+        }),
+    );
     const [ours, theirs] = [median(a.map((r) => r.okPerSec)), median(b.map((r) => r.okPerSec))];
-    options.log(`n8n: hookline ${ours.toFixed(0)}/s, n8n ${theirs.toFixed(0)}/s (n8n p99 ${median(b.map((r) => r.p99Ms))} ms)`);
-    return [{ figure: FIGURE, hookline: ours, baseline: theirs, unit: 'req/s', ratio: ratio(ours, theirs), target: '', pass: null, note: `Same autocannon load (${options.ingress.connections} connections, ${durationSec} s × ${options.n8n.rounds} rounds); ratio = Hookline ÷ n8n. n8n's webhook has no auth; Hookline's checks a bearer token, validates and stores durably.` }];
+    options.log(
+      `n8n: hookline ${ours.toFixed(0)}/s, n8n ${theirs.toFixed(0)}/s (n8n p99 ${median(b.map((r) => r.p99Ms))} ms)`,
+    );
+    return [
+      {
+        figure: FIGURE,
+        hookline: ours,
+        baseline: theirs,
+        unit: 'req/s',
+        ratio: ratio(ours, theirs),
+        target: '',
+        pass: null,
+        note: `Same autocannon load (${options.ingress.connections} connections, ${durationSec} s × ${options.n8n.rounds} rounds); ratio = Hookline ÷ n8n. n8n's webhook has no auth; Hookline's checks a bearer token, validates and stores durably.`,
+      },
+    ];
   } catch (error) {
     return skipped(`n8n run failed: ${(error as Error).message.split('\n')[0]}`);
   } finally {

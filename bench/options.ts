@@ -8,7 +8,14 @@ export type BenchMode = 'full' | 'quick' | 'smoke';
 export interface BenchOptions {
   mode: BenchMode;
   ingress: { rounds: number; durationSec: number; warmupSec: number; connections: number; killAfterSec: number };
-  delivery: { rounds: number; events: number; fanoutEvents: number; fanoutSubscriptions: number; latencyRatePerSec: number; latencySec: number };
+  delivery: {
+    rounds: number;
+    events: number;
+    fanoutEvents: number;
+    fanoutSubscriptions: number;
+    latencyRatePerSec: number;
+    latencySec: number;
+  };
   matcher: { rounds: number; subscriptions: number; iterations: number };
   /** `retryEverySec`: while the receiver is down; also how long after it is back the first probe may wait. */
   backlog: { deliveries: number; endpoints: number; retryEverySec: number };
@@ -22,7 +29,14 @@ type Sizes = Omit<BenchOptions, 'mode' | 'log'>;
 const SIZES: Record<BenchMode, Sizes> = {
   full: {
     ingress: { rounds: 5, durationSec: 10, warmupSec: 2, connections: 50, killAfterSec: 2 },
-    delivery: { rounds: 3, events: 50_000, fanoutEvents: 1_000, fanoutSubscriptions: 100, latencyRatePerSec: 1_000, latencySec: 10 },
+    delivery: {
+      rounds: 3,
+      events: 50_000,
+      fanoutEvents: 1_000,
+      fanoutSubscriptions: 100,
+      latencyRatePerSec: 1_000,
+      latencySec: 10,
+    },
     matcher: { rounds: 5, subscriptions: 10_000, iterations: 2_000 },
     backlog: { deliveries: 1_000_000, endpoints: 10, retryEverySec: 3 },
     pool: { rounds: 3, events: 50_000, signatures: 100_000, batchSizes: [1, 4, 16, 64, 256] },
@@ -30,7 +44,14 @@ const SIZES: Record<BenchMode, Sizes> = {
   },
   quick: {
     ingress: { rounds: 3, durationSec: 2, warmupSec: 0.5, connections: 50, killAfterSec: 1 },
-    delivery: { rounds: 3, events: 5_000, fanoutEvents: 50, fanoutSubscriptions: 100, latencyRatePerSec: 1_000, latencySec: 2 },
+    delivery: {
+      rounds: 3,
+      events: 5_000,
+      fanoutEvents: 50,
+      fanoutSubscriptions: 100,
+      latencyRatePerSec: 1_000,
+      latencySec: 2,
+    },
     matcher: { rounds: 3, subscriptions: 10_000, iterations: 500 },
     // 100,000 drained at this machine's ~1,300/s takes 80 s alone: quick mode queues a quarter.
     backlog: { deliveries: 25_000, endpoints: 10, retryEverySec: 2 },
@@ -39,7 +60,14 @@ const SIZES: Record<BenchMode, Sizes> = {
   },
   smoke: {
     ingress: { rounds: 1, durationSec: 0.3, warmupSec: 0, connections: 10, killAfterSec: 0.2 },
-    delivery: { rounds: 1, events: 100, fanoutEvents: 5, fanoutSubscriptions: 10, latencyRatePerSec: 200, latencySec: 0.2 },
+    delivery: {
+      rounds: 1,
+      events: 100,
+      fanoutEvents: 5,
+      fanoutSubscriptions: 10,
+      latencyRatePerSec: 200,
+      latencySec: 0.2,
+    },
     matcher: { rounds: 1, subscriptions: 500, iterations: 20 },
     backlog: { deliveries: 1_000, endpoints: 4, retryEverySec: 1 },
     pool: { rounds: 1, events: 100, signatures: 500, batchSizes: [1, 64] },

@@ -25,7 +25,15 @@ interface Tally {
   lastSeqByEndpoint: Map<string, number>;
 }
 
-const fresh = (): Tally => ({ count: 0, firstAtMs: 0, lastAtMs: 0, outOfOrder: 0, duplicates: 0, latenciesMs: [], lastSeqByEndpoint: new Map() });
+const fresh = (): Tally => ({
+  count: 0,
+  firstAtMs: 0,
+  lastAtMs: 0,
+  outOfOrder: 0,
+  duplicates: 0,
+  latenciesMs: [],
+  lastSeqByEndpoint: new Map(),
+});
 let tally = fresh();
 let waiters: Array<{ count: number; resolve(): void }> = [];
 
@@ -65,8 +73,15 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 function stats() {
   const { latenciesMs } = tally;
   return {
-    count: tally.count, firstAtMs: tally.firstAtMs, lastAtMs: tally.lastAtMs, outOfOrder: tally.outOfOrder, duplicates: tally.duplicates,
-    endpoints: tally.lastSeqByEndpoint.size, latencyP50Ms: percentile(latenciesMs, 50), latencyP99Ms: percentile(latenciesMs, 99), latencyMaxMs: percentile(latenciesMs, 100),
+    count: tally.count,
+    firstAtMs: tally.firstAtMs,
+    lastAtMs: tally.lastAtMs,
+    outOfOrder: tally.outOfOrder,
+    duplicates: tally.duplicates,
+    endpoints: tally.lastSeqByEndpoint.size,
+    latencyP50Ms: percentile(latenciesMs, 50),
+    latencyP99Ms: percentile(latenciesMs, 99),
+    latencyMaxMs: percentile(latenciesMs, 100),
   };
 }
 
@@ -77,17 +92,24 @@ async function main(): Promise<void> {
   const waitFor = ({ count, timeoutMs }: { count: number; timeoutMs: number }) =>
     new Promise((resolve, reject) => {
       if (tally.count >= count) return resolve(stats());
-      const timer = setTimeout(() => reject(new Error(`receiver got ${tally.count} of ${count} requests in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`receiver got ${tally.count} of ${count} requests in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       waiters.push({ count, resolve: () => (clearTimeout(timer), resolve(stats())) });
     });
-  serveParent({
-    stats,
-    reset: () => void (tally = fresh()),
-    waitFor,
-    // Down means refused connections, as when a receiver's process is gone.
-    down: () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections())),
-    up: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
-  }, { url: `http://127.0.0.1:${port}`, port }, async () => void server.close());
+  serveParent(
+    {
+      stats,
+      reset: () => void (tally = fresh()),
+      waitFor,
+      // Down means refused connections, as when a receiver's process is gone.
+      down: () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections())),
+      up: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
+    },
+    { url: `http://127.0.0.1:${port}`, port },
+    async () => void server.close(),
+  );
 }
 
 main().catch(failStart);

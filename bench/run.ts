@@ -25,12 +25,19 @@ async function main(): Promise<void> {
   const started = Date.now();
   const rows = await runSuite(options, parseOnly(args));
   const table = formatTable(rows);
-  console.log(`\n## Hookline benchmarks (${mode}, ${availableParallelism()} cores, Node ${process.versions.node})\n\n${table}\n`);
+  console.log(
+    `\n## Hookline benchmarks (${mode}, ${availableParallelism()} cores, Node ${process.versions.node})\n\n${table}\n`,
+  );
   // The compiled runner lives in dist/bench/; results belong next to the sources (gitignored).
   const results = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
   writeResults(results, rows, {
-    mode, startedAt: new Date(started).toISOString(), durationSec: Math.round((Date.now() - started) / 1000), node: process.versions.node,
-    cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), memoryMb: Math.round(totalmem() / 2 ** 20),
+    mode,
+    startedAt: new Date(started).toISOString(),
+    durationSec: Math.round((Date.now() - started) / 1000),
+    node: process.versions.node,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: availableParallelism(),
+    memoryMb: Math.round(totalmem() / 2 ** 20),
   });
   console.error(`[bench] wrote ${results} in ${Math.round((Date.now() - started) / 1000)} s`);
 }

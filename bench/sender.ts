@@ -23,7 +23,13 @@ export interface BaselineSender {
 }
 
 /** A payload in the bytes Hookline sends for the same event (the default envelope format). */
-export function envelopeMessage(url: string, secret: string, type: string, data: unknown, subscriptionId: string): OutgoingMessage {
+export function envelopeMessage(
+  url: string,
+  secret: string,
+  type: string,
+  data: unknown,
+  subscriptionId: string,
+): OutgoingMessage {
   const event = createEvent(type, data);
   return { url, secret, msgId: event.id, body: JSON.stringify(formatPayload(event, 'envelope', subscriptionId)) };
 }
@@ -31,8 +37,19 @@ export function envelopeMessage(url: string, secret: string, type: string, data:
 export function createBaselineSender(connections: number): BaselineSender {
   const agent = new Agent({ connections, pipelining: 1, keepAliveTimeout: 4_000 });
   async function sendOne(message: OutgoingMessage): Promise<boolean> {
-    const signature = signPayload({ scheme: 'standard-webhooks', secrets: [message.secret], msgId: message.msgId, timestampSec: Math.floor(Date.now() / 1000), body: message.body });
-    const response = await request(message.url, { method: 'POST', dispatcher: agent, body: message.body, headers: { 'content-type': 'application/json', ...signature } });
+    const signature = signPayload({
+      scheme: 'standard-webhooks',
+      secrets: [message.secret],
+      msgId: message.msgId,
+      timestampSec: Math.floor(Date.now() / 1000),
+      body: message.body,
+    });
+    const response = await request(message.url, {
+      method: 'POST',
+      dispatcher: agent,
+      body: message.body,
+      headers: { 'content-type': 'application/json', ...signature },
+    });
     await response.body.dump();
     return response.statusCode >= 200 && response.statusCode < 300;
   }

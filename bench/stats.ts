@@ -28,7 +28,11 @@ export function ratio(value: number, baseline: number): number {
  * Runs `a` and `b` for `rounds` rounds in ABBA order (a b, b a, a b …), so a machine that slowly
  * gets busier or calmer does not favour whichever side always runs first.
  */
-export async function alternate<A, B>(rounds: number, a: () => Promise<A>, b: () => Promise<B>): Promise<{ a: A[]; b: B[] }> {
+export async function alternate<A, B>(
+  rounds: number,
+  a: () => Promise<A>,
+  b: () => Promise<B>,
+): Promise<{ a: A[]; b: B[] }> {
   const results = { a: [] as A[], b: [] as B[] };
   for (let round = 0; round < rounds; round++) {
     if (round % 2 === 0) {
@@ -51,7 +55,11 @@ export function wallClockMs(): number {
  * Calls `fire(seq)` at `ratePerSec` for `seconds`: a steady offered load. When a timer fires late
  * it catches up in a burst, as a real producer's queue would. Resolves when every call settled.
  */
-export async function pace(ratePerSec: number, seconds: number, fire: (seq: number) => Promise<unknown>): Promise<void> {
+export async function pace(
+  ratePerSec: number,
+  seconds: number,
+  fire: (seq: number) => Promise<unknown>,
+): Promise<void> {
   const total = Math.round(ratePerSec * seconds);
   const inFlight: Promise<unknown>[] = [];
   const started = performance.now();

@@ -17,7 +17,11 @@ export const FIGURES = ['ingress', 'delivery', 'fanout', 'backlog', 'pool', 'n8n
 export type Figure = (typeof FIGURES)[number];
 
 /** Figures that may run at the same time as the other chains (smoke mode only). */
-const CHAINS: readonly (readonly Figure[])[] = [['ingress', 'n8n'], ['delivery', 'backlog'], ['fanout', 'pool']];
+const CHAINS: readonly (readonly Figure[])[] = [
+  ['ingress', 'n8n'],
+  ['delivery', 'backlog'],
+  ['fanout', 'pool'],
+];
 
 /** Runs the chosen figures; a figure that throws becomes a missed row, and the rest still run. */
 export async function runSuite(options: BenchOptions, only: readonly Figure[] = FIGURES): Promise<Row[]> {
@@ -41,15 +45,28 @@ export async function runSuite(options: BenchOptions, only: readonly Figure[] = 
     try {
       rows.set(figure, await steps[figure]());
     } catch (error) {
-      rows.set(figure, [{ figure, hookline: Number.NaN, baseline: Number.NaN, unit: '', ratio: Number.NaN, target: 'runs', pass: false, note: `failed: ${(error as Error).message.split('\n')[0]}` }]);
+      rows.set(figure, [
+        {
+          figure,
+          hookline: Number.NaN,
+          baseline: Number.NaN,
+          unit: '',
+          ratio: Number.NaN,
+          target: 'runs',
+          pass: false,
+          note: `failed: ${(error as Error).message.split('\n')[0]}`,
+        },
+      ]);
     }
     options.log(`— ${figure} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
   };
   const chosen = FIGURES.filter((f) => only.includes(f));
   if (options.mode === 'smoke') {
-    await Promise.all(CHAINS.map(async (chain) => {
-      for (const figure of chain.filter((f) => chosen.includes(f))) await runFigure(figure);
-    }));
+    await Promise.all(
+      CHAINS.map(async (chain) => {
+        for (const figure of chain.filter((f) => chosen.includes(f))) await runFigure(figure);
+      }),
+    );
   } else {
     for (const figure of chosen) await runFigure(figure);
   }

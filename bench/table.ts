@@ -48,7 +48,9 @@ export function formatTable(rows: readonly Row[]): string {
     const unit = row.unit ? ` ${row.unit}` : '';
     const baseline = Number.isFinite(row.baseline) ? `${formatNumber(row.baseline)}${unit}` : '—';
     const hookline = Number.isFinite(row.hookline) ? `${formatNumber(row.hookline)}${unit}` : '—';
-    lines.push(`| ${figure} | ${hookline} | ${baseline} | ${Number.isFinite(row.ratio) ? `${formatNumber(row.ratio)}×` : '—'} | ${row.target || '—'} | ${verdict(row.pass)} |`);
+    lines.push(
+      `| ${figure} | ${hookline} | ${baseline} | ${Number.isFinite(row.ratio) ? `${formatNumber(row.ratio)}×` : '—'} | ${row.target || '—'} | ${verdict(row.pass)} |`,
+    );
   }
   return [...lines, '', ...notes.map((note, i) => `[${i + 1}] ${note}`)].join('\n');
 }
@@ -56,6 +58,10 @@ export function formatTable(rows: readonly Row[]): string {
 /** Writes the rows plus when and how they were measured (gitignored: results differ per machine). */
 export function writeResults(path: string, rows: readonly Row[], meta: Record<string, unknown>): void {
   // JSON has no NaN: write null so readers see "no value" rather than a parse error.
-  const clean = rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? null : v])));
+  const clean = rows.map((row) =>
+    Object.fromEntries(
+      Object.entries(row).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? null : v]),
+    ),
+  );
   writeFileSync(path, `${JSON.stringify({ ...meta, rows: clean }, null, 2)}\n`);
 }

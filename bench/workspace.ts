@@ -21,19 +21,40 @@ export const INGRESS_BODY = JSON.stringify({
 });
 
 /** Bearer auth and a unique idempotency key per request (`[<id>]` is autocannon's placeholder). */
-export const INGRESS_HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${BEARER_TOKEN}`, 'idempotency-key': '[<id>]' };
+export const INGRESS_HEADERS = {
+  'content-type': 'application/json',
+  authorization: `Bearer ${BEARER_TOKEN}`,
+  'idempotency-key': '[<id>]',
+};
 
 /** Trigger (bearer auth, ajv input schema) → NoOp: the shape of the n8n peer's Webhook → NoOp. */
 const BENCH_WORKFLOW = {
   id: 'bench',
   name: 'bench',
   nodes: [
-    { id: 'hook', name: 'Hook', type: 'n8n-nodes-hookline.webhookTrigger', typeVersion: 1, position: [0, 0], parameters: { kind: 'workflow', authentication: 'bearer' }, credentials: { hooklineBearerApi: { name: 'Bench bearer' } } },
+    {
+      id: 'hook',
+      name: 'Hook',
+      type: 'n8n-nodes-hookline.webhookTrigger',
+      typeVersion: 1,
+      position: [0, 0],
+      parameters: { kind: 'workflow', authentication: 'bearer' },
+      credentials: { hooklineBearerApi: { name: 'Bench bearer' } },
+    },
     { id: 'noop', name: 'NoOp', type: 'hookline.noOp', typeVersion: 1, position: [200, 0], parameters: {} },
   ],
   connections: { Hook: { main: [[{ node: 'NoOp', type: 'main', index: 0 }]] } },
   settings: {
-    inputSchema: { type: 'object', required: ['email'], properties: { name: { type: 'string' }, email: { type: 'string', format: 'email' }, age: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } } } },
+    inputSchema: {
+      type: 'object',
+      required: ['email'],
+      properties: {
+        name: { type: 'string' },
+        email: { type: 'string', format: 'email' },
+        age: { type: 'integer' },
+        tags: { type: 'array', items: { type: 'string' } },
+      },
+    },
   },
 };
 
@@ -47,15 +68,33 @@ export interface BenchDir {
 export function makeBenchDir(): BenchDir {
   const path = mkdtempSync(join(tmpdir(), 'hookline-bench-'));
   writeFileSync(join(path, 'bench.json'), JSON.stringify(BENCH_WORKFLOW));
-  writeFileSync(join(path, 'credentials.json'), JSON.stringify([{ name: 'Bench bearer', type: 'hooklineBearerApi', data: { token: BEARER_TOKEN } }]));
-  return { path, dbPath: join(path, 'data', 'hookline.db'), remove: () => rmSync(path, { recursive: true, force: true }) };
+  writeFileSync(
+    join(path, 'credentials.json'),
+    JSON.stringify([{ name: 'Bench bearer', type: 'hooklineBearerApi', data: { token: BEARER_TOKEN } }]),
+  );
+  return {
+    path,
+    dbPath: join(path, 'data', 'hookline.db'),
+    remove: () => rmSync(path, { recursive: true, force: true }),
+  };
 }
 
 /** Settings for a bench engine; everything else keeps its default (durability included). */
-export function benchOverrides(dir: BenchDir, extra: Partial<Record<keyof HooklineConfig, unknown>> = {}): Partial<Record<keyof HooklineConfig, unknown>> {
+export function benchOverrides(
+  dir: BenchDir,
+  extra: Partial<Record<keyof HooklineConfig, unknown>> = {},
+): Partial<Record<keyof HooklineConfig, unknown>> {
   return {
-    port: 0, host: '127.0.0.1', workflowsDir: dir.path, dbPath: dir.dbPath, logLevel: 'silent', encryptionKey: 'bench-encryption-key',
-    allowPrivateTargets: true, rateLimitPerMinute: 0, maxSubscriptionsPerWorkspace: 100_000, ...extra,
+    port: 0,
+    host: '127.0.0.1',
+    workflowsDir: dir.path,
+    dbPath: dir.dbPath,
+    logLevel: 'silent',
+    encryptionKey: 'bench-encryption-key',
+    allowPrivateTargets: true,
+    rateLimitPerMinute: 0,
+    maxSubscriptionsPerWorkspace: 100_000,
+    ...extra,
   };
 }
 
@@ -68,12 +107,20 @@ export interface EngineProcess {
 }
 
 /** A real engine in its own process (engine-process.ts) on a fresh folder and database. */
-export async function startEngineProcess(extra: Partial<Record<keyof HooklineConfig, unknown>> = {}, mode: { inline?: boolean } = {}): Promise<EngineProcess> {
+export async function startEngineProcess(
+  extra: Partial<Record<keyof HooklineConfig, unknown>> = {},
+  mode: { inline?: boolean } = {},
+): Promise<EngineProcess> {
   const dir = makeBenchDir();
   try {
-    const child = await startChild('engine-process', [JSON.stringify(benchOverrides(dir, extra)), JSON.stringify(mode)]);
+    const child = await startChild('engine-process', [
+      JSON.stringify(benchOverrides(dir, extra)),
+      JSON.stringify(mode),
+    ]);
     return {
-      child, url: String(child.info.url), dbPath: dir.dbPath,
+      child,
+      url: String(child.info.url),
+      dbPath: dir.dbPath,
       async stop() {
         // A backlog of a million rows can take a while to close cleanly.
         await child.close(60_000);

@@ -29,7 +29,8 @@ export class HooklineBasicAuthApi implements ICredentialType {
       typeOptions: { password: true },
       required: true,
       default: '',
-      description: 'The password callers must send. Use at least 16 random characters: webhook callers are machines, not people.',
+      description:
+        'The password callers must send. Use at least 16 random characters: webhook callers are machines, not people.',
     },
   ];
 }

@@ -22,7 +22,8 @@ export class HooklineBearerApi implements ICredentialType {
       required: true,
       default: '',
       placeholder: 'wh_1234567890abcdef',
-      description: 'The secret callers must send in the header "Authorization: Bearer <token>". Use at least 16 random characters.',
+      description:
+        'The secret callers must send in the header "Authorization: Bearer <token>". Use at least 16 random characters.',
     },
   ];
 }

@@ -23,7 +23,7 @@ export class HooklineSigningSecretApi implements ICredentialType {
       default: '',
       placeholder: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       description:
-        'The shared HMAC secret. Standard Webhooks: the whsec_… value (base64 after the prefix). Stripe: the endpoint\'s whsec_… secret as shown. GitHub and hex: the secret string as configured at the sender.',
+        "The shared HMAC secret. Standard Webhooks: the whsec_… value (base64 after the prefix). Stripe: the endpoint's whsec_… secret as shown. GitHub and hex: the secret string as configured at the sender.",
     },
   ];
 }

@@ -20,7 +20,13 @@ import { isHooklineError } from './errors.js';
 export type { Output } from './cli/io.js';
 
 /** Every command, in the order `hookline help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [...ENGINE_COMMANDS, ...WEBHOOK_COMMANDS, ...DELIVERY_COMMANDS, apiKeyCreateCommand, verifyCommand];
+export const COMMANDS: readonly CommandSpec[] = [
+  ...ENGINE_COMMANDS,
+  ...WEBHOOK_COMMANDS,
+  ...DELIVERY_COMMANDS,
+  apiKeyCreateCommand,
+  verifyCommand,
+];
 
 /** The command named by the first words of `argv` (longest name first), and the words after it. */
 function findCommand(argv: string[]): { spec?: CommandSpec; rest: string[]; group?: string } {
@@ -38,7 +44,8 @@ function findCommand(argv: string[]): { spec?: CommandSpec; rest: string[]; grou
  * it in-process with a captured `io` and their own `env`.
  */
 export async function main(argv: string[], io: Output = stdio, env: Env = process.env): Promise<number> {
-  if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') return showHelp(argv.slice(argv[0] === 'help' ? 1 : argv.length), io);
+  if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h')
+    return showHelp(argv.slice(argv[0] === 'help' ? 1 : argv.length), io);
   const { spec, rest, group } = findCommand(argv);
   if (!spec) return unknownCommand(argv, group, io);
   try {
@@ -53,7 +60,9 @@ export async function main(argv: string[], io: Output = stdio, env: Env = proces
       io.err(`hookline ${spec.name}: ${error.message}\nRun 'hookline ${spec.name} --help' for its flags.`);
       return EXIT.usage;
     }
-    io.err(`hookline ${spec.name}: ${isHooklineError(error) ? error.message : (error as Error).stack ?? String(error)}`);
+    io.err(
+      `hookline ${spec.name}: ${isHooklineError(error) ? error.message : ((error as Error).stack ?? String(error))}`,
+    );
     return EXIT.failed;
   }
 }
@@ -62,7 +71,12 @@ function unknownCommand(argv: string[], group: string | undefined, io: Output): 
   if (group) {
     const asksHelp = argv.length === 2 && (argv[1] === '--help' || argv[1] === '-h');
     const line = (text: string) => (asksHelp ? io.out(text) : io.err(text));
-    if (!asksHelp) line(argv.length > 1 ? `hookline: unknown command '${argv.slice(0, 2).join(' ')}'` : `hookline ${group}: give a subcommand`);
+    if (!asksHelp)
+      line(
+        argv.length > 1
+          ? `hookline: unknown command '${argv.slice(0, 2).join(' ')}'`
+          : `hookline ${group}: give a subcommand`,
+      );
     for (const row of commandRows(COMMANDS.filter((c) => c.name.startsWith(`${group} `)))) line(row);
     return asksHelp ? EXIT.ok : EXIT.usage;
   }
@@ -86,7 +100,9 @@ function commandRows(commands: readonly CommandSpec[]): string[] {
 }
 
 function help(): string {
-  const settings = describeSettings().map((s) => `  ${(s.flag || '').padEnd(26)} ${s.env.padEnd(32)} ${s.doc} (default ${s.default})`);
+  const settings = describeSettings().map(
+    (s) => `  ${(s.flag || '').padEnd(26)} ${s.env.padEnd(32)} ${s.doc} (default ${s.default})`,
+  );
   return [
     'Usage: hookline <command> [flags]        hookline <command> --help for its flags',
     '',

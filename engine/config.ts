@@ -26,37 +26,208 @@ interface SettingSpec<T> {
 const setting = <T>(spec: SettingSpec<T>): SettingSpec<T> => spec;
 
 export const SETTINGS = {
-  port: setting({ default: 8787, env: 'PORT', flag: 'port', type: 'integer', schema: { minimum: 0, maximum: 65535 }, doc: 'HTTP port (0 picks a free one).' }),
-  host: setting({ default: '127.0.0.1', env: 'HOOKLINE_HOST', flag: 'host', type: 'string', doc: 'Address to listen on; 0.0.0.0 to accept from other machines.' }),
-  workflowsDir: setting({ default: 'examples', env: 'HOOKLINE_WORKFLOWS', flag: 'workflows', type: 'string', doc: 'Folder of workflow JSON files to load and serve.' }),
-  credentialsFile: setting({ default: '', env: 'HOOKLINE_CREDENTIALS', flag: 'credentials', type: 'string', doc: 'Credentials JSON file; empty means <workflows>/credentials.json when it exists.' }),
-  dbPath: setting({ default: './data/hookline.db', env: 'HOOKLINE_DB', flag: 'db', type: 'string', doc: 'SQLite database file (created with its folder).' }),
-  encryptionKey: setting({ default: '', env: 'HOOKLINE_ENCRYPTION_KEY', type: 'string', doc: 'Key that encrypts stored secrets; empty means a key file made next to the database.' }),
-  apiKey: setting({ default: '', env: 'HOOKLINE_API_KEY', type: 'string', doc: 'Admin API key accepted as Authorization: Bearer on /api/v1 (besides keys made with the CLI).' }),
-  logLevel: setting({ default: 'info', env: 'HOOKLINE_LOG_LEVEL', flag: 'log-level', type: 'string', schema: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, doc: 'pino log level.' }),
-  bodyLimitBytes: setting({ default: 1_048_576, env: 'HOOKLINE_BODY_LIMIT', flag: 'body-limit', type: 'integer', schema: { minimum: 1024 }, doc: 'Largest accepted request body (413 above it).' }),
-  shutdownTimeoutMs: setting({ default: 10_000, env: 'HOOKLINE_SHUTDOWN_TIMEOUT_MS', type: 'integer', schema: { minimum: 0 }, doc: 'How long a graceful shutdown waits for in-flight work.' }),
-  respondTimeoutMs: setting({ default: 30_000, env: 'HOOKLINE_RESPOND_TIMEOUT_MS', type: 'integer', schema: { minimum: 1 }, doc: "How long a 'when_finished' trigger waits for its run before answering 504." }),
-  commitWindowMs: setting({ default: 2, env: 'HOOKLINE_COMMIT_WINDOW_MS', type: 'integer', schema: { minimum: 0, maximum: 50 }, doc: 'Group commit: accepted requests wait at most this long to share one transaction.' }),
-  idempotencyWindowSec: setting({ default: 86_400, env: 'HOOKLINE_IDEMPOTENCY_WINDOW_SEC', type: 'integer', schema: { minimum: 0 }, doc: 'A repeated Idempotency-Key/webhook-id within this window returns the first execution.' }),
-  rateLimitPerMinute: setting({ default: 600, env: 'HOOKLINE_RATE_LIMIT_PER_MINUTE', type: 'integer', schema: { minimum: 0 }, doc: 'Requests per minute per trigger credential (0 = unlimited).' }),
-  allowPrivateTargets: setting({ default: false, env: 'HOOKLINE_ALLOW_PRIVATE_TARGETS', flag: 'allow-private-targets', type: 'boolean', doc: 'Allow outgoing webhooks to loopback, private and link-local addresses.' }),
-  maxSubscriptionsPerWorkspace: setting({ default: 50, env: 'HOOKLINE_MAX_SUBSCRIPTIONS', type: 'integer', schema: { minimum: 1 }, doc: 'Enabled subscriptions allowed per workspace.' }),
-  deliveryTimeoutMs: setting({ default: 10_000, env: 'HOOKLINE_DELIVERY_TIMEOUT_MS', type: 'integer', schema: { minimum: 1 }, doc: 'Default receiver timeout of an outgoing webhook.' }),
-  retryScheduleSec: setting({ default: [60, 300, 900, 3600, 21_600, 86_400], env: 'HOOKLINE_RETRY_SCHEDULE_SEC', type: 'array', schema: { items: { type: 'number', minimum: 0 }, minItems: 0 }, doc: 'Delays between attempts (comma list); the seed: 1 min, 5 min, 15 min, 1 h, 6 h, 24 h.' }),
-  retryJitter: setting({ default: 0.2, env: 'HOOKLINE_RETRY_JITTER', type: 'number', schema: { minimum: 0, maximum: 1 }, doc: 'Each retry delay varies by up to ± this fraction.' }),
-  retentionSec: setting({ default: 86_400, env: 'HOOKLINE_RETENTION_SEC', type: 'integer', schema: { minimum: 1 }, doc: 'Undelivered events are kept this long for an unreachable endpoint, then expire.' }),
-  rotationOverlapSec: setting({ default: 86_400, env: 'HOOKLINE_ROTATION_OVERLAP_SEC', type: 'integer', schema: { minimum: 0 }, doc: 'After a secret rotation the old secret also signs for this long.' }),
-  leaseMs: setting({ default: 30_000, env: 'HOOKLINE_LEASE_MS', type: 'integer', schema: { minimum: 100 }, doc: 'A claimed delivery whose worker died is reclaimed after this long.' }),
-  pollIntervalMs: setting({ default: 250, env: 'HOOKLINE_POLL_INTERVAL_MS', type: 'integer', schema: { minimum: 1 }, doc: 'How often the outbox looks for due retries when idle.' }),
-  claimBatchSize: setting({ default: 256, env: 'HOOKLINE_CLAIM_BATCH', type: 'integer', schema: { minimum: 1 }, doc: 'Deliveries claimed from the outbox per round.' }),
-  poolThreads: setting({ default: 0, env: 'HOOKLINE_POOL_THREADS', type: 'integer', schema: { minimum: 0 }, doc: 'piscina worker threads for signing and sending (0 = one per core).' }),
-  failureThreshold: setting({ default: 5, env: 'HOOKLINE_FAILURE_THRESHOLD', type: 'integer', schema: { minimum: 1 }, doc: 'Consecutive failed deliveries that open the circuit breaker.' }),
-  disableAfterSec: setting({ default: 432_000, env: 'HOOKLINE_DISABLE_AFTER_SEC', type: 'integer', schema: { minimum: 1 }, doc: 'An endpoint failing without a success for this long (5 days) is disabled.' }),
+  port: setting({
+    default: 8787,
+    env: 'PORT',
+    flag: 'port',
+    type: 'integer',
+    schema: { minimum: 0, maximum: 65535 },
+    doc: 'HTTP port (0 picks a free one).',
+  }),
+  host: setting({
+    default: '127.0.0.1',
+    env: 'HOOKLINE_HOST',
+    flag: 'host',
+    type: 'string',
+    doc: 'Address to listen on; 0.0.0.0 to accept from other machines.',
+  }),
+  workflowsDir: setting({
+    default: 'examples',
+    env: 'HOOKLINE_WORKFLOWS',
+    flag: 'workflows',
+    type: 'string',
+    doc: 'Folder of workflow JSON files to load and serve.',
+  }),
+  credentialsFile: setting({
+    default: '',
+    env: 'HOOKLINE_CREDENTIALS',
+    flag: 'credentials',
+    type: 'string',
+    doc: 'Credentials JSON file; empty means <workflows>/credentials.json when it exists.',
+  }),
+  dbPath: setting({
+    default: './data/hookline.db',
+    env: 'HOOKLINE_DB',
+    flag: 'db',
+    type: 'string',
+    doc: 'SQLite database file (created with its folder).',
+  }),
+  encryptionKey: setting({
+    default: '',
+    env: 'HOOKLINE_ENCRYPTION_KEY',
+    type: 'string',
+    doc: 'Key that encrypts stored secrets; empty means a key file made next to the database.',
+  }),
+  apiKey: setting({
+    default: '',
+    env: 'HOOKLINE_API_KEY',
+    type: 'string',
+    doc: 'Admin API key accepted as Authorization: Bearer on /api/v1 (besides keys made with the CLI).',
+  }),
+  logLevel: setting({
+    default: 'info',
+    env: 'HOOKLINE_LOG_LEVEL',
+    flag: 'log-level',
+    type: 'string',
+    schema: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    doc: 'pino log level.',
+  }),
+  bodyLimitBytes: setting({
+    default: 1_048_576,
+    env: 'HOOKLINE_BODY_LIMIT',
+    flag: 'body-limit',
+    type: 'integer',
+    schema: { minimum: 1024 },
+    doc: 'Largest accepted request body (413 above it).',
+  }),
+  shutdownTimeoutMs: setting({
+    default: 10_000,
+    env: 'HOOKLINE_SHUTDOWN_TIMEOUT_MS',
+    type: 'integer',
+    schema: { minimum: 0 },
+    doc: 'How long a graceful shutdown waits for in-flight work.',
+  }),
+  respondTimeoutMs: setting({
+    default: 30_000,
+    env: 'HOOKLINE_RESPOND_TIMEOUT_MS',
+    type: 'integer',
+    schema: { minimum: 1 },
+    doc: "How long a 'when_finished' trigger waits for its run before answering 504.",
+  }),
+  commitWindowMs: setting({
+    default: 2,
+    env: 'HOOKLINE_COMMIT_WINDOW_MS',
+    type: 'integer',
+    schema: { minimum: 0, maximum: 50 },
+    doc: 'Group commit: accepted requests wait at most this long to share one transaction.',
+  }),
+  idempotencyWindowSec: setting({
+    default: 86_400,
+    env: 'HOOKLINE_IDEMPOTENCY_WINDOW_SEC',
+    type: 'integer',
+    schema: { minimum: 0 },
+    doc: 'A repeated Idempotency-Key/webhook-id within this window returns the first execution.',
+  }),
+  rateLimitPerMinute: setting({
+    default: 600,
+    env: 'HOOKLINE_RATE_LIMIT_PER_MINUTE',
+    type: 'integer',
+    schema: { minimum: 0 },
+    doc: 'Requests per minute per trigger credential (0 = unlimited).',
+  }),
+  allowPrivateTargets: setting({
+    default: false,
+    env: 'HOOKLINE_ALLOW_PRIVATE_TARGETS',
+    flag: 'allow-private-targets',
+    type: 'boolean',
+    doc: 'Allow outgoing webhooks to loopback, private and link-local addresses.',
+  }),
+  maxSubscriptionsPerWorkspace: setting({
+    default: 50,
+    env: 'HOOKLINE_MAX_SUBSCRIPTIONS',
+    type: 'integer',
+    schema: { minimum: 1 },
+    doc: 'Enabled subscriptions allowed per workspace.',
+  }),
+  deliveryTimeoutMs: setting({
+    default: 10_000,
+    env: 'HOOKLINE_DELIVERY_TIMEOUT_MS',
+    type: 'integer',
+    schema: { minimum: 1 },
+    doc: 'Default receiver timeout of an outgoing webhook.',
+  }),
+  retryScheduleSec: setting({
+    default: [60, 300, 900, 3600, 21_600, 86_400],
+    env: 'HOOKLINE_RETRY_SCHEDULE_SEC',
+    type: 'array',
+    schema: { items: { type: 'number', minimum: 0 }, minItems: 0 },
+    doc: 'Delays between attempts (comma list); the seed: 1 min, 5 min, 15 min, 1 h, 6 h, 24 h.',
+  }),
+  retryJitter: setting({
+    default: 0.2,
+    env: 'HOOKLINE_RETRY_JITTER',
+    type: 'number',
+    schema: { minimum: 0, maximum: 1 },
+    doc: 'Each retry delay varies by up to ± this fraction.',
+  }),
+  retentionSec: setting({
+    default: 86_400,
+    env: 'HOOKLINE_RETENTION_SEC',
+    type: 'integer',
+    schema: { minimum: 1 },
+    doc: 'Undelivered events are kept this long for an unreachable endpoint, then expire.',
+  }),
+  rotationOverlapSec: setting({
+    default: 86_400,
+    env: 'HOOKLINE_ROTATION_OVERLAP_SEC',
+    type: 'integer',
+    schema: { minimum: 0 },
+    doc: 'After a secret rotation the old secret also signs for this long.',
+  }),
+  leaseMs: setting({
+    default: 30_000,
+    env: 'HOOKLINE_LEASE_MS',
+    type: 'integer',
+    schema: { minimum: 100 },
+    doc: 'A claimed delivery whose worker died is reclaimed after this long.',
+  }),
+  pollIntervalMs: setting({
+    default: 250,
+    env: 'HOOKLINE_POLL_INTERVAL_MS',
+    type: 'integer',
+    schema: { minimum: 1 },
+    doc: 'How often the outbox looks for due retries when idle.',
+  }),
+  claimBatchSize: setting({
+    default: 256,
+    env: 'HOOKLINE_CLAIM_BATCH',
+    type: 'integer',
+    schema: { minimum: 1 },
+    doc: 'Deliveries claimed from the outbox per round.',
+  }),
+  poolThreads: setting({
+    default: 0,
+    env: 'HOOKLINE_POOL_THREADS',
+    type: 'integer',
+    schema: { minimum: 0 },
+    doc: 'piscina worker threads for signing and sending (0 = one per core).',
+  }),
+  failureThreshold: setting({
+    default: 5,
+    env: 'HOOKLINE_FAILURE_THRESHOLD',
+    type: 'integer',
+    schema: { minimum: 1 },
+    doc: 'Consecutive failed deliveries that open the circuit breaker.',
+  }),
+  disableAfterSec: setting({
+    default: 432_000,
+    env: 'HOOKLINE_DISABLE_AFTER_SEC',
+    type: 'integer',
+    schema: { minimum: 1 },
+    doc: 'An endpoint failing without a success for this long (5 days) is disabled.',
+  }),
 } as const;
 
 type SettingsTable = typeof SETTINGS;
-type Widen<T> = T extends number ? number : T extends string ? string : T extends boolean ? boolean : T extends readonly (infer U)[] ? readonly Widen<U>[] : T;
+type Widen<T> = T extends number
+  ? number
+  : T extends string
+    ? string
+    : T extends boolean
+      ? boolean
+      : T extends readonly (infer U)[]
+        ? readonly Widen<U>[]
+        : T;
 export type HooklineConfig = { readonly [K in keyof SettingsTable]: Widen<SettingsTable[K]['default']> };
 export type ConfigKey = keyof HooklineConfig;
 
@@ -70,7 +241,10 @@ const validateConfig = ajv.compile({
   type: 'object',
   additionalProperties: false,
   properties: Object.fromEntries(
-    Object.entries(SETTINGS).map(([key, spec]) => [key, { type: spec.type, default: spec.default, ...(spec.schema ?? {}) }]),
+    Object.entries(SETTINGS).map(([key, spec]) => [
+      key,
+      { type: spec.type, default: spec.default, ...(spec.schema ?? {}) },
+    ]),
   ),
 });
 
@@ -92,27 +266,48 @@ export function loadConfig(sources: ConfigSources = {}): HooklineConfig {
   const origin: Record<string, string> = {};
   for (const [key, spec] of Object.entries(SETTINGS) as [ConfigKey, SettingSpec<unknown>][]) {
     const fromEnv = sources.env?.[spec.env];
-    if (fromEnv !== undefined && fromEnv !== '') setFrom(raw, origin, key, parseText(fromEnv, spec.type), `environment variable ${spec.env}`);
+    if (fromEnv !== undefined && fromEnv !== '')
+      setFrom(raw, origin, key, parseText(fromEnv, spec.type), `environment variable ${spec.env}`);
     const fromFlag = spec.flag ? sources.flags?.[spec.flag] : undefined;
-    if (fromFlag !== undefined) setFrom(raw, origin, key, typeof fromFlag === 'string' ? parseText(fromFlag, spec.type) : fromFlag, `flag --${spec.flag}`);
+    if (fromFlag !== undefined)
+      setFrom(
+        raw,
+        origin,
+        key,
+        typeof fromFlag === 'string' ? parseText(fromFlag, spec.type) : fromFlag,
+        `flag --${spec.flag}`,
+      );
     const fromOverride = sources.overrides?.[key];
     if (fromOverride !== undefined) setFrom(raw, origin, key, structuredClone(fromOverride), `option ${key}`);
   }
   for (const key of Object.keys(sources.overrides ?? {})) {
-    if (!(key in SETTINGS)) throw new HooklineError('INVALID_CONFIG', `Invalid configuration: unknown setting '${key}'`, { details: { field: key } });
+    if (!(key in SETTINGS))
+      throw new HooklineError('INVALID_CONFIG', `Invalid configuration: unknown setting '${key}'`, {
+        details: { field: key },
+      });
   }
   if (!validateConfig(raw)) {
     const error = validateConfig.errors?.[0];
     const key = (error?.instancePath ?? '').split('/')[1] ?? '';
     const source = origin[key] ?? `setting ${key}`;
-    throw new HooklineError('INVALID_CONFIG', `Invalid configuration: ${source} ${error?.message ?? 'is invalid'} (got ${JSON.stringify(raw[key])})`, {
-      details: { field: key, source, expected: error?.message, received: JSON.stringify(raw[key]) },
-    });
+    throw new HooklineError(
+      'INVALID_CONFIG',
+      `Invalid configuration: ${source} ${error?.message ?? 'is invalid'} (got ${JSON.stringify(raw[key])})`,
+      {
+        details: { field: key, source, expected: error?.message, received: JSON.stringify(raw[key]) },
+      },
+    );
   }
   return deepFreeze(raw) as unknown as HooklineConfig;
 }
 
-function setFrom(raw: Record<string, unknown>, origin: Record<string, string>, key: string, value: unknown, source: string): void {
+function setFrom(
+  raw: Record<string, unknown>,
+  origin: Record<string, string>,
+  key: string,
+  value: unknown,
+  source: string,
+): void {
   raw[key] = value;
   origin[key] = source;
 }

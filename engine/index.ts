@@ -66,7 +66,11 @@ export interface Engine {
   start(): Promise<{ url: string }>;
   stop(): Promise<void>;
   /** Publishes an event: durable, and fanned out to matching subscriptions in the same write. */
-  publishEvent(type: string, data: unknown, metadata?: Record<string, unknown>): Promise<{ event: EventEnvelope; deliveries: number }>;
+  publishEvent(
+    type: string,
+    data: unknown,
+    metadata?: Record<string, unknown>,
+  ): Promise<{ event: EventEnvelope; deliveries: number }>;
   /** Runs a workflow from its manual trigger (or first trigger) with the given items. */
   runManually(workflowId: string, items: IDataObject[]): Promise<ExecutionOutcome>;
 }
@@ -81,23 +85,48 @@ export function createEngine(options: EngineOptions): Engine {
   const registry = createNodeTypeRegistry({ ...packageNodeTypes(), ...options.nodeTypes });
   const dispatcher = options.dispatcher ?? createDispatcher({ threads: config.poolThreads });
   const delivery: DeliverySystem = createDeliverySystem({
-    store, config, dispatcher, log, owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    store,
+    config,
+    dispatcher,
+    log,
+    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     publish: async (events) => void (await committer.submit({ events })),
     committer: () => committer,
   });
-  const committer = createGroupCommitter({ store, windowMs: config.commitWindowMs, planDeliveries: delivery.planDeliveries, onCommitted: delivery.afterCommit });
+  const committer = createGroupCommitter({
+    store,
+    windowMs: config.commitWindowMs,
+    planDeliveries: delivery.planDeliveries,
+    onCommitted: delivery.afterCommit,
+  });
   const credentials = createCredentialCache(store);
-  const executor = createExecutor({ committer, registry, log, resolveCredential: credentials.resolve, sendWebhook: delivery.sendFromNode });
+  const executor = createExecutor({
+    committer,
+    registry,
+    log,
+    resolveCredential: credentials.resolve,
+    sendWebhook: delivery.sendFromNode,
+  });
   const workflows = new Map<string, LoadedWorkflow>();
   const problems: WorkflowProblem[] = [];
   let state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
-  const server = createServer({ log, bodyLimitBytes: config.bodyLimitBytes, isReady: async () => state === 'running' && (await store.ping(), true) });
+  const server = createServer({
+    log,
+    bodyLimitBytes: config.bodyLimitBytes,
+    isReady: async () => state === 'running' && (await store.ping(), true),
+  });
   const triggers = createTriggerTable(registry);
   let baseUrl = '';
   registerJsonBody(server);
   registerTriggerRoutes(server, {
-    table: triggers, store, committer, executor, resolveCredential: credentials.resolve,
-    rateLimitPerMinute: config.rateLimitPerMinute, idempotencyWindowSec: config.idempotencyWindowSec, respondTimeoutMs: config.respondTimeoutMs,
+    table: triggers,
+    store,
+    committer,
+    executor,
+    resolveCredential: credentials.resolve,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    idempotencyWindowSec: config.idempotencyWindowSec,
+    respondTimeoutMs: config.respondTimeoutMs,
     baseUrl: () => baseUrl,
   });
   const apiKeys = createApiKeyCheck(store, config.apiKey);
@@ -111,7 +140,17 @@ export function createEngine(options: EngineOptions): Engine {
     const next = { ...current, active };
     workflows.set(id, next);
     triggers.rebuild(workflows.values());
-    await committer.submit({ acknowledged: true, events: [createEvent('workflow.updated', { workflow: { id, name: next.name, active }, workflowId: id, workflow_id: id, active })] });
+    await committer.submit({
+      acknowledged: true,
+      events: [
+        createEvent('workflow.updated', {
+          workflow: { id, name: next.name, active },
+          workflowId: id,
+          workflow_id: id,
+          active,
+        }),
+      ],
+    });
     return next;
   }
 
@@ -119,10 +158,12 @@ export function createEngine(options: EngineOptions): Engine {
     const dir = resolve(config.workflowsDir);
     const credentialsFile = config.credentialsFile || join(dir, 'credentials.json');
     if (config.credentialsFile || existsSync(credentialsFile)) {
-      for (const credential of await readCredentialsFile(credentialsFile, env)) await store.upsertCredential(credential);
+      for (const credential of await readCredentialsFile(credentialsFile, env))
+        await store.upsertCredential(credential);
     }
     const loaded = await loadWorkflowDir(dir, registry);
-    for (const problem of loaded.problems) log.error({ file: problem.file, pointer: problem.pointer }, `workflow problem: ${problem.message}`);
+    for (const problem of loaded.problems)
+      log.error({ file: problem.file, pointer: problem.pointer }, `workflow problem: ${problem.message}`);
     problems.push(...loaded.problems);
     for (const workflow of loaded.workflows) workflows.set(workflow.id, workflow);
     triggers.rebuild(workflows.values());
@@ -147,9 +188,19 @@ export function createEngine(options: EngineOptions): Engine {
   async function acceptAndRun(workflowId: string, items: IDataObject[]): Promise<ExecutionOutcome> {
     const workflow = workflows.get(workflowId);
     if (!workflow) throw createError('NOT_FOUND', [`Workflow '${workflowId}' not found`]);
-    const trigger = workflow.definition.nodes.find((node) => node.type.endsWith('manualTrigger')) ?? workflow.definition.nodes.find((node) => !Object.values(workflow.definition.connections).some((c) => c.main.some((t) => t?.some((x) => x.node === node.name))));
+    const trigger =
+      workflow.definition.nodes.find((node) => node.type.endsWith('manualTrigger')) ??
+      workflow.definition.nodes.find(
+        (node) =>
+          !Object.values(workflow.definition.connections).some((c) =>
+            c.main.some((t) => t?.some((x) => x.node === node.name)),
+          ),
+      );
     const execution = newExecution(workflow.id, trigger?.name ?? null, 'manual', items);
-    await committer.submit({ acknowledged: true, executions: [{ record: execution, events: acceptedEvents({ workflow, execution }) }] });
+    await committer.submit({
+      acknowledged: true,
+      executions: [{ record: execution, events: acceptedEvents({ workflow, execution }) }],
+    });
     return executor.run({ workflow, execution, startOutput: [itemsOf(items)] });
   }
 
@@ -161,12 +212,33 @@ export function createEngine(options: EngineOptions): Engine {
 
   return {
     publishEvent,
-    config, log, store, registry, executor, committer, server, workflows, problems, runManually, delivery, credentialCache: credentials,
+    config,
+    log,
+    store,
+    registry,
+    executor,
+    committer,
+    server,
+    workflows,
+    problems,
+    runManually,
+    delivery,
+    credentialCache: credentials,
     async start() {
       if (state !== 'new') throw new Error(`engine cannot start from state ${state}`);
       await delivery.start();
       await loadState();
-      await registerApi(server, { config, store, delivery, dispatcher, committer, apiKeys, workflows, setWorkflowActive, publishEvent });
+      await registerApi(server, {
+        config,
+        store,
+        delivery,
+        dispatcher,
+        committer,
+        apiKeys,
+        workflows,
+        setWorkflowActive,
+        publishEvent,
+      });
       const address = await server.listen({ port: config.port, host: config.host });
       baseUrl = address;
       state = 'running';
@@ -198,5 +270,18 @@ export { loadConfig, DEFAULTS, type HooklineConfig } from './config.js';
 export { HooklineError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { EVENT_CATALOG, type EventType } from './events/catalog.js';
 export type { EventEnvelope } from './events/envelope.js';
-export { Hookline, HooklineApiError, verifyWebhook, WebhookVerificationError, type HooklineOptions, type VerifyWebhookOptions } from './sdk/index.js';
-export { type Webhook, type WebhookInput, type WebhookWithSecret, type Delivery, type DeliveryDetail } from './sdk/index.js';
+export {
+  Hookline,
+  HooklineApiError,
+  verifyWebhook,
+  WebhookVerificationError,
+  type HooklineOptions,
+  type VerifyWebhookOptions,
+} from './sdk/index.js';
+export {
+  type Webhook,
+  type WebhookInput,
+  type WebhookWithSecret,
+  type Delivery,
+  type DeliveryDetail,
+} from './sdk/index.js';

@@ -40,7 +40,10 @@ const N8N_WORKFLOW_CJS_SHIM = /^n8n-workflow\/dist\/cjs\/index\.js$/;
 const n8nWorkflowPeer = {
   name: 'n8n-workflow-peer',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: N8N_WORKFLOW_CJS_SHIM }, (args) => ({ path: args.path, namespace: 'n8n-workflow-peer' }));
+    pluginBuild.onResolve({ filter: N8N_WORKFLOW_CJS_SHIM }, (args) => ({
+      path: args.path,
+      namespace: 'n8n-workflow-peer',
+    }));
     pluginBuild.onLoad({ filter: /.*/, namespace: 'n8n-workflow-peer' }, () => ({
       contents: `import * as runtime from '${PEER}';\nexport default runtime;\n`,
       resolveDir: root,
@@ -110,7 +113,8 @@ function loadAsN8n(file, suffix) {
   const className = basename(file, suffix);
   const requireFromHere = createRequire(import.meta.url);
   const exported = requireFromHere(file)[className];
-  if (typeof exported !== 'function') throw new Error(`build-n8n: ${relative(root, file)} does not export class ${className}`);
+  if (typeof exported !== 'function')
+    throw new Error(`build-n8n: ${relative(root, file)} does not export class ${className}`);
   return new exported();
 }
 
@@ -119,8 +123,10 @@ function assertIconCopied(icon, dir, what) {
   const names = typeof icon === 'string' ? [icon] : Object.values(icon ?? {});
   if (names.length === 0) throw new Error(`build-n8n: ${what} has no icon`);
   for (const name of names) {
-    if (typeof name !== 'string' || !name.startsWith('file:')) throw new Error(`build-n8n: ${what} needs icons as 'file:<name>.svg', got ${JSON.stringify(name)}`);
-    if (!existsSync(join(dir, name.slice('file:'.length)))) throw new Error(`build-n8n: ${what} names ${name}, which is not next to it`);
+    if (typeof name !== 'string' || !name.startsWith('file:'))
+      throw new Error(`build-n8n: ${what} needs icons as 'file:<name>.svg', got ${JSON.stringify(name)}`);
+    if (!existsSync(join(dir, name.slice('file:'.length))))
+      throw new Error(`build-n8n: ${what} names ${name}, which is not next to it`);
   }
 }
 
@@ -193,5 +199,7 @@ export async function buildN8nPackage() {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { pkg, tookMs } = await buildN8nPackage();
-  console.log(`dist-n8n: ${pkg.name}@${pkg.version}, ${pkg.n8n.nodes.length} nodes, ${pkg.n8n.credentials.length} credentials (${tookMs} ms)`);
+  console.log(
+    `dist-n8n: ${pkg.name}@${pkg.version}, ${pkg.n8n.nodes.length} nodes, ${pkg.n8n.credentials.length} credentials (${tookMs} ms)`,
+  );
 }

@@ -20,7 +20,8 @@ export const N8N_VERSION = process.env.HOOKLINE_N8N_VERSION || '2.8.4';
 
 /** `${XDG_CACHE_HOME:-$HOME/.cache}/hookline-n8n/<version>`, or `HOOKLINE_N8N_CACHE/<version>`. */
 export function n8nInstallDir(version = N8N_VERSION) {
-  const root = process.env.HOOKLINE_N8N_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'hookline-n8n');
+  const root =
+    process.env.HOOKLINE_N8N_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'hookline-n8n');
   return join(root, version);
 }
 
@@ -70,7 +71,9 @@ function run(command, args, cwd) {
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', reject);
     child.on('exit', (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} failed in ${cwd}: ${signal ?? `exit ${code}`}`)),
+      code === 0
+        ? resolve()
+        : reject(new Error(`${command} ${args.join(' ')} failed in ${cwd}: ${signal ?? `exit ${code}`}`)),
     );
   });
 }

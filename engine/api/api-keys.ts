@@ -20,7 +20,10 @@ export function createApiKeyCheck(store: Store, adminKey: string): ApiKeyCheck {
   return {
     async check(authorization) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-      if (!match) throw createError('UNAUTHORIZED', ['Missing API key: send Authorization: Bearer <key>'], { headers: challenge });
+      if (!match)
+        throw createError('UNAUTHORIZED', ['Missing API key: send Authorization: Bearer <key>'], {
+          headers: challenge,
+        });
       const digest = sha256(match[1]);
       if (adminDigest && timingSafeEqual(digest, adminDigest)) return 'admin';
       // Lookup by hash: the stored value is never the key, and equal hashes mean equal keys.
@@ -35,6 +38,12 @@ export function createApiKeyCheck(store: Store, adminKey: string): ApiKeyCheck {
 export async function createApiKey(store: Store, name: string): Promise<{ id: string; key: string }> {
   const key = `hk_${randomBytes(24).toString('base64url')}`;
   const id = createId('key');
-  await store.createApiKey({ id, name, keyHash: sha256(key).toString('hex'), prefix: key.slice(0, 8), createdAt: new Date().toISOString() });
+  await store.createApiKey({
+    id,
+    name,
+    keyHash: sha256(key).toString('hex'),
+    prefix: key.slice(0, 8),
+    createdAt: new Date().toISOString(),
+  });
   return { id, key };
 }

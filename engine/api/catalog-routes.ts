@@ -17,55 +17,174 @@ const DATA_SCHEMA = { type: 'object' } as const;
 const validateData = new Ajv().compile(DATA_SCHEMA);
 
 export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/events', { schema: { tags: ['events'], summary: 'The event catalog, with a JSON schema per type' } }, async () => ({
-    events: EVENT_CATALOG.map((spec) => ({ ...spec, group: spec.type.split('.')[0], schema: { type: 'object', required: ['id', 'type', 'timestamp', 'data'], properties: { id: { type: 'string' }, type: { const: spec.type }, timestamp: { type: 'string', format: 'date-time' }, data: DATA_SCHEMA, metadata: { type: 'object' } } } })),
-  }));
+  app.get(
+    '/events',
+    { schema: { tags: ['events'], summary: 'The event catalog, with a JSON schema per type' } },
+    async () => ({
+      events: EVENT_CATALOG.map((spec) => ({
+        ...spec,
+        group: spec.type.split('.')[0],
+        schema: {
+          type: 'object',
+          required: ['id', 'type', 'timestamp', 'data'],
+          properties: {
+            id: { type: 'string' },
+            type: { const: spec.type },
+            timestamp: { type: 'string', format: 'date-time' },
+            data: DATA_SCHEMA,
+            metadata: { type: 'object' },
+          },
+        },
+      })),
+    }),
+  );
 
-  app.post<{ Body: { type: string; data: unknown; metadata?: Record<string, unknown> } }>('/events', {
-    schema: {
-      tags: ['events'], summary: 'Publish an event to every matching webhook',
-      body: { type: 'object', additionalProperties: false, required: ['type', 'data'], properties: { type: { type: 'string', maxLength: 200 }, data: {}, metadata: { type: 'object' } } },
-      response: { 202: { type: 'object', properties: { success: { type: 'boolean' }, event_id: { type: 'string' }, type: { type: 'string' }, deliveries: { type: 'integer' } } }, ...errorResponses },
+  app.post<{ Body: { type: string; data: unknown; metadata?: Record<string, unknown> } }>(
+    '/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Publish an event to every matching webhook',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'data'],
+          properties: { type: { type: 'string', maxLength: 200 }, data: {}, metadata: { type: 'object' } },
+        },
+        response: {
+          202: {
+            type: 'object',
+            properties: {
+              success: { type: 'boolean' },
+              event_id: { type: 'string' },
+              type: { type: 'string' },
+              deliveries: { type: 'integer' },
+            },
+          },
+          ...errorResponses,
+        },
+      },
     },
-  }, async (request, reply) => {
-    const { type, data, metadata } = request.body;
-    if (!EVENT_TYPE_PATTERN.test(type)) throw invalidInput(`Event type '${type}' is not a valid name`, { field: 'type', expected: 'lower-case dotted name like order.completed', received: type });
-    if (getEventSpec(type) && !validateData(data)) throw invalidInput(`Field 'data' of '${type}' must be an object`, { field: 'data', expected: 'object', received: Array.isArray(data) ? 'array' : typeof data });
-    const { event, deliveries } = await ctx.publishEvent(type, data, metadata);
-    return reply.status(202).send({ success: true, event_id: event.id, type, deliveries });
-  });
+    async (request, reply) => {
+      const { type, data, metadata } = request.body;
+      if (!EVENT_TYPE_PATTERN.test(type))
+        throw invalidInput(`Event type '${type}' is not a valid name`, {
+          field: 'type',
+          expected: 'lower-case dotted name like order.completed',
+          received: type,
+        });
+      if (getEventSpec(type) && !validateData(data))
+        throw invalidInput(`Field 'data' of '${type}' must be an object`, {
+          field: 'data',
+          expected: 'object',
+          received: Array.isArray(data) ? 'array' : typeof data,
+        });
+      const { event, deliveries } = await ctx.publishEvent(type, data, metadata);
+      return reply.status(202).send({ success: true, event_id: event.id, type, deliveries });
+    },
+  );
 
   app.get('/workflows', { schema: { tags: ['workflows'], summary: 'Loaded workflows' } }, async () => ({
-    workflows: [...ctx.workflows.values()].map((w) => ({ id: w.id, name: w.name, active: w.active, nodes: w.definition.nodes.length, source_path: w.sourcePath })),
+    workflows: [...ctx.workflows.values()].map((w) => ({
+      id: w.id,
+      name: w.name,
+      active: w.active,
+      nodes: w.definition.nodes.length,
+      source_path: w.sourcePath,
+    })),
   }));
 
-  app.get<{ Params: { id: string } }>('/workflows/:id', { schema: { tags: ['workflows'], summary: 'One workflow with its definition', params: idParams, response: { 200: workflowSchema, ...errorResponses } } }, async (request) => {
-    const workflow = ctx.workflows.get(request.params.id);
-    if (!workflow) throw createError('NOT_FOUND', [`Workflow '${request.params.id}' not found`]);
-    return { id: workflow.id, name: workflow.name, active: workflow.active, source_path: workflow.sourcePath, definition: workflow.definition };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/workflows/:id',
+    {
+      schema: {
+        tags: ['workflows'],
+        summary: 'One workflow with its definition',
+        params: idParams,
+        response: { 200: workflowSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const workflow = ctx.workflows.get(request.params.id);
+      if (!workflow) throw createError('NOT_FOUND', [`Workflow '${request.params.id}' not found`]);
+      return {
+        id: workflow.id,
+        name: workflow.name,
+        active: workflow.active,
+        source_path: workflow.sourcePath,
+        definition: workflow.definition,
+      };
+    },
+  );
 
   for (const action of ['activate', 'deactivate'] as const) {
-    app.post<{ Params: { id: string } }>(`/workflows/:id/${action}`, { schema: { tags: ['workflows'], summary: `${action === 'activate' ? 'Activate' : 'Deactivate'} a workflow`, params: idParams, response: { 200: workflowSchema, ...errorResponses } } }, async (request) => {
-      const workflow = await ctx.setWorkflowActive(request.params.id, action === 'activate');
-      return { id: workflow.id, name: workflow.name, active: workflow.active };
-    });
+    app.post<{ Params: { id: string } }>(
+      `/workflows/:id/${action}`,
+      {
+        schema: {
+          tags: ['workflows'],
+          summary: `${action === 'activate' ? 'Activate' : 'Deactivate'} a workflow`,
+          params: idParams,
+          response: { 200: workflowSchema, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const workflow = await ctx.setWorkflowActive(request.params.id, action === 'activate');
+        return { id: workflow.id, name: workflow.name, active: workflow.active };
+      },
+    );
   }
 
-  app.get<{ Querystring: { workflow_id?: string; status?: ExecutionStatus; limit: number; offset: number } }>('/executions', {
-    schema: {
-      tags: ['executions'], summary: 'Executions, newest first',
-      querystring: { type: 'object', additionalProperties: false, properties: { ...pageQuery, workflow_id: { type: 'string' }, status: { enum: ['queued', 'running', 'succeeded', 'failed', 'stopped'] } } },
-      response: { 200: { type: 'object', properties: { executions: { type: 'array', items: executionSchema } } }, ...errorResponses },
+  app.get<{ Querystring: { workflow_id?: string; status?: ExecutionStatus; limit: number; offset: number } }>(
+    '/executions',
+    {
+      schema: {
+        tags: ['executions'],
+        summary: 'Executions, newest first',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...pageQuery,
+            workflow_id: { type: 'string' },
+            status: { enum: ['queued', 'running', 'succeeded', 'failed', 'stopped'] },
+          },
+        },
+        response: {
+          200: { type: 'object', properties: { executions: { type: 'array', items: executionSchema } } },
+          ...errorResponses,
+        },
+      },
     },
-  }, async (request) => {
-    const q = request.query;
-    return { executions: (await ctx.store.listExecutions({ workflowId: q.workflow_id, status: q.status, limit: q.limit, offset: q.offset })).map(executionJson) };
-  });
+    async (request) => {
+      const q = request.query;
+      return {
+        executions: (
+          await ctx.store.listExecutions({
+            workflowId: q.workflow_id,
+            status: q.status,
+            limit: q.limit,
+            offset: q.offset,
+          })
+        ).map(executionJson),
+      };
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/executions/:id', { schema: { tags: ['executions'], summary: 'One execution: status, output and error', params: idParams, response: { 200: executionSchema, ...errorResponses } } }, async (request) => {
-    const execution = await ctx.store.getExecution(request.params.id);
-    if (!execution) throw createError('NOT_FOUND', [`Execution '${request.params.id}' not found`]);
-    return executionJson(execution);
-  });
+  app.get<{ Params: { id: string } }>(
+    '/executions/:id',
+    {
+      schema: {
+        tags: ['executions'],
+        summary: 'One execution: status, output and error',
+        params: idParams,
+        response: { 200: executionSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const execution = await ctx.store.getExecution(request.params.id);
+      if (!execution) throw createError('NOT_FOUND', [`Execution '${request.params.id}' not found`]);
+      return executionJson(execution);
+    },
+  );
 }

@@ -17,5 +17,9 @@ export interface ApiContext {
   apiKeys: ApiKeyCheck;
   workflows: ReadonlyMap<string, LoadedWorkflow>;
   setWorkflowActive(id: string, active: boolean): Promise<LoadedWorkflow>;
-  publishEvent(type: string, data: unknown, metadata?: Record<string, unknown>): Promise<{ event: EventEnvelope; deliveries: number }>;
+  publishEvent(
+    type: string,
+    data: unknown,
+    metadata?: Record<string, unknown>,
+  ): Promise<{ event: EventEnvelope; deliveries: number }>;
 }

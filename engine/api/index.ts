@@ -17,22 +17,37 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Hookline management API', version: VERSION, description: 'Webhooks, deliveries, events, workflows and executions.' },
+      info: {
+        title: 'Hookline management API',
+        version: VERSION,
+        description: 'Webhooks, deliveries, events, workflows and executions.',
+      },
       servers: [{ url: '/' }],
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key made with `hookline api-key create`, or HOOKLINE_API_KEY' } } },
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API key made with `hookline api-key create`, or HOOKLINE_API_KEY',
+          },
+        },
+      },
       security: [{ apiKey: [] }],
     },
     hideUntagged: true,
   });
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
-  await app.register(async (api) => {
-    api.addHook('onRequest', async (request) => {
-      if (request.url.startsWith('/api/v1/openapi.json')) return;
-      await ctx.apiKeys.check(request.headers.authorization);
-    });
-    api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-    registerWebhookRoutes(api, ctx);
-    registerDeliveryRoutes(api, ctx);
-    registerCatalogRoutes(api, ctx);
-  }, { prefix: '/api/v1' });
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', async (request) => {
+        if (request.url.startsWith('/api/v1/openapi.json')) return;
+        await ctx.apiKeys.check(request.headers.authorization);
+      });
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      registerWebhookRoutes(api, ctx);
+      registerDeliveryRoutes(api, ctx);
+      registerCatalogRoutes(api, ctx);
+    },
+    { prefix: '/api/v1' },
+  );
 }

@@ -9,7 +9,10 @@ import { invalidInput } from '../errors.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import type { ApiKeyCheck } from './api-keys.js';
 
-export function registerReceiveRoute(app: FastifyInstance, options: { committer: GroupCommitter; apiKeys: ApiKeyCheck }): void {
+export function registerReceiveRoute(
+  app: FastifyInstance,
+  options: { committer: GroupCommitter; apiKeys: ApiKeyCheck },
+): void {
   app.post('/api/v1/webhooks/receive', {
     onRequest: async (request) => {
       await options.apiKeys.check(request.headers.authorization);
@@ -17,12 +20,20 @@ export function registerReceiveRoute(app: FastifyInstance, options: { committer:
     handler: async (request, reply) => {
       const body = request.body;
       if (!body || typeof body !== 'object' || Array.isArray(body)) {
-        throw invalidInput('The body must be a JSON object', { field: '', expected: 'object', received: Array.isArray(body) ? 'array' : typeof body });
+        throw invalidInput('The body must be a JSON object', {
+          field: '',
+          expected: 'object',
+          received: Array.isArray(body) ? 'array' : typeof body,
+        });
       }
-      const source = String(request.headers['x-webhook-source'] ?? (request.query as Record<string, unknown>).source ?? 'external');
+      const source = String(
+        request.headers['x-webhook-source'] ?? (request.query as Record<string, unknown>).source ?? 'external',
+      );
       const event = createEvent('webhook.received', body, { source, ip: request.ip });
       await options.committer.submit({ acknowledged: true, events: [event] });
-      return reply.status(202).send({ success: true, message: 'Webhook received', event_id: event.id, type: event.type });
+      return reply
+        .status(202)
+        .send({ success: true, message: 'Webhook received', event_id: event.id, type: event.type });
     },
   });
 }

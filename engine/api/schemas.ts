@@ -9,7 +9,15 @@ export const errorSchema = {
   type: 'object',
   properties: {
     success: { type: 'boolean', const: false },
-    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object', additionalProperties: true } }, required: ['code', 'message'] },
+    error: {
+      type: 'object',
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: { type: 'object', additionalProperties: true },
+      },
+      required: ['code', 'message'],
+    },
   },
 } as const;
 
@@ -22,11 +30,18 @@ export const workflowSchema = open('A loaded workflow definition');
 
 export const webhookInputSchema = SUBSCRIPTION_INPUT_SCHEMA;
 
-export const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 100 } } } as const;
+export const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
+} as const;
 export const deliveryParams = {
   type: 'object',
   required: ['id', 'delivery_id'],
-  properties: { id: { type: 'string', minLength: 1, maxLength: 100 }, delivery_id: { type: 'string', minLength: 1, maxLength: 100 } },
+  properties: {
+    id: { type: 'string', minLength: 1, maxLength: 100 },
+    delivery_id: { type: 'string', minLength: 1, maxLength: 100 },
+  },
 } as const;
 
 export const pageQuery = {
@@ -34,7 +49,9 @@ export const pageQuery = {
   offset: { type: 'integer', minimum: 0, default: 0 },
 } as const;
 
-export const deliveryStatus = { enum: ['pending', 'in_flight', 'succeeded', 'retrying', 'failed', 'expired', 'success'] } as const;
+export const deliveryStatus = {
+  enum: ['pending', 'in_flight', 'succeeded', 'retrying', 'failed', 'expired', 'success'],
+} as const;
 
 export const errorResponses = {
   400: { $ref: 'Error#' },

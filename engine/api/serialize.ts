@@ -3,7 +3,7 @@
  * seeds' snake_case. Secrets never appear here; they are revealed only by create and rotate.
  */
 import type { DeliveryCounts } from '../store/types.js';
-import type { AttemptRecord, DeliveryRecord, Subscription } from '../delivery/types.js';
+import type { AttemptRecord, DeliveryRecord, Subscription } from '../store/records.js';
 import type { ExecutionRecord } from '../store/types.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -20,7 +20,10 @@ export function webhookJson(s: Subscription, counts?: DeliveryCounts): Record<st
     status: s.enabled ? 'active' : 'disabled',
     disabled_reason: s.disabledReason,
     organization: s.workspace,
-    authentication: { type: s.authentication.type, ...(s.authentication.username ? { username: s.authentication.username } : {}) },
+    authentication: {
+      type: s.authentication.type,
+      ...(s.authentication.username ? { username: s.authentication.username } : {}),
+    },
     signature_scheme: s.signatureScheme,
     signature_header: s.signatureHeader,
     payload_format: s.payloadFormat,
@@ -32,8 +35,15 @@ export function webhookJson(s: Subscription, counts?: DeliveryCounts): Record<st
     filters: s.filters,
     include_fields: s.includeFields,
     metadata: s.metadata,
-    secret_rotation: s.previousSecretExpiresAtMs && s.previousSecretExpiresAtMs > Date.now() ? { previous_secret_expires_at: iso(s.previousSecretExpiresAtMs) } : null,
-    health: { consecutive_failures: s.consecutiveFailures, failing_since: iso(s.failingSinceMs), circuit_open_until: iso(s.circuitOpenUntilMs) },
+    secret_rotation:
+      s.previousSecretExpiresAtMs && s.previousSecretExpiresAtMs > Date.now()
+        ? { previous_secret_expires_at: iso(s.previousSecretExpiresAtMs) }
+        : null,
+    health: {
+      consecutive_failures: s.consecutiveFailures,
+      failing_since: iso(s.failingSinceMs),
+      circuit_open_until: iso(s.circuitOpenUntilMs),
+    },
     created_at: iso(s.createdAtMs),
     updated_at: iso(s.updatedAtMs),
     last_delivery: iso(counts?.lastAttemptAtMs ?? s.lastDeliveryAtMs),
@@ -81,7 +91,8 @@ export function attemptJson(a: AttemptRecord): Record<string, unknown> {
 
 /** The seed's log row (`GET /webhooks/{id}/logs`): one per delivery, its latest state. */
 export function logJson(d: DeliveryRecord, lastResponseTimeMs: number | null): Record<string, unknown> {
-  const status = d.status === 'succeeded' ? 'success' : d.status === 'failed' || d.status === 'expired' ? 'failed' : 'pending';
+  const status =
+    d.status === 'succeeded' ? 'success' : d.status === 'failed' || d.status === 'expired' ? 'failed' : 'pending';
   return {
     id: d.id,
     timestamp: new Date(d.updatedAtMs).toISOString(),

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { createEvent, formatPayload } from '../events/envelope.js';
 import { createId } from '../events/ids.js';
 import { buildRequest } from '../delivery/request-builder.js';
-import type { DeliveryRecord } from '../delivery/types.js';
+import type { DeliveryRecord } from '../store/records.js';
 import type { ApiContext } from './context.js';
 import { errorResponses, idParams, pageQuery, webhookInputSchema, webhookSchema } from './schemas.js';
 import { webhookJson } from './serialize.js';
@@ -22,85 +22,262 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
     return webhookJson(subscription, (await withStats([id])).get(id));
   };
 
-  app.post('/webhooks', { schema: { tags: ['webhooks'], summary: 'Create a webhook', body: webhookInputSchema, response: { 201: webhookSchema, ...errorResponses } } }, async (request, reply) => {
-    const { subscription, secret, publicKey } = await subscriptions.create(request.body);
-    return reply.status(201).send({ ...webhookJson(subscription), secret, ...(publicKey ? { public_key: publicKey } : {}) });
-  });
-
-  app.get<{ Querystring: { limit: number; offset: number; organization?: string; project?: string; status?: 'active' | 'disabled'; cursor?: string } }>('/webhooks', {
-    schema: {
-      tags: ['webhooks'], summary: 'List webhooks',
-      querystring: { type: 'object', additionalProperties: false, properties: { ...pageQuery, organization: { type: 'string' }, project: { type: 'string' }, status: { enum: ['active', 'disabled'] }, cursor: { type: 'string' } } },
-      response: { 200: { type: 'object', properties: { webhooks: { type: 'array', items: webhookSchema }, next_cursor: { type: ['string', 'null'] }, total: { type: 'integer' } } }, ...errorResponses },
+  app.post(
+    '/webhooks',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Create a webhook',
+        body: webhookInputSchema,
+        response: { 201: webhookSchema, ...errorResponses },
+      },
     },
-  }, async (request) => {
-    const { limit, organization, project, status } = request.query;
-    const offset = request.query.cursor ? Number(Buffer.from(request.query.cursor, 'base64url').toString()) || 0 : request.query.offset;
-    const query = { kind: 'api' as const, workspace: organization, project, enabled: status === undefined ? undefined : status === 'active' };
-    const [page, total] = await Promise.all([subscriptions.list({ ...query, limit, offset }), ctx.store.countSubscriptions(query)]);
-    const stats = await withStats(page.map((s) => s.id));
-    const next = offset + page.length < total ? Buffer.from(String(offset + page.length)).toString('base64url') : null;
-    return { webhooks: page.map((s) => webhookJson(s, stats.get(s.id))), next_cursor: next, total };
-  });
+    async (request, reply) => {
+      const { subscription, secret, publicKey } = await subscriptions.create(request.body);
+      return reply
+        .status(201)
+        .send({ ...webhookJson(subscription), secret, ...(publicKey ? { public_key: publicKey } : {}) });
+    },
+  );
 
-  app.get<IdRequest>('/webhooks/:id', { schema: { tags: ['webhooks'], summary: 'Get a webhook', params: idParams, response: { 200: webhookSchema, ...errorResponses } } }, async (request) => one(request.params.id));
+  app.get<{
+    Querystring: {
+      limit: number;
+      offset: number;
+      organization?: string;
+      project?: string;
+      status?: 'active' | 'disabled';
+      cursor?: string;
+    };
+  }>(
+    '/webhooks',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'List webhooks',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...pageQuery,
+            organization: { type: 'string' },
+            project: { type: 'string' },
+            status: { enum: ['active', 'disabled'] },
+            cursor: { type: 'string' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              webhooks: { type: 'array', items: webhookSchema },
+              next_cursor: { type: ['string', 'null'] },
+              total: { type: 'integer' },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { limit, organization, project, status } = request.query;
+      const offset = request.query.cursor
+        ? Number(Buffer.from(request.query.cursor, 'base64url').toString()) || 0
+        : request.query.offset;
+      const query = {
+        kind: 'api' as const,
+        workspace: organization,
+        project,
+        enabled: status === undefined ? undefined : status === 'active',
+      };
+      const [page, total] = await Promise.all([
+        subscriptions.list({ ...query, limit, offset }),
+        ctx.store.countSubscriptions(query),
+      ]);
+      const stats = await withStats(page.map((s) => s.id));
+      const next =
+        offset + page.length < total ? Buffer.from(String(offset + page.length)).toString('base64url') : null;
+      return { webhooks: page.map((s) => webhookJson(s, stats.get(s.id))), next_cursor: next, total };
+    },
+  );
 
-  app.put<IdRequest>('/webhooks/:id', { schema: { tags: ['webhooks'], summary: 'Replace a webhook', params: idParams, body: webhookInputSchema, response: { 200: webhookSchema, ...errorResponses } } }, async (request) => {
-    await subscriptions.update(request.params.id, request.body, 'replace');
-    return one(request.params.id);
-  });
+  app.get<IdRequest>(
+    '/webhooks/:id',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Get a webhook',
+        params: idParams,
+        response: { 200: webhookSchema, ...errorResponses },
+      },
+    },
+    async (request) => one(request.params.id),
+  );
 
-  app.patch<IdRequest>('/webhooks/:id', { schema: { tags: ['webhooks'], summary: 'Change some fields of a webhook', params: idParams, body: webhookInputSchema, response: { 200: webhookSchema, ...errorResponses } } }, async (request) => {
-    await subscriptions.update(request.params.id, request.body, 'merge');
-    return one(request.params.id);
-  });
+  app.put<IdRequest>(
+    '/webhooks/:id',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Replace a webhook',
+        params: idParams,
+        body: webhookInputSchema,
+        response: { 200: webhookSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await subscriptions.update(request.params.id, request.body, 'replace');
+      return one(request.params.id);
+    },
+  );
 
-  app.delete<IdRequest>('/webhooks/:id', { schema: { tags: ['webhooks'], summary: 'Delete a webhook', params: idParams, response: { 200: { type: 'object', properties: { success: { type: 'boolean' }, id: { type: 'string' } } }, ...errorResponses } } }, async (request) => {
-    await subscriptions.remove(request.params.id);
-    return { success: true, id: request.params.id };
-  });
+  app.patch<IdRequest>(
+    '/webhooks/:id',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Change some fields of a webhook',
+        params: idParams,
+        body: webhookInputSchema,
+        response: { 200: webhookSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await subscriptions.update(request.params.id, request.body, 'merge');
+      return one(request.params.id);
+    },
+  );
+
+  app.delete<IdRequest>(
+    '/webhooks/:id',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Delete a webhook',
+        params: idParams,
+        response: {
+          200: { type: 'object', properties: { success: { type: 'boolean' }, id: { type: 'string' } } },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      await subscriptions.remove(request.params.id);
+      return { success: true, id: request.params.id };
+    },
+  );
 
   for (const action of ['enable', 'disable'] as const) {
-    app.post<IdRequest>(`/webhooks/:id/${action}`, { schema: { tags: ['webhooks'], summary: `${action === 'enable' ? 'Enable' : 'Disable'} a webhook`, params: idParams, response: { 200: webhookSchema, ...errorResponses } } }, async (request) => {
-      await subscriptions.setEnabled(request.params.id, action === 'enable');
-      if (action === 'enable') ctx.delivery.worker.wake([request.params.id]);
-      return one(request.params.id);
-    });
+    app.post<IdRequest>(
+      `/webhooks/:id/${action}`,
+      {
+        schema: {
+          tags: ['webhooks'],
+          summary: `${action === 'enable' ? 'Enable' : 'Disable'} a webhook`,
+          params: idParams,
+          response: { 200: webhookSchema, ...errorResponses },
+        },
+      },
+      async (request) => {
+        await subscriptions.setEnabled(request.params.id, action === 'enable');
+        if (action === 'enable') ctx.delivery.worker.wake([request.params.id]);
+        return one(request.params.id);
+      },
+    );
   }
 
-  app.post<IdRequest & { Body: { secret?: string } | undefined }>('/webhooks/:id/rotate-secret', {
-    schema: { tags: ['webhooks'], summary: 'Rotate the signing secret (the old one keeps signing for the overlap)', params: idParams, body: { type: 'object', additionalProperties: false, properties: { secret: { type: 'string', minLength: 8 } } }, response: { 200: webhookSchema, ...errorResponses } },
-  }, async (request) => {
-    const { subscription, secret, publicKey } = await subscriptions.rotateSecret(request.params.id, request.body?.secret);
-    return { ...webhookJson(subscription), secret, ...(publicKey ? { public_key: publicKey } : {}) };
-  });
+  app.post<IdRequest & { Body: { secret?: string } | undefined }>(
+    '/webhooks/:id/rotate-secret',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Rotate the signing secret (the old one keeps signing for the overlap)',
+        params: idParams,
+        body: { type: 'object', additionalProperties: false, properties: { secret: { type: 'string', minLength: 8 } } },
+        response: { 200: webhookSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { subscription, secret, publicKey } = await subscriptions.rotateSecret(
+        request.params.id,
+        request.body?.secret,
+      );
+      return { ...webhookJson(subscription), secret, ...(publicKey ? { public_key: publicKey } : {}) };
+    },
+  );
 
-  app.put<IdRequest & { Body: Record<string, unknown> }>('/webhooks/:id/filters', {
-    schema: { tags: ['webhooks'], summary: 'Replace the per-event filters', params: idParams, body: { type: 'object' }, response: { 200: webhookSchema, ...errorResponses } },
-  }, async (request) => {
-    await subscriptions.updateFilters(request.params.id, request.body);
-    return one(request.params.id);
-  });
+  app.put<IdRequest & { Body: Record<string, unknown> }>(
+    '/webhooks/:id/filters',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Replace the per-event filters',
+        params: idParams,
+        body: { type: 'object' },
+        response: { 200: webhookSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await subscriptions.updateFilters(request.params.id, request.body);
+      return one(request.params.id);
+    },
+  );
 
   registerTestRoute(app, ctx);
 }
 
 function registerTestRoute(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<IdRequest & { Body: { event?: string; data?: unknown; test_data?: unknown } | undefined }>('/webhooks/:id/test', {
-    schema: {
-      tags: ['webhooks'], summary: 'Send a test event now and return the receiver’s answer', params: idParams,
-      body: { type: 'object', additionalProperties: false, properties: { event: { type: 'string', pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$' }, data: {}, test_data: {} } },
-      response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses },
+  app.post<IdRequest & { Body: { event?: string; data?: unknown; test_data?: unknown } | undefined }>(
+    '/webhooks/:id/test',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Send a test event now and return the receiver’s answer',
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            event: { type: 'string', pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$' },
+            data: {},
+            test_data: {},
+          },
+        },
+        response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses },
+      },
     },
-  }, async (request) => {
-    const subscription = await ctx.delivery.subscriptions.get(request.params.id);
-    const body = request.body ?? {};
-    const event = createEvent(body.event ?? 'webhook.test', body.data ?? body.test_data ?? { message: 'This is a test event from Hookline' }, { test: true });
-    const nowMs = Date.now();
-    const delivery = { id: createId('del', nowMs), eventId: event.id, eventType: event.type, attemptCount: 0, payload: JSON.stringify(formatPayload(event, subscription.payloadFormat, subscription.id)) } as DeliveryRecord;
-    const { results } = await ctx.dispatcher.send({ mode: 'sequential', requests: [buildRequest({ ...subscription, batchSettings: null }, [delivery], nowMs)] });
-    const result = results[0];
-    const ok = result.errorCode === null && result.statusCode !== null && result.statusCode < 300;
-    return { success: ok, event_id: event.id, event: event.type, status_code: result.statusCode, response_time_ms: Math.round(result.responseTimeMs), response_body: result.responseExcerpt, error: result.error, error_code: result.errorCode };
-  });
+    async (request) => {
+      const subscription = await ctx.delivery.subscriptions.get(request.params.id);
+      const body = request.body ?? {};
+      const event = createEvent(
+        body.event ?? 'webhook.test',
+        body.data ?? body.test_data ?? { message: 'This is a test event from Hookline' },
+        { test: true },
+      );
+      const nowMs = Date.now();
+      const delivery = {
+        id: createId('del', nowMs),
+        eventId: event.id,
+        eventType: event.type,
+        attemptCount: 0,
+        payload: JSON.stringify(formatPayload(event, subscription.payloadFormat, subscription.id)),
+      } as DeliveryRecord;
+      const { results } = await ctx.dispatcher.send({
+        mode: 'sequential',
+        requests: [buildRequest({ ...subscription, batchSettings: null }, [delivery], nowMs)],
+      });
+      const result = results[0];
+      const ok = result.errorCode === null && result.statusCode !== null && result.statusCode < 300;
+      return {
+        success: ok,
+        event_id: event.id,
+        event: event.type,
+        status_code: result.statusCode,
+        response_time_ms: Math.round(result.responseTimeMs),
+        response_body: result.responseExcerpt,
+        error: result.error,
+        error_code: result.errorCode,
+      };
+    },
+  );
 }

@@ -53,7 +53,8 @@ export class UsageError extends Error {
 /** Parses `argv` (the words after the command's name) against its spec. */
 export function parseCommand(spec: CommandSpec, argv: string[]): { flags: Flags; args: string[] } {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { help: { type: 'boolean' } };
-  for (const [name, flag] of Object.entries(spec.flags)) options[name] = flag.multiple ? { type: flag.type, multiple: true } : { type: flag.type };
+  for (const [name, flag] of Object.entries(spec.flags))
+    options[name] = flag.multiple ? { type: flag.type, multiple: true } : { type: flag.type };
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -64,8 +65,10 @@ export function parseCommand(spec: CommandSpec, argv: string[]): { flags: Flags;
   if (!flags.help) {
     const required = spec.args ?? [];
     const variadic = required.at(-1)?.endsWith('...') === true;
-    if (parsed.positionals.length < required.length) throw new UsageError(`missing ${required.slice(parsed.positionals.length).join(' ')}`);
-    if (parsed.positionals.length > required.length && !variadic) throw new UsageError(`unexpected argument '${parsed.positionals[required.length]}'`);
+    if (parsed.positionals.length < required.length)
+      throw new UsageError(`missing ${required.slice(parsed.positionals.length).join(' ')}`);
+    if (parsed.positionals.length > required.length && !variadic)
+      throw new UsageError(`unexpected argument '${parsed.positionals[required.length]}'`);
   }
   return { flags, args: parsed.positionals };
 }

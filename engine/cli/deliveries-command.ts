@@ -10,12 +10,14 @@ const webhookFlag = { type: 'string', value: 'ID', doc: 'the webhook the deliver
 
 function statusFlag(flags: Flags): DeliveryStatus | 'success' | undefined {
   const status = stringFlag(flags, 'status');
-  if (status !== undefined && !STATUSES.includes(status)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, got '${status}'`);
+  if (status !== undefined && !STATUSES.includes(status))
+    throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, got '${status}'`);
   return status as DeliveryStatus | 'success' | undefined;
 }
 
 const list = remote({
-  name: 'deliveries list', summary: 'List deliveries, newest first: of one webhook, or across all (e.g. everything failed).',
+  name: 'deliveries list',
+  summary: 'List deliveries, newest first: of one webhook, or across all (e.g. everything failed).',
   flags: {
     webhook: { type: 'string', value: 'ID', doc: 'only this webhook’s deliveries' },
     status: { type: 'string', value: 'STATUS', doc: STATUSES.join('|') },
@@ -28,11 +30,18 @@ const list = remote({
     const since = stringFlag(ctx.flags, 'since');
     const until = stringFlag(ctx.flags, 'until');
     const options = {
-      status: statusFlag(ctx.flags), limit: integerFlag(ctx.flags, 'limit'), offset: integerFlag(ctx.flags, 'offset'),
-      timeRange: { start: since === undefined ? undefined : parseTime(since, 'since'), end: until === undefined ? undefined : parseTime(until, 'until') },
+      status: statusFlag(ctx.flags),
+      limit: integerFlag(ctx.flags, 'limit'),
+      offset: integerFlag(ctx.flags, 'offset'),
+      timeRange: {
+        start: since === undefined ? undefined : parseTime(since, 'since'),
+        end: until === undefined ? undefined : parseTime(until, 'until'),
+      },
     };
     const webhookId = stringFlag(ctx.flags, 'webhook');
-    const page = webhookId ? await client.webhooks.getDeliveries(webhookId, options) : await client.deliveries.list(options);
+    const page = webhookId
+      ? await client.webhooks.getDeliveries(webhookId, options)
+      : await client.deliveries.list(options);
     if (ctx.json) return (printJson(ctx, page), EXIT.ok);
     for (const line of deliveryTable(page.deliveries)) ctx.io.out(line);
     ctx.io.err(`${page.deliveries.length} deliver${page.deliveries.length === 1 ? 'y' : 'ies'}`);
@@ -42,28 +51,44 @@ const list = remote({
 
 function deliveryTable(rows: Delivery[]): string[] {
   return table(rows, [
-    { header: 'ID', cell: (d) => d.id }, { header: 'WEBHOOK', cell: (d) => d.webhook_id }, { header: 'EVENT', cell: (d) => d.event, maxWidth: 32 },
-    { header: 'STATUS', cell: (d) => d.status }, { header: 'ATTEMPTS', cell: (d) => d.attempts }, { header: 'LAST CODE', cell: (d) => d.last_status_code },
-    { header: 'CREATED', cell: (d) => d.created_at }, { header: 'LAST ERROR', cell: (d) => d.last_error, maxWidth: 40 },
+    { header: 'ID', cell: (d) => d.id },
+    { header: 'WEBHOOK', cell: (d) => d.webhook_id },
+    { header: 'EVENT', cell: (d) => d.event, maxWidth: 32 },
+    { header: 'STATUS', cell: (d) => d.status },
+    { header: 'ATTEMPTS', cell: (d) => d.attempts },
+    { header: 'LAST CODE', cell: (d) => d.last_status_code },
+    { header: 'CREATED', cell: (d) => d.created_at },
+    { header: 'LAST ERROR', cell: (d) => d.last_error, maxWidth: 40 },
   ]);
 }
 
 const get = remote({
-  name: 'deliveries get', summary: 'Show one delivery with its payload and every attempt.', args: ['DELIVERY_ID'],
+  name: 'deliveries get',
+  summary: 'Show one delivery with its payload and every attempt.',
+  args: ['DELIVERY_ID'],
   flags: { webhook: webhookFlag },
   async run(client, ctx) {
     const delivery = await client.webhooks.getDelivery(requireFlag(ctx.flags, 'webhook'), ctx.args[0]);
     if (ctx.json) return (printJson(ctx, delivery), EXIT.ok);
     const lines = details([
-      ['ID', delivery.id], ['Webhook', delivery.webhook_id], ['Event', `${delivery.event} (${delivery.event_id})`], ['Status', delivery.status],
-      ['Attempts', delivery.attempts], ['Next attempt', delivery.next_attempt_at], ['Created', delivery.created_at], ['Completed', delivery.completed_at],
+      ['ID', delivery.id],
+      ['Webhook', delivery.webhook_id],
+      ['Event', `${delivery.event} (${delivery.event_id})`],
+      ['Status', delivery.status],
+      ['Attempts', delivery.attempts],
+      ['Next attempt', delivery.next_attempt_at],
+      ['Created', delivery.created_at],
+      ['Completed', delivery.completed_at],
     ]);
     for (const line of lines) ctx.io.out(line);
     ctx.io.out('');
     if (delivery.attempt_log.length === 0) return (ctx.io.out('No attempts yet.'), EXIT.ok);
     const attempts = table(delivery.attempt_log, [
-      { header: '#', cell: (a) => a.attempt }, { header: 'TIME', cell: (a) => a.timestamp }, { header: 'CODE', cell: (a) => a.response_code ?? a.error_code },
-      { header: 'MS', cell: (a) => a.response_time_ms }, { header: 'RESPONSE', cell: (a) => a.error ?? a.response_body, maxWidth: 50 },
+      { header: '#', cell: (a) => a.attempt },
+      { header: 'TIME', cell: (a) => a.timestamp },
+      { header: 'CODE', cell: (a) => a.response_code ?? a.error_code },
+      { header: 'MS', cell: (a) => a.response_time_ms },
+      { header: 'RESPONSE', cell: (a) => a.error ?? a.response_body, maxWidth: 50 },
     ]);
     for (const line of attempts) ctx.io.out(line);
     return EXIT.ok;
@@ -71,7 +96,9 @@ const get = remote({
 });
 
 const retry = remote({
-  name: 'deliveries retry', summary: 'Send a delivery again now.', args: ['DELIVERY_ID'],
+  name: 'deliveries retry',
+  summary: 'Send a delivery again now.',
+  args: ['DELIVERY_ID'],
   flags: { webhook: webhookFlag },
   async run(client, ctx) {
     const delivery = await client.webhooks.retryDelivery(requireFlag(ctx.flags, 'webhook'), ctx.args[0]);

@@ -17,7 +17,11 @@ function settingFlags(): Record<string, FlagSpec> {
   for (const spec of Object.values(SETTINGS)) {
     if (!('flag' in spec) || !spec.flag) continue;
     const row = docs.get(`--${spec.flag}`)!;
-    flags[spec.flag] = { type: spec.type === 'boolean' ? 'boolean' : 'string', value: 'VALUE', doc: `${row.doc} (env ${row.env}, default ${row.default})` };
+    flags[spec.flag] = {
+      type: spec.type === 'boolean' ? 'boolean' : 'string',
+      value: 'VALUE',
+      doc: `${row.doc} (env ${row.env}, default ${row.default})`,
+    };
   }
   return flags;
 }
@@ -47,7 +51,9 @@ async function serve(flags: Flags, env: Env, io: Output): Promise<number> {
 
 async function validate(files: string[], io: Output): Promise<number> {
   const [{ loadWorkflowFiles }, { createNodeTypeRegistry }, { packageNodeTypes }] = await Promise.all([
-    import('../workflow/loader.js'), import('../workflow/node-types.js'), import('../workflow/package-nodes.js'),
+    import('../workflow/loader.js'),
+    import('../workflow/node-types.js'),
+    import('../workflow/package-nodes.js'),
   ]);
   const { problems, workflows } = await loadWorkflowFiles(files, createNodeTypeRegistry(packageNodeTypes()));
   for (const problem of problems) io.out(`${problem.file ?? ''}:${problem.pointer}: ${problem.message}`);
@@ -63,7 +69,18 @@ async function run(workflowId: string, flags: Flags, env: Env, io: Output): Prom
   await engine.start();
   try {
     const outcome = await engine.runManually(workflowId, Array.isArray(input) ? input : [input]);
-    io.out(JSON.stringify({ execution_id: outcome.executionId, status: outcome.result.status, output: outcome.result.output, error: outcome.result.error }, null, 2));
+    io.out(
+      JSON.stringify(
+        {
+          execution_id: outcome.executionId,
+          status: outcome.result.status,
+          output: outcome.result.output,
+          error: outcome.result.error,
+        },
+        null,
+        2,
+      ),
+    );
     return outcome.result.status === 'succeeded' ? EXIT.ok : EXIT.failed;
   } finally {
     await engine.stop();
@@ -73,20 +90,29 @@ async function run(workflowId: string, flags: Flags, env: Env, io: Output): Prom
 /** `serve`, `validate`, `run`, `events`. */
 export const ENGINE_COMMANDS: CommandSpec[] = [
   {
-    name: 'serve', summary: 'Serve the workflows of --workflows DIR and the management API over HTTP.', flags: settingFlags(),
+    name: 'serve',
+    summary: 'Serve the workflows of --workflows DIR and the management API over HTTP.',
+    flags: settingFlags(),
     run: ({ flags, env, io }) => serve(flags, env, io),
   },
   {
-    name: 'validate', summary: 'Check workflow files; prints file:pointer: problem per problem, exit 1 on any.', args: ['FILE...'], flags: {},
+    name: 'validate',
+    summary: 'Check workflow files; prints file:pointer: problem per problem, exit 1 on any.',
+    args: ['FILE...'],
+    flags: {},
     run: ({ args, io }) => validate(args, io),
   },
   {
-    name: 'run', summary: 'Run a workflow once with --input FILE (a JSON object or array of items) and print the result.', args: ['WORKFLOW_ID'],
+    name: 'run',
+    summary: 'Run a workflow once with --input FILE (a JSON object or array of items) and print the result.',
+    args: ['WORKFLOW_ID'],
     flags: { input: { type: 'string', value: 'FILE', doc: 'JSON object or array of items' }, ...settingFlags() },
     run: ({ args, flags, env, io }) => run(args[0], flags, env, io),
   },
   {
-    name: 'events', summary: 'List the event catalog.', flags: {},
+    name: 'events',
+    summary: 'List the event catalog.',
+    flags: {},
     async run({ io }) {
       for (const spec of EVENT_CATALOG) io.out(`${spec.type.padEnd(32)} ${spec.source.padEnd(9)} ${spec.description}`);
       return EXIT.ok;

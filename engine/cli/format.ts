@@ -22,7 +22,11 @@ export function cellText(value: unknown, maxWidth = 60): string {
 export function table<T>(rows: readonly T[], columns: readonly Column<T>[]): string[] {
   const cells = rows.map((row) => columns.map((column) => cellText(column.cell(row), column.maxWidth)));
   const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map((row) => row[i].length)));
-  const line = (values: string[]) => values.map((value, i) => (i === values.length - 1 ? value : value.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((value, i) => (i === values.length - 1 ? value : value.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(columns.map((c) => c.header)), ...cells.map(line)];
 }
 

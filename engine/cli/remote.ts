@@ -45,7 +45,10 @@ export function clientFor(ctx: CommandContext, urlIsEngine = true): Hookline {
   const flagUrl = stringFlag(ctx.flags, 'api-url') ?? (urlIsEngine ? stringFlag(ctx.flags, 'url') : undefined);
   const baseUrl = flagUrl ?? ctx.env.HOOKLINE_URL ?? DEFAULT_URL;
   const apiKey = stringFlag(ctx.flags, 'api-key') ?? ctx.env.HOOKLINE_API_KEY;
-  if (!apiKey) throw new UsageError('an API key is required: pass --api-key or set HOOKLINE_API_KEY (make one with `hookline api-key create --name NAME`)');
+  if (!apiKey)
+    throw new UsageError(
+      'an API key is required: pass --api-key or set HOOKLINE_API_KEY (make one with `hookline api-key create --name NAME`)',
+    );
   return new Hookline({ baseUrl, apiKey, timeoutMs: 120_000 });
 }
 
@@ -63,7 +66,8 @@ export function remote(command: RemoteCommand): CommandSpec {
         return await command.run(client, { ...ctx, json: ctx.flags.json === true });
       } catch (error) {
         if (!isHooklineApiError(error)) throw error;
-        const field = typeof error.details?.field === 'string' && error.details.field ? ` (field: ${error.details.field})` : '';
+        const field =
+          typeof error.details?.field === 'string' && error.details.field ? ` (field: ${error.details.field})` : '';
         ctx.io.err(`hookline ${command.name}: ${error.code}: ${error.message}${field}`);
         return EXIT.failed;
       }
@@ -87,6 +91,7 @@ export function parseTime(text: string, flag: string, nowMs = Date.now()): Date 
   if (relative) return new Date(nowMs - Number(relative[1]) * UNIT_MS[relative[2]]);
   if (text === 'now') return new Date(nowMs);
   const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(ms)) throw new UsageError(`--${flag} must be an ISO date-time or a duration ago like 2h, got '${text}'`);
+  if (Number.isNaN(ms))
+    throw new UsageError(`--${flag} must be an ISO date-time or a duration ago like 2h, got '${text}'`);
   return new Date(ms);
 }

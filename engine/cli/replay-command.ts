@@ -29,12 +29,20 @@ export function replayWindows(sinceMs: number, untilMs: number, count: number): 
   return Array.from({ length: n }, (_, i) => ({ startMs: bound(i), endMs: bound(i + 1) - 1 }));
 }
 
-async function replayAll(client: Hookline, ctx: RemoteContext, webhookId: string, windows: ReplayWindow[]): Promise<number> {
+async function replayAll(
+  client: Hookline,
+  ctx: RemoteContext,
+  webhookId: string,
+  windows: ReplayWindow[],
+): Promise<number> {
   const progress = createProgress(ctx.io, `replay ${webhookId}`, windows.length);
   let replayed = 0;
   try {
     for (const [i, window] of windows.entries()) {
-      const result = await client.webhooks.replay(webhookId, { since: new Date(window.startMs), until: new Date(window.endMs) });
+      const result = await client.webhooks.replay(webhookId, {
+        since: new Date(window.startMs),
+        until: new Date(window.endMs),
+      });
       replayed += result.replayed;
       progress.update(i + 1, `${replayed} event(s) queued`);
     }
@@ -50,14 +58,22 @@ async function replayAll(client: Hookline, ctx: RemoteContext, webhookId: string
 
 /** The `replay` command. */
 export const replayCommand = remote({
-  name: 'replay', summary: 'Send a webhook every matching event of a time range again (recover after an outage).',
+  name: 'replay',
+  summary: 'Send a webhook every matching event of a time range again (recover after an outage).',
   flags: {
     webhook: { type: 'string', value: 'ID', doc: 'the webhook to replay to (required)' },
     since: { type: 'string', value: 'TIME', doc: 'start: ISO date-time or a duration ago (2h, 7d) (required)' },
     until: { type: 'string', value: 'TIME', doc: 'end (default now)' },
-    windows: { type: 'string', value: 'N', doc: `send the range as N consecutive windows, one progress step each (default ${DEFAULT_WINDOWS})` },
+    windows: {
+      type: 'string',
+      value: 'N',
+      doc: `send the range as N consecutive windows, one progress step each (default ${DEFAULT_WINDOWS})`,
+    },
   },
-  notes: ['Example: hookline replay --webhook wh_123 --since 2h', 'Progress is drawn on stderr; the result goes to stdout.'],
+  notes: [
+    'Example: hookline replay --webhook wh_123 --since 2h',
+    'Progress is drawn on stderr; the result goes to stdout.',
+  ],
   async run(client, ctx) {
     const webhookId = requireFlag(ctx.flags, 'webhook');
     const nowMs = Date.now();
@@ -69,7 +85,14 @@ export const replayCommand = remote({
     if (count < 1 || count > 1000) throw new UsageError('--windows must be between 1 and 1000');
     const windows = replayWindows(since.getTime(), until.getTime(), count);
     const replayed = await replayAll(client, ctx, webhookId, windows);
-    const summary = { success: true, webhook_id: webhookId, replayed, since: since.toISOString(), until: until.toISOString(), windows: windows.length };
+    const summary = {
+      success: true,
+      webhook_id: webhookId,
+      replayed,
+      since: since.toISOString(),
+      until: until.toISOString(),
+      windows: windows.length,
+    };
     if (ctx.json) printJson(ctx, summary);
     else ctx.io.out(`Replayed ${replayed} event(s) to ${webhookId} from ${summary.since} to ${summary.until}`);
     return EXIT.ok;

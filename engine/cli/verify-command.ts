@@ -14,10 +14,23 @@ export const verifyCommand: CommandSpec = {
   name: 'verify',
   summary: 'Check the signature of a webhook request whose body is on stdin.',
   flags: {
-    secret: { type: 'string', multiple: true, value: 'SECRET', doc: 'webhook secret (whsec_…), or whpk_… public key for ed25519 (required)' },
+    secret: {
+      type: 'string',
+      multiple: true,
+      value: 'SECRET',
+      doc: 'webhook secret (whsec_…), or whpk_… public key for ed25519 (required)',
+    },
     header: { type: 'string', multiple: true, value: "'NAME: VALUE'", doc: 'a request header as received (required)' },
-    scheme: { type: 'string', value: 'SCHEME', doc: `${SIGNATURE_SCHEMES.join('|')} (default: detected from the headers)` },
-    'signature-header': { type: 'string', value: 'NAME', doc: 'custom signature header of a hex/sha256/timestamped webhook' },
+    scheme: {
+      type: 'string',
+      value: 'SCHEME',
+      doc: `${SIGNATURE_SCHEMES.join('|')} (default: detected from the headers)`,
+    },
+    'signature-header': {
+      type: 'string',
+      value: 'NAME',
+      doc: 'custom signature header of a hex/sha256/timestamped webhook',
+    },
     'tolerance-sec': { type: 'string', value: 'SEC', doc: 'largest accepted timestamp age (default 300)' },
     json: { type: 'boolean', doc: 'print {valid, reason?, message?, payload?} as JSON' },
   },
@@ -31,11 +44,17 @@ export const verifyCommand: CommandSpec = {
     const headerFlags = listFlag(ctx.flags, 'header');
     if (headerFlags.length === 0) throw new UsageError("give the request's headers with --header 'name: value'");
     const scheme = stringFlag(ctx.flags, 'scheme');
-    if (scheme !== undefined && !SIGNATURE_SCHEMES.includes(scheme as SignatureScheme)) throw new UsageError(`--scheme must be one of ${SIGNATURE_SCHEMES.join(', ')}`);
+    if (scheme !== undefined && !SIGNATURE_SCHEMES.includes(scheme as SignatureScheme))
+      throw new UsageError(`--scheme must be one of ${SIGNATURE_SCHEMES.join(', ')}`);
     const headers: Record<string, string> = {};
-    for (const [name, value] of headerFlags.map(parseHeader)) headers[name.toLowerCase()] = headers[name.toLowerCase()] ? `${headers[name.toLowerCase()]} ${value}` : value;
+    for (const [name, value] of headerFlags.map(parseHeader))
+      headers[name.toLowerCase()] = headers[name.toLowerCase()] ? `${headers[name.toLowerCase()]} ${value}` : value;
     const body = await (ctx.io.readStdin?.() ?? readStream(process.stdin));
-    const options = { scheme: scheme as SignatureScheme | undefined, headerName: stringFlag(ctx.flags, 'signature-header'), toleranceSec: integerFlag(ctx.flags, 'tolerance-sec') };
+    const options = {
+      scheme: scheme as SignatureScheme | undefined,
+      headerName: stringFlag(ctx.flags, 'signature-header'),
+      toleranceSec: integerFlag(ctx.flags, 'tolerance-sec'),
+    };
     return report(ctx, () => verifyWebhook(body, headers, secrets, options));
   },
 };

@@ -8,14 +8,27 @@ import { type FlagSpec, type Flags, integerFlag, listFlag, stringFlag, UsageErro
 
 /** Flags of create and update. */
 export const WEBHOOK_INPUT_FLAGS: Record<string, FlagSpec> = {
-  url: { type: 'string', value: 'URL', doc: 'the receiver’s URL (here --url is the webhook’s; give the engine with --api-url or HOOKLINE_URL)' },
+  url: {
+    type: 'string',
+    value: 'URL',
+    doc: 'the receiver’s URL (here --url is the webhook’s; give the engine with --api-url or HOOKLINE_URL)',
+  },
   events: { type: 'string', value: 'A,B', doc: 'event types or patterns, comma-separated (order.*, *)' },
   name: { type: 'string', value: 'NAME', doc: 'display name' },
   description: { type: 'string', value: 'TEXT', doc: 'description' },
   organization: { type: 'string', value: 'ORG', doc: 'organization (workspace)' },
   secret: { type: 'string', value: 'SECRET', doc: 'signing secret (generated when left out)' },
-  scheme: { type: 'string', value: 'SCHEME', doc: 'signature scheme: standard-webhooks, ed25519, hex, sha256, timestamped, stripe, none' },
-  header: { type: 'string', multiple: true, value: "'NAME: VALUE'", doc: 'extra request header sent with each delivery' },
+  scheme: {
+    type: 'string',
+    value: 'SCHEME',
+    doc: 'signature scheme: standard-webhooks, ed25519, hex, sha256, timestamped, stripe, none',
+  },
+  header: {
+    type: 'string',
+    multiple: true,
+    value: "'NAME: VALUE'",
+    doc: 'extra request header sent with each delivery',
+  },
   'timeout-ms': { type: 'string', value: 'MS', doc: 'receiver timeout in milliseconds' },
   enabled: { type: 'boolean', doc: 'deliver (the default on create)' },
   disabled: { type: 'boolean', doc: 'do not deliver yet' },
@@ -35,14 +48,23 @@ async function jsonSource(flags: Flags): Promise<Record<string, unknown>> {
   const file = stringFlag(flags, 'file');
   if (data !== undefined && file !== undefined) throw new UsageError('give --data or --file, not both');
   if (data === undefined && file === undefined) return {};
-  const [text, origin] = data !== undefined ? [data, '--data'] : [await readFile(file!, 'utf8').catch((e: Error) => { throw new UsageError(`--file: ${e.message}`); }), `--file ${file}`];
+  const [text, origin] =
+    data !== undefined
+      ? [data, '--data']
+      : [
+          await readFile(file!, 'utf8').catch((e: Error) => {
+            throw new UsageError(`--file: ${e.message}`);
+          }),
+          `--file ${file}`,
+        ];
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`${origin} is not valid JSON: ${(error as Error).message}`);
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`${origin} must be a JSON object`);
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new UsageError(`${origin} must be a JSON object`);
   return parsed as Record<string, unknown>;
 }
 
@@ -52,7 +74,11 @@ function flagFields(flags: Flags): WebhookInput {
   const fields: WebhookInput = {};
   const text = (name: string) => stringFlag(flags, name);
   if (text('url') !== undefined) fields.url = text('url');
-  if (text('events') !== undefined) fields.events = text('events')!.split(',').map((e) => e.trim()).filter(Boolean);
+  if (text('events') !== undefined)
+    fields.events = text('events')!
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
   if (text('name') !== undefined) fields.name = text('name');
   if (text('description') !== undefined) fields.description = text('description');
   if (text('organization') !== undefined) fields.organization = text('organization');
@@ -71,9 +97,13 @@ function flagFields(flags: Flags): WebhookInput {
  * what cannot be sent at all (bad JSON, nothing to change) is a usage error.
  */
 export async function webhookInput(flags: Flags): Promise<WebhookInput> {
-  const body = { ...(await jsonSource(flags)), ...flagFields(flags) } as WebhookInput & { url?: string; targetUrl?: string };
+  const body = { ...(await jsonSource(flags)), ...flagFields(flags) } as WebhookInput & {
+    url?: string;
+    targetUrl?: string;
+  };
   // A --url flag replaces the JSON's URL in whichever spelling it came.
   if (stringFlag(flags, 'url') !== undefined) delete body.targetUrl;
-  if (Object.keys(body).length === 0) throw new UsageError('nothing to send: give fields as flags (--url, --events, …), --data JSON or --file PATH');
+  if (Object.keys(body).length === 0)
+    throw new UsageError('nothing to send: give fields as flags (--url, --events, …), --data JSON or --file PATH');
   return body;
 }

@@ -31,7 +31,11 @@ export interface DeliveryOptions {
   dispatcher: Dispatcher;
   publish(events: EventEnvelope[]): Promise<void>;
   committer: () => GroupCommitter;
-  log: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void; info(obj: object, msg?: string): void };
+  log: {
+    warn(obj: object, msg?: string): void;
+    error(obj: object, msg?: string): void;
+    info(obj: object, msg?: string): void;
+  };
   owner: string;
 }
 
@@ -44,13 +48,19 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     outbox: store.outbox,
     matcher,
     dispatcher: options.dispatcher,
-    settings: { scheduleSec: config.retryScheduleSec, jitter: config.retryJitter, failureThreshold: config.failureThreshold, disableAfterMs: config.disableAfterSec * 1000 },
+    settings: {
+      scheduleSec: config.retryScheduleSec,
+      jitter: config.retryJitter,
+      failureThreshold: config.failureThreshold,
+      disableAfterMs: config.disableAfterSec * 1000,
+    },
     publish: options.publish,
     onHealth: (subscription, health) => {
       const current = matcher.get(subscription.id)?.subscription;
       if (!current) return;
       matcher.patch(current.id, health);
-      if (current.enabled && !health.enabled) options.log.warn({ subscriptionId: current.id, reason: health.disabledReason }, 'webhook disabled');
+      if (current.enabled && !health.enabled)
+        options.log.warn({ subscriptionId: current.id, reason: health.disabledReason }, 'webhook disabled');
     },
     owner: options.owner,
     leaseMs: config.leaseMs,
@@ -60,8 +70,13 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     log: options.log,
   });
   const sendFromNode = createNodeSender({
-    subscriptions, matcher, committer: options.committer, deliveryTimeoutMs: config.deliveryTimeoutMs, retentionMs: config.retentionSec * 1000,
-    allowPrivateTargets: config.allowPrivateTargets, wake: (id) => worker.wake([id]),
+    subscriptions,
+    matcher,
+    committer: options.committer,
+    deliveryTimeoutMs: config.deliveryTimeoutMs,
+    retentionMs: config.retentionSec * 1000,
+    allowPrivateTargets: config.allowPrivateTargets,
+    wake: (id) => worker.wake([id]),
   });
   return {
     matcher,

@@ -8,7 +8,7 @@ import { formatPayload, type EventEnvelope } from '../events/envelope.js';
 import { createId } from '../events/ids.js';
 import { compileRules, type CompiledRules } from '../rules/index.js';
 import type { NewDelivery } from '../store/types.js';
-import type { Subscription } from './types.js';
+import type { Subscription } from '../store/records.js';
 
 export interface CompiledSubscription {
   subscription: Subscription;
@@ -51,7 +51,11 @@ export function createMatcher(options: { retentionMs: number }): Matcher {
   };
   const compile = (subscription: Subscription): CompiledSubscription => ({
     subscription,
-    rules: compileRules({ conditions: subscription.conditions ?? undefined, filters: subscription.filters ?? undefined, include_fields: subscription.includeFields ?? undefined }),
+    rules: compileRules({
+      conditions: subscription.conditions ?? undefined,
+      filters: subscription.filters ?? undefined,
+      include_fields: subscription.includeFields ?? undefined,
+    }),
   });
 
   const match = (event: EventEnvelope): CompiledSubscription[] => {
@@ -92,7 +96,9 @@ export function createMatcher(options: { retentionMs: number }): Matcher {
     get: (id) => byId.get(id),
     match,
     plan(event, nowMs = Date.now()) {
-      return match(event).map(({ subscription, rules }) => toDelivery(event, subscription, rules, nowMs, options.retentionMs));
+      return match(event).map(({ subscription, rules }) =>
+        toDelivery(event, subscription, rules, nowMs, options.retentionMs),
+      );
     },
     get size() {
       return byId.size;
@@ -100,7 +106,13 @@ export function createMatcher(options: { retentionMs: number }): Matcher {
   };
 }
 
-export function toDelivery(event: EventEnvelope, subscription: Subscription, rules: CompiledRules | null, nowMs: number, retentionMs: number): NewDelivery {
+export function toDelivery(
+  event: EventEnvelope,
+  subscription: Subscription,
+  rules: CompiledRules | null,
+  nowMs: number,
+  retentionMs: number,
+): NewDelivery {
   const data = rules ? rules.project(event.data) : event.data;
   return {
     id: createId('del', nowMs),

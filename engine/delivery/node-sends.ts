@@ -12,7 +12,7 @@ import { createError } from '../errors.js';
 import { toDelivery, type Matcher } from './matcher.js';
 import { blankSubscription, type Subscriptions } from './subscriptions.js';
 import { assertTargetAllowed } from './target-guard.js';
-import type { Subscription } from './types.js';
+import type { Subscription } from '../store/records.js';
 
 export interface NodeSenderOptions {
   subscriptions: Subscriptions;
@@ -25,13 +25,20 @@ export interface NodeSenderOptions {
   wake(subscriptionId: string): void;
 }
 
-export type NodeSender = (source: { workflowId: string; nodeName: string; executionId: string }, request: NodeWebhookRequest) => Promise<{ eventId: string; deliveryId: string }>;
+export type NodeSender = (
+  source: { workflowId: string; nodeName: string; executionId: string },
+  request: NodeWebhookRequest,
+) => Promise<{ eventId: string; deliveryId: string }>;
 
 export function createNodeSender(options: NodeSenderOptions): NodeSender {
   return async (source, request) => {
     assertTargetAllowed(request.url, options.allowPrivateTargets);
     const subscription = await ensureSubscription(options, source, request);
-    const event = createEvent(request.eventType, request.data, { workflow_id: source.workflowId, execution_id: source.executionId, node: source.nodeName });
+    const event = createEvent(request.eventType, request.data, {
+      workflow_id: source.workflowId,
+      execution_id: source.executionId,
+      node: source.nodeName,
+    });
     const delivery = toDelivery(event, subscription, null, Date.now(), options.retentionMs);
     await options.committer().submit({ events: [event], deliveries: [delivery] });
     options.wake(subscription.id);
@@ -39,10 +46,17 @@ export function createNodeSender(options: NodeSenderOptions): NodeSender {
   };
 }
 
-async function ensureSubscription(options: NodeSenderOptions, source: { workflowId: string; nodeName: string }, request: NodeWebhookRequest): Promise<Subscription> {
+async function ensureSubscription(
+  options: NodeSenderOptions,
+  source: { workflowId: string; nodeName: string },
+  request: NodeWebhookRequest,
+): Promise<Subscription> {
   const id = `wh_node_${createHash('sha256').update(`${source.workflowId}\u0000${source.nodeName}\u0000${request.url}`).digest('hex').slice(0, 20)}`;
   const existing = options.matcher.get(id)?.subscription;
-  if (request.signatureScheme !== 'none' && !request.secret) throw createError('INVALID_INPUT', [`Signature scheme '${request.signatureScheme}' needs a signing secret credential`]);
+  if (request.signatureScheme !== 'none' && !request.secret)
+    throw createError('INVALID_INPUT', [
+      `Signature scheme '${request.signatureScheme}' needs a signing secret credential`,
+    ]);
   const wanted: Subscription = {
     ...(existing ?? blankSubscription(Date.now(), { deliveryTimeoutMs: options.deliveryTimeoutMs })),
     id,
@@ -61,10 +75,23 @@ async function ensureSubscription(options: NodeSenderOptions, source: { workflow
     batchSettings: request.batch ?? null,
   };
   // Saved only when the node's settings changed: most runs reuse the stored subscription.
-  if (!existing || settingsOf(existing) !== settingsOf(wanted)) await options.subscriptions.saveInternal({ ...wanted, updatedAtMs: Date.now() });
+  if (!existing || settingsOf(existing) !== settingsOf(wanted))
+    await options.subscriptions.saveInternal({ ...wanted, updatedAtMs: Date.now() });
   return wanted;
 }
 
 function settingsOf(s: Subscription): string {
-  return JSON.stringify([s.url, s.secret, s.signatureScheme, s.signatureHeader, s.headers, s.authentication, s.payloadFormat, s.timeoutMs, s.retryPolicy, s.ordered, s.batchSettings]);
+  return JSON.stringify([
+    s.url,
+    s.secret,
+    s.signatureScheme,
+    s.signatureHeader,
+    s.headers,
+    s.authentication,
+    s.payloadFormat,
+    s.timeoutMs,
+    s.retryPolicy,
+    s.ordered,
+    s.batchSettings,
+  ]);
 }

@@ -11,7 +11,7 @@ import type { OutboxStore } from '../store/types.js';
 import type { Matcher } from './matcher.js';
 import { buildRequest } from './request-builder.js';
 import { settleResult, type HealthSettings } from './settle.js';
-import type { DeliveryRecord, Subscription, SubscriptionHealth } from './types.js';
+import type { DeliveryRecord, Subscription, SubscriptionHealth } from '../store/records.js';
 
 export interface Dispatcher {
   send(task: SendTask): Promise<SendTaskResult>;
@@ -86,9 +86,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const nowMs = Date.now();
     if (nowMs - lastMaintenanceMs < MAINTENANCE_EVERY_MS) return;
     lastMaintenanceMs = nowMs;
-    if ((await outbox.reclaimExpiredLeases(nowMs)) > 0) for (const id of await outbox.subscriptionsWithOpenDeliveries()) active.add(id);
+    if ((await outbox.reclaimExpiredLeases(nowMs)) > 0)
+      for (const id of await outbox.subscriptionsWithOpenDeliveries()) active.add(id);
     const expired = await outbox.expireDue(nowMs, 1000);
-    if (expired.length > 0) options.log.warn({ count: expired.length }, 'deliveries expired after the retention window');
+    if (expired.length > 0)
+      options.log.warn({ count: expired.length }, 'deliveries expired after the retention window');
   }
 
   async function claimRound(): Promise<void> {
@@ -106,7 +108,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       const claimed = await outbox.claim(claimSpec(subscription), nowMs, options.owner, options.leaseMs);
       if (claimed.length === 0) {
         // Nothing left at all (not even waiting retries): stop looking at this endpoint until woken.
-        const open = await outbox.listDeliveries({ subscriptionId: id, statuses: ['pending', 'retrying', 'in_flight'], limit: 1 });
+        const open = await outbox.listDeliveries({
+          subscriptionId: id,
+          statuses: ['pending', 'retrying', 'in_flight'],
+          limit: 1,
+        });
         if (open.length === 0) active.delete(id);
         continue;
       }
@@ -115,11 +121,21 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   function claimSpec(subscription: Subscription) {
-    const batch = subscription.batchSettings ? { maxEvents: subscription.batchSettings.max_events, maxWaitMs: subscription.batchSettings.max_wait_seconds * 1000 } : undefined;
+    const batch = subscription.batchSettings
+      ? {
+          maxEvents: subscription.batchSettings.max_events,
+          maxWaitMs: subscription.batchSettings.max_wait_seconds * 1000,
+        }
+      : undefined;
     const halfOpen = subscription.consecutiveFailures >= options.settings.failureThreshold;
     // A half-open circuit lets one probe through; a closed one takes a full share.
     const limit = halfOpen ? 1 : batch ? batch.maxEvents : subscription.ordered ? ORDERED_RUN : options.claimBatchSize;
-    return { subscriptionId: subscription.id, ordered: subscription.ordered, limit, batch: halfOpen ? undefined : batch };
+    return {
+      subscriptionId: subscription.id,
+      ordered: subscription.ordered,
+      limit,
+      batch: halfOpen ? undefined : batch,
+    };
   }
 
   function dispatch(subscription: Subscription, claimed: DeliveryRecord[]): void {
@@ -129,13 +145,21 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       ? [{ mode: 'sequential', requests: [buildRequest(subscription, claimed, nowMs)] }]
       : subscription.ordered
         ? [{ mode: 'sequential', requests: claimed.map((d) => buildRequest(subscription, [d], nowMs)) }]
-        : chunk(claimed, PARALLEL_CHUNK).map((part) => ({ mode: 'parallel' as const, requests: part.map((d) => buildRequest(subscription, [d], nowMs)) }));
+        : chunk(claimed, PARALLEL_CHUNK).map((part) => ({
+            mode: 'parallel' as const,
+            requests: part.map((d) => buildRequest(subscription, [d], nowMs)),
+          }));
     if (subscription.ordered) busy.add(subscription.id);
     for (const task of groups) {
       const work = options.dispatcher
         .send(task)
         .then((result) => settle(subscription.id, byId, result))
-        .catch((error) => options.log.error({ err: error, subscriptionId: subscription.id }, 'delivery task failed; leases will expire and retry'))
+        .catch((error) =>
+          options.log.error(
+            { err: error, subscriptionId: subscription.id },
+            'delivery task failed; leases will expire and retry',
+          ),
+        )
         .finally(() => {
           tasks.delete(work);
           if (subscription.ordered) busy.delete(subscription.id);
@@ -145,7 +169,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   }
 
-  async function settle(subscriptionId: string, byId: Map<string, DeliveryRecord>, outcome: SendTaskResult): Promise<void> {
+  async function settle(
+    subscriptionId: string,
+    byId: Map<string, DeliveryRecord>,
+    outcome: SendTaskResult,
+  ): Promise<void> {
     let subscription = matcher.get(subscriptionId)?.subscription;
     if (!subscription) return outbox.release([...byId.keys()]);
     const transitions = [];
@@ -154,7 +182,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     let recovered = false;
     let health: SubscriptionHealth | null = null;
     for (const result of outcome.results) {
-      const settlement = settleResult(result, result.deliveryIds.map((id) => byId.get(id)!), subscription, options.settings, Date.now());
+      const settlement = settleResult(
+        result,
+        result.deliveryIds.map((id) => byId.get(id)!),
+        subscription,
+        options.settings,
+        Date.now(),
+      );
       transitions.push(...settlement.transitions);
       attempts.push(...settlement.attempts);
       events.push(...settlement.events);

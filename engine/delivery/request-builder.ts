@@ -6,9 +6,13 @@
  */
 import type { SendRequest } from '../pool/types.js';
 import { USER_AGENT } from '../version.js';
-import type { DeliveryRecord, Subscription } from './types.js';
+import type { DeliveryRecord, Subscription } from '../store/records.js';
 
-export function buildRequest(subscription: Subscription, deliveries: readonly DeliveryRecord[], nowMs: number): SendRequest {
+export function buildRequest(
+  subscription: Subscription,
+  deliveries: readonly DeliveryRecord[],
+  nowMs: number,
+): SendRequest {
   const first = deliveries[0];
   const batch = subscription.batchSettings !== null;
   const body = batch ? `[${deliveries.map((d) => d.payload).join(',')}]` : first.payload;
@@ -25,16 +29,21 @@ export function buildRequest(subscription: Subscription, deliveries: readonly De
   };
   const auth = subscription.authentication;
   if (auth.type === 'bearer') headers.authorization = `Bearer ${auth.token}`;
-  if (auth.type === 'basic') headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+  if (auth.type === 'basic')
+    headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
   const secrets = [subscription.secret];
-  if (subscription.previousSecret && (subscription.previousSecretExpiresAtMs ?? 0) > nowMs) secrets.push(subscription.previousSecret);
+  if (subscription.previousSecret && (subscription.previousSecretExpiresAtMs ?? 0) > nowMs)
+    secrets.push(subscription.previousSecret);
   return {
     deliveryIds: deliveries.map((d) => d.id),
     url: subscription.url,
     body,
     headers,
     msgId,
-    signing: subscription.signatureScheme === 'none' ? null : { scheme: subscription.signatureScheme, secrets, headerName: subscription.signatureHeader ?? undefined },
+    signing:
+      subscription.signatureScheme === 'none'
+        ? null
+        : { scheme: subscription.signatureScheme, secrets, headerName: subscription.signatureHeader ?? undefined },
     timeoutMs: subscription.timeoutMs,
   };
 }

@@ -3,7 +3,7 @@
  * each with jitter so a recovering endpoint is not hit by every queued retry at once. A
  * subscription's `retry_policy {max_retries, backoff_multiplier}` (seed 002) overrides it.
  */
-import type { RetryPolicy } from './types.js';
+import type { RetryPolicy } from '../store/records.js';
 
 export interface RetrySettings {
   scheduleSec: readonly number[];
@@ -18,13 +18,21 @@ const MAX_RETRY_AFTER_SEC = 86_400;
  * Delay before the next attempt after `attemptsMade` attempts, or null when retries are used up.
  * @param retryAfterSec the receiver's Retry-After (429/503), honoured over the schedule.
  */
-export function nextRetryDelayMs(attemptsMade: number, policy: RetryPolicy | null, settings: RetrySettings, retryAfterSec: number | null = null, random: () => number = Math.random): number | null {
+export function nextRetryDelayMs(
+  attemptsMade: number,
+  policy: RetryPolicy | null,
+  settings: RetrySettings,
+  retryAfterSec: number | null = null,
+  random: () => number = Math.random,
+): number | null {
   const schedule = settings.scheduleSec.length > 0 ? settings.scheduleSec : [60];
   const maxRetries = policy?.max_retries ?? settings.scheduleSec.length;
   if (attemptsMade > maxRetries) return null;
   if (retryAfterSec !== null && retryAfterSec >= 0) return Math.min(retryAfterSec, MAX_RETRY_AFTER_SEC) * 1000;
   const index = attemptsMade - 1;
-  const baseSec = policy?.backoff_multiplier ? schedule[0] * policy.backoff_multiplier ** index : schedule[Math.min(index, schedule.length - 1)];
+  const baseSec = policy?.backoff_multiplier
+    ? schedule[0] * policy.backoff_multiplier ** index
+    : schedule[Math.min(index, schedule.length - 1)];
   const spread = 1 + (random() * 2 - 1) * settings.jitter;
   return Math.max(0, Math.round(baseSec * 1000 * spread));
 }

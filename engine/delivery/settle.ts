@@ -8,7 +8,13 @@ import { createEvent, type EventEnvelope } from '../events/envelope.js';
 import { createId } from '../events/ids.js';
 import type { SendResult } from '../pool/types.js';
 import { nextRetryDelayMs, type RetrySettings } from './retry-policy.js';
-import type { AttemptRecord, DeliveryRecord, DeliveryTransition, Subscription, SubscriptionHealth } from './types.js';
+import type {
+  AttemptRecord,
+  DeliveryRecord,
+  DeliveryTransition,
+  Subscription,
+  SubscriptionHealth,
+} from '../store/records.js';
 
 export interface HealthSettings extends RetrySettings {
   failureThreshold: number;
@@ -27,24 +33,56 @@ export interface Settlement {
 const FAILING_AFTER_ATTEMPTS = 4;
 const EXCERPT_LIMIT = 1024;
 
-export function settleResult(result: SendResult, deliveries: DeliveryRecord[], subscription: Subscription, settings: HealthSettings, nowMs: number): Settlement {
-  const ok = result.errorCode === null && result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+export function settleResult(
+  result: SendResult,
+  deliveries: DeliveryRecord[],
+  subscription: Subscription,
+  settings: HealthSettings,
+  nowMs: number,
+): Settlement {
+  const ok =
+    result.errorCode === null && result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
   const health = nextHealth(subscription, ok, result, settings, nowMs);
-  const settlement: Settlement = { transitions: [], attempts: [], health, events: [], recovered: ok && subscription.consecutiveFailures > 0 };
+  const settlement: Settlement = {
+    transitions: [],
+    attempts: [],
+    health,
+    events: [],
+    recovered: ok && subscription.consecutiveFailures > 0,
+  };
   const errorText = ok ? null : (result.error ?? `HTTP ${result.statusCode}`);
   for (const delivery of deliveries) {
     const attemptNo = delivery.attemptCount + 1;
     settlement.attempts.push({
-      id: createId('att', result.startedAtMs), deliveryId: delivery.id, attemptNo, startedAtMs: result.startedAtMs, statusCode: result.statusCode,
-      responseTimeMs: Math.round(result.responseTimeMs), responseExcerpt: result.responseExcerpt?.slice(0, EXCERPT_LIMIT) ?? null, errorCode: result.errorCode, error: errorText,
+      id: createId('att', result.startedAtMs),
+      deliveryId: delivery.id,
+      attemptNo,
+      startedAtMs: result.startedAtMs,
+      statusCode: result.statusCode,
+      responseTimeMs: Math.round(result.responseTimeMs),
+      responseExcerpt: result.responseExcerpt?.slice(0, EXCERPT_LIMIT) ?? null,
+      errorCode: result.errorCode,
+      error: errorText,
     });
-    const base = { deliveryId: delivery.id, attemptCount: attemptNo, lastStatusCode: result.statusCode, lastError: errorText };
+    const base = {
+      deliveryId: delivery.id,
+      attemptCount: attemptNo,
+      lastStatusCode: result.statusCode,
+      lastError: errorText,
+    };
     if (ok) {
-      settlement.transitions.push({ ...base, status: 'succeeded', nextAttemptAtMs: delivery.nextAttemptAtMs, completedAtMs: nowMs });
+      settlement.transitions.push({
+        ...base,
+        status: 'succeeded',
+        nextAttemptAtMs: delivery.nextAttemptAtMs,
+        completedAtMs: nowMs,
+      });
       continue;
     }
     const final = result.abort || result.errorCode === 'DELIVERY_GONE';
-    const delayMs = final ? null : nextRetryDelayMs(attemptNo, subscription.retryPolicy, settings, result.retryAfterSec);
+    const delayMs = final
+      ? null
+      : nextRetryDelayMs(attemptNo, subscription.retryPolicy, settings, result.retryAfterSec);
     const nextAt = delayMs === null ? null : nowMs + delayMs;
     if (nextAt === null || nextAt > delivery.expiresAtMs) {
       const status = nextAt !== null ? 'expired' : 'failed';
@@ -53,24 +91,61 @@ export function settleResult(result: SendResult, deliveries: DeliveryRecord[], s
       continue;
     }
     settlement.transitions.push({ ...base, status: 'retrying', nextAttemptAtMs: nextAt, completedAtMs: null });
-    if (attemptNo === FAILING_AFTER_ATTEMPTS) settlement.events.push(deliveryEvent('delivery.failing', delivery, subscription, base));
+    if (attemptNo === FAILING_AFTER_ATTEMPTS)
+      settlement.events.push(deliveryEvent('delivery.failing', delivery, subscription, base));
   }
-  if (settlement.recovered) settlement.events.push(createEvent('delivery.recovered', { webhook_id: subscription.id, url: subscription.url, failures_before: subscription.consecutiveFailures }));
+  if (settlement.recovered)
+    settlement.events.push(
+      createEvent('delivery.recovered', {
+        webhook_id: subscription.id,
+        url: subscription.url,
+        failures_before: subscription.consecutiveFailures,
+      }),
+    );
   if (subscription.enabled && !health.enabled) {
-    settlement.events.push(createEvent('webhook.disabled', { webhook_id: subscription.id, url: subscription.url, reason: health.disabledReason, consecutive_failures: health.consecutiveFailures }));
+    settlement.events.push(
+      createEvent('webhook.disabled', {
+        webhook_id: subscription.id,
+        url: subscription.url,
+        reason: health.disabledReason,
+        consecutive_failures: health.consecutiveFailures,
+      }),
+    );
   }
   return settlement;
 }
 
-function nextHealth(subscription: Subscription, ok: boolean, result: SendResult, settings: HealthSettings, nowMs: number): SubscriptionHealth {
-  if (ok) return { id: subscription.id, consecutiveFailures: 0, failingSinceMs: null, circuitOpenUntilMs: null, lastDeliveryAtMs: nowMs, enabled: subscription.enabled, disabledReason: subscription.disabledReason };
+function nextHealth(
+  subscription: Subscription,
+  ok: boolean,
+  result: SendResult,
+  settings: HealthSettings,
+  nowMs: number,
+): SubscriptionHealth {
+  if (ok)
+    return {
+      id: subscription.id,
+      consecutiveFailures: 0,
+      failingSinceMs: null,
+      circuitOpenUntilMs: null,
+      lastDeliveryAtMs: nowMs,
+      enabled: subscription.enabled,
+      disabledReason: subscription.disabledReason,
+    };
   const failures = subscription.consecutiveFailures + 1;
   const failingSinceMs = subscription.failingSinceMs ?? nowMs;
   let disabledReason: string | null = subscription.disabledReason;
   if (result.errorCode === 'DELIVERY_GONE') disabledReason = 'The endpoint answered 410 Gone';
-  else if (nowMs - failingSinceMs >= settings.disableAfterMs) disabledReason = `The endpoint failed every attempt for ${Math.round((nowMs - failingSinceMs) / 3_600_000)} h`;
+  else if (nowMs - failingSinceMs >= settings.disableAfterMs)
+    disabledReason = `The endpoint failed every attempt for ${Math.round((nowMs - failingSinceMs) / 3_600_000)} h`;
   // Open the circuit for as long as the next scheduled retry would wait: no hammering meanwhile.
-  const openForMs = failures >= settings.failureThreshold ? (nextRetryDelayMs(Math.min(failures - settings.failureThreshold + 1, settings.scheduleSec.length), null, { ...settings, jitter: 0 }) ?? 60_000) : 0;
+  const openForMs =
+    failures >= settings.failureThreshold
+      ? (nextRetryDelayMs(Math.min(failures - settings.failureThreshold + 1, settings.scheduleSec.length), null, {
+          ...settings,
+          jitter: 0,
+        }) ?? 60_000)
+      : 0;
   return {
     id: subscription.id,
     consecutiveFailures: failures,
@@ -82,9 +157,20 @@ function nextHealth(subscription: Subscription, ok: boolean, result: SendResult,
   };
 }
 
-function deliveryEvent(type: 'delivery.failing' | 'delivery.exhausted', delivery: DeliveryRecord, subscription: Subscription, base: { attemptCount: number; lastStatusCode: number | null; lastError: string | null }): EventEnvelope {
+function deliveryEvent(
+  type: 'delivery.failing' | 'delivery.exhausted',
+  delivery: DeliveryRecord,
+  subscription: Subscription,
+  base: { attemptCount: number; lastStatusCode: number | null; lastError: string | null },
+): EventEnvelope {
   return createEvent(type, {
-    webhook_id: subscription.id, url: subscription.url, delivery_id: delivery.id, event_id: delivery.eventId, event_type: delivery.eventType,
-    attempts: base.attemptCount, last_status_code: base.lastStatusCode, last_error: base.lastError,
+    webhook_id: subscription.id,
+    url: subscription.url,
+    delivery_id: delivery.id,
+    event_id: delivery.eventId,
+    event_type: delivery.eventType,
+    attempts: base.attemptCount,
+    last_status_code: base.lastStatusCode,
+    last_error: base.lastError,
   });
 }

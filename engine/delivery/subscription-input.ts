@@ -9,9 +9,12 @@ import { invalidInput } from '../errors.js';
 import { PAYLOAD_FORMATS } from '../events/envelope.js';
 import { SIGNATURE_SCHEMES } from '../signing/index.js';
 import { EVENT_TYPE_PATTERN } from '../events/catalog.js';
-import type { Subscription } from './types.js';
+import type { Subscription } from '../store/records.js';
 
-const eventPattern = { type: 'string', anyOf: [{ const: '*' }, { pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*(\\.\\*)?$' }] };
+const eventPattern = {
+  type: 'string',
+  anyOf: [{ const: '*' }, { pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*(\\.\\*)?$' }],
+};
 
 export const SUBSCRIPTION_INPUT_SCHEMA = {
   type: 'object',
@@ -33,12 +36,20 @@ export const SUBSCRIPTION_INPUT_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       required: ['type'],
-      properties: { type: { enum: ['none', 'bearer', 'basic'] }, token: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' } },
+      properties: {
+        type: { enum: ['none', 'bearer', 'basic'] },
+        token: { type: 'string' },
+        username: { type: 'string' },
+        password: { type: 'string' },
+      },
     },
     retry_policy: {
       type: 'object',
       additionalProperties: false,
-      properties: { max_retries: { type: 'integer', minimum: 0, maximum: 50 }, backoff_multiplier: { type: 'number', minimum: 1, maximum: 10 } },
+      properties: {
+        max_retries: { type: 'integer', minimum: 0, maximum: 50 },
+        backoff_multiplier: { type: 'number', minimum: 1, maximum: 10 },
+      },
     },
     timeout: { type: 'integer', minimum: 1, maximum: 120, description: 'seconds' },
     timeout_ms: { type: 'integer', minimum: 100, maximum: 120_000 },
@@ -51,7 +62,10 @@ export const SUBSCRIPTION_INPUT_SCHEMA = {
       type: ['object', 'null'],
       additionalProperties: false,
       required: ['max_events'],
-      properties: { max_events: { type: 'integer', minimum: 1, maximum: 1000 }, max_wait_seconds: { type: 'number', minimum: 0, maximum: 86_400 } },
+      properties: {
+        max_events: { type: 'integer', minimum: 1, maximum: 1000 },
+        max_wait_seconds: { type: 'number', minimum: 0, maximum: 86_400 },
+      },
     },
     conditions: { type: ['object', 'null'] },
     filters: { type: ['object', 'null'] },
@@ -65,16 +79,51 @@ const validate = new Ajv({ allErrors: false, strict: false }).compile(SUBSCRIPTI
 export type SubscriptionInput = Record<string, unknown>;
 
 /** Fields a caller may set, normalised; absent fields stay absent (for PATCH). */
-export type SubscriptionChanges = Partial<Pick<Subscription,
-  'name' | 'description' | 'url' | 'events' | 'headers' | 'enabled' | 'secret' | 'workspace' | 'authentication' | 'retryPolicy' |
-  'timeoutMs' | 'signatureScheme' | 'signatureHeader' | 'payloadFormat' | 'ordered' | 'batchSettings' | 'conditions' | 'filters' | 'includeFields' | 'metadata'>>;
+export type SubscriptionChanges = Partial<
+  Pick<
+    Subscription,
+    | 'name'
+    | 'description'
+    | 'url'
+    | 'events'
+    | 'headers'
+    | 'enabled'
+    | 'secret'
+    | 'workspace'
+    | 'authentication'
+    | 'retryPolicy'
+    | 'timeoutMs'
+    | 'signatureScheme'
+    | 'signatureHeader'
+    | 'payloadFormat'
+    | 'ordered'
+    | 'batchSettings'
+    | 'conditions'
+    | 'filters'
+    | 'includeFields'
+    | 'metadata'
+  >
+>;
 
 export function parseSubscriptionInput(input: unknown, options: { requireAll: boolean }): SubscriptionChanges {
   if (!validate(input)) {
     const error = validate.errors![0];
-    const field = error.keyword === 'additionalProperties' ? String(error.params.additionalProperty) : error.keyword === 'required' ? String(error.params.missingProperty) : error.instancePath.slice(1).replace(/\//g, '.');
-    const message = error.keyword === 'additionalProperties' ? `Unknown field '${field}'` : `Field '${field}' ${error.message}`;
-    throw invalidInput(message, { field, expected: error.keyword === 'additionalProperties' ? 'no such field' : String(error.message), received: error.keyword === 'additionalProperties' ? 'present' : JSON.stringify(valueAt(input, error.instancePath)) ?? 'undefined' });
+    const field =
+      error.keyword === 'additionalProperties'
+        ? String(error.params.additionalProperty)
+        : error.keyword === 'required'
+          ? String(error.params.missingProperty)
+          : error.instancePath.slice(1).replace(/\//g, '.');
+    const message =
+      error.keyword === 'additionalProperties' ? `Unknown field '${field}'` : `Field '${field}' ${error.message}`;
+    throw invalidInput(message, {
+      field,
+      expected: error.keyword === 'additionalProperties' ? 'no such field' : String(error.message),
+      received:
+        error.keyword === 'additionalProperties'
+          ? 'present'
+          : (JSON.stringify(valueAt(input, error.instancePath)) ?? 'undefined'),
+    });
   }
   const raw = input as Record<string, unknown>;
   const changes: SubscriptionChanges = {};
@@ -91,19 +140,43 @@ export function parseSubscriptionInput(input: unknown, options: { requireAll: bo
   set('workspace', (raw.workspace ?? raw.organization) as string | undefined);
   set('authentication', raw.authentication as Subscription['authentication'] | undefined);
   set('retryPolicy', raw.retry_policy as Subscription['retryPolicy'] | undefined);
-  set('timeoutMs', raw.timeout_ms !== undefined ? (raw.timeout_ms as number) : raw.timeout !== undefined ? (raw.timeout as number) * 1000 : undefined);
+  set(
+    'timeoutMs',
+    raw.timeout_ms !== undefined
+      ? (raw.timeout_ms as number)
+      : raw.timeout !== undefined
+        ? (raw.timeout as number) * 1000
+        : undefined,
+  );
   set('signatureScheme', raw.signature_scheme as Subscription['signatureScheme'] | undefined);
   set('signatureHeader', raw.signature_header as string | undefined);
   set('payloadFormat', raw.payload_format as Subscription['payloadFormat'] | undefined);
   set('ordered', raw.ordering !== undefined ? raw.ordering === 'ordered' : (raw.ordered as boolean | undefined));
-  set('batchSettings', raw.batch_settings === null ? null : raw.batch_settings ? { max_wait_seconds: 0, ...(raw.batch_settings as object) } as Subscription['batchSettings'] : undefined);
+  set(
+    'batchSettings',
+    raw.batch_settings === null
+      ? null
+      : raw.batch_settings
+        ? ({ max_wait_seconds: 0, ...(raw.batch_settings as object) } as Subscription['batchSettings'])
+        : undefined,
+  );
   set('conditions', raw.conditions);
   set('filters', raw.filters);
   set('includeFields', raw.include_fields as string[] | null | undefined);
-  set('metadata', raw.metadata === undefined && raw.project === undefined ? undefined : { ...(raw.metadata as object | null), ...(raw.project ? { project: raw.project } : {}) });
+  set(
+    'metadata',
+    raw.metadata === undefined && raw.project === undefined
+      ? undefined
+      : { ...(raw.metadata as object | null), ...(raw.project ? { project: raw.project } : {}) },
+  );
   if (options.requireAll) {
     for (const field of ['url', 'events'] as const) {
-      if (changes[field] === undefined) throw invalidInput(`Required field '${field}' is missing`, { field, expected: field === 'url' ? 'string' : 'array', received: 'null' });
+      if (changes[field] === undefined)
+        throw invalidInput(`Required field '${field}' is missing`, {
+          field,
+          expected: field === 'url' ? 'string' : 'array',
+          received: 'null',
+        });
     }
   }
   checkSemantics(changes);
@@ -116,20 +189,51 @@ function checkSemantics(changes: SubscriptionChanges): void {
     try {
       parsed = new URL(changes.url);
     } catch {
-      throw invalidInput(`Field 'url' is not a valid URL`, { field: 'url', expected: 'http(s) URL', received: changes.url });
+      throw invalidInput(`Field 'url' is not a valid URL`, {
+        field: 'url',
+        expected: 'http(s) URL',
+        received: changes.url,
+      });
     }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw invalidInput(`Field 'url' must use http or https`, { field: 'url', expected: 'http(s) URL', received: changes.url });
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+      throw invalidInput(`Field 'url' must use http or https`, {
+        field: 'url',
+        expected: 'http(s) URL',
+        received: changes.url,
+      });
   }
   for (const type of changes.events ?? []) {
-    if (type !== '*' && !type.endsWith('.*') && !EVENT_TYPE_PATTERN.test(type)) throw invalidInput(`Event type '${type}' is not a valid name`, { field: 'events', expected: 'group.name, group.* or *', received: type });
+    if (type !== '*' && !type.endsWith('.*') && !EVENT_TYPE_PATTERN.test(type))
+      throw invalidInput(`Event type '${type}' is not a valid name`, {
+        field: 'events',
+        expected: 'group.name, group.* or *',
+        received: type,
+      });
   }
   const auth = changes.authentication;
-  if (auth?.type === 'bearer' && !auth.token) throw invalidInput("Bearer authentication needs 'token'", { field: 'authentication.token', expected: 'string', received: 'null' });
-  if (auth?.type === 'basic' && (!auth.username || auth.password === undefined)) throw invalidInput("Basic authentication needs 'username' and 'password'", { field: 'authentication.username', expected: 'string', received: 'null' });
+  if (auth?.type === 'bearer' && !auth.token)
+    throw invalidInput("Bearer authentication needs 'token'", {
+      field: 'authentication.token',
+      expected: 'string',
+      received: 'null',
+    });
+  if (auth?.type === 'basic' && (!auth.username || auth.password === undefined))
+    throw invalidInput("Basic authentication needs 'username' and 'password'", {
+      field: 'authentication.username',
+      expected: 'string',
+      received: 'null',
+    });
   // Compiling now rejects a bad rule with its path at save time, never at delivery time.
-  compileRules({ conditions: changes.conditions ?? undefined, filters: changes.filters ?? undefined, include_fields: changes.includeFields ?? undefined });
+  compileRules({
+    conditions: changes.conditions ?? undefined,
+    filters: changes.filters ?? undefined,
+    include_fields: changes.includeFields ?? undefined,
+  });
 }
 
 function valueAt(root: unknown, pointer: string): unknown {
-  return pointer.split('/').filter(Boolean).reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], root);
+  return pointer
+    .split('/')
+    .filter(Boolean)
+    .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], root);
 }

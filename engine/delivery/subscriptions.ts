@@ -10,7 +10,7 @@ import type { Store } from '../store/types.js';
 import type { Matcher } from './matcher.js';
 import { parseSubscriptionInput, type SubscriptionChanges } from './subscription-input.js';
 import { assertTargetAllowed } from './target-guard.js';
-import type { Subscription, SubscriptionQuery } from './types.js';
+import type { Subscription, SubscriptionQuery } from '../store/records.js';
 
 export interface SubscriptionSettings {
   allowPrivateTargets: boolean;
@@ -50,7 +50,9 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
     if (!subscription.enabled || wasEnabled || subscription.kind !== 'api') return;
     const enabled = await store.countSubscriptions({ workspace: subscription.workspace, enabled: true, kind: 'api' });
     if (enabled >= settings.maxSubscriptionsPerWorkspace) {
-      throw createError('LIMIT_EXCEEDED', [`Workspace '${subscription.workspace}' already has ${enabled} enabled webhooks (limit ${settings.maxSubscriptionsPerWorkspace}); disable one first`]);
+      throw createError('LIMIT_EXCEEDED', [
+        `Workspace '${subscription.workspace}' already has ${enabled} enabled webhooks (limit ${settings.maxSubscriptionsPerWorkspace}); disable one first`,
+      ]);
     }
   }
 
@@ -81,9 +83,17 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
     async update(id, input, mode) {
       const current = await get(id);
       const changes = parseSubscriptionInput(input, { requireAll: mode === 'replace' });
-      if (changes.secret !== undefined) throw invalidInput("Change the secret with POST /webhooks/{id}/rotate-secret", { field: 'secret', expected: 'absent', received: 'present' });
+      if (changes.secret !== undefined)
+        throw invalidInput('Change the secret with POST /webhooks/{id}/rotate-secret', {
+          field: 'secret',
+          expected: 'absent',
+          received: 'present',
+        });
       // PUT replaces: fields left out go back to their defaults; identity, secret and health stay.
-      const base = mode === 'replace' ? { ...blankSubscription(Date.now(), settings), ...pick(current, KEPT_ON_REPLACE) } : current;
+      const base =
+        mode === 'replace'
+          ? { ...blankSubscription(Date.now(), settings), ...pick(current, KEPT_ON_REPLACE) }
+          : current;
       const next = apply(base, changes);
       await assertRoom(next, current.enabled);
       await save(next);
@@ -91,7 +101,15 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
     },
     async setEnabled(id, enabled) {
       const current = await get(id);
-      const next = { ...current, enabled, disabledReason: enabled ? null : 'Disabled by a user', consecutiveFailures: enabled ? 0 : current.consecutiveFailures, circuitOpenUntilMs: null, failingSinceMs: enabled ? null : current.failingSinceMs, updatedAtMs: Date.now() };
+      const next = {
+        ...current,
+        enabled,
+        disabledReason: enabled ? null : 'Disabled by a user',
+        consecutiveFailures: enabled ? 0 : current.consecutiveFailures,
+        circuitOpenUntilMs: null,
+        failingSinceMs: enabled ? null : current.failingSinceMs,
+        updatedAtMs: Date.now(),
+      };
       await assertRoom(next, current.enabled);
       await save(next);
       return next;
@@ -123,7 +141,21 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
   };
 }
 
-const KEPT_ON_REPLACE = ['id', 'kind', 'workspace', 'secret', 'previousSecret', 'previousSecretExpiresAtMs', 'consecutiveFailures', 'failingSinceMs', 'circuitOpenUntilMs', 'lastDeliveryAtMs', 'createdAtMs', 'enabled', 'disabledReason'] as const;
+const KEPT_ON_REPLACE = [
+  'id',
+  'kind',
+  'workspace',
+  'secret',
+  'previousSecret',
+  'previousSecretExpiresAtMs',
+  'consecutiveFailures',
+  'failingSinceMs',
+  'circuitOpenUntilMs',
+  'lastDeliveryAtMs',
+  'createdAtMs',
+  'enabled',
+  'disabledReason',
+] as const;
 
 function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((key) => [key, source[key]])) as Pick<T, K>;
@@ -134,12 +166,41 @@ function reveal(subscription: Subscription): SecretReveal {
   return { subscription, secret: subscription.secret, ...(publicKey ? { publicKey } : {}) };
 }
 
-export function blankSubscription(nowMs: number, settings: Pick<SubscriptionSettings, 'deliveryTimeoutMs'>): Subscription {
+export function blankSubscription(
+  nowMs: number,
+  settings: Pick<SubscriptionSettings, 'deliveryTimeoutMs'>,
+): Subscription {
   return {
-    id: createId('wh', nowMs), kind: 'api', workspace: 'default', name: 'Webhook', description: null, url: '', events: [], headers: {}, enabled: true,
-    disabledReason: null, secret: '', previousSecret: null, previousSecretExpiresAtMs: null, authentication: { type: 'none' },
-    signatureScheme: 'standard-webhooks', signatureHeader: null, payloadFormat: 'envelope', ordered: true, timeoutMs: settings.deliveryTimeoutMs,
-    retryPolicy: null, batchSettings: null, conditions: null, filters: null, includeFields: null, metadata: null, consecutiveFailures: 0,
-    failingSinceMs: null, circuitOpenUntilMs: null, lastDeliveryAtMs: null, createdAtMs: nowMs, updatedAtMs: nowMs,
+    id: createId('wh', nowMs),
+    kind: 'api',
+    workspace: 'default',
+    name: 'Webhook',
+    description: null,
+    url: '',
+    events: [],
+    headers: {},
+    enabled: true,
+    disabledReason: null,
+    secret: '',
+    previousSecret: null,
+    previousSecretExpiresAtMs: null,
+    authentication: { type: 'none' },
+    signatureScheme: 'standard-webhooks',
+    signatureHeader: null,
+    payloadFormat: 'envelope',
+    ordered: true,
+    timeoutMs: settings.deliveryTimeoutMs,
+    retryPolicy: null,
+    batchSettings: null,
+    conditions: null,
+    filters: null,
+    includeFields: null,
+    metadata: null,
+    consecutiveFailures: 0,
+    failingSinceMs: null,
+    circuitOpenUntilMs: null,
+    lastDeliveryAtMs: null,
+    createdAtMs: nowMs,
+    updatedAtMs: nowMs,
   };
 }

@@ -7,7 +7,13 @@ import { isIP } from 'node:net';
 import { createError } from '../errors.js';
 
 const PRIVATE_V4: Array<[number, number]> = [
-  [0x0a000000, 8], [0x7f000000, 8], [0xac100000, 12], [0xc0a80000, 16], [0xa9fe0000, 16], [0x64400000, 10], [0x00000000, 8],
+  [0x0a000000, 8],
+  [0x7f000000, 8],
+  [0xac100000, 12],
+  [0xc0a80000, 16],
+  [0xa9fe0000, 16],
+  [0x64400000, 10],
+  [0x00000000, 8],
 ];
 
 export function assertTargetAllowed(url: string, allowPrivate: boolean): void {
@@ -30,5 +36,7 @@ export function isPrivateHost(host: string): boolean {
 
 function isPrivateV4(host: string): boolean {
   const value = host.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
-  return PRIVATE_V4.some(([base, bits]) => Math.floor(value / 2 ** (32 - bits)) === Math.floor(base / 2 ** (32 - bits)));
+  return PRIVATE_V4.some(
+    ([base, bits]) => Math.floor(value / 2 ** (32 - bits)) === Math.floor(base / 2 ** (32 - bits)),
+  );
 }

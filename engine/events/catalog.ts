@@ -11,7 +11,11 @@ export interface EventSpec {
   readonly source: 'engine' | 'delivery' | 'custom';
 }
 
-const spec = (type: string, description: string, source: EventSpec['source'] = 'custom'): EventSpec => ({ type, description, source });
+const spec = (type: string, description: string, source: EventSpec['source'] = 'custom'): EventSpec => ({
+  type,
+  description,
+  source,
+});
 
 export const EVENT_CATALOG = [
   // Workflow lifecycle (seeds 000, 001, 003): emitted by the engine.

@@ -15,7 +15,12 @@ export interface EventEnvelope<T = unknown> {
   metadata?: Record<string, unknown>;
 }
 
-export function createEvent<T>(type: EventType | (string & {}), data: T, metadata?: Record<string, unknown>, now: Date = new Date()): EventEnvelope<T> {
+export function createEvent<T>(
+  type: EventType | (string & {}),
+  data: T,
+  metadata?: Record<string, unknown>,
+  now: Date = new Date(),
+): EventEnvelope<T> {
   const event: EventEnvelope<T> = { id: createId('evt', now.getTime()), type, timestamp: now.toISOString(), data };
   if (metadata && Object.keys(metadata).length > 0) event.metadata = metadata;
   return event;
@@ -30,7 +35,12 @@ export function createEvent<T>(type: EventType | (string & {}), data: T, metadat
 export type PayloadFormat = 'envelope' | 'event' | 'webhook';
 export const PAYLOAD_FORMATS: readonly PayloadFormat[] = ['envelope', 'event', 'webhook'];
 
-export function formatPayload(event: EventEnvelope, format: PayloadFormat, webhookId: string, data: unknown = event.data): Record<string, unknown> {
+export function formatPayload(
+  event: EventEnvelope,
+  format: PayloadFormat,
+  webhookId: string,
+  data: unknown = event.data,
+): Record<string, unknown> {
   switch (format) {
     case 'event':
       return { id: event.id, event: event.type, timestamp: event.timestamp, data };

@@ -30,7 +30,11 @@ export interface HooklineNodeHelpers {
   /** Queues a signed POST in the durable outbox (retries, ordering, attempts on record). */
   sendWebhook(request: NodeWebhookRequest): Promise<{ eventId: string; deliveryId: string }>;
   /** Publishes an event; matching subscriptions get it through the durable outbox. */
-  emitEvent(type: string, data: unknown, metadata?: Record<string, unknown>): Promise<{ eventId: string; deliveries: number }>;
+  emitEvent(
+    type: string,
+    data: unknown,
+    metadata?: Record<string, unknown>,
+  ): Promise<{ eventId: string; deliveries: number }>;
   /** Sets the answer of a trigger that responds when the workflow finishes. */
   setResponse(response: HooklineResponse): void;
   readonly executionId: string;

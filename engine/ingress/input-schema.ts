@@ -38,7 +38,10 @@ function expectedOf(error: { keyword: string; params: Record<string, unknown>; m
 }
 
 function valueAt(root: unknown, pointer: string): unknown {
-  return pointer.split('/').filter(Boolean).reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], root);
+  return pointer
+    .split('/')
+    .filter(Boolean)
+    .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], root);
 }
 
 function typeOf(value: unknown): string {

@@ -13,7 +13,11 @@ declare module 'fastify' {
 
 export function registerJsonBody(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  const parse = (request: FastifyRequest, body: string | Buffer, done: (error: Error | null, value?: unknown) => void): void => {
+  const parse = (
+    request: FastifyRequest,
+    body: string | Buffer,
+    done: (error: Error | null, value?: unknown) => void,
+  ): void => {
     const raw = body as Buffer;
     request.rawBody = raw;
     // An empty body is no body (curl -H 'Content-Type: application/json' -X POST …); the route's

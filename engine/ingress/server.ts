@@ -28,10 +28,15 @@ export function createServer(options: ServerOptions): FastifyInstance {
   app.setErrorHandler((error, request, reply) => {
     const known = toHooklineError(error);
     if (known.status >= 500) request.log.error({ err: error }, 'request failed');
-    void reply.status(known.status).headers(known.headers ?? {}).send(known.toJSON());
+    void reply
+      .status(known.status)
+      .headers(known.headers ?? {})
+      .send(known.toJSON());
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send(createError('NOT_FOUND', [`No route for ${request.method} ${request.url.split('?')[0]}`]).toJSON());
+    void reply
+      .status(404)
+      .send(createError('NOT_FOUND', [`No route for ${request.method} ${request.url.split('?')[0]}`]).toJSON());
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
@@ -55,8 +60,13 @@ export function toHooklineError(error: unknown): HooklineError {
     default:
       break;
   }
-  if (fastifyError instanceof SyntaxError || fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return createError('MALFORMED_JSON', [fastifyError.message]);
-  if (fastifyError.validation) return validationError(fastifyError.validation[0] as ValidationIssue | undefined, fastifyError.validationContext ?? 'body');
+  if (fastifyError instanceof SyntaxError || fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+    return createError('MALFORMED_JSON', [fastifyError.message]);
+  if (fastifyError.validation)
+    return validationError(
+      fastifyError.validation[0] as ValidationIssue | undefined,
+      fastifyError.validationContext ?? 'body',
+    );
   const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;
   if (status >= 400 && status < 500) return new HooklineError('INVALID_INPUT', fastifyError.message);
   return new HooklineError('INTERNAL', 'Internal error', { cause: error });
@@ -78,15 +88,30 @@ function validationError(issue: ValidationIssue | undefined, context: string): H
   const join = (name: string) => (path ? `${path}.${name}` : name);
   if (issue?.keyword === 'additionalProperties') {
     const field = join(String(issue.params.additionalProperty));
-    return invalidInput(`Unknown field '${field}' in the ${context}`, { field, expected: 'no such field', received: 'present' });
+    return invalidInput(`Unknown field '${field}' in the ${context}`, {
+      field,
+      expected: 'no such field',
+      received: 'present',
+    });
   }
   if (issue?.keyword === 'required') {
     const field = join(String(issue.params.missingProperty));
     return invalidInput(`Required field '${field}' is missing`, { field, expected: 'present', received: 'null' });
   }
   const field = path;
-  const received = issue?.data === undefined ? 'undefined' : Array.isArray(issue.data) ? 'array' : issue.data === null ? 'null' : typeof issue.data;
-  return invalidInput(`${field ? `Field '${field}'` : `The ${context}`} ${issue?.message ?? 'is invalid'}`, { field, expected: issue?.message ?? '', received });
+  const received =
+    issue?.data === undefined
+      ? 'undefined'
+      : Array.isArray(issue.data)
+        ? 'array'
+        : issue.data === null
+          ? 'null'
+          : typeof issue.data;
+  return invalidInput(`${field ? `Field '${field}'` : `The ${context}`} ${issue?.message ?? 'is invalid'}`, {
+    field,
+    expected: issue?.message ?? '',
+    received,
+  });
 }
 
 /**
@@ -95,7 +120,13 @@ function validationError(issue: ValidationIssue | undefined, context: string): H
  * the schema can reject them). A route whose body schema requires nothing accepts no body.
  */
 function createValidatorCompiler() {
-  const common = { allErrors: false, strict: false, useDefaults: true, removeAdditional: false, verbose: true } as const;
+  const common = {
+    allErrors: false,
+    strict: false,
+    useDefaults: true,
+    removeAdditional: false,
+    verbose: true,
+  } as const;
   const loose = new Ajv({ ...common, coerceTypes: 'array' });
   const strict = new Ajv({ ...common, coerceTypes: false });
   addFormats.default(loose);

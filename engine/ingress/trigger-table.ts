@@ -56,8 +56,11 @@ export function createTriggerTable(registry: NodeTypeRegistry): TriggerTable {
             route,
             agentId: route.kind === 'agent' ? String(params.agentId) : undefined,
             authMethod: (params.authentication as AuthMethod | undefined) ?? 'urlToken',
-            respondWhenFinished: params.responseMode === 'lastNode' || workflow.definition.settings?.respond === 'when_finished',
-            sourceOptions: readTriggerParameters({ getNodeParameter: (name: string, fallback: unknown) => params[name] ?? fallback } as never).options,
+            respondWhenFinished:
+              params.responseMode === 'lastNode' || workflow.definition.settings?.respond === 'when_finished',
+            sourceOptions: readTriggerParameters({
+              getNodeParameter: (name: string, fallback: unknown) => params[name] ?? fallback,
+            } as never).options,
           });
         }
       }
@@ -73,17 +76,28 @@ export function createTriggerTable(registry: NodeTypeRegistry): TriggerTable {
  * Checks the caller's credentials from the headers and query alone; returns a key naming the
  * caller for rate limiting (the credential, or the address when the trigger is open).
  */
-export async function preAuthenticate(binding: TriggerBinding, request: FastifyRequest, resolve: CredentialResolver): Promise<string> {
+export async function preAuthenticate(
+  binding: TriggerBinding,
+  request: FastifyRequest,
+  resolve: CredentialResolver,
+): Promise<string> {
   const source = checkSource({ headers: request.headers, query: {}, ip: request.ip }, binding.sourceOptions);
   if (source) throw new HooklineError(source.code, source.message);
   const type = CREDENTIAL_TYPES[binding.authMethod];
   const reference = type ? binding.node.credentials?.[type] : undefined;
   const credential = type && reference ? await resolve(type, reference) : null;
   try {
-    authenticate({ headers: request.headers, query: request.query as Record<string, unknown> }, binding.authMethod, credential);
+    authenticate(
+      { headers: request.headers, query: request.query as Record<string, unknown> },
+      binding.authMethod,
+      credential,
+    );
   } catch (error) {
     if (error instanceof WebhookAuthError) {
-      throw new HooklineError(error.code, error.message, { details: error.details, headers: error.wwwAuthenticate ? { 'www-authenticate': error.wwwAuthenticate } : undefined });
+      throw new HooklineError(error.code, error.message, {
+        details: error.details,
+        headers: error.wwwAuthenticate ? { 'www-authenticate': error.wwwAuthenticate } : undefined,
+      });
     }
     throw error;
   }

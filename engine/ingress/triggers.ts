@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { INodeExecutionData, IWebhookResponseData } from 'n8n-workflow';
 import { createError, HooklineError } from '../errors.js';
 import { newExecution } from '../workflow/execution-record.js';
-import type { Executor } from '../workflow/executor.js';
+import type { ExecutionOutcome, Executor } from '../workflow/executor.js';
 import { acceptedEvents } from '../workflow/lifecycle-events.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import type { Store } from '../store/types.js';
@@ -46,40 +46,85 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
   // Runs before the body is read: a caller without valid credentials costs us no parsing.
   async function onRequest(request: FastifyRequest): Promise<void> {
     const binding = options.table.find(request.method, request.url.split('?')[0]);
-    if (!binding) throw createError('NOT_FOUND', [`No trigger listens on ${request.method} ${request.url.split('?')[0]}`]);
+    if (!binding)
+      throw createError('NOT_FOUND', [`No trigger listens on ${request.method} ${request.url.split('?')[0]}`]);
     if (!binding.workflow.active) throw createError('WORKFLOW_INACTIVE', [binding.workflow.id]);
     const callerKey = await preAuthenticate(binding, request, options.resolveCredential);
     const waitSec = limiter.take(callerKey);
-    if (waitSec > 0) throw createError('RATE_LIMITED', [waitSec], { details: { retry_after_seconds: waitSec }, headers: { 'retry-after': String(waitSec) } });
+    if (waitSec > 0)
+      throw createError('RATE_LIMITED', [waitSec], {
+        details: { retry_after_seconds: waitSec },
+        headers: { 'retry-after': String(waitSec) },
+      });
     request.trigger = binding;
   }
 
   async function handler(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const binding = request.trigger!;
-    const { context, response } = createWebhookContext({ request, ...binding, resolveCredential: options.resolveCredential, baseUrl: options.baseUrl(), path: binding.route.path });
+    const { context, response } = createWebhookContext({
+      request,
+      ...binding,
+      resolveCredential: options.resolveCredential,
+      baseUrl: options.baseUrl(),
+      path: binding.route.path,
+    });
     const result = (await binding.nodeType.webhook!.call(context)) as IWebhookResponseData;
     if (response.sent) return reply.status(response.statusCode).headers(response.headers).send(response.body);
     const items: INodeExecutionData[] = result.workflowData?.[0] ?? [];
     checkInputSchema(binding, items[0]?.json.body);
     const headers = request.headers;
     const idempotencyKey = String(headers['idempotency-key'] ?? headers['webhook-id'] ?? '') || null;
-    const execution = newExecution(binding.workflow.id, binding.node.name, binding.route.kind, items.map((item) => item.json), {
-      idempotencyKey,
-      metadata: { trigger_source: (items[0]?.json.body as Record<string, unknown> | undefined)?.trigger_source ?? null, ip: request.ip },
-    });
+    const execution = newExecution(
+      binding.workflow.id,
+      binding.node.name,
+      binding.route.kind,
+      items.map((item) => item.json),
+      {
+        idempotencyKey,
+        metadata: {
+          trigger_source: (items[0]?.json.body as Record<string, unknown> | undefined)?.trigger_source ?? null,
+          ip: request.ip,
+        },
+      },
+    );
     const subject = { workflow: binding.workflow, execution, agentId: binding.agentId };
-    const committed = await options.committer.submit({ acknowledged: true, executions: [{ record: execution, events: acceptedEvents(subject), idempotencyWindowSec: options.idempotencyWindowSec }] });
+    const committed = await options.committer.submit({
+      acknowledged: true,
+      executions: [
+        { record: execution, events: acceptedEvents(subject), idempotencyWindowSec: options.idempotencyWindowSec },
+      ],
+    });
     const stored = committed.executionIds.get(execution.id)!;
     if (stored.duplicate) {
       const first = await options.store.getExecution(stored.id);
-      return reply.status(200).send({ success: true, message: 'Duplicate request: returning the first execution', execution_id: stored.id, status: first?.status ?? 'queued', duplicate: true });
+      return reply.status(200).send({
+        success: true,
+        message: 'Duplicate request: returning the first execution',
+        execution_id: stored.id,
+        status: first?.status ?? 'queued',
+        duplicate: true,
+      });
     }
-    const run = options.executor.run({ workflow: binding.workflow, execution, startOutput: [items], agentId: binding.agentId });
+    const run = options.executor.run({
+      workflow: binding.workflow,
+      execution,
+      startOutput: [items],
+      agentId: binding.agentId,
+    });
     const startedMs = Date.now();
-    void run.then(() => durations.set(binding.workflow.id, Date.now() - startedMs), (error) => request.log.error({ err: error, executionId: execution.id }, 'execution crashed'));
+    void run.then(
+      () => durations.set(binding.workflow.id, Date.now() - startedMs),
+      (error) => request.log.error({ err: error, executionId: execution.id }, 'execution crashed'),
+    );
     if (binding.respondWhenFinished) return answerWhenFinished(reply, run, execution.id, options.respondTimeoutMs);
     const estimateMs = durations.get(binding.workflow.id) ?? 1000;
-    return reply.status(202).send({ success: true, message: ACCEPTED_MESSAGE, execution_id: execution.id, status: 'queued', estimated_completion: new Date(Date.now() + estimateMs).toISOString() });
+    return reply.status(202).send({
+      success: true,
+      message: ACCEPTED_MESSAGE,
+      execution_id: execution.id,
+      status: 'queued',
+      estimated_completion: new Date(Date.now() + estimateMs).toISOString(),
+    });
   }
 
   const route = { onRequest, handler };
@@ -87,20 +132,38 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
   app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/webhook/*', ...route });
 }
 
-async function answerWhenFinished(reply: FastifyReply, run: Promise<import('../workflow/executor.js').ExecutionOutcome>, executionId: string, timeoutMs: number): Promise<unknown> {
+async function answerWhenFinished(
+  reply: FastifyReply,
+  run: Promise<ExecutionOutcome>,
+  executionId: string,
+  timeoutMs: number,
+): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(createError('EXECUTION_TIMEOUT', [timeoutMs], { details: { execution_id: executionId } })), timeoutMs);
+    timer = setTimeout(
+      () => reject(createError('EXECUTION_TIMEOUT', [timeoutMs], { details: { execution_id: executionId } })),
+      timeoutMs,
+    );
   });
   try {
     const outcome = await Promise.race([run, timeout]);
-    if (outcome.response) return reply.status(outcome.response.statusCode).headers(outcome.response.headers ?? {}).send(outcome.response.body);
+    if (outcome.response)
+      return reply
+        .status(outcome.response.statusCode)
+        .headers(outcome.response.headers ?? {})
+        .send(outcome.response.body);
     const { result } = outcome;
     if (result.status === 'failed') {
-      throw new HooklineError('NODE_EXECUTION_FAILED', `Node '${result.error?.node}' failed: ${result.error?.message}`, { details: { execution_id: executionId, node: result.error?.node } });
+      throw new HooklineError(
+        'NODE_EXECUTION_FAILED',
+        `Node '${result.error?.node}' failed: ${result.error?.message}`,
+        { details: { execution_id: executionId, node: result.error?.node } },
+      );
     }
     const output = result.output.length === 1 ? result.output[0] : result.output;
-    return reply.status(200).send({ success: true, message: 'Workflow finished', execution_id: executionId, status: 'succeeded', output });
+    return reply
+      .status(200)
+      .send({ success: true, message: 'Workflow finished', execution_id: executionId, status: 'succeeded', output });
   } finally {
     clearTimeout(timer);
   }

@@ -28,7 +28,10 @@ export interface WebhookContextOptions {
   path: string;
 }
 
-export function createWebhookContext(options: WebhookContextOptions): { context: IWebhookFunctions; response: CapturedResponse } {
+export function createWebhookContext(options: WebhookContextOptions): {
+  context: IWebhookFunctions;
+  response: CapturedResponse;
+} {
   const { request, node, nodeType, workflow } = options;
   const response: CapturedResponse = { sent: false, statusCode: 200, headers: {}, body: undefined };
   const res = {
@@ -51,7 +54,16 @@ export function createWebhookContext(options: WebhookContextOptions): { context:
       return res.json(body ?? '');
     },
   };
-  const requestObject = { headers: request.headers, query: request.query, body: request.body, rawBody: request.rawBody, ip: request.ip, method: request.method, url: request.url, params: request.params };
+  const requestObject = {
+    headers: request.headers,
+    query: request.query,
+    body: request.body,
+    rawBody: request.rawBody,
+    ip: request.ip,
+    method: request.method,
+    url: request.url,
+    params: request.params,
+  };
   const context = {
     getBodyData: () => request.body ?? {},
     getHeaderData: () => request.headers,

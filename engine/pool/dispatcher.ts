@@ -103,7 +103,8 @@ function createPoolDispatcher(options: DispatcherOptions): TaskDispatcher {
     // Workers hold only undici pools and the tasks in hand; a small old generation makes V8
     // collect early instead of growing each thread's heap (peak RSS during a backlog drain).
     // Not when running from sources: those threads also load the TypeScript compiler.
-    resourceLimits: entry.execArgv.length === 0 ? { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 } : undefined,
+    resourceLimits:
+      entry.execArgv.length === 0 ? { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 } : undefined,
   });
   return {
     mode: 'pool',

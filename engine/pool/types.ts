@@ -40,7 +40,8 @@ export interface SendResult {
   /** The receiver answered `webhook-delivery: abort-message`: do not retry this message. */
   abort: boolean;
   /** Error code from engine/errors.ts when the attempt failed without a 2xx. */
-  errorCode: 'DELIVERY_TIMEOUT' | 'DELIVERY_CONNECTION' | 'DELIVERY_REJECTED' | 'DELIVERY_GONE' | 'DELIVERY_ABORTED' | null;
+  errorCode:
+    'DELIVERY_TIMEOUT' | 'DELIVERY_CONNECTION' | 'DELIVERY_REJECTED' | 'DELIVERY_GONE' | 'DELIVERY_ABORTED' | null;
   error: string | null;
 }
 

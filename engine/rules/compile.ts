@@ -72,10 +72,12 @@ function compileSelector(
   base: Evaluator | null,
   entries: readonly FilterEntry[],
 ): (type: string) => Evaluator | null {
-  const index = createPatternIndex(entries.map((entry) => {
-    const combined = entry.logic === null ? base : compileLogic(allOf(conditions, entry.logic));
-    return [entry.pattern, combined] as const;
-  }));
+  const index = createPatternIndex(
+    entries.map((entry) => {
+      const combined = entry.logic === null ? base : compileLogic(allOf(conditions, entry.logic));
+      return [entry.pattern, combined] as const;
+    }),
+  );
   return (type) => {
     const evaluate = index(type);
     return evaluate === undefined ? base : evaluate;
@@ -93,7 +95,12 @@ function compileEventGate(events: unknown): ((type: string) => boolean) | null {
   if (events === undefined || events === null) return null;
   if (!Array.isArray(events)) throw ruleError('events', 'expected a list of event types', 'array of strings', events);
   if (events.length > RULE_LIMITS.maxNodes) {
-    throw ruleError('events', `more than ${RULE_LIMITS.maxNodes} event types`, `at most ${RULE_LIMITS.maxNodes} event types`, 'longer list');
+    throw ruleError(
+      'events',
+      `more than ${RULE_LIMITS.maxNodes} event types`,
+      `at most ${RULE_LIMITS.maxNodes} event types`,
+      'longer list',
+    );
   }
   const patterns = events.map((pattern: unknown, i) => validatePattern(pattern, indexField('events', i)));
   if (patterns.length === 0 || patterns.includes('*')) return null;

@@ -7,7 +7,15 @@
  */
 import { isJsonLogic, validateJsonLogic } from './json-logic.js';
 import { checkBounds, indexField, isPlainObject, isScalar, keyField, ruleError } from './limits.js';
-import { buildOperator, FIELD_OPERATORS, type FieldRef, inListLogic, isFieldOperator, NOT_OPERATOR, scalarList } from './operators.js';
+import {
+  buildOperator,
+  FIELD_OPERATORS,
+  type FieldRef,
+  inListLogic,
+  isFieldOperator,
+  NOT_OPERATOR,
+  scalarList,
+} from './operators.js';
 import { EVENT_ROOT, parsePath } from './paths.js';
 import type { JsonLogic } from './types.js';
 
@@ -62,19 +70,34 @@ function allOf(parts: readonly JsonLogic[]): JsonLogic {
 }
 
 /** An object of field keys and logical operators, all ANDed, under the path `base`. */
-function translateObject(object: Record<string, unknown>, base: readonly string[], field: string, options: TranslateOptions): JsonLogic {
+function translateObject(
+  object: Record<string, unknown>,
+  base: readonly string[],
+  field: string,
+  options: TranslateOptions,
+): JsonLogic {
   return allOf(Object.keys(object).map((key) => translateKey(key, object[key], base, keyField(field, key), options)));
 }
 
-function translateKey(key: string, value: unknown, base: readonly string[], at: string, options: TranslateOptions): JsonLogic {
+function translateKey(
+  key: string,
+  value: unknown,
+  base: readonly string[],
+  at: string,
+  options: TranslateOptions,
+): JsonLogic {
   if (key === '$and' || key === '$or') return { [key.slice(1)]: translateList(value, base, at, options) };
   // At object level `$not` negates conditions (`{"$not":{"a":1}}`), even when they are `$not`s.
   if (key === NOT_OPERATOR) {
-    const negated = isPlainObject(value) && base.length === 0 ? translateObject(value, base, at, options) : translateValue(value, base, at, options);
+    const negated =
+      isPlainObject(value) && base.length === 0
+        ? translateObject(value, base, at, options)
+        : translateValue(value, base, at, options);
     return { '!': negated };
   }
   if (key === EVENT_ROOT || key.startsWith(`${EVENT_ROOT}.`)) {
-    if (base.length > 0) throw ruleError(at, `'${EVENT_ROOT}' paths must be top-level keys`, 'top-level $event path', key);
+    if (base.length > 0)
+      throw ruleError(at, `'${EVENT_ROOT}' paths must be top-level keys`, 'top-level $event path', key);
     return translateValue(value, parsePath(key, at), at, options);
   }
   if (key.startsWith('$')) throw unknownOperator(key, at);
@@ -104,11 +127,15 @@ function translateValue(value: unknown, path: readonly string[], at: string, opt
   if (Array.isArray(value)) return inListLogic(field, scalarList(value, at));
   if (isScalar(value)) return { '===': [field, value] };
   if (!isPlainObject(value)) throw ruleError(at, 'expected a value, list or operator object', 'JSON value', value);
-  return allOf(Object.keys(value).map((key) => {
-    const operand = value[key];
-    const keyAt = keyField(at, key);
-    return key === NOT_OPERATOR ? { '!': translateValue(operand, path, keyAt, options) } : buildOperator(key, field, operand, keyAt);
-  }));
+  return allOf(
+    Object.keys(value).map((key) => {
+      const operand = value[key];
+      const keyAt = keyField(at, key);
+      return key === NOT_OPERATOR
+        ? { '!': translateValue(operand, path, keyAt, options) }
+        : buildOperator(key, field, operand, keyAt);
+    }),
+  );
 }
 
 /** `{"var":"a.b"}`, with the resource fallback described on {@link TranslateOptions}. */
@@ -124,11 +151,17 @@ function fieldRef(path: readonly string[], resource: string | undefined): FieldR
  */
 function isOperatorObject(value: Record<string, unknown>, at: string): boolean {
   const keys = Object.keys(value);
-  if (keys.length === 0) throw ruleError(at, 'expected operators or nested fields, got an empty object', 'non-empty object', value);
+  if (keys.length === 0)
+    throw ruleError(at, 'expected operators or nested fields, got an empty object', 'non-empty object', value);
   const operators = keys.filter(isFieldOperator);
   if (operators.length === 0) return false;
   const other = keys.find((key) => !isFieldOperator(key));
   if (other === undefined) return true;
   if (other.startsWith('$') && other !== '$and' && other !== '$or') throw unknownOperator(other, keyField(at, other));
-  throw ruleError(keyField(at, other), `cannot mix operators (${operators.join(', ')}) with nested field '${other}'`, 'operators only, or nested fields only', other);
+  throw ruleError(
+    keyField(at, other),
+    `cannot mix operators (${operators.join(', ')}) with nested field '${other}'`,
+    'operators only, or nested fields only',
+    other,
+  );
 }

@@ -35,7 +35,10 @@ export function resolvePath(path: unknown, data: unknown, event: RuleEvent): unk
 }
 
 /** Array operations evaluate their body with each element as the data scope. */
-function scoped(run: (items: unknown[], body: Evaluator, event: RuleEvent) => unknown, notArray: () => unknown): Builder {
+function scoped(
+  run: (items: unknown[], body: Evaluator, event: RuleEvent) => unknown,
+  notArray: () => unknown,
+): Builder {
   return (args, compile) => {
     const [source, body] = [compile(args[0]), compile(args[1])];
     return (data, event) => {
@@ -66,7 +69,12 @@ function missingKeys(values: readonly unknown[], data: unknown, event: RuleEvent
 
 const compileMissing: Builder = (args, compile) => {
   const parts = args.map(compile);
-  return (data, event) => missingKeys(parts.map((part) => part(data, event)), data, event);
+  return (data, event) =>
+    missingKeys(
+      parts.map((part) => part(data, event)),
+      data,
+      event,
+    );
 };
 
 const compileMissingSome: Builder = (args, compile) => {
@@ -88,16 +96,35 @@ export function delegated(op: string): Builder {
   return (args, compile) => {
     const parts = args.map(compile);
     const logic = { [op]: parts.map((_, i) => ({ var: String(i) })) };
-    return (data, event) => jsonLogic.apply(logic, parts.map((part) => part(data, event)));
+    return (data, event) =>
+      jsonLogic.apply(
+        logic,
+        parts.map((part) => part(data, event)),
+      );
   };
 }
 
 export const COLLECTION_BUILDERS: Readonly<Record<string, Builder>> = {
-  all: scoped((items, body, event) => items.length > 0 && items.every((item) => truthy(body(item, event))), () => false),
-  some: scoped((items, body, event) => items.some((item) => truthy(body(item, event))), () => false),
-  none: scoped((items, body, event) => !items.some((item) => truthy(body(item, event))), () => true),
-  filter: scoped((items, body, event) => items.filter((item) => truthy(body(item, event))), () => []),
-  map: scoped((items, body, event) => items.map((item) => body(item, event)), () => []),
+  all: scoped(
+    (items, body, event) => items.length > 0 && items.every((item) => truthy(body(item, event))),
+    () => false,
+  ),
+  some: scoped(
+    (items, body, event) => items.some((item) => truthy(body(item, event))),
+    () => false,
+  ),
+  none: scoped(
+    (items, body, event) => !items.some((item) => truthy(body(item, event))),
+    () => true,
+  ),
+  filter: scoped(
+    (items, body, event) => items.filter((item) => truthy(body(item, event))),
+    () => [],
+  ),
+  map: scoped(
+    (items, body, event) => items.map((item) => body(item, event)),
+    () => [],
+  ),
   reduce: compileReduce,
   missing: compileMissing,
   missing_some: compileMissingSome,

@@ -42,7 +42,8 @@ export function compileLogic(logic: unknown): Evaluator {
 
 function compileArray(items: readonly unknown[]): Evaluator {
   const parts = items.map(compileLogic);
-  if (parts.every((part) => constants.has(part))) return constant(Object.freeze(parts.map((part) => constants.get(part))));
+  if (parts.every((part) => constants.has(part)))
+    return constant(Object.freeze(parts.map((part) => constants.get(part))));
   return (data, event) => parts.map((part) => part(data, event));
 }
 
@@ -73,7 +74,9 @@ const compileVar: Builder = (args) => {
   if (isLiteral && args.length < 2 && literal !== undefined && literal !== null && literal !== '') {
     return literalVar(String(literal).split('.'));
   }
-  const read: Evaluator = isLiteral ? staticResolver(literal) : (data, event) => resolvePath(path(data, event), data, event);
+  const read: Evaluator = isLiteral
+    ? staticResolver(literal)
+    : (data, event) => resolvePath(path(data, event), data, event);
   const fallback = compileLogic(args.length > 1 ? args[1] : null);
   return (data, event) => {
     const value = read(data, event);
@@ -168,13 +171,25 @@ function ordered(a: unknown, b: unknown, test: (a: number, b: number) => boolean
 function againstLimit(op: OrderOp, read: Evaluator, limit: number): Evaluator {
   switch (op) {
     case '<':
-      return (data, event) => { const v = read(data, event); return v !== null && v !== undefined && (v as number) < limit; };
+      return (data, event) => {
+        const v = read(data, event);
+        return v !== null && v !== undefined && (v as number) < limit;
+      };
     case '<=':
-      return (data, event) => { const v = read(data, event); return v !== null && v !== undefined && (v as number) <= limit; };
+      return (data, event) => {
+        const v = read(data, event);
+        return v !== null && v !== undefined && (v as number) <= limit;
+      };
     case '>':
-      return (data, event) => { const v = read(data, event); return v !== null && v !== undefined && (v as number) > limit; };
+      return (data, event) => {
+        const v = read(data, event);
+        return v !== null && v !== undefined && (v as number) > limit;
+      };
     default:
-      return (data, event) => { const v = read(data, event); return v !== null && v !== undefined && (v as number) >= limit; };
+      return (data, event) => {
+        const v = read(data, event);
+        return v !== null && v !== undefined && (v as number) >= limit;
+      };
   }
 }
 

@@ -45,11 +45,21 @@ function isGroupPattern(pattern: string): boolean {
 /** Checks a pattern: `*` may only stand alone or end a group (`workflow.*`). */
 export function validatePattern(pattern: unknown, field: string): string {
   if (typeof pattern !== 'string' || pattern === '' || pattern.length > MAX_PATTERN_LENGTH) {
-    throw ruleError(field, 'expected an event type or pattern', `non-empty string of at most ${MAX_PATTERN_LENGTH} characters`, pattern);
+    throw ruleError(
+      field,
+      'expected an event type or pattern',
+      `non-empty string of at most ${MAX_PATTERN_LENGTH} characters`,
+      pattern,
+    );
   }
   const wildcards = pattern.split('*').length - 1;
   if (wildcards > 0 && pattern !== '*' && !(wildcards === 1 && isGroupPattern(pattern))) {
-    throw ruleError(field, `'*' may only be a whole pattern or end a group like 'workflow.*'`, "event type, 'group.*' or '*'", pattern);
+    throw ruleError(
+      field,
+      `'*' may only be a whole pattern or end a group like 'workflow.*'`,
+      "event type, 'group.*' or '*'",
+      pattern,
+    );
   }
   return pattern;
 }
@@ -84,7 +94,8 @@ export function parseFilters(filters: unknown, field = 'filters'): ParsedFilters
       continue;
     }
     const pattern = validatePattern(key, at);
-    if (!isPlainObject(filters[key])) throw ruleError(at, 'expected an object of field conditions', 'object', filters[key]);
+    if (!isPlainObject(filters[key]))
+      throw ruleError(at, 'expected an object of field conditions', 'object', filters[key]);
     entries.push({ pattern, logic: translateConditions(filters[key], at, { resource: resourceOf(pattern) }) });
   }
   entries.sort((a, b) => specificity(b.pattern) - specificity(a.pattern));

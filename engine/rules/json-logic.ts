@@ -56,9 +56,40 @@ for (const [name, operation] of Object.entries(CUSTOM_OPERATIONS)) jsonLogic.add
  * subscriber write to the server's console once per event.
  */
 const BUILTIN_OPERATORS = [
-  'var', 'missing', 'missing_some', 'if', '?:', '==', '===', '!=', '!==', '!', '!!', 'or', 'and',
-  '>', '>=', '<', '<=', 'max', 'min', '+', '-', '*', '/', '%', 'map', 'filter', 'reduce', 'all',
-  'none', 'some', 'merge', 'in', 'cat', 'substr',
+  'var',
+  'missing',
+  'missing_some',
+  'if',
+  '?:',
+  '==',
+  '===',
+  '!=',
+  '!==',
+  '!',
+  '!!',
+  'or',
+  'and',
+  '>',
+  '>=',
+  '<',
+  '<=',
+  'max',
+  'min',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  'map',
+  'filter',
+  'reduce',
+  'all',
+  'none',
+  'some',
+  'merge',
+  'in',
+  'cat',
+  'substr',
 ] as const;
 
 /** Every operator accepted in JSON-logic rules: the builtins plus {@link CUSTOM_OPERATIONS}. */
@@ -81,7 +112,12 @@ export function validateJsonLogic(value: unknown, field: string): unknown {
   if (!isPlainObject(value)) return value;
   const keys = Object.keys(value);
   if (keys.length !== 1) {
-    throw ruleError(field, 'expected a JSON-logic operation with exactly one operator key', 'object with one operator key', `object with ${keys.length} keys`);
+    throw ruleError(
+      field,
+      'expected a JSON-logic operation with exactly one operator key',
+      'object with one operator key',
+      `object with ${keys.length} keys`,
+    );
   }
   const op = keys[0];
   const opField = keyField(field, op);

@@ -64,11 +64,21 @@ export function checkBounds(value: unknown, field: string): void {
 
 function visit(value: unknown, field: string, depth: number, budget: { nodes: number }): void {
   if (++budget.nodes > RULE_LIMITS.maxNodes) {
-    throw ruleError(field, `rule has more than ${RULE_LIMITS.maxNodes} values`, `at most ${RULE_LIMITS.maxNodes} values`, 'larger rule');
+    throw ruleError(
+      field,
+      `rule has more than ${RULE_LIMITS.maxNodes} values`,
+      `at most ${RULE_LIMITS.maxNodes} values`,
+      'larger rule',
+    );
   }
   if (isScalar(value)) return;
   if (depth >= RULE_LIMITS.maxDepth) {
-    throw ruleError(field, `rule is nested deeper than ${RULE_LIMITS.maxDepth} levels`, `at most ${RULE_LIMITS.maxDepth} levels`, 'deeper rule');
+    throw ruleError(
+      field,
+      `rule is nested deeper than ${RULE_LIMITS.maxDepth} levels`,
+      `at most ${RULE_LIMITS.maxDepth} levels`,
+      'deeper rule',
+    );
   }
   if (Array.isArray(value)) {
     value.forEach((item, i) => visit(item, indexField(field, i), depth + 1, budget));

@@ -33,7 +33,8 @@ function text(operand: unknown, at: string): string {
 export function scalarList(operand: unknown, at: string): readonly unknown[] {
   if (!Array.isArray(operand)) throw ruleError(at, 'expected a list of values', 'array', operand);
   operand.forEach((item, i) => {
-    if (!isScalar(item)) throw ruleError(`${at}[${i}]`, 'list items must be strings, numbers, booleans or null', 'scalar', item);
+    if (!isScalar(item))
+      throw ruleError(`${at}[${i}]`, 'list items must be strings, numbers, booleans or null', 'scalar', item);
   });
   return Object.freeze([...operand]);
 }
@@ -74,10 +75,33 @@ const BUILDERS: Readonly<Record<string, OperatorBuilder>> = {
 
 /** Operator spellings accepted in either dialect, mapped to their builder. */
 const ALIASES: Readonly<Record<string, string>> = {
-  eq: 'eq', ne: 'ne', neq: 'ne', gt: 'gt', gte: 'gte', lt: 'lt', lte: 'lte', in: 'in', nin: 'nin',
-  contains: 'contains', startsWith: 'startsWith', endsWith: 'endsWith', exists: 'exists',
-  $eq: 'eq', $ne: 'ne', $neq: 'ne', $gt: 'gt', $gte: 'gte', $lt: 'lt', $lte: 'lte', $in: 'in', $nin: 'nin',
-  $contains: 'contains', $startsWith: 'startsWith', $endsWith: 'endsWith', $exist: 'exists', $exists: 'exists',
+  eq: 'eq',
+  ne: 'ne',
+  neq: 'ne',
+  gt: 'gt',
+  gte: 'gte',
+  lt: 'lt',
+  lte: 'lte',
+  in: 'in',
+  nin: 'nin',
+  contains: 'contains',
+  startsWith: 'startsWith',
+  endsWith: 'endsWith',
+  exists: 'exists',
+  $eq: 'eq',
+  $ne: 'ne',
+  $neq: 'ne',
+  $gt: 'gt',
+  $gte: 'gte',
+  $lt: 'lt',
+  $lte: 'lte',
+  $in: 'in',
+  $nin: 'nin',
+  $contains: 'contains',
+  $startsWith: 'startsWith',
+  $endsWith: 'endsWith',
+  $exist: 'exists',
+  $exists: 'exists',
 };
 
 /** Field-level negation, Mongo's `{"price":{"$not":{"$gt":1.99}}}`. Handled by the walker. */

@@ -26,15 +26,26 @@ export function parsePath(path: unknown, field: string): string[] {
     throw ruleError(field, 'expected a non-empty dot path', 'non-empty string', path);
   }
   if (path.length > RULE_LIMITS.maxPathLength) {
-    throw ruleError(field, `path is longer than ${RULE_LIMITS.maxPathLength} characters`, `at most ${RULE_LIMITS.maxPathLength} characters`, path);
+    throw ruleError(
+      field,
+      `path is longer than ${RULE_LIMITS.maxPathLength} characters`,
+      `at most ${RULE_LIMITS.maxPathLength} characters`,
+      path,
+    );
   }
   const segments = path.split('.');
   if (segments.length > RULE_LIMITS.maxDepth) {
-    throw ruleError(field, `path has more than ${RULE_LIMITS.maxDepth} segments`, `at most ${RULE_LIMITS.maxDepth} segments`, path);
+    throw ruleError(
+      field,
+      `path has more than ${RULE_LIMITS.maxDepth} segments`,
+      `at most ${RULE_LIMITS.maxDepth} segments`,
+      path,
+    );
   }
   for (const segment of segments) {
     if (segment === '') throw ruleError(field, `path '${path}' has an empty segment`, 'dot path like a.b.c', path);
-    if (isForbiddenSegment(segment)) throw ruleError(field, `path segment '${segment}' is not allowed`, 'data field name', path);
+    if (isForbiddenSegment(segment))
+      throw ruleError(field, `path segment '${segment}' is not allowed`, 'data field name', path);
   }
   return segments;
 }

@@ -25,7 +25,12 @@ export function parseFieldList(value: unknown, field: string): string[] {
 function checkProjectionPath(path: unknown, field: string): string[] {
   const segments = parsePath(path, field);
   if (segments[0] === EVENT_ROOT) {
-    throw ruleError(field, 'include_fields are paths inside event data; the envelope is always sent', 'path inside data', path);
+    throw ruleError(
+      field,
+      'include_fields are paths inside event data; the envelope is always sent',
+      'path inside data',
+      path,
+    );
   }
   return segments;
 }
@@ -45,7 +50,8 @@ function checkProjectionPath(path: unknown, field: string): string[] {
  * @throws HooklineError INVALID_INPUT for an unusable path (`include_fields[0]`).
  */
 export function compileProjection(paths: readonly string[]): (data: unknown) => unknown {
-  if (!Array.isArray(paths)) throw ruleError('include_fields', 'expected a list of dot paths', 'array of strings', paths);
+  if (!Array.isArray(paths))
+    throw ruleError('include_fields', 'expected a list of dot paths', 'array of strings', paths);
   if (paths.length === 0) return (data) => data;
   const root: Branch = new Map();
   paths.forEach((path, i) => addPath(root, checkProjectionPath(path, indexField('include_fields', i))));

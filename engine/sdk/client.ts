@@ -1,5 +1,4 @@
 /** `new Hookline({ baseUrl, apiKey })`: the typed client of the management API. */
-import type { HooklineApiError } from './errors.js';
 import { DeliveriesApi, EventsApi, ExecutionsApi, WorkflowsApi } from './resources.js';
 import { createTransport, type FetchLike } from './transport.js';
 import { WebhooksApi } from './webhooks.js';
@@ -45,7 +44,12 @@ export class Hookline {
     if (!options?.baseUrl) throw new TypeError('Hookline: baseUrl is required');
     if (!options.apiKey) throw new TypeError('Hookline: apiKey is required');
     const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    const send = createTransport({ baseUrl: options.baseUrl, apiKey: options.apiKey, fetch: fetchImpl, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+    const send = createTransport({
+      baseUrl: options.baseUrl,
+      apiKey: options.apiKey,
+      fetch: fetchImpl,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    });
     this.webhooks = new WebhooksApi(send);
     this.deliveries = new DeliveriesApi(send);
     this.events = new EventsApi(send);

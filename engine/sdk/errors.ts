@@ -17,7 +17,13 @@ export class HooklineApiError extends Error {
   /** The API's `details`, e.g. `{ field, expected, received }` for `INVALID_INPUT`. */
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: string, message: string, status: number, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+  constructor(
+    code: string,
+    message: string,
+    status: number,
+    details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'HooklineApiError';
     this.code = code;

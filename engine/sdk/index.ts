@@ -4,7 +4,13 @@
  */
 export { Hookline, type HooklineOptions } from './client.js';
 export { HooklineApiError, isHooklineApiError, type ClientErrorCode } from './errors.js';
-export { verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions, type HeaderMap, type SignatureScheme } from './verify.js';
+export {
+  verifyWebhook,
+  WebhookVerificationError,
+  type VerifyWebhookOptions,
+  type HeaderMap,
+  type SignatureScheme,
+} from './verify.js';
 export { WebhooksApi } from './webhooks.js';
 export { DeliveriesApi, EventsApi, ExecutionsApi, WorkflowsApi } from './resources.js';
 export type { FetchLike } from './transport.js';

@@ -1,6 +1,13 @@
 /** `client.deliveries`, `client.events`, `client.workflows` and `client.executions`. */
 import type {
-  DeliveryPage, EventTypeInfo, Execution, ListDeliveriesOptions, ListExecutionsOptions, PublishEventInput, PublishResult, Workflow,
+  DeliveryPage,
+  EventTypeInfo,
+  Execution,
+  ListDeliveriesOptions,
+  ListExecutionsOptions,
+  PublishEventInput,
+  PublishResult,
+  Workflow,
 } from './delivery-types.js';
 import { deliveryQuery, segment } from './query.js';
 import type { Transport } from './transport.js';
@@ -60,7 +67,12 @@ export class ExecutionsApi {
 
   /** Executions, newest first. */
   async list(options: ListExecutionsOptions = {}): Promise<Execution[]> {
-    const query = { workflow_id: options.workflowId, status: options.status, limit: options.limit, offset: options.offset };
+    const query = {
+      workflow_id: options.workflowId,
+      status: options.status,
+      limit: options.limit,
+      offset: options.offset,
+    };
     const { executions } = await this.send<{ executions: Execution[] }>('GET', '/executions', { query });
     return executions;
   }

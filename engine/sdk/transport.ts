@@ -48,7 +48,8 @@ export function createTransport(options: TransportOptions): Transport {
     let text: string;
     try {
       response = await options.fetch(url, {
-        method, headers,
+        method,
+        headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal: AbortSignal.timeout(options.timeoutMs),
       });
@@ -63,7 +64,13 @@ export function createTransport(options: TransportOptions): Transport {
 function networkError(method: string, url: string, cause: unknown, timeoutMs: number): HooklineApiError {
   const timedOut = (cause as Error | undefined)?.name === 'TimeoutError';
   const reason = timedOut ? `no answer within ${timeoutMs} ms` : describeCause(cause);
-  return new HooklineApiError('NETWORK_ERROR', `${method} ${url} failed: ${reason}`, 0, { timed_out: timedOut }, { cause });
+  return new HooklineApiError(
+    'NETWORK_ERROR',
+    `${method} ${url} failed: ${reason}`,
+    0,
+    { timed_out: timedOut },
+    { cause },
+  );
 }
 
 /** `fetch failed` says nothing; undici puts the useful part (ECONNREFUSED …) in `cause`. */
@@ -77,13 +84,22 @@ function parseAnswer<T>(response: Response, text: string): T {
   try {
     body = text === '' ? undefined : JSON.parse(text);
   } catch {
-    throw new HooklineApiError('UNEXPECTED_RESPONSE', `HTTP ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`, response.status);
+    throw new HooklineApiError(
+      'UNEXPECTED_RESPONSE',
+      `HTTP ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`,
+      response.status,
+    );
   }
   if (response.ok) return body as T;
   const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
   if (!error || typeof error.code !== 'string') {
-    throw new HooklineApiError('UNEXPECTED_RESPONSE', `HTTP ${response.status} without the API's error body`, response.status);
+    throw new HooklineApiError(
+      'UNEXPECTED_RESPONSE',
+      `HTTP ${response.status} without the API's error body`,
+      response.status,
+    );
   }
-  const details = error.details && typeof error.details === 'object' ? (error.details as Record<string, unknown>) : undefined;
+  const details =
+    error.details && typeof error.details === 'object' ? (error.details as Record<string, unknown>) : undefined;
   throw new HooklineApiError(error.code, String(error.message ?? error.code), response.status, details);
 }

@@ -4,7 +4,13 @@
  * rotation) and hands back the parsed JSON.
  */
 import { Buffer } from 'node:buffer';
-import { DEFAULT_TOLERANCE_SEC, verifyPayload, WebhookVerificationError, type HeaderMap, type SignatureScheme } from '../signing/index.js';
+import {
+  DEFAULT_TOLERANCE_SEC,
+  verifyPayload,
+  WebhookVerificationError,
+  type HeaderMap,
+  type SignatureScheme,
+} from '../signing/index.js';
 import { findHeader } from '../signing/common.js';
 
 /** Options of {@link verifyWebhook}; everything is detected when left out. */
@@ -46,10 +52,15 @@ function detectScheme(headers: HeaderMap, secrets: readonly string[], options: V
   if (findHeader(headers, 'x-hub-signature-256') !== undefined && !signatureHeader) return 'sha256';
   const signature = findHeader(headers, signatureHeader || 'x-webhook-signature');
   if (signature === undefined) {
-    throw new WebhookVerificationError('missing_header', 'No webhook signature header found (webhook-signature, stripe-signature, x-hub-signature-256 or x-webhook-signature)');
+    throw new WebhookVerificationError(
+      'missing_header',
+      'No webhook signature header found (webhook-signature, stripe-signature, x-hub-signature-256 or x-webhook-signature)',
+    );
   }
   if (signature.startsWith('sha256=')) return 'sha256';
-  return findHeader(headers, (options.timestampHeaderName ?? 'x-webhook-timestamp').toLowerCase()) !== undefined ? 'timestamped' : 'hex';
+  return findHeader(headers, (options.timestampHeaderName ?? 'x-webhook-timestamp').toLowerCase()) !== undefined
+    ? 'timestamped'
+    : 'hex';
 }
 
 /**
@@ -65,13 +76,23 @@ function detectScheme(headers: HeaderMap, secrets: readonly string[], options: V
  * `mismatch`) when the request is not authentic or its body is not JSON; a TypeError for an empty or
  * malformed secret, which is the receiver's misconfiguration rather than a forged request.
  */
-export function verifyWebhook<T = unknown>(payload: string | Buffer, headers: HeaderMap, secret: string | readonly string[], options: VerifyWebhookOptions = {}): T {
+export function verifyWebhook<T = unknown>(
+  payload: string | Buffer,
+  headers: HeaderMap,
+  secret: string | readonly string[],
+  options: VerifyWebhookOptions = {},
+): T {
   const secrets = typeof secret === 'string' ? [secret] : secret;
   const scheme = options.scheme ?? detectScheme(headers, secrets, options);
   verifyPayload({
-    scheme, secrets, headers, body: payload,
-    toleranceSec: options.toleranceSec ?? DEFAULT_TOLERANCE_SEC, nowSec: options.nowSec,
-    headerName: options.headerName, timestampHeaderName: options.timestampHeaderName,
+    scheme,
+    secrets,
+    headers,
+    body: payload,
+    toleranceSec: options.toleranceSec ?? DEFAULT_TOLERANCE_SEC,
+    nowSec: options.nowSec,
+    headerName: options.headerName,
+    timestampHeaderName: options.timestampHeaderName,
   });
   try {
     return JSON.parse(Buffer.isBuffer(payload) ? payload.toString('utf8') : payload) as T;

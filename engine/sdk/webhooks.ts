@@ -2,9 +2,25 @@
 import type { Transport } from './transport.js';
 import { deliveryQuery, isoOf, segment } from './query.js';
 import type {
-  Delivery, DeliveryDetail, DeliveryLog, DeliveryPage, ListDeliveriesOptions, ReplayOptions, ReplayResult, TimeRange, WebhookStats,
+  Delivery,
+  DeliveryDetail,
+  DeliveryLog,
+  DeliveryPage,
+  ListDeliveriesOptions,
+  ReplayOptions,
+  ReplayResult,
+  TimeRange,
+  WebhookStats,
 } from './delivery-types.js';
-import type { ListWebhooksOptions, TestResult, TestWebhookOptions, Webhook, WebhookInput, WebhookPage, WebhookWithSecret } from './types.js';
+import type {
+  ListWebhooksOptions,
+  TestResult,
+  TestWebhookOptions,
+  Webhook,
+  WebhookInput,
+  WebhookPage,
+  WebhookWithSecret,
+} from './types.js';
 
 /** Webhook subscriptions: CRUD, enable/disable, secret rotation, filters, test sends and history. */
 export class WebhooksApi {
@@ -60,7 +76,9 @@ export class WebhooksApi {
    * signing alongside for the overlap, so receivers can switch without dropping messages.
    */
   rotateSecret(id: string, secret?: string): Promise<WebhookWithSecret> {
-    return this.send('POST', `/webhooks/${segment(id)}/rotate-secret`, { body: secret === undefined ? {} : { secret } });
+    return this.send('POST', `/webhooks/${segment(id)}/rotate-secret`, {
+      body: secret === undefined ? {} : { secret },
+    });
   }
 
   /** Replaces the per-event filters (seed 000's `updateFilters`). */
@@ -90,17 +108,23 @@ export class WebhooksApi {
 
   /** Sends again every matching event of a time range (Svix's "recover"); answers once queued. */
   replay(id: string, options: ReplayOptions): Promise<ReplayResult> {
-    return this.send('POST', `/webhooks/${segment(id)}/replay`, { body: { since: isoOf(options.since), until: isoOf(options.until) } });
+    return this.send('POST', `/webhooks/${segment(id)}/replay`, {
+      body: { since: isoOf(options.since), until: isoOf(options.until) },
+    });
   }
 
   /** The seed's delivery log rows, newest first. */
   async logs(id: string, options: { limit?: number; offset?: number } = {}): Promise<DeliveryLog[]> {
-    const { logs } = await this.send<{ logs: DeliveryLog[] }>('GET', `/webhooks/${segment(id)}/logs`, { query: { ...options } });
+    const { logs } = await this.send<{ logs: DeliveryLog[] }>('GET', `/webhooks/${segment(id)}/logs`, {
+      query: { ...options },
+    });
     return logs;
   }
 
   /** Counts, success rate and p50/p95 response times. @defaultValue window: the last 24 hours */
   stats(id: string, window: TimeRange = {}): Promise<WebhookStats> {
-    return this.send('GET', `/webhooks/${segment(id)}/stats`, { query: { start: isoOf(window.start), end: isoOf(window.end) } });
+    return this.send('GET', `/webhooks/${segment(id)}/stats`, {
+      query: { start: isoOf(window.start), end: isoOf(window.end) },
+    });
   }
 }

@@ -46,10 +46,16 @@ export function checkTimestamp(raw: string, toleranceSec = DEFAULT_TOLERANCE_SEC
   const timestamp = Number(raw);
   const now = nowSec ?? Math.floor(Date.now() / 1000);
   if (now - timestamp > toleranceSec) {
-    throw new WebhookVerificationError('timestamp', `Message timestamp too old (${now - timestamp} s > ${toleranceSec} s)`);
+    throw new WebhookVerificationError(
+      'timestamp',
+      `Message timestamp too old (${now - timestamp} s > ${toleranceSec} s)`,
+    );
   }
   if (timestamp - now > toleranceSec) {
-    throw new WebhookVerificationError('timestamp', `Message timestamp too new (${timestamp - now} s ahead > ${toleranceSec} s)`);
+    throw new WebhookVerificationError(
+      'timestamp',
+      `Message timestamp too new (${timestamp - now} s ahead > ${toleranceSec} s)`,
+    );
   }
   return timestamp;
 }

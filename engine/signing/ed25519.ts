@@ -44,7 +44,11 @@ function rawKey(key: string, prefix: string, what: string): Buffer {
 
 function privateKeyOf(secretKey: string): KeyObject {
   return memo(privateKeys, secretKey, (k) =>
-    createPrivateKey({ key: Buffer.concat([PKCS8_SEED_HEADER, rawKey(k, SECRET_KEY_PREFIX, 'Ed25519 secret key')]), format: 'der', type: 'pkcs8' }),
+    createPrivateKey({
+      key: Buffer.concat([PKCS8_SEED_HEADER, rawKey(k, SECRET_KEY_PREFIX, 'Ed25519 secret key')]),
+      format: 'der',
+      type: 'pkcs8',
+    }),
   );
 }
 
@@ -67,7 +71,10 @@ function encodePublicKey(key: KeyObject): string {
 export function generateEd25519Keys(): Ed25519KeyPair {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const { d } = privateKey.export({ format: 'jwk' });
-  return { secretKey: SECRET_KEY_PREFIX + Buffer.from(d as string, 'base64url').toString('base64'), publicKey: encodePublicKey(publicKey) };
+  return {
+    secretKey: SECRET_KEY_PREFIX + Buffer.from(d as string, 'base64url').toString('base64'),
+    publicKey: encodePublicKey(publicKey),
+  };
 }
 
 /** The `whpk_` public key that belongs to a `whsk_` secret key. */
@@ -78,7 +85,9 @@ export function publicKeyFromSecret(secretKey: string): string {
 /** Ed25519 signs in one shot (no streaming), so the content has to be one buffer. */
 function signedContent(msgId: string, timestamp: string | number, body: string | Buffer): Buffer {
   const prefix = `${msgId}.${timestamp}.`;
-  return typeof body === 'string' ? Buffer.from(prefix + body, 'utf8') : Buffer.concat([Buffer.from(prefix, 'utf8'), body]);
+  return typeof body === 'string'
+    ? Buffer.from(prefix + body, 'utf8')
+    : Buffer.concat([Buffer.from(prefix, 'utf8'), body]);
 }
 
 /** Signs with every secret key: `v1a,<sig> v1a,<sig>`. */

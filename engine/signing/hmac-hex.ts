@@ -56,7 +56,8 @@ function receivedDigests(header: string, tag: string): string[] {
   for (const entry of splitSignatures(header, /[\s,]+/)) {
     if (entry.startsWith(tag)) digests.push(entry.slice(tag.length).toLowerCase());
   }
-  if (digests.length === 0) throw new WebhookVerificationError('bad_format', `No '${tag}<hex>' signature in the header`);
+  if (digests.length === 0)
+    throw new WebhookVerificationError('bad_format', `No '${tag}<hex>' signature in the header`);
   return digests;
 }
 
@@ -66,7 +67,10 @@ export function verifyHex(input: VerifyInput, scheme: HexScheme): void {
   const header = requireHeader(input.headers, (input.headerName ?? variant.header).toLowerCase());
   let prefix = '';
   if (variant.timestamped) {
-    const timestamp = requireHeader(input.headers, (input.timestampHeaderName ?? DEFAULT_TIMESTAMP_HEADER).toLowerCase());
+    const timestamp = requireHeader(
+      input.headers,
+      (input.timestampHeaderName ?? DEFAULT_TIMESTAMP_HEADER).toLowerCase(),
+    );
     checkTimestamp(timestamp, input.toleranceSec, input.nowSec);
     prefix = `${timestamp}.`;
   }

@@ -23,7 +23,8 @@ export function standardHeaders(msgId: string, timestampSec: number, signature: 
  * a request cannot mix an id from one with a signature from the other.
  */
 export function readStandardHeaders(headers: HeaderMap): StandardHeaders {
-  const useSvix = findHeader(headers, 'webhook-signature') === undefined && findHeader(headers, 'svix-signature') !== undefined;
+  const useSvix =
+    findHeader(headers, 'webhook-signature') === undefined && findHeader(headers, 'svix-signature') !== undefined;
   const brand = useSvix ? 'svix' : 'webhook';
   return {
     id: requireHeader(headers, `${brand}-id`),

@@ -30,7 +30,10 @@ function parseStripeHeader(header: string): { timestamp: string; signatures: str
     else if (key === 'v1') signatures.push(value);
   }
   if (timestamp === undefined || signatures.length === 0) {
-    throw new WebhookVerificationError('bad_format', `'${STRIPE_HEADER}' must hold 't=<seconds>' and at least one 'v1=<hex>'`);
+    throw new WebhookVerificationError(
+      'bad_format',
+      `'${STRIPE_HEADER}' must hold 't=<seconds>' and at least one 'v1=<hex>'`,
+    );
   }
   return { timestamp, signatures };
 }

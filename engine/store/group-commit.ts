@@ -85,7 +85,13 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
 
 function mergeBatches(batches: readonly WriteBatch[]): WriteBatch {
   if (batches.length === 1) return batches[0];
-  const merged: Required<WriteBatch> = { acknowledged: false, executions: [], executionUpdates: [], events: [], deliveries: [] };
+  const merged: Required<WriteBatch> = {
+    acknowledged: false,
+    executions: [],
+    executionUpdates: [],
+    events: [],
+    deliveries: [],
+  };
   for (const batch of batches) {
     merged.acknowledged ||= batch.acknowledged === true;
     if (batch.executions) merged.executions.push(...batch.executions);

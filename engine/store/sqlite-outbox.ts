@@ -5,9 +5,10 @@
  * start can resume from (an expired lease puts an in-flight row back in line).
  */
 import type Database from 'better-sqlite3';
-import type { AttemptRecord, DeliveryRecord, DeliveryTransition, SubscriptionHealth } from '../delivery/types.js';
+import type { AttemptRecord, DeliveryRecord, DeliveryTransition, SubscriptionHealth } from './records.js';
 import type { ClaimSpec, OutboxStore } from './types.js';
 import type { NewDelivery } from './types.js';
+import { createWhere } from './sql-where.js';
 
 type Row = Record<string, unknown>;
 
@@ -37,25 +38,47 @@ export function toDelivery(row: Row): DeliveryRecord {
 
 function toAttempt(row: Row): AttemptRecord {
   return {
-    id: String(row.id), deliveryId: String(row.delivery_id), attemptNo: Number(row.attempt_no), startedAtMs: Number(row.started_at),
-    statusCode: (row.status_code as number | null) ?? null, responseTimeMs: Number(row.response_time_ms ?? 0), responseExcerpt: (row.response_excerpt as string | null) ?? null,
-    errorCode: (row.error_code as string | null) ?? null, error: (row.error as string | null) ?? null,
+    id: String(row.id),
+    deliveryId: String(row.delivery_id),
+    attemptNo: Number(row.attempt_no),
+    startedAtMs: Number(row.started_at),
+    statusCode: (row.status_code as number | null) ?? null,
+    responseTimeMs: Number(row.response_time_ms ?? 0),
+    responseExcerpt: (row.response_excerpt as string | null) ?? null,
+    errorCode: (row.error_code as string | null) ?? null,
+    error: (row.error as string | null) ?? null,
   };
 }
 
-export function createSqliteOutbox(db: Database.Database, saveHealth: (health: SubscriptionHealth) => void): SqliteOutbox {
+export function createSqliteOutbox(
+  db: Database.Database,
+  saveHealth: (health: SubscriptionHealth) => void,
+): SqliteOutbox {
   const stmt = {
-    insert: db.prepare(`INSERT INTO deliveries (id, subscription_id, event_id, event_type, payload, status, next_attempt_at, created_at, updated_at, expires_at)
+    insert:
+      db.prepare(`INSERT INTO deliveries (id, subscription_id, event_id, event_type, payload, status, next_attempt_at, created_at, updated_at, expires_at)
       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`),
-    head: db.prepare("SELECT * FROM deliveries WHERE subscription_id = ? AND status IN ('pending', 'in_flight', 'retrying') ORDER BY seq LIMIT ?"),
-    due: db.prepare("SELECT * FROM deliveries WHERE subscription_id = ? AND status IN ('pending', 'retrying') AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?"),
-    reclaim: db.prepare("UPDATE deliveries SET status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE status = 'in_flight' AND lease_expires_at <= ?"),
-    release: db.prepare("UPDATE deliveries SET status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND status = 'in_flight'"),
-    settle: db.prepare(`UPDATE deliveries SET status = @status, attempt_count = @attemptCount, next_attempt_at = @nextAttemptAtMs, last_status_code = @lastStatusCode,
+    head: db.prepare(
+      "SELECT * FROM deliveries WHERE subscription_id = ? AND status IN ('pending', 'in_flight', 'retrying') ORDER BY seq LIMIT ?",
+    ),
+    due: db.prepare(
+      "SELECT * FROM deliveries WHERE subscription_id = ? AND status IN ('pending', 'retrying') AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?",
+    ),
+    reclaim: db.prepare(
+      "UPDATE deliveries SET status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE status = 'in_flight' AND lease_expires_at <= ?",
+    ),
+    release: db.prepare(
+      "UPDATE deliveries SET status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND status = 'in_flight'",
+    ),
+    settle:
+      db.prepare(`UPDATE deliveries SET status = @status, attempt_count = @attemptCount, next_attempt_at = @nextAttemptAtMs, last_status_code = @lastStatusCode,
       last_error = @lastError, completed_at = @completedAtMs, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now WHERE id = @deliveryId`),
-    attempt: db.prepare(`INSERT INTO attempts (id, delivery_id, attempt_no, started_at, status_code, response_time_ms, response_excerpt, error_code, error)
+    attempt:
+      db.prepare(`INSERT INTO attempts (id, delivery_id, attempt_no, started_at, status_code, response_time_ms, response_excerpt, error_code, error)
       VALUES (@id, @deliveryId, @attemptNo, @startedAtMs, @statusCode, @responseTimeMs, @responseExcerpt, @errorCode, @error)`),
-    wake: db.prepare("UPDATE deliveries SET next_attempt_at = ?, updated_at = ? WHERE subscription_id = ? AND status = 'retrying' AND next_attempt_at > ?"),
+    wake: db.prepare(
+      "UPDATE deliveries SET next_attempt_at = ?, updated_at = ? WHERE subscription_id = ? AND status = 'retrying' AND next_attempt_at > ?",
+    ),
     expire: db.prepare("SELECT * FROM deliveries WHERE status IN ('pending', 'retrying') AND expires_at <= ? LIMIT ?"),
     markExpired: db.prepare("UPDATE deliveries SET status = 'expired', completed_at = ?, updated_at = ? WHERE id = ?"),
   };
@@ -64,7 +87,9 @@ export function createSqliteOutbox(db: Database.Database, saveHealth: (health: S
   const leaseStatement = (count: number): Database.Statement => {
     let statement = leaseStatements.get(count);
     if (!statement) {
-      statement = db.prepare(`UPDATE deliveries SET status = 'in_flight', lease_owner = ?, lease_expires_at = ?, updated_at = ? WHERE id IN (${Array(count).fill('?').join(', ')})`);
+      statement = db.prepare(
+        `UPDATE deliveries SET status = 'in_flight', lease_owner = ?, lease_expires_at = ?, updated_at = ? WHERE id IN (${Array(count).fill('?').join(', ')})`,
+      );
       leaseStatements.set(count, statement);
     }
     return statement;
@@ -72,17 +97,30 @@ export function createSqliteOutbox(db: Database.Database, saveHealth: (health: S
 
   const claim = db.transaction((spec: ClaimSpec, nowMs: number, owner: string, leaseMs: number): DeliveryRecord[] => {
     const candidates = selectCandidates(spec, nowMs);
-    if (spec.batch && candidates.length < spec.batch.maxEvents && !(candidates[0] && candidates[0].createdAtMs + spec.batch.maxWaitMs <= nowMs)) return [];
+    if (
+      spec.batch &&
+      candidates.length < spec.batch.maxEvents &&
+      !(candidates[0] && candidates[0].createdAtMs + spec.batch.maxWaitMs <= nowMs)
+    )
+      return [];
     if (candidates.length > 0) {
       // One statement for the whole claim, not one per row.
       leaseStatement(candidates.length).run(owner, nowMs + leaseMs, nowMs, ...candidates.map((d) => d.id));
     }
-    return candidates.map((d) => ({ ...d, status: 'in_flight' as const, leaseOwner: owner, leaseExpiresAtMs: nowMs + leaseMs }));
+    return candidates.map((d) => ({
+      ...d,
+      status: 'in_flight' as const,
+      leaseOwner: owner,
+      leaseExpiresAtMs: nowMs + leaseMs,
+    }));
   });
 
   /** FIFO: an ordered endpoint only ever sends from the head of its line. */
   function selectCandidates(spec: ClaimSpec, nowMs: number): DeliveryRecord[] {
-    if (!spec.ordered) return (stmt.due.all(spec.subscriptionId, spec.batch ? Number.MAX_SAFE_INTEGER : nowMs, spec.limit) as Row[]).map(toDelivery);
+    if (!spec.ordered)
+      return (stmt.due.all(spec.subscriptionId, spec.batch ? Number.MAX_SAFE_INTEGER : nowMs, spec.limit) as Row[]).map(
+        toDelivery,
+      );
     const line = (stmt.head.all(spec.subscriptionId, spec.limit) as Row[]).map(toDelivery);
     const ready: DeliveryRecord[] = [];
     for (const delivery of line) {
@@ -95,7 +133,18 @@ export function createSqliteOutbox(db: Database.Database, saveHealth: (health: S
   return {
     insertDeliveries(deliveries) {
       const now = Date.now();
-      for (const d of deliveries) stmt.insert.run(d.id, d.subscriptionId, d.eventId, d.eventType, d.payload, d.nextAttemptAtMs, now, now, d.expiresAtMs);
+      for (const d of deliveries)
+        stmt.insert.run(
+          d.id,
+          d.subscriptionId,
+          d.eventId,
+          d.eventType,
+          d.payload,
+          d.nextAttemptAtMs,
+          now,
+          now,
+          d.expiresAtMs,
+        );
     },
     async claim(spec, nowMs, owner, leaseMs) {
       return claim(spec, nowMs, owner, leaseMs);
@@ -126,30 +175,49 @@ export function createSqliteOutbox(db: Database.Database, saveHealth: (health: S
       })();
     },
     async subscriptionsWithOpenDeliveries() {
-      return db.prepare("SELECT DISTINCT subscription_id FROM deliveries WHERE status IN ('pending', 'in_flight', 'retrying')").pluck().all() as string[];
+      return db
+        .prepare("SELECT DISTINCT subscription_id FROM deliveries WHERE status IN ('pending', 'in_flight', 'retrying')")
+        .pluck()
+        .all() as string[];
     },
     async requeue(id, nowMs, expiresAtMs) {
       return db.transaction(() => {
         const row = db.prepare('SELECT * FROM deliveries WHERE id = ?').get(id) as Row | undefined;
         if (!row || row.status === 'in_flight') return row ? toDelivery(row) : null;
         const status = row.status === 'pending' ? 'pending' : 'retrying';
-        db.prepare('UPDATE deliveries SET status = ?, next_attempt_at = ?, expires_at = MAX(expires_at, ?), completed_at = NULL, updated_at = ? WHERE id = ?').run(status, nowMs, expiresAtMs, nowMs, id);
+        db.prepare(
+          'UPDATE deliveries SET status = ?, next_attempt_at = ?, expires_at = MAX(expires_at, ?), completed_at = NULL, updated_at = ? WHERE id = ?',
+        ).run(status, nowMs, expiresAtMs, nowMs, id);
         return toDelivery(db.prepare('SELECT * FROM deliveries WHERE id = ?').get(id) as Row);
       })();
     },
     async deliveryStats(subscriptionIds) {
-      const stats = new Map<string, { total: number; succeeded: number; failed: number; pending: number; lastAttemptAtMs: number | null }>();
-      const query = db.prepare(`SELECT COUNT(*) AS total, SUM(status = 'succeeded') AS succeeded, SUM(status IN ('failed', 'expired')) AS failed,
+      const stats = new Map<
+        string,
+        { total: number; succeeded: number; failed: number; pending: number; lastAttemptAtMs: number | null }
+      >();
+      const query =
+        db.prepare(`SELECT COUNT(*) AS total, SUM(status = 'succeeded') AS succeeded, SUM(status IN ('failed', 'expired')) AS failed,
         SUM(status IN ('pending', 'retrying', 'in_flight')) AS pending, MAX(CASE WHEN attempt_count > 0 THEN updated_at END) AS last FROM deliveries WHERE subscription_id = ?`);
       for (const id of subscriptionIds) {
         const row = query.get(id) as Row;
-        stats.set(id, { total: Number(row.total), succeeded: Number(row.succeeded ?? 0), failed: Number(row.failed ?? 0), pending: Number(row.pending ?? 0), lastAttemptAtMs: (row.last as number | null) ?? null });
+        stats.set(id, {
+          total: Number(row.total),
+          succeeded: Number(row.succeeded ?? 0),
+          failed: Number(row.failed ?? 0),
+          pending: Number(row.pending ?? 0),
+          lastAttemptAtMs: (row.last as number | null) ?? null,
+        });
       }
       return stats;
     },
     async attemptsInWindow(subscriptionId, sinceMs, untilMs, limit) {
-      const rows = db.prepare(`SELECT a.* FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
-        WHERE d.subscription_id = ? AND a.started_at >= ? AND a.started_at <= ? ORDER BY a.started_at DESC LIMIT ?`).all(subscriptionId, sinceMs, untilMs, limit) as Row[];
+      const rows = db
+        .prepare(
+          `SELECT a.* FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+        WHERE d.subscription_id = ? AND a.started_at >= ? AND a.started_at <= ? ORDER BY a.started_at DESC LIMIT ?`,
+        )
+        .all(subscriptionId, sinceMs, untilMs, limit) as Row[];
       return rows.map(toAttempt);
     },
     async getDelivery(id) {
@@ -157,17 +225,20 @@ export function createSqliteOutbox(db: Database.Database, saveHealth: (health: S
       return row ? toDelivery(row) : null;
     },
     async listAttempts(deliveryId) {
-      return (db.prepare('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY attempt_no').all(deliveryId) as Row[]).map(toAttempt);
+      return (
+        db.prepare('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY attempt_no').all(deliveryId) as Row[]
+      ).map(toAttempt);
     },
     async listDeliveries(query) {
-      const clauses: string[] = [];
-      const params: unknown[] = [];
-      if (query.subscriptionId) (clauses.push('subscription_id = ?'), params.push(query.subscriptionId));
-      if (query.statuses?.length) (clauses.push(`status IN (${query.statuses.map(() => '?').join(', ')})`), params.push(...query.statuses));
-      if (query.sinceMs !== undefined) (clauses.push('created_at >= ?'), params.push(query.sinceMs));
-      if (query.untilMs !== undefined) (clauses.push('created_at <= ?'), params.push(query.untilMs));
-      const sql = `SELECT * FROM deliveries ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY seq ${query.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`;
-      return (db.prepare(sql).all(...params, query.limit ?? 50, query.offset ?? 0) as Row[]).map(toDelivery);
+      const where = createWhere();
+      if (query.subscriptionId) where.add('subscription_id = ?', query.subscriptionId);
+      if (query.statuses?.length)
+        where.add(`status IN (${query.statuses.map(() => '?').join(', ')})`, ...query.statuses);
+      if (query.sinceMs !== undefined) where.add('created_at >= ?', query.sinceMs);
+      if (query.untilMs !== undefined) where.add('created_at <= ?', query.untilMs);
+      const order = query.order === 'asc' ? 'ASC' : 'DESC';
+      const sql = `SELECT * FROM deliveries ${where.sql} ORDER BY seq ${order} LIMIT ? OFFSET ?`;
+      return (db.prepare(sql).all(...where.params, query.limit ?? 50, query.offset ?? 0) as Row[]).map(toDelivery);
     },
   };
 }

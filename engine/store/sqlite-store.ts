@@ -8,10 +8,23 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventEnvelope } from '../events/envelope.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import { createWhere } from './sql-where.js';
 import type { SecretBox } from './secret-box.js';
 import type {
-  CommitResult, CredentialRecord, DeliveryPlanner, EventQuery, ExecutionQuery, ExecutionRecord, ExecutionUpdate,
-  NewDelivery, NewExecution, Store, StoredEvent, WorkflowChange, WorkflowRecord, WriteBatch,
+  CommitResult,
+  CredentialRecord,
+  DeliveryPlanner,
+  EventQuery,
+  ExecutionQuery,
+  ExecutionRecord,
+  ExecutionUpdate,
+  NewDelivery,
+  NewExecution,
+  Store,
+  StoredEvent,
+  WorkflowChange,
+  WorkflowRecord,
+  WriteBatch,
 } from './types.js';
 import { createSqliteOutbox, type SqliteOutbox } from './sqlite-outbox.js';
 import { createSqliteSubscriptions } from './sqlite-subscriptions.js';
@@ -55,14 +68,20 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const box = options.secretBox;
 
   const migrate = (): number[] => {
-    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
     const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
     const done: number[] = [];
     for (const migration of SQLITE_MIGRATIONS) {
       if (applied.has(migration.version)) continue;
       db.transaction(() => {
         db.exec(migration.sql);
-        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+          migration.version,
+          migration.name,
+          new Date().toISOString(),
+        );
       })();
       done.push(migration.version);
     }
@@ -71,15 +90,22 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const appliedNow = migrate();
 
   const stmt = {
-    insertExecution: db.prepare(`INSERT INTO executions (id, workflow_id, kind, trigger_node, status, input, output, error, idempotency_key, metadata, created_at, started_at, finished_at)
+    insertExecution:
+      db.prepare(`INSERT INTO executions (id, workflow_id, kind, trigger_node, status, input, output, error, idempotency_key, metadata, created_at, started_at, finished_at)
       VALUES (@id, @workflowId, @kind, @triggerNode, @status, @input, @output, @error, @idempotencyKey, @metadata, @createdAt, @startedAt, @finishedAt)`),
-    findIdempotent: db.prepare(`SELECT id FROM executions WHERE workflow_id = ? AND trigger_node IS ? AND idempotency_key = ? AND created_at >= ?
-      ORDER BY created_at LIMIT 1`).pluck(),
+    findIdempotent: db
+      .prepare(
+        `SELECT id FROM executions WHERE workflow_id = ? AND trigger_node IS ? AND idempotency_key = ? AND created_at >= ?
+      ORDER BY created_at LIMIT 1`,
+      )
+      .pluck(),
     updateExecution: db.prepare(`UPDATE executions SET status = @status,
       output = CASE WHEN @hasOutput THEN @output ELSE output END,
       error = CASE WHEN @hasError THEN @error ELSE error END,
       started_at = COALESCE(@startedAt, started_at), finished_at = COALESCE(@finishedAt, finished_at) WHERE id = @id`),
-    insertEvent: db.prepare('INSERT OR IGNORE INTO events (id, type, timestamp, data, metadata) VALUES (?, ?, ?, ?, ?)'),
+    insertEvent: db.prepare(
+      'INSERT OR IGNORE INTO events (id, type, timestamp, data, metadata) VALUES (?, ?, ?, ?, ?)',
+    ),
     getExecution: db.prepare('SELECT * FROM executions WHERE id = ?'),
     getWorkflow: db.prepare('SELECT * FROM workflows WHERE id = ?'),
     getEvent: db.prepare('SELECT * FROM events WHERE id = ?'),
@@ -87,18 +113,35 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const subscriptions = createSqliteSubscriptions(db, box);
   const outbox = createSqliteOutbox(db, subscriptions.saveHealth);
 
-  const insertEvents = (events: readonly EventEnvelope[], plan: DeliveryPlanner | undefined, deliveries: NewDelivery[]): void => {
+  const insertEvents = (
+    events: readonly EventEnvelope[],
+    plan: DeliveryPlanner | undefined,
+    deliveries: NewDelivery[],
+  ): void => {
     for (const event of events) {
-      const inserted = stmt.insertEvent.run(event.id, event.type, event.timestamp, JSON.stringify(event.data ?? null), json(event.metadata)).changes > 0;
+      const inserted =
+        stmt.insertEvent.run(
+          event.id,
+          event.type,
+          event.timestamp,
+          JSON.stringify(event.data ?? null),
+          json(event.metadata),
+        ).changes > 0;
       if (inserted && plan) deliveries.push(...plan(event));
     }
   };
 
-  const insertExecution = (item: NewExecution, result: CommitResult, plan: DeliveryPlanner | undefined, deliveries: NewDelivery[]): void => {
+  const insertExecution = (
+    item: NewExecution,
+    result: CommitResult,
+    plan: DeliveryPlanner | undefined,
+    deliveries: NewDelivery[],
+  ): void => {
     const { record } = item;
     if (record.idempotencyKey) {
       const since = new Date(Date.parse(record.createdAt) - (item.idempotencyWindowSec ?? 86_400) * 1000).toISOString();
-      const existing = stmt.findIdempotent.get(record.workflowId, record.triggerNode, record.idempotencyKey, since) as string | undefined;
+      const existing = stmt.findIdempotent.get(record.workflowId, record.triggerNode, record.idempotencyKey, since) as
+        string | undefined;
       if (existing) {
         result.executionIds.set(record.id, { id: existing, duplicate: true });
         return;
@@ -148,37 +191,48 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       return (db.prepare('SELECT * FROM workflows ORDER BY name').all() as Row[]).map(toWorkflow);
     },
     async setWorkflowActive(id, active) {
-      return db.prepare('UPDATE workflows SET active = ?, updated_at = ? WHERE id = ? AND active != ?').run(active ? 1 : 0, new Date().toISOString(), id, active ? 1 : 0).changes > 0;
+      return (
+        db
+          .prepare('UPDATE workflows SET active = ?, updated_at = ? WHERE id = ? AND active != ?')
+          .run(active ? 1 : 0, new Date().toISOString(), id, active ? 1 : 0).changes > 0
+      );
     },
     async deleteWorkflow(id) {
       return db.prepare('DELETE FROM workflows WHERE id = ?').run(id).changes > 0;
     },
     async upsertCredential(record) {
       const now = new Date().toISOString();
-      db.prepare(`INSERT INTO credentials (id, name, type, data_enc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, data_enc = excluded.data_enc, updated_at = excluded.updated_at`)
-        .run(record.id, record.name, record.type, box.seal(JSON.stringify(record.data)), now, now);
+      db.prepare(
+        `INSERT INTO credentials (id, name, type, data_enc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, data_enc = excluded.data_enc, updated_at = excluded.updated_at`,
+      ).run(record.id, record.name, record.type, box.seal(JSON.stringify(record.data)), now, now);
     },
     async findCredential(type, idOrName) {
       const row = (db.prepare('SELECT * FROM credentials WHERE type = ? AND id = ?').get(type, idOrName) ??
         db.prepare('SELECT * FROM credentials WHERE type = ? AND name = ?').get(type, idOrName)) as Row | undefined;
       if (!row) return null;
-      return { id: String(row.id), name: String(row.name), type: String(row.type), data: JSON.parse(box.open(String(row.data_enc))) } as CredentialRecord;
+      return {
+        id: String(row.id),
+        name: String(row.name),
+        type: String(row.type),
+        data: JSON.parse(box.open(String(row.data_enc))),
+      } as CredentialRecord;
     },
     async getExecution(id) {
       const row = stmt.getExecution.get(id) as Row | undefined;
       return row ? toExecution(row) : null;
     },
     async listExecutions(query: ExecutionQuery = {}) {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (query.workflowId) (where.push('workflow_id = ?'), params.push(query.workflowId));
-      if (query.status) (where.push('status = ?'), params.push(query.status));
-      const sql = `SELECT * FROM executions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`;
-      return (db.prepare(sql).all(...params, query.limit ?? 50, query.offset ?? 0) as Row[]).map(toExecution);
+      const where = createWhere();
+      if (query.workflowId) where.add('workflow_id = ?', query.workflowId);
+      if (query.status) where.add('status = ?', query.status);
+      const sql = `SELECT * FROM executions ${where.sql} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`;
+      return (db.prepare(sql).all(...where.params, query.limit ?? 50, query.offset ?? 0) as Row[]).map(toExecution);
     },
     async listUnfinishedExecutions(limit) {
-      const rows = db.prepare("SELECT * FROM executions WHERE status IN ('queued', 'running') ORDER BY created_at, id LIMIT ?").all(limit) as Row[];
+      const rows = db
+        .prepare("SELECT * FROM executions WHERE status IN ('queued', 'running') ORDER BY created_at, id LIMIT ?")
+        .all(limit) as Row[];
       return rows.map(toExecution);
     },
     async saveSubscription(subscription) {
@@ -197,19 +251,35 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       return subscriptions.delete(id);
     },
     async findApiKey(keyHash) {
-      const row = db.prepare('SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL').get(keyHash) as Row | undefined;
-      return row ? { id: String(row.id), name: String(row.name), keyHash: String(row.key_hash), prefix: String(row.prefix), createdAt: String(row.created_at) } : null;
+      const row = db.prepare('SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL').get(keyHash) as
+        Row | undefined;
+      return row
+        ? {
+            id: String(row.id),
+            name: String(row.name),
+            keyHash: String(row.key_hash),
+            prefix: String(row.prefix),
+            createdAt: String(row.created_at),
+          }
+        : null;
     },
     async createApiKey(record) {
-      db.prepare('INSERT INTO api_keys (id, name, key_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)').run(record.id, record.name, record.keyHash, record.prefix, record.createdAt);
+      db.prepare('INSERT INTO api_keys (id, name, key_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)').run(
+        record.id,
+        record.name,
+        record.keyHash,
+        record.prefix,
+        record.createdAt,
+      );
     },
     async listEvents(query: EventQuery = {}) {
-      const where = ['seq > ?'];
-      const params: unknown[] = [query.afterSeq ?? 0];
-      if (query.type) (where.push('type = ?'), params.push(query.type));
-      if (query.sinceTimestamp) (where.push('timestamp >= ?'), params.push(query.sinceTimestamp));
-      if (query.untilTimestamp) (where.push('timestamp <= ?'), params.push(query.untilTimestamp));
-      const rows = db.prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(...params, query.limit ?? 100) as Row[];
+      const where = createWhere().add('seq > ?', query.afterSeq ?? 0);
+      if (query.type) where.add('type = ?', query.type);
+      if (query.sinceTimestamp) where.add('timestamp >= ?', query.sinceTimestamp);
+      if (query.untilTimestamp) where.add('timestamp <= ?', query.untilTimestamp);
+      const rows = db
+        .prepare(`SELECT * FROM events ${where.sql} ORDER BY seq LIMIT ?`)
+        .all(...where.params, query.limit ?? 100) as Row[];
       return rows.map(toEvent);
     },
     async getEvent(id) {
@@ -219,17 +289,40 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   };
 }
 
-function upsertWorkflow(db: Database.Database, record: Omit<WorkflowRecord, 'createdAt' | 'updatedAt'>): WorkflowChange {
-  const existing = db.prepare('SELECT hash, active FROM workflows WHERE id = ?').get(record.id) as { hash: string; active: number } | undefined;
+function upsertWorkflow(
+  db: Database.Database,
+  record: Omit<WorkflowRecord, 'createdAt' | 'updatedAt'>,
+): WorkflowChange {
+  const existing = db.prepare('SELECT hash, active FROM workflows WHERE id = ?').get(record.id) as
+    { hash: string; active: number } | undefined;
   const now = new Date().toISOString();
   if (!existing) {
-    db.prepare('INSERT INTO workflows (id, name, active, definition, hash, source_path, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(record.id, record.name, record.active ? 1 : 0, JSON.stringify(record.definition), record.hash, record.sourcePath, now, now);
+    db.prepare(
+      'INSERT INTO workflows (id, name, active, definition, hash, source_path, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      record.id,
+      record.name,
+      record.active ? 1 : 0,
+      JSON.stringify(record.definition),
+      record.hash,
+      record.sourcePath,
+      now,
+      now,
+    );
     return 'created';
   }
   if (existing.hash === record.hash && Boolean(existing.active) === record.active) return 'unchanged';
-  db.prepare('UPDATE workflows SET name = ?, active = ?, definition = ?, hash = ?, source_path = ?, updated_at = ? WHERE id = ?')
-    .run(record.name, record.active ? 1 : 0, JSON.stringify(record.definition), record.hash, record.sourcePath, now, record.id);
+  db.prepare(
+    'UPDATE workflows SET name = ?, active = ?, definition = ?, hash = ?, source_path = ?, updated_at = ? WHERE id = ?',
+  ).run(
+    record.name,
+    record.active ? 1 : 0,
+    JSON.stringify(record.definition),
+    record.hash,
+    record.sourcePath,
+    now,
+    record.id,
+  );
   return 'updated';
 }
 
@@ -288,7 +381,13 @@ function toExecution(row: Row): ExecutionRecord {
 }
 
 function toEvent(row: Row): StoredEvent {
-  const event: StoredEvent = { seq: Number(row.seq), id: String(row.id), type: String(row.type), timestamp: String(row.timestamp), data: parse(row.data) };
+  const event: StoredEvent = {
+    seq: Number(row.seq),
+    id: String(row.id),
+    type: String(row.type),
+    timestamp: String(row.timestamp),
+    data: parse(row.data),
+  };
   if (row.metadata) event.metadata = parse(row.metadata);
   return event;
 }

@@ -3,8 +3,9 @@
  * secret box; everything else is plain columns or JSON.
  */
 import type Database from 'better-sqlite3';
-import type { Subscription, SubscriptionHealth, SubscriptionQuery } from '../delivery/types.js';
+import type { Subscription, SubscriptionHealth, SubscriptionQuery } from './records.js';
 import type { SecretBox } from './secret-box.js';
+import { createWhere } from './sql-where.js';
 
 type Row = Record<string, unknown>;
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
@@ -20,7 +21,8 @@ export interface SqliteSubscriptions {
 }
 
 export function createSqliteSubscriptions(db: Database.Database, box: SecretBox): SqliteSubscriptions {
-  const upsert = db.prepare(`INSERT INTO subscriptions (id, kind, workspace, name, description, url, events, headers, enabled, disabled_reason, secret_enc,
+  const upsert =
+    db.prepare(`INSERT INTO subscriptions (id, kind, workspace, name, description, url, events, headers, enabled, disabled_reason, secret_enc,
       previous_secret_enc, previous_secret_expires_at, authentication_enc, signature_scheme, signature_header, payload_format, ordered, timeout_ms,
       retry_policy, batch_settings, conditions, filters, include_fields, metadata, consecutive_failures, failing_since, circuit_open_until,
       last_delivery_at, created_at, updated_at)
@@ -36,16 +38,16 @@ export function createSqliteSubscriptions(db: Database.Database, box: SecretBox)
       batch_settings = excluded.batch_settings, conditions = excluded.conditions, filters = excluded.filters, include_fields = excluded.include_fields,
       metadata = excluded.metadata, consecutive_failures = excluded.consecutive_failures, failing_since = excluded.failing_since,
       circuit_open_until = excluded.circuit_open_until, last_delivery_at = excluded.last_delivery_at, updated_at = excluded.updated_at`);
-  const health = db.prepare(`UPDATE subscriptions SET consecutive_failures = @consecutiveFailures, failing_since = @failingSinceMs,
+  const health =
+    db.prepare(`UPDATE subscriptions SET consecutive_failures = @consecutiveFailures, failing_since = @failingSinceMs,
     circuit_open_until = @circuitOpenUntilMs, last_delivery_at = @lastDeliveryAtMs, enabled = @enabled, disabled_reason = @disabledReason WHERE id = @id`);
   const where = (query: SubscriptionQuery): [string, unknown[]] => {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    if (query.workspace !== undefined) (clauses.push('workspace = ?'), params.push(query.workspace));
-    if (query.enabled !== undefined) (clauses.push('enabled = ?'), params.push(query.enabled ? 1 : 0));
-    if (query.kind !== undefined) (clauses.push('kind = ?'), params.push(query.kind));
-    if (query.project !== undefined) (clauses.push("json_extract(metadata, '$.project') = ?"), params.push(query.project));
-    return [clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params];
+    const clauses = createWhere();
+    if (query.workspace !== undefined) clauses.add('workspace = ?', query.workspace);
+    if (query.enabled !== undefined) clauses.add('enabled = ?', query.enabled ? 1 : 0);
+    if (query.kind !== undefined) clauses.add('kind = ?', query.kind);
+    if (query.project !== undefined) clauses.add("json_extract(metadata, '$.project') = ?", query.project);
+    return [clauses.sql, clauses.params];
   };
   const toSubscription = (row: Row): Subscription => ({
     id: String(row.id),
@@ -105,16 +107,25 @@ export function createSqliteSubscriptions(db: Database.Database, box: SecretBox)
     },
     list(query) {
       const [clause, params] = where(query);
-      const rows = db.prepare(`SELECT * FROM subscriptions ${clause} ORDER BY created_at, id LIMIT ? OFFSET ?`).all(...params, query.limit ?? 1_000_000, query.offset ?? 0) as Row[];
+      const rows = db
+        .prepare(`SELECT * FROM subscriptions ${clause} ORDER BY created_at, id LIMIT ? OFFSET ?`)
+        .all(...params, query.limit ?? 1_000_000, query.offset ?? 0) as Row[];
       return rows.map(toSubscription);
     },
     count(query) {
       const [clause, params] = where(query);
-      return Number(db.prepare(`SELECT COUNT(*) FROM subscriptions ${clause}`).pluck().get(...params));
+      return Number(
+        db
+          .prepare(`SELECT COUNT(*) FROM subscriptions ${clause}`)
+          .pluck()
+          .get(...params),
+      );
     },
     delete(id) {
       return db.transaction(() => {
-        db.prepare("UPDATE deliveries SET status = 'failed', last_error = 'subscription deleted', updated_at = ? WHERE subscription_id = ? AND status IN ('pending', 'retrying', 'in_flight')").run(Date.now(), id);
+        db.prepare(
+          "UPDATE deliveries SET status = 'failed', last_error = 'subscription deleted', updated_at = ? WHERE subscription_id = ? AND status IN ('pending', 'retrying', 'in_flight')",
+        ).run(Date.now(), id);
         return db.prepare('DELETE FROM subscriptions WHERE id = ?').run(id).changes > 0;
       })();
     },

@@ -7,7 +7,17 @@
  * committer merges many callers' batches into one transaction (durable before anyone is answered).
  */
 import type { EventEnvelope } from '../events/envelope.js';
-import type { AttemptRecord, DeliveryRecord, DeliveryTransition, Subscription, SubscriptionHealth, SubscriptionQuery } from '../delivery/types.js';
+import type {
+  AttemptRecord,
+  DeliveryRecord,
+  DeliveryStatus,
+  DeliveryTransition,
+  Subscription,
+  SubscriptionHealth,
+  SubscriptionQuery,
+} from './records.js';
+
+export type { DeliveryStatus } from './records.js';
 
 export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'stopped';
 export type ExecutionKind = 'workflow' | 'agent' | 'manual';
@@ -76,8 +86,6 @@ export interface CredentialRecord {
 export interface StoredEvent extends EventEnvelope {
   seq: number;
 }
-
-export type DeliveryStatus = 'pending' | 'in_flight' | 'succeeded' | 'retrying' | 'failed' | 'expired';
 
 /** A delivery row to create: one event (or one batch member) for one subscription. */
 export interface NewDelivery {

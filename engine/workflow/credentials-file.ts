@@ -13,20 +13,33 @@ const validateFile = new Ajv({ allErrors: false }).compile({
   items: {
     type: 'object',
     required: ['name', 'type', 'data'],
-    properties: { id: { type: 'string' }, name: { type: 'string', minLength: 1 }, type: { type: 'string', minLength: 1 }, data: { type: 'object' } },
+    properties: {
+      id: { type: 'string' },
+      name: { type: 'string', minLength: 1 },
+      type: { type: 'string', minLength: 1 },
+      data: { type: 'object' },
+    },
   },
 });
 
-export async function readCredentialsFile(path: string, env: Record<string, string | undefined>): Promise<CredentialRecord[]> {
+export async function readCredentialsFile(
+  path: string,
+  env: Record<string, string | undefined>,
+): Promise<CredentialRecord[]> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
   } catch (cause) {
-    throw new HooklineError('INVALID_CONFIG', `Cannot read credentials file ${path}: ${(cause as Error).message}`, { cause });
+    throw new HooklineError('INVALID_CONFIG', `Cannot read credentials file ${path}: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   if (!validateFile(parsed)) {
     const error = validateFile.errors?.[0];
-    throw new HooklineError('INVALID_CONFIG', `Credentials file ${path}: ${error?.instancePath || '/'} ${error?.message ?? 'is invalid'}`);
+    throw new HooklineError(
+      'INVALID_CONFIG',
+      `Credentials file ${path}: ${error?.instancePath || '/'} ${error?.message ?? 'is invalid'}`,
+    );
   }
   return (parsed as Array<Omit<CredentialRecord, 'id'> & { id?: string }>).map((entry) => ({
     id: entry.id ?? `${entry.type}:${entry.name}`,
@@ -36,13 +49,21 @@ export async function readCredentialsFile(path: string, env: Record<string, stri
   }));
 }
 
-function resolveEnv(data: Record<string, unknown>, env: Record<string, string | undefined>, where: string): Record<string, unknown> {
+function resolveEnv(
+  data: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+  where: string,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) {
     if (typeof value === 'string' && value.startsWith('$env:')) {
       const name = value.slice(5);
       const resolved = env[name];
-      if (resolved === undefined) throw new HooklineError('INVALID_CONFIG', `${where}: field '${key}' reads environment variable ${name}, which is not set`);
+      if (resolved === undefined)
+        throw new HooklineError(
+          'INVALID_CONFIG',
+          `${where}: field '${key}' reads environment variable ${name}, which is not set`,
+        );
       out[key] = resolved;
     } else out[key] = value;
   }

@@ -4,7 +4,14 @@
  * `helpers.hookline` for engine services. The object is a stand-in at the node boundary; calls a
  * node makes outside this subset fail loudly rather than silently doing nothing.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeExecutionData, IRunExecutionData, Workflow as N8nWorkflow } from 'n8n-workflow';
+import type {
+  ICredentialDataDecryptedObject,
+  IDataObject,
+  IExecuteFunctions,
+  INodeExecutionData,
+  IRunExecutionData,
+  Workflow as N8nWorkflow,
+} from 'n8n-workflow';
 import type { HooklineNodeHelpers } from '../events/node-helpers.js';
 import { createError } from '../errors.js';
 import { evaluateParameter } from './expressions.js';
@@ -14,7 +21,10 @@ import type { LoadedWorkflow, WorkflowNodeDefinition } from './types.js';
 import type { INodeType } from 'n8n-workflow';
 
 /** Looks a credential up by type and the node's reference (id, then name). */
-export type CredentialResolver = (type: string, reference: { id?: string; name: string }) => Promise<Record<string, unknown> | null>;
+export type CredentialResolver = (
+  type: string,
+  reference: { id?: string; name: string },
+) => Promise<Record<string, unknown> | null>;
 
 export interface NodeContextOptions {
   workflow: LoadedWorkflow;
@@ -46,12 +56,16 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
     getMode: () => 'webhook',
     getExecutionId: () => options.executionId,
     getTimezone: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
-    continueOnFail: () => node.continueOnFail === true || node.onError === 'continueRegularOutput' || node.onError === 'continueErrorOutput',
+    continueOnFail: () =>
+      node.continueOnFail === true ||
+      node.onError === 'continueRegularOutput' ||
+      node.onError === 'continueErrorOutput',
     evaluateExpression: (expression: string, itemIndex: number) =>
       evaluateParameter(expression, { ...options, nodeName: node.name, itemIndex, items }),
     async getCredentials(type: string): Promise<ICredentialDataDecryptedObject> {
       const reference = node.credentials?.[type];
-      if (!reference) throw new NodeOperationError(node as never, `Node '${node.name}' has no credential of type '${type}'`);
+      if (!reference)
+        throw new NodeOperationError(node as never, `Node '${node.name}' has no credential of type '${type}'`);
       const data = await options.resolveCredential(type, reference);
       if (!data) throw createError('CREDENTIAL_NOT_FOUND', [reference.name, type]);
       return data as ICredentialDataDecryptedObject;
@@ -63,16 +77,23 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
       error: (message: string, meta?: object) => options.log.warn({ node: node.name, ...meta }, message),
     },
     helpers: {
-      returnJsonArray: (data: IDataObject | IDataObject[]): INodeExecutionData[] => (Array.isArray(data) ? data : [data]).map((json) => ({ json })),
-      constructExecutionMetaData: (data: INodeExecutionData[], meta: { itemData: { item: number } | Array<{ item: number }> }) =>
-        data.map((item) => ({ ...item, pairedItem: meta.itemData })),
+      returnJsonArray: (data: IDataObject | IDataObject[]): INodeExecutionData[] =>
+        (Array.isArray(data) ? data : [data]).map((json) => ({ json })),
+      constructExecutionMetaData: (
+        data: INodeExecutionData[],
+        meta: { itemData: { item: number } | Array<{ item: number }> },
+      ) => data.map((item) => ({ ...item, pairedItem: meta.itemData })),
       hookline: options.hookline,
     },
   };
   return new Proxy(context, {
     get(target, property, receiver) {
-      if (property in target || typeof property === 'symbol' || property === 'then') return Reflect.get(target, property, receiver);
-      throw new NodeOperationError(node as never, `The engine does not provide this.${String(property)}() to nodes yet`);
+      if (property in target || typeof property === 'symbol' || property === 'then')
+        return Reflect.get(target, property, receiver);
+      throw new NodeOperationError(
+        node as never,
+        `The engine does not provide this.${String(property)}() to nodes yet`,
+      );
     },
   }) as unknown as IExecuteFunctions;
 }

@@ -45,7 +45,11 @@ export interface ExecutorOptions {
   resolveCredential: CredentialResolver;
   /** Durable outbox sends for sender nodes. */
   sendWebhook: NodeSender;
-  log: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+  log: {
+    debug(obj: object, msg?: string): void;
+    warn(obj: object, msg?: string): void;
+    error(obj: object, msg?: string): void;
+  };
 }
 
 const RUNNING_MARK_DELAY_MS = 100;
@@ -60,7 +64,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const { execution, workflow } = request;
     const subject: ExecutionSubject = { workflow, execution, agentId: request.agentId };
     const startedAt = new Date();
-    const started = { executionUpdates: [{ id: execution.id, status: 'running' as const, startedAt: startedAt.toISOString() }], events: startedEvents(subject, startedAt) };
+    const started = {
+      executionUpdates: [{ id: execution.id, status: 'running' as const, startedAt: startedAt.toISOString() }],
+      events: startedEvents(subject, startedAt),
+    };
     // Most runs end within milliseconds: their start is written with their end, one write
     // instead of two. A slower run is marked running after RUNNING_MARK_DELAY_MS, so pollers see it.
     let startWritten: Promise<unknown> | null = null;
@@ -72,7 +79,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
       executionId: execution.id,
       workflowId: workflow.id,
       setResponse: (value) => void (response = value),
-      sendWebhook: (request) => options.sendWebhook({ workflowId: workflow.id, nodeName: currentNode, executionId: execution.id }, request),
+      sendWebhook: (request) =>
+        options.sendWebhook({ workflowId: workflow.id, nodeName: currentNode, executionId: execution.id }, request),
       async emitEvent(type, data, metadata) {
         const event = createEvent(type, data, { ...metadata, workflow_id: workflow.id, execution_id: execution.id });
         const result = await committer.submit({ events: [event] });
@@ -90,23 +98,36 @@ export function createExecutor(options: ExecutorOptions): Executor {
       log: options.log,
       onStep: (step) => stepEvents.push(stepEvent(subject, step)),
       onNodeStart: (name) => void (currentNode = name),
-    }).catch((error: unknown): RunResult => ({ status: 'failed', output: [], steps: [], error: { node: '', message: error instanceof Error ? error.message : String(error) } }));
+    }).catch((error: unknown): RunResult => ({
+      status: 'failed',
+      output: [],
+      steps: [],
+      error: { node: '', message: error instanceof Error ? error.message : String(error) },
+    }));
     const finishedAt = new Date();
     clearTimeout(markRunning);
     if (startWritten) await startWritten;
     const startEvents = startWritten ? [] : started.events;
     await committer.submit({
-      executionUpdates: [{
-        id: execution.id,
-        status: result.status,
-        output: result.output,
-        error: result.error ? { node: result.error.node, message: result.error.message, code: 'NODE_EXECUTION_FAILED' } : null,
-        startedAt: startedAt.toISOString(),
-        finishedAt: finishedAt.toISOString(),
-      }],
+      executionUpdates: [
+        {
+          id: execution.id,
+          status: result.status,
+          output: result.output,
+          error: result.error
+            ? { node: result.error.node, message: result.error.message, code: 'NODE_EXECUTION_FAILED' }
+            : null,
+          startedAt: startedAt.toISOString(),
+          finishedAt: finishedAt.toISOString(),
+        },
+      ],
       events: [...startEvents, ...stepEvents, ...finishedEvents(subject, result, startedAt, finishedAt)],
     });
-    if (result.status === 'failed') options.log.warn({ executionId: execution.id, workflowId: workflow.id, node: result.error?.node, err: result.error?.message }, 'execution failed');
+    if (result.status === 'failed')
+      options.log.warn(
+        { executionId: execution.id, workflowId: workflow.id, node: result.error?.node, err: result.error?.message },
+        'execution failed',
+      );
     return { executionId: execution.id, result, response };
   }
 

@@ -2,7 +2,13 @@
  * n8n-style expressions (`={{ $json.name }}`) evaluated by n8n-workflow itself, so a workflow
  * behaves the same here as in n8n. One n8n `Workflow` object per loaded workflow, made lazily.
  */
-import type { INodeExecutionData, INodeTypes, IRunExecutionData, NodeParameterValueType, Workflow as N8nWorkflow } from 'n8n-workflow';
+import type {
+  INodeExecutionData,
+  INodeTypes,
+  IRunExecutionData,
+  NodeParameterValueType,
+  Workflow as N8nWorkflow,
+} from 'n8n-workflow';
 import { Workflow } from './n8n-runtime.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
 

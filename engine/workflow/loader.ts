@@ -19,7 +19,10 @@ const isNotWorkflow = (name: string): boolean => NOT_WORKFLOWS.has(name) || name
 
 export async function loadWorkflowDir(dir: string, registry: NodeTypeRegistry): Promise<LoadResult> {
   const names = (await readdir(dir)).filter((name) => name.endsWith('.json') && !isNotWorkflow(name)).sort();
-  return loadWorkflowFiles(names.map((name) => join(dir, name)), registry);
+  return loadWorkflowFiles(
+    names.map((name) => join(dir, name)),
+    registry,
+  );
 }
 
 export async function loadWorkflowFiles(files: readonly string[], registry: NodeTypeRegistry): Promise<LoadResult> {
@@ -28,7 +31,10 @@ export async function loadWorkflowFiles(files: readonly string[], registry: Node
   return loadWorkflowTexts(parsed, registry);
 }
 
-export function loadWorkflowTexts(sources: ReadonlyArray<{ file: string; text: string }>, registry: NodeTypeRegistry): LoadResult {
+export function loadWorkflowTexts(
+  sources: ReadonlyArray<{ file: string; text: string }>,
+  registry: NodeTypeRegistry,
+): LoadResult {
   const problems: WorkflowProblem[] = [];
   const workflows: LoadedWorkflow[] = [];
   for (const { file, text } of sources) {
@@ -49,16 +55,30 @@ export function loadWorkflowTexts(sources: ReadonlyArray<{ file: string; text: s
   const seenIds = new Map<string, string>();
   for (const workflow of workflows) {
     const other = seenIds.get(workflow.id);
-    if (other) problems.push({ file: workflow.sourcePath ?? undefined, pointer: '/id', message: `workflow id '${workflow.id}' is also used by ${other}` });
+    if (other)
+      problems.push({
+        file: workflow.sourcePath ?? undefined,
+        pointer: '/id',
+        message: `workflow id '${workflow.id}' is also used by ${other}`,
+      });
     seenIds.set(workflow.id, workflow.sourcePath ?? workflow.id);
   }
-  problems.push(...checkTriggerClashes(workflows.map((w) => ({ file: w.sourcePath ?? undefined, id: w.id, definition: w.definition })), registry));
+  problems.push(
+    ...checkTriggerClashes(
+      workflows.map((w) => ({ file: w.sourcePath ?? undefined, id: w.id, definition: w.definition })),
+      registry,
+    ),
+  );
   const bad = new Set(problems.map((problem) => problem.file));
   return { workflows: workflows.filter((w) => !bad.has(w.sourcePath ?? undefined)), problems };
 }
 
 /** A workflow without an `id` takes its file name (`order-intake.json` → `order-intake`). */
-export function toLoaded(definition: WorkflowDefinition, sourcePath: string | null, text = JSON.stringify(definition)): LoadedWorkflow {
+export function toLoaded(
+  definition: WorkflowDefinition,
+  sourcePath: string | null,
+  text = JSON.stringify(definition),
+): LoadedWorkflow {
   const id = definition.id ?? basename(sourcePath ?? definition.name, '.json').replace(/[^A-Za-z0-9_-]/g, '-');
   return {
     id,

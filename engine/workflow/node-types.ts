@@ -17,11 +17,19 @@ export function createNodeTypeRegistry(extra: Record<string, INodeType> = {}): N
 
 export function isTriggerType(nodeType: INodeType): boolean {
   const { description } = nodeType;
-  return description.group.includes('trigger') || Boolean(description.webhooks?.length) || (Array.isArray(description.inputs) && description.inputs.length === 0);
+  return (
+    description.group.includes('trigger') ||
+    Boolean(description.webhooks?.length) ||
+    (Array.isArray(description.inputs) && description.inputs.length === 0)
+  );
 }
 
 /** The parameter's value, or its declared default when the workflow leaves it out. */
-export function parameterOrDefault(description: INodeTypeDescription, parameters: Record<string, unknown>, name: string): unknown {
+export function parameterOrDefault(
+  description: INodeTypeDescription,
+  parameters: Record<string, unknown>,
+  name: string,
+): unknown {
   if (name in parameters) return parameters[name];
   return description.properties.find((property) => property.name === name)?.default;
 }

@@ -11,7 +11,11 @@ export interface TriggerRoute {
   kind: 'workflow' | 'agent';
 }
 
-export function triggerRoute(node: WorkflowNodeDefinition, workflowId: string, registry: NodeTypeRegistry): TriggerRoute | null {
+export function triggerRoute(
+  node: WorkflowNodeDefinition,
+  workflowId: string,
+  registry: NodeTypeRegistry,
+): TriggerRoute | null {
   const nodeType = registry.get(node.type);
   if (!nodeType?.description.webhooks?.length || node.disabled) return null;
   const params = node.parameters;

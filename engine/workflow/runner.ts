@@ -61,7 +61,8 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
   enqueueChildren(queue, workflow, options.startNode, options.startOutput);
 
   for (let count = 0; queue.length > 0; count++) {
-    if (count >= (options.maxSteps ?? 10_000)) return failed(steps, lastOutput, options.startNode, 'execution exceeded the step limit');
+    if (count >= (options.maxSteps ?? 10_000))
+      return failed(steps, lastOutput, options.startNode, 'execution exceeded the step limit');
     const { node: name, items } = queue.shift()!;
     const node = workflow.nodesByName.get(name)!;
     if (node.disabled) {
@@ -71,7 +72,15 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
     const nodeType = registry.get(node.type)!;
     options.onNodeStart?.(name);
     const startedAt = new Date();
-    const step: StepResult = { node: name, type: node.type, status: 'succeeded', startedAt: startedAt.toISOString(), durationMs: 0, itemsIn: items.length, itemsOut: 0 };
+    const step: StepResult = {
+      node: name,
+      type: node.type,
+      status: 'succeeded',
+      startedAt: startedAt.toISOString(),
+      durationMs: 0,
+      itemsIn: items.length,
+      itemsOut: 0,
+    };
     let outputs: INodeExecutionData[][];
     try {
       if (!nodeType.execute) throw new Error(`node type '${node.type}' cannot run inside a workflow`);
@@ -82,7 +91,8 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
       Object.assign(step, { status: 'failed', durationMs: Date.now() - startedAt.getTime(), error: message });
       steps.push(step);
       options.onStep?.(step);
-      if (!(node.continueOnFail || node.onError === 'continueRegularOutput')) return failed(steps, lastOutput, name, message);
+      if (!(node.continueOnFail || node.onError === 'continueRegularOutput'))
+        return failed(steps, lastOutput, name, message);
       outputs = [items.map((item, index) => ({ json: { ...item.json, error: message }, pairedItem: { item: index } }))];
     }
     if (step.status === 'succeeded') {
@@ -103,7 +113,12 @@ function failed(steps: StepResult[], lastOutput: INodeExecutionData[], node: str
 }
 
 /** n8n runs a child only when the output feeding it has items. */
-function enqueueChildren(queue: Pending[], workflow: LoadedWorkflow, source: string, outputs: INodeExecutionData[][]): void {
+function enqueueChildren(
+  queue: Pending[],
+  workflow: LoadedWorkflow,
+  source: string,
+  outputs: INodeExecutionData[][],
+): void {
   const connections = workflow.definition.connections[source]?.main ?? [];
   connections.forEach((targets, outputIndex) => {
     const items = outputs[outputIndex];
@@ -114,6 +129,12 @@ function enqueueChildren(queue: Pending[], workflow: LoadedWorkflow, source: str
 
 /** Keeps `$('Node').item` and `$node["Node"]` expressions working for later nodes. */
 function recordRun(runExecutionData: IRunExecutionData, node: string, outputs: INodeExecutionData[][]): void {
-  const task = { startTime: Date.now(), executionTime: 0, executionIndex: 0, source: [], data: { main: outputs } } as unknown as ITaskData;
+  const task = {
+    startTime: Date.now(),
+    executionTime: 0,
+    executionIndex: 0,
+    source: [],
+    data: { main: outputs },
+  } as unknown as ITaskData;
   runExecutionData.resultData.runData[node] = [task];
 }

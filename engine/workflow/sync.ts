@@ -14,7 +14,12 @@ export interface SyncSummary {
   deleted: string[];
 }
 
-export async function syncWorkflows(store: Store, committer: GroupCommitter, workflows: readonly LoadedWorkflow[], sourceDir: string | null): Promise<SyncSummary> {
+export async function syncWorkflows(
+  store: Store,
+  committer: GroupCommitter,
+  workflows: readonly LoadedWorkflow[],
+  sourceDir: string | null,
+): Promise<SyncSummary> {
   const summary: SyncSummary = { created: [], updated: [], deleted: [] };
   const events: EventEnvelope[] = [];
   const loadedIds = new Set(workflows.map((w) => w.id));
@@ -22,7 +27,14 @@ export async function syncWorkflows(store: Store, committer: GroupCommitter, wor
     // An activation made through the API outlives restarts while the file is unchanged.
     const stored = await store.getWorkflow(workflow.id);
     if (stored && stored.hash === workflow.hash) workflow.active = stored.active;
-    const change = await store.upsertWorkflow({ id: workflow.id, name: workflow.name, active: workflow.active, definition: workflow.definition, hash: workflow.hash, sourcePath: workflow.sourcePath });
+    const change = await store.upsertWorkflow({
+      id: workflow.id,
+      name: workflow.name,
+      active: workflow.active,
+      definition: workflow.definition,
+      hash: workflow.hash,
+      sourcePath: workflow.sourcePath,
+    });
     if (change === 'unchanged') continue;
     summary[change].push(workflow.id);
     events.push(...changeEvents(change, workflow.id, workflow.name, workflow.definition.nodes));
@@ -32,17 +44,37 @@ export async function syncWorkflows(store: Store, committer: GroupCommitter, wor
     if (loadedIds.has(stored.id) || !sourceDir || !stored.sourcePath?.startsWith(sourceDir)) continue;
     await store.deleteWorkflow(stored.id);
     summary.deleted.push(stored.id);
-    events.push(...changeEvents('deleted', stored.id, stored.name, (stored.definition as LoadedWorkflow['definition']).nodes ?? []));
+    events.push(
+      ...changeEvents(
+        'deleted',
+        stored.id,
+        stored.name,
+        (stored.definition as LoadedWorkflow['definition']).nodes ?? [],
+      ),
+    );
   }
   if (events.length > 0) await committer.submit({ events });
   return summary;
 }
 
-function changeEvents(change: 'created' | 'updated' | 'deleted', id: string, name: string, nodes: LoadedWorkflow['definition']['nodes']): EventEnvelope[] {
-  const events: EventEnvelope[] = [createEvent(`workflow.${change}`, { workflow: { id, name }, workflowId: id, workflow_id: id, name })];
+function changeEvents(
+  change: 'created' | 'updated' | 'deleted',
+  id: string,
+  name: string,
+  nodes: LoadedWorkflow['definition']['nodes'],
+): EventEnvelope[] {
+  const events: EventEnvelope[] = [
+    createEvent(`workflow.${change}`, { workflow: { id, name }, workflowId: id, workflow_id: id, name }),
+  ];
   for (const node of nodes) {
     if (node.parameters.kind === 'agent' && node.parameters.agentId) {
-      events.push(createEvent(`agent.${change}`, { agent_id: node.parameters.agentId, agentId: node.parameters.agentId, workflow_id: id }));
+      events.push(
+        createEvent(`agent.${change}`, {
+          agent_id: node.parameters.agentId,
+          agentId: node.parameters.agentId,
+          workflow_id: id,
+        }),
+      );
     }
   }
   return events;

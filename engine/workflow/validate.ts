@@ -23,7 +23,10 @@ export function validateWorkflow(input: unknown, registry: NodeTypeRegistry): Wo
   if (!validateWorkflowSchema(input)) {
     return (validateWorkflowSchema.errors ?? []).map((error) => ({
       pointer: error.instancePath || '/',
-      message: error.keyword === 'required' ? `missing required property '${String(error.params.missingProperty)}'` : (error.message ?? 'is invalid'),
+      message:
+        error.keyword === 'required'
+          ? `missing required property '${String(error.params.missingProperty)}'`
+          : (error.message ?? 'is invalid'),
     }));
   }
   const workflow = input as unknown as WorkflowDefinition;
@@ -35,7 +38,11 @@ function checkNodes(workflow: WorkflowDefinition, registry: NodeTypeRegistry): W
   const seen = new Map<string, number>();
   workflow.nodes.forEach((node, index) => {
     const first = seen.get(node.name);
-    if (first !== undefined) problems.push({ pointer: `/nodes/${index}/name`, message: `duplicate node name '${node.name}' (also /nodes/${first}/name)` });
+    if (first !== undefined)
+      problems.push({
+        pointer: `/nodes/${index}/name`,
+        message: `duplicate node name '${node.name}' (also /nodes/${first}/name)`,
+      });
     else seen.set(node.name, index);
     const nodeType = registry.get(node.type);
     if (!nodeType) {
@@ -43,7 +50,10 @@ function checkNodes(workflow: WorkflowDefinition, registry: NodeTypeRegistry): W
       return;
     }
     for (const name of missingRequired(nodeType.description.properties, node)) {
-      problems.push({ pointer: `/nodes/${index}/parameters/${escapePointer(name)}`, message: `node '${node.name}' is missing required parameter '${name}'` });
+      problems.push({
+        pointer: `/nodes/${index}/parameters/${escapePointer(name)}`,
+        message: `node '${node.name}' is missing required parameter '${name}'`,
+      });
     }
   });
   if (!workflow.nodes.some((node) => registry.get(node.type) && isTriggerType(registry.get(node.type)!))) {
@@ -64,8 +74,13 @@ function missingRequired(properties: INodeProperties[], node: WorkflowNodeDefini
 }
 
 /** n8n's displayOptions: a parameter hidden by the others' values is not required. */
-function isShown(property: INodeProperties, node: WorkflowNodeDefinition, description: Parameters<typeof parameterOrDefault>[0]): boolean {
-  const valueOf = (name: string): unknown => (name === '@version' ? node.typeVersion : parameterOrDefault(description, node.parameters, name));
+function isShown(
+  property: INodeProperties,
+  node: WorkflowNodeDefinition,
+  description: Parameters<typeof parameterOrDefault>[0],
+): boolean {
+  const valueOf = (name: string): unknown =>
+    name === '@version' ? node.typeVersion : parameterOrDefault(description, node.parameters, name);
   const { show, hide } = property.displayOptions ?? {};
   for (const [name, allowed] of Object.entries(show ?? {})) {
     if (Array.isArray(allowed) && !allowed.includes(valueOf(name) as never)) return false;
@@ -85,7 +100,10 @@ function checkConnections(workflow: WorkflowDefinition): WorkflowProblem[] {
     outputs.main.forEach((targets, outputIndex) => {
       (targets ?? []).forEach((target, targetIndex) => {
         if (!names.has(target.node)) {
-          problems.push({ pointer: `${base}/main/${outputIndex}/${targetIndex}/node`, message: `connection from '${source}' to unknown node '${target.node}'` });
+          problems.push({
+            pointer: `${base}/main/${outputIndex}/${targetIndex}/node`,
+            message: `connection from '${source}' to unknown node '${target.node}'`,
+          });
         }
       });
     });
@@ -95,7 +113,8 @@ function checkConnections(workflow: WorkflowDefinition): WorkflowProblem[] {
 
 function checkCycles(workflow: WorkflowDefinition): WorkflowProblem[] {
   const state = new Map<string, 'visiting' | 'done'>();
-  const children = (name: string): string[] => (workflow.connections[name]?.main ?? []).flatMap((targets) => (targets ?? []).map((t) => t.node));
+  const children = (name: string): string[] =>
+    (workflow.connections[name]?.main ?? []).flatMap((targets) => (targets ?? []).map((t) => t.node));
   const visit = (name: string, path: string[]): string[] | null => {
     if (state.get(name) === 'done') return null;
     if (state.get(name) === 'visiting') return [...path.slice(path.indexOf(name)), name];
@@ -109,7 +128,13 @@ function checkCycles(workflow: WorkflowDefinition): WorkflowProblem[] {
   };
   for (const node of workflow.nodes) {
     const cycle = visit(node.name, []);
-    if (cycle) return [{ pointer: `/connections/${escapePointer(cycle[0])}`, message: `connections form a cycle: ${cycle.join(' -> ')}` }];
+    if (cycle)
+      return [
+        {
+          pointer: `/connections/${escapePointer(cycle[0])}`,
+          message: `connections form a cycle: ${cycle.join(' -> ')}`,
+        },
+      ];
   }
   return [];
 }
@@ -121,7 +146,10 @@ export interface NamedWorkflow {
 }
 
 /** Two trigger nodes listening on the same method and path, in one workflow or across several. */
-export function checkTriggerClashes(workflows: readonly NamedWorkflow[], registry: NodeTypeRegistry): WorkflowProblem[] {
+export function checkTriggerClashes(
+  workflows: readonly NamedWorkflow[],
+  registry: NodeTypeRegistry,
+): WorkflowProblem[] {
   const owners = new Map<string, string>();
   const problems: WorkflowProblem[] = [];
   for (const { file, id, definition } of workflows) {
@@ -131,7 +159,8 @@ export function checkTriggerClashes(workflows: readonly NamedWorkflow[], registr
       const key = `${route.method} ${route.path}`;
       const owner = owners.get(key);
       const here = `${file ?? id}#/nodes/${index}`;
-      if (owner) problems.push({ file, pointer: `/nodes/${index}`, message: `two triggers on ${key}: this node and ${owner}` });
+      if (owner)
+        problems.push({ file, pointer: `/nodes/${index}`, message: `two triggers on ${key}: this node and ${owner}` });
       else owners.set(key, here);
     });
   }

@@ -15,7 +15,8 @@ export class WebhookSender implements INodeType {
     icon: 'file:webhookSender.svg',
     group: ['output'],
     version: 1,
-    subtitle: '={{$parameter["mode"] === "event" ? "Emit " + $parameter["eventType"] : "Post " + $parameter["eventType"]}}',
+    subtitle:
+      '={{$parameter["mode"] === "event" ? "Emit " + $parameter["eventType"] : "Post " + $parameter["eventType"]}}',
     description: 'Sends signed webhooks: emit an event to subscriptions, or post to a URL',
     defaults: { name: 'Hookline Webhook Sender' },
     inputs: [NodeConnectionTypes.Main],

@@ -46,6 +46,8 @@ function headerValues(headers: Record<string, unknown> | undefined, name: string
 export function classifyAnswer(statusCode: number, headers?: Record<string, unknown>): AttemptVerdict {
   if (statusCode >= 200 && statusCode < 300) return 'delivered';
   if (statusCode === 410) return 'gone';
-  const abort = headerValues(headers, ABORT_HEADER).some((value) => value.split(',').some((part) => part.trim().toLowerCase() === ABORT_VALUE));
+  const abort = headerValues(headers, ABORT_HEADER).some((value) =>
+    value.split(',').some((part) => part.trim().toLowerCase() === ABORT_VALUE),
+  );
   return abort ? 'abort' : 'retry';
 }

@@ -57,7 +57,9 @@ export function nodeWebhookId(workflowId: string, nodeName: string, url: string)
  */
 export function buildMessage(events: readonly OutgoingEvent[], shape: MessageShape, batch: boolean): OutgoingMessage {
   const envelopes = events.map((event) => createEvent(event.eventType, event.data, shape.metadata));
-  const payloads = envelopes.map((envelope) => JSON.stringify(formatPayload(envelope, shape.payloadFormat, shape.webhookId)));
+  const payloads = envelopes.map((envelope) =>
+    JSON.stringify(formatPayload(envelope, shape.payloadFormat, shape.webhookId)),
+  );
   const first = envelopes[0];
   return {
     msgId: batch ? `msg_${first.id.slice(4)}` : first.id,
@@ -80,7 +82,8 @@ export interface HeaderSettings {
 function authorization(secrets: SenderSecrets): string | undefined {
   const auth = secrets.authentication;
   if (auth.type === 'bearer') return `Bearer ${auth.token ?? ''}`;
-  if (auth.type === 'basic') return `Basic ${Buffer.from(`${auth.username ?? ''}:${auth.password ?? ''}`, 'utf8').toString('base64')}`;
+  if (auth.type === 'basic')
+    return `Basic ${Buffer.from(`${auth.username ?? ''}:${auth.password ?? ''}`, 'utf8').toString('base64')}`;
   return undefined;
 }
 
@@ -96,7 +99,12 @@ export function signatureHeaderFor(signature: SignatureOption, signatureHeader: 
  *
  * @throws TypeError when the secret does not suit the scheme (e.g. undecodable `whsec_`).
  */
-export function buildHeaders(message: OutgoingMessage, settings: HeaderSettings, attempt: number, nowSec: number): Record<string, string> {
+export function buildHeaders(
+  message: OutgoingMessage,
+  settings: HeaderSettings,
+  attempt: number,
+  nowSec: number,
+): Record<string, string> {
   const headers: Record<string, string> = {
     ...settings.headers,
     'content-type': 'application/json',

@@ -47,7 +47,12 @@ function excerpt(body: unknown): string {
   return `: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`;
 }
 
-async function attemptOnce(source: Pick<IExecuteFunctions, 'helpers'>, message: OutgoingMessage, settings: DeliverySettings, attempt: number): Promise<AttemptResult> {
+async function attemptOnce(
+  source: Pick<IExecuteFunctions, 'helpers'>,
+  message: OutgoingMessage,
+  settings: DeliverySettings,
+  attempt: number,
+): Promise<AttemptResult> {
   const request: IHttpRequestOptions = {
     method: 'POST',
     url: settings.url,
@@ -75,14 +80,19 @@ async function attemptOnce(source: Pick<IExecuteFunctions, 'helpers'>, message: 
  * Sends `message` until a 2xx, a stop answer (410, `webhook-delivery: abort-message`) or
  * `maxRetries` retries, waiting {@link backoffDelayMs} between attempts.
  */
-export async function deliverInline(source: Pick<IExecuteFunctions, 'helpers'>, message: OutgoingMessage, settings: DeliverySettings): Promise<DeliveryResult> {
+export async function deliverInline(
+  source: Pick<IExecuteFunctions, 'helpers'>,
+  message: OutgoingMessage,
+  settings: DeliverySettings,
+): Promise<DeliveryResult> {
   let attempts = 0;
   for (;;) {
     attempts += 1;
     const result = await attemptOnce(source, message, settings, attempts);
     if (result.verdict === 'delivered') return { sent: true, statusCode: result.statusCode ?? 0, attempts };
     const failure: DeliveryFailure = { statusCode: result.statusCode, attempts, error: result.error };
-    if (result.verdict === 'gone' || result.verdict === 'abort') return { sent: false, ...failure, stopReason: result.verdict };
+    if (result.verdict === 'gone' || result.verdict === 'abort')
+      return { sent: false, ...failure, stopReason: result.verdict };
     if (attempts > settings.maxRetries) return { sent: false, ...failure };
     await sleep(backoffDelayMs(attempts, settings.retryBaseMs));
   }

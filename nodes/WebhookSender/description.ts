@@ -13,9 +13,21 @@ export const SIGNED_OPTIONS = ['hex', 'sha256', 'standard-webhooks', 'timestampe
 
 /** Credential slots: the signing secret for signed posts, the receiver's auth by `authentication`. */
 export const senderCredentials: INodeCredentialDescription[] = [
-  { name: 'hooklineSigningSecretApi', required: true, displayOptions: { show: { mode: ['url'], signature: [...SIGNED_OPTIONS] } } },
-  { name: 'hooklineBearerApi', required: true, displayOptions: { show: { mode: ['url'], authentication: ['bearer'] } } },
-  { name: 'hooklineBasicAuthApi', required: true, displayOptions: { show: { mode: ['url'], authentication: ['basic'] } } },
+  {
+    name: 'hooklineSigningSecretApi',
+    required: true,
+    displayOptions: { show: { mode: ['url'], signature: [...SIGNED_OPTIONS] } },
+  },
+  {
+    name: 'hooklineBearerApi',
+    required: true,
+    displayOptions: { show: { mode: ['url'], authentication: ['bearer'] } },
+  },
+  {
+    name: 'hooklineBasicAuthApi',
+    required: true,
+    displayOptions: { show: { mode: ['url'], authentication: ['basic'] } },
+  },
 ];
 
 const urlMode = { show: { mode: ['url'] } };
@@ -26,8 +38,16 @@ const modeProperty: INodeProperties = {
   type: 'options',
   noDataExpression: true,
   options: [
-    { name: 'Emit Event', value: 'event', description: 'Publish a named event to every matching subscription (needs the Hookline engine)' },
-    { name: 'Post to URL', value: 'url', description: 'POST a signed event to one URL, inline in n8n or through the engine outbox' },
+    {
+      name: 'Emit Event',
+      value: 'event',
+      description: 'Publish a named event to every matching subscription (needs the Hookline engine)',
+    },
+    {
+      name: 'Post to URL',
+      value: 'url',
+      description: 'POST a signed event to one URL, inline in n8n or through the engine outbox',
+    },
   ],
   // Post to URL works in n8n and in the engine alike; Emit Event needs the engine's subscriptions.
   default: 'url',
@@ -92,11 +112,27 @@ const signatureProperty: INodeProperties = {
   name: 'signature',
   type: 'options',
   options: [
-    { name: 'GitHub (X-Hub-Signature-256)', value: 'sha256', description: 'A sha256= prefix and the hex HMAC of the body, as GitHub sends it' },
-    { name: 'Hex HMAC in a Header', value: 'hex', description: 'Plain hex HMAC-SHA256 of the body in a header you name' },
+    {
+      name: 'GitHub (X-Hub-Signature-256)',
+      value: 'sha256',
+      description: 'A sha256= prefix and the hex HMAC of the body, as GitHub sends it',
+    },
+    {
+      name: 'Hex HMAC in a Header',
+      value: 'hex',
+      description: 'Plain hex HMAC-SHA256 of the body in a header you name',
+    },
     { name: 'None', value: 'none', description: 'Send unsigned' },
-    { name: 'Standard Webhooks', value: 'standard-webhooks', description: 'The three Standard Webhooks headers with a v1 HMAC signature (also what Svix receivers check)' },
-    { name: 'Timestamped Hex HMAC', value: 'timestamped', description: 'Hex HMAC-SHA256 of the timestamp, a dot and the body, plus a timestamp header' },
+    {
+      name: 'Standard Webhooks',
+      value: 'standard-webhooks',
+      description: 'The three Standard Webhooks headers with a v1 HMAC signature (also what Svix receivers check)',
+    },
+    {
+      name: 'Timestamped Hex HMAC',
+      value: 'timestamped',
+      description: 'Hex HMAC-SHA256 of the timestamp, a dot and the body, plus a timestamp header',
+    },
   ],
   default: 'standard-webhooks',
   description: 'How the receiver can check that the body came from you, unchanged',
@@ -152,7 +188,7 @@ const headersOption: INodeProperties = {
   typeOptions: { multipleValues: true },
   default: {},
   placeholder: 'Add Header',
-  description: 'Extra request headers; Hookline\'s own (content-type, signature, idempotency-key) win on a clash',
+  description: "Extra request headers; Hookline's own (content-type, signature, idempotency-key) win on a clash",
   options: [
     {
       name: 'header',
@@ -187,14 +223,16 @@ const optionsProperty: INodeProperties = {
       type: 'number',
       typeOptions: { minValue: 0, maxValue: 10 },
       default: 3,
-      description: 'Retries after a failed attempt. Inline in n8n the node waits for them; the engine retries from its outbox.',
+      description:
+        'Retries after a failed attempt. Inline in n8n the node waits for them; the engine retries from its outbox.',
     },
     {
       displayName: 'Ordered',
       name: 'ordered',
       type: 'boolean',
       default: true,
-      description: 'Whether the engine delivers this node\'s events to the URL one at a time, in order (inline sends are always in order)',
+      description:
+        "Whether the engine delivers this node's events to the URL one at a time, in order (inline sends are always in order)",
     },
     {
       displayName: 'Retry Base Delay (Ms)',

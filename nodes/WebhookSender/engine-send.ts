@@ -53,13 +53,20 @@ async function sendOne(run: EngineRun, item: PreparedItem): Promise<IDataObject>
 }
 
 /** Queues the items one after another, in input order, so `ordered` keeps the run's order. */
-export async function sendWithEngine(run: EngineRun, items: readonly PreparedItem[], settle: SettleResult): Promise<void> {
+export async function sendWithEngine(
+  run: EngineRun,
+  items: readonly PreparedItem[],
+  settle: SettleResult,
+): Promise<void> {
   for (const item of items) {
     let result: SendResult;
     try {
       result = { items: [{ index: item.index, hookline: await sendOne(run, item) }] };
     } catch (error) {
-      result = { items: [{ index: item.index, hookline: { sent: false, queued: false } }], error: toNodeError(run.node, error, item.index) };
+      result = {
+        items: [{ index: item.index, hookline: { sent: false, queued: false } }],
+        error: toNodeError(run.node, error, item.index),
+      };
     }
     settle(result);
   }

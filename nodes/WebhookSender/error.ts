@@ -39,7 +39,8 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): Er
 
 function stopDescription(failure: DeliveryFailure): string {
   if (failure.stopReason === 'gone') return 'The receiver answered 410 Gone, so the node did not retry';
-  if (failure.stopReason === 'abort') return 'The receiver answered "webhook-delivery: abort-message", so the node did not retry';
+  if (failure.stopReason === 'abort')
+    return 'The receiver answered "webhook-delivery: abort-message", so the node did not retry';
   return `Gave up after ${failure.attempts} attempt(s); raise Max Retries or check the receiver`;
 }
 

@@ -33,7 +33,11 @@ function settleInto(run: Run): SettleResult {
   return (result: SendResult) => {
     if (result.error && !run.context.continueOnFail()) throw result.error;
     for (const { index, hookline } of result.items) {
-      run.outputs[index] = outputItem(run, index, result.error ? { hookline, error: result.error.message } : { hookline });
+      run.outputs[index] = outputItem(
+        run,
+        index,
+        result.error ? { hookline, error: result.error.message } : { hookline },
+      );
     }
   };
 }
@@ -51,7 +55,10 @@ function prepareItems(run: Run, params: SenderParameters, rules: ItemRules): Pre
     try {
       target = readItemTarget(run.context, params, index, item.json);
     } catch (error) {
-      settle({ items: [{ index, hookline: { sent: false } }], error: toNodeError(run.context.getNode(), error, index) });
+      settle({
+        items: [{ index, hookline: { sent: false } }],
+        error: toNodeError(run.context.getNode(), error, index),
+      });
       return;
     }
     if (!rules.matches(target.eventType, target.data)) {
@@ -81,14 +88,24 @@ export async function executeSender(context: IExecuteFunctions): Promise<INodeEx
   const params = readSenderParameters(context);
   const hookline = getHooklineHelpers(context.helpers);
   if (params.mode === 'event' && hookline === undefined) {
-    throw configError(context.getNode(), EVENT_MODE_NEEDS_ENGINE, undefined, 'Inside n8n there are no Hookline subscriptions to publish to.');
+    throw configError(
+      context.getNode(),
+      EVENT_MODE_NEEDS_ENGINE,
+      undefined,
+      'Inside n8n there are no Hookline subscriptions to publish to.',
+    );
   }
   const rules = compileItemRules(context.getNode(), params);
   const secrets = await loadSecrets(context, params);
   const prepared = prepareItems(run, params, rules);
   const settle = settleInto(run);
   if (prepared.length > 0) {
-    if (hookline) await sendWithEngine({ hookline, params, secrets, node: context.getNode(), itemCount: run.items.length }, prepared, settle);
+    if (hookline)
+      await sendWithEngine(
+        { hookline, params, secrets, node: context.getNode(), itemCount: run.items.length },
+        prepared,
+        settle,
+      );
     else await sendInline(context, params, secrets, prepared, settle);
   }
   return [run.outputs.filter((item): item is INodeExecutionData => item !== undefined)];

@@ -3,7 +3,13 @@
  * one signed POST, delivered with bounded retries while the execution waits.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { buildHeaders, buildMessage, nodeWebhookId, type HeaderSettings, type OutgoingMessage } from './build-request.js';
+import {
+  buildHeaders,
+  buildMessage,
+  nodeWebhookId,
+  type HeaderSettings,
+  type OutgoingMessage,
+} from './build-request.js';
 import { deliverInline, type DeliveryResult } from './deliver.js';
 import { configError, deliveryError } from './error.js';
 import type { SenderSecrets } from './load-credentials.js';
@@ -28,30 +34,61 @@ function messageFor(context: InlineContext, params: SenderParameters, group: rea
   const node = context.getNode();
   const workflowId = context.getWorkflow().id ?? '';
   const metadata = { workflow_id: workflowId, execution_id: context.getExecutionId(), node: node.name };
-  const shape = { payloadFormat: params.payloadFormat, webhookId: nodeWebhookId(workflowId, node.name, group[0].url), metadata };
+  const shape = {
+    payloadFormat: params.payloadFormat,
+    webhookId: nodeWebhookId(workflowId, node.name, group[0].url),
+    metadata,
+  };
   return buildMessage(group, shape, params.options.batch);
 }
 
 /** Per-item output of a finished delivery; each item reports its own event id. */
-function resultOf(context: InlineContext, group: readonly PreparedItem[], message: OutgoingMessage, result: DeliveryResult): SendResult {
+function resultOf(
+  context: InlineContext,
+  group: readonly PreparedItem[],
+  message: OutgoingMessage,
+  result: DeliveryResult,
+): SendResult {
   const items = group.map((item, position) => {
-    const hookline: IDataObject = { sent: result.sent, status_code: result.statusCode, attempts: result.attempts, event_id: message.eventIds[position] };
+    const hookline: IDataObject = {
+      sent: result.sent,
+      status_code: result.statusCode,
+      attempts: result.attempts,
+      event_id: message.eventIds[position],
+    };
     return { index: item.index, hookline };
   });
   if (result.sent) return { items };
   return { items, error: deliveryError(context.getNode(), group[0].url, result, group[0].index) };
 }
 
-async function sendGroup(context: InlineContext, params: SenderParameters, secrets: SenderSecrets, group: readonly PreparedItem[]): Promise<SendResult> {
+async function sendGroup(
+  context: InlineContext,
+  params: SenderParameters,
+  secrets: SenderSecrets,
+  group: readonly PreparedItem[],
+): Promise<SendResult> {
   const message = messageFor(context, params, group);
-  const headerSettings: HeaderSettings = { signature: params.signature, signatureHeader: params.signatureHeader, secrets, headers: params.options.headers };
+  const headerSettings: HeaderSettings = {
+    signature: params.signature,
+    signatureHeader: params.signatureHeader,
+    secrets,
+    headers: params.options.headers,
+  };
   const nowSec = () => Math.floor(Date.now() / 1000);
   try {
     // Signed once up front so a secret that does not suit the scheme fails before any request.
     buildHeaders(message, headerSettings, 1, nowSec());
   } catch (error) {
     const items = group.map((item) => ({ index: item.index, hookline: { sent: false, attempts: 0 } as IDataObject }));
-    return { items, error: configError(context.getNode(), `Cannot sign with the '${params.signature}' scheme: ${(error as Error).message}`, group[0].index) };
+    return {
+      items,
+      error: configError(
+        context.getNode(),
+        `Cannot sign with the '${params.signature}' scheme: ${(error as Error).message}`,
+        group[0].index,
+      ),
+    };
   }
   const result = await deliverInline(context, message, {
     url: group[0].url,
@@ -67,7 +104,13 @@ async function sendGroup(context: InlineContext, params: SenderParameters, secre
  * Posts the items in input order, one message per item, or one JSON array per URL when `batch`
  * is on; each result is settled before the next send starts.
  */
-export async function sendInline(context: InlineContext, params: SenderParameters, secrets: SenderSecrets, items: readonly PreparedItem[], settle: SettleResult): Promise<void> {
+export async function sendInline(
+  context: InlineContext,
+  params: SenderParameters,
+  secrets: SenderSecrets,
+  items: readonly PreparedItem[],
+  settle: SettleResult,
+): Promise<void> {
   const groups = params.options.batch ? groupByUrl(items) : items.map((item) => [item]);
   for (const group of groups) settle(await sendGroup(context, params, secrets, group));
 }

@@ -20,7 +20,10 @@ export interface ItemRules {
  *
  * @throws NodeOperationError naming the bad path (e.g. `conditions.score.lt`) for unusable rules.
  */
-export function compileItemRules(node: INode, params: Pick<SenderParameters, 'conditions' | 'includeFields'>): ItemRules {
+export function compileItemRules(
+  node: INode,
+  params: Pick<SenderParameters, 'conditions' | 'includeFields'>,
+): ItemRules {
   let rules: ReturnType<typeof compileRules>;
   try {
     rules = compileRules({
@@ -29,7 +32,12 @@ export function compileItemRules(node: INode, params: Pick<SenderParameters, 'co
     });
   } catch (error) {
     const field = (error as { details?: { field?: unknown } }).details?.field;
-    throw configError(node, `Invalid conditions or include fields: ${(error as Error).message}`, undefined, typeof field === 'string' ? `At ${field}` : undefined);
+    throw configError(
+      node,
+      `Invalid conditions or include fields: ${(error as Error).message}`,
+      undefined,
+      typeof field === 'string' ? `At ${field}` : undefined,
+    );
   }
   // Rules see an event; the item has none yet, so only its type and data are real here.
   const timestamp = new Date().toISOString();

@@ -27,22 +27,29 @@ async function loadFields(source: CredentialSource, type: string, fields: string
   }
   return fields.map((field) => {
     const value = data?.[field];
-    if (typeof value !== 'string' || value === '') throw configError(source.getNode(), `${needed}: the '${type}' credential has no ${field}`);
+    if (typeof value !== 'string' || value === '')
+      throw configError(source.getNode(), `${needed}: the '${type}' credential has no ${field}`);
     return value;
   });
 }
 
 /** Loads only what the configured signature and authentication use. */
 export async function loadSenderSecrets(source: CredentialSource, params: SenderParameters): Promise<SenderSecrets> {
-  const signingSecret = params.signature === 'none'
-    ? undefined
-    : (await loadFields(source, 'hooklineSigningSecretApi', ['secret'], `Signature '${params.signature}'`))[0];
+  const signingSecret =
+    params.signature === 'none'
+      ? undefined
+      : (await loadFields(source, 'hooklineSigningSecretApi', ['secret'], `Signature '${params.signature}'`))[0];
   if (params.authentication === 'bearer') {
     const [token] = await loadFields(source, 'hooklineBearerApi', ['token'], 'Bearer authentication');
     return { signingSecret, authentication: { type: 'bearer', token } };
   }
   if (params.authentication === 'basic') {
-    const [username, password] = await loadFields(source, 'hooklineBasicAuthApi', ['user', 'password'], 'Basic authentication');
+    const [username, password] = await loadFields(
+      source,
+      'hooklineBasicAuthApi',
+      ['user', 'password'],
+      'Basic authentication',
+    );
     return { signingSecret, authentication: { type: 'basic', username, password } };
   }
   return { signingSecret, authentication: { type: 'none' } };

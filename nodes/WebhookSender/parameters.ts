@@ -77,7 +77,12 @@ function text(source: ParameterSource, name: string, fallback: string, itemIndex
 function choice<T extends string>(source: ParameterSource, name: string, allowed: readonly T[], fallback: T): T {
   const value = text(source, name, fallback);
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw configError(source.getNode(), `Parameter '${name}' has the unknown value '${value}'`, 0, `Use one of: ${allowed.join(', ')}`);
+  throw configError(
+    source.getNode(),
+    `Parameter '${name}' has the unknown value '${value}'`,
+    0,
+    `Use one of: ${allowed.join(', ')}`,
+  );
 }
 
 /** A whole number within bounds; anything else (NaN, a string) takes the default. */
@@ -97,7 +102,8 @@ function readHeaders(raw: unknown): Record<string, string> {
     : Object.entries(raw);
   for (const [name, value] of pairs) {
     // Lower case so a user's `Content-Type` cannot end up beside Hookline's `content-type`.
-    if (typeof name === 'string' && name.trim() !== '' && value !== undefined && value !== null) headers[name.trim().toLowerCase()] = String(value);
+    if (typeof name === 'string' && name.trim() !== '' && value !== undefined && value !== null)
+      headers[name.trim().toLowerCase()] = String(value);
   }
   return headers;
 }
@@ -130,12 +136,24 @@ function parseJson(source: ParameterSource, name: string, value: unknown, itemIn
 export function readSenderParameters(source: ParameterSource): SenderParameters {
   const mode = choice<SenderMode>(source, 'mode', ['event', 'url'], 'url');
   const url = mode === 'url';
-  const includeFields = text(source, 'includeFields', '').split(',').map((path) => path.trim()).filter((path) => path !== '');
+  const includeFields = text(source, 'includeFields', '')
+    .split(',')
+    .map((path) => path.trim())
+    .filter((path) => path !== '');
   return {
     mode,
     payloadSource: choice(source, 'payloadSource', ['item', 'json'], 'item'),
-    payloadFormat: url ? choice<PayloadFormat>(source, 'payloadFormat', ['envelope', 'event', 'webhook'], 'envelope') : 'envelope',
-    signature: url ? choice<SignatureOption>(source, 'signature', ['standard-webhooks', 'hex', 'sha256', 'timestamped', 'none'], 'standard-webhooks') : 'none',
+    payloadFormat: url
+      ? choice<PayloadFormat>(source, 'payloadFormat', ['envelope', 'event', 'webhook'], 'envelope')
+      : 'envelope',
+    signature: url
+      ? choice<SignatureOption>(
+          source,
+          'signature',
+          ['standard-webhooks', 'hex', 'sha256', 'timestamped', 'none'],
+          'standard-webhooks',
+        )
+      : 'none',
     signatureHeader: text(source, 'signatureHeader', 'X-Webhook-Signature') || 'X-Webhook-Signature',
     authentication: url ? choice<ReceiverAuth>(source, 'authentication', ['none', 'bearer', 'basic'], 'none') : 'none',
     conditions: parseJson(source, 'conditions', read(source, 'conditions', ''), 0) ?? null,
@@ -162,12 +180,25 @@ function checkUrl(source: ParameterSource, url: string, itemIndex: number): stri
  * Reads what item `itemIndex` is sent as: its event type (checked against
  * {@link EVENT_TYPE_PATTERN}), its URL in url mode and its data (the item's JSON, or `data`).
  */
-export function readItemTarget(source: ParameterSource, params: SenderParameters, itemIndex: number, json: unknown): ItemTarget {
+export function readItemTarget(
+  source: ParameterSource,
+  params: SenderParameters,
+  itemIndex: number,
+  json: unknown,
+): ItemTarget {
   const eventType = text(source, 'eventType', 'custom.event', itemIndex);
   if (!EVENT_TYPE_PATTERN.test(eventType)) {
-    throw configError(source.getNode(), `Event type '${eventType}' is not valid`, itemIndex, 'Use lower-case words separated by dots, e.g. order.completed');
+    throw configError(
+      source.getNode(),
+      `Event type '${eventType}' is not valid`,
+      itemIndex,
+      'Use lower-case words separated by dots, e.g. order.completed',
+    );
   }
   const url = params.mode === 'url' ? checkUrl(source, text(source, 'url', '', itemIndex), itemIndex) : '';
-  const data = params.payloadSource === 'json' ? (parseJson(source, 'data', read(source, 'data', '{}', itemIndex), itemIndex) ?? {}) : json;
+  const data =
+    params.payloadSource === 'json'
+      ? (parseJson(source, 'data', read(source, 'data', '{}', itemIndex), itemIndex) ?? {})
+      : json;
   return { eventType, url, data };
 }

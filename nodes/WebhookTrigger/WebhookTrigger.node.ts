@@ -2,7 +2,13 @@
  * Hookline's incoming webhook trigger, for n8n and the standalone engine alike. Thin, as n8n's
  * own Webhook node: properties live in `description.ts`, the checks in tested helpers.
  */
-import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+  IHookFunctions,
+  INodeType,
+  INodeTypeDescription,
+  IWebhookFunctions,
+  IWebhookResponseData,
+} from 'n8n-workflow';
 import { testHooklineCredential } from './credential-test.js';
 import { CREDENTIAL_TEST_NAME, triggerProperties } from './description.js';
 import { checkBody, checkCaller, checkSource, type TriggerRequest } from './inspect-request.js';
@@ -21,7 +27,8 @@ export class WebhookTrigger implements INodeType {
     icon: 'file:webhookTrigger.svg',
     group: ['trigger'],
     version: 1,
-    subtitle: '={{($parameter["httpMethod"] || "POST") + " · " + ($parameter["kind"] === "agent" ? "agent " + $parameter["agentId"] : "workflow")}}',
+    subtitle:
+      '={{($parameter["httpMethod"] || "POST") + " · " + ($parameter["kind"] === "agent" ? "agent " + $parameter["agentId"] : "workflow")}}',
     description: 'Starts an agent or a workflow when an authenticated webhook is called',
     eventTriggerDescription: 'Waiting for you to call the Test URL',
     activationMessage: 'You can now make calls to your production webhook URL.',
@@ -31,9 +38,24 @@ export class WebhookTrigger implements INodeType {
     // One slot per method, each shown only where it is used; all four are checked by this node's
     // credential test (`testedBy` is CREDENTIAL_TEST_NAME, written out because n8n's lint reads literals).
     credentials: [
-      { name: 'hooklineTokenApi', required: true, testedBy: 'hooklineCredentialFormat', displayOptions: { show: { authentication: ['urlToken'] } } },
-      { name: 'hooklineBearerApi', required: true, testedBy: 'hooklineCredentialFormat', displayOptions: { show: { authentication: ['bearer'] } } },
-      { name: 'hooklineBasicAuthApi', required: true, testedBy: 'hooklineCredentialFormat', displayOptions: { show: { authentication: ['basic'] } } },
+      {
+        name: 'hooklineTokenApi',
+        required: true,
+        testedBy: 'hooklineCredentialFormat',
+        displayOptions: { show: { authentication: ['urlToken'] } },
+      },
+      {
+        name: 'hooklineBearerApi',
+        required: true,
+        testedBy: 'hooklineCredentialFormat',
+        displayOptions: { show: { authentication: ['bearer'] } },
+      },
+      {
+        name: 'hooklineBasicAuthApi',
+        required: true,
+        testedBy: 'hooklineCredentialFormat',
+        displayOptions: { show: { authentication: ['basic'] } },
+      },
       {
         name: 'hooklineSigningSecretApi',
         required: true,
@@ -93,7 +115,8 @@ async function answerWebhook(context: IWebhookFunctions): Promise<IWebhookRespon
   if (denied) return rejectRequest(context.getResponseObject(), denied);
 
   // n8n reads the raw bytes lazily; signatures are over those bytes, never the re-serialised JSON.
-  if (params.signature !== 'none' && req.rawBody === undefined && typeof req.readRawBody === 'function') await req.readRawBody();
+  if (params.signature !== 'none' && req.rawBody === undefined && typeof req.readRawBody === 'function')
+    await req.readRawBody();
   const body: unknown = context.getBodyData();
   const credentials = await loadTriggerCredentials(context, params);
   const rejection = checkCaller(req, params, credentials, body) ?? checkBody(params, body);

@@ -49,7 +49,8 @@ function headerValue(headers: AuthRequest['headers'], name: string): string | un
 /** The value after `scheme` in `Authorization`, or undefined when the header uses another scheme. */
 function authorizationParam(headers: AuthRequest['headers'], scheme: 'bearer' | 'basic'): string | undefined {
   const header = headerValue(headers, 'authorization')?.trim();
-  if (!header || header.length <= scheme.length || header.slice(0, scheme.length).toLowerCase() !== scheme) return undefined;
+  if (!header || header.length <= scheme.length || header.slice(0, scheme.length).toLowerCase() !== scheme)
+    return undefined;
   if (header[scheme.length] !== ' ' && header[scheme.length] !== '\t') return undefined;
   const param = header.slice(scheme.length + 1).trim();
   return param === '' ? undefined : param;
@@ -76,22 +77,26 @@ function unauthorized(message: string, wwwAuthenticate?: string): WebhookAuthErr
 
 function checkUrlToken(request: AuthRequest, credential: Record<string, unknown> | null): void {
   const supplied = request.query.token;
-  if (supplied === undefined || supplied === '') throw unauthorized('Missing token: add ?token=<webhook token> to the URL');
+  if (supplied === undefined || supplied === '')
+    throw unauthorized('Missing token: add ?token=<webhook token> to the URL');
   const expected = configured(credential, 'token');
   // A missing credential answers like a wrong token, so the endpoint never advertises that it is misconfigured.
-  if (typeof supplied !== 'string' || expected === null || !secretsEqual(expected, supplied)) throw unauthorized('Invalid token');
+  if (typeof supplied !== 'string' || expected === null || !secretsEqual(expected, supplied))
+    throw unauthorized('Invalid token');
 }
 
 function checkBearer(request: AuthRequest, credential: Record<string, unknown> | null): void {
   const supplied = authorizationParam(request.headers, 'bearer');
   if (supplied === undefined) throw unauthorized('Missing bearer token in the Authorization header', BEARER_CHALLENGE);
   const expected = configured(credential, 'token');
-  if (expected === null || !secretsEqual(expected, supplied)) throw unauthorized('Invalid bearer token', BEARER_CHALLENGE);
+  if (expected === null || !secretsEqual(expected, supplied))
+    throw unauthorized('Invalid bearer token', BEARER_CHALLENGE);
 }
 
 function checkBasic(request: AuthRequest, credential: Record<string, unknown> | null): void {
   const supplied = basicPair(request.headers);
-  if (supplied === undefined) throw unauthorized('Missing Basic credentials in the Authorization header', BASIC_CHALLENGE);
+  if (supplied === undefined)
+    throw unauthorized('Missing Basic credentials in the Authorization header', BASIC_CHALLENGE);
   const user = configured(credential, 'user');
   const password = configured(credential, 'password');
   if (user === null || password === null) throw unauthorized('Invalid user or password', BASIC_CHALLENGE);
@@ -109,7 +114,11 @@ function checkBasic(request: AuthRequest, credential: Record<string, unknown> | 
  * @throws {@link WebhookAuthError} 401 `UNAUTHORIZED` when credentials are missing or wrong, with
  * `wwwAuthenticate` set for `bearer` and `basic`; also for an unknown method.
  */
-export function authenticate(request: AuthRequest, method: AuthMethod, credential: Record<string, unknown> | null): void {
+export function authenticate(
+  request: AuthRequest,
+  method: AuthMethod,
+  credential: Record<string, unknown> | null,
+): void {
   switch (method) {
     case 'none':
       return;

@@ -56,17 +56,32 @@ function checkField(body: Record<string, unknown>, rule: FieldRule): BodyProblem
   const article = rule.type === 'object' ? 'an' : 'a';
   if (value === undefined || value === null) {
     if (!rule.required) return value === null ? typeProblem(rule, value, article) : null;
-    return { field: rule.field, expected: rule.type, received: 'null', message: `Required field '${rule.field}' is missing` };
+    return {
+      field: rule.field,
+      expected: rule.type,
+      received: 'null',
+      message: `Required field '${rule.field}' is missing`,
+    };
   }
   if (jsonTypeName(value) !== rule.type) return typeProblem(rule, value, article);
   if (rule.nonEmpty && typeof value === 'string' && value.trim() === '') {
-    return { field: rule.field, expected: 'non-empty string', received: 'empty string', message: `Field '${rule.field}' must not be empty` };
+    return {
+      field: rule.field,
+      expected: 'non-empty string',
+      received: 'empty string',
+      message: `Field '${rule.field}' must not be empty`,
+    };
   }
   return null;
 }
 
 function typeProblem(rule: FieldRule, value: unknown, article: string): BodyProblem {
-  return { field: rule.field, expected: rule.type, received: jsonTypeName(value), message: `Field '${rule.field}' must be ${article} ${rule.type}` };
+  return {
+    field: rule.field,
+    expected: rule.type,
+    received: jsonTypeName(value),
+    message: `Field '${rule.field}' must be ${article} ${rule.type}`,
+  };
 }
 
 /**
@@ -81,7 +96,12 @@ function typeProblem(rule: FieldRule, value: unknown, article: string): BodyProb
  */
 export function validateTriggerBody(kind: TriggerKind, body: unknown): BodyProblem | null {
   if (!isPlainObject(body)) {
-    return { field: 'body', expected: 'object', received: jsonTypeName(body), message: 'Request body must be a JSON object' };
+    return {
+      field: 'body',
+      expected: 'object',
+      received: jsonTypeName(body),
+      message: 'Request body must be a JSON object',
+    };
   }
   for (const rule of RULES[kind]) {
     const problem = checkField(body, rule);

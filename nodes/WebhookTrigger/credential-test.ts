@@ -30,7 +30,8 @@ export function credentialProblem(type: string, data: Record<string, unknown> | 
   for (const { field, secret } of fields) {
     const value = data?.[field];
     if (typeof value !== 'string' || value.trim() === '') return `'${field}' is empty`;
-    if (secret && value.length < MIN_SECRET_LENGTH) return `'${field}' is shorter than ${MIN_SECRET_LENGTH} characters; use a long random value`;
+    if (secret && value.length < MIN_SECRET_LENGTH)
+      return `'${field}' is shorter than ${MIN_SECRET_LENGTH} characters; use a long random value`;
   }
   return null;
 }
@@ -41,5 +42,7 @@ export async function testHooklineCredential(
   credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
   const problem = credentialProblem(credential.type, credential.data as Record<string, unknown> | undefined);
-  return problem === null ? { status: 'OK', message: 'The credential is usable' } : { status: 'Error', message: problem };
+  return problem === null
+    ? { status: 'OK', message: 'The credential is usable' }
+    : { status: 'Error', message: problem };
 }

@@ -15,8 +15,16 @@ const kindProperty: INodeProperties = {
   name: 'kind',
   type: 'options',
   options: [
-    { name: 'Agent', value: 'agent', description: 'Start an agent conversation: POST /webhooks/agents/{agentId} with a "message"' },
-    { name: 'Workflow', value: 'workflow', description: 'Run this workflow: POST /webhooks/workflows/{workflowId} with "input_data"' },
+    {
+      name: 'Agent',
+      value: 'agent',
+      description: 'Start an agent conversation: POST /webhooks/agents/{agentId} with a "message"',
+    },
+    {
+      name: 'Workflow',
+      value: 'workflow',
+      description: 'Run this workflow: POST /webhooks/workflows/{workflowId} with "input_data"',
+    },
   ],
   default: 'workflow',
   description: 'What a call to this webhook starts; decides the default URL and the expected request body',
@@ -52,7 +60,8 @@ const pathProperty: INodeProperties = {
   type: 'string',
   default: '',
   placeholder: 'orders/created',
-  description: 'A custom path served under /webhook/. Leave empty for the standard /webhooks/workflows/{ID} or /webhooks/agents/{ID}.',
+  description:
+    'A custom path served under /webhook/. Leave empty for the standard /webhooks/workflows/{ID} or /webhooks/agents/{ID}.',
 };
 
 const authenticationProperty: INodeProperties = {
@@ -74,8 +83,16 @@ const responseModeProperty: INodeProperties = {
   name: 'responseMode',
   type: 'options',
   options: [
-    { name: 'Immediately', value: 'onReceived', description: 'Answer as soon as the request is accepted, with status "queued"' },
-    { name: 'When Last Node Finishes', value: 'lastNode', description: 'Answer with the output of the last node once the workflow is done' },
+    {
+      name: 'Immediately',
+      value: 'onReceived',
+      description: 'Answer as soon as the request is accepted, with status "queued"',
+    },
+    {
+      name: 'When Last Node Finishes',
+      value: 'lastNode',
+      description: 'Answer with the output of the last node once the workflow is done',
+    },
   ],
   default: 'onReceived',
   description: 'When and with what to answer the caller',
@@ -86,10 +103,22 @@ const signatureProperty: INodeProperties = {
   name: 'signature',
   type: 'options',
   options: [
-    { name: 'GitHub (X-Hub-Signature-256)', value: 'github', description: 'HMAC-SHA256 of the raw body as "sha256=" plus hex, as GitHub sends it' },
-    { name: 'Hex HMAC in a Header', value: 'hex', description: 'Plain hex HMAC-SHA256 of the raw body in a header you name' },
+    {
+      name: 'GitHub (X-Hub-Signature-256)',
+      value: 'github',
+      description: 'HMAC-SHA256 of the raw body as "sha256=" plus hex, as GitHub sends it',
+    },
+    {
+      name: 'Hex HMAC in a Header',
+      value: 'hex',
+      description: 'Plain hex HMAC-SHA256 of the raw body in a header you name',
+    },
     { name: 'None', value: 'none', description: 'Do not check a signature' },
-    { name: 'Standard Webhooks', value: 'standard-webhooks', description: 'The Standard Webhooks message ID, timestamp and signature headers (also sent by Svix)' },
+    {
+      name: 'Standard Webhooks',
+      value: 'standard-webhooks',
+      description: 'The Standard Webhooks message ID, timestamp and signature headers (also sent by Svix)',
+    },
     { name: 'Stripe', value: 'stripe', description: 'Stripe-Signature: t=…,v1=… over the timestamp and raw body' },
   ],
   default: 'none',
@@ -129,7 +158,8 @@ const optionsProperty: INodeProperties = {
       type: 'string',
       default: '',
       placeholder: 'https://app.example.com, https://www.example.com',
-      description: 'Comma-separated origins a browser may call from; other Origin headers get 403. Empty or * allows any.',
+      description:
+        'Comma-separated origins a browser may call from; other Origin headers get 403. Empty or * allows any.',
     },
     {
       displayName: 'IP Allowlist',
@@ -137,7 +167,8 @@ const optionsProperty: INodeProperties = {
       type: 'string',
       default: '',
       placeholder: '52.70.124.191, 10.0.0.0/8, 2001:db8::/32',
-      description: 'Comma-separated IPv4/IPv6 addresses or CIDR ranges allowed to call; others get 403. Empty allows all.',
+      description:
+        'Comma-separated IPv4/IPv6 addresses or CIDR ranges allowed to call; others get 403. Empty allows all.',
     },
     {
       displayName: 'Validate Body',

@@ -66,7 +66,11 @@ export function rejectionBody(rejection: WebhookRejection): {
   success: false;
   error: { code: string; message: string; details?: Record<string, unknown> };
 } {
-  const error = { code: rejection.code, message: rejection.message, ...(rejection.details ? { details: rejection.details } : {}) };
+  const error = {
+    code: rejection.code,
+    message: rejection.message,
+    ...(rejection.details ? { details: rejection.details } : {}),
+  };
   return { success: false, error };
 }
 

@@ -36,7 +36,11 @@ export function checkSource(request: TriggerRequest, options: TriggerOptions): W
   }
   const origin = request.headers.origin;
   if (!isOriginAllowed(origin, options.allowedOrigins)) {
-    return { status: 403, code: 'FORBIDDEN', message: `Origin '${String(origin).slice(0, 200)}' is not allowed to call this webhook` };
+    return {
+      status: 403,
+      code: 'FORBIDDEN',
+      message: `Origin '${String(origin).slice(0, 200)}' is not allowed to call this webhook`,
+    };
   }
   return null;
 }
@@ -49,7 +53,12 @@ const SIGNING_MISCONFIGURED: WebhookRejection = {
 };
 
 /** Authentication, then the signature: 401 for a missing or wrong credential or signature. */
-export function checkCaller(request: TriggerRequest, params: TriggerParameters, credentials: TriggerCredentials, body: unknown): WebhookRejection | null {
+export function checkCaller(
+  request: TriggerRequest,
+  params: TriggerParameters,
+  credentials: TriggerCredentials,
+  body: unknown,
+): WebhookRejection | null {
   const authFailure = thrownBy(() => authenticate(request, params.authentication, credentials.auth));
   if (authFailure !== undefined) return rejectionFor(authFailure);
   return checkSignature(request, params, credentials.signingSecret, body);
@@ -65,7 +74,12 @@ function rejectionFor(failure: unknown): WebhookRejection {
  * The signature over the raw body (`rawBody`, or the re-serialised `body` when the host kept no
  * raw bytes, which only verifies if the sender serialised the same way).
  */
-function checkSignature(request: TriggerRequest, params: TriggerParameters, secret: string | null, body: unknown): WebhookRejection | null {
+function checkSignature(
+  request: TriggerRequest,
+  params: TriggerParameters,
+  secret: string | null,
+  body: unknown,
+): WebhookRejection | null {
   if (params.signature === 'none') return null;
   if (secret === null) return SIGNING_MISCONFIGURED;
   const failure = thrownBy(() =>

@@ -32,9 +32,14 @@ async function tryCredential(source: CredentialSource, type: string): Promise<Re
 }
 
 /** Loads only what the configured checks need: nothing for `none` and no signing secret when unsigned. */
-export async function loadTriggerCredentials(source: CredentialSource, params: TriggerParameters): Promise<TriggerCredentials> {
+export async function loadTriggerCredentials(
+  source: CredentialSource,
+  params: TriggerParameters,
+): Promise<TriggerCredentials> {
   // An unknown method has no credential type; authenticate() then refuses it.
-  const authType: string | undefined = (AUTH_CREDENTIAL_TYPES as Record<string, string | undefined>)[params.authentication];
+  const authType: string | undefined = (AUTH_CREDENTIAL_TYPES as Record<string, string | undefined>)[
+    params.authentication
+  ];
   const auth = authType === undefined ? null : await tryCredential(source, authType);
   if (params.signature === 'none') return { auth, signingSecret: null };
   const signing = await tryCredential(source, SIGNING_CREDENTIAL_TYPE);

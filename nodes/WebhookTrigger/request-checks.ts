@@ -58,7 +58,9 @@ function parseIpv6(text: string): number[] | null {
 
 /** `::ffff:a.b.c.d` (RFC 4291 §2.5.5.2) is an IPv4 caller seen through a dual-stack socket. */
 function isMappedIpv4(bytes: number[]): boolean {
-  return bytes.length === 16 && bytes.slice(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+  return (
+    bytes.length === 16 && bytes.slice(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff
+  );
 }
 
 /**
@@ -147,7 +149,10 @@ function normalizeOrigin(origin: string): string {
  *
  * @param allowedOrigins - Comma-separated origins such as `https://app.example.com`; empty or `*` allows any.
  */
-export function isOriginAllowed(origin: string | string[] | undefined, allowedOrigins: string | readonly string[]): boolean {
+export function isOriginAllowed(
+  origin: string | string[] | undefined,
+  allowedOrigins: string | readonly string[],
+): boolean {
   const allowed = splitList(allowedOrigins).map(normalizeOrigin);
   if (allowed.length === 0 || allowed.includes('*')) return true;
   if (origin === undefined || origin === '') return true;

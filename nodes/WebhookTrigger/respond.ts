@@ -26,7 +26,10 @@ export interface RejectionResponse {
 }
 
 /** Headers without {@link REDACTED_HEADERS} and `extra` (names compared in lower case). */
-export function redactHeaders(headers: Record<string, string | string[] | undefined>, extra: readonly string[] = []): IDataObject {
+export function redactHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  extra: readonly string[] = [],
+): IDataObject {
   const drop = new Set([...REDACTED_HEADERS, ...extra.map((name) => name.toLowerCase())]);
   const kept: IDataObject = {};
   for (const [name, value] of Object.entries(headers)) {

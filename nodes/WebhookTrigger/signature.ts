@@ -2,7 +2,12 @@
  * Maps the node's `signature` option to the engine's verifier, which is pure (`node:crypto` only)
  * and bundled into the n8n package with this node.
  */
-import { verifyPayload, WebhookVerificationError, type HeaderMap, type SignatureScheme } from '../../engine/signing/index.js';
+import {
+  verifyPayload,
+  WebhookVerificationError,
+  type HeaderMap,
+  type SignatureScheme,
+} from '../../engine/signing/index.js';
 import { thrownBy, WebhookAuthError } from './error.js';
 
 /** The node's `signature` option values. */
@@ -73,7 +78,10 @@ export function verifySignature(check: SignatureCheck): void {
   );
   if (failure === undefined) return;
   if (failure instanceof WebhookVerificationError) {
-    throw new WebhookAuthError(401, 'INVALID_SIGNATURE', failure.message, { details: { reason: failure.reason }, cause: failure });
+    throw new WebhookAuthError(401, 'INVALID_SIGNATURE', failure.message, {
+      details: { reason: failure.reason },
+      cause: failure,
+    });
   }
   throw failure;
 }

@@ -12,19 +12,32 @@ export interface TestEngine {
   stop(): Promise<void>;
 }
 
-export async function startTestEngine(options: {
-  workflows?: Record<string, unknown>;
-  credentials?: unknown[];
-  config?: Partial<Record<keyof HooklineConfig, unknown>>;
-  nodeTypes?: Record<string, INodeType>;
-  env?: Record<string, string>;
-} = {}): Promise<TestEngine> {
+export async function startTestEngine(
+  options: {
+    workflows?: Record<string, unknown>;
+    credentials?: unknown[];
+    config?: Partial<Record<keyof HooklineConfig, unknown>>;
+    nodeTypes?: Record<string, INodeType>;
+    env?: Record<string, string>;
+  } = {},
+): Promise<TestEngine> {
   const dir = makeTempDir();
-  for (const [name, workflow] of Object.entries(options.workflows ?? {})) dir.file(name.endsWith('.json') ? name : `${name}.json`, workflow);
+  for (const [name, workflow] of Object.entries(options.workflows ?? {}))
+    dir.file(name.endsWith('.json') ? name : `${name}.json`, workflow);
   if (options.credentials) dir.file('credentials.json', options.credentials);
   const dbPath = `${dir.path}/data/hookline.db`;
   const config = loadConfig({
-    overrides: { port: 0, host: '127.0.0.1', workflowsDir: dir.path, dbPath, logLevel: 'silent', encryptionKey: 'test-key', allowPrivateTargets: true, poolThreads: 1, ...options.config },
+    overrides: {
+      port: 0,
+      host: '127.0.0.1',
+      workflowsDir: dir.path,
+      dbPath,
+      logLevel: 'silent',
+      encryptionKey: 'test-key',
+      allowPrivateTargets: true,
+      poolThreads: 1,
+      ...options.config,
+    },
   });
   const engine = createEngine({ config, nodeTypes: options.nodeTypes, env: options.env ?? {} });
   const { url } = await engine.start();

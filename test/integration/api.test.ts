@@ -11,7 +11,8 @@ let receiver: Receiver;
 beforeAll(async () => {
   receiver = await startReceiver();
   running = await startTestEngine({
-    workflows: { orders: incomingWorkflows.orders }, credentials,
+    workflows: { orders: incomingWorkflows.orders },
+    credentials,
     config: { apiKey: KEY, retryScheduleSec: [0.05, 0.05], retryJitter: 0, pollIntervalMs: 20 },
   });
 });
@@ -23,7 +24,10 @@ afterAll(async () => {
 async function api(method: string, path: string, body?: unknown, key: string | null = KEY) {
   const response = await fetch(`${running.url}/api/v1${path}`, {
     method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+    },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   const text = await response.text();
@@ -52,16 +56,38 @@ describe('auth and OpenAPI', () => {
     expect(response.status).toBe(200);
     const document = await response.json();
     await expect(SwaggerParser.validate(structuredClone(document))).resolves.toBeTruthy();
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/v1/webhooks', '/api/v1/webhooks/{id}/rotate-secret', '/api/v1/webhooks/{id}/replay', '/api/v1/deliveries', '/api/v1/executions/{id}']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/webhooks',
+        '/api/v1/webhooks/{id}/rotate-secret',
+        '/api/v1/webhooks/{id}/replay',
+        '/api/v1/deliveries',
+        '/api/v1/executions/{id}',
+      ]),
+    );
     expect((await fetch(`${running.url}/api/v1/docs`)).status).toBeLessThan(400);
   });
 });
 
 describe('webhooks', () => {
   it('creates with seed spellings, answers in canonical form, shows the secret once', async () => {
-    const created = await api('POST', '/webhooks', { name: 'Orders', targetUrl: `${receiver.url}/a`, events: ['order.completed'], isActive: true, headers: { 'X-Custom-Header': 'v' }, retry_policy: { max_retries: 3, backoff_multiplier: 2 } });
+    const created = await api('POST', '/webhooks', {
+      name: 'Orders',
+      targetUrl: `${receiver.url}/a`,
+      events: ['order.completed'],
+      isActive: true,
+      headers: { 'X-Custom-Header': 'v' },
+      retry_policy: { max_retries: 3, backoff_multiplier: 2 },
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Orders', url: `${receiver.url}/a`, enabled: true, status: 'active', retry_policy: { max_retries: 3, backoff_multiplier: 2 }, delivery_stats: { total_deliveries: 0, successful_deliveries: 0, failed_deliveries: 0 } });
+    expect(created.body).toMatchObject({
+      name: 'Orders',
+      url: `${receiver.url}/a`,
+      enabled: true,
+      status: 'active',
+      retry_policy: { max_retries: 3, backoff_multiplier: 2 },
+      delivery_stats: { total_deliveries: 0, successful_deliveries: 0, failed_deliveries: 0 },
+    });
     expect(created.body.secret).toMatch(/^whsec_/);
     const fetched = await api('GET', `/webhooks/${created.body.id}`);
     expect(fetched.status).toBe(200);
@@ -80,12 +106,22 @@ describe('webhooks', () => {
     const missing = await api('POST', '/webhooks', { events: ['*'] });
     expect(missing.status).toBe(400);
     expect(missing.body.error.details.field).toBe('url');
-    const badJson = await fetch(`${running.url}/api/v1/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: '{"url":' });
+    const badJson = await fetch(`${running.url}/api/v1/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body: '{"url":',
+    });
     expect(badJson.status).toBe(400);
   });
 
   it('lists with limit, offset and cursor, filtered by status', async () => {
-    for (let i = 0; i < 3; i++) await api('POST', '/webhooks', { name: `L${i}`, url: `${receiver.url}/l${i}`, events: ['list.test'], organization: 'listing' });
+    for (let i = 0; i < 3; i++)
+      await api('POST', '/webhooks', {
+        name: `L${i}`,
+        url: `${receiver.url}/l${i}`,
+        events: ['list.test'],
+        organization: 'listing',
+      });
     const page = await api('GET', '/webhooks?organization=listing&limit=2');
     expect(page.body.webhooks.map((w: { name: string }) => w.name)).toEqual(['L0', 'L1']);
     expect(page.body.total).toBe(3);
@@ -95,25 +131,57 @@ describe('webhooks', () => {
     await api('POST', `/webhooks/${page.body.webhooks[0].id}/disable`);
     const disabled = await api('GET', '/webhooks?organization=listing&status=disabled');
     expect(disabled.body.webhooks.map((w: { name: string }) => w.name)).toEqual(['L0']);
-    await api('POST', '/webhooks', { name: 'P', url: `${receiver.url}/p`, events: ['list.test'], organization: 'listing', project: 'proj-123' });
-    expect((await api('GET', '/webhooks?organization=listing&project=proj-123')).body.webhooks.map((w: { name: string }) => w.name)).toEqual(['P']);
+    await api('POST', '/webhooks', {
+      name: 'P',
+      url: `${receiver.url}/p`,
+      events: ['list.test'],
+      organization: 'listing',
+      project: 'proj-123',
+    });
+    expect(
+      (await api('GET', '/webhooks?organization=listing&project=proj-123')).body.webhooks.map(
+        (w: { name: string }) => w.name,
+      ),
+    ).toEqual(['P']);
     expect((await api('GET', '/webhooks?limit=0')).status).toBe(400);
   });
 
   it('updates, patches, enables, disables, replaces filters and deletes', async () => {
-    const { body: created } = await api('POST', '/webhooks', { name: 'Before', url: `${receiver.url}/u`, events: ['order.completed'] });
-    const put = await api('PUT', `/webhooks/${created.id}`, { url: `${receiver.url}/u2`, events: ['order.completed', 'workflow.execution.failed'] });
-    expect(put.body).toMatchObject({ name: 'Webhook', url: `${receiver.url}/u2`, events: ['order.completed', 'workflow.execution.failed'] });
+    const { body: created } = await api('POST', '/webhooks', {
+      name: 'Before',
+      url: `${receiver.url}/u`,
+      events: ['order.completed'],
+    });
+    const put = await api('PUT', `/webhooks/${created.id}`, {
+      url: `${receiver.url}/u2`,
+      events: ['order.completed', 'workflow.execution.failed'],
+    });
+    expect(put.body).toMatchObject({
+      name: 'Webhook',
+      url: `${receiver.url}/u2`,
+      events: ['order.completed', 'workflow.execution.failed'],
+    });
     expect((await api('PUT', `/webhooks/${created.id}`, { name: 'No url' })).status).toBe(400);
-    const emptyJson = await fetch(`${running.url}/api/v1/webhooks/${created.id}/disable`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` } });
+    const emptyJson = await fetch(`${running.url}/api/v1/webhooks/${created.id}/disable`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+    });
     expect(emptyJson.status).toBe(200);
     const patch = await api('PATCH', `/webhooks/${created.id}`, { name: 'Renamed' });
     expect(patch.body).toMatchObject({ name: 'Renamed', url: `${receiver.url}/u2` });
-    expect((await api('POST', `/webhooks/${created.id}/disable`)).body).toMatchObject({ enabled: false, status: 'disabled' });
-    expect((await api('POST', `/webhooks/${created.id}/enable`)).body).toMatchObject({ enabled: true, status: 'active' });
+    expect((await api('POST', `/webhooks/${created.id}/disable`)).body).toMatchObject({
+      enabled: false,
+      status: 'disabled',
+    });
+    expect((await api('POST', `/webhooks/${created.id}/enable`)).body).toMatchObject({
+      enabled: true,
+      status: 'active',
+    });
     const filters = await api('PUT', `/webhooks/${created.id}/filters`, { 'order.completed': { total: { gt: 100 } } });
     expect(filters.body.filters).toEqual({ 'order.completed': { total: { gt: 100 } } });
-    const badFilter = await api('PUT', `/webhooks/${created.id}/filters`, { 'order.completed': { total: { $nope: 1 } } });
+    const badFilter = await api('PUT', `/webhooks/${created.id}/filters`, {
+      'order.completed': { total: { $nope: 1 } },
+    });
     expect(badFilter.status).toBe(400);
     expect((await api('PATCH', `/webhooks/${created.id}`, { secret: 'x'.repeat(20) })).status).toBe(400);
     expect((await api('DELETE', `/webhooks/${created.id}`)).body).toEqual({ success: true, id: created.id });
@@ -133,10 +201,21 @@ describe('webhooks', () => {
   it('sends a test event synchronously and reports the receiver’s answer', async () => {
     const { body: created } = await api('POST', '/webhooks', { url: `${receiver.url}/t`, events: ['order.completed'] });
     const before = receiver.requests.length;
-    const test = await api('POST', `/webhooks/${created.id}/test`, { event: 'workflow.execution.completed', data: { workflow_id: 'test_workflow', status: 'success' } });
-    expect(test.body).toMatchObject({ success: true, status_code: 200, response_body: 'ok', event: 'workflow.execution.completed' });
+    const test = await api('POST', `/webhooks/${created.id}/test`, {
+      event: 'workflow.execution.completed',
+      data: { workflow_id: 'test_workflow', status: 'success' },
+    });
+    expect(test.body).toMatchObject({
+      success: true,
+      status_code: 200,
+      response_body: 'ok',
+      event: 'workflow.execution.completed',
+    });
     expect(typeof test.body.response_time_ms).toBe('number');
-    expect(JSON.parse(receiver.requests[before].body)).toMatchObject({ type: 'workflow.execution.completed', data: { workflow_id: 'test_workflow' } });
+    expect(JSON.parse(receiver.requests[before].body)).toMatchObject({
+      type: 'workflow.execution.completed',
+      data: { workflow_id: 'test_workflow' },
+    });
     expect((await api('POST', '/webhooks/wh_missing/test', {})).status).toBe(404);
   });
 });
@@ -145,31 +224,61 @@ describe('deliveries, logs, stats, retry and replay', () => {
   it('records deliveries with attempts, logs in the seed format, stats, manual retry and replay', async () => {
     const failing = await startReceiver({ behaviour: sequence([{ status: 500, body: 'nope' }]) });
     try {
-      const { body: hook } = await api('POST', '/webhooks', { url: failing.url, events: ['invoice.paid'], retry_policy: { max_retries: 1 } });
+      const { body: hook } = await api('POST', '/webhooks', {
+        url: failing.url,
+        events: ['invoice.paid'],
+        retry_policy: { max_retries: 1 },
+      });
       const publish = await api('POST', '/events', { type: 'invoice.paid', data: { invoice: 1 } });
       expect(publish.status).toBe(202);
-      await until(async () => (await api('GET', `/webhooks/${hook.id}/deliveries?status=failed`)).body.deliveries.length === 1, 'failed delivery');
+      await until(
+        async () => (await api('GET', `/webhooks/${hook.id}/deliveries?status=failed`)).body.deliveries.length === 1,
+        'failed delivery',
+      );
       const [delivery] = (await api('GET', `/webhooks/${hook.id}/deliveries`)).body.deliveries;
       expect(delivery).toMatchObject({ event: 'invoice.paid', status: 'failed', attempts: 2, last_status_code: 500 });
       const detail = await api('GET', `/webhooks/${hook.id}/deliveries/${delivery.id}`);
       expect(detail.body.attempt_log.map((a: { response_code: number }) => a.response_code)).toEqual([500, 500]);
       expect(detail.body.payload).toMatchObject({ type: 'invoice.paid', data: { invoice: 1 } });
       const logs = await api('GET', `/webhooks/${hook.id}/logs`);
-      expect(logs.body.logs[0]).toMatchObject({ id: delivery.id, event: 'invoice.paid', status: 'failed', response_code: 500, attempts: 2 });
+      expect(logs.body.logs[0]).toMatchObject({
+        id: delivery.id,
+        event: 'invoice.paid',
+        status: 'failed',
+        response_code: 500,
+        attempts: 2,
+      });
       expect(logs.body.logs[0].payload_size).toBeGreaterThan(10);
       const stats = await api('GET', `/webhooks/${hook.id}/stats`);
-      expect(stats.body).toMatchObject({ attempts: 2, successful_attempts: 0, success_rate: 0, deliveries: { total: 1, failed: 1 } });
+      expect(stats.body).toMatchObject({
+        attempts: 2,
+        successful_attempts: 0,
+        success_rate: 0,
+        deliveries: { total: 1, failed: 1 },
+      });
       const failedAll = await api('GET', '/deliveries?status=failed');
       expect(failedAll.body.deliveries.some((d: { id: string }) => d.id === delivery.id)).toBe(true);
 
       failing.respondWith({ status: 200 });
       expect((await api('POST', `/webhooks/${hook.id}/deliveries/${delivery.id}/retry`)).status).toBe(202);
-      await until(async () => (await api('GET', `/webhooks/${hook.id}/deliveries/${delivery.id}`)).body.status === 'succeeded', 'retried delivery');
+      await until(
+        async () => (await api('GET', `/webhooks/${hook.id}/deliveries/${delivery.id}`)).body.status === 'succeeded',
+        'retried delivery',
+      );
 
-      const replay = await api('POST', `/webhooks/${hook.id}/replay`, { since: new Date(Date.now() - 60_000).toISOString() });
+      const replay = await api('POST', `/webhooks/${hook.id}/replay`, {
+        since: new Date(Date.now() - 60_000).toISOString(),
+      });
       expect(replay).toMatchObject({ status: 202, body: { success: true, replayed: 1 } });
-      await until(async () => (await api('GET', `/webhooks/${hook.id}/deliveries?status=succeeded`)).body.deliveries.length === 2, 'replayed delivery');
-      expect((await api('GET', `/webhooks/${hook.id}`)).body.delivery_stats).toMatchObject({ total_deliveries: 2, successful_deliveries: 2, failed_deliveries: 0 });
+      await until(
+        async () => (await api('GET', `/webhooks/${hook.id}/deliveries?status=succeeded`)).body.deliveries.length === 2,
+        'replayed delivery',
+      );
+      expect((await api('GET', `/webhooks/${hook.id}`)).body.delivery_stats).toMatchObject({
+        total_deliveries: 2,
+        successful_deliveries: 2,
+        failed_deliveries: 0,
+      });
     } finally {
       await failing.close();
     }
@@ -181,7 +290,14 @@ describe('deliveries, logs, stats, retry and replay', () => {
     expect((await api('POST', `/webhooks/${hook.id}/deliveries/del_nope/retry`)).status).toBe(404);
     expect((await api('GET', `/webhooks/${hook.id}/deliveries?start=yesterday`)).status).toBe(400);
     expect((await api('POST', `/webhooks/${hook.id}/replay`, {})).status).toBe(400);
-    expect((await api('POST', `/webhooks/${hook.id}/replay`, { since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' })).status).toBe(400);
+    expect(
+      (
+        await api('POST', `/webhooks/${hook.id}/replay`, {
+          since: '2026-01-02T00:00:00Z',
+          until: '2026-01-01T00:00:00Z',
+        })
+      ).status,
+    ).toBe(400);
     expect((await api('GET', '/deliveries?status=lost')).status).toBe(400);
   });
 });
@@ -201,14 +317,31 @@ describe('events, workflows and executions', () => {
     expect((await api('GET', '/workflows/orders')).body.definition.nodes).toHaveLength(2);
     expect((await api('GET', '/workflows/nope')).status).toBe(404);
     expect((await api('POST', '/workflows/orders/deactivate')).body).toMatchObject({ active: false });
-    const inactive = await fetch(`${running.url}/webhooks/workflows/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.bearer}` }, body: '{"input_data":{}}' });
+    const inactive = await fetch(`${running.url}/webhooks/workflows/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.bearer}` },
+      body: '{"input_data":{}}',
+    });
     expect(inactive.status).toBe(409);
     expect((await api('POST', '/workflows/orders/activate')).body).toMatchObject({ active: true });
-    const accepted = await fetch(`${running.url}/webhooks/workflows/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.bearer}` }, body: '{"input_data":{"name":"Poll"}}' });
+    const accepted = await fetch(`${running.url}/webhooks/workflows/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.bearer}` },
+      body: '{"input_data":{"name":"Poll"}}',
+    });
     const { execution_id } = await accepted.json();
     await until(async () => (await api('GET', `/executions/${execution_id}`)).body.status === 'succeeded', 'execution');
-    expect((await api('GET', `/executions/${execution_id}`)).body).toMatchObject({ execution_id, workflow_id: 'orders', status: 'succeeded', output: [{ greeting: 'hello Poll' }] });
-    expect((await api('GET', '/executions?workflow_id=orders&status=succeeded')).body.executions.some((e: { execution_id: string }) => e.execution_id === execution_id)).toBe(true);
+    expect((await api('GET', `/executions/${execution_id}`)).body).toMatchObject({
+      execution_id,
+      workflow_id: 'orders',
+      status: 'succeeded',
+      output: [{ greeting: 'hello Poll' }],
+    });
+    expect(
+      (await api('GET', '/executions?workflow_id=orders&status=succeeded')).body.executions.some(
+        (e: { execution_id: string }) => e.execution_id === execution_id,
+      ),
+    ).toBe(true);
     expect((await api('GET', '/executions/exec_nope')).status).toBe(404);
     expect((await api('GET', '/executions?status=weird')).status).toBe(400);
   });

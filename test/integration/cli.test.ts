@@ -27,7 +27,15 @@ let receiver: Receiver;
 // A fresh engine, database and receiver per test: no test sees another's webhooks or events.
 beforeEach(async () => {
   receiver = await startReceiver();
-  running = await startTestEngine({ config: { apiKey: API_KEY, retryScheduleSec: [0.05, 0.05], retryJitter: 0, pollIntervalMs: 20, failureThreshold: 1000 } });
+  running = await startTestEngine({
+    config: {
+      apiKey: API_KEY,
+      retryScheduleSec: [0.05, 0.05],
+      retryJitter: 0,
+      pollIntervalMs: 20,
+      failureThreshold: 1000,
+    },
+  });
 }, 60_000);
 afterEach(async () => {
   await running.stop();
@@ -38,12 +46,19 @@ interface Run {
   code: number | null;
   stdout: string;
   stderr: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert the shape
   json: any;
 }
 
 /** Runs `hookline …` in a child process; asynchronous, so the engine in this process keeps answering. */
 function hookline(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOOKLINE_URL: running.url, HOOKLINE_API_KEY: API_KEY, ...options.env };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    HOOKLINE_URL: running.url,
+    HOOKLINE_API_KEY: API_KEY,
+    ...options.env,
+  };
   const child = spawn(process.execPath, ['--import', LOADER, CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -65,7 +80,7 @@ function hookline(args: string[], options: { stdin?: string; env?: Record<string
 }
 
 async function until(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -76,14 +91,23 @@ describe('help and usage', () => {
   it('answers --help on every command with its usage and exit 0', async () => {
     for (const command of COMMANDS) {
       const lines: string[] = [];
-      expect(await main([...command.name.split(' '), '--help'], { out: (l) => lines.push(l), err: (l) => lines.push(l) }, {})).toBe(0);
+      expect(
+        await main(
+          [...command.name.split(' '), '--help'],
+          { out: (l) => lines.push(l), err: (l) => lines.push(l) },
+          {},
+        ),
+      ).toBe(0);
       expect(lines.join('\n')).toMatch(new RegExp(`^Usage: hookline ${command.name}\\b[\\s\\S]*--help`));
     }
   });
 
   it('prints help from the real binary, and exits 2 on usage errors', SLOW, async () => {
     const [top, sub, unknownFlag, noKey] = await Promise.all([
-      hookline(['--help']), hookline(['replay', '--help']), hookline(['webhooks', 'list', '--colour']), hookline(['webhooks', 'list'], { env: { HOOKLINE_API_KEY: '' } }),
+      hookline(['--help']),
+      hookline(['replay', '--help']),
+      hookline(['webhooks', 'list', '--colour']),
+      hookline(['webhooks', 'list'], { env: { HOOKLINE_API_KEY: '' } }),
     ]);
     expect([top.code, sub.code, unknownFlag.code, noKey.code]).toEqual([0, 0, 2, 2]);
     expect(top.stdout).toContain('webhooks rotate-secret ID');
@@ -95,8 +119,11 @@ describe('help and usage', () => {
   it('exits 2 for a missing argument, bad JSON, an unknown subcommand or a missing group subcommand', async () => {
     const env = { HOOKLINE_URL: 'http://127.0.0.1:9', HOOKLINE_API_KEY: 'k' };
     for (const [argv, message] of [
-      [['webhooks', 'get'], 'missing ID'], [['webhooks', 'create', '--data', '{nope'], '--data is not valid JSON'],
-      [['webhooks', 'frobnicate'], "unknown command 'webhooks frobnicate'"], [['deliveries'], 'give a subcommand'], [['webhooks', 'update', 'wh_1'], 'nothing to send'],
+      [['webhooks', 'get'], 'missing ID'],
+      [['webhooks', 'create', '--data', '{nope'], '--data is not valid JSON'],
+      [['webhooks', 'frobnicate'], "unknown command 'webhooks frobnicate'"],
+      [['deliveries'], 'give a subcommand'],
+      [['webhooks', 'update', 'wh_1'], 'nothing to send'],
     ] as const) {
       const errors: string[] = [];
       expect(await main([...argv], { out: () => undefined, err: (l) => errors.push(l) }, env)).toBe(2);
@@ -108,8 +135,15 @@ describe('help and usage', () => {
 describe('helpers', () => {
   it('cuts a replay range into adjacent windows that share no millisecond and cover it exactly', () => {
     const windows = replayWindows(1000, 1999, 3);
-    expect(windows).toEqual([{ startMs: 1000, endMs: 1332 }, { startMs: 1333, endMs: 1665 }, { startMs: 1666, endMs: 1999 }]);
-    expect(replayWindows(5, 6, 10)).toEqual([{ startMs: 5, endMs: 5 }, { startMs: 6, endMs: 6 }]);
+    expect(windows).toEqual([
+      { startMs: 1000, endMs: 1332 },
+      { startMs: 1333, endMs: 1665 },
+      { startMs: 1666, endMs: 1999 },
+    ]);
+    expect(replayWindows(5, 6, 10)).toEqual([
+      { startMs: 5, endMs: 5 },
+      { startMs: 6, endMs: 6 },
+    ]);
     expect(replayWindows(7, 7, 10)).toEqual([{ startMs: 7, endMs: 7 }]);
   });
 
@@ -124,27 +158,83 @@ describe('helpers', () => {
   it('draws an honest bar and aligned tables', () => {
     expect(renderBar(0, 4)).toBe(`[${'░'.repeat(24)}]   0% 0/4`);
     expect(renderBar(2, 4)).toBe(`[${'█'.repeat(12)}${'░'.repeat(12)}]  50% 2/4`);
-    expect(table([{ a: 'x', b: null }, { a: 'long', b: 1 }], [{ header: 'A', cell: (r) => r.a }, { header: 'B', cell: (r) => r.b }])).toEqual(['A     B', 'x     -', 'long  1']);
+    expect(
+      table(
+        [
+          { a: 'x', b: null },
+          { a: 'long', b: 1 },
+        ],
+        [
+          { header: 'A', cell: (r) => r.a },
+          { header: 'B', cell: (r) => r.b },
+        ],
+      ),
+    ).toEqual(['A     B', 'x     -', 'long  1']);
   });
 });
 
 describe('webhooks', () => {
   it('creates, reads, lists, updates, toggles, tests, rotates and deletes with --json', SLOW, async () => {
-    const created = await hookline(['webhooks', 'create', '--url', `${receiver.url}/cli`, '--events', 'order.completed,order.refunded', '--name', 'CLI', '--header', 'X-Team: growth', '--json']);
+    const created = await hookline([
+      'webhooks',
+      'create',
+      '--url',
+      `${receiver.url}/cli`,
+      '--events',
+      'order.completed,order.refunded',
+      '--name',
+      'CLI',
+      '--header',
+      'X-Team: growth',
+      '--json',
+    ]);
     expect(created.code).toBe(0);
-    expect(created.json).toMatchObject({ name: 'CLI', url: `${receiver.url}/cli`, events: ['order.completed', 'order.refunded'], headers: { 'X-Team': 'growth' }, secret: expect.stringMatching(/^whsec_/) });
+    expect(created.json).toMatchObject({
+      name: 'CLI',
+      url: `${receiver.url}/cli`,
+      events: ['order.completed', 'order.refunded'],
+      headers: { 'X-Team': 'growth' },
+      secret: expect.stringMatching(/^whsec_/),
+    });
     const id: string = created.json.id;
-    const [got, listed, table] = await Promise.all([hookline(['webhooks', 'get', id, '--json']), hookline(['webhooks', 'list', '--json']), hookline(['webhooks', 'list'])]);
+    const [got, listed, table] = await Promise.all([
+      hookline(['webhooks', 'get', id, '--json']),
+      hookline(['webhooks', 'list', '--json']),
+      hookline(['webhooks', 'list']),
+    ]);
     expect(got.json).toMatchObject({ id, status: 'active' });
     expect(got.json).not.toHaveProperty('secret');
     expect(listed.json.webhooks.map((w: { id: string }) => w.id)).toContain(id);
     expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+NAME\s+URL\s+EVENTS\s+STATUS/);
     expect(table.stdout).toContain(id);
-    const updated = await hookline(['webhooks', 'update', id, '--data', '{"description":"from json","timeout":5}', '--name', 'Renamed', '--json']);
-    expect(updated.json).toMatchObject({ name: 'Renamed', description: 'from json', timeout_ms: 5000, url: `${receiver.url}/cli` });
+    const updated = await hookline([
+      'webhooks',
+      'update',
+      id,
+      '--data',
+      '{"description":"from json","timeout":5}',
+      '--name',
+      'Renamed',
+      '--json',
+    ]);
+    expect(updated.json).toMatchObject({
+      name: 'Renamed',
+      description: 'from json',
+      timeout_ms: 5000,
+      url: `${receiver.url}/cli`,
+    });
     expect((await hookline(['webhooks', 'disable', id, '--json'])).json).toMatchObject({ status: 'disabled' });
     expect((await hookline(['webhooks', 'enable', id])).stdout.trim()).toBe(`${id} is active`);
-    const tested = await hookline(['webhooks', 'test', id, '--event', 'order.completed', '--data', '{"n":1}', '--json']);
+    const tested = await hookline([
+      'webhooks',
+      'test',
+      id,
+      '--event',
+      'order.completed',
+      '--data',
+      '{"n":1}',
+      '--json',
+    ]);
     expect([tested.code, tested.json.success, tested.json.status_code]).toEqual([0, true, 200]);
     const rotated = await hookline(['webhooks', 'rotate-secret', id, '--json']);
     expect(rotated.json.secret).toMatch(/^whsec_/);
@@ -156,7 +246,9 @@ describe('webhooks', () => {
   });
 
   it('exits 1 with the API code on API errors and on a failed test send', SLOW, async () => {
-    const { id } = await running.engine.delivery.subscriptions.create({ url: `${receiver.url}/down`, events: ['x.failing'] }).then((r) => r.subscription);
+    const { id } = await running.engine.delivery.subscriptions
+      .create({ url: `${receiver.url}/down`, events: ['x.failing'] })
+      .then((r) => r.subscription);
     receiver.respondWith((req) => (req.url === '/down' ? { status: 503, body: 'down' } : { status: 200 }));
     const [denied, invalid, failedTest] = await Promise.all([
       hookline(['webhooks', 'list'], { env: { HOOKLINE_API_KEY: 'wrong' } }),
@@ -172,44 +264,75 @@ describe('webhooks', () => {
 
 describe('deliveries, replay, api keys and verify', () => {
   async function deliveredOnce(path: string) {
-    const { subscription, secret } = await running.engine.delivery.subscriptions.create({ url: `${receiver.url}${path}`, events: ['order.shipped'] });
+    const { subscription, secret } = await running.engine.delivery.subscriptions.create({
+      url: `${receiver.url}${path}`,
+      events: ['order.shipped'],
+    });
     await running.engine.publishEvent('order.shipped', { order_id: path });
     const [request] = await receiver.waitFor(1, 30_000);
-    await until(async () => (await running.engine.store.outbox.listDeliveries({ subscriptionId: subscription.id, statuses: ['succeeded'] })).length === 1, 'delivery settled');
+    await until(
+      async () =>
+        (await running.engine.store.outbox.listDeliveries({ subscriptionId: subscription.id, statuses: ['succeeded'] }))
+          .length === 1,
+      'delivery settled',
+    );
     return { id: subscription.id, secret: secret!, request: request! };
   }
 
   it('lists, reads and retries deliveries', SLOW, async () => {
     const hook = await deliveredOnce('/deliveries');
-    const listed = await hookline(['deliveries', 'list', '--webhook', hook.id, '--since', '1h', '--status', 'succeeded', '--json']);
-    expect(listed.json.deliveries).toEqual([expect.objectContaining({ webhook_id: hook.id, status: 'succeeded', attempts: 1 })]);
+    const listed = await hookline([
+      'deliveries',
+      'list',
+      '--webhook',
+      hook.id,
+      '--since',
+      '1h',
+      '--status',
+      'succeeded',
+      '--json',
+    ]);
+    expect(listed.json.deliveries).toEqual([
+      expect.objectContaining({ webhook_id: hook.id, status: 'succeeded', attempts: 1 }),
+    ]);
     const deliveryId: string = listed.json.deliveries[0].id;
     const [detail, human, missingWebhook] = await Promise.all([
-      hookline(['deliveries', 'get', deliveryId, '--webhook', hook.id, '--json']), hookline(['deliveries', 'list', '--status', 'succeeded']), hookline(['deliveries', 'get', deliveryId]),
+      hookline(['deliveries', 'get', deliveryId, '--webhook', hook.id, '--json']),
+      hookline(['deliveries', 'list', '--status', 'succeeded']),
+      hookline(['deliveries', 'get', deliveryId]),
     ]);
     expect(detail.json.attempt_log).toEqual([expect.objectContaining({ attempt: 1, response_code: 200 })]);
     expect(human.stdout).toContain(deliveryId);
     expect([missingWebhook.code, missingWebhook.stderr]).toEqual([2, expect.stringContaining('--webhook is required')]);
     const before = receiver.requests.filter((r) => r.url === '/deliveries').length;
     expect((await hookline(['deliveries', 'retry', deliveryId, '--webhook', hook.id, '--json'])).code).toBe(0);
-    await until(() => receiver.requests.filter((r) => r.url === '/deliveries').length === before + 1, 'the retried delivery');
+    await until(
+      () => receiver.requests.filter((r) => r.url === '/deliveries').length === before + 1,
+      'the retried delivery',
+    );
   });
 
   it('replays a time range window by window and shows the progress on stderr', SLOW, async () => {
     const hook = await deliveredOnce('/replay');
     const replayed = await hookline(['replay', '--webhook', hook.id, '--since', '10m', '--windows', '4', '--json']);
-    expect([replayed.code, replayed.json]).toEqual([0, expect.objectContaining({ success: true, replayed: 1, windows: 4 })]);
+    expect([replayed.code, replayed.json]).toEqual([
+      0,
+      expect.objectContaining({ success: true, replayed: 1, windows: 4 }),
+    ]);
     expect(replayed.stderr).toContain('100% 4/4');
     await until(() => receiver.requests.filter((r) => r.url === '/replay').length === 2, 'the replayed delivery');
     const [backwards, unknown] = await Promise.all([
-      hookline(['replay', '--webhook', hook.id, '--since', '1h', '--until', '2h']), hookline(['replay', '--webhook', 'wh_missing', '--since', '1h']),
+      hookline(['replay', '--webhook', hook.id, '--since', '1h', '--until', '2h']),
+      hookline(['replay', '--webhook', 'wh_missing', '--since', '1h']),
     ]);
     expect(backwards.code).toBe(2);
     expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining('NOT_FOUND')]);
   });
 
   it('creates an API key in the engine’s database that the API then accepts', SLOW, async () => {
-    const created = await hookline(['api-key', 'create', '--name', 'ci', '--db', running.dbPath, '--json'], { env: { HOOKLINE_ENCRYPTION_KEY: 'test-key' } });
+    const created = await hookline(['api-key', 'create', '--name', 'ci', '--db', running.dbPath, '--json'], {
+      env: { HOOKLINE_ENCRYPTION_KEY: 'test-key' },
+    });
     expect(created.code).toBe(0);
     expect(created.json).toMatchObject({ name: 'ci', key: expect.stringMatching(/^hk_/) });
     const listed = await hookline(['webhooks', 'list', '--json'], { env: { HOOKLINE_API_KEY: created.json.key } });
@@ -219,13 +342,19 @@ describe('deliveries, replay, api keys and verify', () => {
 
   it('verifies a real delivery from stdin: 0 when authentic, 1 when changed, 2 without a secret', SLOW, async () => {
     const { secret, request } = await deliveredOnce('/verify');
-    const headers = ['webhook-id', 'webhook-timestamp', 'webhook-signature'].flatMap((name) => ['--header', `${name}: ${request.headers[name]}`]);
+    const headers = ['webhook-id', 'webhook-timestamp', 'webhook-signature'].flatMap((name) => [
+      '--header',
+      `${name}: ${request.headers[name]}`,
+    ]);
     const [valid, changed, usage] = await Promise.all([
       hookline(['verify', '--secret', secret, ...headers, '--json'], { stdin: request.body }),
       hookline(['verify', '--secret', secret, ...headers], { stdin: request.body.replace('/verify', '/forged') }),
       hookline(['verify', ...headers], { stdin: request.body }),
     ]);
-    expect([valid.code, valid.json]).toEqual([0, { valid: true, payload: expect.objectContaining({ type: 'order.shipped', data: { order_id: '/verify' } }) }]);
+    expect([valid.code, valid.json]).toEqual([
+      0,
+      { valid: true, payload: expect.objectContaining({ type: 'order.shipped', data: { order_id: '/verify' } }) },
+    ]);
     expect([changed.code, changed.stderr]).toEqual([1, expect.stringContaining('invalid: mismatch')]);
     expect(usage.code).toBe(2);
   });

@@ -7,7 +7,17 @@ import { chain, node, scoringWorkflow } from '../fixtures/workflows.js';
 
 /** A node that throws when an item asks it to: for failure isolation. */
 const explodingType = {
-  description: { displayName: 'Explode', name: 'explode', group: ['transform'], version: 1, description: '', defaults: {}, inputs: ['main'], outputs: ['main'], properties: [] },
+  description: {
+    displayName: 'Explode',
+    name: 'explode',
+    group: ['transform'],
+    version: 1,
+    description: '',
+    defaults: {},
+    inputs: ['main'],
+    outputs: ['main'],
+    properties: [],
+  },
   async execute(this: IExecuteFunctions) {
     const items = this.getInputData();
     if (items.some((item) => item.json.explode)) throw new Error('boom: asked to explode');
@@ -17,10 +27,23 @@ const explodingType = {
 
 /** A node that reads its credential, to show credentials come from the credentials file. */
 const credentialType = {
-  description: { displayName: 'Cred', name: 'cred', group: ['transform'], version: 1, description: '', defaults: {}, inputs: ['main'], outputs: ['main'], properties: [], credentials: [{ name: 'hooklineBearerApi', required: true }] },
+  description: {
+    displayName: 'Cred',
+    name: 'cred',
+    group: ['transform'],
+    version: 1,
+    description: '',
+    defaults: {},
+    inputs: ['main'],
+    outputs: ['main'],
+    properties: [],
+    credentials: [{ name: 'hooklineBearerApi', required: true }],
+  },
   async execute(this: IExecuteFunctions) {
     const credential = await this.getCredentials('hooklineBearerApi');
-    return [this.getInputData().map((item) => ({ json: { ...item.json, tokenLength: String(credential.token).length } }))];
+    return [
+      this.getInputData().map((item) => ({ json: { ...item.json, tokenLength: String(credential.token).length } })),
+    ];
   },
 } as unknown as INodeType;
 
@@ -33,10 +56,16 @@ afterEach(async () => {
 describe('engine: running workflows through the node host', () => {
   it('runs a multi-node workflow end to end and routes items by condition', async () => {
     running = await startTestEngine({ workflows: { scoring: scoringWorkflow() } });
-    const outcome = await running.engine.runManually('scoring', [{ name: 'ada', score: 7 }, { name: 'bob', score: 2 }]);
+    const outcome = await running.engine.runManually('scoring', [
+      { name: 'ada', score: 7 },
+      { name: 'bob', score: 2 },
+    ]);
     expect(outcome.result.status).toBe('succeeded');
     expect(outcome.result.steps.map((s) => [s.node, s.itemsIn, s.itemsOut])).toEqual([
-      ['Enrich', 2, 2], ['Is big', 2, 2], ['Big', 1, 1], ['Small', 1, 1],
+      ['Enrich', 2, 2],
+      ['Is big', 2, 2],
+      ['Big', 1, 1],
+      ['Small', 1, 1],
     ]);
     const execution = await running.engine.store.getExecution(outcome.executionId);
     expect(execution).toMatchObject({ status: 'succeeded', workflowId: 'scoring', kind: 'manual', error: null });
@@ -47,29 +76,68 @@ describe('engine: running workflows through the node host', () => {
   });
 
   it('marks a throwing node as a failed execution with the node name, and other executions are unaffected', async () => {
-    const workflow = { id: 'fragile', name: 'Fragile', nodes: [node('Start', 'hookline.manualTrigger'), node('Explode', 'test.explode'), node('After', 'hookline.noOp')], connections: chain('Start', 'Explode', 'After') };
+    const workflow = {
+      id: 'fragile',
+      name: 'Fragile',
+      nodes: [node('Start', 'hookline.manualTrigger'), node('Explode', 'test.explode'), node('After', 'hookline.noOp')],
+      connections: chain('Start', 'Explode', 'After'),
+    };
     running = await startTestEngine({ workflows: { fragile: workflow }, nodeTypes: { 'test.explode': explodingType } });
     const [bad, good] = await Promise.all([
       running.engine.runManually('fragile', [{ explode: true }]),
       running.engine.runManually('fragile', [{ explode: false, n: 1 }]),
     ]);
-    expect(bad.result).toMatchObject({ status: 'failed', error: { node: 'Explode', message: 'boom: asked to explode' } });
+    expect(bad.result).toMatchObject({
+      status: 'failed',
+      error: { node: 'Explode', message: 'boom: asked to explode' },
+    });
     expect(good.result).toMatchObject({ status: 'succeeded', output: [{ explode: false, n: 1 }] });
-    expect(await running.engine.store.getExecution(bad.executionId)).toMatchObject({ status: 'failed', error: { node: 'Explode', message: 'boom: asked to explode' } });
+    expect(await running.engine.store.getExecution(bad.executionId)).toMatchObject({
+      status: 'failed',
+      error: { node: 'Explode', message: 'boom: asked to explode' },
+    });
     const failedEvents = await running.engine.store.listEvents({ type: 'workflow.failed' });
     expect(failedEvents).toHaveLength(1);
-    expect(failedEvents[0].data).toMatchObject({ workflowId: 'fragile', executionId: bad.executionId, status: 'failed', error_details: { step: 'Explode' } });
+    expect(failedEvents[0].data).toMatchObject({
+      workflowId: 'fragile',
+      executionId: bad.executionId,
+      status: 'failed',
+      error_details: { step: 'Explode' },
+    });
   });
 
   it('continues past a failing node that is set to continue on fail', async () => {
-    const workflow = { id: 'tolerant', name: 'Tolerant', nodes: [node('Start', 'hookline.manualTrigger'), node('Explode', 'test.explode', {}, { onError: 'continueRegularOutput' }), node('After', 'hookline.noOp')], connections: chain('Start', 'Explode', 'After') };
-    running = await startTestEngine({ workflows: { tolerant: workflow }, nodeTypes: { 'test.explode': explodingType } });
+    const workflow = {
+      id: 'tolerant',
+      name: 'Tolerant',
+      nodes: [
+        node('Start', 'hookline.manualTrigger'),
+        node('Explode', 'test.explode', {}, { onError: 'continueRegularOutput' }),
+        node('After', 'hookline.noOp'),
+      ],
+      connections: chain('Start', 'Explode', 'After'),
+    };
+    running = await startTestEngine({
+      workflows: { tolerant: workflow },
+      nodeTypes: { 'test.explode': explodingType },
+    });
     const outcome = await running.engine.runManually('tolerant', [{ explode: true }]);
-    expect(outcome.result).toMatchObject({ status: 'succeeded', output: [{ explode: true, error: 'boom: asked to explode' }] });
+    expect(outcome.result).toMatchObject({
+      status: 'succeeded',
+      output: [{ explode: true, error: 'boom: asked to explode' }],
+    });
   });
 
   it('reads credentials from the credentials file (with $env references), never from the workflow', async () => {
-    const workflow = { id: 'creds', name: 'Creds', nodes: [node('Start', 'hookline.manualTrigger'), node('Use', 'test.cred', {}, { credentials: { hooklineBearerApi: { name: 'Partner token' } } })], connections: chain('Start', 'Use') };
+    const workflow = {
+      id: 'creds',
+      name: 'Creds',
+      nodes: [
+        node('Start', 'hookline.manualTrigger'),
+        node('Use', 'test.cred', {}, { credentials: { hooklineBearerApi: { name: 'Partner token' } } }),
+      ],
+      connections: chain('Start', 'Use'),
+    };
     running = await startTestEngine({
       workflows: { creds: workflow },
       credentials: [{ name: 'Partner token', type: 'hooklineBearerApi', data: { token: '$env:PARTNER_TOKEN' } }],
@@ -92,16 +160,27 @@ describe('engine: running workflows through the node host', () => {
       const events = await reopened.listEvents({ limit: 100 });
       const types = events.map((e) => e.type);
       expect(types).toEqual([
-        'workflow.created', 'workflow.execution.started', 'workflow.started', 'workflow.executed',
-        'workflow.step.completed', 'workflow.step.completed', 'workflow.step.completed',
-        'workflow.completed', 'workflow.execution.completed',
+        'workflow.created',
+        'workflow.execution.started',
+        'workflow.started',
+        'workflow.executed',
+        'workflow.step.completed',
+        'workflow.step.completed',
+        'workflow.step.completed',
+        'workflow.completed',
+        'workflow.execution.completed',
       ]);
       for (const event of events) {
         expect(event.id).toMatch(/^evt_[0-9A-Z]{26}$/);
         expect(Number.isNaN(Date.parse(event.timestamp))).toBe(false);
       }
       const completed = events.find((e) => e.type === 'workflow.execution.completed')!;
-      expect(completed.data).toMatchObject({ workflow_id: 'scoring', execution_id: outcome.executionId, status: 'success', steps_completed: 3 });
+      expect(completed.data).toMatchObject({
+        workflow_id: 'scoring',
+        execution_id: outcome.executionId,
+        status: 'success',
+        steps_completed: 3,
+      });
       expect(await reopened.getExecution(outcome.executionId)).toMatchObject({ status: 'succeeded' });
     } finally {
       await reopened.close();

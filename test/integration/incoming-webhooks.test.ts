@@ -9,14 +9,22 @@ let running: TestEngine;
 const API_KEY = 'hk_admin_test_key_0123456789';
 
 beforeAll(async () => {
-  running = await startTestEngine({ workflows: incomingWorkflows, credentials, config: { apiKey: API_KEY, bodyLimitBytes: 4096 } });
+  running = await startTestEngine({
+    workflows: incomingWorkflows,
+    credentials,
+    config: { apiKey: API_KEY, bodyLimitBytes: 4096 },
+  });
 });
 afterAll(async () => {
   await running.stop();
 });
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${running.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(`${running.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 const bearer = { authorization: `Bearer ${TOKENS.bearer}` };
 
 async function waitForStatus(executionId: string, status: string) {
@@ -31,7 +39,15 @@ async function waitForStatus(executionId: string, status: string) {
 
 describe('workflow trigger', () => {
   it('accepts a valid request: durable queued execution, seed reply, then the run', async () => {
-    const response = await post('/webhooks/workflows/orders', { input_data: { name: 'John Doe', email: 'john@example.com' }, trigger_source: 'contact_form', metadata: { form_id: 'contact_v2' } }, bearer);
+    const response = await post(
+      '/webhooks/workflows/orders',
+      {
+        input_data: { name: 'John Doe', email: 'john@example.com' },
+        trigger_source: 'contact_form',
+        metadata: { form_id: 'contact_v2' },
+      },
+      bearer,
+    );
     expect(response.status).toBe(202);
     const body = (await response.json()) as { execution_id: string; estimated_completion: string };
     expect(body).toMatchObject({ success: true, message: 'Webhook processed successfully', status: 'queued' });
@@ -43,30 +59,46 @@ describe('workflow trigger', () => {
     const input = execution.input as Array<{ headers: Record<string, string> }>;
     expect(input[0].headers.authorization).toBeUndefined();
     const started = await running.engine.store.listEvents({ type: 'workflow.execution.started' });
-    expect(started.some((event) => (event.data as { execution_id: string }).execution_id === body.execution_id)).toBe(true);
+    expect(started.some((event) => (event.data as { execution_id: string }).execution_id === body.execution_id)).toBe(
+      true,
+    );
   });
 
   it('answers with the output when the trigger responds when the last node finishes', async () => {
     const response = await post('/webhooks/workflows/sync', { input_data: { name: 'Ada' } }, bearer);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ success: true, status: 'succeeded', output: { greeting: 'hello Ada' } });
+    expect(await response.json()).toMatchObject({
+      success: true,
+      status: 'succeeded',
+      output: { greeting: 'hello Ada' },
+    });
   });
 
   it('returns the first execution for a repeated Idempotency-Key and does not run again', async () => {
     const headers = { ...bearer, 'idempotency-key': 'order-4711' };
-    const first = (await (await post('/webhooks/workflows/orders', { input_data: { name: 'A' } }, headers)).json()) as { execution_id: string };
+    const first = (await (await post('/webhooks/workflows/orders', { input_data: { name: 'A' } }, headers)).json()) as {
+      execution_id: string;
+    };
     const second = await post('/webhooks/workflows/orders', { input_data: { name: 'A' } }, headers);
     expect(second.status).toBe(200);
     const repeat = await second.json();
     expect(repeat).toMatchObject({ success: true, execution_id: first.execution_id, duplicate: true });
-    const sameKey = (await running.engine.store.listExecutions({ workflowId: 'orders', limit: 100 })).filter((e) => e.idempotencyKey === 'order-4711');
+    const sameKey = (await running.engine.store.listExecutions({ workflowId: 'orders', limit: 100 })).filter(
+      (e) => e.idempotencyKey === 'order-4711',
+    );
     expect(sameKey).toHaveLength(1);
   });
 
   it('treats a repeated webhook-id like an Idempotency-Key', async () => {
     const headers = { ...bearer, 'webhook-id': 'msg_2f1' };
-    const [a, b] = await Promise.all([post('/webhooks/workflows/orders', { input_data: {} }, headers), post('/webhooks/workflows/orders', { input_data: {} }, headers)]);
-    const [first, second] = [(await a.json()) as { execution_id: string }, (await b.json()) as { execution_id: string }];
+    const [a, b] = await Promise.all([
+      post('/webhooks/workflows/orders', { input_data: {} }, headers),
+      post('/webhooks/workflows/orders', { input_data: {} }, headers),
+    ]);
+    const [first, second] = [
+      (await a.json()) as { execution_id: string },
+      (await b.json()) as { execution_id: string },
+    ];
     expect(first.execution_id).toBe(second.execution_id);
   });
 
@@ -74,22 +106,40 @@ describe('workflow trigger', () => {
     const response = await post('/webhooks/workflows/typed', { input_data: { email: 'not-an-email' } }, bearer);
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: unknown };
-    expect(body.error).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'input_data.email', received: 'string' } });
-    const missing = (await (await post('/webhooks/workflows/typed', { input_data: {} }, bearer)).json()) as { error: unknown };
-    expect(missing.error).toMatchObject({ code: 'INVALID_INPUT', message: "Required field 'input_data.email' is missing", details: { field: 'input_data.email', received: 'null' } });
+    expect(body.error).toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { field: 'input_data.email', received: 'string' },
+    });
+    const missing = (await (await post('/webhooks/workflows/typed', { input_data: {} }, bearer)).json()) as {
+      error: unknown;
+    };
+    expect(missing.error).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: "Required field 'input_data.email' is missing",
+      details: { field: 'input_data.email', received: 'null' },
+    });
   });
 });
 
 describe('agent trigger', () => {
   it('accepts a message with the URL token and emits agent.message.received', async () => {
-    const response = await post(`/webhooks/agents/support-bot?token=${TOKENS.url}`, { message: 'Hello, I need help with my order #12345', user_id: 'user_123', context: { order_id: '12345' } });
+    const response = await post(`/webhooks/agents/support-bot?token=${TOKENS.url}`, {
+      message: 'Hello, I need help with my order #12345',
+      user_id: 'user_123',
+      context: { order_id: '12345' },
+    });
     expect(response.status).toBe(202);
     const { execution_id } = (await response.json()) as { execution_id: string };
     const execution = await waitForStatus(execution_id, 'succeeded');
     expect(execution.kind).toBe('agent');
     expect((execution.input as Array<{ query: Record<string, string> }>)[0].query.token).toBeUndefined();
     const received = await running.engine.store.listEvents({ type: 'agent.message.received' });
-    expect(received.at(-1)?.data).toMatchObject({ agent_id: 'support-bot', message: 'Hello, I need help with my order #12345', user_id: 'user_123', execution_id });
+    expect(received.at(-1)?.data).toMatchObject({
+      agent_id: 'support-bot',
+      message: 'Hello, I need help with my order #12345',
+      user_id: 'user_123',
+      execution_id,
+    });
     const completed = await running.engine.store.listEvents({ type: 'agent.completed' });
     expect(completed.some((e) => (e.data as { executionId: string }).executionId === execution_id)).toBe(true);
   });
@@ -99,14 +149,22 @@ describe('agent trigger', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({
       success: false,
-      error: { code: 'INVALID_INPUT', message: "Required field 'message' is missing", details: { field: 'message', expected: 'string', received: 'null' } },
+      error: {
+        code: 'INVALID_INPUT',
+        message: "Required field 'message' is missing",
+        details: { field: 'message', expected: 'string', received: 'null' },
+      },
     });
   });
 });
 
 describe('authentication', () => {
   it('answers 401 with WWW-Authenticate for a missing or wrong bearer token', async () => {
-    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token' }, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: 'Bearer wrong-token' },
+      { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
+    ]) {
       const response = await post('/webhooks/workflows/orders', { input_data: {} }, headers);
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Bearer realm="hookline"');
@@ -121,8 +179,14 @@ describe('authentication', () => {
 
   it('accepts Basic auth on a custom path and refuses a wrong password', async () => {
     const good = `Basic ${Buffer.from(`${TOKENS.user}:${TOKENS.password}`).toString('base64')}`;
-    expect((await post('/webhook/forms/contact', { input_data: { name: 'x' } }, { authorization: good })).status).toBe(202);
-    const bad = await post('/webhook/forms/contact', { input_data: {} }, { authorization: `Basic ${Buffer.from(`${TOKENS.user}:wrong`).toString('base64')}` });
+    expect((await post('/webhook/forms/contact', { input_data: { name: 'x' } }, { authorization: good })).status).toBe(
+      202,
+    );
+    const bad = await post(
+      '/webhook/forms/contact',
+      { input_data: {} },
+      { authorization: `Basic ${Buffer.from(`${TOKENS.user}:wrong`).toString('base64')}` },
+    );
     expect(bad.status).toBe(401);
     expect(bad.headers.get('www-authenticate')).toBe('Basic realm="hookline", charset="UTF-8"');
   });
@@ -144,7 +208,9 @@ describe('signed incoming bodies', () => {
   it('accepts a GitHub signature made by @octokit/webhooks-methods and refuses a tampered body', async () => {
     const signature = await githubSign(TOKENS.signing, body);
     expect((await post('/webhooks/workflows/github', body, { 'x-hub-signature-256': signature })).status).toBe(202);
-    const tampered = await post('/webhooks/workflows/github', body.replace('opened', 'closed'), { 'x-hub-signature-256': signature });
+    const tampered = await post('/webhooks/workflows/github', body.replace('opened', 'closed'), {
+      'x-hub-signature-256': signature,
+    });
     expect(tampered.status).toBe(401);
     expect((await tampered.json()).error.code).toBe('INVALID_SIGNATURE');
   });
@@ -152,18 +218,36 @@ describe('signed incoming bodies', () => {
   it('accepts a Stripe signature made by the stripe library', async () => {
     const header = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: TOKENS.signing });
     expect((await post('/webhooks/workflows/stripe', body, { 'stripe-signature': header })).status).toBe(202);
-    const old = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: TOKENS.signing, timestamp: Math.floor(Date.now() / 1000) - 600 });
+    const old = Stripe.webhooks.generateTestHeaderString({
+      payload: body,
+      secret: TOKENS.signing,
+      timestamp: Math.floor(Date.now() / 1000) - 600,
+    });
     expect((await post('/webhooks/workflows/stripe', body, { 'stripe-signature': old })).status).toBe(401);
   });
 
   it('accepts a Standard Webhooks signature made by the standardwebhooks library', async () => {
     const secret = `whsec_${Buffer.from(TOKENS.signing).toString('base64')}`;
-    await running.engine.store.upsertCredential({ id: 'hooklineSigningSecretApi:Signing', name: 'Signing', type: 'hooklineSigningSecretApi', data: { secret } });
+    await running.engine.store.upsertCredential({
+      id: 'hooklineSigningSecretApi:Signing',
+      name: 'Signing',
+      type: 'hooklineSigningSecretApi',
+      data: { secret },
+    });
     running.engine.credentialCache.clear();
     const headers = new Webhook(secret).sign('msg_1', new Date(), body);
-    const response = await post('/webhooks/workflows/svix', body, { 'webhook-id': 'msg_1', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': headers });
+    const response = await post('/webhooks/workflows/svix', body, {
+      'webhook-id': 'msg_1',
+      'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+      'webhook-signature': headers,
+    });
     expect(response.status).toBe(202);
-    await running.engine.store.upsertCredential({ id: 'hooklineSigningSecretApi:Signing', name: 'Signing', type: 'hooklineSigningSecretApi', data: { secret: TOKENS.signing } });
+    await running.engine.store.upsertCredential({
+      id: 'hooklineSigningSecretApi:Signing',
+      name: 'Signing',
+      type: 'hooklineSigningSecretApi',
+      data: { secret: TOKENS.signing },
+    });
     running.engine.credentialCache.clear();
   });
 });
@@ -173,7 +257,11 @@ describe('bad requests', () => {
     const malformed = await post('/webhooks/workflows/orders', '{"input_data":', bearer);
     expect(malformed.status).toBe(400);
     expect((await malformed.json()).error.code).toBe('MALFORMED_JSON');
-    const text = await fetch(`${running.url}/webhooks/workflows/orders`, { method: 'POST', headers: { 'content-type': 'text/plain', ...bearer }, body: 'hi' });
+    const text = await fetch(`${running.url}/webhooks/workflows/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', ...bearer },
+      body: 'hi',
+    });
     expect(text.status).toBe(415);
     expect((await text.json()).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     const large = await post('/webhooks/workflows/orders', { input_data: { blob: 'x'.repeat(5000) } }, bearer);
@@ -193,17 +281,29 @@ describe('bad requests', () => {
   it('answers 400 when input_data is not an object', async () => {
     const response = await post('/webhooks/workflows/orders', { input_data: 'text' }, bearer);
     expect(response.status).toBe(400);
-    expect((await response.json()).error.details).toMatchObject({ field: 'input_data', expected: 'object', received: 'string' });
+    expect((await response.json()).error.details).toMatchObject({
+      field: 'input_data',
+      expected: 'object',
+      received: 'string',
+    });
   });
 });
 
 describe('POST /api/v1/webhooks/receive', () => {
   it('stores any JSON from an external service as a webhook.received event', async () => {
-    const response = await post('/api/v1/webhooks/receive', { source: 'pipedream', order: { id: 7 } }, { authorization: `Bearer ${API_KEY}`, 'x-webhook-source': 'pipedream' });
+    const response = await post(
+      '/api/v1/webhooks/receive',
+      { source: 'pipedream', order: { id: 7 } },
+      { authorization: `Bearer ${API_KEY}`, 'x-webhook-source': 'pipedream' },
+    );
     expect(response.status).toBe(202);
     const { event_id } = await response.json();
     const event = await running.engine.store.getEvent(event_id);
-    expect(event).toMatchObject({ type: 'webhook.received', data: { order: { id: 7 } }, metadata: { source: 'pipedream' } });
+    expect(event).toMatchObject({
+      type: 'webhook.received',
+      data: { order: { id: 7 } },
+      metadata: { source: 'pipedream' },
+    });
   });
 
   it('refuses a request without a valid API key', async () => {
@@ -214,12 +314,20 @@ describe('POST /api/v1/webhooks/receive', () => {
 
 describe('rate limit', () => {
   it('answers 429 with Retry-After once a credential exceeds its rate', async () => {
-    const limited = await startTestEngine({ workflows: { orders: incomingWorkflows.orders }, credentials, config: { rateLimitPerMinute: 2 } });
+    const limited = await startTestEngine({
+      workflows: { orders: incomingWorkflows.orders },
+      credentials,
+      config: { rateLimitPerMinute: 2 },
+    });
     try {
       const statuses = [];
       let last: Response | undefined;
       for (let i = 0; i < 3; i++) {
-        last = await fetch(`${limited.url}/webhooks/workflows/orders`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer }, body: '{"input_data":{}}' });
+        last = await fetch(`${limited.url}/webhooks/workflows/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...bearer },
+          body: '{"input_data":{}}',
+        });
         statuses.push(last.status);
       }
       expect(statuses).toEqual([202, 202, 429]);

@@ -7,7 +7,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { startReceiver, type Receiver } from '../fixtures/receiver.js';
 import { packageNodeTypes } from '../../engine/workflow/package-nodes.js';
-import { RELAY_ORDER, RELAY_PATH, RELAY_WORKFLOW_PATH, readRelayCredentials, readRelayWorkflow, relayRequest, verifyRelayed } from '../fixtures/n8n/relay.js';
+import {
+  RELAY_ORDER,
+  RELAY_PATH,
+  RELAY_WORKFLOW_PATH,
+  readRelayCredentials,
+  readRelayWorkflow,
+  relayRequest,
+  verifyRelayed,
+} from '../fixtures/n8n/relay.js';
 
 it('names node types as n8n does for this package: <package name>.<description name>', () => {
   const types = readRelayWorkflow().nodes.map((node) => node.type);

@@ -23,7 +23,13 @@ beforeEach(async () => {
   receiver = await startReceiver();
   running = await startTestEngine({
     workflows: { scoring: scoringWorkflow() },
-    config: { apiKey: API_KEY, retryScheduleSec: [0.05, 0.05], retryJitter: 0, pollIntervalMs: 20, failureThreshold: 1000 },
+    config: {
+      apiKey: API_KEY,
+      retryScheduleSec: [0.05, 0.05],
+      retryJitter: 0,
+      pollIntervalMs: 20,
+      failureThreshold: 1000,
+    },
   });
   client = new Hookline({ baseUrl: running.url, apiKey: API_KEY });
 });
@@ -33,7 +39,7 @@ afterEach(async () => {
 });
 
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (const deadline = Date.now() + ARRIVAL_MS; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + ARRIVAL_MS; Date.now() < deadline;) {
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -42,21 +48,45 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
 
 /** Resolves with the API error a call rejects with. */
 async function apiError(call: Promise<unknown>): Promise<HooklineApiError> {
-  const error = await call.then(() => null, (e: unknown) => e);
+  const error = await call.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(HooklineApiError);
   return error as HooklineApiError;
 }
 
-const webhook = (extra: Record<string, unknown> = {}) => client.webhooks.create({ name: 'Orders', url: `${receiver.url}/hook`, events: ['order.*'], ...extra });
+const webhook = (extra: Record<string, unknown> = {}) =>
+  client.webhooks.create({ name: 'Orders', url: `${receiver.url}/hook`, events: ['order.*'], ...extra });
 
 describe('webhooks', () => {
   it('creates with either seed spelling, shows the secret once and reads back the canonical form', async () => {
-    const created = await client.webhooks.create({ name: 'Seed', targetUrl: `${receiver.url}/a`, events: ['order.completed'], isActive: false, organization: 'org-1', timeout: 5 });
-    expect(created).toMatchObject({ name: 'Seed', url: `${receiver.url}/a`, enabled: false, status: 'disabled', organization: 'org-1', timeout_ms: 5000, signature_scheme: 'standard-webhooks' });
+    const created = await client.webhooks.create({
+      name: 'Seed',
+      targetUrl: `${receiver.url}/a`,
+      events: ['order.completed'],
+      isActive: false,
+      organization: 'org-1',
+      timeout: 5,
+    });
+    expect(created).toMatchObject({
+      name: 'Seed',
+      url: `${receiver.url}/a`,
+      enabled: false,
+      status: 'disabled',
+      organization: 'org-1',
+      timeout_ms: 5000,
+      signature_scheme: 'standard-webhooks',
+    });
     expect(created.secret).toMatch(/^whsec_/);
     const read = await client.webhooks.get(created.id);
     expect(read).not.toHaveProperty('secret');
-    expect(read.delivery_stats).toEqual({ total_deliveries: 0, successful_deliveries: 0, failed_deliveries: 0, pending_deliveries: 0 });
+    expect(read.delivery_stats).toEqual({
+      total_deliveries: 0,
+      successful_deliveries: 0,
+      failed_deliveries: 0,
+      pending_deliveries: 0,
+    });
   });
 
   it('lists with filters, pages by cursor and iterates over every page', async () => {
@@ -64,7 +94,9 @@ describe('webhooks', () => {
     const b = await webhook({ organization: 'org-a', enabled: false });
     await webhook({ organization: 'org-b' });
     expect((await client.webhooks.list({ organization: 'org-a' })).total).toBe(2);
-    expect((await client.webhooks.list({ organization: 'org-a', status: 'disabled' })).webhooks.map((w) => w.id)).toEqual([b.id]);
+    expect(
+      (await client.webhooks.list({ organization: 'org-a', status: 'disabled' })).webhooks.map((w) => w.id),
+    ).toEqual([b.id]);
     const first = await client.webhooks.list({ limit: 2 });
     expect(first).toMatchObject({ total: 3, next_cursor: expect.any(String) });
     const second = await client.webhooks.list({ limit: 2, cursor: first.next_cursor! });
@@ -77,7 +109,9 @@ describe('webhooks', () => {
 
   it('updates some fields, replaces filters, disables, enables and deletes', async () => {
     const { id } = await webhook();
-    expect(await client.webhooks.update(id, { name: 'Renamed', events: ['order.completed', 'order.refunded'] })).toMatchObject({ name: 'Renamed', url: `${receiver.url}/hook`, events: ['order.completed', 'order.refunded'] });
+    expect(
+      await client.webhooks.update(id, { name: 'Renamed', events: ['order.completed', 'order.refunded'] }),
+    ).toMatchObject({ name: 'Renamed', url: `${receiver.url}/hook`, events: ['order.completed', 'order.refunded'] });
     const filters = { 'order.completed': { total: { gt: 10 } } };
     expect((await client.webhooks.updateFilters(id, filters)).filters).toEqual(filters);
     expect(await client.webhooks.disable(id)).toMatchObject({ enabled: false, status: 'disabled' });
@@ -100,8 +134,17 @@ describe('webhooks', () => {
   it('sends a test event and reports what the receiver answered', async () => {
     const { id } = await webhook();
     const ok = await client.webhooks.test(id, { event: 'order.completed', data: { order_id: 'o-1' } });
-    expect(ok).toMatchObject({ success: true, status_code: 200, response_body: 'ok', event: 'order.completed', error: null });
-    expect(JSON.parse(receiver.requests[0]!.body)).toMatchObject({ type: 'order.completed', data: { order_id: 'o-1' } });
+    expect(ok).toMatchObject({
+      success: true,
+      status_code: 200,
+      response_body: 'ok',
+      event: 'order.completed',
+      error: null,
+    });
+    expect(JSON.parse(receiver.requests[0]!.body)).toMatchObject({
+      type: 'order.completed',
+      data: { order_id: 'o-1' },
+    });
     receiver.respondWith({ status: 500, body: 'boom' });
     expect(await client.webhooks.test(id)).toMatchObject({ success: false, status_code: 500, response_body: 'boom' });
   });
@@ -111,7 +154,9 @@ describe('webhooks', () => {
     expect([denied.code, denied.status]).toEqual(['UNAUTHORIZED', 401]);
     const missing = await apiError(client.webhooks.create({ events: ['order.completed'] }));
     expect([missing.code, missing.status, missing.details?.field]).toEqual(['INVALID_INPUT', 400, 'url']);
-    const unknown = await apiError(client.webhooks.create({ url: receiver.url, events: ['a.b'], colour: 'red' } as never));
+    const unknown = await apiError(
+      client.webhooks.create({ url: receiver.url, events: ['a.b'], colour: 'red' } as never),
+    );
     expect([unknown.code, unknown.details?.field]).toEqual(['INVALID_INPUT', 'colour']);
     expect((await apiError(client.webhooks.update('wh_missing', { name: 'x' }))).status).toBe(404);
   });
@@ -133,15 +178,25 @@ describe('deliveries', () => {
     const published = await client.events.publish({ type: 'order.completed', data: { order_id: 'o-1' } });
     expect(published).toMatchObject({ success: true, type: 'order.completed', deliveries: 1 });
     await receiver.waitFor(1, ARRIVAL_MS);
-    await until(async () => (await client.webhooks.getDeliveries(hook.id, { status: 'success' })).deliveries.length === 1, 'delivery settled');
+    await until(
+      async () => (await client.webhooks.getDeliveries(hook.id, { status: 'success' })).deliveries.length === 1,
+      'delivery settled',
+    );
     return { hook, published };
   }
 
   it('lists by time range and status, reads one with its attempts, and retries it', async () => {
     const { hook, published } = await deliveredOnce();
     const hourAgo = new Date(Date.now() - 3_600_000);
-    const { deliveries } = await client.webhooks.getDeliveries(hook.id, { timeRange: { start: hourAgo, end: new Date(Date.now() + 60_000) }, status: 'succeeded', limit: 10, offset: 0 });
-    expect(deliveries).toEqual([expect.objectContaining({ webhook_id: hook.id, event_id: published.event_id, status: 'succeeded', attempts: 1 })]);
+    const { deliveries } = await client.webhooks.getDeliveries(hook.id, {
+      timeRange: { start: hourAgo, end: new Date(Date.now() + 60_000) },
+      status: 'succeeded',
+      limit: 10,
+      offset: 0,
+    });
+    expect(deliveries).toEqual([
+      expect.objectContaining({ webhook_id: hook.id, event_id: published.event_id, status: 'succeeded', attempts: 1 }),
+    ]);
     expect((await client.webhooks.getDeliveries(hook.id, { timeRange: { end: hourAgo } })).deliveries).toEqual([]);
     const detail = await client.webhooks.getDelivery(hook.id, deliveries[0]!.id);
     expect(detail.attempt_log).toEqual([expect.objectContaining({ attempt: 1, response_code: 200 })]);
@@ -150,19 +205,39 @@ describe('deliveries', () => {
     await receiver.waitFor(2, ARRIVAL_MS);
     expect(receiver.requests[1]!.headers['webhook-id']).toBe(receiver.requests[0]!.headers['webhook-id']);
     expect((await apiError(client.webhooks.getDelivery(hook.id, 'del_missing'))).code).toBe('NOT_FOUND');
-    expect((await apiError(client.webhooks.getDeliveries(hook.id, { timeRange: { start: 'yesterday' } }))).code).toBe('INVALID_INPUT');
+    expect((await apiError(client.webhooks.getDeliveries(hook.id, { timeRange: { start: 'yesterday' } }))).code).toBe(
+      'INVALID_INPUT',
+    );
   });
 
   it('shows logs and stats, and lists failed deliveries across webhooks', async () => {
     const { hook } = await deliveredOnce();
-    expect(await client.webhooks.logs(hook.id)).toEqual([expect.objectContaining({ event: 'order.completed', status: 'success', response_code: 200, attempts: 1 })]);
+    expect(await client.webhooks.logs(hook.id)).toEqual([
+      expect.objectContaining({ event: 'order.completed', status: 'success', response_code: 200, attempts: 1 }),
+    ]);
     const stats = await client.webhooks.stats(hook.id);
-    expect(stats).toMatchObject({ webhook_id: hook.id, attempts: 1, successful_attempts: 1, success_rate: 1, deliveries: { total: 1, successful: 1 } });
+    expect(stats).toMatchObject({
+      webhook_id: hook.id,
+      attempts: 1,
+      successful_attempts: 1,
+      success_rate: 1,
+      deliveries: { total: 1, successful: 1 },
+    });
     receiver.respondWith({ status: 500 });
-    const failing = await client.webhooks.create({ url: `${receiver.url}/down`, events: ['order.failed'], retry_policy: { max_retries: 0 } });
+    const failing = await client.webhooks.create({
+      url: `${receiver.url}/down`,
+      events: ['order.failed'],
+      retry_policy: { max_retries: 0 },
+    });
     await client.events.publish({ type: 'order.failed', data: {} });
-    await until(async () => (await client.deliveries.list({ status: 'failed' })).deliveries.length === 1, 'a failed delivery');
-    expect((await client.deliveries.list({ status: 'failed' })).deliveries[0]).toMatchObject({ webhook_id: failing.id, last_status_code: 500 });
+    await until(
+      async () => (await client.deliveries.list({ status: 'failed' })).deliveries.length === 1,
+      'a failed delivery',
+    );
+    expect((await client.deliveries.list({ status: 'failed' })).deliveries[0]).toMatchObject({
+      webhook_id: failing.id,
+      last_status_code: 500,
+    });
     expect((await apiError(client.webhooks.stats('wh_missing'))).code).toBe('NOT_FOUND');
   });
 
@@ -180,7 +255,10 @@ describe('deliveries', () => {
 describe('events, workflows and executions', () => {
   it('lists the catalog and rejects a bad event name with the field', async () => {
     const events = await client.events.list();
-    expect(events.find((e) => e.type === 'workflow.completed')).toMatchObject({ group: 'workflow', schema: expect.objectContaining({ type: 'object' }) });
+    expect(events.find((e) => e.type === 'workflow.completed')).toMatchObject({
+      group: 'workflow',
+      schema: expect.objectContaining({ type: 'object' }),
+    });
     const bad = await apiError(client.events.publish({ type: 'Not A Name', data: {} }));
     expect([bad.code, bad.status, bad.details?.field]).toEqual(['INVALID_INPUT', 400, 'type']);
   });
@@ -197,7 +275,11 @@ describe('events, workflows and executions', () => {
     const outcome = await running.engine.runManually('scoring', [{ name: 'ada', score: 9 }]);
     const listed = await client.executions.list({ workflowId: 'scoring', status: 'succeeded' });
     expect(listed.map((e) => e.execution_id)).toEqual([outcome.executionId]);
-    expect(await client.executions.get(outcome.executionId)).toMatchObject({ workflow_id: 'scoring', status: 'succeeded', error: null });
+    expect(await client.executions.get(outcome.executionId)).toMatchObject({
+      workflow_id: 'scoring',
+      status: 'succeeded',
+      error: null,
+    });
     expect(await client.executions.list({ status: 'failed' })).toEqual([]);
     expect((await apiError(client.executions.get('exe_missing'))).status).toBe(404);
   });
@@ -215,12 +297,25 @@ describe('verifyWebhook on real deliveries', () => {
   for (const scheme of ['standard-webhooks', 'ed25519', 'hex', 'sha256', 'timestamped', 'stripe'] as const) {
     it(`detects and verifies ${scheme}, and rejects a changed body or a wrong key`, async () => {
       const { request, key } = await deliveryWith(scheme);
-      expect(verifyWebhook(request.body, request.headers, key)).toMatchObject({ type: 'order.completed', data: { order_id: `o-${scheme}` } });
-      expect(verifyWebhook(Buffer.from(request.body), request.headers, key, { scheme })).toMatchObject({ data: { order_id: `o-${scheme}` } });
+      expect(verifyWebhook(request.body, request.headers, key)).toMatchObject({
+        type: 'order.completed',
+        data: { order_id: `o-${scheme}` },
+      });
+      expect(verifyWebhook(Buffer.from(request.body), request.headers, key, { scheme })).toMatchObject({
+        data: { order_id: `o-${scheme}` },
+      });
       const tampered = request.body.replace(`o-${scheme}`, 'o-forged');
-      expect(() => verifyWebhook(tampered, request.headers, key)).toThrow(expect.objectContaining({ reason: 'mismatch' }));
-      const other = (await client.webhooks.create({ url: `${receiver.url}/other`, events: ['x.y'], signature_scheme: scheme }));
-      expect(() => verifyWebhook(request.body, request.headers, other.public_key ?? other.secret)).toThrow(WebhookVerificationError);
+      expect(() => verifyWebhook(tampered, request.headers, key)).toThrow(
+        expect.objectContaining({ reason: 'mismatch' }),
+      );
+      const other = await client.webhooks.create({
+        url: `${receiver.url}/other`,
+        events: ['x.y'],
+        signature_scheme: scheme,
+      });
+      expect(() => verifyWebhook(request.body, request.headers, other.public_key ?? other.secret)).toThrow(
+        WebhookVerificationError,
+      );
     });
   }
 
@@ -229,15 +324,23 @@ describe('verifyWebhook on real deliveries', () => {
     const rotated = await client.webhooks.rotateSecret(created.id);
     await client.events.publish({ type: 'order.completed', data: {} });
     const [request] = await receiver.waitFor(1, ARRIVAL_MS);
-    expect(verifyWebhook(request!.body, request!.headers, created.secret, { headerName: 'X-Acme-Signature' })).toMatchObject({ type: 'order.completed' });
-    expect(verifyWebhook(request!.body, request!.headers, [rotated.secret], { headerName: 'x-acme-signature' })).toMatchObject({ type: 'order.completed' });
-    expect(() => verifyWebhook(request!.body, request!.headers, rotated.secret)).toThrow(expect.objectContaining({ reason: 'missing_header' }));
+    expect(
+      verifyWebhook(request!.body, request!.headers, created.secret, { headerName: 'X-Acme-Signature' }),
+    ).toMatchObject({ type: 'order.completed' });
+    expect(
+      verifyWebhook(request!.body, request!.headers, [rotated.secret], { headerName: 'x-acme-signature' }),
+    ).toMatchObject({ type: 'order.completed' });
+    expect(() => verifyWebhook(request!.body, request!.headers, rotated.secret)).toThrow(
+      expect.objectContaining({ reason: 'missing_header' }),
+    );
   });
 
   it('rejects a delivery older than the tolerance', async () => {
     const { request, key } = await deliveryWith('standard-webhooks');
     const later = Math.floor(Date.now() / 1000) + 301;
-    expect(() => verifyWebhook(request.body, request.headers, key, { nowSec: later })).toThrow(expect.objectContaining({ reason: 'timestamp' }));
+    expect(() => verifyWebhook(request.body, request.headers, key, { nowSec: later })).toThrow(
+      expect.objectContaining({ reason: 'timestamp' }),
+    );
     expect(verifyWebhook(request.body, request.headers, key, { nowSec: later, toleranceSec: 600 })).toBeTruthy();
   });
 });

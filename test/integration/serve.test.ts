@@ -23,11 +23,18 @@ describe('serve', () => {
     expect(ready.status).toBe(200);
     const missing = await fetch(`${running.url}/nope`);
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ success: false, error: { code: 'NOT_FOUND', message: 'No route for GET /nope' } });
+    expect(await missing.json()).toEqual({
+      success: false,
+      error: { code: 'NOT_FOUND', message: 'No route for GET /nope' },
+    });
   });
 
   it('serves the valid workflows of a folder and reports the broken ones without failing', async () => {
-    const broken = { name: 'Broken', nodes: [node('Start', 'hookline.manualTrigger')], connections: chain('Start', 'Nowhere') };
+    const broken = {
+      name: 'Broken',
+      nodes: [node('Start', 'hookline.manualTrigger')],
+      connections: chain('Start', 'Nowhere'),
+    };
     running = await startTestEngine({ workflows: { scoring: scoringWorkflow(), broken } });
     expect([...running.engine.workflows.keys()]).toEqual(['scoring']);
     expect(running.engine.problems).toEqual([expect.objectContaining({ pointer: '/connections/Start/main/0/0/node' })]);
@@ -47,7 +54,11 @@ describe('cli', () => {
     const dir = makeTempDir();
     try {
       const good = dir.file('good.json', scoringWorkflow());
-      const bad = dir.file('bad.json', { name: 'Bad', nodes: [node('Start', 'hookline.manualTrigger'), node('X', 'acme.nope')], connections: chain('Start', 'X') });
+      const bad = dir.file('bad.json', {
+        name: 'Bad',
+        nodes: [node('Start', 'hookline.manualTrigger'), node('X', 'acme.nope')],
+        connections: chain('Start', 'X'),
+      });
       const ok = capture();
       expect(await main(['validate', good], ok.io)).toBe(0);
       expect(ok.lines.out).toEqual(['1 workflow(s) valid']);
@@ -81,9 +92,16 @@ describe('cli', () => {
       dir.file('scoring.json', scoringWorkflow());
       const input = dir.file('input.json.txt', [{ name: 'ada', score: 9 }]);
       const { io, lines } = capture();
-      const code = await main(['run', 'scoring', '--input', input, '--workflows', dir.path, '--db', `${dir.path}/db/h.db`], io, { HOOKLINE_ENCRYPTION_KEY: 'k' });
+      const code = await main(
+        ['run', 'scoring', '--input', input, '--workflows', dir.path, '--db', `${dir.path}/db/h.db`],
+        io,
+        { HOOKLINE_ENCRYPTION_KEY: 'k' },
+      );
       expect(code).toBe(0);
-      expect(JSON.parse(lines.out.join('\n'))).toMatchObject({ status: 'succeeded', output: [{ name: 'ada', label: 'ADA', size: 'big' }] });
+      expect(JSON.parse(lines.out.join('\n'))).toMatchObject({
+        status: 'succeeded',
+        output: [{ name: 'ada', label: 'ADA', size: 'big' }],
+      });
     } finally {
       dir.remove();
     }

@@ -10,7 +10,15 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureN8n, n8nInstallDir } from '../../scripts/n8n-install.mjs';
 import { startReceiver, type Receiver } from '../fixtures/receiver.js';
-import { RELAY_CREDENTIALS_PATH, RELAY_ORDER, RELAY_PATH, RELAY_WORKFLOW_PATH, readRelayWorkflow, relayRequest, verifyRelayed } from '../fixtures/n8n/relay.js';
+import {
+  RELAY_CREDENTIALS_PATH,
+  RELAY_ORDER,
+  RELAY_PATH,
+  RELAY_WORKFLOW_PATH,
+  readRelayWorkflow,
+  relayRequest,
+  verifyRelayed,
+} from '../fixtures/n8n/relay.js';
 import { createN8nHost, type N8nHost } from './n8n-host.js';
 
 const packageDir = fileURLToPath(new URL('../../dist-n8n/', import.meta.url));
@@ -23,11 +31,14 @@ describe('Hookline nodes in a real n8n', () => {
   let n8nVersion = '';
 
   beforeAll(async () => {
-    if (!existsSync(`${packageDir}package.json`)) throw new Error('dist-n8n/ is missing: run `npm run build:n8n` (npm run test:n8n does)');
+    if (!existsSync(`${packageDir}package.json`))
+      throw new Error('dist-n8n/ is missing: run `npm run build:n8n` (npm run test:n8n does)');
     let startedMs = Date.now();
     const install = await ensureN8n();
     n8nVersion = install.version;
-    timings.install = install.installed ? `${(install.installMs / 1000).toFixed(0)} s (installed now)` : `reused ${n8nInstallDir()} (first install: ${cachedInstallTime(install.dir)})`;
+    timings.install = install.installed
+      ? `${(install.installMs / 1000).toFixed(0)} s (installed now)`
+      : `reused ${n8nInstallDir()} (first install: ${cachedInstallTime(install.dir)})`;
 
     receiver = await startReceiver();
     startedMs = Date.now();
@@ -46,7 +57,11 @@ describe('Hookline nodes in a real n8n', () => {
     if (process.env.HOOKLINE_N8N_LOG) console.log(n8n?.output());
     await n8n?.dispose();
     await receiver?.close();
-    console.log(`n8n ${n8nVersion} end-to-end timings:\n${Object.entries(timings).map(([what, took]) => `  ${what}: ${took}`).join('\n')}`);
+    console.log(
+      `n8n ${n8nVersion} end-to-end timings:\n${Object.entries(timings)
+        .map(([what, took]) => `  ${what}: ${took}`)
+        .join('\n')}`,
+    );
   });
 
   it('loads the package: n8n activated the workflow built from our two node types', () => {

@@ -39,15 +39,28 @@ async function freePort(): Promise<number> {
 
 /** Packs `packageDir` and unpacks it where n8n looks for installed community packages. */
 async function installCommunityPackage(packageDir: string, userFolder: TempDir): Promise<void> {
-  const { name, version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { name: string; version: string };
+  const { name, version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+  };
   const nodesDir = join(userFolder.path, '.n8n', 'nodes');
   const target = join(nodesDir, 'node_modules', name);
   mkdirSync(target, { recursive: true });
-  const { stdout } = await run('npm', ['pack', packageDir, '--pack-destination', userFolder.path, '--json', '--loglevel=error']);
+  const { stdout } = await run('npm', [
+    'pack',
+    packageDir,
+    '--pack-destination',
+    userFolder.path,
+    '--json',
+    '--loglevel=error',
+  ]);
   const [{ filename }] = JSON.parse(stdout) as Array<{ filename: string }>;
   await run('tar', ['-xzf', join(userFolder.path, filename), '-C', target, '--strip-components=1']);
   // What n8n writes after installing a package; there is nothing to `npm install`: no dependencies.
-  writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [name]: version } }, null, 2));
+  writeFileSync(
+    join(nodesDir, 'package.json'),
+    JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [name]: version } }, null, 2),
+  );
 }
 
 /** n8n settings for an isolated, quiet instance on 127.0.0.1. */
@@ -74,7 +87,8 @@ function n8nEnv(userFolder: string, port: number, brokerPort: number): NodeJS.Pr
 }
 
 /** Lines that mean the instance will never become ready; reported at once instead of timing out. */
-const FATAL = /Unrecognized node type|problem activating|could not be activated|There was an error (?:initializing|loading)|EADDRINUSE/i;
+const FATAL =
+  /Unrecognized node type|problem activating|could not be activated|There was an error (?:initializing|loading)|EADDRINUSE/i;
 
 export async function createN8nHost(options: { bin: string; packageDir: string }): Promise<N8nHost> {
   const userFolder = makeTempDir('hookline-n8n-e2e-');
@@ -98,11 +112,20 @@ export async function createN8nHost(options: { bin: string; packageDir: string }
     url: `http://127.0.0.1:${port}`,
     userFolder,
     async cli(args) {
-      const result = await run(process.execPath, [options.bin, ...args], { env, cwd: userFolder.path, maxBuffer: 16 * 1024 * 1024 });
+      const result = await run(process.execPath, [options.bin, ...args], {
+        env,
+        cwd: userFolder.path,
+        maxBuffer: 16 * 1024 * 1024,
+      });
       return `${result.stdout}${result.stderr}`;
     },
     async start({ activations, timeoutMs = 90_000 }) {
-      child = spawn(process.execPath, [options.bin, 'start'], { env, cwd: userFolder.path, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      child = spawn(process.execPath, [options.bin, 'start'], {
+        env,
+        cwd: userFolder.path,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
       await waitUntilReady(child, activations, timeoutMs, (chunk) => {
         output += chunk;
       });
@@ -124,7 +147,12 @@ function killGroup(child: ChildProcess): void {
 }
 
 /** Resolves when n8n logs that the editor listens and that `activations` workflows were activated. */
-function waitUntilReady(child: ChildProcess, activations: number, timeoutMs: number, record: (chunk: string) => void): Promise<void> {
+function waitUntilReady(
+  child: ChildProcess,
+  activations: number,
+  timeoutMs: number,
+  record: (chunk: string) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const fail = (reason: string) => {

@@ -13,7 +13,15 @@ describe('config', () => {
   });
 
   it('reads the environment, then flags, then overrides', () => {
-    const config = loadConfig({ env: { PORT: '9000', HOOKLINE_DB: '/tmp/a.db', HOOKLINE_RETRY_SCHEDULE_SEC: '1,2,3', HOOKLINE_ALLOW_PRIVATE_TARGETS: 'true' }, flags: { db: '/tmp/b.db' } });
+    const config = loadConfig({
+      env: {
+        PORT: '9000',
+        HOOKLINE_DB: '/tmp/a.db',
+        HOOKLINE_RETRY_SCHEDULE_SEC: '1,2,3',
+        HOOKLINE_ALLOW_PRIVATE_TARGETS: 'true',
+      },
+      flags: { db: '/tmp/b.db' },
+    });
     expect(config.port).toBe(9000);
     expect(config.dbPath).toBe('/tmp/b.db');
     expect(config.retryScheduleSec).toEqual([1, 2, 3]);
@@ -32,8 +40,12 @@ describe('config', () => {
     expect(attempt).toThrow(HooklineError);
     expect(attempt).toThrow(/environment variable PORT must be integer \(got "eighty"\)/);
     expect(() => loadConfig({ flags: { port: '70000' } })).toThrow(/flag --port must be <= 65535/);
-    expect(() => loadConfig({ flags: { 'log-level': 'loud' } })).toThrow(/flag --log-level must be equal to one of the allowed values/);
-    expect(() => loadConfig({ env: { HOOKLINE_RETRY_SCHEDULE_SEC: '60,soon' } })).toThrow(/HOOKLINE_RETRY_SCHEDULE_SEC/);
+    expect(() => loadConfig({ flags: { 'log-level': 'loud' } })).toThrow(
+      /flag --log-level must be equal to one of the allowed values/,
+    );
+    expect(() => loadConfig({ env: { HOOKLINE_RETRY_SCHEDULE_SEC: '60,soon' } })).toThrow(
+      /HOOKLINE_RETRY_SCHEDULE_SEC/,
+    );
   });
 
   it('rejects an unknown setting', () => {

@@ -17,13 +17,24 @@ const EXPECTED: Record<string, Record<string, boolean>> = {
 
 describe('credential types', () => {
   it('exports exactly the four Hookline credential types from credentials/index.ts', () => {
-    expect(Object.keys(credentials).sort()).toEqual(['HooklineBasicAuthApi', 'HooklineBearerApi', 'HooklineSigningSecretApi', 'HooklineTokenApi']);
+    expect(Object.keys(credentials).sort()).toEqual([
+      'HooklineBasicAuthApi',
+      'HooklineBearerApi',
+      'HooklineSigningSecretApi',
+      'HooklineTokenApi',
+    ]);
     expect(instances.map((c) => c.name).sort()).toEqual(Object.keys(EXPECTED).sort());
   });
 
   it('names each file after its class and each type in camelCase ending in Api', () => {
-    const files = readdirSync(dir).filter((file) => file.endsWith('.credentials.ts')).sort();
-    expect(files).toEqual(Object.keys(credentials).map((name) => `${name}.credentials.ts`).sort());
+    const files = readdirSync(dir)
+      .filter((file) => file.endsWith('.credentials.ts'))
+      .sort();
+    expect(files).toEqual(
+      Object.keys(credentials)
+        .map((name) => `${name}.credentials.ts`)
+        .sort(),
+    );
     for (const [className, Credential] of Object.entries(credentials)) {
       const { name } = new Credential();
       expect(name).toBe(className.charAt(0).toLowerCase() + className.slice(1));
@@ -38,7 +49,9 @@ describe('credential types', () => {
       expect(credential.icon).toBe('file:hookline.svg');
     }
     expect(existsSync(`${dir}hookline.svg`)).toBe(true);
-    expect(readFileSync(`${dir}hookline.svg`, 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<\/svg>\s*$/);
+    expect(readFileSync(`${dir}hookline.svg`, 'utf8')).toMatch(
+      /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<\/svg>\s*$/,
+    );
   });
 
   it('has the expected required string fields, secrets masked as passwords', () => {

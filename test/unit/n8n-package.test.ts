@@ -31,23 +31,36 @@ describe('dist-n8n', () => {
     expect(rootPkg.keywords).toContain('n8n-community-node-package');
     expect(rootPkg.n8n.nodes).toEqual(pkg.n8n.nodes);
     expect(rootPkg.n8n.credentials).toEqual(pkg.n8n.credentials);
-    for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(existsSync(join(outRoot, file)), file).toBe(true);
+    for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials])
+      expect(existsSync(join(outRoot, file)), file).toBe(true);
   });
 
   it('bundles each node as CommonJS exporting the class named for its file, with its icon and codex', () => {
     for (const file of pkg.n8n.nodes) {
       const className = file.split('/').pop()!.replace('.node.js', '');
-      const NodeClass = requireFromHere(join(outRoot, file))[className] as new () => { description: { name: string; icon: string } };
+      const NodeClass = requireFromHere(join(outRoot, file))[className] as new () => {
+        description: { name: string; icon: string };
+      };
       const { description } = new NodeClass();
       expect(existsSync(join(outRoot, file, '..', description.icon.replace('file:', ''))), description.icon).toBe(true);
-      const codex = JSON.parse(readFileSync(join(outRoot, file.replace(/\.js$/, '.json')), 'utf8')) as Record<string, unknown>;
-      expect(codex).toMatchObject({ node: `n8n-nodes-hookline.${description.name}`, codexVersion: '1.0', categories: expect.any(Array) });
+      const codex = JSON.parse(readFileSync(join(outRoot, file.replace(/\.js$/, '.json')), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      expect(codex).toMatchObject({
+        node: `n8n-nodes-hookline.${description.name}`,
+        codexVersion: '1.0',
+        categories: expect.any(Array),
+      });
       expect(codex.resources).toMatchObject({ primaryDocumentation: [{ url: expect.stringMatching(/^https:\/\//) }] });
     }
   });
 
   it('gives n8n the node type names the engine registers', () => {
-    const codexNames = pkg.n8n.nodes.map((file) => (JSON.parse(readFileSync(join(outRoot, file.replace(/\.js$/, '.json')), 'utf8')) as { node: string }).node);
+    const codexNames = pkg.n8n.nodes.map(
+      (file) =>
+        (JSON.parse(readFileSync(join(outRoot, file.replace(/\.js$/, '.json')), 'utf8')) as { node: string }).node,
+    );
     expect(codexNames.sort()).toEqual(Object.keys(packageNodeTypes()).sort());
   });
 });

@@ -17,7 +17,14 @@ export class If implements INodeType {
     outputs: ['main', 'main'],
     outputNames: ['true', 'false'],
     properties: [
-      { displayName: 'Condition', name: 'condition', type: 'json', default: '', required: true, description: 'JSON-logic, e.g. {"<":[{"var":"score"},3]}, or shorthand {"score":{"lt":3}}' },
+      {
+        displayName: 'Condition',
+        name: 'condition',
+        type: 'json',
+        default: '',
+        required: true,
+        description: 'JSON-logic, e.g. {"<":[{"var":"score"},3]}, or shorthand {"score":{"lt":3}}',
+      },
     ],
   };
 

@@ -26,7 +26,13 @@ export class Respond implements INodeType {
         ],
         default: 'firstIncomingItem',
       },
-      { displayName: 'Response Body', name: 'responseBody', type: 'json', default: '{}', displayOptions: { show: { respondWith: ['json'] } } },
+      {
+        displayName: 'Response Body',
+        name: 'responseBody',
+        type: 'json',
+        default: '{}',
+        displayOptions: { show: { respondWith: ['json'] } },
+      },
       { displayName: 'Response Code', name: 'responseCode', type: 'number', default: 200 },
     ],
   };
@@ -41,7 +47,9 @@ export class Respond implements INodeType {
       body = typeof raw === 'string' ? JSON.parse(raw) : raw;
     }
     const statusCode = this.getNodeParameter('responseCode', 0, 200) as number;
-    (this.helpers as unknown as { hookline?: { setResponse?: (r: { statusCode: number; body: unknown }) => void } }).hookline?.setResponse?.({ statusCode, body });
+    (
+      this.helpers as unknown as { hookline?: { setResponse?: (r: { statusCode: number; body: unknown }) => void } }
+    ).hookline?.setResponse?.({ statusCode, body });
     return [items];
   }
 }

@@ -15,8 +15,21 @@ export class Set implements INodeType {
     inputs: ['main'],
     outputs: ['main'],
     properties: [
-      { displayName: 'Fields', name: 'fields', type: 'json', default: '{}', required: true, description: 'Object of field paths to values; values may be expressions' },
-      { displayName: 'Keep Only Set Fields', name: 'keepOnlySet', type: 'boolean', default: false, description: 'Whether to drop the fields the item had before' },
+      {
+        displayName: 'Fields',
+        name: 'fields',
+        type: 'json',
+        default: '{}',
+        required: true,
+        description: 'Object of field paths to values; values may be expressions',
+      },
+      {
+        displayName: 'Keep Only Set Fields',
+        name: 'keepOnlySet',
+        type: 'boolean',
+        default: false,
+        description: 'Whether to drop the fields the item had before',
+      },
     ],
   };
 
@@ -36,7 +49,8 @@ export class Set implements INodeType {
 
 function parseObject(value: unknown): IDataObject {
   const parsed = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error("Parameter 'fields' must be an object of paths to values");
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error("Parameter 'fields' must be an object of paths to values");
   return parsed as IDataObject;
 }
 

@@ -33,7 +33,18 @@ describe('WebhookSender description', () => {
   });
 
   it('has the documented defaults', () => {
-    const names = ['mode', 'eventType', 'url', 'payloadSource', 'payloadFormat', 'signature', 'signatureHeader', 'authentication', 'conditions', 'includeFields'];
+    const names = [
+      'mode',
+      'eventType',
+      'url',
+      'payloadSource',
+      'payloadFormat',
+      'signature',
+      'signatureHeader',
+      'authentication',
+      'conditions',
+      'includeFields',
+    ];
     expect(Object.fromEntries(names.map((name) => [name, property(name).default]))).toEqual({
       mode: 'url',
       eventType: 'custom.event',
@@ -48,13 +59,27 @@ describe('WebhookSender description', () => {
     });
     const options = property('options').options as INodeProperties[];
     expect(Object.fromEntries(options.map((option) => [option.name, option.default]))).toEqual({
-      batch: false, headers: {}, maxRetries: 3, ordered: true, retryBaseMs: 1000, timeoutMs: 10000,
+      batch: false,
+      headers: {},
+      maxRetries: 3,
+      ordered: true,
+      retryBaseMs: 1000,
+      timeoutMs: 10000,
     });
   });
 
   it('offers the two modes and the signature schemes the engine can verify', () => {
-    expect((property('mode').options as INodePropertyOptions[]).map((option) => option.value)).toEqual(['event', 'url']);
-    expect((property('signature').options as INodePropertyOptions[]).map((option) => option.value).sort()).toEqual(['hex', 'none', 'sha256', 'standard-webhooks', 'timestamped']);
+    expect((property('mode').options as INodePropertyOptions[]).map((option) => option.value)).toEqual([
+      'event',
+      'url',
+    ]);
+    expect((property('signature').options as INodePropertyOptions[]).map((option) => option.value).sort()).toEqual([
+      'hex',
+      'none',
+      'sha256',
+      'standard-webhooks',
+      'timestamped',
+    ]);
   });
 
   it('sorts option lists by name and collection options by display name, as the n8n lint asks', () => {
@@ -72,23 +97,44 @@ describe('WebhookSender description', () => {
 
   it('shows each credential only for the settings that use it', () => {
     expect(description.credentials).toEqual([
-      expect.objectContaining({ name: 'hooklineSigningSecretApi', displayOptions: { show: { mode: ['url'], signature: ['hex', 'sha256', 'standard-webhooks', 'timestamped'] } } }),
-      expect.objectContaining({ name: 'hooklineBearerApi', displayOptions: { show: { mode: ['url'], authentication: ['bearer'] } } }),
-      expect.objectContaining({ name: 'hooklineBasicAuthApi', displayOptions: { show: { mode: ['url'], authentication: ['basic'] } } }),
+      expect.objectContaining({
+        name: 'hooklineSigningSecretApi',
+        displayOptions: { show: { mode: ['url'], signature: ['hex', 'sha256', 'standard-webhooks', 'timestamped'] } },
+      }),
+      expect.objectContaining({
+        name: 'hooklineBearerApi',
+        displayOptions: { show: { mode: ['url'], authentication: ['bearer'] } },
+      }),
+      expect.objectContaining({
+        name: 'hooklineBasicAuthApi',
+        displayOptions: { show: { mode: ['url'], authentication: ['basic'] } },
+      }),
     ]);
   });
 
   it('accepts dotted lower-case event types only', () => {
-    for (const good of ['order.completed', 'user.created', 'a.b.c', 'agent_1.run_2']) expect(EVENT_TYPE_PATTERN.test(good), good).toBe(true);
-    for (const bad of ['order', 'Order.completed', 'order.', '.order', 'order..x', 'order.1x', 'order completed']) expect(EVENT_TYPE_PATTERN.test(bad), bad).toBe(false);
+    for (const good of ['order.completed', 'user.created', 'a.b.c', 'agent_1.run_2'])
+      expect(EVENT_TYPE_PATTERN.test(good), good).toBe(true);
+    for (const bad of ['order', 'Order.completed', 'order.', '.order', 'order..x', 'order.1x', 'order completed'])
+      expect(EVENT_TYPE_PATTERN.test(bad), bad).toBe(false);
   });
 });
 
 describe('WebhookSender node code', () => {
-  const sources = readdirSync(nodeDir).filter((file) => file.endsWith('.ts')).map((file) => ({ file, text: readFileSync(`${nodeDir}${file}`, 'utf8') }));
+  const sources = readdirSync(nodeDir)
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => ({ file, text: readFileSync(`${nodeDir}${file}`, 'utf8') }));
 
   it('imports only what the n8n package may bundle', () => {
-    const allowed = new Set(['n8n-workflow', 'n8n-workflow/dist/cjs/index.js', 'node:crypto', '../../engine/signing/index.js', '../../engine/rules/index.js', '../../engine/events/envelope.js', '../../engine/events/node-helpers.js']);
+    const allowed = new Set([
+      'n8n-workflow',
+      'n8n-workflow/dist/cjs/index.js',
+      'node:crypto',
+      '../../engine/signing/index.js',
+      '../../engine/rules/index.js',
+      '../../engine/events/envelope.js',
+      '../../engine/events/node-helpers.js',
+    ]);
     for (const { file, text } of sources) {
       for (const [, specifier] of text.matchAll(/from '([^']+)'/g)) {
         expect(allowed.has(specifier) || /^\.\/[\w-.]+\.js$/.test(specifier), `${file}: ${specifier}`).toBe(true);
@@ -97,7 +143,8 @@ describe('WebhookSender node code', () => {
   });
 
   it('uses no timers, process or globalThis (the community-node lint forbids them)', () => {
-    for (const { file, text } of sources) expect(text, file).not.toMatch(/\b(setTimeout|setInterval|process\.|globalThis)\b/);
+    for (const { file, text } of sources)
+      expect(text, file).not.toMatch(/\b(setTimeout|setInterval|process\.|globalThis)\b/);
   });
 
   it('keeps files under 300 lines', () => {
@@ -131,13 +178,22 @@ describe('WebhookSender message building', () => {
     const single = buildMessage([{ eventType: 'a.b', data: { n: 1 } }], shape, false);
     expect(single.msgId).toBe(single.eventIds[0]);
     expect(single.eventType).toBe('a.b');
-    const batch = buildMessage([{ eventType: 'a.b', data: 1 }, { eventType: 'c.d', data: 2 }], shape, true);
+    const batch = buildMessage(
+      [
+        { eventType: 'a.b', data: 1 },
+        { eventType: 'c.d', data: 2 },
+      ],
+      shape,
+      true,
+    );
     expect(batch.msgId).toBe(`msg_${batch.eventIds[0].slice(4)}`);
     expect(JSON.parse(batch.body).map((payload: { type: string }) => payload.type)).toEqual(['a.b', 'c.d']);
   });
 
   it('names the webhook id after workflow, node and URL', () => {
     expect(nodeWebhookId('wf_1', 'Send', 'https://a.example')).toBe(nodeWebhookId('wf_1', 'Send', 'https://a.example'));
-    expect(nodeWebhookId('wf_1', 'Send', 'https://a.example')).not.toBe(nodeWebhookId('wf_1', 'Send', 'https://b.example'));
+    expect(nodeWebhookId('wf_1', 'Send', 'https://a.example')).not.toBe(
+      nodeWebhookId('wf_1', 'Send', 'https://b.example'),
+    );
   });
 });

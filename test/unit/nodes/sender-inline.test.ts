@@ -9,8 +9,17 @@ import { WebhookSender } from '../../../nodes/WebhookSender/WebhookSender.node.j
 import { sequence, startReceiver, type Receiver, type ReceivedRequest } from '../../fixtures/receiver.js';
 
 const node = new WebhookSender();
-const NODE = { id: 'node-1', name: 'Send Order', type: 'n8n-nodes-hookline.webhookSender', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
-const DEFAULTS: Record<string, unknown> = Object.fromEntries(node.description.properties.map((p: INodeProperties) => [p.name, p.default]));
+const NODE = {
+  id: 'node-1',
+  name: 'Send Order',
+  type: 'n8n-nodes-hookline.webhookSender',
+  typeVersion: 1,
+  position: [0, 0] as [number, number],
+  parameters: {},
+};
+const DEFAULTS: Record<string, unknown> = Object.fromEntries(
+  node.description.properties.map((p: INodeProperties) => [p.name, p.default]),
+);
 
 /** A parameter value, or a function of the item index standing in for an n8n expression. */
 type Param = unknown | ((itemIndex: number) => unknown);
@@ -28,7 +37,9 @@ interface Setup {
  */
 function createContext(setup: Setup, requests: IHttpRequestOptions[]): IExecuteFunctions {
   const params = setup.params ?? {};
-  const items: INodeExecutionData[] = (setup.items ?? [{ order: 1 }]).map((json) => ({ json: json as INodeExecutionData['json'] }));
+  const items: INodeExecutionData[] = (setup.items ?? [{ order: 1 }]).map((json) => ({
+    json: json as INodeExecutionData['json'],
+  }));
   const credentials = setup.credentials ?? {};
   return {
     getInputData: () => items,
@@ -37,7 +48,8 @@ function createContext(setup: Setup, requests: IHttpRequestOptions[]): IExecuteF
       return typeof value === 'function' ? (value as (index: number) => unknown)(itemIndex) : value;
     },
     async getCredentials(type: string) {
-      if (!(type in credentials)) throw new NodeOperationError(NODE, `Node does not have any credentials set for "${type}"`);
+      if (!(type in credentials))
+        throw new NodeOperationError(NODE, `Node does not have any credentials set for "${type}"`);
       return credentials[type];
     },
     getNode: () => NODE,
@@ -55,8 +67,11 @@ function createContext(setup: Setup, requests: IHttpRequestOptions[]): IExecuteF
           signal: AbortSignal.timeout(options.timeout ?? 300_000),
         });
         const body = await response.text();
-        if (!options.ignoreHttpStatusErrors && !response.ok) throw new Error(`Request failed with status code ${response.status}`);
-        return options.returnFullResponse ? { statusCode: response.status, headers: Object.fromEntries(response.headers), body } : body;
+        if (!options.ignoreHttpStatusErrors && !response.ok)
+          throw new Error(`Request failed with status code ${response.status}`);
+        return options.returnFullResponse
+          ? { statusCode: response.status, headers: Object.fromEntries(response.headers), body }
+          : body;
       },
     },
   } as unknown as IExecuteFunctions;
@@ -99,8 +114,16 @@ describe('WebhookSender inline (inside n8n): signing', () => {
     const [request] = receiver.requests;
     const verified = new StandardWebhook(secret).verify(request.body, stringHeaders(request));
     expect(verified).toMatchObject({ type: 'order.completed', data: { order_id: 'ord_1', total: 42 } });
-    expect(request.headers['webhook-id']).toBe(output[0].json.hookline && (output[0].json.hookline as { event_id: string }).event_id);
-    expect(sent[0]).toMatchObject({ method: 'POST', json: false, returnFullResponse: true, ignoreHttpStatusErrors: true, timeout: 10_000 });
+    expect(request.headers['webhook-id']).toBe(
+      output[0].json.hookline && (output[0].json.hookline as { event_id: string }).event_id,
+    );
+    expect(sent[0]).toMatchObject({
+      method: 'POST',
+      json: false,
+      returnFullResponse: true,
+      ignoreHttpStatusErrors: true,
+      timeout: 10_000,
+    });
     expect(typeof sent[0].body).toBe('string');
   });
 
@@ -113,7 +136,10 @@ describe('WebhookSender inline (inside n8n): signing', () => {
 
   it('puts a plain hex HMAC in the configured header', async () => {
     const secret = 'a-shared-signing-secret-0123456789';
-    await run({ params: { signature: 'hex', signatureHeader: 'X-Signature' }, credentials: { hooklineSigningSecretApi: { secret } } });
+    await run({
+      params: { signature: 'hex', signatureHeader: 'X-Signature' },
+      credentials: { hooklineSigningSecretApi: { secret } },
+    });
     const [request] = receiver.requests;
     expect(request.headers['x-signature']).toBe(hex(secret, request.body));
   });
@@ -128,7 +154,9 @@ describe('WebhookSender inline (inside n8n): signing', () => {
   });
 
   it('fails clearly when a signed scheme has no signing secret credential', async () => {
-    await expect(run({ params: { signature: 'standard-webhooks' } })).rejects.toThrow(/Signature 'standard-webhooks' needs a 'hooklineSigningSecretApi' credential/);
+    await expect(run({ params: { signature: 'standard-webhooks' } })).rejects.toThrow(
+      /Signature 'standard-webhooks' needs a 'hooklineSigningSecretApi' credential/,
+    );
     expect(receiver.requests).toHaveLength(0);
   });
 });
@@ -136,7 +164,17 @@ describe('WebhookSender inline (inside n8n): signing', () => {
 describe('WebhookSender inline: request shape', () => {
   it('sends JSON with user agent, idempotency key, custom headers and bearer auth', async () => {
     const output = await run({
-      params: { authentication: 'bearer', options: { headers: { header: [{ name: 'X-Tenant', value: 'acme' }, { name: 'Content-Type', value: 'text/plain' }] } } },
+      params: {
+        authentication: 'bearer',
+        options: {
+          headers: {
+            header: [
+              { name: 'X-Tenant', value: 'acme' },
+              { name: 'Content-Type', value: 'text/plain' },
+            ],
+          },
+        },
+      },
       credentials: { hooklineBearerApi: { token: 'receiver-token-0123456789' } },
     });
     const [request] = receiver.requests;
@@ -152,16 +190,30 @@ describe('WebhookSender inline: request shape', () => {
   });
 
   it('sends Basic auth from the Hookline Basic Auth credential', async () => {
-    await run({ params: { authentication: 'basic' }, credentials: { hooklineBasicAuthApi: { user: 'hooks', password: 'p4ssw0rd-0123456789' } } });
-    expect(receiver.requests[0].headers.authorization).toBe(`Basic ${Buffer.from('hooks:p4ssw0rd-0123456789').toString('base64')}`);
+    await run({
+      params: { authentication: 'basic' },
+      credentials: { hooklineBasicAuthApi: { user: 'hooks', password: 'p4ssw0rd-0123456789' } },
+    });
+    expect(receiver.requests[0].headers.authorization).toBe(
+      `Basic ${Buffer.from('hooks:p4ssw0rd-0123456789').toString('base64')}`,
+    );
   });
 
   it('wraps data in the envelope format by default, with metadata naming the source', async () => {
     const output = await run({ params: { eventType: 'order.completed' }, items: [{ order_id: 'ord_1' }] });
     const body = JSON.parse(receiver.requests[0].body);
     expect(Object.keys(body)).toEqual(['id', 'type', 'timestamp', 'data', 'metadata']);
-    expect(body).toMatchObject({ type: 'order.completed', data: { order_id: 'ord_1' }, metadata: { workflow_id: 'wf_42', execution_id: 'exec_7', node: 'Send Order' } });
-    expect(output).toEqual([{ json: { order_id: 'ord_1', hookline: { sent: true, status_code: 200, attempts: 1, event_id: body.id } }, pairedItem: { item: 0 } }]);
+    expect(body).toMatchObject({
+      type: 'order.completed',
+      data: { order_id: 'ord_1' },
+      metadata: { workflow_id: 'wf_42', execution_id: 'exec_7', node: 'Send Order' },
+    });
+    expect(output).toEqual([
+      {
+        json: { order_id: 'ord_1', hookline: { sent: true, status_code: 200, attempts: 1, event_id: body.id } },
+        pairedItem: { item: 0 },
+      },
+    ]);
   });
 
   it('sends the event format {id, event, timestamp, data}', async () => {
@@ -181,14 +233,23 @@ describe('WebhookSender inline: request shape', () => {
   });
 
   it('takes the event data from the JSON parameter when asked, per item', async () => {
-    await run({ params: { payloadSource: 'json', data: (i: number) => `{"position": ${i}}` }, items: [{ a: 1 }, { a: 2 }] });
-    expect(receiver.requests.map((request) => JSON.parse(request.body).data)).toEqual([{ position: 0 }, { position: 1 }]);
+    await run({
+      params: { payloadSource: 'json', data: (i: number) => `{"position": ${i}}` },
+      items: [{ a: 1 }, { a: 2 }],
+    });
+    expect(receiver.requests.map((request) => JSON.parse(request.body).data)).toEqual([
+      { position: 0 },
+      { position: 1 },
+    ]);
   });
 });
 
 describe('WebhookSender inline: conditions, include fields and batch', () => {
   it('sends only items matching the conditions and passes the others through unsent', async () => {
-    const output = await run({ params: { conditions: '{"score": {"lt": 3}}' }, items: [{ score: 1 }, { score: 5 }, { score: 2 }] });
+    const output = await run({
+      params: { conditions: '{"score": {"lt": 3}}' },
+      items: [{ score: 1 }, { score: 5 }, { score: 2 }],
+    });
     expect(receiver.requests.map((request) => JSON.parse(request.body).data.score)).toEqual([1, 2]);
     expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
     expect(output[1].json).toEqual({ score: 5, hookline: { sent: false, reason: 'conditions' } });
@@ -196,34 +257,49 @@ describe('WebhookSender inline: conditions, include fields and batch', () => {
   });
 
   it('accepts Mongo-style conditions', async () => {
-    await run({ params: { conditions: { status: { $in: ['paid'] } } }, items: [{ status: 'paid' }, { status: 'open' }] });
+    await run({
+      params: { conditions: { status: { $in: ['paid'] } } },
+      items: [{ status: 'paid' }, { status: 'open' }],
+    });
     expect(receiver.requests).toHaveLength(1);
   });
 
   it('rejects unusable conditions before sending anything', async () => {
     const error = await run({ params: { conditions: '{"score": {"$nope": 3}}' } }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NodeOperationError);
-    expect((error as Error).message).toContain("conditions.score.$nope");
+    expect((error as Error).message).toContain('conditions.score.$nope');
     await expect(run({ params: { conditions: '{not json' } })).rejects.toThrow(/'conditions' is not valid JSON/);
     expect(receiver.requests).toHaveLength(0);
   });
 
   it('trims the event data to include fields but outputs the whole item', async () => {
-    const item = { order: { id: 'ord_1', total: 42, notes: 'secret' }, customer: { email: 'a@example.com', phone: '555' } };
+    const item = {
+      order: { id: 'ord_1', total: 42, notes: 'secret' },
+      customer: { email: 'a@example.com', phone: '555' },
+    };
     const output = await run({ params: { includeFields: 'order.id, customer.email' }, items: [item] });
-    expect(JSON.parse(receiver.requests[0].body).data).toEqual({ order: { id: 'ord_1' }, customer: { email: 'a@example.com' } });
+    expect(JSON.parse(receiver.requests[0].body).data).toEqual({
+      order: { id: 'ord_1' },
+      customer: { email: 'a@example.com' },
+    });
     expect(output[0].json).toMatchObject(item);
   });
 
   it('sends a batch as one POST of a JSON array, keyed by a msg_ id', async () => {
-    const output = await run({ params: { options: { batch: true }, signature: 'standard-webhooks' }, items: [{ n: 1 }, { n: 2 }, { n: 3 }], credentials: { hooklineSigningSecretApi: { secret: generateSecret() } } });
+    const output = await run({
+      params: { options: { batch: true }, signature: 'standard-webhooks' },
+      items: [{ n: 1 }, { n: 2 }, { n: 3 }],
+      credentials: { hooklineSigningSecretApi: { secret: generateSecret() } },
+    });
     expect(receiver.requests).toHaveLength(1);
     const [request] = receiver.requests;
     const body = JSON.parse(request.body) as Array<{ id: string; data: { n: number } }>;
     expect(body.map((payload) => payload.data.n)).toEqual([1, 2, 3]);
     expect(request.headers['idempotency-key']).toMatch(/^msg_/);
     expect(request.headers['x-hookline-event']).toBe('batch');
-    expect(output.map((item) => (item.json.hookline as { event_id: string }).event_id)).toEqual(body.map((payload) => payload.id));
+    expect(output.map((item) => (item.json.hookline as { event_id: string }).event_id)).toEqual(
+      body.map((payload) => payload.id),
+    );
   });
 });
 
@@ -241,7 +317,9 @@ describe('WebhookSender inline: retries', () => {
 
   it('gives up after maxRetries with a NodeApiError carrying the status', async () => {
     receiver.respondWith({ status: 500, body: 'database down' });
-    const error = await run({ params: { options: { maxRetries: 2, retryBaseMs: 5 } } }).catch((caught: unknown) => caught);
+    const error = await run({ params: { options: { maxRetries: 2, retryBaseMs: 5 } } }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(NodeApiError);
     expect((error as InstanceType<typeof NodeApiError>).httpCode).toBe('500');
     expect((error as Error).message).toMatch(/HTTP 500: database down/);
@@ -260,14 +338,24 @@ describe('WebhookSender inline: retries', () => {
     receiver.respondWith({ status: 400, headers: { 'webhook-delivery': 'abort-message' } });
     const error = await run({ params: { options: { retryBaseMs: 5 } } }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NodeApiError);
-    expect((error as InstanceType<typeof NodeApiError>).description).toMatch(/abort-message", so the node did not retry/);
+    expect((error as InstanceType<typeof NodeApiError>).description).toMatch(
+      /abort-message", so the node did not retry/,
+    );
     expect(receiver.requests).toHaveLength(1);
   });
 
   it('turns a failure into an error item under continue on fail and sends the other items', async () => {
     receiver.respondWith((request) => ({ status: JSON.parse(request.body).data.fail ? 500 : 200 }));
-    const output = await run({ params: { options: { maxRetries: 1, retryBaseMs: 5 } }, items: [{ fail: true }, { fail: false }], continueOnFail: true });
-    expect(output[0].json).toMatchObject({ fail: true, error: expect.stringMatching(/HTTP 500/), hookline: { sent: false, status_code: 500, attempts: 2 } });
+    const output = await run({
+      params: { options: { maxRetries: 1, retryBaseMs: 5 } },
+      items: [{ fail: true }, { fail: false }],
+      continueOnFail: true,
+    });
+    expect(output[0].json).toMatchObject({
+      fail: true,
+      error: expect.stringMatching(/HTTP 500/),
+      hookline: { sent: false, status_code: 500, attempts: 2 },
+    });
     expect(output[0].pairedItem).toEqual({ item: 0 });
     expect(output[1].json.hookline).toMatchObject({ sent: true, attempts: 1 });
   });
@@ -276,7 +364,9 @@ describe('WebhookSender inline: retries', () => {
     const url = receiver.url;
     await receiver.close();
     receiver = await startReceiver();
-    const error = await run({ params: { url, options: { maxRetries: 1, retryBaseMs: 5 } } }).catch((caught: unknown) => caught);
+    const error = await run({ params: { url, options: { maxRetries: 1, retryBaseMs: 5 } } }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(NodeOperationError);
     expect((error as Error).message).toContain(`Webhook to ${url} failed`);
   });
@@ -284,7 +374,9 @@ describe('WebhookSender inline: retries', () => {
 
 describe('WebhookSender inline: item validation', () => {
   it('refuses an invalid event type, naming it', async () => {
-    await expect(run({ params: { eventType: 'Order Completed' } })).rejects.toThrow(/Event type 'Order Completed' is not valid/);
+    await expect(run({ params: { eventType: 'Order Completed' } })).rejects.toThrow(
+      /Event type 'Order Completed' is not valid/,
+    );
     expect(receiver.requests).toHaveLength(0);
   });
 
@@ -293,8 +385,16 @@ describe('WebhookSender inline: item validation', () => {
   });
 
   it('reports a bad item as an error item under continue on fail', async () => {
-    const output = await run({ params: { eventType: (i: number) => (i === 0 ? 'bad' : 'order.created') }, items: [{ a: 1 }, { a: 2 }], continueOnFail: true });
-    expect(output[0].json).toMatchObject({ a: 1, error: expect.stringMatching(/Event type 'bad'/), hookline: { sent: false } });
+    const output = await run({
+      params: { eventType: (i: number) => (i === 0 ? 'bad' : 'order.created') },
+      items: [{ a: 1 }, { a: 2 }],
+      continueOnFail: true,
+    });
+    expect(output[0].json).toMatchObject({
+      a: 1,
+      error: expect.stringMatching(/Event type 'bad'/),
+      hookline: { sent: false },
+    });
     expect(receiver.requests).toHaveLength(1);
   });
 });

@@ -41,7 +41,12 @@ describe('authenticate: URL token', () => {
 
   it('rejects a wrong token with 401 UNAUTHORIZED and no challenge header', () => {
     const error = failure(request({ query: { token: 'wh_wrong' } }), 'urlToken', credential);
-    expect([error.status, error.code, error.message, error.wwwAuthenticate]).toEqual([401, 'UNAUTHORIZED', 'Invalid token', undefined]);
+    expect([error.status, error.code, error.message, error.wwwAuthenticate]).toEqual([
+      401,
+      'UNAUTHORIZED',
+      'Invalid token',
+      undefined,
+    ]);
   });
 
   it('rejects a missing token and says where to put it', () => {
@@ -70,9 +75,15 @@ describe('authenticate: bearer', () => {
   const credential = { token: TOKEN };
 
   it('accepts Authorization: Bearer <token>, scheme in any case', () => {
-    expect(() => authenticate(request({ headers: { authorization: `Bearer ${TOKEN}` } }), 'bearer', credential)).not.toThrow();
-    expect(() => authenticate(request({ headers: { authorization: `bearer  ${TOKEN} ` } }), 'bearer', credential)).not.toThrow();
-    expect(() => authenticate(request({ headers: { Authorization: `Bearer ${TOKEN}` } }), 'bearer', credential)).not.toThrow();
+    expect(() =>
+      authenticate(request({ headers: { authorization: `Bearer ${TOKEN}` } }), 'bearer', credential),
+    ).not.toThrow();
+    expect(() =>
+      authenticate(request({ headers: { authorization: `bearer  ${TOKEN} ` } }), 'bearer', credential),
+    ).not.toThrow();
+    expect(() =>
+      authenticate(request({ headers: { Authorization: `Bearer ${TOKEN}` } }), 'bearer', credential),
+    ).not.toThrow();
   });
 
   it('rejects a wrong token with WWW-Authenticate: Bearer realm="hookline"', () => {
@@ -94,7 +105,9 @@ describe('authenticate: bearer', () => {
   });
 
   it('fails closed without a credential', () => {
-    expect(failure(request({ headers: { authorization: `Bearer ${TOKEN}` } }), 'bearer', null).message).toBe('Invalid bearer token');
+    expect(failure(request({ headers: { authorization: `Bearer ${TOKEN}` } }), 'bearer', null).message).toBe(
+      'Invalid bearer token',
+    );
   });
 });
 
@@ -102,20 +115,34 @@ describe('authenticate: basic', () => {
   const credential = { user: 'username', password: 'correct horse battery staple' };
 
   it('accepts the configured user and password, also with a colon in the password and UTF-8', () => {
-    expect(() => authenticate(request({ headers: { authorization: basic('username', credential.password) } }), 'basic', credential)).not.toThrow();
+    expect(() =>
+      authenticate(
+        request({ headers: { authorization: basic('username', credential.password) } }),
+        'basic',
+        credential,
+      ),
+    ).not.toThrow();
     const unicode = { user: 'zoë', password: 'pa:ss wörd ☕' };
-    expect(() => authenticate(request({ headers: { authorization: basic(unicode.user, unicode.password) } }), 'basic', unicode)).not.toThrow();
+    expect(() =>
+      authenticate(request({ headers: { authorization: basic(unicode.user, unicode.password) } }), 'basic', unicode),
+    ).not.toThrow();
   });
 
   it("accepts the seed's example header for username:password", () => {
     const seed = { user: 'username', password: 'password' };
-    expect(() => authenticate(request({ headers: { authorization: 'Basic dXNlcm5hbWU6cGFzc3dvcmQ=' } }), 'basic', seed)).not.toThrow();
+    expect(() =>
+      authenticate(request({ headers: { authorization: 'Basic dXNlcm5hbWU6cGFzc3dvcmQ=' } }), 'basic', seed),
+    ).not.toThrow();
   });
 
   it('rejects a wrong password or user with WWW-Authenticate: Basic realm="hookline", charset="UTF-8"', () => {
     for (const authorization of [basic('username', 'wrong'), basic('other', credential.password)]) {
       const error = failure(request({ headers: { authorization } }), 'basic', credential);
-      expect([error.status, error.message, error.wwwAuthenticate]).toEqual([401, 'Invalid user or password', BASIC_CHALLENGE]);
+      expect([error.status, error.message, error.wwwAuthenticate]).toEqual([
+        401,
+        'Invalid user or password',
+        BASIC_CHALLENGE,
+      ]);
     }
     expect(BASIC_CHALLENGE).toBe('Basic realm="hookline", charset="UTF-8"');
   });
@@ -129,7 +156,12 @@ describe('authenticate: basic', () => {
   });
 
   it('fails closed without a credential or with an empty password configured', () => {
-    expect(failure(request({ headers: { authorization: basic('username', '') } }), 'basic', { user: 'username', password: '' }).status).toBe(401);
+    expect(
+      failure(request({ headers: { authorization: basic('username', '') } }), 'basic', {
+        user: 'username',
+        password: '',
+      }).status,
+    ).toBe(401);
     expect(failure(request({ headers: { authorization: basic('username', 'x') } }), 'basic', null).status).toBe(401);
   });
 });
@@ -155,7 +187,9 @@ describe('constant-time comparison', () => {
   it('answers a wrong token of any length with 401, never a RangeError', () => {
     for (const token of ['a', TOKEN.slice(0, -1), TOKEN.repeat(100), 'wh_ünïcødé']) {
       expect(failure(request({ query: { token } }), 'urlToken', { token: TOKEN }).status).toBe(401);
-      expect(failure(request({ headers: { authorization: `Bearer ${token}` } }), 'bearer', { token: TOKEN }).status).toBe(401);
+      expect(
+        failure(request({ headers: { authorization: `Bearer ${token}` } }), 'bearer', { token: TOKEN }).status,
+      ).toBe(401);
     }
   });
 });
@@ -183,15 +217,24 @@ describe('authKey', () => {
 
 describe('WebhookAuthError and the rejection shape', () => {
   it('uses codes and statuses from the engine registry', () => {
-    const cases = [new WebhookAuthError(401, 'UNAUTHORIZED', 'x'), new WebhookAuthError(403, 'FORBIDDEN', 'x'), new WebhookAuthError(401, 'INVALID_SIGNATURE', 'x')];
+    const cases = [
+      new WebhookAuthError(401, 'UNAUTHORIZED', 'x'),
+      new WebhookAuthError(403, 'FORBIDDEN', 'x'),
+      new WebhookAuthError(401, 'INVALID_SIGNATURE', 'x'),
+    ];
     for (const error of cases) expect(ERROR_CODES[error.code].status).toBe(error.status);
     expect(ERROR_CODES.INVALID_INPUT.status).toBe(400);
     expect(ERROR_CODES.INVALID_CONFIG.status).toBe(500);
   });
 
   it("becomes the seed's error body with the challenge as a header", () => {
-    const rejection = rejectionFromAuthError(new WebhookAuthError(401, 'UNAUTHORIZED', 'Invalid bearer token', { wwwAuthenticate: BEARER_CHALLENGE }));
+    const rejection = rejectionFromAuthError(
+      new WebhookAuthError(401, 'UNAUTHORIZED', 'Invalid bearer token', { wwwAuthenticate: BEARER_CHALLENGE }),
+    );
     expect(rejection.headers).toEqual({ 'WWW-Authenticate': BEARER_CHALLENGE });
-    expect(rejectionBody(rejection)).toEqual({ success: false, error: { code: 'UNAUTHORIZED', message: 'Invalid bearer token' } });
+    expect(rejectionBody(rejection)).toEqual({
+      success: false,
+      error: { code: 'UNAUTHORIZED', message: 'Invalid bearer token' },
+    });
   });
 });

@@ -31,7 +31,12 @@ describe('validateTriggerBody: agent requests', () => {
   });
 
   it('rejects a message that is not a string, or is blank', () => {
-    expect(validateTriggerBody('agent', { message: 42 })).toEqual({ field: 'message', expected: 'string', received: 'number', message: "Field 'message' must be a string" });
+    expect(validateTriggerBody('agent', { message: 42 })).toEqual({
+      field: 'message',
+      expected: 'string',
+      received: 'number',
+      message: "Field 'message' must be a string",
+    });
     expect(validateTriggerBody('agent', { message: '  ' })).toEqual({
       field: 'message',
       expected: 'non-empty string',
@@ -41,10 +46,25 @@ describe('validateTriggerBody: agent requests', () => {
   });
 
   it('checks the optional fields only when present, null included', () => {
-    expect(validateTriggerBody('agent', { message: 'hi', user_id: 123 })).toEqual({ field: 'user_id', expected: 'string', received: 'number', message: "Field 'user_id' must be a string" });
+    expect(validateTriggerBody('agent', { message: 'hi', user_id: 123 })).toEqual({
+      field: 'user_id',
+      expected: 'string',
+      received: 'number',
+      message: "Field 'user_id' must be a string",
+    });
     expect(validateTriggerBody('agent', { message: 'hi', user_id: null })?.received).toBe('null');
-    expect(validateTriggerBody('agent', { message: 'hi', metadata: ['a'] })).toEqual({ field: 'metadata', expected: 'object', received: 'array', message: "Field 'metadata' must be an object" });
-    expect(validateTriggerBody('agent', { message: 'hi', context: 'order 1' })).toEqual({ field: 'context', expected: 'object', received: 'string', message: "Field 'context' must be an object" });
+    expect(validateTriggerBody('agent', { message: 'hi', metadata: ['a'] })).toEqual({
+      field: 'metadata',
+      expected: 'object',
+      received: 'array',
+      message: "Field 'metadata' must be an object",
+    });
+    expect(validateTriggerBody('agent', { message: 'hi', context: 'order 1' })).toEqual({
+      field: 'context',
+      expected: 'object',
+      received: 'string',
+      message: "Field 'context' must be an object",
+    });
   });
 
   it('reports the first problem in field order and allows extra fields', () => {
@@ -61,8 +81,18 @@ describe('validateTriggerBody: workflow requests', () => {
   });
 
   it('requires input_data as an object', () => {
-    expect(validateTriggerBody('workflow', {})).toEqual({ field: 'input_data', expected: 'object', received: 'null', message: "Required field 'input_data' is missing" });
-    expect(validateTriggerBody('workflow', { input_data: [1] })).toEqual({ field: 'input_data', expected: 'object', received: 'array', message: "Field 'input_data' must be an object" });
+    expect(validateTriggerBody('workflow', {})).toEqual({
+      field: 'input_data',
+      expected: 'object',
+      received: 'null',
+      message: "Required field 'input_data' is missing",
+    });
+    expect(validateTriggerBody('workflow', { input_data: [1] })).toEqual({
+      field: 'input_data',
+      expected: 'object',
+      received: 'array',
+      message: "Field 'input_data' must be an object",
+    });
     expect(validateTriggerBody('workflow', { input_data: 'x' })?.received).toBe('string');
   });
 
@@ -73,7 +103,9 @@ describe('validateTriggerBody: workflow requests', () => {
       received: 'boolean',
       message: "Field 'trigger_source' must be a string",
     });
-    expect(validateTriggerBody('workflow', { input_data: {}, metadata: 5 })?.message).toBe("Field 'metadata' must be an object");
+    expect(validateTriggerBody('workflow', { input_data: {}, metadata: 5 })?.message).toBe(
+      "Field 'metadata' must be an object",
+    );
   });
 
   it('does not demand the agent fields', () => {
@@ -83,14 +115,33 @@ describe('validateTriggerBody: workflow requests', () => {
 
 describe('validateTriggerBody: the body itself', () => {
   it('must be a JSON object', () => {
-    for (const [body, received] of [[[], 'array'], ['text', 'string'], [null, 'null'], [undefined, 'null'], [3, 'number']] as const) {
-      expect(validateTriggerBody('workflow', body)).toEqual({ field: 'body', expected: 'object', received, message: 'Request body must be a JSON object' });
+    for (const [body, received] of [
+      [[], 'array'],
+      ['text', 'string'],
+      [null, 'null'],
+      [undefined, 'null'],
+      [3, 'number'],
+    ] as const) {
+      expect(validateTriggerBody('workflow', body)).toEqual({
+        field: 'body',
+        expected: 'object',
+        received,
+        message: 'Request body must be a JSON object',
+      });
     }
   });
 });
 
 describe('jsonTypeName', () => {
   it('names values as JSON does', () => {
-    expect([{}, [], 'a', 1, true, null, undefined].map(jsonTypeName)).toEqual(['object', 'array', 'string', 'number', 'boolean', 'null', 'null']);
+    expect([{}, [], 'a', 1, true, null, undefined].map(jsonTypeName)).toEqual([
+      'object',
+      'array',
+      'string',
+      'number',
+      'boolean',
+      'null',
+      'null',
+    ]);
   });
 });

@@ -2,7 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { credentialProblem, MIN_SECRET_LENGTH, testHooklineCredential } from '../../../nodes/WebhookTrigger/credential-test.js';
+import {
+  credentialProblem,
+  MIN_SECRET_LENGTH,
+  testHooklineCredential,
+} from '../../../nodes/WebhookTrigger/credential-test.js';
 import { CREDENTIAL_TEST_NAME } from '../../../nodes/WebhookTrigger/description.js';
 import { AUTH_CREDENTIAL_TYPES, SIGNING_CREDENTIAL_TYPE } from '../../../nodes/WebhookTrigger/load-credentials.js';
 import { WebhookTrigger } from '../../../nodes/WebhookTrigger/WebhookTrigger.node.js';
@@ -19,7 +23,10 @@ function property(name: string): INodeProperties {
 
 /** Every property, including those inside collections. */
 function allProperties(properties: INodeProperties[]): INodeProperties[] {
-  return properties.flatMap((p) => [p, ...(p.type === 'collection' ? allProperties(p.options as INodeProperties[]) : [])]);
+  return properties.flatMap((p) => [
+    p,
+    ...(p.type === 'collection' ? allProperties(p.options as INodeProperties[]) : []),
+  ]);
 }
 
 describe('WebhookTrigger description', () => {
@@ -40,7 +47,12 @@ describe('WebhookTrigger description', () => {
 
   it('declares the default webhook on the seed routes', () => {
     expect(description.webhooks).toEqual([
-      expect.objectContaining({ name: 'default', httpMethod: '={{$parameter["httpMethod"] || "POST"}}', isFullPath: true, responseMode: '={{$parameter["responseMode"]}}' }),
+      expect.objectContaining({
+        name: 'default',
+        httpMethod: '={{$parameter["httpMethod"] || "POST"}}',
+        isFullPath: true,
+        responseMode: '={{$parameter["responseMode"]}}',
+      }),
     ]);
     expect(description.webhooks?.[0].path).toContain('"agents/" + $parameter["agentId"]');
     expect(description.webhooks?.[0].path).toContain('"workflows/" + $workflow.id');
@@ -48,11 +60,23 @@ describe('WebhookTrigger description', () => {
 
   it('implements the webhook lifecycle methods as no-ops that report success', async () => {
     const methods = node.webhookMethods.default;
-    for (const method of [methods.checkExists, methods.create, methods.delete]) await expect(method.call({} as never)).resolves.toBe(true);
+    for (const method of [methods.checkExists, methods.create, methods.delete])
+      await expect(method.call({} as never)).resolves.toBe(true);
   });
 
   it('has the documented defaults: workflow, POST, URL token, respond immediately, no signature, 300 s', () => {
-    const defaults = Object.fromEntries(['kind', 'httpMethod', 'path', 'authentication', 'responseMode', 'signature', 'signatureHeader', 'toleranceSec'].map((name) => [name, property(name).default]));
+    const defaults = Object.fromEntries(
+      [
+        'kind',
+        'httpMethod',
+        'path',
+        'authentication',
+        'responseMode',
+        'signature',
+        'signatureHeader',
+        'toleranceSec',
+      ].map((name) => [name, property(name).default]),
+    );
     expect(defaults).toEqual({
       kind: 'workflow',
       httpMethod: 'POST',
@@ -64,7 +88,11 @@ describe('WebhookTrigger description', () => {
       toleranceSec: 300,
     });
     const options = property('options').options as INodeProperties[];
-    expect(Object.fromEntries(options.map((o) => [o.name, o.default]))).toEqual({ allowedOrigins: '', ipAllowlist: '', validateBody: true });
+    expect(Object.fromEntries(options.map((o) => [o.name, o.default]))).toEqual({
+      allowedOrigins: '',
+      ipAllowlist: '',
+      validateBody: true,
+    });
   });
 
   it('offers the option values the helpers understand, sorted by name', () => {
@@ -72,8 +100,12 @@ describe('WebhookTrigger description', () => {
     expect(values('authentication').sort()).toEqual(['basic', 'bearer', 'none', 'urlToken']);
     expect(values('signature').sort()).toEqual(['github', 'hex', 'none', 'standard-webhooks', 'stripe']);
     expect(values('httpMethod')).toEqual(['PATCH', 'POST', 'PUT']);
-    for (const p of allProperties(description.properties).filter((p) => p.type === 'options' || p.type === 'collection')) {
-      const names = (p.options as Array<{ name?: string; displayName?: string }>).map((o) => o.name ?? o.displayName ?? '');
+    for (const p of allProperties(description.properties).filter(
+      (p) => p.type === 'options' || p.type === 'collection',
+    )) {
+      const names = (p.options as Array<{ name?: string; displayName?: string }>).map(
+        (o) => o.name ?? o.displayName ?? '',
+      );
       expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
     }
   });
@@ -94,9 +126,18 @@ describe('WebhookTrigger description', () => {
   it('asks for exactly the credential each method reads, each tested by the node', () => {
     const byType = Object.fromEntries((description.credentials ?? []).map((c) => [c.name, c]));
     for (const [method, type] of Object.entries(AUTH_CREDENTIAL_TYPES)) {
-      expect(byType[type]).toMatchObject({ required: true, testedBy: CREDENTIAL_TEST_NAME, displayOptions: { show: { authentication: [method] } } });
+      expect(byType[type]).toMatchObject({
+        required: true,
+        testedBy: CREDENTIAL_TEST_NAME,
+        displayOptions: { show: { authentication: [method] } },
+      });
     }
-    expect(byType[SIGNING_CREDENTIAL_TYPE].displayOptions?.show?.signature).toEqual(['standard-webhooks', 'github', 'stripe', 'hex']);
+    expect(byType[SIGNING_CREDENTIAL_TYPE].displayOptions?.show?.signature).toEqual([
+      'standard-webhooks',
+      'github',
+      'stripe',
+      'hex',
+    ]);
     expect(byType[SIGNING_CREDENTIAL_TYPE].testedBy).toBe(CREDENTIAL_TEST_NAME);
     expect(Object.keys(node.methods.credentialTest)).toEqual([CREDENTIAL_TEST_NAME]);
   });
@@ -121,18 +162,39 @@ describe('credential test', () => {
   it("answers in n8n's credential test result shape", async () => {
     const credential = { id: '1', name: 'token', type: 'hooklineTokenApi', data: { token: 'short' } };
     await expect(testHooklineCredential.call({} as never, credential)).resolves.toMatchObject({ status: 'Error' });
-    await expect(testHooklineCredential.call({} as never, { ...credential, data: { token: 'wh_1234567890abcdef' } })).resolves.toEqual({ status: 'OK', message: 'The credential is usable' });
+    await expect(
+      testHooklineCredential.call({} as never, { ...credential, data: { token: 'wh_1234567890abcdef' } }),
+    ).resolves.toEqual({ status: 'OK', message: 'The credential is usable' });
   });
 });
 
 it('keeps node files free of runtime imports other than node:crypto, relative files, engine/signing and the n8n-workflow shim', () => {
-  for (const file of ['WebhookTrigger.node.ts', 'auth.ts', 'body-validation.ts', 'credential-test.ts', 'description.ts', 'error.ts', 'inspect-request.ts', 'load-credentials.ts', 'n8n.ts', 'parameters.ts', 'request-checks.ts', 'respond.ts', 'signature.ts']) {
+  for (const file of [
+    'WebhookTrigger.node.ts',
+    'auth.ts',
+    'body-validation.ts',
+    'credential-test.ts',
+    'description.ts',
+    'error.ts',
+    'inspect-request.ts',
+    'load-credentials.ts',
+    'n8n.ts',
+    'parameters.ts',
+    'request-checks.ts',
+    'respond.ts',
+    'signature.ts',
+  ]) {
     expect(existsSync(`${nodeDir}${file}`), file).toBe(true);
     const source = readFileSync(`${nodeDir}${file}`, 'utf8');
     for (const [, typeOnly, from] of source.matchAll(/^import (type )?[^;]*? from '([^']+)';/gms)) {
       // n8n.ts is the one runtime door to n8n-workflow; the n8n bundle aliases it to the peer package.
       const isShim = file === 'n8n.ts' && from === 'n8n-workflow/dist/cjs/index.js';
-      const allowed = isShim || from === 'node:crypto' || from.startsWith('./') || from === '../../engine/signing/index.js' || (typeOnly && from === 'n8n-workflow');
+      const allowed =
+        isShim ||
+        from === 'node:crypto' ||
+        from.startsWith('./') ||
+        from === '../../engine/signing/index.js' ||
+        (typeOnly && from === 'n8n-workflow');
       expect(allowed, `${file} imports ${from}`).toBe(true);
     }
     expect(source, file).not.toMatch(/\b(setTimeout|setInterval|process|globalThis)\b/);

@@ -4,7 +4,8 @@ import { isIpAllowed, isOriginAllowed, parseAllowlist, parseIp } from '../../../
 describe('parseIp', () => {
   it('parses IPv4 and refuses out-of-range, short and zero-padded forms', () => {
     expect(parseIp('52.70.124.191')).toEqual([52, 70, 124, 191]);
-    for (const bad of ['256.1.1.1', '1.2.3', '1.2.3.4.5', '010.0.0.1', '1.2.3.x', '', ' ']) expect(parseIp(bad)).toBeNull();
+    for (const bad of ['256.1.1.1', '1.2.3', '1.2.3.4.5', '010.0.0.1', '1.2.3.x', '', ' '])
+      expect(parseIp(bad)).toBeNull();
   });
 
   it('parses IPv6 in full, compressed, bracketed and zoned forms', () => {
@@ -17,7 +18,8 @@ describe('parseIp', () => {
   });
 
   it('refuses malformed IPv6', () => {
-    for (const bad of ['1::2::3', '12345::', '1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8:9', 'g::1', '1:2:3:4:5:6:7::8:9']) expect(parseIp(bad)).toBeNull();
+    for (const bad of ['1::2::3', '12345::', '1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8:9', 'g::1', '1:2:3:4:5:6:7::8:9'])
+      expect(parseIp(bad)).toBeNull();
   });
 
   it('turns IPv4-mapped IPv6 into IPv4', () => {

@@ -34,7 +34,8 @@ interface Written {
 
 /** The n8n function context of a webhook call: the one stand-in the tests use. */
 async function callWebhook(setup: Setup): Promise<{ result: IWebhookResponseData; written: Written }> {
-  const raw = setup.rawBody === undefined ? JSON.stringify(setup.body ?? { input_data: { name: 'Ada' } }) : setup.rawBody;
+  const raw =
+    setup.rawBody === undefined ? JSON.stringify(setup.body ?? { input_data: { name: 'Ada' } }) : setup.rawBody;
   const body = setup.body ?? (raw === false ? {} : JSON.parse(raw));
   const request: FakeRequest = { headers: {}, query: {}, ip: '203.0.113.7', ...setup.request };
   if (raw !== false) request.rawBody = Buffer.from(raw, 'utf8');
@@ -81,13 +82,26 @@ describe('webhook(): accepted requests', () => {
     const { result, written } = await callWebhook({ request: { headers, query: { token: TOKEN, ref: 'abc' } } });
     expect(written.statusCode).toBeUndefined();
     expect(result.workflowData).toEqual([
-      [{ json: { body: { input_data: { name: 'Ada' } }, headers: { 'content-type': 'application/json', 'user-agent': 'curl/8' }, query: { ref: 'abc' }, params: { id: 'wf_1' } } }],
+      [
+        {
+          json: {
+            body: { input_data: { name: 'Ada' } },
+            headers: { 'content-type': 'application/json', 'user-agent': 'curl/8' },
+            query: { ref: 'abc' },
+            params: { id: 'wf_1' },
+          },
+        },
+      ],
     ]);
   });
 
   it("answers onReceived with the seed's queued response, lastNode with none", async () => {
     const onReceived = await callWebhook({ request: { query: { token: TOKEN } } });
-    expect(onReceived.result.webhookResponse).toEqual({ success: true, message: 'Webhook processed successfully', status: 'queued' });
+    expect(onReceived.result.webhookResponse).toEqual({
+      success: true,
+      message: 'Webhook processed successfully',
+      status: 'queued',
+    });
     const lastNode = await callWebhook({ params: { responseMode: 'lastNode' }, request: { query: { token: TOKEN } } });
     expect(lastNode.result.webhookResponse).toBeUndefined();
     expect(lastNode.result.workflowData).toHaveLength(1);
@@ -125,31 +139,52 @@ describe('webhook(): rejected requests', () => {
   });
 
   it('answers a caller outside the IP allowlist with 403 before checking credentials', async () => {
-    const { result, written } = await callWebhook({ params: { options: { ipAllowlist: '10.0.0.0/8' } }, request: { ip: '::ffff:192.0.2.1' } });
+    const { result, written } = await callWebhook({
+      params: { options: { ipAllowlist: '10.0.0.0/8' } },
+      request: { ip: '::ffff:192.0.2.1' },
+    });
     expect(result).toEqual({ noWebhookResponse: true });
     expect(written.statusCode).toBe(403);
     expect(errorOf(written).code).toBe('FORBIDDEN');
-    const inside = await callWebhook({ params: { options: { ipAllowlist: '10.0.0.0/8' } }, request: { ip: '::ffff:10.1.2.3', query: { token: TOKEN } } });
+    const inside = await callWebhook({
+      params: { options: { ipAllowlist: '10.0.0.0/8' } },
+      request: { ip: '::ffff:10.1.2.3', query: { token: TOKEN } },
+    });
     expect(inside.result.workflowData).toHaveLength(1);
   });
 
   it('answers a disallowed Origin with 403', async () => {
-    const { written } = await callWebhook({ params: { options: { allowedOrigins: 'https://app.example.com' } }, request: { headers: { origin: 'https://evil.example' }, query: { token: TOKEN } } });
+    const { written } = await callWebhook({
+      params: { options: { allowedOrigins: 'https://app.example.com' } },
+      request: { headers: { origin: 'https://evil.example' }, query: { token: TOKEN } },
+    });
     expect(written.statusCode).toBe(403);
     expect(errorOf(written).message).toMatch(/Origin 'https:\/\/evil\.example'/);
   });
 
   it("answers a bad body with 400 INVALID_INPUT in the seed's shape", async () => {
-    const { written } = await callWebhook({ params: { kind: 'agent', agentId: 'abc123' }, request: { query: { token: TOKEN } }, body: { user_id: 'user_123' } });
+    const { written } = await callWebhook({
+      params: { kind: 'agent', agentId: 'abc123' },
+      request: { query: { token: TOKEN } },
+      body: { user_id: 'user_123' },
+    });
     expect(written.statusCode).toBe(400);
     expect(written.body).toEqual({
       success: false,
-      error: { code: 'INVALID_INPUT', message: "Required field 'message' is missing", details: { field: 'message', expected: 'string', received: 'null' } },
+      error: {
+        code: 'INVALID_INPUT',
+        message: "Required field 'message' is missing",
+        details: { field: 'message', expected: 'string', received: 'null' },
+      },
     });
   });
 
   it('lets any JSON object through when validateBody is off', async () => {
-    const { result } = await callWebhook({ params: { options: { validateBody: false } }, request: { query: { token: TOKEN } }, body: { anything: 1 } });
+    const { result } = await callWebhook({
+      params: { options: { validateBody: false } },
+      request: { query: { token: TOKEN } },
+      body: { anything: 1 },
+    });
     expect(result.workflowData?.[0][0].json.body).toEqual({ anything: 1 });
   });
 });
@@ -158,7 +193,13 @@ describe('webhook(): signatures made by the senders’ own libraries', () => {
   const body = JSON.stringify({ input_data: { order: 42, note: 'café ☕' } });
   const now = () => Math.floor(Date.now() / 1000);
 
-  async function signed(signature: string, secret: string, headers: Record<string, string>, raw = body, extra: Record<string, unknown> = {}) {
+  async function signed(
+    signature: string,
+    secret: string,
+    headers: Record<string, string>,
+    raw = body,
+    extra: Record<string, unknown> = {},
+  ) {
     return callWebhook({
       params: { authentication: 'none', signature, ...extra },
       credentials: { hooklineSigningSecretApi: { secret } },
@@ -172,9 +213,16 @@ describe('webhook(): signatures made by the senders’ own libraries', () => {
     const secret = generateSecret();
     const timestampSec = now();
     const signature = new StandardWebhook(secret).sign('msg_1', new Date(timestampSec * 1000), body);
-    const headers = { 'webhook-id': 'msg_1', 'webhook-timestamp': String(timestampSec), 'webhook-signature': signature };
+    const headers = {
+      'webhook-id': 'msg_1',
+      'webhook-timestamp': String(timestampSec),
+      'webhook-signature': signature,
+    };
     const ok = await signed('standard-webhooks', secret, headers);
-    expect(ok.result.workflowData?.[0][0].json.headers).toEqual({ 'webhook-id': 'msg_1', 'webhook-timestamp': String(timestampSec) });
+    expect(ok.result.workflowData?.[0][0].json.headers).toEqual({
+      'webhook-id': 'msg_1',
+      'webhook-timestamp': String(timestampSec),
+    });
     const tampered = await signed('standard-webhooks', secret, headers, body.replace('42', '43'));
     expect(tampered.written.statusCode).toBe(401);
     expect(errorOf(tampered.written)).toMatchObject({ code: 'INVALID_SIGNATURE', details: { reason: 'mismatch' } });
@@ -184,7 +232,11 @@ describe('webhook(): signatures made by the senders’ own libraries', () => {
     const secret = generateSecret();
     const timestampSec = now() - 120;
     const signature = new StandardWebhook(secret).sign('msg_2', new Date(timestampSec * 1000), body);
-    const headers = { 'webhook-id': 'msg_2', 'webhook-timestamp': String(timestampSec), 'webhook-signature': signature };
+    const headers = {
+      'webhook-id': 'msg_2',
+      'webhook-timestamp': String(timestampSec),
+      'webhook-signature': signature,
+    };
     expect((await signed('standard-webhooks', secret, headers)).result.workflowData).toHaveLength(1);
     const strict = await signed('standard-webhooks', secret, headers, body, { toleranceSec: 60 });
     expect(errorOf(strict.written)).toMatchObject({ code: 'INVALID_SIGNATURE', details: { reason: 'timestamp' } });
@@ -210,14 +262,25 @@ describe('webhook(): signatures made by the senders’ own libraries', () => {
 
   it('checks a plain hex HMAC in the configured header and redacts that header', async () => {
     const hex = createHmac('sha256', SIGNING_SECRET).update(body).digest('hex');
-    const ok = await signed('hex', SIGNING_SECRET, { 'x-signature': hex, 'x-other': '1' }, body, { signatureHeader: 'X-Signature' });
+    const ok = await signed('hex', SIGNING_SECRET, { 'x-signature': hex, 'x-other': '1' }, body, {
+      signatureHeader: 'X-Signature',
+    });
     expect(ok.result.workflowData?.[0][0].json.headers).toEqual({ 'x-other': '1' });
-    const missing = await signed('hex', SIGNING_SECRET, { 'x-webhook-signature': hex }, body, { signatureHeader: 'X-Signature' });
-    expect(errorOf(missing.written)).toMatchObject({ code: 'INVALID_SIGNATURE', details: { reason: 'missing_header' } });
+    const missing = await signed('hex', SIGNING_SECRET, { 'x-webhook-signature': hex }, body, {
+      signatureHeader: 'X-Signature',
+    });
+    expect(errorOf(missing.written)).toMatchObject({
+      code: 'INVALID_SIGNATURE',
+      details: { reason: 'missing_header' },
+    });
   });
 
   it('answers 500 INVALID_CONFIG when signing is on but no secret is configured', async () => {
-    const { written } = await callWebhook({ params: { authentication: 'none', signature: 'github' }, credentials: {}, rawBody: body });
+    const { written } = await callWebhook({
+      params: { authentication: 'none', signature: 'github' },
+      credentials: {},
+      rawBody: body,
+    });
     expect(written.statusCode).toBe(500);
     expect(errorOf(written).code).toBe('INVALID_CONFIG');
   });
@@ -226,7 +289,10 @@ describe('webhook(): signatures made by the senders’ own libraries', () => {
     const headers = { 'webhook-id': 'msg_3', 'webhook-timestamp': String(now()), 'webhook-signature': 'v1,AAAA' };
     const { written } = await signed('standard-webhooks', 'whsec_not*base64!', headers);
     expect(written.statusCode).toBe(500);
-    expect(errorOf(written)).toEqual({ code: 'INVALID_CONFIG', message: 'Signature verification is not configured correctly on this webhook' });
+    expect(errorOf(written)).toEqual({
+      code: 'INVALID_CONFIG',
+      message: 'Signature verification is not configured correctly on this webhook',
+    });
   });
 
   it('verifies the re-serialised body when the host kept no raw bytes', async () => {

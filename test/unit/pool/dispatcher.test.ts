@@ -55,7 +55,12 @@ describe('createDispatcher', () => {
     const fromPool = await pool.send(task);
     const fromInline = await inline.send(task);
     expect(fromPool.results.map(stable)).toEqual(fromInline.results.map(stable));
-    expect(fromPool.results.map((r) => r.errorCode)).toEqual([null, 'DELIVERY_REJECTED', 'DELIVERY_GONE', 'DELIVERY_CONNECTION']);
+    expect(fromPool.results.map((r) => r.errorCode)).toEqual([
+      null,
+      'DELIVERY_REJECTED',
+      'DELIVERY_GONE',
+      'DELIVERY_CONNECTION',
+    ]);
     const signed = receiver.requests.filter((r) => r.url === '/ok');
     expect(signed).toHaveLength(2);
     for (const req of signed) {

@@ -80,7 +80,11 @@ describe('response bodies', () => {
   it('give up draining past the limit and still deliver the next request', async () => {
     receiver.respondWith(sequence([{ status: 200, body: 'x'.repeat(DRAIN_LIMIT_BYTES * 2) }, { status: 200 }]));
     const first = await sendBatch({ mode: 'parallel', requests: [makeRequest(receiver.url)] }, agent);
-    expect(first.results[0]).toMatchObject({ statusCode: 200, errorCode: null, responseExcerpt: 'x'.repeat(EXCERPT_BYTES) });
+    expect(first.results[0]).toMatchObject({
+      statusCode: 200,
+      errorCode: null,
+      responseExcerpt: 'x'.repeat(EXCERPT_BYTES),
+    });
     const second = await sendBatch({ mode: 'parallel', requests: [makeRequest(receiver.url)] }, agent);
     expect(second.results[0]).toMatchObject({ statusCode: 200, errorCode: null });
   });

@@ -31,7 +31,10 @@ describe('classifyResponse', () => {
   });
 
   it('lets 410 win over the abort header but still flags abort', () => {
-    expect(classifyResponse(410, { 'webhook-delivery': 'abort-message' })).toMatchObject({ errorCode: 'DELIVERY_GONE', abort: true });
+    expect(classifyResponse(410, { 'webhook-delivery': 'abort-message' })).toMatchObject({
+      errorCode: 'DELIVERY_GONE',
+      abort: true,
+    });
   });
 
   it('matches the abort value regardless of case', () => {

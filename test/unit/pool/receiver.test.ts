@@ -19,7 +19,10 @@ afterEach(async () => {
 
 describe('test receiver fixture', () => {
   it('waitFor resolves once the count has arrived', async () => {
-    const sending = sendBatch({ mode: 'parallel', requests: [makeRequest(receiver.url), makeRequest(receiver.url)] }, agent);
+    const sending = sendBatch(
+      { mode: 'parallel', requests: [makeRequest(receiver.url), makeRequest(receiver.url)] },
+      agent,
+    );
     const arrived = await receiver.waitFor(2);
     expect(arrived).toHaveLength(2);
     await sending;
@@ -38,7 +41,10 @@ describe('test receiver fixture', () => {
 
   it('close ends hung requests instead of waiting for them', async () => {
     receiver.respondWith({ hang: true });
-    const sending = sendBatch({ mode: 'parallel', requests: [makeRequest(receiver.url, { timeoutMs: 10_000 })] }, agent);
+    const sending = sendBatch(
+      { mode: 'parallel', requests: [makeRequest(receiver.url, { timeoutMs: 10_000 })] },
+      agent,
+    );
     await receiver.waitFor(1);
     await receiver.close();
     const { results } = await sending;

@@ -29,7 +29,13 @@ describe('sendBatch outcomes against a real receiver', () => {
   it('POSTs the body with a signature the standardwebhooks library verifies', async () => {
     const req = makeRequest(`${receiver.url}/hook`);
     const result = await sendOne(req);
-    expect(result).toMatchObject({ statusCode: 200, errorCode: null, error: null, abort: false, responseExcerpt: 'ok' });
+    expect(result).toMatchObject({
+      statusCode: 200,
+      errorCode: null,
+      error: null,
+      abort: false,
+      responseExcerpt: 'ok',
+    });
     expect(result.deliveryIds).toEqual(req.deliveryIds);
     const [received] = receiver.requests;
     expect(received).toMatchObject({ method: 'POST', url: '/hook', body: req.body });
@@ -48,7 +54,12 @@ describe('sendBatch outcomes against a real receiver', () => {
   it('reports a 500 as DELIVERY_REJECTED with the response excerpt', async () => {
     receiver.respondWith({ status: 500, body: 'database down' });
     const result = await sendOne(makeRequest(receiver.url));
-    expect(result).toMatchObject({ statusCode: 500, errorCode: 'DELIVERY_REJECTED', responseExcerpt: 'database down', abort: false });
+    expect(result).toMatchObject({
+      statusCode: 500,
+      errorCode: 'DELIVERY_REJECTED',
+      responseExcerpt: 'database down',
+      abort: false,
+    });
     expect(result.error).toBe('Receiver answered 500');
   });
 
@@ -59,7 +70,11 @@ describe('sendBatch outcomes against a real receiver', () => {
 
   it('honours webhook-delivery: abort-message on a failure', async () => {
     receiver.respondWith({ status: 400, headers: { 'webhook-delivery': 'abort-message' } });
-    expect(await sendOne(makeRequest(receiver.url))).toMatchObject({ statusCode: 400, abort: true, errorCode: 'DELIVERY_ABORTED' });
+    expect(await sendOne(makeRequest(receiver.url))).toMatchObject({
+      statusCode: 400,
+      abort: true,
+      errorCode: 'DELIVERY_ABORTED',
+    });
   });
 
   it('treats a 2xx with the abort header as delivered', async () => {
@@ -69,11 +84,18 @@ describe('sendBatch outcomes against a real receiver', () => {
 
   it('reads Retry-After in seconds on a 429', async () => {
     receiver.respondWith({ status: 429, headers: { 'retry-after': '120' } });
-    expect(await sendOne(makeRequest(receiver.url))).toMatchObject({ statusCode: 429, retryAfterSec: 120, errorCode: 'DELIVERY_REJECTED' });
+    expect(await sendOne(makeRequest(receiver.url))).toMatchObject({
+      statusCode: 429,
+      retryAfterSec: 120,
+      errorCode: 'DELIVERY_REJECTED',
+    });
   });
 
   it('reads Retry-After as an HTTP date on a 503', async () => {
-    receiver.respondWith(() => ({ status: 503, headers: { 'retry-after': new Date(Date.now() + 90_000).toUTCString() } }));
+    receiver.respondWith(() => ({
+      status: 503,
+      headers: { 'retry-after': new Date(Date.now() + 90_000).toUTCString() },
+    }));
     const result = await sendOne(makeRequest(receiver.url));
     expect(result.retryAfterSec).toBeGreaterThanOrEqual(88);
     expect(result.retryAfterSec).toBeLessThanOrEqual(91);

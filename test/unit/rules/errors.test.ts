@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { HooklineError } from '../../../engine/errors.js';
-import { compileProjection, compileRules, RULE_LIMITS, toJsonLogic, type RuleInput } from '../../../engine/rules/index.js';
+import {
+  compileProjection,
+  compileRules,
+  RULE_LIMITS,
+  toJsonLogic,
+  type RuleInput,
+} from '../../../engine/rules/index.js';
 
 /** Compiles and returns the INVALID_INPUT error's details, failing if nothing is thrown. */
 function rejection(input: RuleInput): Record<string, unknown> {
@@ -25,15 +31,22 @@ function nest(depth: number): Record<string, unknown> {
 
 describe('invalid rules', () => {
   it('reject an unknown Mongo operator, naming its path', () => {
-    expect(rejection({ conditions: { x: { $foo: 1 } } })).toMatchObject({ field: 'conditions.x.$foo', received: '"$foo"' });
+    expect(rejection({ conditions: { x: { $foo: 1 } } })).toMatchObject({
+      field: 'conditions.x.$foo',
+      received: '"$foo"',
+    });
   });
 
   it('reject an unknown operator next to known ones', () => {
-    expect(rejection({ conditions: { order: { total: { $gt: 1, $between: [1, 2] } } } }).field).toBe('conditions.order.total.$between');
+    expect(rejection({ conditions: { order: { total: { $gt: 1, $between: [1, 2] } } } }).field).toBe(
+      'conditions.order.total.$between',
+    );
   });
 
   it('reject an unknown JSON-logic operator inside real JSON-logic', () => {
-    expect(rejection({ conditions: { and: [{ '==': [1, 1] }, { regex: ['a', 'b'] }] } }).field).toBe('conditions.and[1].regex');
+    expect(rejection({ conditions: { and: [{ '==': [1, 1] }, { regex: ['a', 'b'] }] } }).field).toBe(
+      'conditions.and[1].regex',
+    );
   });
 
   it('reject the log operator inside JSON-logic, which would write to the console per event', () => {
@@ -48,8 +61,13 @@ describe('invalid rules', () => {
   });
 
   it('reject a bad operand with the operator path', () => {
-    expect(rejection({ conditions: { satisfaction_score: { lt: 'low', gt: {} } } }).field).toBe('conditions.satisfaction_score.gt');
-    expect(rejection({ conditions: { status: { in: 'success' } } })).toMatchObject({ field: 'conditions.status.in', expected: 'array' });
+    expect(rejection({ conditions: { satisfaction_score: { lt: 'low', gt: {} } } }).field).toBe(
+      'conditions.satisfaction_score.gt',
+    );
+    expect(rejection({ conditions: { status: { in: 'success' } } })).toMatchObject({
+      field: 'conditions.status.in',
+      expected: 'array',
+    });
     expect(rejection({ conditions: { status: { $in: ['a', { b: 1 }] } } }).field).toBe('conditions.status.$in[1]');
     expect(rejection({ conditions: { name: { startsWith: 3 } } }).field).toBe('conditions.name.startsWith');
     expect(rejection({ conditions: { name: { exists: 'yes' } } }).field).toBe('conditions.name.exists');
@@ -68,7 +86,9 @@ describe('invalid rules', () => {
   it('reject prototype paths and empty path segments', () => {
     expect(rejection({ conditions: { '__proto__.polluted': 1 } as never }).field).toBe('conditions.__proto__.polluted');
     expect(rejection({ conditions: { 'a..b': 1 } }).field).toBe('conditions.a..b');
-    expect(rejection({ conditions: { '==': [{ var: 'constructor.name' }, 'Object'] } }).field).toBe('conditions.==[0].var');
+    expect(rejection({ conditions: { '==': [{ var: 'constructor.name' }, 'Object'] } }).field).toBe(
+      'conditions.==[0].var',
+    );
     expect(rejection({ include_fields: ['ok', 'a.__proto__'] }).field).toBe('include_fields[1]');
   });
 
@@ -94,8 +114,9 @@ describe('invalid rules', () => {
   });
 
   it('reject bad filters with the event type quoted in the path', () => {
-    expect(rejection({ filters: { 'function.executed': { function: { id: { $foo: 1 } } } } }).field)
-      .toBe('filters["function.executed"].function.id.$foo');
+    expect(rejection({ filters: { 'function.executed': { function: { id: { $foo: 1 } } } } }).field).toBe(
+      'filters["function.executed"].function.id.$foo',
+    );
     expect(rejection({ filters: { 'function.executed': ['a'] } }).field).toBe('filters["function.executed"]');
     expect(rejection({ filters: { 'work*flow': {} } }).field).toBe('filters["work*flow"]');
     expect(rejection({ filters: 'status=ok' }).field).toBe('filters');

@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { compileRules, type RuleEvent } from '../../../engine/rules/index.js';
 import { conversation, makeEvent } from './helpers.js';
 
-const data = conversation({ order: { total: 150, lines: [{ sku: 'a', qty: 2 }, { sku: 'b', qty: 0 }] }, note: '' });
+const data = conversation({
+  order: {
+    total: 150,
+    lines: [
+      { sku: 'a', qty: 2 },
+      { sku: 'b', qty: 0 },
+    ],
+  },
+  note: '',
+});
 const event = makeEvent('agent.conversation.completed', data);
 
 /** The stock evaluation of a stored rule: json-logic-js over data plus `$event`. */
@@ -49,7 +58,9 @@ describe('compiled evaluator', () => {
   });
 
   it('registers the custom operations on json-logic-js for stored rules', () => {
-    const rules = compileRules({ conditions: { name: { startsWith: 'My' }, tags: { contains: 'x' }, id: { nin: [1] } } });
+    const rules = compileRules({
+      conditions: { name: { startsWith: 'My' }, tags: { contains: 'x' }, id: { nin: [1] } },
+    });
     const target = makeEvent('t.x', { name: 'My Fn', tags: ['x'], id: 2 });
     expect(stockMatches(rules.logic, target)).toBe(true);
     expect(rules.matches(target)).toBe(true);
@@ -68,10 +79,16 @@ describe('compiled evaluator', () => {
   it('compiles 10,000 rule sets and matches one event against all of them', () => {
     const all = Array.from({ length: 10_000 }, (_, i) => {
       switch (i % 4) {
-        case 0: return compileRules({ conditions: { satisfaction_score: { lt: 3 }, message_count: { gt: i % 20 } } });
-        case 1: return compileRules({ conditions: { $or: [{ agent_id: `agent_${i}` }, { 'resolution.tags': { $contains: 'vip' } }] } });
-        case 2: return compileRules({ filters: { 'agent.*': { resolution: { type: ['solved', 'open'] } } } });
-        default: return compileRules({ events: ['workflow.*'] });
+        case 0:
+          return compileRules({ conditions: { satisfaction_score: { lt: 3 }, message_count: { gt: i % 20 } } });
+        case 1:
+          return compileRules({
+            conditions: { $or: [{ agent_id: `agent_${i}` }, { 'resolution.tags': { $contains: 'vip' } }] },
+          });
+        case 2:
+          return compileRules({ filters: { 'agent.*': { resolution: { type: ['solved', 'open'] } } } });
+        default:
+          return compileRules({ events: ['workflow.*'] });
       }
     });
     const low = makeEvent('agent.conversation.completed', conversation({ satisfaction_score: 2, message_count: 12 }));

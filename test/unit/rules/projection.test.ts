@@ -5,18 +5,17 @@ const data = {
   workflow_id: 'wf_1',
   status: 'completed',
   output_data: { order_id: 'o_1', total: 10, customer: { email: 'a@b.c', name: 'Ann' } },
-  steps: [
-    { name: 'fetch', duration_ms: 3 },
-    { name: 'send', duration_ms: 4, error: null },
-    'marker',
-  ],
+  steps: [{ name: 'fetch', duration_ms: 3 }, { name: 'send', duration_ms: 4, error: null }, 'marker'],
   credits_used: 0,
 };
 
 describe('include_fields projection', () => {
   it('keeps nested paths with their structure', () => {
     const project = compileProjection(['workflow_id', 'output_data.order_id', 'output_data.customer.email']);
-    expect(project(data)).toEqual({ workflow_id: 'wf_1', output_data: { order_id: 'o_1', customer: { email: 'a@b.c' } } });
+    expect(project(data)).toEqual({
+      workflow_id: 'wf_1',
+      output_data: { order_id: 'o_1', customer: { email: 'a@b.c' } },
+    });
   });
 
   it('applies a path through an array to each element', () => {
@@ -30,7 +29,10 @@ describe('include_fields projection', () => {
   });
 
   it('keeps falsy values that are present', () => {
-    expect(compileProjection(['credits_used', 'steps.error'])(data)).toEqual({ credits_used: 0, steps: [{}, { error: null }] });
+    expect(compileProjection(['credits_used', 'steps.error'])(data)).toEqual({
+      credits_used: 0,
+      steps: [{}, { error: null }],
+    });
   });
 
   it('lets a shorter path win over a longer one', () => {

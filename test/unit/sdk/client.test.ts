@@ -20,7 +20,12 @@ describe('Hookline client', () => {
     const error = new HooklineApiError('INVALID_INPUT', 'bad', 400, { field: 'url' });
     expect(isHooklineApiError(error)).toBe(true);
     expect(error).toBeInstanceOf(Error);
-    expect([error.name, error.code, error.status, error.details?.field]).toEqual(['HooklineApiError', 'INVALID_INPUT', 400, 'url']);
+    expect([error.name, error.code, error.status, error.details?.field]).toEqual([
+      'HooklineApiError',
+      'INVALID_INPUT',
+      400,
+      'url',
+    ]);
     expect(isHooklineApiError(new Error('x'))).toBe(false);
   });
 });

@@ -53,10 +53,30 @@ function rejection(fn: () => void): WebhookVerificationError {
   throw new Error('expected verification to fail');
 }
 
-const GARBAGE = ['', 'garbage', 'v1,', 'v1,abc', 'v1a,abc', 'abc', 'sha256=abc', 'sha256=zz', '=', ',,,', 't=,v1=',
-  't=1700000000,v1=abc', 'v1,é☕é☕', 'v1,' + 'A'.repeat(10_000), Array(40).fill('v1,AAAA').join(' '), '\u0000\u0001',
+const GARBAGE = [
+  '',
+  'garbage',
+  'v1,',
+  'v1,abc',
+  'v1a,abc',
+  'abc',
+  'sha256=abc',
+  'sha256=zz',
+  '=',
+  ',,,',
+  't=,v1=',
+  't=1700000000,v1=abc',
+  'v1,é☕é☕',
+  'v1,' + 'A'.repeat(10_000),
+  Array(40).fill('v1,AAAA').join(' '),
+  '\u0000\u0001',
   // Same character count as a real signature but more UTF-8 bytes: must not reach timingSafeEqual as a RangeError.
-  'v1,' + 'é'.repeat(44), 'v1a,' + 'é'.repeat(88), 'é'.repeat(64), 'sha256=' + 'é'.repeat(64), 't=1700000000,v1=' + 'é'.repeat(64)];
+  'v1,' + 'é'.repeat(44),
+  'v1a,' + 'é'.repeat(88),
+  'é'.repeat(64),
+  'sha256=' + 'é'.repeat(64),
+  't=1700000000,v1=' + 'é'.repeat(64),
+];
 
 describe.each(SIGNATURE_SCHEMES)('%s', (scheme) => {
   it('accepts its own signature', () => {
@@ -85,7 +105,9 @@ describe.each(SIGNATURE_SCHEMES)('%s', (scheme) => {
     const input = signed(scheme);
     for (const value of GARBAGE) {
       const headers = { ...input.headers, [SIGNATURE_HEADER[scheme]]: value };
-      expect(['mismatch', 'bad_format', 'missing_header']).toContain(rejection(() => verifyPayload({ ...input, headers })).reason);
+      expect(['mismatch', 'bad_format', 'missing_header']).toContain(
+        rejection(() => verifyPayload({ ...input, headers })).reason,
+      );
     }
   });
 
@@ -135,15 +157,29 @@ describe.each(TIMESTAMPED)('%s timestamp', (scheme) => {
 
 describe('scheme specifics', () => {
   it('standard-webhooks emits v1,<base64> per secret, space-separated', () => {
-    const headers = signPayload({ scheme: 'standard-webhooks', secrets: [generateSecret(), generateSecret()], msgId, timestampSec: NOW, body });
+    const headers = signPayload({
+      scheme: 'standard-webhooks',
+      secrets: [generateSecret(), generateSecret()],
+      msgId,
+      timestampSec: NOW,
+      body,
+    });
     expect(headers['webhook-id']).toBe(msgId);
     expect(headers['webhook-timestamp']).toBe(String(NOW));
     expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}= v1,[A-Za-z0-9+/]{43}=$/);
   });
 
   it('standard-webhooks accepts a raw secret without the whsec_ prefix', () => {
-    const headers = signPayload({ scheme: 'standard-webhooks', secrets: ['plain-text-secret'], msgId, timestampSec: NOW, body });
-    expect(() => verifyPayload({ scheme: 'standard-webhooks', secrets: ['plain-text-secret'], headers, body, nowSec: NOW })).not.toThrow();
+    const headers = signPayload({
+      scheme: 'standard-webhooks',
+      secrets: ['plain-text-secret'],
+      msgId,
+      timestampSec: NOW,
+      body,
+    });
+    expect(() =>
+      verifyPayload({ scheme: 'standard-webhooks', secrets: ['plain-text-secret'], headers, body, nowSec: NOW }),
+    ).not.toThrow();
   });
 
   it('standard-webhooks rejects a tampered message id or timestamp', () => {
@@ -157,7 +193,9 @@ describe('scheme specifics', () => {
   it('standard-webhooks rejects a non-numeric timestamp as bad_format', () => {
     const input = signed('standard-webhooks');
     for (const ts of ['abc', '1700000000abc', '1.7e9', '-5']) {
-      expect(rejection(() => verifyPayload({ ...input, headers: { ...input.headers, 'webhook-timestamp': ts } })).reason).toBe('bad_format');
+      expect(
+        rejection(() => verifyPayload({ ...input, headers: { ...input.headers, 'webhook-timestamp': ts } })).reason,
+      ).toBe('bad_format');
     }
   });
 
@@ -191,7 +229,9 @@ describe('scheme specifics', () => {
     expect(input.headers['x-webhook-timestamp']).toBe(String(NOW));
     const headers = { ...input.headers, 'x-webhook-timestamp': String(NOW + 1) };
     expect(rejection(() => verifyPayload({ ...input, headers })).reason).toBe('mismatch');
-    expect(rejection(() => verifyPayload({ ...input, headers: { 'x-webhook-signature': 'ab' } })).reason).toBe('missing_header');
+    expect(rejection(() => verifyPayload({ ...input, headers: { 'x-webhook-signature': 'ab' } })).reason).toBe(
+      'missing_header',
+    );
   });
 
   it('stripe header is t=<sec>,v1=<hex>', () => {
@@ -202,9 +242,13 @@ describe('scheme specifics', () => {
     const secret = generateSecret();
     const names = { headerName: 'X-Acme-Signature', timestampHeaderName: 'X-Acme-Time' };
     const headers = signPayload({ scheme, secrets: [secret], msgId, timestampSec: NOW, body, ...names });
-    expect(Object.keys(headers)).toEqual(scheme === 'timestamped' ? ['x-acme-signature', 'x-acme-time'] : ['x-acme-signature']);
+    expect(Object.keys(headers)).toEqual(
+      scheme === 'timestamped' ? ['x-acme-signature', 'x-acme-time'] : ['x-acme-signature'],
+    );
     expect(() => verifyPayload({ scheme, secrets: [secret], headers, body, nowSec: NOW, ...names })).not.toThrow();
-    expect(rejection(() => verifyPayload({ scheme, secrets: [secret], headers, body, nowSec: NOW })).reason).toBe('missing_header');
+    expect(rejection(() => verifyPayload({ scheme, secrets: [secret], headers, body, nowSec: NOW })).reason).toBe(
+      'missing_header',
+    );
   });
 
   it('joins a repeated header given as an array', () => {
@@ -212,6 +256,8 @@ describe('scheme specifics', () => {
     const one = signPayload({ scheme: 'standard-webhooks', secrets: [a], msgId, timestampSec: NOW, body });
     const two = signPayload({ scheme: 'standard-webhooks', secrets: [b], msgId, timestampSec: NOW, body });
     const headers = { ...one, 'webhook-signature': [one['webhook-signature'], two['webhook-signature']] };
-    expect(() => verifyPayload({ scheme: 'standard-webhooks', secrets: [b], headers, body, nowSec: NOW })).not.toThrow();
+    expect(() =>
+      verifyPayload({ scheme: 'standard-webhooks', secrets: [b], headers, body, nowSec: NOW }),
+    ).not.toThrow();
   });
 });

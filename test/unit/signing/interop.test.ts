@@ -7,13 +7,22 @@ import { Webhook as SvixWebhook } from 'svix';
 import { describe, expect, it } from 'vitest';
 import { generateEd25519Keys, generateSecret, signPayload, verifyPayload } from '../../../engine/signing/index.js';
 
-const body = JSON.stringify({ id: 'evt_1', object: 'event', type: 'order.created', data: { total: 4200, note: 'café ☕' } });
+const body = JSON.stringify({
+  id: 'evt_1',
+  object: 'event',
+  type: 'order.created',
+  data: { total: 4200, note: 'café ☕' },
+});
 const msgId = 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W';
 const now = () => Math.floor(Date.now() / 1000);
 
 /** Standard Webhooks headers renamed to Svix's. */
 function asSvix(headers: Record<string, string>): Record<string, string> {
-  return { 'svix-id': headers['webhook-id'], 'svix-timestamp': headers['webhook-timestamp'], 'svix-signature': headers['webhook-signature'] };
+  return {
+    'svix-id': headers['webhook-id'],
+    'svix-timestamp': headers['webhook-timestamp'],
+    'svix-signature': headers['webhook-signature'],
+  };
 }
 
 describe('standard-webhooks interop with the standardwebhooks library', () => {
@@ -33,13 +42,25 @@ describe('standard-webhooks interop with the standardwebhooks library', () => {
 
   it('a Buffer body signs the same bytes as the string', () => {
     const secret = generateSecret();
-    const headers = signPayload({ scheme: 'standard-webhooks', secrets: [secret], msgId, timestampSec: now(), body: Buffer.from(body) });
+    const headers = signPayload({
+      scheme: 'standard-webhooks',
+      secrets: [secret],
+      msgId,
+      timestampSec: now(),
+      body: Buffer.from(body),
+    });
     expect(() => new StandardWebhook(secret).verify(body, headers)).not.toThrow();
   });
 
   it('rotation: headers signed with [new, old] verify with a library holding only one of them', () => {
     const [fresh, old] = [generateSecret(), generateSecret()];
-    const headers = signPayload({ scheme: 'standard-webhooks', secrets: [fresh, old], msgId, timestampSec: now(), body });
+    const headers = signPayload({
+      scheme: 'standard-webhooks',
+      secrets: [fresh, old],
+      msgId,
+      timestampSec: now(),
+      body,
+    });
     expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
     expect(() => new StandardWebhook(old).verify(body, headers)).not.toThrow();
     expect(() => new StandardWebhook(fresh).verify(body, headers)).not.toThrow();
@@ -50,7 +71,9 @@ describe('standard-webhooks interop with the standardwebhooks library', () => {
     const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
     const timestampSec = 1614265330;
     const headers = signPayload({ scheme: 'standard-webhooks', secrets: [secret], msgId, timestampSec, body });
-    expect(headers['webhook-signature']).toBe(new StandardWebhook(secret).sign(msgId, new Date(timestampSec * 1000), body));
+    expect(headers['webhook-signature']).toBe(
+      new StandardWebhook(secret).sign(msgId, new Date(timestampSec * 1000), body),
+    );
   });
 });
 
@@ -72,7 +95,7 @@ describe('standard-webhooks interop with svix', () => {
 
 describe('sha256 interop with @octokit/webhooks-methods', () => {
   it('our X-Hub-Signature-256 verifies with verify()', async () => {
-    const secret = 'It\'s a Secret to Everybody';
+    const secret = "It's a Secret to Everybody";
     const headers = signPayload({ scheme: 'sha256', secrets: [secret], msgId, timestampSec: now(), body });
     expect(await octokitVerify(secret, body, headers['x-hub-signature-256'])).toBe(true);
   });
@@ -83,9 +106,17 @@ describe('sha256 interop with @octokit/webhooks-methods', () => {
     expect(() => verifyPayload({ scheme: 'sha256', secrets: [secret], headers, body })).not.toThrow();
   });
 
-  it('matches GitHub\'s documented example signature', () => {
-    const headers = signPayload({ scheme: 'sha256', secrets: ["It's a Secret to Everybody"], msgId, timestampSec: 0, body: 'Hello, World!' });
-    expect(headers['x-hub-signature-256']).toBe('sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17');
+  it("matches GitHub's documented example signature", () => {
+    const headers = signPayload({
+      scheme: 'sha256',
+      secrets: ["It's a Secret to Everybody"],
+      msgId,
+      timestampSec: 0,
+      body: 'Hello, World!',
+    });
+    expect(headers['x-hub-signature-256']).toBe(
+      'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
+    );
   });
 });
 
@@ -101,7 +132,9 @@ describe('stripe interop with the stripe library', () => {
 
   it('generateTestHeaderString output verifies with ours', () => {
     const header = stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp: now() });
-    expect(() => verifyPayload({ scheme: 'stripe', secrets: [secret], headers: { 'Stripe-Signature': header }, body })).not.toThrow();
+    expect(() =>
+      verifyPayload({ scheme: 'stripe', secrets: [secret], headers: { 'Stripe-Signature': header }, body }),
+    ).not.toThrow();
   });
 
   it('rotation: several v1= values pass constructEvent with either secret', () => {
@@ -114,7 +147,9 @@ describe('stripe interop with the stripe library', () => {
   it('a Stripe header older than 300 s is rejected by both', () => {
     const header = stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp: now() - 301 });
     expect(() => stripe.webhooks.constructEvent(body, header, secret)).toThrow();
-    expect(() => verifyPayload({ scheme: 'stripe', secrets: [secret], headers: { 'stripe-signature': header }, body })).toThrow(/too old/);
+    expect(() =>
+      verifyPayload({ scheme: 'stripe', secrets: [secret], headers: { 'stripe-signature': header }, body }),
+    ).toThrow(/too old/);
   });
 });
 
@@ -129,6 +164,8 @@ describe('ed25519 (v1a) against node:crypto', () => {
     const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
     const content = Buffer.from(`${msgId}.${timestampSec}.${body}`);
     expect(nodeVerify(null, content, key, Buffer.from(signature, 'base64'))).toBe(true);
-    expect(nodeVerify(null, Buffer.from(`${msgId}.${timestampSec}.{}`), key, Buffer.from(signature, 'base64'))).toBe(false);
+    expect(nodeVerify(null, Buffer.from(`${msgId}.${timestampSec}.{}`), key, Buffer.from(signature, 'base64'))).toBe(
+      false,
+    );
   });
 });

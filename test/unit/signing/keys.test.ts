@@ -54,11 +54,15 @@ describe('keys, secrets and configuration errors', () => {
   });
 
   it('refuses malformed keys with a TypeError, not a verification error', () => {
-    expect(() => signPayload({ ...base, scheme: 'standard-webhooks', secrets: ['whsec_not base64!'] })).toThrow(TypeError);
+    expect(() => signPayload({ ...base, scheme: 'standard-webhooks', secrets: ['whsec_not base64!'] })).toThrow(
+      TypeError,
+    );
     expect(() => signPayload({ ...base, scheme: 'ed25519', secrets: ['whsec_AAAA'] })).toThrow(TypeError);
     expect(() => signPayload({ ...base, scheme: 'ed25519', secrets: ['whsk_AAAA'] })).toThrow(/32 bytes/);
     const headers = signPayload({ ...base, scheme: 'ed25519', secrets: [generateEd25519Keys().secretKey] });
-    expect(() => verifyPayload({ scheme: 'ed25519', secrets: ['whpk_AAAA'], headers, body: '{}', nowSec: base.timestampSec })).toThrow(TypeError);
+    expect(() =>
+      verifyPayload({ scheme: 'ed25519', secrets: ['whpk_AAAA'], headers, body: '{}', nowSec: base.timestampSec }),
+    ).toThrow(TypeError);
   });
 
   it('refuses an unknown scheme', () => {
@@ -67,12 +71,17 @@ describe('keys, secrets and configuration errors', () => {
     expect(() => verifyPayload({ scheme, secrets: ['s'], headers: {}, body: '' })).toThrow(/Unknown signature scheme/);
   });
 
-  it('verification errors carry the engine\'s INVALID_SIGNATURE code and 401', () => {
+  it("verification errors carry the engine's INVALID_SIGNATURE code and 401", () => {
     try {
       verifyPayload({ scheme: 'hex', secrets: ['s'], headers: {}, body: '' });
       expect.unreachable();
     } catch (error) {
-      expect(error).toMatchObject({ name: 'WebhookVerificationError', reason: 'missing_header', code: 'INVALID_SIGNATURE', status: 401 });
+      expect(error).toMatchObject({
+        name: 'WebhookVerificationError',
+        reason: 'missing_header',
+        code: 'INVALID_SIGNATURE',
+        status: 401,
+      });
       expect((error as Error).message).toMatch(/x-webhook-signature/);
     }
   });

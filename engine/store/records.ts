@@ -1,4 +1,7 @@
 /**
+ * The records the store keeps and the delivery layer works on. They live at the store's level so
+ * imports point one way: delivery → store, never back.
+ *
  * A webhook subscription: who gets which events, how they are signed, shaped, retried and
  * ordered. Stored by the store (secrets encrypted), compiled by the matcher.
  */
@@ -80,6 +83,8 @@ export interface SubscriptionQuery {
   offset?: number;
 }
 
+export type DeliveryStatus = 'pending' | 'in_flight' | 'succeeded' | 'retrying' | 'failed' | 'expired';
+
 export interface DeliveryRecord {
   seq: number;
   id: string;
@@ -87,7 +92,7 @@ export interface DeliveryRecord {
   eventId: string;
   eventType: string;
   payload: string;
-  status: import('../store/types.js').DeliveryStatus;
+  status: DeliveryStatus;
   attemptCount: number;
   nextAttemptAtMs: number;
   leaseOwner: string | null;
