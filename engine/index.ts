@@ -13,7 +13,7 @@ import { newExecution } from './workflow/execution-record.js';
 import { createEvent, type EventEnvelope } from './events/envelope.js';
 import { createError } from './errors.js';
 import { createDeliverySystem, type DeliverySystem } from './delivery/index.js';
-import type { Dispatcher } from './delivery/outbox-worker.js';
+import type { Dispatcher } from './pool/types.js';
 import { createDispatcher } from './pool/dispatcher.js';
 import { registerJsonBody } from './ingress/json-body.js';
 import { createServer } from './ingress/server.js';

@@ -1,7 +1,7 @@
 /** What the management API needs from the engine, passed in by `createEngine`. */
 import type { HooklineConfig } from '../config.js';
 import type { DeliverySystem } from '../delivery/index.js';
-import type { Dispatcher } from '../delivery/outbox-worker.js';
+import type { Dispatcher } from '../pool/types.js';
 import type { EventEnvelope } from '../events/envelope.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import type { Store } from '../store/types.js';

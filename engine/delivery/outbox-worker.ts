@@ -6,17 +6,12 @@
  * claims take leases, and an expired lease puts a row back in line.
  */
 import type { EventEnvelope } from '../events/envelope.js';
-import type { SendTask, SendTaskResult } from '../pool/types.js';
+import type { Dispatcher, SendTask, SendTaskResult } from '../pool/types.js';
 import type { OutboxStore } from '../store/types.js';
 import type { Matcher } from './matcher.js';
 import { buildRequest } from './request-builder.js';
 import { settleResult, type HealthSettings } from './settle.js';
 import type { DeliveryRecord, Subscription, SubscriptionHealth } from '../store/records.js';
-
-export interface Dispatcher {
-  send(task: SendTask): Promise<SendTaskResult>;
-  close(): Promise<void>;
-}
 
 export interface OutboxWorkerOptions {
   outbox: OutboxStore;

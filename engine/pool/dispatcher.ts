@@ -7,7 +7,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { createSendAgent, sendBatch } from './send.js';
-import type { SendTask, SendTaskResult } from './types.js';
+import type { Dispatcher, SendTask, SendTaskResult } from './types.js';
+
+export type { Dispatcher } from './types.js';
 
 /** Options of {@link createDispatcher}. */
 export interface DispatcherOptions {
@@ -25,18 +27,6 @@ export interface DispatcherOptions {
    * @defaultValue 8
    */
   concurrentTasksPerThread?: number;
-}
-
-/** Runs send tasks somewhere; every request of a task yields a result. */
-export interface TaskDispatcher {
-  /**
-   * Sends one task. Rejects only when the pool itself fails (a worker that cannot load), never
-   * for a delivery problem.
-   */
-  send(task: SendTask): Promise<SendTaskResult>;
-  /** Waits for running tasks, then ends the threads (or closes the inline connections). */
-  close(): Promise<void>;
-  readonly mode: 'pool' | 'inline';
 }
 
 /** The worker module piscina loads and the flags its threads start with. */
@@ -74,11 +64,11 @@ export function resolveWorkerEntry(moduleUrl: string = import.meta.url): WorkerE
  * const { results, skipped } = await dispatcher.send({ mode: 'parallel', requests });
  * await dispatcher.close();
  */
-export function createDispatcher(options: DispatcherOptions): TaskDispatcher {
+export function createDispatcher(options: DispatcherOptions): Dispatcher {
   return options.inline ? createInlineDispatcher() : createPoolDispatcher(options);
 }
 
-function createInlineDispatcher(): TaskDispatcher {
+function createInlineDispatcher(): Dispatcher {
   // Its own Agent, so closing this dispatcher closes exactly the sockets it opened.
   const agent = createSendAgent();
   return {
@@ -88,7 +78,7 @@ function createInlineDispatcher(): TaskDispatcher {
   };
 }
 
-function createPoolDispatcher(options: DispatcherOptions): TaskDispatcher {
+function createPoolDispatcher(options: DispatcherOptions): Dispatcher {
   const threads = options.threads > 0 ? options.threads : availableParallelism();
   const entry = resolveWorkerEntry();
   const pool = new Piscina<SendTask, SendTaskResult>({

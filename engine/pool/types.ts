@@ -59,3 +59,15 @@ export interface SendTaskResult {
   /** Requests a sequential task did not attempt because an earlier one failed. */
   skipped: string[][];
 }
+
+/** Runs send tasks somewhere (the piscina pool, or inline); every request of a task yields a result. */
+export interface Dispatcher {
+  /**
+   * Sends one task. Rejects only when the pool itself fails (a worker that cannot load), never
+   * for a delivery problem.
+   */
+  send(task: SendTask): Promise<SendTaskResult>;
+  /** Waits for running tasks, then ends the threads (or closes the inline connections). */
+  close(): Promise<void>;
+  readonly mode: 'pool' | 'inline';
+}

@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDispatcher, resolveWorkerEntry, type TaskDispatcher } from '../../../engine/pool/dispatcher.js';
+import { createDispatcher, resolveWorkerEntry, type Dispatcher } from '../../../engine/pool/dispatcher.js';
 import type { SendTask } from '../../../engine/pool/types.js';
 import { startReceiver, type Receiver } from '../../fixtures/receiver.js';
 import { makeTempDir, type TempDir } from '../../helpers/temp.js';
 import { SECRET, closedPortUrl, makeRequest, stable } from './requests.js';
 
 let receiver: Receiver;
-const dispatchers: TaskDispatcher[] = [];
+const dispatchers: Dispatcher[] = [];
 
 beforeEach(async () => {
   receiver = await startReceiver();
@@ -21,7 +21,7 @@ afterEach(async () => {
   await receiver.close();
 });
 
-function open(options: Parameters<typeof createDispatcher>[0]): TaskDispatcher {
+function open(options: Parameters<typeof createDispatcher>[0]): Dispatcher {
   const dispatcher = createDispatcher(options);
   dispatchers.push(dispatcher);
   return dispatcher;
