@@ -23,6 +23,8 @@ export interface Matcher {
   patch(id: string, fields: Partial<Subscription>): void;
   remove(id: string): void;
   get(id: string): CompiledSubscription | undefined;
+  /** Every subscription, compiled. */
+  entries(): IterableIterator<CompiledSubscription>;
   /** The subscriptions that want this event, rules applied. */
   match(event: EventEnvelope): CompiledSubscription[];
   /** One delivery row per matching subscription, payload shaped for each. */
@@ -94,6 +96,7 @@ export function createMatcher(options: { retentionMs: number }): Matcher {
       reindex();
     },
     get: (id) => byId.get(id),
+    entries: () => byId.values(),
     match,
     plan(event, nowMs = Date.now()) {
       return match(event).map(({ subscription, rules }) =>

@@ -29,6 +29,9 @@ export interface TriggerRouteOptions {
   idempotencyWindowSec: number;
   respondTimeoutMs: number;
   baseUrl(): string;
+  /** Seconds to tell a caller to wait while the delivery backlog is over its mark, else 0. */
+  shedSeconds(): number;
+  maxBacklog: number;
 }
 
 declare module 'fastify' {
@@ -45,6 +48,10 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
 
   // Runs before the body is read: a caller without valid credentials costs us no parsing.
   async function onRequest(request: FastifyRequest): Promise<void> {
+    const shedSec = options.shedSeconds();
+    if (shedSec > 0)
+      throw createError('BACKLOG_FULL', [options.maxBacklog, shedSec], { headers: { 'retry-after': String(shedSec) } });
+
     const binding = options.table.find(request.method, request.url.split('?')[0]);
     if (!binding)
       throw createError('NOT_FOUND', [`No trigger listens on ${request.method} ${request.url.split('?')[0]}`]);

@@ -3,9 +3,15 @@
  * `multiple-workers-one-file` example). Plain data in, plain data out; it imports only signing
  * and undici, never fastify, the store or n8n, because it runs in worker threads.
  */
+import { isMainThread } from 'node:worker_threads';
 import { signPayload } from '../signing/index.js';
+import { TUNING } from '../tuning.js';
 import { sendBatch } from './send.js';
+import { lowerThreadPriority } from './thread-priority.js';
 import type { SendTask, SendTaskResult, SigningSpec } from './types.js';
+
+// Sending may lag; answering requests on the main thread may not.
+if (!isMainThread) lowerThreadPriority(TUNING.pool.threadNice);
 
 /** Signs and sends one task's requests over this thread's keep-alive connections. */
 export async function send(task: SendTask): Promise<SendTaskResult> {
