@@ -4,8 +4,9 @@
  * map, `group.*` by prefix, `*` apart, so an event only meets the subscriptions that could want
  * it, never a scan of all of them.
  */
-import { formatPayload, type EventEnvelope } from '../events/envelope.js';
+import type { EventEnvelope } from '../events/envelope.js';
 import { createId } from '../events/ids.js';
+import { serializePayload } from '../message/index.js';
 import { compileRules, type CompiledRules } from '../rules/index.js';
 import type { NewDelivery } from '../store/types.js';
 import type { Subscription } from '../store/records.js';
@@ -122,7 +123,7 @@ export function toDelivery(
     subscriptionId: subscription.id,
     eventId: event.id,
     eventType: event.type,
-    payload: JSON.stringify(formatPayload(event, subscription.payloadFormat, subscription.id, data)),
+    payload: serializePayload(event, subscription.payloadFormat, subscription.id, data),
     nextAttemptAtMs: nowMs,
     expiresAtMs: nowMs + retentionMs,
   };

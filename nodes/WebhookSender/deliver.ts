@@ -5,8 +5,8 @@
  * fails the item, and the n8n execution records it.
  */
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
-import { backoffDelayMs, classifyAnswer, type AttemptVerdict } from './backoff.js';
-import type { OutgoingMessage } from './build-request.js';
+import { classifyAnswer, type AttemptVerdict, type OutgoingMessage } from '../../engine/message/index.js';
+import { backoffDelayMs } from './backoff.js';
 import type { DeliveryFailure } from './error.js';
 import { sleep } from './n8n.js';
 
