@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createEvent } from '../events/envelope.js';
-import type { NodeWebhookRequest } from '../events/node-helpers.js';
+import type { NodeWebhookRequest } from '../node-contract/helpers.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import { createError } from '../errors.js';
 import { toDelivery, type Matcher } from './matcher.js';

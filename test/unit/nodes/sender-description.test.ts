@@ -133,7 +133,8 @@ describe('WebhookSender node code', () => {
       '../../engine/signing/index.js',
       '../../engine/rules/index.js',
       '../../engine/events/envelope.js',
-      '../../engine/events/node-helpers.js',
+      '../../engine/node-contract/helpers.js',
+      '../../engine/node-contract/n8n-runtime.js',
     ]);
     for (const { file, text } of sources) {
       for (const [, specifier] of text.matchAll(/from '([^']+)'/g)) {

@@ -3,7 +3,6 @@
  * parameter's options are kept as given so the checks refuse them (an unknown authentication
  * method answers 401) rather than silently falling back to something more open.
  */
-import type { IWebhookFunctions } from 'n8n-workflow';
 import type { AuthMethod } from './auth.js';
 import type { TriggerKind } from './body-validation.js';
 import type { SignatureOption } from './signature.js';
@@ -35,8 +34,10 @@ export interface TriggerParameters {
   options: TriggerOptions;
 }
 
-/** The one method of the n8n context this file needs. */
-type ParameterSource = Pick<IWebhookFunctions, 'getNodeParameter'>;
+/** The one method of n8n's webhook context this file needs; the engine's trigger table offers it too. */
+export interface ParameterSource {
+  getNodeParameter(name: string, fallback: unknown): unknown;
+}
 
 function text(source: ParameterSource, name: string, fallback: string): string {
   const value = source.getNodeParameter(name, fallback);
