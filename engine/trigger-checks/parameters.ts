@@ -54,12 +54,18 @@ function readOptions(source: ParameterSource): TriggerOptions {
   };
 }
 
+/** Any value but a missing one is kept (a number becomes text), so `authenticate()` refuses what it does not know. */
+function authMethod(source: ParameterSource): AuthMethod {
+  const value = source.getNodeParameter('authentication', 'urlToken');
+  return (value === null || value === undefined ? 'urlToken' : String(value)) as AuthMethod;
+}
+
 /** Reads the parameters through `getNodeParameter(name, fallback)`, the n8n webhook-context form. */
 export function readTriggerParameters(source: ParameterSource): TriggerParameters {
   const tolerance = Number(source.getNodeParameter('toleranceSec', 300));
   return {
     kind: text(source, 'kind', 'workflow') === 'agent' ? 'agent' : 'workflow',
-    authentication: text(source, 'authentication', 'urlToken') as AuthMethod,
+    authentication: authMethod(source),
     responseMode: text(source, 'responseMode', 'onReceived') === 'lastNode' ? 'lastNode' : 'onReceived',
     signature: text(source, 'signature', 'none') as SignatureOption,
     signatureHeader: text(source, 'signatureHeader', 'X-Webhook-Signature'),

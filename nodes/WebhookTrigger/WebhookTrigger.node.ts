@@ -122,7 +122,7 @@ function pendingChecks(context: IWebhookFunctions): TriggerCheck[] {
   return TRIGGER_CHECKS.filter((check) => !passed.includes(check));
 }
 
-/** Checks the request in order (source, caller, signature, body) and answers it. */
+/** Checks the request in order (source, authentication, signature, body), less what the host ran, and answers it. */
 async function answerWebhook(context: IWebhookFunctions): Promise<IWebhookResponseData> {
   const params = readTriggerParameters(context);
   const req = context.getRequestObject() as unknown as HostRequest;

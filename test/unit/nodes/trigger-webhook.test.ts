@@ -139,6 +139,13 @@ describe('webhook(): rejected requests', () => {
     expect(errorOf(written)).toEqual({ code: 'UNAUTHORIZED', message: 'Invalid bearer token' });
   });
 
+  it('answers 401 for an authentication method it does not know, even one that is not text', async () => {
+    for (const authentication of ['digest', 42]) {
+      const { written } = await callWebhook({ params: { authentication }, request: { query: { token: TOKEN } } });
+      expect(written.statusCode, String(authentication)).toBe(401);
+    }
+  });
+
   it('answers 401 when the configured credential cannot be loaded: never open', async () => {
     const { written } = await callWebhook({ credentials: {}, request: { query: { token: TOKEN } } });
     expect(written.statusCode).toBe(401);
