@@ -5,7 +5,7 @@
  * written in one transaction.
  */
 import { createEvent } from '../events/envelope.js';
-import type { NodeWebhookRequest } from '../events/node-helpers.js';
+import type { NodeWebhookRequest } from '../node-contract/helpers.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import { createError } from '../errors.js';
 import { nodeSubscriptionId } from '../message/index.js';

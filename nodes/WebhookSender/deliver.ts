@@ -8,7 +8,7 @@ import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { classifyAnswer, type AttemptVerdict, type OutgoingMessage } from '../../engine/message/index.js';
 import { backoffDelayMs } from './backoff.js';
 import type { DeliveryFailure } from './error.js';
-import { sleep } from './n8n.js';
+import { sleep } from '../../engine/node-contract/n8n-runtime.js';
 
 /** Retry and timeout settings of inline delivery. */
 export interface DeliverySettings {

@@ -4,7 +4,7 @@
  * for the event to be stored, so its output says `queued`, not delivered.
  */
 import type { IDataObject, INode } from 'n8n-workflow';
-import type { HooklineNodeHelpers, NodeWebhookRequest } from '../../engine/events/node-helpers.js';
+import type { HooklineNodeHelpers, NodeWebhookRequest } from '../../engine/node-contract/helpers.js';
 import { signatureHeaderFor } from '../../engine/message/index.js';
 import { toNodeError } from './error.js';
 import type { SenderSecrets } from './load-credentials.js';

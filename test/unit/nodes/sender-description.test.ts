@@ -129,13 +129,13 @@ describe('WebhookSender node code', () => {
   it('imports only what the n8n package may bundle', () => {
     const allowed = new Set([
       'n8n-workflow',
-      'n8n-workflow/dist/cjs/index.js',
       'node:crypto',
       '../../engine/signing/index.js',
       '../../engine/message/index.js',
       '../../engine/rules/index.js',
       '../../engine/events/envelope.js',
-      '../../engine/events/node-helpers.js',
+      '../../engine/node-contract/helpers.js',
+      '../../engine/node-contract/n8n-runtime.js',
     ]);
     for (const { file, text } of sources) {
       for (const [, specifier] of text.matchAll(/from '([^']+)'/g)) {
