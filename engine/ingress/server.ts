@@ -3,7 +3,7 @@
  * (never a bare 500 for bad input), health and readiness probes, and the body limit.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
+import type { Logger } from '../logger.js';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { createError, HooklineError, invalidInput, isHooklineError, type ErrorBody } from '../errors.js';
