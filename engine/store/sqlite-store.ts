@@ -211,7 +211,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       const now = new Date().toISOString();
       db.prepare(
         `INSERT INTO credentials (id, name, type, data_enc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, data_enc = excluded.data_enc, updated_at = excluded.updated_at`,
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, data_enc = excluded.data_enc,
+          updated_at = excluded.updated_at`,
       ).run(record.id, record.name, record.type, box.seal(JSON.stringify(record.data)), now, now);
     },
     async findCredential(type, idOrName) {
