@@ -74,14 +74,22 @@ describe('settleResult', () => {
         completedAtMs: null,
       },
     ]);
-    expect(settled.attempts[0]).toMatchObject({ attemptNo: 1, errorCode: 'DELIVERY_REJECTED', responseExcerpt: 'down' });
+    expect(settled.attempts[0]).toMatchObject({
+      attemptNo: 1,
+      errorCode: 'DELIVERY_REJECTED',
+      responseExcerpt: 'down',
+    });
     expect(settled.events).toEqual([]);
   });
 
   it('keeps the transport error text over the status', () => {
     const result = makeResult({ statusCode: null, errorCode: 'DELIVERY_CONNECTION', error: 'ECONNREFUSED' });
     const settled = settleResult(result, [makeDelivery()], makeSubscription(), SETTINGS, NOW);
-    expect(settled.transitions[0]).toMatchObject({ status: 'retrying', lastStatusCode: null, lastError: 'ECONNREFUSED' });
+    expect(settled.transitions[0]).toMatchObject({
+      status: 'retrying',
+      lastStatusCode: null,
+      lastError: 'ECONNREFUSED',
+    });
   });
 
   it('uses the subscription retry policy and the receiver Retry-After', () => {
@@ -226,7 +234,10 @@ describe('settleResult', () => {
   });
 
   it('keeps an endpoint enabled just inside the disable window', () => {
-    const subscription = makeSubscription({ consecutiveFailures: 9, failingSinceMs: NOW - SETTINGS.disableAfterMs + 1 });
+    const subscription = makeSubscription({
+      consecutiveFailures: 9,
+      failingSinceMs: NOW - SETTINGS.disableAfterMs + 1,
+    });
     expect(settleResult(failed500, [makeDelivery()], subscription, SETTINGS, NOW).health.enabled).toBe(true);
   });
 
