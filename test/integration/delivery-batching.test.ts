@@ -1,4 +1,5 @@
 import { describe, expect, it } from '../helpers/engine-fixture.js';
+import { untilValue } from '../helpers/wait.js';
 
 describe('batching: one POST with an array', () => {
   it('batches events into one POST with an array, by count and by wait', async ({ setup }) => {
@@ -15,10 +16,16 @@ describe('batching: one POST with an array', () => {
         .map((p: { data: { n: number } }) => p.data.n)
         .sort(),
     ).toEqual([1, 2, 3]);
-    const lonely = Date.now();
     await hookline.publishEvent('order.completed', { n: 4 });
     const [, late] = await receiver.waitFor(2);
     expect(JSON.parse(late.body)).toHaveLength(1);
-    expect(late.receivedAtMs - lonely).toBeGreaterThanOrEqual(250);
+    const [lonely] = await hookline.store.outbox.listDeliveries({ order: 'desc', limit: 1 });
+    const [attempt] = await untilValue(
+      () => hookline.store.outbox.listAttempts(lonely.id),
+      (attempts) => attempts.length === 1,
+      'the attempt row',
+    );
+    // Sent alone only after it had waited max_wait_seconds for company.
+    expect(attempt.startedAtMs).toBeGreaterThanOrEqual(lonely.createdAtMs + 300);
   });
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from '../helpers/engine-fixture.js';
-import { until } from '../helpers/wait.js';
 
 describe('endpoint health: 410, circuit breaker, auto-disable', () => {
   it('disables the endpoint on 410 Gone and emits webhook.disabled to other subscribers', async ({ setup }) => {
@@ -38,10 +37,14 @@ describe('endpoint health: 410, circuit breaker, auto-disable', () => {
     });
     await hookline.delivery.subscriptions.create({ url: `${receiver.url}/ops`, events: ['webhook.disabled'] });
     await Promise.all(Array.from({ length: 20 }, (_, n) => hookline.publishEvent('order.completed', { n })));
-    await until(() => receiver.requests.some((r) => r.url === '/ops'), 'webhook.disabled', 15_000);
-    expect((await hookline.delivery.subscriptions.get(subscription.id)).enabled).toBe(false);
-    // Without the breaker 20 messages on a 50 ms schedule make ~400 attempts in a second; with it
-    // the open circuit lets one probe through at a time.
-    expect(receiver.requests.filter((r) => r.url === '/down').length).toBeLessThan(80);
+    const requests = await receiver.waitUntil((all) => all.some((r) => r.url === '/ops'), 15_000);
+    const disabled = JSON.parse(requests.find((r) => r.url === '/ops')!.body);
+    expect(disabled).toMatchObject({ type: 'webhook.disabled', data: { webhook_id: subscription.id } });
+    // The breaker had opened: failures past the threshold, the circuit held open by the last one.
+    const stored = await hookline.delivery.subscriptions.get(subscription.id);
+    expect(stored).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/failed every attempt/) });
+    expect(stored.consecutiveFailures).toBeGreaterThanOrEqual(2);
+    expect(stored.circuitOpenUntilMs).not.toBeNull();
+    expect(disabled.data.consecutive_failures).toBeGreaterThanOrEqual(2);
   });
 });

@@ -1,6 +1,6 @@
 import { bodies, describe, expect, it } from '../helpers/engine-fixture.js';
 import { sequence } from '../fixtures/receiver.js';
-import { until } from '../helpers/wait.js';
+import { createGate } from '../helpers/wait.js';
 
 describe('ordering: FIFO per endpoint, parallel when unordered', () => {
   it('keeps per-endpoint FIFO when the head fails', async ({ setup }) => {
@@ -15,17 +15,18 @@ describe('ordering: FIFO per endpoint, parallel when unordered', () => {
   });
 
   it('sends unordered subscriptions in parallel', async ({ setup }) => {
-    const { receiver, hookline } = await setup({}, { behaviour: { status: 200, delayMs: 200 } });
+    const gate = createGate();
+    const { receiver, hookline } = await setup({}, { behaviour: { status: 200, after: gate.opened } });
     await hookline.delivery.subscriptions.create({
       url: receiver.url,
       events: ['order.completed'],
       ordering: 'unordered',
     });
     await Promise.all(Array.from({ length: 10 }, (_, n) => hookline.publishEvent('order.completed', { n })));
-    const requests = await receiver.waitFor(10);
-    // Each answer takes 200 ms: sent one by one, no request could arrive before the previous answer.
-    const overlapping = requests.filter((r) => r.receivedAtMs < requests[0].receivedAtMs + 150);
-    expect(overlapping.length).toBeGreaterThan(1);
+    // No answer leaves before the gate opens: sent one by one, a second request could never arrive.
+    await receiver.waitFor(2);
+    gate.open();
+    await receiver.waitFor(10);
   });
 
   it('delivers the backlog in order once an unreachable endpoint answers again', async ({ setup }) => {
@@ -38,7 +39,7 @@ describe('ordering: FIFO per endpoint, parallel when unordered', () => {
     for (let n = 1; n <= 5; n++) await hookline.publishEvent('order.completed', { n });
     await receiver.waitFor(3);
     receiver.respondWith({ status: 200 });
-    await until(() => bodies(receiver).filter((b) => b.data.n === 5).length === 1, 'the backlog');
+    await receiver.waitUntil((requests) => requests.some((r) => JSON.parse(r.body).data.n === 5));
     const delivered = bodies(receiver).map((b) => b.data.n);
     expect(delivered.slice(delivered.lastIndexOf(1))).toEqual([1, 2, 3, 4, 5]);
   });

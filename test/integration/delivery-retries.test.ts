@@ -1,6 +1,6 @@
 import { describe, expect, it } from '../helpers/engine-fixture.js';
 import { sequence } from '../fixtures/receiver.js';
-import { until } from '../helpers/wait.js';
+import { until, untilValue } from '../helpers/wait.js';
 
 describe('retries: schedule, Retry-After, abort, operational events, leases and retention', () => {
   it('retries a failing receiver until it recovers, recording every attempt', async ({ setup }) => {
@@ -41,8 +41,16 @@ describe('retries: schedule, Retry-After, abort, operational events, leases and 
     );
     await hookline.delivery.subscriptions.create({ url: receiver.url, events: ['order.completed'] });
     await hookline.publishEvent('order.completed', { id: 1 });
-    const [first, second] = await receiver.waitFor(2);
-    expect(second.receivedAtMs - first.receivedAtMs).toBeGreaterThanOrEqual(950);
+    await receiver.waitFor(2);
+    const delivery = await untilValue(
+      async () => (await hookline.store.outbox.listDeliveries({}))[0],
+      (d) => d?.status === 'succeeded',
+      'delivery succeeded',
+    );
+    const attempts = await hookline.store.outbox.listAttempts(delivery.id);
+    // The engine's own record: the retry was set 1 s after the 429 (not the 50 ms schedule) and not sent before.
+    expect(delivery.nextAttemptAtMs - attempts[0].startedAtMs).toBeGreaterThanOrEqual(1000);
+    expect(attempts[1].startedAtMs).toBeGreaterThanOrEqual(delivery.nextAttemptAtMs);
   });
 
   it('stops retrying one message when the receiver answers webhook-delivery: abort-message', async ({ setup }) => {
@@ -74,7 +82,7 @@ describe('retries: schedule, Retry-After, abort, operational events, leases and 
     });
     await hookline.delivery.subscriptions.create({ url: `${receiver.url}/ops`, events: ['delivery.*'] });
     await hookline.publishEvent('order.completed', { id: 1 });
-    await until(() => receiver.requests.filter((r) => r.url === '/ops').length >= 2, 'both operational events');
+    await receiver.waitUntil((requests) => requests.filter((r) => r.url === '/ops').length >= 2);
     const ops = receiver.requests.filter((r) => r.url === '/ops').map((r) => JSON.parse(r.body));
     expect(ops.map((o) => o.type)).toEqual(['delivery.failing', 'delivery.exhausted']);
     expect(ops[1].data).toMatchObject({ attempts: 5, last_status_code: 503, event_type: 'order.completed' });
@@ -98,8 +106,14 @@ describe('retries: schedule, Retry-After, abort, operational events, leases and 
     );
     expect(claimed).toHaveLength(1);
     await hookline.delivery.worker.start();
-    const [request] = await receiver.waitFor(1);
-    expect(request.receivedAtMs - claimed[0].createdAtMs).toBeGreaterThanOrEqual(250);
+    await receiver.waitFor(1);
+    const [attempt] = await untilValue(
+      () => hookline.store.outbox.listAttempts(claimed[0].id),
+      (attempts) => attempts.length === 1,
+      'the attempt row',
+    );
+    // Sent by the live worker only once the dead worker's lease had run out.
+    expect(attempt.startedAtMs).toBeGreaterThanOrEqual(claimed[0].leaseExpiresAtMs!);
   });
 
   it('keeps undelivered events for the retention window, then expires them', async ({ setup }) => {
