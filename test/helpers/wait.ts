@@ -25,6 +25,18 @@ const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 
  * Resolves with the first value `read` returns that `accept` takes; rejects, naming `what`,
  * once the deadline passes.
  */
+export async function untilValue<T, U extends T>(
+  read: () => T | Promise<T>,
+  accept: (value: T) => value is U,
+  what: string,
+  options?: number | WaitOptions,
+): Promise<U>;
+export async function untilValue<T>(
+  read: () => T | Promise<T>,
+  accept: (value: T) => boolean,
+  what: string,
+  options?: number | WaitOptions,
+): Promise<T>;
 export async function untilValue<T>(
   read: () => T | Promise<T>,
   accept: (value: T) => boolean,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, sequence, type Receiver } from '../fixtures/receiver.js';
 import { credentials, incomingWorkflows, TOKENS } from '../fixtures/incoming.js';
 import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { until } from '../helpers/wait.js';
 
 const KEY = 'hk_test_admin_0123456789';
 let running: TestEngine;
@@ -32,14 +33,6 @@ async function api(method: string, path: string, body?: unknown, key: string | n
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
-}
-
-async function until(check: () => Promise<boolean>, what: string) {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('auth and OpenAPI', () => {
