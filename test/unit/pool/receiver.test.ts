@@ -48,7 +48,7 @@ describe('test receiver fixture', () => {
     await receiver.waitFor(1);
     await receiver.close();
     const { results } = await sending;
+    // Not DELIVERY_TIMEOUT: the close ended it, not the 10 s timeout.
     expect(results[0]).toMatchObject({ statusCode: null, errorCode: 'DELIVERY_CONNECTION' });
-    expect(results[0]!.responseTimeMs).toBeLessThan(5_000);
   });
 });
