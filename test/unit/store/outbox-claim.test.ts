@@ -127,6 +127,46 @@ describe('claim, unordered', () => {
   });
 });
 
+describe('claimMany', () => {
+  it('claims several endpoints in the order given and says which still have open work', async () => {
+    await insert(due('a1'), due('b1', { subscriptionId: 'sub_2' }), due('a2'));
+    await claim({ ...ordered, subscriptionId: 'sub_2' });
+    const results = await outbox.claimMany(
+      [ordered, { ...ordered, subscriptionId: 'sub_2' }, { ...ordered, subscriptionId: 'sub_none' }],
+      now,
+      'w1',
+      LEASE_MS,
+    );
+    expect(results.map((r) => [ids(r.claimed), r.open])).toEqual([
+      [['a1', 'a2'], true],
+      [[], true],
+      [[], false],
+    ]);
+  });
+
+  it('counts open rows of every endpoint, in flight included', async () => {
+    await insert(due('a1'), due('a2'), due('b1', { subscriptionId: 'sub_2' }));
+    await claim({ ...ordered, limit: 1 });
+    await outbox.settle(
+      [
+        {
+          deliveryId: 'a1',
+          status: 'succeeded',
+          attemptCount: 1,
+          nextAttemptAtMs: now,
+          lastStatusCode: 200,
+          lastError: null,
+          completedAtMs: now,
+        },
+      ],
+      [],
+      [],
+    );
+    await claim(ordered);
+    expect(await outbox.countOpen()).toBe(2);
+  });
+});
+
 describe('claim, batching', () => {
   const batch = { maxEvents: 3, maxWaitMs: 1_000 };
 
@@ -155,8 +195,8 @@ describe('leases', () => {
     await claim({ ...unordered, limit: 2 });
     await failOnce('tried', now);
     await claim(unordered);
-    expect(await outbox.reclaimExpiredLeases(now + LEASE_MS - 1)).toBe(0);
-    expect(await outbox.reclaimExpiredLeases(now + LEASE_MS)).toBe(2);
+    expect(await outbox.reclaimExpiredLeases(now + LEASE_MS - 1, 100)).toBe(0);
+    expect(await outbox.reclaimExpiredLeases(now + LEASE_MS, 100)).toBe(2);
     expect(await outbox.getDelivery('fresh')).toMatchObject({
       status: 'pending',
       leaseOwner: null,
@@ -164,6 +204,14 @@ describe('leases', () => {
     });
     expect(await outbox.getDelivery('tried')).toMatchObject({ status: 'retrying', attemptCount: 1, leaseOwner: null });
     expect(ids(await claim(ordered, now + LEASE_MS, 'w2'))).toEqual(['fresh', 'tried']);
+  });
+
+  it('reclaims at most the limit per call', async () => {
+    await insert(due('d1'), due('d2'), due('d3'));
+    await claim(unordered);
+    expect(await outbox.reclaimExpiredLeases(now + LEASE_MS, 2)).toBe(2);
+    expect(await outbox.reclaimExpiredLeases(now + LEASE_MS, 2)).toBe(1);
+    expect(await outbox.reclaimExpiredLeases(now + LEASE_MS, 2)).toBe(0);
   });
 
   it('releases claimed rows that were not attempted, and only those', async () => {
