@@ -11,6 +11,8 @@ import { createOutboxWorker, type OutboxWorker } from './outbox-worker.js';
 import { createSubscriptions, type Subscriptions } from './subscriptions.js';
 import { createNodeSender, type NodeSender } from './node-sends.js';
 import type { GroupCommitter } from '../store/group-commit.js';
+import { createReplay, type ReplayEvents } from './replay.js';
+import { createTestSender, type SendTestEvent } from './test-send.js';
 
 export interface DeliverySystem {
   matcher: Matcher;
@@ -20,6 +22,10 @@ export interface DeliverySystem {
   planDeliveries: DeliveryPlanner;
   /** Sender nodes' URL posts, through the outbox. */
   sendFromNode: NodeSender;
+  /** Queues again, for one subscription, every stored event of a range it wants. */
+  replay: ReplayEvents;
+  /** Sends one test event to a subscription now and returns the receiver's answer. */
+  sendTest: SendTestEvent;
   /** Call after each commit: wakes the worker for the endpoints that just got deliveries. */
   afterCommit(): void;
   start(): Promise<void>;
@@ -47,6 +53,7 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
   const touched = new Set<string>();
   const worker = createOutboxWorker({
     outbox: store.outbox,
+    deliveryLog: store.deliveryLog,
     matcher,
     dispatcher: options.dispatcher,
     settings: {
@@ -79,11 +86,19 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     allowPrivateTargets: config.allowPrivateTargets,
     wake: (id) => worker.wake([id]),
   });
+  const replay = createReplay({
+    store,
+    matcher,
+    committer: options.committer,
+    wake: (id) => worker.wake([id]),
+  });
   return {
     matcher,
     subscriptions,
     worker,
     sendFromNode,
+    replay,
+    sendTest: createTestSender(options.dispatcher),
     planDeliveries(event) {
       const planned = matcher.plan(event);
       for (const delivery of planned) touched.add(delivery.subscriptionId);

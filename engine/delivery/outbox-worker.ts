@@ -7,7 +7,7 @@
  */
 import type { EventEnvelope } from '../events/envelope.js';
 import type { Dispatcher, SendTask, SendTaskResult } from '../pool/types.js';
-import type { OutboxStore } from '../store/types.js';
+import type { DeliveryLog, OutboxStore } from '../store/types.js';
 import type { Matcher } from './matcher.js';
 import { buildRequest } from './request-builder.js';
 import { settleResult, type HealthSettings } from './settle.js';
@@ -15,6 +15,8 @@ import type { DeliveryRecord, Subscription, SubscriptionHealth } from '../store/
 
 export interface OutboxWorkerOptions {
   outbox: OutboxStore;
+  /** Tells whether an endpoint still has open deliveries once a claim came back empty. */
+  deliveryLog: Pick<DeliveryLog, 'listDeliveries'>;
   matcher: Matcher;
   dispatcher: Dispatcher;
   settings: HealthSettings;
@@ -103,7 +105,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       const claimed = await outbox.claim(claimSpec(subscription), nowMs, options.owner, options.leaseMs);
       if (claimed.length === 0) {
         // Nothing left at all (not even waiting retries): stop looking at this endpoint until woken.
-        const open = await outbox.listDeliveries({
+        const open = await options.deliveryLog.listDeliveries({
           subscriptionId: id,
           statuses: ['pending', 'retrying', 'in_flight'],
           limit: 1,

@@ -54,10 +54,11 @@ describe('matching', () => {
     const got = await receiver.waitFor(5);
     await until(
       async () =>
-        (await hookline.store.outbox.listDeliveries({ statuses: ['pending', 'retrying', 'in_flight'] })).length === 0,
+        (await hookline.store.deliveryLog.listDeliveries({ statuses: ['pending', 'retrying', 'in_flight'] })).length ===
+        0,
       'all deliveries settled',
     );
-    expect(await hookline.store.outbox.listDeliveries({ statuses: ['succeeded'] })).toHaveLength(5);
+    expect(await hookline.store.deliveryLog.listDeliveries({ statuses: ['succeeded'] })).toHaveLength(5);
     expect(got.map((r) => `${r.url} ${JSON.parse(r.body).data.n}`).sort()).toEqual([
       '/all 1',
       '/all 2',
@@ -241,13 +242,13 @@ describe('retries and endpoint health', () => {
     });
     await hookline.publishEvent('order.completed', { id: 1 });
     await receiver.waitFor(3);
-    let delivery = (await hookline.store.outbox.listDeliveries({ subscriptionId: subscription.id }))[0];
+    let delivery = (await hookline.store.deliveryLog.listDeliveries({ subscriptionId: subscription.id }))[0];
     await until(
-      async () => (delivery = (await hookline.store.outbox.getDelivery(delivery.id))!).status === 'succeeded',
+      async () => (delivery = (await hookline.store.deliveryLog.getDelivery(delivery.id))!).status === 'succeeded',
       'delivery succeeded',
     );
     expect(delivery.attemptCount).toBe(3);
-    const attempts = await hookline.store.outbox.listAttempts(delivery.id);
+    const attempts = await hookline.store.deliveryLog.listAttempts(delivery.id);
     expect(attempts.map((a) => [a.attemptNo, a.statusCode, a.errorCode])).toEqual([
       [1, 500, 'DELIVERY_REJECTED'],
       [2, 502, 'DELIVERY_REJECTED'],
@@ -302,7 +303,7 @@ describe('retries and endpoint health', () => {
     await hookline.publishEvent('order.completed', { id: 1 });
     await receiver.waitFor(1);
     await until(
-      async () => (await hookline.store.outbox.listDeliveries({ statuses: ['failed'] })).length === 1,
+      async () => (await hookline.store.deliveryLog.listDeliveries({ statuses: ['failed'] })).length === 1,
       'delivery failed',
     );
     expect(receiver.requests).toHaveLength(1);
@@ -513,7 +514,7 @@ describe('end to end', () => {
     });
     await hookline.publishEvent('order.completed', { n: 1 });
     await until(
-      async () => (await hookline.store.outbox.listDeliveries({ statuses: ['expired'] })).length === 1,
+      async () => (await hookline.store.deliveryLog.listDeliveries({ statuses: ['expired'] })).length === 1,
       'expiry',
       10_000,
     );
