@@ -9,6 +9,7 @@ import { createError, invalidInput } from '../errors.js';
 import type { DeliveryStatus } from '../store/types.js';
 import type { ApiContext } from './context.js';
 import {
+  deliveryDetailSchema,
   deliveryPageSchema,
   deliveryParams,
   deliveryRangeQuery,
@@ -86,7 +87,7 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): v
         tags: ['deliveries'],
         summary: 'One delivery with every attempt',
         params: deliveryParams,
-        response: { 200: deliverySchema, ...errorResponses },
+        response: { 200: deliveryDetailSchema, ...errorResponses },
       },
     },
     async (request) => {

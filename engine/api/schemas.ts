@@ -5,6 +5,9 @@
  * types in step with them.
  */
 import { SUBSCRIPTION_INPUT_SCHEMA } from '../delivery/subscription-input.js';
+import { deliverySchema, executionSchema, logRowSchema, webhookSchema } from './response-schemas.js';
+
+export * from './response-schemas.js';
 
 export const errorSchema = {
   $id: 'Error',
@@ -23,17 +26,8 @@ export const errorSchema = {
   },
 } as const;
 
-const open = (description: string) => ({ type: 'object', description, additionalProperties: true }) as const;
 const dateTime = { type: 'string', format: 'date-time' } as const;
 const object = <P extends Record<string, unknown>>(properties: P) => ({ type: 'object', properties }) as const;
-
-export const webhookSchema = open('A webhook subscription in canonical form (secret only on create and rotate)');
-export const deliverySchema = open('A delivery: one event (or batch member) for one webhook, with its state');
-export const executionSchema = open('A workflow execution: status, input, output, error and timings');
-export const workflowSchema = open('A loaded workflow definition');
-export const logRowSchema = open("A delivery log row in the seed's format");
-export const statsSchema = open('Counts, success rate and response times of a webhook over a window');
-export const testResultSchema = open('What the receiver answered to a test event');
 
 export const webhookInputSchema = SUBSCRIPTION_INPUT_SCHEMA;
 

@@ -18,6 +18,7 @@ import {
   webhookInputSchema,
   webhookPageSchema,
   webhookSchema,
+  webhookWithSecretSchema,
 } from './schemas.js';
 import { webhookJson } from './serialize.js';
 
@@ -38,7 +39,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
         tags: ['webhooks'],
         summary: 'Create a webhook',
         body: webhookInputSchema,
-        response: { 201: webhookSchema, ...errorResponses },
+        response: { 201: webhookWithSecretSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -180,7 +181,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
         summary: 'Rotate the signing secret (the old one keeps signing for the overlap)',
         params: idParams,
         body: rotateSecretBody,
-        response: { 200: webhookSchema, ...errorResponses },
+        response: { 200: webhookWithSecretSchema, ...errorResponses },
       },
     },
     async (request) => {
