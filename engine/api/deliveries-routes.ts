@@ -111,17 +111,8 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): v
       },
     },
     async (request, reply) => {
-      const existing = await log.getDelivery(request.params.delivery_id);
-      if (!existing || existing.subscriptionId !== request.params.id)
-        throw createError('NOT_FOUND', [
-          `Delivery '${request.params.delivery_id}' not found for webhook '${request.params.id}'`,
-        ]);
-      if (existing.status === 'in_flight')
-        throw createError('CONFLICT', ['The delivery is being sent right now; retry when it settles']);
-      const nowMs = Date.now();
-      const requeued = await log.requeue(existing.id, nowMs, nowMs + ctx.config.retentionSec * 1000);
-      ctx.delivery.worker.wake([request.params.id]);
-      return reply.status(202).send(deliveryJson(requeued!));
+      const requeued = await ctx.delivery.retryDelivery(request.params.id, request.params.delivery_id);
+      return reply.status(202).send(deliveryJson(requeued));
     },
   );
 

@@ -11,6 +11,7 @@ import { createOutboxWorker, type OutboxWorker } from './outbox-worker.js';
 import { createSubscriptions, type Subscriptions } from './subscriptions.js';
 import { createNodeSender, type NodeSender } from './node-sends.js';
 import type { GroupCommitter } from '../store/group-commit.js';
+import { createManualRetry, type RetryDelivery } from './manual-retry.js';
 import { createReplay, type ReplayEvents } from './replay.js';
 import { createTestSender, type SendTestEvent } from './test-send.js';
 
@@ -22,6 +23,8 @@ export interface DeliverySystem {
   planDeliveries: DeliveryPlanner;
   /** Sender nodes' URL posts, through the outbox. */
   sendFromNode: NodeSender;
+  /** Puts one delivery back in line now (the API's manual retry). */
+  retryDelivery: RetryDelivery;
   /** Queues again, for one subscription, every stored event of a range it wants. */
   replay: ReplayEvents;
   /** Sends one test event to a subscription now and returns the receiver's answer. */
@@ -98,6 +101,11 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     worker,
     sendFromNode,
     replay,
+    retryDelivery: createManualRetry({
+      deliveryLog: store.deliveryLog,
+      retentionMs: config.retentionSec * 1000,
+      wake: (id) => worker.wake([id]),
+    }),
     sendTest: createTestSender(options.dispatcher),
     planDeliveries(event) {
       const planned = matcher.plan(event);
