@@ -92,7 +92,9 @@ export async function startChild(
   args: readonly string[] = [],
   readyTimeoutMs = 60_000,
 ): Promise<ChildHandle> {
-  const child = fork(await entryOf(name), [...args], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // HOOKLINE_BENCH_CHILD_ARGV (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles every helper.
+  const execArgv = process.env.HOOKLINE_BENCH_CHILD_ARGV?.split(' ').filter(Boolean) ?? [];
+  const child = fork(await entryOf(name), [...args], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const info = await waitForReady(child, name, exited, readyTimeoutMs);
   return createHandle(child, info, exited);

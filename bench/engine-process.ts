@@ -7,7 +7,9 @@
  * from the main thread instead of the piscina pool (the pool figure). Commands: `subscribe`,
  * `publish`, `publishPaced`, `settled`, `rss`, `idle`.
  */
+import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../engine/config.js';
 import { createEngine, type Engine } from '../engine/index.js';
 import { createDispatcher } from '../engine/pool/dispatcher.js';
@@ -60,6 +62,20 @@ function publisher(engine: Engine) {
   };
 }
 
+/** Deliveries by status, read over a second connection (a full scan: only between measurements). */
+function countByStatus(dbPath: string): Record<string, number> {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT status, count(*) AS n FROM deliveries GROUP BY status').all() as {
+      status: string;
+      n: number;
+    }[];
+    return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+  } finally {
+    db.close();
+  }
+}
+
 async function main(): Promise<void> {
   const overrides = JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>;
   const { inline = false } = JSON.parse(process.argv[3] ?? '{}') as { inline?: boolean };
@@ -72,6 +88,9 @@ async function main(): Promise<void> {
   const { url } = await engine.start();
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), SAMPLE_EVERY_MS);
+  // Event-loop lag as the overload figure reads it: how late this thread gets to its timers.
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
   serveParent(
     {
       ...publisher(engine),
@@ -86,10 +105,19 @@ async function main(): Promise<void> {
         return result;
       },
       idle: () => engine.executor.idle(),
+      /** Event-loop delay since the last reset, in ms. */
+      loopLag: ({ reset }: { reset?: boolean } = {}) => {
+        const result = { p99Ms: lag.percentile(99) / 1e6, maxMs: lag.max / 1e6 };
+        if (reset) lag.reset();
+        return result;
+      },
+      /** Deliveries by status, from the engine's own store. */
+      deliveryCounts: () => countByStatus(config.dbPath),
     },
     { url },
     async () => {
       clearInterval(sampler);
+      lag.disable();
       await engine.stop();
     },
   );

@@ -35,6 +35,8 @@ const fresh = (): Tally => ({
   lastSeqByEndpoint: new Map(),
 });
 let tally = fresh();
+/** A hanging receiver reads each request and never answers: the sender's timeout is what ends it. */
+let hanging = false;
 let waiters: Array<{ count: number; resolve(): void }> = [];
 
 function record(path: string, body: string): void {
@@ -64,6 +66,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
+    if (hanging) return;
     record(req.url ?? '/', Buffer.concat(chunks).toString('utf8'));
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
     res.end('ok');
@@ -82,6 +85,34 @@ function stats() {
     latencyP50Ms: percentile(latenciesMs, 50),
     latencyP99Ms: percentile(latenciesMs, 99),
     latencyMaxMs: percentile(latenciesMs, 100),
+  };
+}
+
+/**
+ * Polls `url` one request at a time for `durationMs` and returns each answer's latency: a health
+ * probe as an orchestrator runs it, from a process the load generator does not slow down.
+ */
+async function probe({ url, durationMs, everyMs }: { url: string; durationMs: number; everyMs: number }) {
+  const latenciesMs: number[] = [];
+  let failed = 0;
+  const endAt = performance.now() + durationMs;
+  while (performance.now() < endAt) {
+    const started = performance.now();
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+      await response.arrayBuffer();
+      if (!response.ok) failed++;
+    } catch {
+      failed++;
+    }
+    latenciesMs.push(performance.now() - started);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  return {
+    count: latenciesMs.length,
+    failed,
+    p99Ms: percentile(latenciesMs, 99),
+    maxMs: percentile(latenciesMs, 100),
   };
 }
 
@@ -105,6 +136,8 @@ async function main(): Promise<void> {
       waitFor,
       // Down means refused connections, as when a receiver's process is gone.
       down: () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections())),
+      hang: () => void (hanging = true),
+      probe,
       up: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
     },
     { url: `http://127.0.0.1:${port}`, port },

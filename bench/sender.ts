@@ -6,6 +6,7 @@
  */
 import { Agent, request } from 'undici';
 import { createEvent, formatPayload } from '../engine/events/envelope.js';
+import { isSuccessStatus } from '../engine/message/index.js';
 import { signPayload } from '../engine/signing/index.js';
 
 export interface OutgoingMessage {
@@ -51,7 +52,7 @@ export function createBaselineSender(connections: number): BaselineSender {
       headers: { 'content-type': 'application/json', ...signature },
     });
     await response.body.dump();
-    return response.statusCode >= 200 && response.statusCode < 300;
+    return isSuccessStatus(response.statusCode);
   }
   return {
     sendOne,

@@ -9,11 +9,12 @@ import { benchDelivery } from './delivery.js';
 import { benchFanout } from './fanout.js';
 import { benchIngress } from './ingress.js';
 import { benchN8n } from './n8n.js';
+import { benchOverload } from './overload.js';
 import type { BenchOptions } from './options.js';
 import { benchPool } from './pool.js';
 import type { Row } from './table.js';
 
-export const FIGURES = ['ingress', 'delivery', 'fanout', 'backlog', 'pool', 'n8n'] as const;
+export const FIGURES = ['ingress', 'overload', 'delivery', 'fanout', 'backlog', 'pool', 'n8n'] as const;
 export type Figure = (typeof FIGURES)[number];
 
 /** Figures that may run at the same time as the other chains (smoke mode only). */
@@ -21,6 +22,7 @@ const CHAINS: readonly (readonly Figure[])[] = [
   ['ingress', 'n8n'],
   ['delivery', 'backlog'],
   ['fanout', 'pool'],
+  ['overload'],
 ];
 
 /** Runs the chosen figures; a figure that throws becomes a missed row, and the rest still run. */
@@ -34,6 +36,7 @@ export async function runSuite(options: BenchOptions, only: readonly Figure[] = 
       deliveryPerSec = result.singlePerSec;
       return result.rows;
     },
+    overload: () => benchOverload(options),
     fanout: () => benchFanout(options),
     backlog: () => benchBacklog(options, deliveryPerSec),
     pool: () => benchPool(options),

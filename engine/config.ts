@@ -202,6 +202,21 @@ export const SETTINGS = {
     schema: { minimum: 0 },
     doc: 'piscina worker threads for signing and sending (0 = one per core).',
   }),
+  maxBacklog: setting({
+    default: 0,
+    env: 'HOOKLINE_MAX_BACKLOG',
+    flag: 'max-backlog',
+    type: 'integer',
+    schema: { minimum: 0 },
+    doc: 'Shed load: answer triggers 503 with Retry-After while more deliveries than this are open (0 = off).',
+  }),
+  deliveryBusyShare: setting({
+    default: 0.25,
+    env: 'HOOKLINE_DELIVERY_BUSY_SHARE',
+    type: 'number',
+    schema: { exclusiveMinimum: 0, maximum: 1 },
+    doc: 'Share of the main thread the delivery loop may use while requests are arriving (the rest is kept for them).',
+  }),
   failureThreshold: setting({
     default: 5,
     env: 'HOOKLINE_FAILURE_THRESHOLD',

@@ -36,6 +36,10 @@ export const ERROR_CODES = {
   UNKNOWN_NODE_TYPE: { status: 422, message: "Unknown node type '%s'" },
   EXECUTION_TIMEOUT: { status: 504, message: 'Execution did not finish within %s ms' },
   SHUTTING_DOWN: { status: 503, message: 'The engine is shutting down' },
+  BACKLOG_FULL: {
+    status: 503,
+    message: 'More than %s deliveries are waiting to be sent; retry after %s seconds',
+  },
   INTERNAL: { status: 500, message: 'Internal error' },
   DELIVERY_TIMEOUT: { status: 504, message: 'Receiver did not answer within %s ms', retryable: true },
   DELIVERY_CONNECTION: { status: 502, message: 'Could not reach the receiver: %s', retryable: true },

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { IDataObject, INodeType } from 'n8n-workflow';
 import type { HooklineConfig } from './config.js';
+import { TUNING } from './tuning.js';
 import { newExecution } from './workflow/execution-record.js';
 import { createEvent, type EventEnvelope } from './events/envelope.js';
 import { createError } from './errors.js';
@@ -84,21 +85,16 @@ export function createEngine(options: EngineOptions): Engine {
   const store = createSqliteStore({ path: dbPath, secretBox });
   const registry = createNodeTypeRegistry({ ...packageNodeTypes(), ...options.nodeTypes });
   const dispatcher = options.dispatcher ?? createDispatcher({ threads: config.poolThreads });
+  const committer = createGroupCommitter({ store, windowMs: config.commitWindowMs });
   const delivery: DeliverySystem = createDeliverySystem({
     store,
     config,
     dispatcher,
     log,
     owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-    publish: async (events) => void (await committer.submit({ events })),
-    committer: () => committer,
+    committer,
   });
-  const committer = createGroupCommitter({
-    store,
-    windowMs: config.commitWindowMs,
-    planDeliveries: delivery.planDeliveries,
-    onCommitted: delivery.afterCommit,
-  });
+  committer.attachPlanner({ planDeliveries: delivery.planDeliveries, onCommitted: delivery.afterCommit });
   const credentials = createCredentialCache(store);
   const executor = createExecutor({
     committer,
@@ -117,6 +113,11 @@ export function createEngine(options: EngineOptions): Engine {
   });
   const triggers = createTriggerTable(registry);
   let baseUrl = '';
+  // Any request (trigger, API, health) tells delivery to keep to its share of this thread.
+  server.addHook('onRequest', (_request, _reply, done) => {
+    delivery.noteForeground();
+    done();
+  });
   registerJsonBody(server);
   registerTriggerRoutes(server, {
     table: triggers,
@@ -128,6 +129,8 @@ export function createEngine(options: EngineOptions): Engine {
     idempotencyWindowSec: config.idempotencyWindowSec,
     respondTimeoutMs: config.respondTimeoutMs,
     baseUrl: () => baseUrl,
+    shedSeconds: delivery.shedSeconds,
+    maxBacklog: config.maxBacklog,
   });
   const apiKeys = createApiKeyCheck(store, config.apiKey);
   registerReceiveRoute(server, { committer, apiKeys });
@@ -173,7 +176,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   /** Executions a crash left queued or running run again: at-least-once, nothing accepted is lost. */
   async function recoverExecutions(): Promise<void> {
-    for (const execution of await store.listUnfinishedExecutions(10_000)) {
+    for (const execution of await store.listUnfinishedExecutions(TUNING.recovery.unfinishedExecutions)) {
       const workflow = workflows.get(execution.workflowId);
       if (!workflow) continue;
       log.warn({ executionId: execution.id }, 'resuming an execution interrupted by a restart');

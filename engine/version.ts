@@ -1,16 +1,10 @@
-/** The package version, for `User-Agent: Hookline/<version>`. Works from sources and from dist/. */
-import { existsSync, readFileSync } from 'node:fs';
+/**
+ * The package version, for `User-Agent: Hookline/<version>`. Taken from package.json when the code
+ * is built, never written here: tsc copies the imported file next to the output (`dist/package.json`),
+ * vitest reads it from the sources and esbuild inlines it into the n8n bundle, which may not read
+ * files at run time.
+ */
+import packageJson from '../package.json' with { type: 'json' };
 
-function readVersion(): string {
-  for (const relative of ['../package.json', '../../package.json']) {
-    const url = new URL(relative, import.meta.url);
-    if (existsSync(url)) {
-      const parsed = JSON.parse(readFileSync(url, 'utf8')) as { name?: string; version?: string };
-      if (parsed.name === 'n8n-nodes-hookline' && parsed.version) return parsed.version;
-    }
-  }
-  return '0.0.0';
-}
-
-export const VERSION = readVersion();
+export const VERSION: string = packageJson.version;
 export const USER_AGENT = `Hookline/${VERSION}`;

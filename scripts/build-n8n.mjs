@@ -5,8 +5,10 @@
  * Why a separate package: the repo's own package.json carries the engine's runtime dependencies
  * (fastify, piscina, better-sqlite3 …), which n8n's community-node rules forbid. Here every node and
  * credential is bundled with esbuild into one CommonJS file (n8n `require()`s them), the pure engine
- * modules they import (`engine/signing`, `engine/rules`, `engine/events`) included, so the package has
- * no runtime dependencies; n8n-workflow stays external as the peer dependency n8n provides.
+ * modules they import (`engine/signing`, `engine/rules`, `engine/events`, `engine/trigger-checks`, `engine/node-contract`,
+ * `engine/message` with the
+ * package.json version it reads) included, so the package has no runtime dependencies; n8n-workflow
+ * stays external as the peer dependency n8n provides.
  *
  * Layout (paths under `dist/` because n8n's lint demands `dist/` paths in the `n8n` field):
  *   dist-n8n/package.json

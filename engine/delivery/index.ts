@@ -2,9 +2,11 @@
  * The outgoing side, assembled: matcher (the planner the store calls inside each commit),
  * subscriptions, the outbox worker and its pool.
  */
+import { availableParallelism } from 'node:os';
 import type { HooklineConfig } from '../config.js';
-import type { EventEnvelope } from '../events/envelope.js';
-import type { DeliveryPlanner, Store } from '../store/types.js';
+import type { CommitResult, DeliveryPlanner, Store } from '../store/types.js';
+import { TUNING } from '../tuning.js';
+import { createPacer } from './pacer.js';
 import { createMatcher, type Matcher } from './matcher.js';
 import type { Dispatcher } from '../pool/types.js';
 import { createOutboxWorker, type OutboxWorker } from './outbox-worker.js';
@@ -30,7 +32,18 @@ export interface DeliverySystem {
   /** Sends one test event to a subscription now and returns the receiver's answer. */
   sendTest: SendTestEvent;
   /** Call after each commit: wakes the worker for the endpoints that just got deliveries. */
-  afterCommit(): void;
+  afterCommit(result: CommitResult): void;
+  /** A request arrived: delivery keeps to its share of the main thread for a while. */
+  noteForeground(): void;
+  /**
+   * With `maxBacklog` set: the seconds a trigger caller should wait while more deliveries are open
+   * than that (the request is counted as shed and logged, at most once a second), else 0.
+   */
+  shedSeconds(): number;
+  /** Trigger requests shed since start. */
+  readonly shedCount: number;
+  /** Open deliveries (pending, retrying, in flight), as this process counts them. */
+  readonly backlog: number;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -39,8 +52,8 @@ export interface DeliveryOptions {
   store: Store;
   config: HooklineConfig;
   dispatcher: Dispatcher;
-  publish(events: EventEnvelope[]): Promise<void>;
-  committer: () => GroupCommitter;
+  /** Writes operational events and sender-node deliveries; the delivery system plans through it too. */
+  committer: GroupCommitter;
   log: {
     warn(obj: object, msg?: string): void;
     error(obj: object, msg?: string): void;
@@ -54,18 +67,29 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
   const matcher = createMatcher({ retentionMs: config.retentionSec * 1000 });
   const subscriptions = createSubscriptions(store, matcher, config);
   const touched = new Set<string>();
+  const pacer = createPacer({
+    busyShare: config.deliveryBusyShare,
+    busyForMs: TUNING.pacing.busyForMs,
+    burstMs: TUNING.pacing.burstMs,
+  });
+  // Counted at start, then kept by commits (+) and final settlements (−). Only one process's view:
+  // with several engines on one store, each sheds on what it wrote and settled.
+  let backlog = 0;
+  let shedCount = 0;
+  let shedLoggedAtMs = 0;
   const worker = createOutboxWorker({
     outbox: store.outbox,
-    deliveryLog: store.deliveryLog,
     matcher,
     dispatcher: options.dispatcher,
+    pacer,
+    onClosed: (count) => (backlog = Math.max(0, backlog - count)),
     settings: {
       scheduleSec: config.retryScheduleSec,
       jitter: config.retryJitter,
       failureThreshold: config.failureThreshold,
       disableAfterMs: config.disableAfterSec * 1000,
     },
-    publish: options.publish,
+    publish: async (events) => void (await options.committer.submit({ events })),
     onHealth: (subscription, health) => {
       const current = matcher.get(subscription.id)?.subscription;
       if (!current) return;
@@ -77,13 +101,16 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     leaseMs: config.leaseMs,
     pollIntervalMs: config.pollIntervalMs,
     claimBatchSize: config.claimBatchSize,
-    maxTasksInFlight: Math.max(4, (config.poolThreads || 2) * 4),
+    maxTasksInFlight: Math.max(
+      4,
+      (config.poolThreads || availableParallelism()) * TUNING.outbox.tasksInFlightPerThread,
+    ),
     log: options.log,
   });
   const sendFromNode = createNodeSender({
     subscriptions,
     matcher,
-    committer: options.committer,
+    committer: () => options.committer,
     deliveryTimeoutMs: config.deliveryTimeoutMs,
     retentionMs: config.retentionSec * 1000,
     allowPrivateTargets: config.allowPrivateTargets,
@@ -92,7 +119,7 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
   const replay = createReplay({
     store,
     matcher,
-    committer: options.committer,
+    committer: () => options.committer,
     wake: (id) => worker.wake([id]),
   });
   return {
@@ -112,14 +139,32 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
       for (const delivery of planned) touched.add(delivery.subscriptionId);
       return planned;
     },
-    afterCommit() {
+    afterCommit(result) {
+      backlog += result.deliveries ?? 0;
       if (touched.size === 0) return;
       const ids = [...touched];
       touched.clear();
       worker.wake(ids);
     },
+    noteForeground: () => pacer.noteForeground(),
+    shedSeconds() {
+      if (config.maxBacklog === 0 || backlog <= config.maxBacklog) return 0;
+      shedCount++;
+      if (Date.now() - shedLoggedAtMs >= 1000) {
+        shedLoggedAtMs = Date.now();
+        options.log.warn({ backlog, maxBacklog: config.maxBacklog, shed: shedCount }, 'shedding trigger load');
+      }
+      return TUNING.backlogRetryAfterSec;
+    },
+    get backlog() {
+      return backlog;
+    },
+    get shedCount() {
+      return shedCount;
+    },
     async start() {
       matcher.load(await store.listSubscriptions());
+      backlog = await store.outbox.countOpen();
       await worker.start();
     },
     async stop() {

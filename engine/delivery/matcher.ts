@@ -4,8 +4,9 @@
  * map, `group.*` by prefix, `*` apart, so an event only meets the subscriptions that could want
  * it, never a scan of all of them.
  */
-import { formatPayload, type EventEnvelope } from '../events/envelope.js';
+import type { EventEnvelope } from '../events/envelope.js';
 import { createId } from '../events/ids.js';
+import { serializePayload } from '../message/index.js';
 import { compileRules, matchesEventPattern, type CompiledRules } from '../rules/index.js';
 import type { NewDelivery } from '../store/types.js';
 import type { Subscription } from '../store/records.js';
@@ -23,6 +24,8 @@ export interface Matcher {
   patch(id: string, fields: Partial<Subscription>): void;
   remove(id: string): void;
   get(id: string): CompiledSubscription | undefined;
+  /** Every subscription, compiled. */
+  entries(): IterableIterator<CompiledSubscription>;
   /** The subscriptions that want this event, rules applied. */
   match(event: EventEnvelope): CompiledSubscription[];
   /** One delivery row per matching subscription, payload shaped for each. */
@@ -99,6 +102,7 @@ export function createMatcher(options: { retentionMs: number }): Matcher {
       reindex();
     },
     get: (id) => byId.get(id),
+    entries: () => byId.values(),
     match,
     plan(event, nowMs = Date.now()) {
       return match(event).map(({ subscription, rules }) =>
@@ -132,7 +136,7 @@ export function toDelivery(
     subscriptionId: subscription.id,
     eventId: event.id,
     eventType: event.type,
-    payload: JSON.stringify(formatPayload(event, subscription.payloadFormat, subscription.id, data)),
+    payload: serializePayload(event, subscription.payloadFormat, subscription.id, data),
     nextAttemptAtMs: nowMs,
     expiresAtMs: nowMs + retentionMs,
   };

@@ -4,11 +4,11 @@
  * node's signing, retry and batching settings, and each item becomes an event plus one delivery,
  * written in one transaction.
  */
-import { createHash } from 'node:crypto';
 import { createEvent } from '../events/envelope.js';
-import type { NodeWebhookRequest } from '../events/node-helpers.js';
+import type { NodeWebhookRequest } from '../node-contract/helpers.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import { createError } from '../errors.js';
+import { nodeSubscriptionId } from '../message/index.js';
 import { toDelivery, type Matcher } from './matcher.js';
 import { blankSubscription, type Subscriptions } from './subscriptions.js';
 import { assertTargetAllowed } from './target-guard.js';
@@ -25,8 +25,14 @@ export interface NodeSenderOptions {
   wake(subscriptionId: string): void;
 }
 
+/** Which node of which workflow sends. */
+export interface NodeSource {
+  workflowId: string;
+  nodeName: string;
+}
+
 export type NodeSender = (
-  source: { workflowId: string; nodeName: string; executionId: string },
+  source: NodeSource & { executionId: string },
   request: NodeWebhookRequest,
 ) => Promise<{ eventId: string; deliveryId: string }>;
 
@@ -48,18 +54,36 @@ export function createNodeSender(options: NodeSenderOptions): NodeSender {
 
 async function ensureSubscription(
   options: NodeSenderOptions,
-  source: { workflowId: string; nodeName: string },
+  source: NodeSource,
   request: NodeWebhookRequest,
 ): Promise<Subscription> {
-  const id = `wh_node_${createHash('sha256').update(`${source.workflowId}\u0000${source.nodeName}\u0000${request.url}`).digest('hex').slice(0, 20)}`;
+  const id = nodeSubscriptionId(source.workflowId, source.nodeName, request.url);
   const existing = options.matcher.get(id)?.subscription;
   if (request.signatureScheme !== 'none' && !request.secret)
     throw createError('INVALID_INPUT', [
       `Signature scheme '${request.signatureScheme}' needs a signing secret credential`,
     ]);
-  const wanted: Subscription = {
-    ...(existing ?? blankSubscription(Date.now(), { deliveryTimeoutMs: options.deliveryTimeoutMs })),
-    id,
+  const wanted = nodeSubscription(existing, source, request, options.deliveryTimeoutMs, Date.now());
+  // Saved only when the node's settings changed: most runs reuse the stored subscription.
+  if (!existing || settingsOf(existing) !== settingsOf(wanted))
+    await options.subscriptions.saveInternal({ ...wanted, updatedAtMs: Date.now() });
+  return wanted;
+}
+
+/**
+ * The internal `node` subscription holding a sender node's settings for one URL: the node's
+ * request laid over the stored subscription (or a blank one), its id from `nodeSubscriptionId`.
+ */
+export function nodeSubscription(
+  existing: Subscription | undefined,
+  source: NodeSource,
+  request: NodeWebhookRequest,
+  deliveryTimeoutMs: number,
+  nowMs: number,
+): Subscription {
+  return {
+    ...(existing ?? blankSubscription(nowMs, { deliveryTimeoutMs })),
+    id: nodeSubscriptionId(source.workflowId, source.nodeName, request.url),
     kind: 'node',
     name: `${source.workflowId} / ${source.nodeName}`,
     url: request.url,
@@ -69,15 +93,11 @@ async function ensureSubscription(
     headers: request.headers ?? {},
     authentication: request.authentication ?? { type: 'none' },
     payloadFormat: request.payloadFormat ?? 'envelope',
-    timeoutMs: request.timeoutMs ?? options.deliveryTimeoutMs,
+    timeoutMs: request.timeoutMs ?? deliveryTimeoutMs,
     retryPolicy: request.maxRetries !== undefined ? { max_retries: request.maxRetries } : null,
     ordered: request.ordered ?? true,
     batchSettings: request.batch ?? null,
   };
-  // Saved only when the node's settings changed: most runs reuse the stored subscription.
-  if (!existing || settingsOf(existing) !== settingsOf(wanted))
-    await options.subscriptions.saveInternal({ ...wanted, updatedAtMs: Date.now() });
-  return wanted;
 }
 
 function settingsOf(s: Subscription): string {

@@ -1,29 +1,42 @@
 /**
  * The delivery loop: claims due deliveries per endpoint (FIFO heads for ordered endpoints, any
  * due rows for unordered ones, full or timed-out batches), hands them to the pool in tasks of
- * many requests, and writes each task's results back in one transaction. Woken by new
- * deliveries, otherwise it polls for due retries. Nothing here assumes it is the only worker:
- * claims take leases, and an expired lease puts a row back in line.
+ * many requests, and settles the results in large transactions. Woken by new deliveries,
+ * otherwise it polls for due retries. Nothing here assumes it is the only worker: claims take
+ * leases, and an expired lease puts a row back in line.
+ *
+ * The main thread only claims and settles; signing and sending happen in the pool. Every step
+ * (a claim round, a settle batch, a maintenance pass) is bounded and paced (see pacer.ts), so
+ * requests, `/healthz` and the API are answered between steps however large the backlog.
  */
 import type { EventEnvelope } from '../events/envelope.js';
 import type { Dispatcher, SendTask, SendTaskResult } from '../pool/types.js';
-import type { DeliveryLog, OutboxStore } from '../store/types.js';
+import type { ClaimSpec, OutboxStore } from '../store/types.js';
+import { TUNING } from '../tuning.js';
 import type { Matcher } from './matcher.js';
+import type { Pacer } from './pacer.js';
 import { buildRequest } from './request-builder.js';
 import { settleResult, type HealthSettings } from './settle.js';
-import type { DeliveryRecord, Subscription, SubscriptionHealth } from '../store/records.js';
+import type {
+  AttemptRecord,
+  DeliveryRecord,
+  DeliveryTransition,
+  Subscription,
+  SubscriptionHealth,
+} from '../store/records.js';
 
 export interface OutboxWorkerOptions {
   outbox: OutboxStore;
-  /** Tells whether an endpoint still has open deliveries once a claim came back empty. */
-  deliveryLog: Pick<DeliveryLog, 'listDeliveries'>;
   matcher: Matcher;
   dispatcher: Dispatcher;
+  pacer: Pacer;
   settings: HealthSettings;
   /** Publishes operational events (delivery.failing, webhook.disabled …). */
   publish(events: EventEnvelope[]): Promise<void>;
   /** Keeps the in-memory subscription in step with its stored health. */
   onHealth(subscription: Subscription, health: SubscriptionHealth): void;
+  /** Deliveries reached a final state (succeeded, failed, expired). */
+  onClosed(count: number): void;
   owner: string;
   leaseMs: number;
   pollIntervalMs: number;
@@ -35,23 +48,30 @@ export interface OutboxWorkerOptions {
 
 export interface OutboxWorker {
   start(): Promise<void>;
-  /** Stops claiming and waits for tasks in flight to be settled. */
+  /** Stops claiming, waits for tasks in flight and settles their results. */
   stop(): Promise<void>;
   /** New deliveries for these endpoints: look now instead of at the next poll. */
   wake(subscriptionIds?: Iterable<string>): void;
 }
 
-/** An ordered endpoint sends at most this many from its head per task, one after another. */
-const ORDERED_RUN = 32;
-/** Unordered requests per pool task: enough to amortise the hand-off, small enough to spread. */
-const PARALLEL_CHUNK = 64;
-const MAINTENANCE_EVERY_MS = 1000;
+/** A finished pool task, waiting to be settled with others in one transaction. */
+interface Finished {
+  subscriptionId: string;
+  byId: Map<string, DeliveryRecord>;
+  outcome: SendTaskResult;
+}
+
+const FINAL = new Set<DeliveryTransition['status']>(['succeeded', 'failed', 'expired']);
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
-  const { outbox, matcher } = options;
+  const { outbox, matcher, pacer } = options;
+  const { orderedRun, parallelChunk, claimRoundRows, settleBatch, maintenanceEveryMs, maintenanceRows } = TUNING.outbox;
+  /** Endpoints that may have work; an empty claim with nothing open drops one until it is woken. */
   const active = new Set<string>();
+  /** Ordered endpoints with a task in flight: their next head waits for its result. */
   const busy = new Set<string>();
-  const tasks = new Set<Promise<void>>();
+  const finished: Finished[] = [];
+  let inFlight = 0;
   let running = false;
   let pumping = false;
   let again = false;
@@ -68,8 +88,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     try {
       do {
         again = false;
+        await pacer.turn();
+        if (!running) break;
+        if (finished.length > 0) {
+          await settleFinished();
+          again = true;
+          continue;
+        }
         await maintain();
-        await claimRound();
+        if (await claimRound()) again = true;
       } while (again && running);
     } catch (error) {
       options.log.error({ err: error }, 'outbox round failed');
@@ -81,43 +108,64 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   async function maintain(): Promise<void> {
     const nowMs = Date.now();
-    if (nowMs - lastMaintenanceMs < MAINTENANCE_EVERY_MS) return;
+    if (nowMs - lastMaintenanceMs < maintenanceEveryMs) return;
     lastMaintenanceMs = nowMs;
-    if ((await outbox.reclaimExpiredLeases(nowMs)) > 0)
-      for (const id of await outbox.subscriptionsWithOpenDeliveries()) active.add(id);
-    const expired = await outbox.expireDue(nowMs, 1000);
-    if (expired.length > 0)
+    const reclaimed = await pacer.charge(() => outbox.reclaimExpiredLeases(nowMs, maintenanceRows));
+    // A reclaimed row may belong to any endpoint: look at each once; empty ones drop out at their claim.
+    if (reclaimed > 0) for (const { subscription } of matcher.entries()) active.add(subscription.id);
+    await pacer.turn();
+    const expired = await pacer.charge(() => outbox.expireDue(nowMs, maintenanceRows));
+    if (expired.length > 0) {
+      options.onClosed(expired.length);
       options.log.warn({ count: expired.length }, 'deliveries expired after the retention window');
+    }
+    // A full pass means there may be more: come back at the next step instead of in a second.
+    if (reclaimed === maintenanceRows || expired.length === maintenanceRows) lastMaintenanceMs = 0;
   }
 
-  async function claimRound(): Promise<void> {
-    for (const id of [...active]) {
-      if (tasks.size >= options.maxTasksInFlight) return;
+  /** One transaction claims for as many endpoints as the pool has room for; returns whether anything was claimed. */
+  async function claimRound(): Promise<boolean> {
+    const nowMs = Date.now();
+    const picked: { subscription: Subscription; spec: ClaimSpec }[] = [];
+    let rows = 0;
+    let tasksLeft = options.maxTasksInFlight - inFlight;
+    for (const id of active) {
+      if (tasksLeft <= 0 || rows >= claimRoundRows) break;
       if (busy.has(id)) continue;
-      const entry = matcher.get(id);
-      if (!entry) {
+      const subscription = matcher.get(id)?.subscription;
+      if (!subscription) {
         active.delete(id);
         continue;
       }
-      const { subscription } = entry;
-      const nowMs = Date.now();
       if (!subscription.enabled || (subscription.circuitOpenUntilMs ?? 0) > nowMs) continue;
-      const claimed = await outbox.claim(claimSpec(subscription), nowMs, options.owner, options.leaseMs);
-      if (claimed.length === 0) {
-        // Nothing left at all (not even waiting retries): stop looking at this endpoint until woken.
-        const open = await options.deliveryLog.listDeliveries({
-          subscriptionId: id,
-          statuses: ['pending', 'retrying', 'in_flight'],
-          limit: 1,
-        });
-        if (open.length === 0) active.delete(id);
-        continue;
-      }
-      dispatch(subscription, claimed);
+      const spec = claimSpec(subscription, tasksLeft);
+      picked.push({ subscription, spec });
+      rows += spec.limit;
+      tasksLeft -= subscription.ordered || spec.batch ? 1 : Math.ceil(spec.limit / parallelChunk);
     }
+    if (picked.length === 0) return false;
+    const results = await pacer.charge(() =>
+      outbox.claimMany(
+        picked.map((p) => p.spec),
+        nowMs,
+        options.owner,
+        options.leaseMs,
+      ),
+    );
+    let claimedAny = false;
+    results.forEach(({ claimed, open }, i) => {
+      const { subscription } = picked[i];
+      // Re-adding moves the endpoint to the back of the line: endpoints take turns.
+      active.delete(subscription.id);
+      if (open) active.add(subscription.id);
+      if (claimed.length === 0) return;
+      claimedAny = true;
+      pacer.charge(() => dispatch(subscription, claimed));
+    });
+    return claimedAny;
   }
 
-  function claimSpec(subscription: Subscription) {
+  function claimSpec(subscription: Subscription, tasksLeft: number): ClaimSpec {
     const batch = subscription.batchSettings
       ? {
           maxEvents: subscription.batchSettings.max_events,
@@ -126,7 +174,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       : undefined;
     const halfOpen = subscription.consecutiveFailures >= options.settings.failureThreshold;
     // A half-open circuit lets one probe through; a closed one takes a full share.
-    const limit = halfOpen ? 1 : batch ? batch.maxEvents : subscription.ordered ? ORDERED_RUN : options.claimBatchSize;
+    const unorderedLimit = Math.min(options.claimBatchSize, tasksLeft * parallelChunk);
+    const limit = halfOpen ? 1 : batch ? batch.maxEvents : subscription.ordered ? orderedRun : unorderedLimit;
     return {
       subscriptionId: subscription.id,
       ordered: subscription.ordered,
@@ -142,15 +191,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       ? [{ mode: 'sequential', requests: [buildRequest(subscription, claimed, nowMs)] }]
       : subscription.ordered
         ? [{ mode: 'sequential', requests: claimed.map((d) => buildRequest(subscription, [d], nowMs)) }]
-        : chunk(claimed, PARALLEL_CHUNK).map((part) => ({
+        : chunk(claimed, parallelChunk).map((part) => ({
             mode: 'parallel' as const,
             requests: part.map((d) => buildRequest(subscription, [d], nowMs)),
           }));
     if (subscription.ordered) busy.add(subscription.id);
     for (const task of groups) {
-      const work = options.dispatcher
+      inFlight++;
+      options.dispatcher
         .send(task)
-        .then((result) => settle(subscription.id, byId, result))
+        .then((outcome) => void finished.push({ subscriptionId: subscription.id, byId, outcome }))
         .catch((error) =>
           options.log.error(
             { err: error, subscriptionId: subscription.id },
@@ -158,46 +208,60 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           ),
         )
         .finally(() => {
-          tasks.delete(work);
+          inFlight--;
           if (subscription.ordered) busy.delete(subscription.id);
           void pump();
         });
-      tasks.add(work);
     }
   }
 
-  async function settle(
-    subscriptionId: string,
-    byId: Map<string, DeliveryRecord>,
-    outcome: SendTaskResult,
-  ): Promise<void> {
-    let subscription = matcher.get(subscriptionId)?.subscription;
-    if (!subscription) return outbox.release([...byId.keys()]);
-    const transitions = [];
-    const attempts = [];
-    const events: EventEnvelope[] = [];
-    let recovered = false;
-    let health: SubscriptionHealth | null = null;
-    for (const result of outcome.results) {
-      const settlement = settleResult(
-        result,
-        result.deliveryIds.map((id) => byId.get(id)!),
-        subscription,
-        options.settings,
-        Date.now(),
-      );
-      transitions.push(...settlement.transitions);
-      attempts.push(...settlement.attempts);
-      events.push(...settlement.events);
-      recovered ||= settlement.recovered;
-      health = settlement.health;
-      subscription = { ...subscription, ...settlement.health };
+  /** Settles up to `settleBatch` finished results in one transaction, in the order they finished. */
+  async function settleFinished(): Promise<void> {
+    const taken: Finished[] = [];
+    for (let rows = 0; finished.length > 0 && rows < settleBatch;) {
+      const next = finished.shift()!;
+      taken.push(next);
+      rows += next.outcome.results.length;
     }
-    await outbox.settle(transitions, attempts, health ? [health] : []);
-    if (outcome.skipped.length > 0) await outbox.release(outcome.skipped.flat());
-    if (health) options.onHealth(subscription, health);
-    if (recovered) await outbox.wakeRetrying(subscriptionId, Date.now());
-    if (events.length > 0) await options.publish(events);
+    const transitions: DeliveryTransition[] = [];
+    const attempts: AttemptRecord[] = [];
+    const events: EventEnvelope[] = [];
+    const toRelease: string[] = [];
+    /** Each endpoint's health as this batch leaves it: a later result builds on an earlier one. */
+    const current = new Map<string, Subscription>();
+    const health = new Map<string, SubscriptionHealth>();
+    const recovered = new Set<string>();
+    pacer.charge(() => {
+      for (const { subscriptionId, byId, outcome } of taken) {
+        let subscription = current.get(subscriptionId) ?? matcher.get(subscriptionId)?.subscription;
+        if (!subscription) {
+          toRelease.push(...byId.keys());
+          continue;
+        }
+        for (const result of outcome.results) {
+          const deliveries = result.deliveryIds.map((id) => byId.get(id)!);
+          const settlement = settleResult(result, deliveries, subscription, options.settings, Date.now());
+          transitions.push(...settlement.transitions);
+          attempts.push(...settlement.attempts);
+          events.push(...settlement.events);
+          if (settlement.recovered) recovered.add(subscriptionId);
+          health.set(subscriptionId, settlement.health);
+          subscription = { ...subscription, ...settlement.health };
+        }
+        current.set(subscriptionId, subscription);
+        toRelease.push(...outcome.skipped.flat());
+      }
+    });
+    await pacer.charge(() => outbox.settle(transitions, attempts, [...health.values()]));
+    if (toRelease.length > 0) await pacer.charge(() => outbox.release(toRelease));
+    for (const [id, h] of health) options.onHealth(current.get(id)!, h);
+    for (const id of recovered) {
+      await outbox.wakeRetrying(id, Date.now());
+      active.add(id);
+    }
+    options.onClosed(transitions.filter((t) => FINAL.has(t.status)).length);
+    if (events.length > 0)
+      options.publish(events).catch((error) => options.log.error({ err: error }, 'operational events not written'));
   }
 
   function schedulePoll(): void {
@@ -212,7 +276,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   return {
     async start() {
       running = true;
-      for (const id of await outbox.subscriptionsWithOpenDeliveries()) active.add(id);
+      // Every endpoint is looked at once; those with nothing open drop out at their first claim.
+      for (const { subscription } of matcher.entries()) active.add(subscription.id);
       lastMaintenanceMs = 0;
       void pump();
     },
@@ -220,7 +285,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       running = false;
       if (timer) clearTimeout(timer);
       timer = null;
-      while (tasks.size > 0 || pumping) await Promise.allSettled([...tasks, new Promise((r) => setTimeout(r, 5))]);
+      while (inFlight > 0 || pumping) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (finished.length > 0) await settleFinished();
     },
     wake(subscriptionIds) {
       for (const id of subscriptionIds ?? []) active.add(id);

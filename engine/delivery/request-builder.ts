@@ -1,11 +1,11 @@
 /**
- * Turns claimed deliveries into the plain request a pool worker signs and sends: body (one
- * payload, or a JSON array for a batch), headers (`Idempotency-Key` = the event id on every
- * attempt, `User-Agent: Hookline/<version>`, custom headers, receiver auth) and the signing spec
- * (during a rotation overlap, the old secret signs too).
+ * Turns claimed deliveries into the plain request a pool worker signs and sends. The message
+ * itself (id, body, headers, signing spec) is built by `message/outgoing.ts`, as the sender node
+ * builds it inline; what is the engine's own here is reading a subscription: its custom headers,
+ * receiver auth, and the secrets that sign (during a rotation overlap, the old secret signs too).
  */
+import { buildHeaders, buildMessage, signingSpec } from '../message/index.js';
 import type { SendRequest } from '../pool/types.js';
-import { USER_AGENT } from '../version.js';
 import type { DeliveryRecord, Subscription } from '../store/records.js';
 
 export function buildRequest(
@@ -14,36 +14,32 @@ export function buildRequest(
   nowMs: number,
 ): SendRequest {
   const first = deliveries[0];
-  const batch = subscription.batchSettings !== null;
-  const body = batch ? `[${deliveries.map((d) => d.payload).join(',')}]` : first.payload;
-  // at-least-once: the event id is the receiver's idempotency key, stable across retries.
-  const msgId = batch ? `msg_${first.id.slice(4)}` : first.eventId;
-  const headers: Record<string, string> = {
-    ...subscription.headers,
-    'content-type': 'application/json',
-    'user-agent': USER_AGENT,
-    'idempotency-key': msgId,
-    'x-hookline-event': batch ? 'batch' : first.eventType,
-    'x-hookline-delivery': first.id,
-    'x-hookline-attempt': String(first.attemptCount + 1),
-  };
-  const auth = subscription.authentication;
-  if (auth.type === 'bearer') headers.authorization = `Bearer ${auth.token}`;
-  if (auth.type === 'basic')
-    headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
-  const secrets = [subscription.secret];
-  if (subscription.previousSecret && (subscription.previousSecretExpiresAtMs ?? 0) > nowMs)
-    secrets.push(subscription.previousSecret);
+  const message = buildMessage(deliveries, subscription.batchSettings !== null);
+  const headers = buildHeaders(message, {
+    headers: subscription.headers,
+    authentication: subscription.authentication,
+    attempt: first.attemptCount + 1,
+    deliveryId: first.id,
+  });
   return {
     deliveryIds: deliveries.map((d) => d.id),
     url: subscription.url,
-    body,
+    body: message.body,
     headers,
-    msgId,
-    signing:
-      subscription.signatureScheme === 'none'
-        ? null
-        : { scheme: subscription.signatureScheme, secrets, headerName: subscription.signatureHeader ?? undefined },
+    msgId: message.msgId,
+    signing: signingSpec(
+      subscription.signatureScheme,
+      signingSecrets(subscription, nowMs),
+      subscription.signatureHeader ?? undefined,
+    ),
     timeoutMs: subscription.timeoutMs,
   };
+}
+
+/** The current secret, and the previous one while its rotation overlap lasts. */
+function signingSecrets(subscription: Subscription, nowMs: number): string[] {
+  const secrets = [subscription.secret];
+  if (subscription.previousSecret && (subscription.previousSecretExpiresAtMs ?? 0) > nowMs)
+    secrets.push(subscription.previousSecret);
+  return secrets;
 }

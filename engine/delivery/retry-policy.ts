@@ -3,6 +3,7 @@
  * each with jitter so a recovering endpoint is not hit by every queued retry at once. A
  * subscription's `retry_policy {max_retries, backoff_multiplier}` (seed 002) overrides it.
  */
+import { exponentialDelay, retryAfterDelayMs } from '../message/index.js';
 import type { RetryPolicy } from '../store/records.js';
 
 export interface RetrySettings {
@@ -28,11 +29,11 @@ export function nextRetryDelayMs(
   const schedule = settings.scheduleSec.length > 0 ? settings.scheduleSec : [60];
   const maxRetries = policy?.max_retries ?? settings.scheduleSec.length;
   if (attemptsMade > maxRetries) return null;
-  if (retryAfterSec !== null && retryAfterSec >= 0) return Math.min(retryAfterSec, MAX_RETRY_AFTER_SEC) * 1000;
-  const index = attemptsMade - 1;
+  const askedMs = retryAfterDelayMs(retryAfterSec, MAX_RETRY_AFTER_SEC);
+  if (askedMs !== null) return askedMs;
   const baseSec = policy?.backoff_multiplier
-    ? schedule[0] * policy.backoff_multiplier ** index
-    : schedule[Math.min(index, schedule.length - 1)];
+    ? exponentialDelay(attemptsMade, schedule[0], policy.backoff_multiplier)
+    : schedule[Math.min(attemptsMade - 1, schedule.length - 1)];
   const spread = 1 + (random() * 2 - 1) * settings.jitter;
   return Math.max(0, Math.round(baseSec * 1000 * spread));
 }

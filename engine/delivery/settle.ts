@@ -4,6 +4,7 @@
  * (`delivery.failing` after the 4th failed attempt, `delivery.exhausted`, `delivery.recovered`,
  * `webhook.disabled`). Pure: the worker writes the outcome in one transaction.
  */
+import { isSuccessStatus } from '../message/index.js';
 import { createEvent, type EventEnvelope } from '../events/envelope.js';
 import { createId } from '../events/ids.js';
 import type { SendResult } from '../pool/types.js';
@@ -40,8 +41,7 @@ export function settleResult(
   settings: HealthSettings,
   nowMs: number,
 ): Settlement {
-  const ok =
-    result.errorCode === null && result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+  const ok = result.errorCode === null && isSuccessStatus(result.statusCode);
   const health = nextHealth(subscription, ok, result, settings, nowMs);
   const settlement: Settlement = {
     transitions: [],

@@ -1,9 +1,9 @@
 /**
  * Incoming webhooks: `/webhooks/workflows/{id}`, `/webhooks/agents/{id}` and custom
- * `/webhook/{path}`. Each request is authenticated before its body is read, handed to the
- * trigger node's `webhook()` (signature, seed format), checked against the workflow's own input
- * schema, de-duplicated by `Idempotency-Key`/`webhook-id`, stored as a queued execution (group
- * commit: durable before the reply), answered, then run.
+ * `/webhook/{path}`. Each request's source and credentials are checked before its body is read,
+ * then it is handed to the trigger node's `webhook()` (signature, seed format), checked against
+ * the workflow's own input schema, de-duplicated by `Idempotency-Key`/`webhook-id`, stored as a
+ * queued execution (group commit: durable before the reply), answered, then run.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { INodeExecutionData, IWebhookResponseData } from 'n8n-workflow';
@@ -13,11 +13,13 @@ import type { ExecutionOutcome, Executor } from '../workflow/executor.js';
 import { acceptedEvents } from '../workflow/lifecycle-events.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import type { Store } from '../store/types.js';
-import type { CredentialResolver } from '../workflow/execute-context.js';
+import type { CredentialResolver } from '../workflow/node-context.js';
+import { CALLER_CHECKS } from '../trigger-checks/index.js';
+import { checkCaller } from './caller-checks.js';
 import { createWebhookContext } from './webhook-context.js';
 import { checkInputSchema } from './input-schema.js';
 import { createRateLimiter } from './rate-limit.js';
-import { preAuthenticate, type TriggerBinding, type TriggerTable } from './trigger-table.js';
+import type { TriggerBinding, TriggerTable } from './trigger-table.js';
 
 export interface TriggerRouteOptions {
   table: TriggerTable;
@@ -29,6 +31,9 @@ export interface TriggerRouteOptions {
   idempotencyWindowSec: number;
   respondTimeoutMs: number;
   baseUrl(): string;
+  /** Seconds to tell a caller to wait while the delivery backlog is over its mark, else 0. */
+  shedSeconds(): number;
+  maxBacklog: number;
 }
 
 declare module 'fastify' {
@@ -45,11 +50,15 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
 
   // Runs before the body is read: a caller without valid credentials costs us no parsing.
   async function onRequest(request: FastifyRequest): Promise<void> {
+    const shedSec = options.shedSeconds();
+    if (shedSec > 0)
+      throw createError('BACKLOG_FULL', [options.maxBacklog, shedSec], { headers: { 'retry-after': String(shedSec) } });
+
     const binding = options.table.find(request.method, request.url.split('?')[0]);
     if (!binding)
       throw createError('NOT_FOUND', [`No trigger listens on ${request.method} ${request.url.split('?')[0]}`]);
     if (!binding.workflow.active) throw createError('WORKFLOW_INACTIVE', [binding.workflow.id]);
-    const callerKey = await preAuthenticate(binding, request, options.resolveCredential);
+    const callerKey = await checkCaller(binding, request, options.resolveCredential);
     const waitSec = limiter.take(callerKey);
     if (waitSec > 0)
       throw createError('RATE_LIMITED', [waitSec], {
@@ -67,6 +76,7 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
       resolveCredential: options.resolveCredential,
       baseUrl: options.baseUrl(),
       path: binding.route.path,
+      checksPassed: CALLER_CHECKS,
     });
     const result = (await binding.nodeType.webhook!.call(context)) as IWebhookResponseData;
     if (response.sent) return reply.status(response.statusCode).headers(response.headers).send(response.body);

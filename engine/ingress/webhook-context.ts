@@ -1,15 +1,16 @@
 /**
- * The part of n8n's `IWebhookFunctions` a trigger node uses, over a fastify request. The node
- * writes error answers n8n-style through `getResponseObject()`; the capture here lets the
- * engine send them.
+ * The part of n8n's `IWebhookFunctions` a trigger node uses, over a fastify request, on the shared
+ * host context (`workflow/node-context.ts`). The node writes error answers n8n-style through
+ * `getResponseObject()`; the capture here lets the engine send them. `helpers.hooklineTrigger`
+ * tells the node which checks the ingress already ran, so it runs only the rest.
  */
 import type { FastifyRequest } from 'fastify';
-import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';
-import { createError } from '../errors.js';
-import type { CredentialResolver } from '../workflow/execute-context.js';
-import { parameterOrDefault } from '../workflow/node-types.js';
+import type { INodeType, IWebhookFunctions } from 'n8n-workflow';
+import type { HooklineTriggerHelpers } from '../node-contract/helpers.js';
+import type { TriggerCheck } from '../trigger-checks/index.js';
+import { createBaseContext, hostContext, type CredentialResolver } from '../workflow/node-context.js';
+import { nodeParameter } from '../workflow/node-types.js';
 import type { LoadedWorkflow, WorkflowNodeDefinition } from '../workflow/types.js';
-import type { INodeType } from 'n8n-workflow';
 
 export interface CapturedResponse {
   sent: boolean;
@@ -26,13 +27,15 @@ export interface WebhookContextOptions {
   resolveCredential: CredentialResolver;
   baseUrl: string;
   path: string;
+  /** The trigger checks that already ran and passed for this request. */
+  checksPassed: readonly TriggerCheck[];
 }
 
 export function createWebhookContext(options: WebhookContextOptions): {
   context: IWebhookFunctions;
   response: CapturedResponse;
 } {
-  const { request, node, nodeType, workflow } = options;
+  const { request, node, nodeType } = options;
   const response: CapturedResponse = { sent: false, statusCode: 200, headers: {}, body: undefined };
   const res = {
     status(code: number) {
@@ -64,31 +67,21 @@ export function createWebhookContext(options: WebhookContextOptions): {
     url: request.url,
     params: request.params,
   };
+  const base = createBaseContext(options);
+  const hooklineTrigger: HooklineTriggerHelpers = { checksPassed: options.checksPassed };
   const context = {
+    ...base,
     getBodyData: () => request.body ?? {},
     getHeaderData: () => request.headers,
     getQueryData: () => request.query ?? {},
     getParamsData: () => request.params ?? {},
     getRequestObject: () => requestObject,
     getResponseObject: () => res,
-    getNodeParameter(name: string, fallback?: unknown) {
-      const value = parameterOrDefault(nodeType.description, node.parameters, name);
-      return value === undefined ? fallback : value;
-    },
-    async getCredentials(type: string): Promise<ICredentialDataDecryptedObject> {
-      const reference = node.credentials?.[type];
-      const data = reference ? await options.resolveCredential(type, reference) : null;
-      if (!data) throw createError('CREDENTIAL_NOT_FOUND', [reference?.name ?? '(none)', type]);
-      return data as ICredentialDataDecryptedObject;
-    },
-    getNode: () => ({ ...node }),
-    getWorkflow: () => ({ id: workflow.id, name: workflow.name, active: workflow.active }),
-    getMode: () => 'webhook',
+    getNodeParameter: (name: string, fallback?: unknown) =>
+      nodeParameter(nodeType.description, node.parameters, name, fallback),
     getWebhookName: () => 'default',
     getNodeWebhookUrl: () => `${options.baseUrl}${options.path}`,
-    helpers: {
-      returnJsonArray: (data: unknown) => (Array.isArray(data) ? data : [data]).map((json) => ({ json })),
-    },
+    helpers: { ...base.helpers, hooklineTrigger },
   };
-  return { context: context as unknown as IWebhookFunctions, response };
+  return { context: hostContext<IWebhookFunctions>(node, context), response };
 }

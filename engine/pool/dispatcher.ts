@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { TUNING } from '../tuning.js';
 import { createSendAgent, sendBatch } from './send.js';
 import type { Dispatcher, SendTask, SendTaskResult } from './types.js';
 
@@ -24,7 +25,7 @@ export interface DispatcherOptions {
   /**
    * Tasks one thread works on at once. Sending is mostly waiting on sockets, so a thread overlaps
    * several batches instead of idling while one slow receiver answers.
-   * @defaultValue 8
+   * @defaultValue TUNING.pool.concurrentTasksPerThread (8)
    */
   concurrentTasksPerThread?: number;
 }
@@ -86,7 +87,7 @@ function createPoolDispatcher(options: DispatcherOptions): Dispatcher {
     execArgv: entry.execArgv,
     minThreads: threads,
     maxThreads: threads,
-    concurrentTasksPerWorker: options.concurrentTasksPerThread ?? 8,
+    concurrentTasksPerWorker: options.concurrentTasksPerThread ?? TUNING.pool.concurrentTasksPerThread,
     // piscina's default ('sync') blocks an idle worker in Atomics.wait, freezing its event loop:
     // keep-alive sockets the receiver closed meanwhile would then fail the next POST.
     atomics: 'disabled',
@@ -94,7 +95,12 @@ function createPoolDispatcher(options: DispatcherOptions): Dispatcher {
     // collect early instead of growing each thread's heap (peak RSS during a backlog drain).
     // Not when running from sources: those threads also load the TypeScript compiler.
     resourceLimits:
-      entry.execArgv.length === 0 ? { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 } : undefined,
+      entry.execArgv.length === 0
+        ? {
+            maxOldGenerationSizeMb: TUNING.pool.maxOldGenerationSizeMb,
+            maxYoungGenerationSizeMb: TUNING.pool.maxYoungGenerationSizeMb,
+          }
+        : undefined,
   });
   return {
     mode: 'pool',

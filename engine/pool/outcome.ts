@@ -3,6 +3,7 @@
  * headers and thrown error, so the rules are tested without sockets and shared by every caller.
  */
 import { createError } from '../errors.js';
+import { classifyAnswer, hasAbortHeader, type ResponseHeaders } from '../message/index.js';
 import type { SendResult } from './types.js';
 
 export type DeliveryErrorCode = NonNullable<SendResult['errorCode']>;
@@ -14,46 +15,25 @@ export interface Outcome {
   abort: boolean;
 }
 
-/** The Standard Webhooks header a receiver sends to stop retries of one message. */
-export const ABORT_HEADER = 'webhook-delivery';
-const ABORT_VALUE = 'abort-message';
-
 /** undici's own timeout codes; an aborted overall signal is checked separately. */
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
-type HeaderValue = string | string[] | undefined;
-
-function firstValue(value: HeaderValue): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /**
- * Reads `Retry-After` as whole seconds from now: either delta-seconds or an HTTP date
- * (RFC 9110 §10.2.3). Only 429 and 503 carry a meaningful one, so other statuses yield null.
- *
- * @returns Seconds to wait (never negative), or null when absent, unparsable or not 429/503.
+ * A response's delivery error code, from the message module's verdict (shared with the sender
+ * node): 2xx succeeds; 410 disables the endpoint; `webhook-delivery: abort-message` stops this
+ * message (a 2xx wins over it because the message was delivered); anything else is retryable.
  */
-export function parseRetryAfter(statusCode: number, value: HeaderValue, nowMs = Date.now()): number | null {
-  const raw = firstValue(value)?.trim();
-  if ((statusCode !== 429 && statusCode !== 503) || !raw) return null;
-  if (/^\d+$/.test(raw)) return Number(raw);
-  // An HTTP date names its weekday and month; without the letter check V8 reads '-5' as a year.
-  const dateMs = /[a-z]/i.test(raw) ? Date.parse(raw) : Number.NaN;
-  if (Number.isNaN(dateMs)) return null;
-  return Math.max(0, Math.ceil((dateMs - nowMs) / 1000));
-}
-
-/**
- * Classifies a response: 2xx succeeds; 410 disables the endpoint; `webhook-delivery:
- * abort-message` stops this message (a 2xx wins over it because the message was delivered);
- * anything else is a retryable rejection.
- */
-export function classifyResponse(statusCode: number, headers: Record<string, HeaderValue>): Outcome {
-  if (statusCode >= 200 && statusCode < 300) return { errorCode: null, error: null, abort: false };
-  const abort = firstValue(headers[ABORT_HEADER])?.trim().toLowerCase() === ABORT_VALUE;
-  if (statusCode === 410) return failure('DELIVERY_GONE', [], abort);
-  if (abort) return failure('DELIVERY_ABORTED', [], true);
-  return failure('DELIVERY_REJECTED', [statusCode], false);
+export function classifyResponse(statusCode: number, headers: ResponseHeaders): Outcome {
+  switch (classifyAnswer(statusCode, headers)) {
+    case 'delivered':
+      return { errorCode: null, error: null, abort: false };
+    case 'gone':
+      return failure('DELIVERY_GONE', [], hasAbortHeader(headers));
+    case 'abort':
+      return failure('DELIVERY_ABORTED', [], true);
+    default:
+      return failure('DELIVERY_REJECTED', [statusCode], false);
+  }
 }
 
 /**

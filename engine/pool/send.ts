@@ -6,8 +6,8 @@
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { Agent, request, type Dispatcher } from 'undici';
-import { signPayload } from '../signing/index.js';
-import { classifyError, classifyResponse, describeError, parseRetryAfter } from './outcome.js';
+import { parseRetryAfter, signHeaders } from '../message/index.js';
+import { classifyError, classifyResponse, describeError } from './outcome.js';
 import type { SendRequest, SendResult, SendTask, SendTaskResult } from './types.js';
 
 /** Bytes of the response body kept for the delivery log. */
@@ -94,7 +94,7 @@ export async function sendRequest(req: SendRequest, dispatcher: Dispatcher): Pro
   const base = { deliveryIds: req.deliveryIds, startedAtMs, responseExcerpt: null, retryAfterSec: null };
   let headers: Record<string, string>;
   try {
-    headers = buildHeaders(req, Math.floor(startedAtMs / 1000));
+    headers = signHeaders(req.headers, req, req.signing, Math.floor(startedAtMs / 1000));
   } catch (err) {
     // A bad secret is configuration, not network; report it per request so the batch goes on.
     const error = `Signing failed: ${describeError(err)}`;
@@ -124,20 +124,6 @@ export async function sendRequest(req: SendRequest, dispatcher: Dispatcher): Pro
     const outcome = classifyError(err, deadline, req.timeoutMs);
     return { ...base, statusCode: null, responseTimeMs: performance.now() - started, ...outcome };
   }
-}
-
-/** The request's own headers plus the signature ones; undici sets Content-Length from the body. */
-function buildHeaders(req: SendRequest, timestampSec: number): Record<string, string> {
-  if (req.signing === null) return req.headers;
-  const signature = signPayload({
-    scheme: req.signing.scheme,
-    secrets: req.signing.secrets,
-    msgId: req.msgId,
-    timestampSec,
-    body: req.body,
-    headerName: req.signing.headerName,
-  });
-  return { ...req.headers, ...signature };
 }
 
 /**

@@ -1,11 +1,17 @@
 /**
  * The piscina worker file: named pure handlers picked by `run(data, { name })` (piscina's
- * `multiple-workers-one-file` example). Plain data in, plain data out; it imports only signing
- * and undici, never fastify, the store or n8n, because it runs in worker threads.
+ * `multiple-workers-one-file` example). Plain data in, plain data out; it imports only the
+ * message builder (signing) and undici, never fastify, the store or n8n, because it runs in worker threads.
  */
-import { signPayload } from '../signing/index.js';
+import { isMainThread } from 'node:worker_threads';
+import { signHeaders, type SigningSpec } from '../message/index.js';
+import { TUNING } from '../tuning.js';
 import { sendBatch } from './send.js';
-import type { SendTask, SendTaskResult, SigningSpec } from './types.js';
+import { lowerThreadPriority } from './thread-priority.js';
+import type { SendTask, SendTaskResult } from './types.js';
+
+// Sending may lag; answering requests on the main thread may not.
+if (!isMainThread) lowerThreadPriority(TUNING.pool.threadNice);
 
 /** Signs and sends one task's requests over this thread's keep-alive connections. */
 export async function send(task: SendTask): Promise<SendTaskResult> {
@@ -32,14 +38,5 @@ export interface SignTask {
  */
 export function sign(task: SignTask): Array<Record<string, string>> {
   const timestampSec = task.timestampSec ?? Math.floor(Date.now() / 1000);
-  return task.items.map((item) =>
-    signPayload({
-      scheme: item.signing.scheme,
-      secrets: item.signing.secrets,
-      headerName: item.signing.headerName,
-      msgId: item.msgId,
-      body: item.body,
-      timestampSec,
-    }),
-  );
+  return task.items.map((item) => signHeaders({}, item, item.signing, timestampSec));
 }

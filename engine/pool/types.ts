@@ -2,15 +2,7 @@
  * The plain data that crosses into the piscina pool and back: no class instances, no store
  * handles. One task carries many requests (a task per signature costs more than the work).
  */
-import type { SignatureScheme } from '../signing/index.js';
-
-export interface SigningSpec {
-  scheme: SignatureScheme;
-  /** Current secret first; during a rotation overlap the previous one too. */
-  secrets: string[];
-  /** Header for the hex, sha256 and timestamped schemes. */
-  headerName?: string;
-}
+import type { SigningSpec } from '../message/index.js';
 
 export interface SendRequest {
   /** Delivery id(s) this request settles (a batch settles several). */
@@ -18,9 +10,9 @@ export interface SendRequest {
   url: string;
   /** Exact body bytes as text; signed as is. */
   body: string;
-  /** Headers besides the signature (content-type, user-agent, idempotency-key, custom, auth). */
+  /** Headers besides the signature, from `message/outgoing.ts` (content-type, user-agent, ids, custom, auth). */
   headers: Record<string, string>;
-  /** `webhook-id`: stable across retries of the same message. */
+  /** `webhook-id`: stable across retries of the same message (see `messageId`). */
   msgId: string;
   signing: SigningSpec | null;
   timeoutMs: number;

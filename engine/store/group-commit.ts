@@ -9,6 +9,12 @@ export interface GroupCommitter {
   submit(batch: WriteBatch): Promise<CommitResult>;
   /** Commits whatever is waiting now; resolves when it is durable. */
   flush(): Promise<void>;
+  /**
+   * Binds the delivery planner (it fans each written event out inside the same transaction) and
+   * the hook called after each commit. Late-bound because the planner's owner, the delivery
+   * system, itself writes through this committer.
+   */
+  attachPlanner(planner: { planDeliveries: DeliveryPlanner; onCommitted(result: CommitResult): void }): void;
 }
 
 interface Waiting {
@@ -33,6 +39,8 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
   let waiting: Waiting[] = [];
   let timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   let running: Promise<void> = Promise.resolve();
+  let plan = options.planDeliveries;
+  let onCommitted = options.onCommitted;
 
   const schedule = (): void => {
     if (timer) return;
@@ -54,15 +62,15 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
   async function commitGroup(group: Waiting[]): Promise<void> {
     if (group.length === 0) return;
     try {
-      const result = await options.store.commit(mergeBatches(group.map((w) => w.batch)), options.planDeliveries);
-      options.onCommitted?.(result);
+      const result = await options.store.commit(mergeBatches(group.map((w) => w.batch)), plan);
+      onCommitted?.(result);
       for (const w of group) w.resolve(result);
     } catch (error) {
       // One bad write must not fail its neighbours: retry each alone, so only the culprit fails.
       if (group.length === 1) return group[0].reject(error);
       for (const w of group) {
-        await options.store.commit(w.batch, options.planDeliveries).then((result) => {
-          options.onCommitted?.(result);
+        await options.store.commit(w.batch, plan).then((result) => {
+          onCommitted?.(result);
           w.resolve(result);
         }, w.reject);
       }
@@ -79,6 +87,10 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
     },
     flush() {
       return startFlush();
+    },
+    attachPlanner(planner) {
+      plan = planner.planDeliveries;
+      onCommitted = planner.onCommitted;
     },
   };
 }

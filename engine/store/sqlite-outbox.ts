@@ -6,10 +6,57 @@
  */
 import type Database from 'better-sqlite3';
 import type { AttemptRecord, DeliveryRecord, DeliveryTransition, SubscriptionHealth } from './records.js';
-import type { ClaimSpec, OutboxStore } from './types.js';
+import type { ClaimResult, ClaimSpec, OutboxStore } from './types.js';
 import type { NewDelivery } from './types.js';
 
 type Row = Record<string, unknown>;
+
+const OPEN = "('pending', 'in_flight', 'retrying')";
+const OPEN_STATUS = `CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END`;
+
+/**
+ * Every statement the delivery loop runs, by name. Each is served by an index for its exact shape
+ * (a partial index only serves a literal `IN (...)`, never a bound one). Those that select by
+ * endpoint name their index (`INDEXED BY`): left to itself, the planner may pick
+ * deliveries_by_subscription_time and walk the endpoint's whole history. The EXPLAIN test in
+ * test/unit/store/hot-path-plans.test.ts holds them to it.
+ */
+export const OUTBOX_SQL = {
+  insert: `INSERT INTO deliveries (id, subscription_id, event_id, event_type, payload, status, next_attempt_at,
+    created_at, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+  /** An ordered endpoint's line, head first (deliveries_open_by_subscription). */
+  head: `SELECT * FROM deliveries INDEXED BY deliveries_open_by_subscription
+    WHERE subscription_id = ? AND status IN ${OPEN} ORDER BY seq LIMIT ?`,
+  /** An unordered endpoint's due rows (deliveries_due; seq is the index's implicit last column). */
+  due: `SELECT * FROM deliveries INDEXED BY deliveries_due WHERE subscription_id = ? AND status IN ('pending', 'retrying')
+    AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?`,
+  /** "Has this endpoint anything open?": one index probe, whatever its history. */
+  hasOpen: `SELECT EXISTS (SELECT 1 FROM deliveries INDEXED BY deliveries_open_by_subscription
+    WHERE subscription_id = ? AND status IN ${OPEN})`,
+  countOpen: `SELECT count(*) FROM deliveries INDEXED BY deliveries_open_by_subscription WHERE status IN ${OPEN}`,
+  /** At most `limit` rows per call (deliveries_leased), so one call is a bounded amount of work. */
+  reclaim: `UPDATE deliveries SET status = ${OPEN_STATUS}, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+    WHERE seq IN (SELECT seq FROM deliveries INDEXED BY deliveries_leased WHERE status = 'in_flight' AND lease_expires_at <= ? LIMIT ?)`,
+  release: `UPDATE deliveries SET status = ${OPEN_STATUS}, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+    WHERE id = ? AND status = 'in_flight'`,
+  settle: `UPDATE deliveries SET status = @status, attempt_count = @attemptCount, next_attempt_at = @nextAttemptAtMs,
+    last_status_code = @lastStatusCode, last_error = @lastError, completed_at = @completedAtMs, lease_owner = NULL,
+    lease_expires_at = NULL, updated_at = @now WHERE id = @deliveryId`,
+  attempt: `INSERT INTO attempts (id, delivery_id, attempt_no, started_at, status_code, response_time_ms,
+    response_excerpt, error_code, error) VALUES (@id, @deliveryId, @attemptNo, @startedAtMs, @statusCode,
+    @responseTimeMs, @responseExcerpt, @errorCode, @error)`,
+  /** The partial index's own IN list, so that the index (not the endpoint's whole history) serves it. */
+  wake: `UPDATE deliveries INDEXED BY deliveries_due SET next_attempt_at = ?, updated_at = ? WHERE subscription_id = ?
+    AND status IN ('pending', 'retrying') AND next_attempt_at > ? AND status = 'retrying'`,
+  expire: `SELECT * FROM deliveries INDEXED BY deliveries_expiry WHERE status IN ('pending', 'retrying')
+    AND expires_at <= ? LIMIT ?`,
+  markExpired: `UPDATE deliveries SET status = 'expired', completed_at = ?, updated_at = ? WHERE seq = ?`,
+} as const;
+
+/** Leases `count` claimed rows at once, by rowid. */
+export const leaseSql = (count: number): string =>
+  `UPDATE deliveries SET status = 'in_flight', lease_owner = ?, lease_expires_at = ?, updated_at = ?
+    WHERE seq IN (${Array(count).fill('?').join(', ')})`;
 
 export type SqliteOutbox = OutboxStore & { insertDeliveries(deliveries: readonly NewDelivery[]): void };
 
@@ -39,66 +86,47 @@ export function createSqliteOutbox(
   db: Database.Database,
   saveHealth: (health: SubscriptionHealth) => void,
 ): SqliteOutbox {
-  const stmt = {
-    insert:
-      db.prepare(`INSERT INTO deliveries (id, subscription_id, event_id, event_type, payload, status, next_attempt_at, created_at, updated_at, expires_at)
-      VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`),
-    head: db.prepare(
-      "SELECT * FROM deliveries WHERE subscription_id = ? AND status IN ('pending', 'in_flight', 'retrying') ORDER BY seq LIMIT ?",
-    ),
-    due: db.prepare(
-      "SELECT * FROM deliveries WHERE subscription_id = ? AND status IN ('pending', 'retrying') AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?",
-    ),
-    reclaim: db.prepare(
-      "UPDATE deliveries SET status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE status = 'in_flight' AND lease_expires_at <= ?",
-    ),
-    release: db.prepare(
-      "UPDATE deliveries SET status = CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND status = 'in_flight'",
-    ),
-    settle:
-      db.prepare(`UPDATE deliveries SET status = @status, attempt_count = @attemptCount, next_attempt_at = @nextAttemptAtMs, last_status_code = @lastStatusCode,
-      last_error = @lastError, completed_at = @completedAtMs, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now WHERE id = @deliveryId`),
-    attempt:
-      db.prepare(`INSERT INTO attempts (id, delivery_id, attempt_no, started_at, status_code, response_time_ms, response_excerpt, error_code, error)
-      VALUES (@id, @deliveryId, @attemptNo, @startedAtMs, @statusCode, @responseTimeMs, @responseExcerpt, @errorCode, @error)`),
-    wake: db.prepare(
-      "UPDATE deliveries SET next_attempt_at = ?, updated_at = ? WHERE subscription_id = ? AND status = 'retrying' AND next_attempt_at > ?",
-    ),
-    expire: db.prepare("SELECT * FROM deliveries WHERE status IN ('pending', 'retrying') AND expires_at <= ? LIMIT ?"),
-    markExpired: db.prepare("UPDATE deliveries SET status = 'expired', completed_at = ?, updated_at = ? WHERE id = ?"),
-  };
+  const stmt = Object.fromEntries(Object.entries(OUTBOX_SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<
+    keyof typeof OUTBOX_SQL,
+    Database.Statement
+  >;
+  const hasOpen = stmt.hasOpen.pluck();
 
   const leaseStatements = new Map<number, Database.Statement>();
   const leaseStatement = (count: number): Database.Statement => {
     let statement = leaseStatements.get(count);
     if (!statement) {
-      statement = db.prepare(
-        `UPDATE deliveries SET status = 'in_flight', lease_owner = ?, lease_expires_at = ?, updated_at = ? WHERE id IN (${Array(count).fill('?').join(', ')})`,
-      );
+      statement = db.prepare(leaseSql(count));
       leaseStatements.set(count, statement);
     }
     return statement;
   };
 
-  const claim = db.transaction((spec: ClaimSpec, nowMs: number, owner: string, leaseMs: number): DeliveryRecord[] => {
+  const claimOne = (spec: ClaimSpec, nowMs: number, owner: string, leaseMs: number): DeliveryRecord[] => {
     const candidates = selectCandidates(spec, nowMs);
-    if (
+    const batchWaits =
       spec.batch &&
       candidates.length < spec.batch.maxEvents &&
-      !(candidates[0] && candidates[0].createdAtMs + spec.batch.maxWaitMs <= nowMs)
-    )
-      return [];
-    if (candidates.length > 0) {
-      // One statement for the whole claim, not one per row.
-      leaseStatement(candidates.length).run(owner, nowMs + leaseMs, nowMs, ...candidates.map((d) => d.id));
-    }
+      !(candidates[0] && candidates[0].createdAtMs + spec.batch.maxWaitMs <= nowMs);
+    if (batchWaits || candidates.length === 0) return [];
+    // One statement for the whole claim, not one per row; by rowid, the cheapest lookup there is.
+    leaseStatement(candidates.length).run(owner, nowMs + leaseMs, nowMs, ...candidates.map((d) => d.seq));
     return candidates.map((d) => ({
       ...d,
       status: 'in_flight' as const,
       leaseOwner: owner,
       leaseExpiresAtMs: nowMs + leaseMs,
     }));
-  });
+  };
+
+  /** Many endpoints' claims in one transaction; an empty one also says whether the endpoint has open work left. */
+  const claimMany = db.transaction(
+    (specs: readonly ClaimSpec[], nowMs: number, owner: string, leaseMs: number): ClaimResult[] =>
+      specs.map((spec) => {
+        const claimed = claimOne(spec, nowMs, owner, leaseMs);
+        return { claimed, open: claimed.length > 0 || hasOpen.get(spec.subscriptionId) === 1 };
+      }),
+  );
 
   /** FIFO: an ordered endpoint only ever sends from the head of its line. */
   function selectCandidates(spec: ClaimSpec, nowMs: number): DeliveryRecord[] {
@@ -132,10 +160,16 @@ export function createSqliteOutbox(
         );
     },
     async claim(spec, nowMs, owner, leaseMs) {
-      return claim(spec, nowMs, owner, leaseMs);
+      return claimMany([spec], nowMs, owner, leaseMs)[0].claimed;
     },
-    async reclaimExpiredLeases(nowMs) {
-      return stmt.reclaim.run(nowMs, nowMs).changes;
+    async claimMany(specs, nowMs, owner, leaseMs) {
+      return claimMany(specs, nowMs, owner, leaseMs);
+    },
+    async countOpen() {
+      return stmt.countOpen.pluck().get() as number;
+    },
+    async reclaimExpiredLeases(nowMs, limit) {
+      return stmt.reclaim.run(nowMs, nowMs, limit).changes;
     },
     async release(deliveryIds) {
       const now = Date.now();
@@ -155,7 +189,7 @@ export function createSqliteOutbox(
     async expireDue(nowMs, limit) {
       return db.transaction(() => {
         const rows = (stmt.expire.all(nowMs, limit) as Row[]).map(toDelivery);
-        for (const row of rows) stmt.markExpired.run(nowMs, nowMs, row.id);
+        for (const row of rows) stmt.markExpired.run(nowMs, nowMs, row.seq);
         return rows.map((row) => ({ ...row, status: 'expired' as const }));
       })();
     },

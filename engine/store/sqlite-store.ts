@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventEnvelope } from '../events/envelope.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import { TUNING } from '../tuning.js';
 import { createWhere } from './sql-where.js';
 import type { SecretBox } from './secret-box.js';
 import type {
@@ -49,6 +50,24 @@ type Row = Record<string, unknown>;
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 const parse = <T>(text: unknown): T => (typeof text === 'string' ? (JSON.parse(text) as T) : (null as T));
 
+/**
+ * The statements every trigger request runs (with the outbox's `insert`); each is served by an
+ * index for its exact shape, held to it by test/unit/store/hot-path-plans.test.ts.
+ */
+export const STORE_SQL = {
+  insertExecution: `INSERT INTO executions (id, workflow_id, kind, trigger_node, status, input, output, error,
+    idempotency_key, metadata, created_at, started_at, finished_at) VALUES (@id, @workflowId, @kind, @triggerNode,
+    @status, @input, @output, @error, @idempotencyKey, @metadata, @createdAt, @startedAt, @finishedAt)`,
+  /** executions_by_idempotency. */
+  findIdempotent: `SELECT id FROM executions WHERE workflow_id = ? AND trigger_node IS ? AND idempotency_key = ?
+    AND created_at >= ? ORDER BY created_at LIMIT 1`,
+  updateExecution: `UPDATE executions SET status = @status,
+    output = CASE WHEN @hasOutput THEN @output ELSE output END,
+    error = CASE WHEN @hasError THEN @error ELSE error END,
+    started_at = COALESCE(@startedAt, started_at), finished_at = COALESCE(@finishedAt, finished_at) WHERE id = @id`,
+  insertEvent: 'INSERT OR IGNORE INTO events (id, type, timestamp, data, metadata) VALUES (?, ?, ?, ?, ?)',
+} as const;
+
 export type SqliteStore = Store & { readonly db: Database.Database; readonly outbox: SqliteOutbox };
 
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
@@ -64,7 +83,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     db.pragma(`synchronous = ${mode}`);
     currentSync = mode;
   };
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${TUNING.store.busyTimeoutMs}`);
   db.pragma('foreign_keys = ON');
   const box = options.secretBox;
 
@@ -91,22 +110,10 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const appliedNow = migrate();
 
   const stmt = {
-    insertExecution:
-      db.prepare(`INSERT INTO executions (id, workflow_id, kind, trigger_node, status, input, output, error, idempotency_key, metadata, created_at, started_at, finished_at)
-      VALUES (@id, @workflowId, @kind, @triggerNode, @status, @input, @output, @error, @idempotencyKey, @metadata, @createdAt, @startedAt, @finishedAt)`),
-    findIdempotent: db
-      .prepare(
-        `SELECT id FROM executions WHERE workflow_id = ? AND trigger_node IS ? AND idempotency_key = ? AND created_at >= ?
-      ORDER BY created_at LIMIT 1`,
-      )
-      .pluck(),
-    updateExecution: db.prepare(`UPDATE executions SET status = @status,
-      output = CASE WHEN @hasOutput THEN @output ELSE output END,
-      error = CASE WHEN @hasError THEN @error ELSE error END,
-      started_at = COALESCE(@startedAt, started_at), finished_at = COALESCE(@finishedAt, finished_at) WHERE id = @id`),
-    insertEvent: db.prepare(
-      'INSERT OR IGNORE INTO events (id, type, timestamp, data, metadata) VALUES (?, ?, ?, ?, ?)',
-    ),
+    insertExecution: db.prepare(STORE_SQL.insertExecution),
+    findIdempotent: db.prepare(STORE_SQL.findIdempotent).pluck(),
+    updateExecution: db.prepare(STORE_SQL.updateExecution),
+    insertEvent: db.prepare(STORE_SQL.insertEvent),
     getExecution: db.prepare('SELECT * FROM executions WHERE id = ?'),
     getWorkflow: db.prepare('SELECT * FROM workflows WHERE id = ?'),
     getEvent: db.prepare('SELECT * FROM events WHERE id = ?'),

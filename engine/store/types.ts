@@ -174,11 +174,22 @@ export interface DeliveryCounts {
   lastAttemptAtMs: number | null;
 }
 
+/** What one endpoint's claim took, and whether it has open work left (for an empty claim). */
+export interface ClaimResult {
+  claimed: DeliveryRecord[];
+  /** Pending, retrying or in-flight deliveries remain: keep looking at this endpoint. */
+  open: boolean;
+}
+
 /** The durable outbox: claims with leases, settlements with their attempt rows. */
 export interface OutboxStore {
   claim(spec: ClaimSpec, nowMs: number, owner: string, leaseMs: number): Promise<DeliveryRecord[]>;
-  /** Puts in-flight deliveries whose lease expired (their worker died) back in line. */
-  reclaimExpiredLeases(nowMs: number): Promise<number>;
+  /** Several endpoints' claims in one transaction, in the order given. */
+  claimMany(specs: readonly ClaimSpec[], nowMs: number, owner: string, leaseMs: number): Promise<ClaimResult[]>;
+  /** Open (pending, retrying, in-flight) deliveries of every endpoint: the backlog, counted at start. */
+  countOpen(): Promise<number>;
+  /** Puts at most `limit` in-flight deliveries whose lease expired (their worker died) back in line. */
+  reclaimExpiredLeases(nowMs: number, limit: number): Promise<number>;
   /** Returns claimed deliveries that were not attempted to the line. */
   release(deliveryIds: readonly string[]): Promise<void>;
   settle(transitions: DeliveryTransition[], attempts: AttemptRecord[], health: SubscriptionHealth[]): Promise<void>;

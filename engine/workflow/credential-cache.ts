@@ -3,7 +3,7 @@
  * the database and decrypt on every request. `clear()` after credentials change.
  */
 import type { Store } from '../store/types.js';
-import type { CredentialResolver } from './execute-context.js';
+import type { CredentialResolver } from './node-context.js';
 
 export interface CredentialCache {
   resolve: CredentialResolver;

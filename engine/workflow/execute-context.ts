@@ -1,30 +1,23 @@
 /**
- * The part of n8n's `IExecuteFunctions` that nodes use, implemented by the engine: parameters
- * (with defaults and expressions), input items, credentials, the `returnJsonArray` helpers, and
- * `helpers.hookline` for engine services. The object is a stand-in at the node boundary; calls a
- * node makes outside this subset fail loudly rather than silently doing nothing.
+ * The part of n8n's `IExecuteFunctions` that nodes use, on the shared host context
+ * (`node-context.ts`): parameters (with defaults and expressions), input items, the execution,
+ * a logger, and `helpers.hookline` for engine services.
  */
 import type {
-  ICredentialDataDecryptedObject,
-  IDataObject,
   IExecuteFunctions,
   INodeExecutionData,
+  INodeType,
   IRunExecutionData,
   Workflow as N8nWorkflow,
 } from 'n8n-workflow';
-import type { HooklineNodeHelpers } from '../events/node-helpers.js';
-import { createError } from '../errors.js';
+import type { HooklineNodeHelpers } from '../node-contract/helpers.js';
+import { NodeOperationError } from '../node-contract/n8n-runtime.js';
 import { evaluateParameter } from './expressions.js';
-import { NodeOperationError } from './n8n-runtime.js';
+import { createBaseContext, hostContext, type CredentialResolver } from './node-context.js';
 import { parameterOrDefault } from './node-types.js';
 import type { LoadedWorkflow, WorkflowNodeDefinition } from './types.js';
-import type { INodeType } from 'n8n-workflow';
 
-/** Looks a credential up by type and the node's reference (id, then name). */
-export type CredentialResolver = (
-  type: string,
-  reference: { id?: string; name: string },
-) => Promise<Record<string, unknown> | null>;
+export type { CredentialResolver } from './node-context.js';
 
 export interface NodeContextOptions {
   workflow: LoadedWorkflow;
@@ -40,8 +33,10 @@ export interface NodeContextOptions {
 }
 
 export function createExecuteContext(options: NodeContextOptions): IExecuteFunctions {
-  const { node, nodeType, items, workflow } = options;
+  const { node, nodeType, items } = options;
+  const base = createBaseContext(options);
   const context = {
+    ...base,
     getNodeParameter(name: string, itemIndex = 0, fallback?: unknown) {
       const raw = parameterOrDefault(nodeType.description, node.parameters, name);
       if (raw === undefined) {
@@ -51,49 +46,17 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
       return evaluateParameter(raw, { ...options, nodeName: node.name, itemIndex, items });
     },
     getInputData: (inputIndex = 0) => (inputIndex === 0 ? items : []),
-    getNode: () => ({ ...node }),
-    getWorkflow: () => ({ id: workflow.id, name: workflow.name, active: workflow.active }),
-    getMode: () => 'webhook',
     getExecutionId: () => options.executionId,
     getTimezone: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
-    continueOnFail: () =>
-      node.continueOnFail === true ||
-      node.onError === 'continueRegularOutput' ||
-      node.onError === 'continueErrorOutput',
     evaluateExpression: (expression: string, itemIndex: number) =>
       evaluateParameter(expression, { ...options, nodeName: node.name, itemIndex, items }),
-    async getCredentials(type: string): Promise<ICredentialDataDecryptedObject> {
-      const reference = node.credentials?.[type];
-      if (!reference)
-        throw new NodeOperationError(node as never, `Node '${node.name}' has no credential of type '${type}'`);
-      const data = await options.resolveCredential(type, reference);
-      if (!data) throw createError('CREDENTIAL_NOT_FOUND', [reference.name, type]);
-      return data as ICredentialDataDecryptedObject;
-    },
     logger: {
       debug: (message: string, meta?: object) => options.log.debug({ node: node.name, ...meta }, message),
       info: (message: string, meta?: object) => options.log.debug({ node: node.name, ...meta }, message),
       warn: (message: string, meta?: object) => options.log.warn({ node: node.name, ...meta }, message),
       error: (message: string, meta?: object) => options.log.warn({ node: node.name, ...meta }, message),
     },
-    helpers: {
-      returnJsonArray: (data: IDataObject | IDataObject[]): INodeExecutionData[] =>
-        (Array.isArray(data) ? data : [data]).map((json) => ({ json })),
-      constructExecutionMetaData: (
-        data: INodeExecutionData[],
-        meta: { itemData: { item: number } | Array<{ item: number }> },
-      ) => data.map((item) => ({ ...item, pairedItem: meta.itemData })),
-      hookline: options.hookline,
-    },
+    helpers: { ...base.helpers, hookline: options.hookline },
   };
-  return new Proxy(context, {
-    get(target, property, receiver) {
-      if (property in target || typeof property === 'symbol' || property === 'then')
-        return Reflect.get(target, property, receiver);
-      throw new NodeOperationError(
-        node as never,
-        `The engine does not provide this.${String(property)}() to nodes yet`,
-      );
-    },
-  }) as unknown as IExecuteFunctions;
+  return hostContext<IExecuteFunctions>(node, context);
 }

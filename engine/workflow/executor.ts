@@ -5,13 +5,13 @@
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 import { createEvent, type EventEnvelope } from '../events/envelope.js';
-import type { HooklineNodeHelpers, HooklineResponse } from '../events/node-helpers.js';
+import type { HooklineNodeHelpers, HooklineResponse } from '../node-contract/helpers.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import type { ExecutionRecord } from '../store/types.js';
 import { finishedEvents, startedEvents, stepEvent, type ExecutionSubject } from './lifecycle-events.js';
 import { runGraph, type RunResult } from './runner.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
-import type { CredentialResolver } from './execute-context.js';
+import type { CredentialResolver } from './node-context.js';
 import type { NodeSender } from '../delivery/node-sends.js';
 
 export interface ExecutionOutcome {

@@ -9,7 +9,7 @@ import type {
   NodeParameterValueType,
   Workflow as N8nWorkflow,
 } from 'n8n-workflow';
-import { Workflow } from './n8n-runtime.js';
+import { Workflow } from '../node-contract/n8n-runtime.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
 
 const cache = new WeakMap<LoadedWorkflow, N8nWorkflow>();

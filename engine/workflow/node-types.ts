@@ -33,3 +33,14 @@ export function parameterOrDefault(
   if (name in parameters) return parameters[name];
   return description.properties.find((property) => property.name === name)?.default;
 }
+
+/** n8n's `getNodeParameter(name, fallback)` without expressions: the value, else its declared default, else `fallback`. */
+export function nodeParameter(
+  description: INodeTypeDescription,
+  parameters: Record<string, unknown>,
+  name: string,
+  fallback?: unknown,
+): unknown {
+  const value = parameterOrDefault(description, parameters, name);
+  return value === undefined ? fallback : value;
+}

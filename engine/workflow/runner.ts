@@ -1,13 +1,15 @@
 /**
  * Runs a workflow graph: items (`INodeExecutionData[]`) leave the trigger and flow along
  * `connections`, breadth first, as n8n's v1 execution order does for single-input nodes. A node
- * that throws stops the run with its name and message, unless the node says to continue on fail.
+ * that throws stops the run with its name and message, unless the node says to continue on fail
+ * (`isContinueOnFail`, the predicate its `this.continueOnFail()` answers with too).
  */
-import type { IDataObject, INodeExecutionData, IRunExecutionData, ITaskData } from 'n8n-workflow';
-import type { HooklineNodeHelpers } from '../events/node-helpers.js';
-import { createExecuteContext, type CredentialResolver } from './execute-context.js';
+import type { IDataObject, INodeExecutionData, INodeType, IRunExecutionData, ITaskData } from 'n8n-workflow';
+import type { HooklineNodeHelpers } from '../node-contract/helpers.js';
+import { createExecuteContext } from './execute-context.js';
 import { n8nWorkflowFor } from './expressions.js';
-import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
+import { isContinueOnFail, type CredentialResolver } from './node-context.js';
+import type { LoadedWorkflow, NodeTypeRegistry, WorkflowNodeDefinition } from './types.js';
 
 export interface StepResult {
   node: string;
@@ -91,9 +93,8 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
       Object.assign(step, { status: 'failed', durationMs: Date.now() - startedAt.getTime(), error: message });
       steps.push(step);
       options.onStep?.(step);
-      if (!(node.continueOnFail || node.onError === 'continueRegularOutput'))
-        return failed(steps, lastOutput, name, message);
-      outputs = [items.map((item, index) => ({ json: { ...item.json, error: message }, pairedItem: { item: index } }))];
+      if (!isContinueOnFail(node)) return failed(steps, lastOutput, name, message);
+      outputs = failedItemOutputs(node, nodeType, items, message);
     }
     if (step.status === 'succeeded') {
       step.durationMs = Date.now() - startedAt.getTime();
@@ -110,6 +111,26 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
 
 function failed(steps: StepResult[], lastOutput: INodeExecutionData[], node: string, message: string): RunResult {
   return { status: 'failed', output: lastOutput.map((item) => item.json), steps, error: { node, message } };
+}
+
+/**
+ * Continue-on-fail: the input items, each with the `error`, on the main output; for
+ * `continueErrorOutput` on the error output, which n8n adds after the node's main outputs.
+ */
+function failedItemOutputs(
+  node: WorkflowNodeDefinition,
+  nodeType: INodeType,
+  items: INodeExecutionData[],
+  message: string,
+): INodeExecutionData[][] {
+  const failedItems = items.map((item, index) => ({
+    json: { ...item.json, error: message },
+    pairedItem: { item: index },
+  }));
+  if (node.onError !== 'continueErrorOutput') return [failedItems];
+  const { outputs } = nodeType.description;
+  const errorOutput = Array.isArray(outputs) ? outputs.length : 1;
+  return Array.from({ length: errorOutput + 1 }, (_, index) => (index === errorOutput ? failedItems : []));
 }
 
 /** n8n runs a child only when the output feeding it has items. */

@@ -6,7 +6,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { senderCredentials, senderProperties } from './description.js';
 import { executeSender } from './execute.js';
-import { NodeConnectionTypes } from './n8n.js';
+import { NodeConnectionTypes } from '../../engine/node-contract/n8n-runtime.js';
 
 export class WebhookSender implements INodeType {
   description: INodeTypeDescription = {

@@ -5,10 +5,10 @@
  * fails the item, and the n8n execution records it.
  */
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
-import { backoffDelayMs, classifyAnswer, type AttemptVerdict } from './backoff.js';
-import type { OutgoingMessage } from './build-request.js';
+import { classifyAnswer, type AttemptVerdict, type OutgoingMessage } from '../../engine/message/index.js';
+import { backoffDelayMs } from './backoff.js';
 import type { DeliveryFailure } from './error.js';
-import { sleep } from './n8n.js';
+import { sleep } from '../../engine/node-contract/n8n-runtime.js';
 
 /** Retry and timeout settings of inline delivery. */
 export interface DeliverySettings {

@@ -4,8 +4,8 @@
  * for the event to be stored, so its output says `queued`, not delivered.
  */
 import type { IDataObject, INode } from 'n8n-workflow';
-import type { HooklineNodeHelpers, NodeWebhookRequest } from '../../engine/events/node-helpers.js';
-import { signatureHeaderFor } from './build-request.js';
+import type { HooklineNodeHelpers, NodeWebhookRequest } from '../../engine/node-contract/helpers.js';
+import { signatureHeaderFor } from '../../engine/message/index.js';
 import { toNodeError } from './error.js';
 import type { SenderSecrets } from './load-credentials.js';
 import type { SenderParameters } from './parameters.js';
@@ -22,7 +22,10 @@ export interface EngineRun {
 }
 
 /** The engine request for one item in url mode, every node setting passed through. */
-export function toWebhookRequest(run: EngineRun, item: PreparedItem): NodeWebhookRequest {
+export function toWebhookRequest(
+  run: Pick<EngineRun, 'params' | 'secrets' | 'itemCount'>,
+  item: PreparedItem,
+): NodeWebhookRequest {
   const { params, secrets } = run;
   const { options } = params;
   return {

@@ -4,7 +4,7 @@
  * index so n8n's UI points at the item that failed.
  */
 import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from './n8n.js';
+import { NodeApiError, NodeOperationError } from '../../engine/node-contract/n8n-runtime.js';
 
 /** Thrown for Emit Event inside n8n: there is no subscription store to publish to. */
 export const EVENT_MODE_NEEDS_ENGINE = 'Emit Event needs the Hookline engine; use Post to URL inside n8n';

@@ -5,7 +5,7 @@
  * with `pairedItem` pointing back at it, whether it was sent, skipped or (continue on fail) failed.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { getHooklineHelpers } from '../../engine/events/node-helpers.js';
+import { getHooklineHelpers } from '../../engine/node-contract/helpers.js';
 import { sendWithEngine } from './engine-send.js';
 import { configError, EVENT_MODE_NEEDS_ENGINE, toNodeError } from './error.js';
 import { sendInline } from './inline-send.js';

@@ -3,13 +3,8 @@
  * one signed POST, delivered with bounded retries while the execution waits.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import {
-  buildHeaders,
-  buildMessage,
-  nodeWebhookId,
-  type HeaderSettings,
-  type OutgoingMessage,
-} from './build-request.js';
+import { nodeSubscriptionId, type OutgoingMessage } from '../../engine/message/index.js';
+import { attemptHeaders, createMessage, type HeaderSettings } from './build-request.js';
 import { deliverInline, type DeliveryResult } from './deliver.js';
 import { configError, deliveryError } from './error.js';
 import type { SenderSecrets } from './load-credentials.js';
@@ -36,10 +31,10 @@ function messageFor(context: InlineContext, params: SenderParameters, group: rea
   const metadata = { workflow_id: workflowId, execution_id: context.getExecutionId(), node: node.name };
   const shape = {
     payloadFormat: params.payloadFormat,
-    webhookId: nodeWebhookId(workflowId, node.name, group[0].url),
+    webhookId: nodeSubscriptionId(workflowId, node.name, group[0].url),
     metadata,
   };
-  return buildMessage(group, shape, params.options.batch);
+  return createMessage(group, shape, params.options.batch);
 }
 
 /** Per-item output of a finished delivery; each item reports its own event id. */
@@ -78,7 +73,7 @@ async function sendGroup(
   const nowSec = () => Math.floor(Date.now() / 1000);
   try {
     // Signed once up front so a secret that does not suit the scheme fails before any request.
-    buildHeaders(message, headerSettings, 1, nowSec());
+    attemptHeaders(message, headerSettings, 1, nowSec());
   } catch (error) {
     const items = group.map((item) => ({ index: item.index, hookline: { sent: false, attempts: 0 } as IDataObject }));
     return {
@@ -95,7 +90,7 @@ async function sendGroup(
     maxRetries: params.options.maxRetries,
     retryBaseMs: params.options.retryBaseMs,
     timeoutMs: params.options.timeoutMs,
-    headersFor: (attempt) => buildHeaders(message, headerSettings, attempt, nowSec()),
+    headersFor: (attempt) => attemptHeaders(message, headerSettings, attempt, nowSec()),
   });
   return resultOf(context, group, message, result);
 }

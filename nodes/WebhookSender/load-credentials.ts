@@ -4,7 +4,7 @@
  * or unauthenticated instead would leak data to a receiver that rejects it, or accepts forgeries.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
-import type { NodeWebhookRequest } from '../../engine/events/node-helpers.js';
+import type { NodeWebhookRequest } from '../../engine/node-contract/helpers.js';
 import { configError } from './error.js';
 import type { SenderParameters } from './parameters.js';
 

@@ -1,6 +1,7 @@
 /**
  * Hookline's incoming webhook trigger, for n8n and the standalone engine alike. Thin, as n8n's
- * own Webhook node: properties live in `description.ts`, the checks in tested helpers.
+ * own Webhook node: properties live in `description.ts`, the checks in `engine/trigger-checks`,
+ * which the engine's ingress shares.
  */
 import type {
   IHookFunctions,
@@ -9,12 +10,20 @@ import type {
   IWebhookFunctions,
   IWebhookResponseData,
 } from 'n8n-workflow';
+import { getHooklineTriggerHelpers } from '../../engine/node-contract/helpers.js';
+import { NodeConnectionTypes, NodeOperationError } from '../../engine/node-contract/n8n-runtime.js';
+import {
+  BODY_CHECKS,
+  CALLER_CHECKS,
+  readTriggerParameters,
+  runTriggerChecks,
+  TRIGGER_CHECKS,
+  type TriggerCheck,
+  type TriggerRequest,
+} from '../../engine/trigger-checks/index.js';
 import { testHooklineCredential } from './credential-test.js';
 import { CREDENTIAL_TEST_NAME, triggerProperties } from './description.js';
-import { checkBody, checkCaller, checkSource, type TriggerRequest } from './inspect-request.js';
-import { loadTriggerCredentials } from './load-credentials.js';
-import { NodeConnectionTypes, NodeOperationError } from './n8n.js';
-import { readTriggerParameters } from './parameters.js';
+import { credentialFetcher } from './load-credentials.js';
 import { acceptRequest, rejectRequest } from './respond.js';
 
 /** The host's request with n8n's lazy raw-body reader, which must run before `rawBody` is set. */
@@ -107,19 +116,32 @@ export class WebhookTrigger implements INodeType {
   }
 }
 
-/** Checks the request in order (source, caller, signature, body) and answers it. */
+/** The checks this node still has to run: all of them, less those the host says it already ran. */
+function pendingChecks(context: IWebhookFunctions): TriggerCheck[] {
+  const passed = getHooklineTriggerHelpers(context.helpers)?.checksPassed ?? [];
+  return TRIGGER_CHECKS.filter((check) => !passed.includes(check));
+}
+
+/** Checks the request in order (source, authentication, signature, body), less what the host ran, and answers it. */
 async function answerWebhook(context: IWebhookFunctions): Promise<IWebhookResponseData> {
   const params = readTriggerParameters(context);
   const req = context.getRequestObject() as unknown as HostRequest;
-  const denied = checkSource(req, params.options);
-  if (denied) return rejectRequest(context.getResponseObject(), denied);
+  const pending = pendingChecks(context);
+  const input = { request: req, params, fetchCredential: credentialFetcher(context) };
+  const caller = await runTriggerChecks(
+    pending.filter((check) => CALLER_CHECKS.includes(check)),
+    input,
+  );
+  if (caller.rejection) return rejectRequest(context.getResponseObject(), caller.rejection);
 
   // n8n reads the raw bytes lazily; signatures are over those bytes, never the re-serialised JSON.
   if (params.signature !== 'none' && req.rawBody === undefined && typeof req.readRawBody === 'function')
     await req.readRawBody();
   const body: unknown = context.getBodyData();
-  const credentials = await loadTriggerCredentials(context, params);
-  const rejection = checkCaller(req, params, credentials, body) ?? checkBody(params, body);
+  const { rejection } = await runTriggerChecks(
+    pending.filter((check) => BODY_CHECKS.includes(check)),
+    { ...input, body },
+  );
   if (rejection) return rejectRequest(context.getResponseObject(), rejection);
 
   return acceptRequest({

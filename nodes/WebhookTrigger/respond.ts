@@ -3,7 +3,7 @@
  * "queued" answer, and error answers written n8n-style through the response object.
  */
 import type { IDataObject, IWebhookResponseData } from 'n8n-workflow';
-import { rejectionBody, type WebhookRejection } from './error.js';
+import { rejectionBody, type WebhookRejection } from '../../engine/trigger-checks/index.js';
 
 /**
  * Headers that carry credentials or signatures. They are dropped from the item because items are

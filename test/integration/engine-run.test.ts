@@ -128,6 +128,35 @@ describe('engine: running workflows through the node host', () => {
     });
   });
 
+  it("routes a failing node's items to its error output when it is set to continue using the error output", async () => {
+    const workflow = {
+      id: 'routed',
+      name: 'Routed',
+      nodes: [
+        node('Start', 'hookline.manualTrigger'),
+        node('Explode', 'test.explode', {}, { onError: 'continueErrorOutput' }),
+        node('Fine', 'hookline.set', { fields: { path: 'main' } }),
+        node('Caught', 'hookline.set', { fields: { path: 'error' } }),
+      ],
+      connections: {
+        ...chain('Start', 'Explode'),
+        Explode: {
+          main: [
+            [{ node: 'Fine', type: 'main' as const, index: 0 }],
+            [{ node: 'Caught', type: 'main' as const, index: 0 }],
+          ],
+        },
+      },
+    };
+    running = await startTestEngine({ workflows: { routed: workflow }, nodeTypes: { 'test.explode': explodingType } });
+    const outcome = await running.engine.runManually('routed', [{ explode: true }]);
+    expect(outcome.result).toMatchObject({
+      status: 'succeeded',
+      output: [{ explode: true, error: 'boom: asked to explode', path: 'error' }],
+    });
+    expect(outcome.result.steps.map((step) => step.node)).toEqual(['Explode', 'Caught']);
+  });
+
   it('reads credentials from the credentials file (with $env references), never from the workflow', async () => {
     const workflow = {
       id: 'creds',

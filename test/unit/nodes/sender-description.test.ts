@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, classifyAnswer, MAX_BACKOFF_MS } from '../../../nodes/WebhookSender/backoff.js';
-import { buildMessage, nodeWebhookId } from '../../../nodes/WebhookSender/build-request.js';
+import { classifyAnswer, nodeSubscriptionId } from '../../../engine/message/index.js';
+import { backoffDelayMs, MAX_BACKOFF_MS } from '../../../nodes/WebhookSender/backoff.js';
+import { createMessage } from '../../../nodes/WebhookSender/build-request.js';
 import { EVENT_TYPE_PATTERN } from '../../../nodes/WebhookSender/description.js';
 import { WebhookSender } from '../../../nodes/WebhookSender/WebhookSender.node.js';
 
@@ -128,12 +129,13 @@ describe('WebhookSender node code', () => {
   it('imports only what the n8n package may bundle', () => {
     const allowed = new Set([
       'n8n-workflow',
-      'n8n-workflow/dist/cjs/index.js',
       'node:crypto',
       '../../engine/signing/index.js',
+      '../../engine/message/index.js',
       '../../engine/rules/index.js',
       '../../engine/events/envelope.js',
-      '../../engine/events/node-helpers.js',
+      '../../engine/node-contract/helpers.js',
+      '../../engine/node-contract/n8n-runtime.js',
     ]);
     for (const { file, text } of sources) {
       for (const [, specifier] of text.matchAll(/from '([^']+)'/g)) {
@@ -175,10 +177,10 @@ describe('WebhookSender message building', () => {
   const shape = { payloadFormat: 'envelope' as const, webhookId: 'wh_node_x', metadata: { node: 'Send' } };
 
   it('keys a single message by its event id and a batch by a msg_ id', () => {
-    const single = buildMessage([{ eventType: 'a.b', data: { n: 1 } }], shape, false);
+    const single = createMessage([{ eventType: 'a.b', data: { n: 1 } }], shape, false);
     expect(single.msgId).toBe(single.eventIds[0]);
     expect(single.eventType).toBe('a.b');
-    const batch = buildMessage(
+    const batch = createMessage(
       [
         { eventType: 'a.b', data: 1 },
         { eventType: 'c.d', data: 2 },
@@ -191,9 +193,11 @@ describe('WebhookSender message building', () => {
   });
 
   it('names the webhook id after workflow, node and URL', () => {
-    expect(nodeWebhookId('wf_1', 'Send', 'https://a.example')).toBe(nodeWebhookId('wf_1', 'Send', 'https://a.example'));
-    expect(nodeWebhookId('wf_1', 'Send', 'https://a.example')).not.toBe(
-      nodeWebhookId('wf_1', 'Send', 'https://b.example'),
+    expect(nodeSubscriptionId('wf_1', 'Send', 'https://a.example')).toBe(
+      nodeSubscriptionId('wf_1', 'Send', 'https://a.example'),
+    );
+    expect(nodeSubscriptionId('wf_1', 'Send', 'https://a.example')).not.toBe(
+      nodeSubscriptionId('wf_1', 'Send', 'https://b.example'),
     );
   });
 });

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import type { HooklineNodeHelpers, NodeWebhookRequest } from '../../../engine/events/node-helpers.js';
-import { NodeOperationError } from '../../../nodes/WebhookSender/n8n.js';
+import type { HooklineNodeHelpers, NodeWebhookRequest } from '../../../engine/node-contract/helpers.js';
+import { NodeOperationError } from '../../../engine/node-contract/n8n-runtime.js';
 import { WebhookSender } from '../../../nodes/WebhookSender/WebhookSender.node.js';
 
 const node = new WebhookSender();

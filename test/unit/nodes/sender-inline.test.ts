@@ -4,7 +4,7 @@ import type { IExecuteFunctions, IHttpRequestOptions, INodeExecutionData, INodeP
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateSecret } from '../../../engine/signing/index.js';
-import { NodeApiError, NodeOperationError } from '../../../nodes/WebhookSender/n8n.js';
+import { NodeApiError, NodeOperationError } from '../../../engine/node-contract/n8n-runtime.js';
 import { WebhookSender } from '../../../nodes/WebhookSender/WebhookSender.node.js';
 import { sequence, startReceiver, type Receiver, type ReceivedRequest } from '../../fixtures/receiver.js';
 

@@ -8,8 +8,8 @@ import {
   secretsEqual,
   type AuthMethod,
   type AuthRequest,
-} from '../../../nodes/WebhookTrigger/auth.js';
-import { rejectionBody, rejectionFromAuthError, WebhookAuthError } from '../../../nodes/WebhookTrigger/error.js';
+} from '../../../engine/trigger-checks/auth.js';
+import { rejectionBody, rejectionFromAuthError, WebhookAuthError } from '../../../engine/trigger-checks/rejection.js';
 
 const TOKEN = 'wh_1234567890abcdef';
 

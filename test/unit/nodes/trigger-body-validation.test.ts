@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonTypeName, validateTriggerBody } from '../../../nodes/WebhookTrigger/body-validation.js';
+import { jsonTypeName, validateTriggerBody } from '../../../engine/trigger-checks/body-validation.js';
 
 /** Seed 002's example requests. */
 const agentExample = {

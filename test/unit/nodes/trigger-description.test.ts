@@ -8,7 +8,7 @@ import {
   testHooklineCredential,
 } from '../../../nodes/WebhookTrigger/credential-test.js';
 import { CREDENTIAL_TEST_NAME } from '../../../nodes/WebhookTrigger/description.js';
-import { AUTH_CREDENTIAL_TYPES, SIGNING_CREDENTIAL_TYPE } from '../../../nodes/WebhookTrigger/load-credentials.js';
+import { AUTH_CREDENTIAL_TYPES, SIGNING_CREDENTIAL_TYPE } from '../../../engine/trigger-checks/credentials.js';
 import { WebhookTrigger } from '../../../nodes/WebhookTrigger/WebhookTrigger.node.js';
 
 const node = new WebhookTrigger();
@@ -168,32 +168,24 @@ describe('credential test', () => {
   });
 });
 
-it('keeps node files free of runtime imports other than node:crypto, relative files, engine/signing and the n8n-workflow shim', () => {
+it('keeps node files free of runtime imports other than node:crypto, relative files and the pure engine modules', () => {
   for (const file of [
     'WebhookTrigger.node.ts',
-    'auth.ts',
-    'body-validation.ts',
     'credential-test.ts',
     'description.ts',
-    'error.ts',
-    'inspect-request.ts',
     'load-credentials.ts',
-    'n8n.ts',
-    'parameters.ts',
-    'request-checks.ts',
     'respond.ts',
-    'signature.ts',
   ]) {
     expect(existsSync(`${nodeDir}${file}`), file).toBe(true);
     const source = readFileSync(`${nodeDir}${file}`, 'utf8');
     for (const [, typeOnly, from] of source.matchAll(/^import (type )?[^;]*? from '([^']+)';/gms)) {
-      // n8n.ts is the one runtime door to n8n-workflow; the n8n bundle aliases it to the peer package.
-      const isShim = file === 'n8n.ts' && from === 'n8n-workflow/dist/cjs/index.js';
+      // engine/node-contract/n8n-runtime.ts is the one runtime door to n8n-workflow; the n8n bundle aliases it to the peer.
       const allowed =
-        isShim ||
         from === 'node:crypto' ||
         from.startsWith('./') ||
-        from === '../../engine/signing/index.js' ||
+        from === '../../engine/trigger-checks/index.js' ||
+        from === '../../engine/node-contract/helpers.js' ||
+        from === '../../engine/node-contract/n8n-runtime.js' ||
         (typeOnly && from === 'n8n-workflow');
       expect(allowed, `${file} imports ${from}`).toBe(true);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isIpAllowed, isOriginAllowed, parseAllowlist, parseIp } from '../../../nodes/WebhookTrigger/request-checks.js';
+import { isIpAllowed, isOriginAllowed, parseAllowlist, parseIp } from '../../../engine/trigger-checks/source.js';
 
 describe('parseIp', () => {
   it('parses IPv4 and refuses out-of-range, short and zero-padded forms', () => {

@@ -24,6 +24,8 @@ interface Setup {
   /** The body as sent; parsed for getBodyData() and kept as rawBody unless `rawBody: false`. */
   rawBody?: string | false;
   body?: unknown;
+  /** `this.helpers` as a host sets it (the engine's `hooklineTrigger`); absent inside n8n. */
+  helpers?: Record<string, unknown>;
 }
 
 interface Written {
@@ -33,7 +35,9 @@ interface Written {
 }
 
 /** The n8n function context of a webhook call: the one stand-in the tests use. */
-async function callWebhook(setup: Setup): Promise<{ result: IWebhookResponseData; written: Written }> {
+async function callWebhook(
+  setup: Setup,
+): Promise<{ result: IWebhookResponseData; written: Written; lookups: string[] }> {
   const raw =
     setup.rawBody === undefined ? JSON.stringify(setup.body ?? { input_data: { name: 'Ada' } }) : setup.rawBody;
   const body = setup.body ?? (raw === false ? {} : JSON.parse(raw));
@@ -47,9 +51,12 @@ async function callWebhook(setup: Setup): Promise<{ result: IWebhookResponseData
   };
   const params = setup.params ?? {};
   const credentials = setup.credentials ?? { hooklineTokenApi: { token: TOKEN } };
+  const lookups: string[] = [];
   const context = {
+    helpers: setup.helpers,
     getNodeParameter: (name: string, fallback?: unknown) => (name in params ? params[name] : fallback),
     getCredentials: async (type: string) => {
+      lookups.push(type);
       if (!(type in credentials)) throw new Error(`Node has no credential of type '${type}'`);
       return credentials[type];
     },
@@ -59,7 +66,7 @@ async function callWebhook(setup: Setup): Promise<{ result: IWebhookResponseData
     getParamsData: () => ({ id: 'wf_1' }),
   };
   const result = await new WebhookTrigger().webhook.call(context as unknown as IWebhookFunctions);
-  return { result, written };
+  return { result, written, lookups };
 }
 
 function errorOf(written: Written): { code: string; message: string; details?: Record<string, unknown> } {
@@ -130,6 +137,13 @@ describe('webhook(): rejected requests', () => {
     expect(written.statusCode).toBe(401);
     expect(written.headers).toEqual({ 'WWW-Authenticate': 'Bearer realm="hookline"' });
     expect(errorOf(written)).toEqual({ code: 'UNAUTHORIZED', message: 'Invalid bearer token' });
+  });
+
+  it('answers 401 for an authentication method it does not know, even one that is not text', async () => {
+    for (const authentication of ['digest', 42]) {
+      const { written } = await callWebhook({ params: { authentication }, request: { query: { token: TOKEN } } });
+      expect(written.statusCode, String(authentication)).toBe(401);
+    }
   });
 
   it('answers 401 when the configured credential cannot be loaded: never open', async () => {
@@ -317,5 +331,66 @@ describe('webhook(): signatures made by the senders’ own libraries', () => {
       rawBody: body,
     });
     expect(errorOf(written).code).toBe('UNAUTHORIZED');
+  });
+});
+
+describe('webhook(): checks a host already ran', () => {
+  const walledBearer = { authentication: 'bearer', options: { ipAllowlist: '10.0.0.0/8' } };
+  const outsider = { ip: '192.0.2.1', headers: { authorization: 'Bearer wh_wrong' } };
+
+  it('runs every check itself when the host says nothing (inside n8n)', async () => {
+    const { written, lookups } = await callWebhook({
+      params: { authentication: 'bearer' },
+      credentials: { hooklineBearerApi: { token: TOKEN } },
+      request: { headers: { authorization: 'Bearer wh_wrong' } },
+    });
+    expect(written.statusCode).toBe(401);
+    expect(lookups).toEqual(['hooklineBearerApi']);
+    const walled = await callWebhook({ params: walledBearer, request: outsider });
+    expect(walled.written.statusCode).toBe(403);
+    expect(walled.lookups).toEqual([]);
+  });
+
+  it('still rejects bad auth when the host ran no check', async () => {
+    const { written } = await callWebhook({
+      params: { authentication: 'bearer' },
+      credentials: { hooklineBearerApi: { token: TOKEN } },
+      request: { headers: { authorization: 'Bearer wh_wrong' } },
+      helpers: { hooklineTrigger: { checksPassed: [] } },
+    });
+    expect(written.statusCode).toBe(401);
+  });
+
+  it('skips the source and credential checks the host ran, and loads no credential for them', async () => {
+    const { result, lookups } = await callWebhook({
+      params: walledBearer,
+      credentials: {},
+      request: outsider,
+      helpers: { hooklineTrigger: { checksPassed: ['source', 'authentication'] } },
+    });
+    expect(result.workflowData).toHaveLength(1);
+    expect(lookups).toEqual([]);
+  });
+
+  it('still runs the signature and body checks, once each', async () => {
+    const body = JSON.stringify({ input_data: { name: 'Ada' } });
+    const setup = {
+      params: { authentication: 'bearer', signature: 'github' },
+      credentials: { hooklineSigningSecretApi: { secret: SIGNING_SECRET } },
+      request: { headers: { 'x-hub-signature-256': await octokitSign(SIGNING_SECRET, body) } },
+      rawBody: body,
+      helpers: { hooklineTrigger: { checksPassed: ['source', 'authentication'] } },
+    };
+    const signed = await callWebhook(setup);
+    expect(signed.result.workflowData).toHaveLength(1);
+    expect(signed.lookups).toEqual(['hooklineSigningSecretApi']);
+    const tampered = await callWebhook({ ...setup, rawBody: body.replace('Ada', 'Eve') });
+    expect(errorOf(tampered.written).code).toBe('INVALID_SIGNATURE');
+    const shapeless = await callWebhook({
+      ...setup,
+      rawBody: '{}',
+      request: { headers: { 'x-hub-signature-256': await octokitSign(SIGNING_SECRET, '{}') } },
+    });
+    expect(errorOf(shapeless.written).code).toBe('INVALID_INPUT');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError, classifyResponse, describeError, parseRetryAfter } from '../../../engine/pool/outcome.js';
+import { parseRetryAfter } from '../../../engine/message/index.js';
+import { classifyError, classifyResponse, describeError } from '../../../engine/pool/outcome.js';
 
 const nowMs = Date.parse('2025-01-01T00:00:00Z');
 

@@ -1,7 +1,10 @@
 /**
- * What the engine offers a node through `this.helpers.hookline`. Inside n8n this helper is absent
- * and nodes fall back to inline behaviour; nodes import only this type, never the engine.
+ * The host↔node contract: what the engine offers a node on `this.helpers`. Inside n8n these
+ * helpers are absent and nodes fall back to inline behaviour. Pure (types and two readers), so
+ * nodes import it and the n8n package bundles it; nodes never import the engine behind it.
  */
+import type { TriggerCheck } from '../trigger-checks/index.js';
+
 export interface HooklineResponse {
   statusCode: number;
   body: unknown;
@@ -41,6 +44,21 @@ export interface HooklineNodeHelpers {
   readonly workflowId: string;
 }
 
+/** What the engine tells a trigger node through `this.helpers.hooklineTrigger` in a webhook call. */
+export interface HooklineTriggerHelpers {
+  /**
+   * The checks the engine already ran for this request, all passed (it runs the caller checks
+   * before it reads the body); the node runs only the others, so each runs once per request.
+   */
+  readonly checksPassed: readonly TriggerCheck[];
+}
+
+/** `this.helpers.hookline` of an execute context, or undefined outside the engine. */
 export function getHooklineHelpers(helpers: unknown): HooklineNodeHelpers | undefined {
   return (helpers as { hookline?: HooklineNodeHelpers } | undefined)?.hookline;
+}
+
+/** `this.helpers.hooklineTrigger` of a webhook context, or undefined outside the engine. */
+export function getHooklineTriggerHelpers(helpers: unknown): HooklineTriggerHelpers | undefined {
+  return (helpers as { hooklineTrigger?: HooklineTriggerHelpers } | undefined)?.hooklineTrigger;
 }

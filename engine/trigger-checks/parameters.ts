@@ -3,7 +3,6 @@
  * parameter's options are kept as given so the checks refuse them (an unknown authentication
  * method answers 401) rather than silently falling back to something more open.
  */
-import type { IWebhookFunctions } from 'n8n-workflow';
 import type { AuthMethod } from './auth.js';
 import type { TriggerKind } from './body-validation.js';
 import type { SignatureOption } from './signature.js';
@@ -35,8 +34,10 @@ export interface TriggerParameters {
   options: TriggerOptions;
 }
 
-/** The one method of the n8n context this file needs. */
-type ParameterSource = Pick<IWebhookFunctions, 'getNodeParameter'>;
+/** The one method of n8n's webhook context this file needs; the engine's trigger table offers it too. */
+export interface ParameterSource {
+  getNodeParameter(name: string, fallback: unknown): unknown;
+}
 
 function text(source: ParameterSource, name: string, fallback: string): string {
   const value = source.getNodeParameter(name, fallback);
@@ -53,12 +54,18 @@ function readOptions(source: ParameterSource): TriggerOptions {
   };
 }
 
+/** Any value but a missing one is kept (a number becomes text), so `authenticate()` refuses what it does not know. */
+function authMethod(source: ParameterSource): AuthMethod {
+  const value = source.getNodeParameter('authentication', 'urlToken');
+  return (value === null || value === undefined ? 'urlToken' : String(value)) as AuthMethod;
+}
+
 /** Reads the parameters through `getNodeParameter(name, fallback)`, the n8n webhook-context form. */
 export function readTriggerParameters(source: ParameterSource): TriggerParameters {
   const tolerance = Number(source.getNodeParameter('toleranceSec', 300));
   return {
     kind: text(source, 'kind', 'workflow') === 'agent' ? 'agent' : 'workflow',
-    authentication: text(source, 'authentication', 'urlToken') as AuthMethod,
+    authentication: authMethod(source),
     responseMode: text(source, 'responseMode', 'onReceived') === 'lastNode' ? 'lastNode' : 'onReceived',
     signature: text(source, 'signature', 'none') as SignatureOption,
     signatureHeader: text(source, 'signatureHeader', 'X-Webhook-Signature'),

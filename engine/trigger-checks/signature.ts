@@ -1,14 +1,9 @@
 /**
- * Maps the node's `signature` option to the engine's verifier, which is pure (`node:crypto` only)
- * and bundled into the n8n package with this node.
+ * Maps the trigger's `signature` option to `engine/signing`'s verifier, which is pure
+ * (`node:crypto` only) and bundled into the n8n package with the trigger node.
  */
-import {
-  verifyPayload,
-  WebhookVerificationError,
-  type HeaderMap,
-  type SignatureScheme,
-} from '../../engine/signing/index.js';
-import { thrownBy, WebhookAuthError } from './error.js';
+import { verifyPayload, WebhookVerificationError, type HeaderMap, type SignatureScheme } from '../signing/index.js';
+import { thrownBy, WebhookAuthError } from './rejection.js';
 
 /** The node's `signature` option values. */
 export type SignatureOption = 'none' | 'standard-webhooks' | 'github' | 'stripe' | 'hex';

@@ -1,7 +1,8 @@
 /**
  * Source checks that run before authentication: the caller's IP against an allowlist and the
  * browser `Origin` against allowed origins. The IP parsing is written by hand (no `node:net`,
- * no ipaddr.js) because nodes may import only `node:crypto` and n8n-workflow.
+ * no ipaddr.js) because this folder is bundled into the n8n package, which may import only
+ * `node:crypto` and n8n-workflow.
  */
 
 /** One allowlist entry: an address (4 or 16 bytes) and how many leading bits must match. */

@@ -4,9 +4,9 @@
  * secret comparison is constant-time.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { WebhookAuthError } from './error.js';
+import { WebhookAuthError } from './rejection.js';
 
-export { WebhookAuthError } from './error.js';
+export { WebhookAuthError } from './rejection.js';
 
 /** How callers prove who they are. `urlToken` is the seed's recommended method. */
 export type AuthMethod = 'urlToken' | 'bearer' | 'basic' | 'none';

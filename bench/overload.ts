@@ -1,0 +1,166 @@
+/**
+ * Overload: does the engine keep answering while deliveries fan out? The bench workflow runs under
+ * trigger load three times, each on a fresh engine in the same run: with no subscribers (the
+ * baseline), with 3 healthy receivers subscribed to `workflow.*`, and with 3 that never answer.
+ * During each load a separate process polls `/healthz` and the engine samples its own event-loop
+ * lag. Afterwards the healthy backlog must drain completely: lagging is allowed, losing is not.
+ */
+import { startChild, type ChildHandle } from './child.js';
+import { loadTrigger } from './ingress.js';
+import type { LoadResult } from './load.js';
+import type { BenchOptions } from './options.js';
+import { ratio } from './stats.js';
+import type { Row } from './table.js';
+import { startEngineProcess } from './workspace.js';
+
+type Scenario = 'none' | 'healthy' | 'hanging';
+
+interface Measured {
+  load: LoadResult;
+  healthz: { count: number; failed: number; p99Ms: number; maxMs: number };
+  lag: { p99Ms: number; maxMs: number };
+  /** Healthy only: every delivery arrived once the load stopped. */
+  drained?: { delivered: number; stored: number; drainMs: number };
+}
+
+const SUBSCRIBERS = 3;
+const EMPTY: Measured = {
+  load: { okPerSec: Number.NaN, p50Ms: Number.NaN, p99Ms: Number.NaN, ok: 0, failed: 0 },
+  healthz: { count: 0, failed: 0, p99Ms: Number.NaN, maxMs: Number.NaN },
+  lag: { p99Ms: Number.NaN, maxMs: Number.NaN },
+  drained: { delivered: 0, stored: 0, drainMs: 0 },
+};
+/** Short enough that a hanging receiver's requests end within the run, as the issue's did. */
+const DELIVERY_TIMEOUT_MS = 2_000;
+
+export async function benchOverload(options: BenchOptions): Promise<Row[]> {
+  const results = {} as Record<Scenario, Measured>;
+  for (const scenario of ['none', 'healthy', 'hanging'] as const) {
+    // HOOKLINE_BENCH_SCENARIO=hanging runs one scenario alone (for profiling); its rows then compare with nothing.
+    const only = process.env.HOOKLINE_BENCH_SCENARIO;
+    results[scenario] = !only || only === scenario ? await measure(scenario, options) : EMPTY;
+  }
+  options.log(
+    `overload: ${Object.entries(results)
+      .map(
+        ([name, r]) =>
+          `${name} ${r.load.okPerSec.toFixed(0)}/s healthz p99 ${r.healthz.p99Ms.toFixed(1)} ms lag p99 ${r.lag.p99Ms.toFixed(1)} ms`,
+      )
+      .join('; ')}`,
+  );
+  return overloadRows(results, options);
+}
+
+async function measure(scenario: Scenario, options: BenchOptions): Promise<Measured> {
+  const engine = await startEngineProcess({ deliveryTimeoutMs: DELIVERY_TIMEOUT_MS });
+  const prober = await startChild('receiver-process');
+  const receivers: ChildHandle[] = [];
+  try {
+    if (scenario !== 'none') {
+      for (let i = 0; i < SUBSCRIBERS; i++) {
+        const receiver = await startChild('receiver-process');
+        receivers.push(receiver);
+        if (scenario === 'hanging') await receiver.call('hang');
+        await engine.child.call('subscribe', {
+          url: `${receiver.info.url}/r${i}`,
+          events: ['workflow.*'],
+          ordering: 'unordered',
+          timeout: DELIVERY_TIMEOUT_MS / 1000,
+        });
+      }
+    }
+    const { durationSec, warmupSec } = options.ingress;
+    await engine.child.call('loopLag', { reset: true });
+    const [load, healthz] = await Promise.all([
+      loadTrigger(engine.url, options),
+      prober.call<Measured['healthz']>('probe', {
+        url: `${engine.url}/healthz`,
+        durationMs: (durationSec + warmupSec) * 1000,
+        everyMs: 20,
+      }),
+    ]);
+    const lag = await engine.child.call<Measured['lag']>('loopLag', { reset: true });
+    const drained = scenario === 'healthy' ? await drain(engine.child, receivers) : undefined;
+    return { load, healthz, lag, drained };
+  } finally {
+    await Promise.all([engine.stop(), prober.close(), ...receivers.map((r) => r.close())]);
+  }
+}
+
+/** Waits until no delivery is open, then compares what the receivers got with what the store holds. */
+async function drain(engine: ChildHandle, receivers: ChildHandle[]): Promise<Measured['drained']> {
+  const started = performance.now();
+  await engine.call('idle');
+  await engine.call('settled');
+  const drainMs = performance.now() - started;
+  const counts = await engine.call<Record<string, number>>('deliveryCounts');
+  const stored = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  let delivered = 0;
+  for (const receiver of receivers) delivered += (await receiver.call<{ count: number }>('stats')).count;
+  return { delivered, stored, drainMs };
+}
+
+function overloadRows(results: Record<Scenario, Measured>, options: BenchOptions): Row[] {
+  const base = results.none.load.okPerSec;
+  const load = `${options.ingress.connections} connections, ${options.ingress.durationSec} s`;
+  const worst = (get: (m: Measured) => number) => Math.max(...Object.values(results).map(get));
+  const drained = results.healthy.drained!;
+  return [
+    {
+      figure: `ingress with ${SUBSCRIBERS} healthy subscribers`,
+      hookline: results.healthy.load.okPerSec,
+      baseline: base,
+      unit: 'req/s',
+      ratio: ratio(results.healthy.load.okPerSec, base),
+      target: '≥ 0.5× no subscribers',
+      pass: results.healthy.load.okPerSec >= 0.5 * base,
+      note: `autocannon, ${load}, fresh engine per scenario; ${SUBSCRIBERS} receivers subscribed to workflow.* (unordered). Ingress p99: ${results.none.load.p99Ms} ms none, ${results.healthy.load.p99Ms} ms healthy, ${results.hanging.load.p99Ms} ms hanging.`,
+    },
+    {
+      figure: `ingress with ${SUBSCRIBERS} hanging subscribers`,
+      hookline: results.hanging.load.okPerSec,
+      baseline: base,
+      unit: 'req/s',
+      ratio: ratio(results.hanging.load.okPerSec, base),
+      target: '≥ 0.8× no subscribers',
+      pass: results.hanging.load.okPerSec >= 0.8 * base,
+      note: `receivers that read each request and never answer; delivery timeout ${DELIVERY_TIMEOUT_MS / 1000} s.`,
+    },
+    {
+      figure: '/healthz p99 under fan-out load',
+      hookline: worst((m) => m.healthz.p99Ms),
+      baseline: results.none.healthz.p99Ms,
+      unit: 'ms',
+      ratio: ratio(
+        worst((m) => m.healthz.p99Ms),
+        results.none.healthz.p99Ms,
+      ),
+      target: '≤ 100 ms',
+      pass: worst((m) => m.healthz.p99Ms) <= 100 && worst((m) => m.healthz.failed) === 0,
+      note: `worst scenario; polled one at a time every 20 ms from its own process. Worst single answer ${worst((m) => m.healthz.maxMs).toFixed(0)} ms; baseline = no subscribers.`,
+    },
+    {
+      figure: 'event-loop lag p99 under fan-out load',
+      hookline: worst((m) => m.lag.p99Ms),
+      baseline: results.none.lag.p99Ms,
+      unit: 'ms',
+      ratio: ratio(
+        worst((m) => m.lag.p99Ms),
+        results.none.lag.p99Ms,
+      ),
+      target: '≤ 50 ms',
+      pass: worst((m) => m.lag.p99Ms) <= 50,
+      note: 'perf_hooks.monitorEventLoopDelay in the engine, worst scenario; baseline = no subscribers.',
+    },
+    {
+      figure: 'fan-out backlog drains after the load',
+      hookline: drained.delivered,
+      baseline: drained.stored,
+      unit: 'deliveries',
+      ratio: ratio(drained.delivered, drained.stored),
+      target: 'all delivered',
+      pass: drained.stored > 0 && drained.delivered >= drained.stored,
+      note: `healthy scenario: ${drained.stored} deliveries queued, drained in ${(drained.drainMs / 1000).toFixed(1)} s after the load (${(drained.stored / Math.max(0.001, drained.drainMs / 1000)).toFixed(0)}/s incl. the load's tail).`,
+    },
+  ];
+}

@@ -1,0 +1,34 @@
+/**
+ * The outgoing message, owned in one place: how it is built (ids, body, headers, signing spec),
+ * how its answer is read (2xx, abort header, `Retry-After`) and the retry-delay arithmetic. Both
+ * the engine's outbox and the sender node import it; it is pure so it bundles into the n8n package.
+ */
+export {
+  ABORT_HEADER,
+  ABORT_VALUE,
+  classifyAnswer,
+  hasAbortHeader,
+  headerValues,
+  isSuccessStatus,
+  parseRetryAfter,
+  type AttemptVerdict,
+  type ResponseHeaders,
+} from './answer.js';
+export { exponentialDelay, retryAfterDelayMs } from './backoff.js';
+export {
+  BATCH_EVENT_TYPE,
+  authorizationHeader,
+  buildHeaders,
+  buildMessage,
+  messageId,
+  nodeSubscriptionId,
+  serializePayload,
+  signHeaders,
+  signatureHeaderFor,
+  signingSpec,
+  type HeaderInput,
+  type MessagePart,
+  type OutgoingMessage,
+  type ReceiverAuth,
+  type SigningSpec,
+} from './outgoing.js';

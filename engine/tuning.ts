@@ -1,0 +1,51 @@
+/**
+ * Internal tuning numbers: sizes and rates that shape how the engine uses its threads, its store
+ * and its memory. They are not user settings (those live in config.ts, with their environment
+ * variables); each was picked on the 2-core machine the benchmarks run on, and the comment says why.
+ */
+export const TUNING = {
+  outbox: {
+    /** An ordered endpoint sends at most this many from its head per task, one after another. */
+    orderedRun: 32,
+    /** Unordered requests per pool task: enough to amortise the hand-off, small enough to spread. */
+    parallelChunk: 64,
+    /** Pool tasks in flight per pool thread: sending is mostly waiting on sockets. */
+    tasksInFlightPerThread: 4,
+    /** Rows one claim round may take across all endpoints: one round is a bounded amount of work. */
+    claimRoundRows: 1_024,
+    /** Attempt results settled per transaction: large enough to amortise it, small enough to yield soon. */
+    settleBatch: 2_048,
+    /** Lease reclaim and expiry run at most this often. */
+    maintenanceEveryMs: 1_000,
+    /** Rows one reclaim or expiry pass touches before it yields. */
+    maintenanceRows: 1_000,
+  },
+  pacing: {
+    /** A request within this long means the engine is busy answering: delivery keeps to its share. */
+    busyForMs: 200,
+    /** Main-thread time delivery may spend in one go before it must wait for its share to refill. */
+    burstMs: 10,
+  },
+  pool: {
+    /** Send tasks one pool thread works on at once (it overlaps several slow receivers). */
+    concurrentTasksPerThread: 8,
+    /** Old and young generation caps of a pool thread: V8 collects early instead of growing (backlog RSS). */
+    maxOldGenerationSizeMb: 48,
+    maxYoungGenerationSizeMb: 16,
+    /**
+     * Pool threads run at this nice value (Linux, per thread), so the thread that answers requests
+     * wins the CPU when both want it. 0 leaves them alone.
+     */
+    threadNice: 10,
+  },
+  store: {
+    /** How long a SQLite write waits for another connection's lock before failing. */
+    busyTimeoutMs: 5_000,
+  },
+  recovery: {
+    /** Executions a restart resumes at most (queued or running when the process died). */
+    unfinishedExecutions: 10_000,
+  },
+  /** Seconds a shed trigger request is told to wait (`Retry-After`) while the backlog is over the mark. */
+  backlogRetryAfterSec: 5,
+} as const;
