@@ -13,6 +13,7 @@ import { createOutboxWorker, type OutboxWorker } from './outbox-worker.js';
 import { createSubscriptions, type Subscriptions } from './subscriptions.js';
 import { createNodeSender, type NodeSender } from './node-sends.js';
 import type { GroupCommitter } from '../store/group-commit.js';
+import type { Logger } from '../logger.js';
 import { createManualRetry, type RetryDelivery } from './manual-retry.js';
 import { createReplay, type ReplayEvents } from './replay.js';
 import { createTestSender, type SendTestEvent } from './test-send.js';
@@ -54,11 +55,7 @@ export interface DeliveryOptions {
   dispatcher: Dispatcher;
   /** Writes operational events and sender-node deliveries; the delivery system plans through it too. */
   committer: GroupCommitter;
-  log: {
-    warn(obj: object, msg?: string): void;
-    error(obj: object, msg?: string): void;
-    info(obj: object, msg?: string): void;
-  };
+  log: Logger;
   owner: string;
 }
 

@@ -3,7 +3,7 @@
  * (never a bare 500 for bad input), health and readiness probes, and the body limit.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
+import type { Logger } from '../logger.js';
 import { createError, HooklineError, isHooklineError, type ErrorBody } from '../errors.js';
 import { compileRouteSchema, toInvalidInput, type ValidationIssue } from '../validation.js';
 
