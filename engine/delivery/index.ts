@@ -14,6 +14,9 @@ import { createSubscriptions, type Subscriptions } from './subscriptions.js';
 import { createNodeSender, type NodeSender } from './node-sends.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import type { Logger } from '../logger.js';
+import { createManualRetry, type RetryDelivery } from './manual-retry.js';
+import { createReplay, type ReplayEvents } from './replay.js';
+import { createTestSender, type SendTestEvent } from './test-send.js';
 
 export interface DeliverySystem {
   matcher: Matcher;
@@ -23,6 +26,12 @@ export interface DeliverySystem {
   planDeliveries: DeliveryPlanner;
   /** Sender nodes' URL posts, through the outbox. */
   sendFromNode: NodeSender;
+  /** Puts one delivery back in line now (the API's manual retry). */
+  retryDelivery: RetryDelivery;
+  /** Queues again, for one subscription, every stored event of a range it wants. */
+  replay: ReplayEvents;
+  /** Sends one test event to a subscription now and returns the receiver's answer. */
+  sendTest: SendTestEvent;
   /** Call after each commit: wakes the worker for the endpoints that just got deliveries. */
   afterCommit(result: CommitResult): void;
   /** A request arrived: delivery keeps to its share of the main thread for a while. */
@@ -104,11 +113,24 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     allowPrivateTargets: config.allowPrivateTargets,
     wake: (id) => worker.wake([id]),
   });
+  const replay = createReplay({
+    store,
+    matcher,
+    committer: () => options.committer,
+    wake: (id) => worker.wake([id]),
+  });
   return {
     matcher,
     subscriptions,
     worker,
     sendFromNode,
+    replay,
+    retryDelivery: createManualRetry({
+      deliveryLog: store.deliveryLog,
+      retentionMs: config.retentionSec * 1000,
+      wake: (id) => worker.wake([id]),
+    }),
+    sendTest: createTestSender(options.dispatcher),
     planDeliveries(event) {
       const planned = matcher.plan(event);
       for (const delivery of planned) touched.add(delivery.subscriptionId);

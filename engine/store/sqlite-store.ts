@@ -28,6 +28,7 @@ import type {
   WriteBatch,
 } from './types.js';
 import { createSqliteOutbox, type SqliteOutbox } from './sqlite-outbox.js';
+import { createSqliteDeliveryLog } from './sqlite-delivery-log.js';
 import { createSqliteSubscriptions } from './sqlite-subscriptions.js';
 
 export interface SqliteStoreOptions {
@@ -119,6 +120,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   };
   const subscriptions = createSqliteSubscriptions(db, box);
   const outbox = createSqliteOutbox(db, subscriptions.saveHealth);
+  const deliveryLog = createSqliteDeliveryLog(db);
 
   const insertEvents = (
     events: readonly EventEnvelope[],
@@ -174,6 +176,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     kind: 'sqlite',
     db,
     outbox,
+    deliveryLog,
     async migrate() {
       return appliedNow.length > 0 ? appliedNow : migrate();
     },

@@ -265,8 +265,12 @@ describe('deliveries, replay, api keys and verify', () => {
     const [request] = await receiver.waitFor(1, 30_000);
     await until(
       async () =>
-        (await running.engine.store.outbox.listDeliveries({ subscriptionId: subscription.id, statuses: ['succeeded'] }))
-          .length === 1,
+        (
+          await running.engine.store.deliveryLog.listDeliveries({
+            subscriptionId: subscription.id,
+            statuses: ['succeeded'],
+          })
+        ).length === 1,
       'delivery settled',
       30_000,
     );

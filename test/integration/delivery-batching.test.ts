@@ -19,9 +19,9 @@ describe('batching: one POST with an array', () => {
     await hookline.publishEvent('order.completed', { n: 4 });
     const [, late] = await receiver.waitFor(2);
     expect(JSON.parse(late.body)).toHaveLength(1);
-    const [lonely] = await hookline.store.outbox.listDeliveries({ order: 'desc', limit: 1 });
+    const [lonely] = await hookline.store.deliveryLog.listDeliveries({ order: 'desc', limit: 1 });
     const [attempt] = await untilValue(
-      () => hookline.store.outbox.listAttempts(lonely.id),
+      () => hookline.store.deliveryLog.listAttempts(lonely.id),
       (attempts) => attempts.length === 1,
       'the attempt row',
     );

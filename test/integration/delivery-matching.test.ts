@@ -13,10 +13,11 @@ describe('matching: event names, groups, rules and include_fields', () => {
     const got = await receiver.waitFor(5);
     await until(
       async () =>
-        (await hookline.store.outbox.listDeliveries({ statuses: ['pending', 'retrying', 'in_flight'] })).length === 0,
+        (await hookline.store.deliveryLog.listDeliveries({ statuses: ['pending', 'retrying', 'in_flight'] })).length ===
+        0,
       'all deliveries settled',
     );
-    expect(await hookline.store.outbox.listDeliveries({ statuses: ['succeeded'] })).toHaveLength(5);
+    expect(await hookline.store.deliveryLog.listDeliveries({ statuses: ['succeeded'] })).toHaveLength(5);
     expect(got.map((r) => `${r.url} ${JSON.parse(r.body).data.n}`).sort()).toEqual([
       '/all 1',
       '/all 2',

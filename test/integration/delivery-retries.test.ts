@@ -14,13 +14,13 @@ describe('retries: schedule, Retry-After, abort, operational events, leases and 
     });
     await hookline.publishEvent('order.completed', { id: 1 });
     await receiver.waitFor(3);
-    let delivery = (await hookline.store.outbox.listDeliveries({ subscriptionId: subscription.id }))[0];
+    let delivery = (await hookline.store.deliveryLog.listDeliveries({ subscriptionId: subscription.id }))[0];
     await until(
-      async () => (delivery = (await hookline.store.outbox.getDelivery(delivery.id))!).status === 'succeeded',
+      async () => (delivery = (await hookline.store.deliveryLog.getDelivery(delivery.id))!).status === 'succeeded',
       'delivery succeeded',
     );
     expect(delivery.attemptCount).toBe(3);
-    const attempts = await hookline.store.outbox.listAttempts(delivery.id);
+    const attempts = await hookline.store.deliveryLog.listAttempts(delivery.id);
     expect(attempts.map((a) => [a.attemptNo, a.statusCode, a.errorCode])).toEqual([
       [1, 500, 'DELIVERY_REJECTED'],
       [2, 502, 'DELIVERY_REJECTED'],
@@ -43,11 +43,11 @@ describe('retries: schedule, Retry-After, abort, operational events, leases and 
     await hookline.publishEvent('order.completed', { id: 1 });
     await receiver.waitFor(2);
     const delivery = await untilValue(
-      async () => (await hookline.store.outbox.listDeliveries({}))[0],
+      async () => (await hookline.store.deliveryLog.listDeliveries({}))[0],
       (d) => d?.status === 'succeeded',
       'delivery succeeded',
     );
-    const attempts = await hookline.store.outbox.listAttempts(delivery.id);
+    const attempts = await hookline.store.deliveryLog.listAttempts(delivery.id);
     // The engine's own record: the retry was set 1 s after the 429 (not the 50 ms schedule) and not sent before.
     expect(delivery.nextAttemptAtMs - attempts[0].startedAtMs).toBeGreaterThanOrEqual(1000);
     expect(attempts[1].startedAtMs).toBeGreaterThanOrEqual(delivery.nextAttemptAtMs);
@@ -62,7 +62,7 @@ describe('retries: schedule, Retry-After, abort, operational events, leases and 
     await hookline.publishEvent('order.completed', { id: 1 });
     await receiver.waitFor(1);
     await until(
-      async () => (await hookline.store.outbox.listDeliveries({ statuses: ['failed'] })).length === 1,
+      async () => (await hookline.store.deliveryLog.listDeliveries({ statuses: ['failed'] })).length === 1,
       'delivery failed',
     );
     expect(receiver.requests).toHaveLength(1);
@@ -108,7 +108,7 @@ describe('retries: schedule, Retry-After, abort, operational events, leases and 
     await hookline.delivery.worker.start();
     await receiver.waitFor(1);
     const [attempt] = await untilValue(
-      () => hookline.store.outbox.listAttempts(claimed[0].id),
+      () => hookline.store.deliveryLog.listAttempts(claimed[0].id),
       (attempts) => attempts.length === 1,
       'the attempt row',
     );
@@ -128,7 +128,7 @@ describe('retries: schedule, Retry-After, abort, operational events, leases and 
     });
     await hookline.publishEvent('order.completed', { n: 1 });
     await until(
-      async () => (await hookline.store.outbox.listDeliveries({ statuses: ['expired'] })).length === 1,
+      async () => (await hookline.store.deliveryLog.listDeliveries({ statuses: ['expired'] })).length === 1,
       'expiry',
       10_000,
     );

@@ -91,7 +91,7 @@ describe('createGroupCommitter', () => {
     expect(transactions).toHaveLength(1);
     expect(transactions[0]).toMatchObject({ acknowledged: true });
     expect(results[0].deliveries).toBe(3);
-    expect(await temp.store.outbox.listDeliveries({ limit: 10 })).toHaveLength(3);
+    expect(await temp.store.deliveryLog.listDeliveries({ limit: 10 })).toHaveLength(3);
   });
 
   it('retries a failing group one batch at a time, so only the culprit is rejected', async () => {

@@ -1,6 +1,6 @@
 /** The outbox through its public `OutboxStore` contract, on a real SQLite file per test. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClaimSpec, NewDelivery, OutboxStore } from '../../../engine/store/types.js';
+import type { ClaimSpec, NewDelivery, DeliveryLog, OutboxStore } from '../../../engine/store/types.js';
 import { makeNewDelivery } from '../../helpers/records.js';
 import { createTempStore, type TempStore } from '../../helpers/store.js';
 
@@ -10,12 +10,14 @@ const unordered: ClaimSpec = { subscriptionId: 'sub_1', ordered: false, limit: 1
 
 let temp: TempStore;
 let outbox: OutboxStore;
+let log: DeliveryLog;
 /** Time base of each test: rows are due relative to it. */
 let now: number;
 
 beforeEach(() => {
   temp = createTempStore();
   outbox = temp.store.outbox;
+  log = temp.store.deliveryLog;
   now = Date.now();
 });
 afterEach(async () => {
@@ -56,7 +58,7 @@ describe('claim, ordered', () => {
     expect(ids(claimed)).toEqual(['d1', 'd2', 'd3']);
     for (const row of claimed)
       expect(row).toMatchObject({ status: 'in_flight', leaseOwner: 'w1', leaseExpiresAtMs: now + LEASE_MS });
-    expect(await outbox.getDelivery('d2')).toMatchObject({ status: 'in_flight', leaseOwner: 'w1' });
+    expect(await log.getDelivery('d2')).toMatchObject({ status: 'in_flight', leaseOwner: 'w1' });
   });
 
   it('claims nothing while the head is in flight', async () => {
@@ -177,7 +179,7 @@ describe('claim, batching', () => {
 
   it.each([true, false])('waits for company until the oldest row waited max_wait (ordered %s)', async (isOrdered) => {
     await insert(due('d1'), due('d2'));
-    const { createdAtMs } = (await outbox.getDelivery('d1'))!;
+    const { createdAtMs } = (await log.getDelivery('d1'))!;
     const spec = { subscriptionId: 'sub_1', ordered: isOrdered, limit: 3, batch };
     expect(await claim(spec, createdAtMs + batch.maxWaitMs - 1)).toEqual([]);
     expect(ids(await claim(spec, createdAtMs + batch.maxWaitMs))).toEqual(['d1', 'd2']);
@@ -197,12 +199,12 @@ describe('leases', () => {
     await claim(unordered);
     expect(await outbox.reclaimExpiredLeases(now + LEASE_MS - 1, 100)).toBe(0);
     expect(await outbox.reclaimExpiredLeases(now + LEASE_MS, 100)).toBe(2);
-    expect(await outbox.getDelivery('fresh')).toMatchObject({
+    expect(await log.getDelivery('fresh')).toMatchObject({
       status: 'pending',
       leaseOwner: null,
       leaseExpiresAtMs: null,
     });
-    expect(await outbox.getDelivery('tried')).toMatchObject({ status: 'retrying', attemptCount: 1, leaseOwner: null });
+    expect(await log.getDelivery('tried')).toMatchObject({ status: 'retrying', attemptCount: 1, leaseOwner: null });
     expect(ids(await claim(ordered, now + LEASE_MS, 'w2'))).toEqual(['fresh', 'tried']);
   });
 
@@ -233,8 +235,8 @@ describe('leases', () => {
       [],
     );
     await outbox.release(['d1', 'd2', 'd3']);
-    expect(await outbox.getDelivery('d1')).toMatchObject({ status: 'succeeded' });
-    expect(await outbox.getDelivery('d2')).toMatchObject({ status: 'pending', leaseOwner: null });
+    expect(await log.getDelivery('d1')).toMatchObject({ status: 'succeeded' });
+    expect(await log.getDelivery('d2')).toMatchObject({ status: 'pending', leaseOwner: null });
     expect(ids(await claim(ordered))).toEqual(['d2', 'd3']);
   });
 
@@ -263,15 +265,15 @@ describe('retries and expiry', () => {
     await claim({ ...ordered, subscriptionId: 'sub_2' });
     const expired = await outbox.expireDue(now + 100, 10);
     expect(expired.map((row) => [row.id, row.status])).toEqual([['old', 'expired']]);
-    expect(await outbox.getDelivery('old')).toMatchObject({ status: 'expired', completedAtMs: now + 100 });
+    expect(await log.getDelivery('old')).toMatchObject({ status: 'expired', completedAtMs: now + 100 });
     expect(ids(await claim(ordered, now + 100))).toEqual(['new']);
   });
 
   it('requeues a finished row as a retry due now, but not one in flight', async () => {
     await insert(due('d1'), due('d2'));
     await claim({ ...ordered, limit: 1 });
-    expect(await outbox.requeue('d1', now + 5, now + 10)).toMatchObject({ status: 'in_flight' });
-    expect(await outbox.requeue('missing', now, now)).toBeNull();
+    expect(await log.requeue('d1', now + 5, now + 10)).toMatchObject({ status: 'in_flight' });
+    expect(await log.requeue('missing', now, now)).toBeNull();
     await failOnce('d1', now);
     await outbox.settle(
       [
@@ -288,12 +290,12 @@ describe('retries and expiry', () => {
       [],
       [],
     );
-    expect(await outbox.requeue('d1', now + 5, now + 10)).toMatchObject({
+    expect(await log.requeue('d1', now + 5, now + 10)).toMatchObject({
       status: 'retrying',
       nextAttemptAtMs: now + 5,
       completedAtMs: null,
     });
-    expect(await outbox.requeue('d2', now + 5, now + 10)).toMatchObject({
+    expect(await log.requeue('d2', now + 5, now + 10)).toMatchObject({
       status: 'pending',
       nextAttemptAtMs: now + 5,
     });
