@@ -122,10 +122,10 @@ describe('parseSubscriptionInput', () => {
     });
   });
 
-  it('names a nested field that breaks the schema, with the value received', () => {
+  it('names a nested field that breaks the schema, with the type received', () => {
     expect(errorOf(() => patch({ retry_policy: { max_retries: 99 } }))).toMatchObject({
       code: 'INVALID_INPUT',
-      details: { field: 'retry_policy.max_retries', received: '99' },
+      details: { field: 'retry_policy.max_retries', received: 'number' },
     });
     expect(errorOf(() => patch({ secret: 'short' }))).toMatchObject({ details: { field: 'secret' } });
   });
