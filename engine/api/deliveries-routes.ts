@@ -5,7 +5,7 @@
  */
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import { createError, invalidInput } from '../errors.js';
+import { Errors } from '../errors.js';
 import { toDelivery } from '../delivery/matcher.js';
 import { matchesEventPattern } from '../rules/index.js';
 import type { DeliveryStatus, NewDelivery } from '../store/types.js';
@@ -42,10 +42,12 @@ function msOf(text: string | undefined, field: string): number | undefined {
   if (text === undefined) return undefined;
   const ms = Date.parse(text);
   if (Number.isNaN(ms))
-    throw invalidInput(`Field '${field}' is not a date-time`, {
-      field,
-      expected: 'ISO 8601 date-time',
-      received: text,
+    throw Errors.INVALID_INPUT(`Field '${field}' is not a date-time`, {
+      details: {
+        field,
+        expected: 'ISO 8601 date-time',
+        received: text,
+      },
     });
   return ms;
 }
@@ -100,9 +102,7 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): v
     async (request) => {
       const delivery = await outbox.getDelivery(request.params.delivery_id);
       if (!delivery || delivery.subscriptionId !== request.params.id)
-        throw createError('NOT_FOUND', [
-          `Delivery '${request.params.delivery_id}' not found for webhook '${request.params.id}'`,
-        ]);
+        throw Errors.NOT_FOUND(`Delivery '${request.params.delivery_id}' not found for webhook '${request.params.id}'`);
       return deliveryJson(delivery, await outbox.listAttempts(delivery.id));
     },
   );
@@ -120,11 +120,9 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): v
     async (request, reply) => {
       const existing = await outbox.getDelivery(request.params.delivery_id);
       if (!existing || existing.subscriptionId !== request.params.id)
-        throw createError('NOT_FOUND', [
-          `Delivery '${request.params.delivery_id}' not found for webhook '${request.params.id}'`,
-        ]);
+        throw Errors.NOT_FOUND(`Delivery '${request.params.delivery_id}' not found for webhook '${request.params.id}'`);
       if (existing.status === 'in_flight')
-        throw createError('CONFLICT', ['The delivery is being sent right now; retry when it settles']);
+        throw Errors.CONFLICT('The delivery is being sent right now; retry when it settles');
       const nowMs = Date.now();
       const requeued = await outbox.requeue(existing.id, nowMs, nowMs + ctx.config.retentionSec * 1000);
       ctx.delivery.worker.wake([request.params.id]);
@@ -264,10 +262,12 @@ function registerReplay(app: FastifyInstance, ctx: ApiContext): void {
       const since = new Date(msOf(request.body.since, 'since')!).toISOString();
       const until = new Date(msOf(request.body.until, 'until') ?? Date.now()).toISOString();
       if (request.body.until !== undefined && since > until)
-        throw invalidInput("'since' is after 'until'", {
-          field: 'since',
-          expected: `a time before ${until}`,
-          received: since,
+        throw Errors.INVALID_INPUT("'since' is after 'until'", {
+          details: {
+            field: 'since',
+            expected: `a time before ${until}`,
+            received: since,
+          },
         });
       let replayed = 0;
       // Paged: a long range never sits in memory at once.

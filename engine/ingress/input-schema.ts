@@ -5,7 +5,7 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { invalidInput } from '../errors.js';
+import { Errors } from '../errors.js';
 import type { TriggerBinding } from './trigger-table.js';
 
 const ajv = new Ajv({ allErrors: false, strict: false });
@@ -28,7 +28,7 @@ export function checkInputSchema(binding: TriggerBinding, body: unknown): void {
   const path = [base, ...error.instancePath.split('/').filter(Boolean), missing].filter(Boolean).join('.');
   const received = missing ? 'null' : typeOf(valueAt(target, error.instancePath));
   const message = missing ? `Required field '${path}' is missing` : `Field '${path}' ${error.message ?? 'is invalid'}`;
-  throw invalidInput(message, { field: path, expected: expectedOf(error), received });
+  throw Errors.INVALID_INPUT(message, { details: { field: path, expected: expectedOf(error), received } });
 }
 
 function expectedOf(error: { keyword: string; params: Record<string, unknown>; message?: string }): string {

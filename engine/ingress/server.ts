@@ -6,7 +6,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import type { Logger } from 'pino';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { createError, HooklineError, invalidInput, isHooklineError, type ErrorBody } from '../errors.js';
+import { Errors, isHooklineError, type ErrorBody, type HooklineError } from '../errors.js';
 
 export interface ServerOptions {
   log: Logger;
@@ -36,7 +36,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   app.setNotFoundHandler((request, reply) => {
     void reply
       .status(404)
-      .send(createError('NOT_FOUND', [`No route for ${request.method} ${request.url.split('?')[0]}`]).toJSON());
+      .send(Errors.NOT_FOUND(`No route for ${request.method} ${request.url.split('?')[0]}`).toJSON());
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
@@ -52,24 +52,24 @@ export function toHooklineError(error: unknown): HooklineError {
   const fastifyError = error as FastifyError;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return createError('PAYLOAD_TOO_LARGE', [String(fastifyError.message.match(/\d+/)?.[0] ?? '')]);
+      return Errors.PAYLOAD_TOO_LARGE(String(fastifyError.message.match(/\d+/)?.[0] ?? ''));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return createError('UNSUPPORTED_MEDIA_TYPE', [String(fastifyError.message.split(': ').pop() ?? '')]);
+      return Errors.UNSUPPORTED_MEDIA_TYPE(String(fastifyError.message.split(': ').pop() ?? ''));
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new HooklineError('INVALID_INPUT', 'Content-Length does not match the body');
+      return Errors.INVALID_INPUT('Content-Length does not match the body');
     default:
       break;
   }
   if (fastifyError instanceof SyntaxError || fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
-    return createError('MALFORMED_JSON', [fastifyError.message]);
+    return Errors.MALFORMED_JSON(fastifyError.message);
   if (fastifyError.validation)
     return validationError(
       fastifyError.validation[0] as ValidationIssue | undefined,
       fastifyError.validationContext ?? 'body',
     );
   const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;
-  if (status >= 400 && status < 500) return new HooklineError('INVALID_INPUT', fastifyError.message);
-  return new HooklineError('INTERNAL', 'Internal error', { cause: error });
+  if (status >= 400 && status < 500) return Errors.INVALID_INPUT(fastifyError.message);
+  return Errors.INTERNAL('Internal error', { cause: error });
 }
 
 export type { ErrorBody };
@@ -88,15 +88,19 @@ function validationError(issue: ValidationIssue | undefined, context: string): H
   const join = (name: string) => (path ? `${path}.${name}` : name);
   if (issue?.keyword === 'additionalProperties') {
     const field = join(String(issue.params.additionalProperty));
-    return invalidInput(`Unknown field '${field}' in the ${context}`, {
-      field,
-      expected: 'no such field',
-      received: 'present',
+    return Errors.INVALID_INPUT(`Unknown field '${field}' in the ${context}`, {
+      details: {
+        field,
+        expected: 'no such field',
+        received: 'present',
+      },
     });
   }
   if (issue?.keyword === 'required') {
     const field = join(String(issue.params.missingProperty));
-    return invalidInput(`Required field '${field}' is missing`, { field, expected: 'present', received: 'null' });
+    return Errors.INVALID_INPUT(`Required field '${field}' is missing`, {
+      details: { field, expected: 'present', received: 'null' },
+    });
   }
   const field = path;
   const received =
@@ -107,10 +111,12 @@ function validationError(issue: ValidationIssue | undefined, context: string): H
         : issue.data === null
           ? 'null'
           : typeof issue.data;
-  return invalidInput(`${field ? `Field '${field}'` : `The ${context}`} ${issue?.message ?? 'is invalid'}`, {
-    field,
-    expected: issue?.message ?? '',
-    received,
+  return Errors.INVALID_INPUT(`${field ? `Field '${field}'` : `The ${context}`} ${issue?.message ?? 'is invalid'}`, {
+    details: {
+      field,
+      expected: issue?.message ?? '',
+      received,
+    },
   });
 }
 
