@@ -2,7 +2,13 @@
  * The fastify instance every HTTP route hangs on: the seed's error shape for every failure
  * (never a bare 500 for bad input), health and readiness probes, and the body limit.
  */
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -26,7 +32,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   });
   app.setValidatorCompiler(createValidatorCompiler());
   app.setErrorHandler((error, request, reply) => {
-    const known = toHooklineError(error);
+    const known = toHooklineError(error, request);
     if (known.status >= 500) request.log.error({ err: error }, 'request failed');
     void reply
       .status(known.status)
@@ -46,15 +52,18 @@ export function createServer(options: ServerOptions): FastifyInstance {
   return app;
 }
 
-/** Maps fastify's own errors (body limit, bad JSON, media type, schema) to our codes. */
-export function toHooklineError(error: unknown): HooklineError {
+/**
+ * Maps fastify's own errors (body limit, bad JSON, media type, schema) to our codes, by fastify's
+ * `code`; the limit and the content type come from the request, as fastify's messages name neither.
+ */
+export function toHooklineError(error: unknown, request: FastifyRequest): HooklineError {
   if (isHooklineError(error)) return error;
   const fastifyError = error as FastifyError;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return Errors.PAYLOAD_TOO_LARGE(String(fastifyError.message.match(/\d+/)?.[0] ?? ''));
+      return Errors.PAYLOAD_TOO_LARGE(request.routeOptions.bodyLimit);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return Errors.UNSUPPORTED_MEDIA_TYPE(String(fastifyError.message.split(': ').pop() ?? ''));
+      return Errors.UNSUPPORTED_MEDIA_TYPE((request.headers['content-type'] ?? '').slice(0, 200));
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return Errors.INVALID_INPUT('Content-Length does not match the body');
     default:
