@@ -53,7 +53,7 @@ function publisher(engine: Engine) {
      */
     async settled() {
       while (
-        (await engine.store.outbox.listDeliveries({ statuses: ['pending', 'retrying', 'in_flight'], limit: 1 }))
+        (await engine.store.deliveryLog.listDeliveries({ statuses: ['pending', 'retrying', 'in_flight'], limit: 1 }))
           .length > 0
       ) {
         await new Promise((resolve) => setTimeout(resolve, 20));

@@ -4,7 +4,7 @@
  * The config is validated with ajv at start (a bad value stops the engine with a clear message),
  * then cloned and frozen.
  */
-import { Ajv } from 'ajv';
+import { compileTextSchema } from './validation.js';
 import { Errors } from './errors.js';
 
 type JsonType = 'string' | 'integer' | 'number' | 'boolean' | 'array';
@@ -251,8 +251,7 @@ export const DEFAULTS: HooklineConfig = Object.freeze(
   Object.fromEntries(Object.entries(SETTINGS).map(([key, spec]) => [key, spec.default])),
 ) as unknown as HooklineConfig;
 
-const ajv = new Ajv({ allErrors: false, coerceTypes: 'array', useDefaults: true });
-const validateConfig = ajv.compile({
+const validateConfig = compileTextSchema({
   type: 'object',
   additionalProperties: false,
   properties: Object.fromEntries(

@@ -235,8 +235,6 @@ export function createEngine(options: EngineOptions): Engine {
         config,
         store,
         delivery,
-        dispatcher,
-        committer,
         apiKeys,
         workflows,
         setWorkflowActive,

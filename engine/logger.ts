@@ -1,4 +1,7 @@
-/** The engine's structured logger (pino, as fastify uses). */
+/**
+ * The engine's structured logger (pino, as fastify uses). Modules take the one `Logger` type; a
+ * module that only warns still takes a `Logger`, so a test hands in the same kind of object.
+ */
 import { pino, type Logger } from 'pino';
 
 export function createLogger(level: string): Logger {

@@ -3,18 +3,27 @@
  * events, workflow activation, and polling an execution by the id a trigger returned.
  */
 import type {} from '@fastify/swagger';
-import { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 import { Errors } from '../errors.js';
 import { EVENT_CATALOG, EVENT_TYPE_PATTERN, getEventSpec } from '../events/catalog.js';
 import type { ExecutionStatus } from '../store/types.js';
 import type { ApiContext } from './context.js';
-import { errorResponses, executionSchema, idParams, pageQuery, workflowSchema } from './schemas.js';
+import {
+  errorResponses,
+  eventDataSchema,
+  eventEnvelopeSchema,
+  executionPageSchema,
+  executionSchema,
+  idParams,
+  listExecutionsQuery,
+  publishEventBody,
+  publishResultSchema,
+  workflowSchema,
+} from './schemas.js';
+import { compileJsonSchema } from '../validation.js';
 import { executionJson } from './serialize.js';
 
-/** Every catalog event carries an object as `data`; the envelope is fixed. */
-const DATA_SCHEMA = { type: 'object' } as const;
-const validateData = new Ajv().compile(DATA_SCHEMA);
+const validateData = compileJsonSchema(eventDataSchema);
 
 export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
@@ -24,17 +33,7 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): vo
       events: EVENT_CATALOG.map((spec) => ({
         ...spec,
         group: spec.type.split('.')[0],
-        schema: {
-          type: 'object',
-          required: ['id', 'type', 'timestamp', 'data'],
-          properties: {
-            id: { type: 'string' },
-            type: { const: spec.type },
-            timestamp: { type: 'string', format: 'date-time' },
-            data: DATA_SCHEMA,
-            metadata: { type: 'object' },
-          },
-        },
+        schema: eventEnvelopeSchema(spec.type),
       })),
     }),
   );
@@ -45,24 +44,8 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): vo
       schema: {
         tags: ['events'],
         summary: 'Publish an event to every matching webhook',
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['type', 'data'],
-          properties: { type: { type: 'string', maxLength: 200 }, data: {}, metadata: { type: 'object' } },
-        },
-        response: {
-          202: {
-            type: 'object',
-            properties: {
-              success: { type: 'boolean' },
-              event_id: { type: 'string' },
-              type: { type: 'string' },
-              deliveries: { type: 'integer' },
-            },
-          },
-          ...errorResponses,
-        },
+        body: publishEventBody,
+        response: { 202: publishResultSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -145,19 +128,8 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): vo
       schema: {
         tags: ['executions'],
         summary: 'Executions, newest first',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            ...pageQuery,
-            workflow_id: { type: 'string' },
-            status: { enum: ['queued', 'running', 'succeeded', 'failed', 'stopped'] },
-          },
-        },
-        response: {
-          200: { type: 'object', properties: { executions: { type: 'array', items: executionSchema } } },
-          ...errorResponses,
-        },
+        querystring: listExecutionsQuery,
+        response: { 200: executionPageSchema, ...errorResponses },
       },
     },
     async (request) => {

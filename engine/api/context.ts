@@ -1,9 +1,7 @@
 /** What the management API needs from the engine, passed in by `createEngine`. */
 import type { HooklineConfig } from '../config.js';
 import type { DeliverySystem } from '../delivery/index.js';
-import type { Dispatcher } from '../pool/types.js';
 import type { EventEnvelope } from '../events/envelope.js';
-import type { GroupCommitter } from '../store/group-commit.js';
 import type { Store } from '../store/types.js';
 import type { LoadedWorkflow } from '../workflow/types.js';
 import type { ApiKeyCheck } from './api-keys.js';
@@ -12,8 +10,6 @@ export interface ApiContext {
   config: HooklineConfig;
   store: Store;
   delivery: DeliverySystem;
-  dispatcher: Dispatcher;
-  committer: GroupCommitter;
   apiKeys: ApiKeyCheck;
   workflows: ReadonlyMap<string, LoadedWorkflow>;
   setWorkflowActive(id: string, active: boolean): Promise<LoadedWorkflow>;

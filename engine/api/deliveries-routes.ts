@@ -6,12 +6,24 @@
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { Errors } from '../errors.js';
-import { toDelivery } from '../delivery/matcher.js';
-import { matchesEventPattern } from '../rules/index.js';
-import type { DeliveryStatus, NewDelivery } from '../store/types.js';
+import type { DeliveryStatus } from '../store/types.js';
 import type { ApiContext } from './context.js';
-import { deliveryParams, deliveryStatus, deliverySchema, errorResponses, idParams, pageQuery } from './schemas.js';
-import { deliveryJson, logJson } from './serialize.js';
+import {
+  deliveryDetailSchema,
+  deliveryPageSchema,
+  deliveryParams,
+  deliveryRangeQuery,
+  deliverySchema,
+  errorResponses,
+  idParams,
+  logPageSchema,
+  pageOnlyQuery,
+  replayBody,
+  replayResultSchema,
+  statsQuery,
+  statsSchema,
+} from './schemas.js';
+import { deliveryJson, logJson, statsJson } from './serialize.js';
 
 interface RangeQuery {
   start?: string;
@@ -20,17 +32,6 @@ interface RangeQuery {
   limit: number;
   offset: number;
 }
-
-const rangeQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    ...pageQuery,
-    start: { type: 'string', format: 'date-time' },
-    end: { type: 'string', format: 'date-time' },
-    status: deliveryStatus,
-  },
-} as const;
 
 function statusesOf(status: string | undefined): DeliveryStatus[] | undefined {
   if (!status) return undefined;
@@ -53,15 +54,7 @@ function msOf(text: string | undefined, field: string): number | undefined {
 }
 
 export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const { outbox } = ctx.store;
-  const list = {
-    type: 'object',
-    properties: {
-      deliveries: { type: 'array', items: deliverySchema },
-      limit: { type: 'integer' },
-      offset: { type: 'integer' },
-    },
-  } as const;
+  const log = ctx.store.deliveryLog;
 
   app.get<{ Params: { id: string }; Querystring: RangeQuery }>(
     '/webhooks/:id/deliveries',
@@ -70,14 +63,14 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): v
         tags: ['deliveries'],
         summary: 'Deliveries of a webhook in a time range',
         params: idParams,
-        querystring: rangeQuery,
-        response: { 200: list, ...errorResponses },
+        querystring: deliveryRangeQuery,
+        response: { 200: deliveryPageSchema, ...errorResponses },
       },
     },
     async (request) => {
       await ctx.delivery.subscriptions.get(request.params.id);
       const q = request.query;
-      const rows = await outbox.listDeliveries({
+      const rows = await log.listDeliveries({
         subscriptionId: request.params.id,
         statuses: statusesOf(q.status),
         sinceMs: msOf(q.start, 'start'),
@@ -96,14 +89,14 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): v
         tags: ['deliveries'],
         summary: 'One delivery with every attempt',
         params: deliveryParams,
-        response: { 200: deliverySchema, ...errorResponses },
+        response: { 200: deliveryDetailSchema, ...errorResponses },
       },
     },
     async (request) => {
-      const delivery = await outbox.getDelivery(request.params.delivery_id);
+      const delivery = await log.getDelivery(request.params.delivery_id);
       if (!delivery || delivery.subscriptionId !== request.params.id)
         throw Errors.NOT_FOUND(`Delivery '${request.params.delivery_id}' not found for webhook '${request.params.id}'`);
-      return deliveryJson(delivery, await outbox.listAttempts(delivery.id));
+      return deliveryJson(delivery, await log.listAttempts(delivery.id));
     },
   );
 
@@ -118,15 +111,8 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): v
       },
     },
     async (request, reply) => {
-      const existing = await outbox.getDelivery(request.params.delivery_id);
-      if (!existing || existing.subscriptionId !== request.params.id)
-        throw Errors.NOT_FOUND(`Delivery '${request.params.delivery_id}' not found for webhook '${request.params.id}'`);
-      if (existing.status === 'in_flight')
-        throw Errors.CONFLICT('The delivery is being sent right now; retry when it settles');
-      const nowMs = Date.now();
-      const requeued = await outbox.requeue(existing.id, nowMs, nowMs + ctx.config.retentionSec * 1000);
-      ctx.delivery.worker.wake([request.params.id]);
-      return reply.status(202).send(deliveryJson(requeued!));
+      const requeued = await ctx.delivery.retryDelivery(request.params.id, request.params.delivery_id);
+      return reply.status(202).send(deliveryJson(requeued));
     },
   );
 
@@ -137,27 +123,18 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): v
         tags: ['deliveries'],
         summary: 'Delivery log rows (seed format)',
         params: idParams,
-        querystring: { type: 'object', additionalProperties: false, properties: pageQuery },
-        response: {
-          200: {
-            type: 'object',
-            properties: { logs: { type: 'array', items: { type: 'object', additionalProperties: true } } },
-          },
-          ...errorResponses,
-        },
+        querystring: pageOnlyQuery,
+        response: { 200: logPageSchema, ...errorResponses },
       },
     },
     async (request) => {
       await ctx.delivery.subscriptions.get(request.params.id);
-      const rows = await outbox.listDeliveries({
+      const rows = await log.listLog({
         subscriptionId: request.params.id,
         limit: request.query.limit,
         offset: request.query.offset,
       });
-      const logs = await Promise.all(
-        rows.map(async (d) => logJson(d, (await outbox.listAttempts(d.id)).at(-1)?.responseTimeMs ?? null)),
-      );
-      return { logs };
+      return { logs: rows.map((row) => logJson(row.delivery, row.lastResponseTimeMs)) };
     },
   );
 
@@ -168,39 +145,20 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): v
         tags: ['deliveries'],
         summary: 'Counts, success rate and response times over a window (default: last 24 h)',
         params: idParams,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { start: { type: 'string', format: 'date-time' }, end: { type: 'string', format: 'date-time' } },
-        },
-        response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses },
+        querystring: statsQuery,
+        response: { 200: statsSchema, ...errorResponses },
       },
     },
     async (request) => {
       await ctx.delivery.subscriptions.get(request.params.id);
       const untilMs = msOf(request.query.end, 'end') ?? Date.now();
       const sinceMs = msOf(request.query.start, 'start') ?? untilMs - 86_400_000;
-      const attempts = await outbox.attemptsInWindow(request.params.id, sinceMs, untilMs, 100_000);
-      const ok = attempts.filter((a) => a.errorCode === null && a.statusCode !== null && a.statusCode < 300).length;
-      const times = attempts.map((a) => a.responseTimeMs).sort((a, b) => a - b);
-      const pick = (p: number) =>
-        times.length ? times[Math.min(times.length - 1, Math.floor(p * times.length))] : null;
-      const counts = (await outbox.deliveryStats([request.params.id])).get(request.params.id)!;
-      return {
-        webhook_id: request.params.id,
-        window: { start: new Date(sinceMs).toISOString(), end: new Date(untilMs).toISOString() },
-        attempts: attempts.length,
-        successful_attempts: ok,
-        failed_attempts: attempts.length - ok,
-        success_rate: attempts.length ? ok / attempts.length : null,
-        response_time_ms: { p50: pick(0.5), p95: pick(0.95), max: times.at(-1) ?? null },
-        deliveries: {
-          total: counts.total,
-          successful: counts.succeeded,
-          failed: counts.failed,
-          pending: counts.pending,
-        },
-      };
+      const webhookId = request.params.id;
+      const [attempts, counts] = await Promise.all([
+        log.attemptStats(webhookId, sinceMs, untilMs),
+        log.deliveryStats([webhookId]),
+      ]);
+      return statsJson(webhookId, { sinceMs, untilMs }, attempts, counts.get(webhookId)!);
     },
   );
 
@@ -212,13 +170,13 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): v
       schema: {
         tags: ['deliveries'],
         summary: 'Deliveries across all webhooks, e.g. everything pending, retrying or failed',
-        querystring: rangeQuery,
-        response: { 200: list, ...errorResponses },
+        querystring: deliveryRangeQuery,
+        response: { 200: deliveryPageSchema, ...errorResponses },
       },
     },
     async (request) => {
       const q = request.query;
-      const rows = await outbox.listDeliveries({
+      const rows = await log.listDeliveries({
         statuses: statusesOf(q.status),
         sinceMs: msOf(q.start, 'start'),
         untilMs: msOf(q.end, 'end'),
@@ -238,27 +196,12 @@ function registerReplay(app: FastifyInstance, ctx: ApiContext): void {
         tags: ['deliveries'],
         summary: 'Send again every matching event of a time range',
         params: idParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['since'],
-          properties: {
-            since: { type: 'string', format: 'date-time' },
-            until: { type: 'string', format: 'date-time' },
-          },
-        },
-        response: {
-          202: {
-            type: 'object',
-            properties: { success: { type: 'boolean' }, replayed: { type: 'integer' }, webhook_id: { type: 'string' } },
-          },
-          ...errorResponses,
-        },
+        body: replayBody,
+        response: { 202: replayResultSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
       const subscription = await ctx.delivery.subscriptions.get(request.params.id);
-      const compiled = ctx.delivery.matcher.get(subscription.id)!;
       const since = new Date(msOf(request.body.since, 'since')!).toISOString();
       const until = new Date(msOf(request.body.until, 'until') ?? Date.now()).toISOString();
       if (request.body.until !== undefined && since > until)
@@ -269,24 +212,7 @@ function registerReplay(app: FastifyInstance, ctx: ApiContext): void {
             received: since,
           },
         });
-      let replayed = 0;
-      // Paged: a long range never sits in memory at once.
-      for (let afterSeq = 0; ;) {
-        const page = await ctx.store.listEvents({ afterSeq, sinceTimestamp: since, untilTimestamp: until, limit: 500 });
-        if (page.length === 0) break;
-        afterSeq = page[page.length - 1].seq;
-        const nowMs = Date.now();
-        const deliveries: NewDelivery[] = page
-          .filter(
-            (event) =>
-              subscription.events.some((pattern) => matchesEventPattern(pattern, event.type)) &&
-              compiled.rules.matches(event),
-          )
-          .map((event) => toDelivery(event, subscription, compiled.rules, nowMs, ctx.config.retentionSec * 1000));
-        if (deliveries.length > 0) await ctx.committer.submit({ acknowledged: true, deliveries });
-        replayed += deliveries.length;
-      }
-      ctx.delivery.worker.wake([subscription.id]);
+      const replayed = await ctx.delivery.replay(subscription.id, { since, until });
       return reply.status(202).send({ success: true, replayed, webhook_id: subscription.id });
     },
   );

@@ -1,8 +1,13 @@
 /**
  * JSON schemas of the management API, declared on every route: fastify validates requests with
- * them (unknown fields rejected) and @fastify/swagger publishes them as OpenAPI.
+ * them (unknown fields rejected) and @fastify/swagger publishes them as OpenAPI. Routes name these
+ * constants instead of spelling schemas inline; `test/unit/sdk-schemas.test.ts` keeps the SDK's
+ * types in step with them.
  */
 import { SUBSCRIPTION_INPUT_SCHEMA } from '../delivery/subscription-input.js';
+import { deliverySchema, executionSchema, logRowSchema, webhookSchema } from './response-schemas.js';
+
+export * from './response-schemas.js';
 
 export const errorSchema = {
   $id: 'Error',
@@ -21,27 +26,17 @@ export const errorSchema = {
   },
 } as const;
 
-const open = (description: string) => ({ type: 'object', description, additionalProperties: true }) as const;
-
-export const webhookSchema = open('A webhook subscription in canonical form (secret only on create and rotate)');
-export const deliverySchema = open('A delivery: one event (or batch member) for one webhook, with its state');
-export const executionSchema = open('A workflow execution: status, input, output, error and timings');
-export const workflowSchema = open('A loaded workflow definition');
+const dateTime = { type: 'string', format: 'date-time' } as const;
+const object = <P extends Record<string, unknown>>(properties: P) => ({ type: 'object', properties }) as const;
 
 export const webhookInputSchema = SUBSCRIPTION_INPUT_SCHEMA;
 
-export const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
-} as const;
+const id = { type: 'string', minLength: 1, maxLength: 100 } as const;
+export const idParams = { type: 'object', required: ['id'], properties: { id } } as const;
 export const deliveryParams = {
   type: 'object',
   required: ['id', 'delivery_id'],
-  properties: {
-    id: { type: 'string', minLength: 1, maxLength: 100 },
-    delivery_id: { type: 'string', minLength: 1, maxLength: 100 },
-  },
+  properties: { id, delivery_id: id },
 } as const;
 
 export const pageQuery = {
@@ -58,3 +53,127 @@ export const errorResponses = {
   401: { $ref: 'Error#' },
   404: { $ref: 'Error#' },
 } as const;
+
+// Webhooks.
+
+export const listWebhooksQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...pageQuery,
+    organization: { type: 'string' },
+    project: { type: 'string' },
+    status: { enum: ['active', 'disabled'] },
+    cursor: { type: 'string' },
+  },
+} as const;
+
+export const webhookPageSchema = object({
+  webhooks: { type: 'array', items: webhookSchema },
+  next_cursor: { type: ['string', 'null'] },
+  total: { type: 'integer' },
+});
+
+export const deletedSchema = object({ success: { type: 'boolean' }, id: { type: 'string' } });
+
+export const rotateSecretBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { secret: { type: 'string', minLength: 8 } },
+} as const;
+
+export const filtersBody = { type: 'object' } as const;
+
+export const testWebhookBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    event: { type: 'string', pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$' },
+    data: {},
+    /** The seed's spelling of `data`. */
+    test_data: {},
+  },
+} as const;
+
+// Deliveries.
+
+export const deliveryRangeQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...pageQuery, start: dateTime, end: dateTime, status: deliveryStatus },
+} as const;
+
+export const deliveryPageSchema = object({
+  deliveries: { type: 'array', items: deliverySchema },
+  limit: { type: 'integer' },
+  offset: { type: 'integer' },
+});
+
+export const pageOnlyQuery = { type: 'object', additionalProperties: false, properties: pageQuery } as const;
+
+export const logPageSchema = object({ logs: { type: 'array', items: logRowSchema } });
+
+export const statsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { start: dateTime, end: dateTime },
+} as const;
+
+export const replayBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['since'],
+  properties: { since: dateTime, until: dateTime },
+} as const;
+
+export const replayResultSchema = object({
+  success: { type: 'boolean' },
+  replayed: { type: 'integer' },
+  webhook_id: { type: 'string' },
+});
+
+// Events, workflows, executions.
+
+/** Every catalog event carries an object as `data`; the envelope is fixed. */
+export const eventDataSchema = { type: 'object' } as const;
+
+export const publishEventBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'data'],
+  properties: { type: { type: 'string', maxLength: 200 }, data: {}, metadata: { type: 'object' } },
+} as const;
+
+export const publishResultSchema = object({
+  success: { type: 'boolean' },
+  event_id: { type: 'string' },
+  type: { type: 'string' },
+  deliveries: { type: 'integer' },
+});
+
+export const listExecutionsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...pageQuery,
+    workflow_id: { type: 'string' },
+    status: { enum: ['queued', 'running', 'succeeded', 'failed', 'stopped'] },
+  },
+} as const;
+
+export const executionPageSchema = object({ executions: { type: 'array', items: executionSchema } });
+
+/** The JSON schema of one catalog event's envelope, as `GET /events` publishes it. */
+export function eventEnvelopeSchema(type: string) {
+  return {
+    type: 'object',
+    required: ['id', 'type', 'timestamp', 'data'],
+    properties: {
+      id: { type: 'string' },
+      type: { const: type },
+      timestamp: dateTime,
+      data: eventDataSchema,
+      metadata: { type: 'object' },
+    },
+  } as const;
+}

@@ -2,7 +2,7 @@
  * The API's canonical JSON for subscriptions, deliveries, attempts and executions, in the
  * seeds' snake_case. Secrets never appear here; they are revealed only by create and rotate.
  */
-import type { DeliveryCounts } from '../store/types.js';
+import type { AttemptStats, DeliveryCounts } from '../store/types.js';
 import type { AttemptRecord, DeliveryRecord, Subscription } from '../store/records.js';
 import type { ExecutionRecord } from '../store/types.js';
 
@@ -102,6 +102,34 @@ export function logJson(d: DeliveryRecord, lastResponseTimeMs: number | null): R
     response_time_ms: lastResponseTimeMs,
     attempts: d.attemptCount,
     payload_size: Buffer.byteLength(d.payload),
+  };
+}
+
+/** `GET /webhooks/{id}/stats`: the store's aggregates over a window, in the API's words. */
+export function statsJson(
+  webhookId: string,
+  window: { sinceMs: number; untilMs: number },
+  attempts: AttemptStats,
+  counts: DeliveryCounts,
+): Record<string, unknown> {
+  return {
+    webhook_id: webhookId,
+    window: { start: iso(window.sinceMs), end: iso(window.untilMs) },
+    attempts: attempts.attempts,
+    successful_attempts: attempts.successful,
+    failed_attempts: attempts.attempts - attempts.successful,
+    success_rate: attempts.attempts ? attempts.successful / attempts.attempts : null,
+    response_time_ms: {
+      p50: attempts.p50ResponseTimeMs,
+      p95: attempts.p95ResponseTimeMs,
+      max: attempts.maxResponseTimeMs,
+    },
+    deliveries: {
+      total: counts.total,
+      successful: counts.succeeded,
+      failed: counts.failed,
+      pending: counts.pending,
+    },
   };
 }
 

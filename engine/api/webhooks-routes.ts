@@ -4,19 +4,29 @@
  */
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import { createEvent, formatPayload } from '../events/envelope.js';
-import { createId } from '../events/ids.js';
-import { buildRequest } from '../delivery/request-builder.js';
-import type { DeliveryRecord } from '../store/records.js';
+import { createEvent } from '../events/envelope.js';
 import type { ApiContext } from './context.js';
-import { errorResponses, idParams, pageQuery, webhookInputSchema, webhookSchema } from './schemas.js';
+import {
+  deletedSchema,
+  errorResponses,
+  filtersBody,
+  idParams,
+  listWebhooksQuery,
+  rotateSecretBody,
+  testResultSchema,
+  testWebhookBody,
+  webhookInputSchema,
+  webhookPageSchema,
+  webhookSchema,
+  webhookWithSecretSchema,
+} from './schemas.js';
 import { webhookJson } from './serialize.js';
 
 type IdRequest = { Params: { id: string } };
 
 export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { subscriptions } = ctx.delivery;
-  const withStats = async (ids: string[]) => ctx.store.outbox.deliveryStats(ids);
+  const withStats = async (ids: string[]) => ctx.store.deliveryLog.deliveryStats(ids);
   const one = async (id: string) => {
     const subscription = await subscriptions.get(id);
     return webhookJson(subscription, (await withStats([id])).get(id));
@@ -29,7 +39,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
         tags: ['webhooks'],
         summary: 'Create a webhook',
         body: webhookInputSchema,
-        response: { 201: webhookSchema, ...errorResponses },
+        response: { 201: webhookWithSecretSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -55,28 +65,8 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
       schema: {
         tags: ['webhooks'],
         summary: 'List webhooks',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            ...pageQuery,
-            organization: { type: 'string' },
-            project: { type: 'string' },
-            status: { enum: ['active', 'disabled'] },
-            cursor: { type: 'string' },
-          },
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              webhooks: { type: 'array', items: webhookSchema },
-              next_cursor: { type: ['string', 'null'] },
-              total: { type: 'integer' },
-            },
-          },
-          ...errorResponses,
-        },
+        querystring: listWebhooksQuery,
+        response: { 200: webhookPageSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -155,10 +145,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
         tags: ['webhooks'],
         summary: 'Delete a webhook',
         params: idParams,
-        response: {
-          200: { type: 'object', properties: { success: { type: 'boolean' }, id: { type: 'string' } } },
-          ...errorResponses,
-        },
+        response: { 200: deletedSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -193,8 +180,8 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
         tags: ['webhooks'],
         summary: 'Rotate the signing secret (the old one keeps signing for the overlap)',
         params: idParams,
-        body: { type: 'object', additionalProperties: false, properties: { secret: { type: 'string', minLength: 8 } } },
-        response: { 200: webhookSchema, ...errorResponses },
+        body: rotateSecretBody,
+        response: { 200: webhookWithSecretSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -213,7 +200,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
         tags: ['webhooks'],
         summary: 'Replace the per-event filters',
         params: idParams,
-        body: { type: 'object' },
+        body: filtersBody,
         response: { 200: webhookSchema, ...errorResponses },
       },
     },
@@ -234,16 +221,8 @@ function registerTestRoute(app: FastifyInstance, ctx: ApiContext): void {
         tags: ['webhooks'],
         summary: 'Send a test event now and return the receiver’s answer',
         params: idParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            event: { type: 'string', pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$' },
-            data: {},
-            test_data: {},
-          },
-        },
-        response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses },
+        body: testWebhookBody,
+        response: { 200: testResultSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -254,22 +233,9 @@ function registerTestRoute(app: FastifyInstance, ctx: ApiContext): void {
         body.data ?? body.test_data ?? { message: 'This is a test event from Hookline' },
         { test: true },
       );
-      const nowMs = Date.now();
-      const delivery = {
-        id: createId('del', nowMs),
-        eventId: event.id,
-        eventType: event.type,
-        attemptCount: 0,
-        payload: JSON.stringify(formatPayload(event, subscription.payloadFormat, subscription.id)),
-      } as DeliveryRecord;
-      const { results } = await ctx.dispatcher.send({
-        mode: 'sequential',
-        requests: [buildRequest({ ...subscription, batchSettings: null }, [delivery], nowMs)],
-      });
-      const result = results[0];
-      const ok = result.errorCode === null && result.statusCode !== null && result.statusCode < 300;
+      const result = await ctx.delivery.sendTest(subscription, event);
       return {
-        success: ok,
+        success: result.ok,
         event_id: event.id,
         event: event.type,
         status_code: result.statusCode,

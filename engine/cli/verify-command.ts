@@ -35,7 +35,8 @@ export const verifyCommand: CommandSpec = {
     json: { type: 'boolean', doc: 'print {valid, reason?, message?, payload?} as JSON' },
   },
   notes: [
-    "Example: hookline verify --secret whsec_… --header 'webhook-id: msg_1' --header 'webhook-timestamp: 1700000000' --header 'webhook-signature: v1,…' < body.json",
+    "Example: hookline verify --secret whsec_… --header 'webhook-id: msg_1' \\",
+    "  --header 'webhook-timestamp: 1700000000' --header 'webhook-signature: v1,…' < body.json",
     'Exit codes: 0 valid, 1 invalid, 2 usage error.',
   ],
   async run(ctx) {

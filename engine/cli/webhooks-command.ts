@@ -188,10 +188,10 @@ const test = remote({
     }
     const result = await client.webhooks.test(ctx.args[0], { event: stringFlag(ctx.flags, 'event'), data: parsed });
     if (ctx.json) printJson(ctx, result);
-    else
-      ctx.io.out(
-        `${result.success ? 'OK' : 'FAILED'}  ${result.status_code ?? result.error_code}  ${result.response_time_ms} ms  ${result.error ?? result.response_body ?? ''}`.trimEnd(),
-      );
+    else {
+      const outcome = `${result.success ? 'OK' : 'FAILED'}  ${result.status_code ?? result.error_code}`;
+      ctx.io.out(`${outcome}  ${result.response_time_ms} ms  ${result.error ?? result.response_body ?? ''}`.trimEnd());
+    }
     return result.success ? EXIT.ok : EXIT.failed;
   },
 });

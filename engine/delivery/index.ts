@@ -13,6 +13,10 @@ import { createOutboxWorker, type OutboxWorker } from './outbox-worker.js';
 import { createSubscriptions, type Subscriptions } from './subscriptions.js';
 import { createNodeSender, type NodeSender } from './node-sends.js';
 import type { GroupCommitter } from '../store/group-commit.js';
+import type { Logger } from '../logger.js';
+import { createManualRetry, type RetryDelivery } from './manual-retry.js';
+import { createReplay, type ReplayEvents } from './replay.js';
+import { createTestSender, type SendTestEvent } from './test-send.js';
 
 export interface DeliverySystem {
   matcher: Matcher;
@@ -22,6 +26,12 @@ export interface DeliverySystem {
   planDeliveries: DeliveryPlanner;
   /** Sender nodes' URL posts, through the outbox. */
   sendFromNode: NodeSender;
+  /** Puts one delivery back in line now (the API's manual retry). */
+  retryDelivery: RetryDelivery;
+  /** Queues again, for one subscription, every stored event of a range it wants. */
+  replay: ReplayEvents;
+  /** Sends one test event to a subscription now and returns the receiver's answer. */
+  sendTest: SendTestEvent;
   /** Call after each commit: wakes the worker for the endpoints that just got deliveries. */
   afterCommit(result: CommitResult): void;
   /** A request arrived: delivery keeps to its share of the main thread for a while. */
@@ -45,11 +55,7 @@ export interface DeliveryOptions {
   dispatcher: Dispatcher;
   /** Writes operational events and sender-node deliveries; the delivery system plans through it too. */
   committer: GroupCommitter;
-  log: {
-    warn(obj: object, msg?: string): void;
-    error(obj: object, msg?: string): void;
-    info(obj: object, msg?: string): void;
-  };
+  log: Logger;
   owner: string;
 }
 
@@ -107,11 +113,24 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     allowPrivateTargets: config.allowPrivateTargets,
     wake: (id) => worker.wake([id]),
   });
+  const replay = createReplay({
+    store,
+    matcher,
+    committer: () => options.committer,
+    wake: (id) => worker.wake([id]),
+  });
   return {
     matcher,
     subscriptions,
     worker,
     sendFromNode,
+    replay,
+    retryDelivery: createManualRetry({
+      deliveryLog: store.deliveryLog,
+      retentionMs: config.retentionSec * 1000,
+      wake: (id) => worker.wake([id]),
+    }),
+    sendTest: createTestSender(options.dispatcher),
     planDeliveries(event) {
       const planned = matcher.plan(event);
       for (const delivery of planned) touched.add(delivery.subscriptionId);

@@ -7,7 +7,7 @@
 import type { EventEnvelope } from '../events/envelope.js';
 import { createId } from '../events/ids.js';
 import { serializePayload } from '../message/index.js';
-import { compileRules, type CompiledRules } from '../rules/index.js';
+import { compileRules, matchesEventPattern, type CompiledRules } from '../rules/index.js';
 import type { NewDelivery } from '../store/types.js';
 import type { Subscription } from '../store/records.js';
 
@@ -30,6 +30,11 @@ export interface Matcher {
   match(event: EventEnvelope): CompiledSubscription[];
   /** One delivery row per matching subscription, payload shaped for each. */
   plan(event: EventEnvelope, nowMs?: number): NewDelivery[];
+  /**
+   * The delivery row for one named subscription if its patterns and rules want the event, else
+   * null. Enabled or not, and events about itself included: a replay is asked for explicitly.
+   */
+  planFor(id: string, event: EventEnvelope, nowMs?: number): NewDelivery | null;
   readonly size: number;
 }
 
@@ -103,6 +108,14 @@ export function createMatcher(options: { retentionMs: number }): Matcher {
       return match(event).map(({ subscription, rules }) =>
         toDelivery(event, subscription, rules, nowMs, options.retentionMs),
       );
+    },
+    planFor(id, event, nowMs = Date.now()) {
+      const entry = byId.get(id);
+      if (!entry) return null;
+      const { subscription, rules } = entry;
+      if (!subscription.events.some((pattern) => matchesEventPattern(pattern, event.type))) return null;
+      if (!rules.matches(event)) return null;
+      return toDelivery(event, subscription, rules, nowMs, options.retentionMs);
     },
     get size() {
       return byId.size;

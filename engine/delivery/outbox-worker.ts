@@ -24,6 +24,7 @@ import type {
   Subscription,
   SubscriptionHealth,
 } from '../store/records.js';
+import type { Logger } from '../logger.js';
 
 export interface OutboxWorkerOptions {
   outbox: OutboxStore;
@@ -43,7 +44,7 @@ export interface OutboxWorkerOptions {
   claimBatchSize: number;
   /** Tasks in the pool at once. */
   maxTasksInFlight: number;
-  log: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+  log: Logger;
 }
 
 export interface OutboxWorker {

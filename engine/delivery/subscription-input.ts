@@ -3,9 +3,9 @@
  * `enabled`/`isActive`, `organization`/`workspace`, `ordering`/`ordered` …), validated by one ajv
  * schema (unknown fields are rejected by name) and normalised to the canonical `Subscription`.
  */
-import { Ajv } from 'ajv';
 import { compileRules } from '../rules/index.js';
 import { Errors } from '../errors.js';
+import { compileJsonSchema, toInvalidInput } from '../validation.js';
 import { PAYLOAD_FORMATS } from '../events/envelope.js';
 import { SIGNATURE_SCHEMES } from '../signing/index.js';
 import { EVENT_TYPE_PATTERN } from '../events/catalog.js';
@@ -74,7 +74,7 @@ export const SUBSCRIPTION_INPUT_SCHEMA = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: false, strict: false }).compile(SUBSCRIPTION_INPUT_SCHEMA);
+const validate = compileJsonSchema(SUBSCRIPTION_INPUT_SCHEMA);
 
 export type SubscriptionInput = Record<string, unknown>;
 
@@ -106,27 +106,7 @@ export type SubscriptionChanges = Partial<
 >;
 
 export function parseSubscriptionInput(input: unknown, options: { requireAll: boolean }): SubscriptionChanges {
-  if (!validate(input)) {
-    const error = validate.errors![0];
-    const field =
-      error.keyword === 'additionalProperties'
-        ? String(error.params.additionalProperty)
-        : error.keyword === 'required'
-          ? String(error.params.missingProperty)
-          : error.instancePath.slice(1).replace(/\//g, '.');
-    const message =
-      error.keyword === 'additionalProperties' ? `Unknown field '${field}'` : `Field '${field}' ${error.message}`;
-    throw Errors.INVALID_INPUT(message, {
-      details: {
-        field,
-        expected: error.keyword === 'additionalProperties' ? 'no such field' : String(error.message),
-        received:
-          error.keyword === 'additionalProperties'
-            ? 'present'
-            : (JSON.stringify(valueAt(input, error.instancePath)) ?? 'undefined'),
-      },
-    });
-  }
+  if (!validate(input)) throw toInvalidInput(validate.errors![0]);
   const raw = input as Record<string, unknown>;
   const changes: SubscriptionChanges = {};
   const set = <K extends keyof SubscriptionChanges>(key: K, value: SubscriptionChanges[K] | undefined) => {
@@ -243,11 +223,4 @@ function checkSemantics(changes: SubscriptionChanges): void {
     filters: changes.filters ?? undefined,
     include_fields: changes.includeFields ?? undefined,
   });
-}
-
-function valueAt(root: unknown, pointer: string): unknown {
-  return pointer
-    .split('/')
-    .filter(Boolean)
-    .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], root);
 }

@@ -51,7 +51,8 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
     const enabled = await store.countSubscriptions({ workspace: subscription.workspace, enabled: true, kind: 'api' });
     if (enabled >= settings.maxSubscriptionsPerWorkspace) {
       throw Errors.LIMIT_EXCEEDED(
-        `Workspace '${subscription.workspace}' already has ${enabled} enabled webhooks (limit ${settings.maxSubscriptionsPerWorkspace}); disable one first`,
+        `Workspace '${subscription.workspace}' already has ${enabled} enabled webhooks ` +
+          `(limit ${settings.maxSubscriptionsPerWorkspace}); disable one first`,
       );
     }
   }

@@ -3,13 +3,11 @@
  * `input_data` for workflow triggers, to the whole body for agent triggers. Compiled once per
  * workflow.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import { Errors } from '../errors.js';
+import { compileJsonSchema } from '../validation.js';
 import type { TriggerBinding } from './trigger-table.js';
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-addFormats.default(ajv);
 const compiled = new WeakMap<object, ValidateFunction>();
 
 export function checkInputSchema(binding: TriggerBinding, body: unknown): void {
@@ -17,7 +15,7 @@ export function checkInputSchema(binding: TriggerBinding, body: unknown): void {
   if (!schema) return;
   let validate = compiled.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = compileJsonSchema(schema);
     compiled.set(schema, validate);
   }
   const target = binding.route.kind === 'workflow' ? (body as Record<string, unknown> | undefined)?.input_data : body;

@@ -9,10 +9,9 @@ import Fastify, {
   type FastifyInstance,
   type FastifyRequest,
 } from 'fastify';
-import type { Logger } from 'pino';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { Logger } from '../logger.js';
 import { Errors, isHooklineError, type ErrorBody, type HooklineError } from '../errors.js';
+import { compileRouteSchema, toInvalidInput, type ValidationIssue } from '../validation.js';
 
 export interface ServerOptions {
   log: Logger;
@@ -30,7 +29,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  app.setValidatorCompiler(createValidatorCompiler());
+  app.setValidatorCompiler(compileRouteSchema);
   app.setErrorHandler((error, request, reply) => {
     const known = toHooklineError(error, request);
     if (known.status >= 500) request.log.error({ err: error }, 'request failed');
@@ -72,7 +71,7 @@ export function toHooklineError(error: unknown, request: FastifyRequest): Hookli
   if (fastifyError instanceof SyntaxError || fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
     return Errors.MALFORMED_JSON(fastifyError.message);
   if (fastifyError.validation)
-    return validationError(
+    return toInvalidInput(
       fastifyError.validation[0] as ValidationIssue | undefined,
       fastifyError.validationContext ?? 'body',
     );
@@ -82,76 +81,3 @@ export function toHooklineError(error: unknown, request: FastifyRequest): Hookli
 }
 
 export type { ErrorBody };
-
-interface ValidationIssue {
-  keyword: string;
-  instancePath: string;
-  params: Record<string, unknown>;
-  message?: string;
-  data?: unknown;
-}
-
-/** The first schema violation as INVALID_INPUT naming the field, like the seed's example. */
-function validationError(issue: ValidationIssue | undefined, context: string): HooklineError {
-  const path = (issue?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-  const join = (name: string) => (path ? `${path}.${name}` : name);
-  if (issue?.keyword === 'additionalProperties') {
-    const field = join(String(issue.params.additionalProperty));
-    return Errors.INVALID_INPUT(`Unknown field '${field}' in the ${context}`, {
-      details: {
-        field,
-        expected: 'no such field',
-        received: 'present',
-      },
-    });
-  }
-  if (issue?.keyword === 'required') {
-    const field = join(String(issue.params.missingProperty));
-    return Errors.INVALID_INPUT(`Required field '${field}' is missing`, {
-      details: { field, expected: 'present', received: 'null' },
-    });
-  }
-  const field = path;
-  const received =
-    issue?.data === undefined
-      ? 'undefined'
-      : Array.isArray(issue.data)
-        ? 'array'
-        : issue.data === null
-          ? 'null'
-          : typeof issue.data;
-  return Errors.INVALID_INPUT(`${field ? `Field '${field}'` : `The ${context}`} ${issue?.message ?? 'is invalid'}`, {
-    details: {
-      field,
-      expected: issue?.message ?? '',
-      received,
-    },
-  });
-}
-
-/**
- * Two ajv instances: query strings and path parameters are text, so they are coerced
- * (`?limit=10`); bodies are JSON and checked strictly (no `"10"` for 10, unknown fields kept so
- * the schema can reject them). A route whose body schema requires nothing accepts no body.
- */
-function createValidatorCompiler() {
-  const common = {
-    allErrors: false,
-    strict: false,
-    useDefaults: true,
-    removeAdditional: false,
-    verbose: true,
-  } as const;
-  const loose = new Ajv({ ...common, coerceTypes: 'array' });
-  const strict = new Ajv({ ...common, coerceTypes: false });
-  addFormats.default(loose);
-  addFormats.default(strict);
-  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => {
-    if (httpPart !== 'body') return loose.compile(schema);
-    const validate = strict.compile(schema);
-    const optional = !(schema as { required?: unknown[] }).required?.length;
-    const check = (data: unknown) => ((data === undefined || data === null) && optional) || validate(data);
-    // A getter, not a copy: ajv sets `errors` on each call.
-    return Object.defineProperty(check, 'errors', { get: () => validate.errors });
-  };
-}

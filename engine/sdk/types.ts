@@ -66,6 +66,8 @@ export interface WebhookInput {
   signature_header?: string;
   payload_format?: PayloadFormat;
   ordering?: 'ordered' | 'unordered';
+  /** The boolean spelling of `ordering`. */
+  ordered?: boolean;
   batch_settings?: BatchSettings | null;
   conditions?: Record<string, unknown> | null;
   filters?: Record<string, unknown> | null;
@@ -128,6 +130,8 @@ export interface ListWebhooksOptions {
   /** @defaultValue 0 */
   offset?: number;
   organization?: string;
+  /** Webhooks whose `metadata.project` is this. */
+  project?: string;
   status?: 'active' | 'disabled';
   /** `next_cursor` of the previous page; wins over `offset`. */
   cursor?: string;
@@ -146,6 +150,8 @@ export interface TestWebhookOptions {
   /** @defaultValue 'webhook.test' */
   event?: string;
   data?: unknown;
+  /** The seed's spelling of `data`. */
+  test_data?: unknown;
 }
 
 /** What the receiver answered to a test event. */

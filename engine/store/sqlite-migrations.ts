@@ -160,4 +160,12 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     // Without it, expiring a large backlog scanned every open row each second (1.3 s at 500k).
     sql: `CREATE INDEX deliveries_expiry ON deliveries (expires_at) WHERE status IN ('pending', 'retrying');`,
   },
+  {
+    // Numbered with room before it: versions 4–9 are left for the outbox's own migrations.
+    version: 10,
+    name: 'index for a webhook’s delivery history and log pages',
+    // The history and log pages of one webhook read its newest deliveries by seq; without it every
+    // page sorted all of the webhook's deliveries. Written once per delivery (both columns never change).
+    sql: `CREATE INDEX deliveries_by_subscription_seq ON deliveries (subscription_id, seq);`,
+  },
 ];

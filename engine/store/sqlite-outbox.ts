@@ -8,7 +8,6 @@ import type Database from 'better-sqlite3';
 import type { AttemptRecord, DeliveryRecord, DeliveryTransition, SubscriptionHealth } from './records.js';
 import type { ClaimResult, ClaimSpec, OutboxStore } from './types.js';
 import type { NewDelivery } from './types.js';
-import { createWhere } from './sql-where.js';
 
 type Row = Record<string, unknown>;
 
@@ -80,20 +79,6 @@ export function toDelivery(row: Row): DeliveryRecord {
     updatedAtMs: Number(row.updated_at),
     completedAtMs: (row.completed_at as number | null) ?? null,
     expiresAtMs: Number(row.expires_at),
-  };
-}
-
-function toAttempt(row: Row): AttemptRecord {
-  return {
-    id: String(row.id),
-    deliveryId: String(row.delivery_id),
-    attemptNo: Number(row.attempt_no),
-    startedAtMs: Number(row.started_at),
-    statusCode: (row.status_code as number | null) ?? null,
-    responseTimeMs: Number(row.response_time_ms ?? 0),
-    responseExcerpt: (row.response_excerpt as string | null) ?? null,
-    errorCode: (row.error_code as string | null) ?? null,
-    error: (row.error as string | null) ?? null,
   };
 }
 
@@ -213,66 +198,6 @@ export function createSqliteOutbox(
         .prepare("SELECT DISTINCT subscription_id FROM deliveries WHERE status IN ('pending', 'in_flight', 'retrying')")
         .pluck()
         .all() as string[];
-    },
-    async requeue(id, nowMs, expiresAtMs) {
-      return db.transaction(() => {
-        const row = db.prepare('SELECT * FROM deliveries WHERE id = ?').get(id) as Row | undefined;
-        if (!row || row.status === 'in_flight') return row ? toDelivery(row) : null;
-        const status = row.status === 'pending' ? 'pending' : 'retrying';
-        db.prepare(
-          'UPDATE deliveries SET status = ?, next_attempt_at = ?, expires_at = MAX(expires_at, ?), completed_at = NULL, updated_at = ? WHERE id = ?',
-        ).run(status, nowMs, expiresAtMs, nowMs, id);
-        return toDelivery(db.prepare('SELECT * FROM deliveries WHERE id = ?').get(id) as Row);
-      })();
-    },
-    async deliveryStats(subscriptionIds) {
-      const stats = new Map<
-        string,
-        { total: number; succeeded: number; failed: number; pending: number; lastAttemptAtMs: number | null }
-      >();
-      const query =
-        db.prepare(`SELECT COUNT(*) AS total, SUM(status = 'succeeded') AS succeeded, SUM(status IN ('failed', 'expired')) AS failed,
-        SUM(status IN ('pending', 'retrying', 'in_flight')) AS pending, MAX(CASE WHEN attempt_count > 0 THEN updated_at END) AS last FROM deliveries WHERE subscription_id = ?`);
-      for (const id of subscriptionIds) {
-        const row = query.get(id) as Row;
-        stats.set(id, {
-          total: Number(row.total),
-          succeeded: Number(row.succeeded ?? 0),
-          failed: Number(row.failed ?? 0),
-          pending: Number(row.pending ?? 0),
-          lastAttemptAtMs: (row.last as number | null) ?? null,
-        });
-      }
-      return stats;
-    },
-    async attemptsInWindow(subscriptionId, sinceMs, untilMs, limit) {
-      const rows = db
-        .prepare(
-          `SELECT a.* FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
-        WHERE d.subscription_id = ? AND a.started_at >= ? AND a.started_at <= ? ORDER BY a.started_at DESC LIMIT ?`,
-        )
-        .all(subscriptionId, sinceMs, untilMs, limit) as Row[];
-      return rows.map(toAttempt);
-    },
-    async getDelivery(id) {
-      const row = db.prepare('SELECT * FROM deliveries WHERE id = ?').get(id) as Row | undefined;
-      return row ? toDelivery(row) : null;
-    },
-    async listAttempts(deliveryId) {
-      return (
-        db.prepare('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY attempt_no').all(deliveryId) as Row[]
-      ).map(toAttempt);
-    },
-    async listDeliveries(query) {
-      const where = createWhere();
-      if (query.subscriptionId) where.add('subscription_id = ?', query.subscriptionId);
-      if (query.statuses?.length)
-        where.add(`status IN (${query.statuses.map(() => '?').join(', ')})`, ...query.statuses);
-      if (query.sinceMs !== undefined) where.add('created_at >= ?', query.sinceMs);
-      if (query.untilMs !== undefined) where.add('created_at <= ?', query.untilMs);
-      const order = query.order === 'asc' ? 'ASC' : 'DESC';
-      const sql = `SELECT * FROM deliveries ${where.sql} ORDER BY seq ${order} LIMIT ? OFFSET ?`;
-      return (db.prepare(sql).all(...where.params, query.limit ?? 50, query.offset ?? 0) as Row[]).map(toDelivery);
     },
   };
 }

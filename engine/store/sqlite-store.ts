@@ -28,6 +28,7 @@ import type {
   WriteBatch,
 } from './types.js';
 import { createSqliteOutbox, type SqliteOutbox } from './sqlite-outbox.js';
+import { createSqliteDeliveryLog } from './sqlite-delivery-log.js';
 import { createSqliteSubscriptions } from './sqlite-subscriptions.js';
 
 export interface SqliteStoreOptions {
@@ -119,6 +120,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   };
   const subscriptions = createSqliteSubscriptions(db, box);
   const outbox = createSqliteOutbox(db, subscriptions.saveHealth);
+  const deliveryLog = createSqliteDeliveryLog(db);
 
   const insertEvents = (
     events: readonly EventEnvelope[],
@@ -174,6 +176,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     kind: 'sqlite',
     db,
     outbox,
+    deliveryLog,
     async migrate() {
       return appliedNow.length > 0 ? appliedNow : migrate();
     },
@@ -211,7 +214,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       const now = new Date().toISOString();
       db.prepare(
         `INSERT INTO credentials (id, name, type, data_enc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, data_enc = excluded.data_enc, updated_at = excluded.updated_at`,
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, data_enc = excluded.data_enc,
+          updated_at = excluded.updated_at`,
       ).run(record.id, record.name, record.type, box.seal(JSON.stringify(record.data)), now, now);
     },
     async findCredential(type, idOrName) {

@@ -20,27 +20,55 @@ export interface SqliteSubscriptions {
   saveHealth(health: SubscriptionHealth): void;
 }
 
+/** Column → named parameter of a stored subscription row. */
+const SUBSCRIPTION_COLUMNS = {
+  id: 'id',
+  kind: 'kind',
+  workspace: 'workspace',
+  name: 'name',
+  description: 'description',
+  url: 'url',
+  events: 'events',
+  headers: 'headers',
+  enabled: 'enabled',
+  disabled_reason: 'disabledReason',
+  secret_enc: 'secretEnc',
+  previous_secret_enc: 'previousSecretEnc',
+  previous_secret_expires_at: 'previousSecretExpiresAtMs',
+  authentication_enc: 'authenticationEnc',
+  signature_scheme: 'signatureScheme',
+  signature_header: 'signatureHeader',
+  payload_format: 'payloadFormat',
+  ordered: 'ordered',
+  timeout_ms: 'timeoutMs',
+  retry_policy: 'retryPolicy',
+  batch_settings: 'batchSettings',
+  conditions: 'conditions',
+  filters: 'filters',
+  include_fields: 'includeFields',
+  metadata: 'metadata',
+  consecutive_failures: 'consecutiveFailures',
+  failing_since: 'failingSinceMs',
+  circuit_open_until: 'circuitOpenUntilMs',
+  last_delivery_at: 'lastDeliveryAtMs',
+  created_at: 'createdAtMs',
+  updated_at: 'updatedAtMs',
+} as const;
+
+/** `INSERT … ON CONFLICT (id) DO UPDATE` of every column but the id and those in `keep`. */
+function upsertSql(table: string, columns: Record<string, string>, keep: readonly string[]): string {
+  const names = Object.keys(columns);
+  const updated = names.filter((name) => name !== 'id' && !keep.includes(name));
+  return `INSERT INTO ${table} (${names.join(', ')})
+    VALUES (${names.map((name) => `@${columns[name]}`).join(', ')})
+    ON CONFLICT (id) DO UPDATE SET ${updated.map((name) => `${name} = excluded.${name}`).join(', ')}`;
+}
+
 export function createSqliteSubscriptions(db: Database.Database, box: SecretBox): SqliteSubscriptions {
-  const upsert =
-    db.prepare(`INSERT INTO subscriptions (id, kind, workspace, name, description, url, events, headers, enabled, disabled_reason, secret_enc,
-      previous_secret_enc, previous_secret_expires_at, authentication_enc, signature_scheme, signature_header, payload_format, ordered, timeout_ms,
-      retry_policy, batch_settings, conditions, filters, include_fields, metadata, consecutive_failures, failing_since, circuit_open_until,
-      last_delivery_at, created_at, updated_at)
-    VALUES (@id, @kind, @workspace, @name, @description, @url, @events, @headers, @enabled, @disabledReason, @secretEnc, @previousSecretEnc,
-      @previousSecretExpiresAtMs, @authenticationEnc, @signatureScheme, @signatureHeader, @payloadFormat, @ordered, @timeoutMs, @retryPolicy,
-      @batchSettings, @conditions, @filters, @includeFields, @metadata, @consecutiveFailures, @failingSinceMs, @circuitOpenUntilMs,
-      @lastDeliveryAtMs, @createdAtMs, @updatedAtMs)
-    ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, workspace = excluded.workspace, name = excluded.name, description = excluded.description,
-      url = excluded.url, events = excluded.events, headers = excluded.headers, enabled = excluded.enabled, disabled_reason = excluded.disabled_reason,
-      secret_enc = excluded.secret_enc, previous_secret_enc = excluded.previous_secret_enc, previous_secret_expires_at = excluded.previous_secret_expires_at,
-      authentication_enc = excluded.authentication_enc, signature_scheme = excluded.signature_scheme, signature_header = excluded.signature_header,
-      payload_format = excluded.payload_format, ordered = excluded.ordered, timeout_ms = excluded.timeout_ms, retry_policy = excluded.retry_policy,
-      batch_settings = excluded.batch_settings, conditions = excluded.conditions, filters = excluded.filters, include_fields = excluded.include_fields,
-      metadata = excluded.metadata, consecutive_failures = excluded.consecutive_failures, failing_since = excluded.failing_since,
-      circuit_open_until = excluded.circuit_open_until, last_delivery_at = excluded.last_delivery_at, updated_at = excluded.updated_at`);
-  const health =
-    db.prepare(`UPDATE subscriptions SET consecutive_failures = @consecutiveFailures, failing_since = @failingSinceMs,
-    circuit_open_until = @circuitOpenUntilMs, last_delivery_at = @lastDeliveryAtMs, enabled = @enabled, disabled_reason = @disabledReason WHERE id = @id`);
+  const upsert = db.prepare(upsertSql('subscriptions', SUBSCRIPTION_COLUMNS, ['created_at']));
+  const health = db.prepare(`UPDATE subscriptions SET consecutive_failures = @consecutiveFailures,
+    failing_since = @failingSinceMs, circuit_open_until = @circuitOpenUntilMs, last_delivery_at = @lastDeliveryAtMs,
+    enabled = @enabled, disabled_reason = @disabledReason WHERE id = @id`);
   const where = (query: SubscriptionQuery): [string, unknown[]] => {
     const clauses = createWhere();
     if (query.workspace !== undefined) clauses.add('workspace = ?', query.workspace);
@@ -124,7 +152,9 @@ export function createSqliteSubscriptions(db: Database.Database, box: SecretBox)
     delete(id) {
       return db.transaction(() => {
         db.prepare(
-          "UPDATE deliveries SET status = 'failed', last_error = 'subscription deleted', updated_at = ? WHERE subscription_id = ? AND status IN ('pending', 'retrying', 'in_flight')",
+          `UPDATE deliveries INDEXED BY deliveries_open_by_subscription SET status = 'failed',
+            last_error = 'subscription deleted', updated_at = ?
+            WHERE subscription_id = ? AND status IN ('pending', 'in_flight', 'retrying')`,
         ).run(Date.now(), id);
         return db.prepare('DELETE FROM subscriptions WHERE id = ?').run(id).changes > 0;
       })();

@@ -198,15 +198,40 @@ export interface OutboxStore {
   /** Marks deliveries past their retention as expired and returns them. */
   expireDue(nowMs: number, limit: number): Promise<DeliveryRecord[]>;
   subscriptionsWithOpenDeliveries(): Promise<string[]>;
+}
+
+/** The seed's log row: a delivery with the response time of its latest attempt (null before any). */
+export interface DeliveryLogRow {
+  delivery: DeliveryRecord;
+  lastResponseTimeMs: number | null;
+}
+
+/** Attempt figures of one subscription over a time window, aggregated by the store. */
+export interface AttemptStats {
+  attempts: number;
+  successful: number;
+  /** Nearest-rank percentiles and maximum of response times; null when there were no attempts. */
+  p50ResponseTimeMs: number | null;
+  p95ResponseTimeMs: number | null;
+  maxResponseTimeMs: number | null;
+}
+
+/**
+ * The read side of deliveries (history, log, stats, manual retry) that the API asks, apart from
+ * the outbox's hot path so each store can serve it with its own queries and indexes.
+ */
+export interface DeliveryLog {
   getDelivery(id: string): Promise<DeliveryRecord | null>;
+  listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]>;
+  listAttempts(deliveryId: string): Promise<AttemptRecord[]>;
+  /** One page of log rows in a single query (no query per row). */
+  listLog(query: DeliveryQuery): Promise<DeliveryLogRow[]>;
   /** Puts a delivery back in line now (manual retry); refuses one that is in flight. */
   requeue(id: string, nowMs: number, expiresAtMs: number): Promise<DeliveryRecord | null>;
   /** Delivery counts per subscription, and the time of its last delivery attempt. */
   deliveryStats(subscriptionIds: readonly string[]): Promise<Map<string, DeliveryCounts>>;
-  /** Attempts of a subscription in a time window, for stats. */
-  attemptsInWindow(subscriptionId: string, sinceMs: number, untilMs: number, limit: number): Promise<AttemptRecord[]>;
-  listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]>;
-  listAttempts(deliveryId: string): Promise<AttemptRecord[]>;
+  /** Counts and response-time percentiles of a subscription's attempts in `[sinceMs, untilMs]`. */
+  attemptStats(subscriptionId: string, sinceMs: number, untilMs: number): Promise<AttemptStats>;
 }
 
 export interface Store {
@@ -245,6 +270,7 @@ export interface Store {
   /** Deletes it; its open deliveries fail with 'subscription deleted'. */
   deleteSubscription(id: string): Promise<boolean>;
   readonly outbox: OutboxStore;
+  readonly deliveryLog: DeliveryLog;
 
   listEvents(query?: EventQuery): Promise<StoredEvent[]>;
   getEvent(id: string): Promise<StoredEvent | null>;

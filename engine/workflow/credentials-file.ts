@@ -4,11 +4,11 @@
  * environment at load, so the file itself can be committed without secrets.
  */
 import { readFile } from 'node:fs/promises';
-import { Ajv } from 'ajv';
+import { compileJsonSchema } from '../validation.js';
 import { Errors } from '../errors.js';
 import type { CredentialRecord } from '../store/types.js';
 
-const validateFile = new Ajv({ allErrors: false }).compile({
+const validateFile = compileJsonSchema({
   type: 'array',
   items: {
     type: 'object',

@@ -16,6 +16,7 @@ import { evaluateParameter } from './expressions.js';
 import { createBaseContext, hostContext, type CredentialResolver } from './node-context.js';
 import { parameterOrDefault } from './node-types.js';
 import type { LoadedWorkflow, WorkflowNodeDefinition } from './types.js';
+import type { Logger } from '../logger.js';
 
 export type { CredentialResolver } from './node-context.js';
 
@@ -29,7 +30,7 @@ export interface NodeContextOptions {
   executionId: string;
   resolveCredential: CredentialResolver;
   hookline: HooklineNodeHelpers;
-  log: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  log: Logger;
 }
 
 export function createExecuteContext(options: NodeContextOptions): IExecuteFunctions {

@@ -13,6 +13,7 @@ import { runGraph, type RunResult } from './runner.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
 import type { CredentialResolver } from './node-context.js';
 import type { NodeSender } from '../delivery/node-sends.js';
+import type { Logger } from '../logger.js';
 
 export interface ExecutionOutcome {
   executionId: string;
@@ -45,11 +46,7 @@ export interface ExecutorOptions {
   resolveCredential: CredentialResolver;
   /** Durable outbox sends for sender nodes. */
   sendWebhook: NodeSender;
-  log: {
-    debug(obj: object, msg?: string): void;
-    warn(obj: object, msg?: string): void;
-    error(obj: object, msg?: string): void;
-  };
+  log: Logger;
 }
 
 const RUNNING_MARK_DELAY_MS = 100;

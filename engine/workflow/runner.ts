@@ -10,6 +10,7 @@ import { createExecuteContext } from './execute-context.js';
 import { n8nWorkflowFor } from './expressions.js';
 import { isContinueOnFail, type CredentialResolver } from './node-context.js';
 import type { LoadedWorkflow, NodeTypeRegistry, WorkflowNodeDefinition } from './types.js';
+import type { Logger } from '../logger.js';
 
 export interface StepResult {
   node: string;
@@ -39,7 +40,7 @@ export interface RunOptions {
   startOutput: INodeExecutionData[][];
   resolveCredential: CredentialResolver;
   hookline: HooklineNodeHelpers;
-  log: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  log: Logger;
   onStep?: (step: StepResult) => void;
   /** Called before each node runs (the host tells services which node is asking). */
   onNodeStart?: (node: string) => void;

@@ -2,7 +2,7 @@
  * JSON Schema of a workflow file (n8n's shape), compiled once with ajv. Structural checks only;
  * the graph checks (node types, connections, cycles, parameters) are in validate.ts.
  */
-import { Ajv } from 'ajv';
+import { compileReportingSchema } from '../validation.js';
 
 const connectionTarget = {
   type: 'object',
@@ -71,5 +71,4 @@ export const WORKFLOW_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-export const validateWorkflowSchema = ajv.compile(WORKFLOW_SCHEMA);
+export const validateWorkflowSchema = compileReportingSchema(WORKFLOW_SCHEMA);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, sequence, type Receiver } from '../fixtures/receiver.js';
 import { credentials, incomingWorkflows, TOKENS } from '../fixtures/incoming.js';
 import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { until } from '../helpers/wait.js';
 
 const KEY = 'hk_test_admin_0123456789';
 let running: TestEngine;
@@ -32,14 +33,6 @@ async function api(method: string, path: string, body?: unknown, key: string | n
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
-}
-
-async function until(check: () => Promise<boolean>, what: string) {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('auth and OpenAPI', () => {
@@ -200,7 +193,6 @@ describe('webhooks', () => {
 
   it('sends a test event synchronously and reports the receiver’s answer', async () => {
     const { body: created } = await api('POST', '/webhooks', { url: `${receiver.url}/t`, events: ['order.completed'] });
-    const before = receiver.requests.length;
     const test = await api('POST', `/webhooks/${created.id}/test`, {
       event: 'workflow.execution.completed',
       data: { workflow_id: 'test_workflow', status: 'success' },
@@ -212,7 +204,10 @@ describe('webhooks', () => {
       event: 'workflow.execution.completed',
     });
     expect(typeof test.body.response_time_ms).toBe('number');
-    expect(JSON.parse(receiver.requests[before].body)).toMatchObject({
+    // The file shares one receiver: this test reads only its own path, never an index.
+    const sent = receiver.requests.filter((r) => r.url === '/t');
+    expect(sent).toHaveLength(1);
+    expect(JSON.parse(sent[0].body)).toMatchObject({
       type: 'workflow.execution.completed',
       data: { workflow_id: 'test_workflow' },
     });

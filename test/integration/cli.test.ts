@@ -13,6 +13,7 @@ import { parseTime } from '../../engine/cli/remote.js';
 import { replayWindows } from '../../engine/cli/replay-command.js';
 import { startReceiver, type Receiver } from '../fixtures/receiver.js';
 import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { until } from '../helpers/wait.js';
 
 const API_KEY = 'test-admin-key';
 const HOOKS = new URL('../../engine/pool/ts-worker-hooks.mjs', import.meta.url).href;
@@ -77,14 +78,6 @@ function hookline(args: string[], options: { stdin?: string; env?: Record<string
       resolve({ code, stdout, stderr, json });
     });
   });
-}
-
-async function until(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('help and usage', () => {
@@ -272,9 +265,14 @@ describe('deliveries, replay, api keys and verify', () => {
     const [request] = await receiver.waitFor(1, 30_000);
     await until(
       async () =>
-        (await running.engine.store.outbox.listDeliveries({ subscriptionId: subscription.id, statuses: ['succeeded'] }))
-          .length === 1,
+        (
+          await running.engine.store.deliveryLog.listDeliveries({
+            subscriptionId: subscription.id,
+            statuses: ['succeeded'],
+          })
+        ).length === 1,
       'delivery settled',
+      30_000,
     );
     return { id: subscription.id, secret: secret!, request: request! };
   }
@@ -306,9 +304,9 @@ describe('deliveries, replay, api keys and verify', () => {
     expect([missingWebhook.code, missingWebhook.stderr]).toEqual([2, expect.stringContaining('--webhook is required')]);
     const before = receiver.requests.filter((r) => r.url === '/deliveries').length;
     expect((await hookline(['deliveries', 'retry', deliveryId, '--webhook', hook.id, '--json'])).code).toBe(0);
-    await until(
-      () => receiver.requests.filter((r) => r.url === '/deliveries').length === before + 1,
-      'the retried delivery',
+    await receiver.waitUntil(
+      (requests) => requests.filter((r) => r.url === '/deliveries').length === before + 1,
+      30_000,
     );
   });
 
@@ -320,7 +318,7 @@ describe('deliveries, replay, api keys and verify', () => {
       expect.objectContaining({ success: true, replayed: 1, windows: 4 }),
     ]);
     expect(replayed.stderr).toContain('100% 4/4');
-    await until(() => receiver.requests.filter((r) => r.url === '/replay').length === 2, 'the replayed delivery');
+    await receiver.waitUntil((requests) => requests.filter((r) => r.url === '/replay').length === 2, 30_000);
     const [backwards, unknown] = await Promise.all([
       hookline(['replay', '--webhook', hook.id, '--since', '1h', '--until', '2h']),
       hookline(['replay', '--webhook', 'wh_missing', '--since', '1h']),

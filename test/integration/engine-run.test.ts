@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/engine-fixture.js';
 import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
 import { createSecretBox } from '../../engine/store/secret-box.js';
 import { createSqliteStore } from '../../engine/store/sqlite-store.js';
-import { startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { chain, node, scoringWorkflow } from '../fixtures/workflows.js';
 
 /** A node that throws when an item asks it to: for failure isolation. */
@@ -47,15 +46,9 @@ const credentialType = {
   },
 } as unknown as INodeType;
 
-let running: TestEngine | undefined;
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
-
 describe('engine: running workflows through the node host', () => {
-  it('runs a multi-node workflow end to end and routes items by condition', async () => {
-    running = await startTestEngine({ workflows: { scoring: scoringWorkflow() } });
+  it('runs a multi-node workflow end to end and routes items by condition', async ({ startEngine }) => {
+    const running = await startEngine({ workflows: { scoring: scoringWorkflow() } });
     const outcome = await running.engine.runManually('scoring', [
       { name: 'ada', score: 7 },
       { name: 'bob', score: 2 },
@@ -75,14 +68,19 @@ describe('engine: running workflows through the node host', () => {
     expect(execution?.output).toEqual([{ name: 'bob', score: 2, extra: { doubled: 4 }, label: 'BOB', size: 'small' }]);
   });
 
-  it('marks a throwing node as a failed execution with the node name, and other executions are unaffected', async () => {
+  it('marks a throwing node as a failed execution with the node name, and other executions are unaffected', async ({
+    startEngine,
+  }) => {
     const workflow = {
       id: 'fragile',
       name: 'Fragile',
       nodes: [node('Start', 'hookline.manualTrigger'), node('Explode', 'test.explode'), node('After', 'hookline.noOp')],
       connections: chain('Start', 'Explode', 'After'),
     };
-    running = await startTestEngine({ workflows: { fragile: workflow }, nodeTypes: { 'test.explode': explodingType } });
+    const running = await startEngine({
+      workflows: { fragile: workflow },
+      nodeTypes: { 'test.explode': explodingType },
+    });
     const [bad, good] = await Promise.all([
       running.engine.runManually('fragile', [{ explode: true }]),
       running.engine.runManually('fragile', [{ explode: false, n: 1 }]),
@@ -106,7 +104,7 @@ describe('engine: running workflows through the node host', () => {
     });
   });
 
-  it('continues past a failing node that is set to continue on fail', async () => {
+  it('continues past a failing node that is set to continue on fail', async ({ startEngine }) => {
     const workflow = {
       id: 'tolerant',
       name: 'Tolerant',
@@ -117,7 +115,7 @@ describe('engine: running workflows through the node host', () => {
       ],
       connections: chain('Start', 'Explode', 'After'),
     };
-    running = await startTestEngine({
+    const running = await startEngine({
       workflows: { tolerant: workflow },
       nodeTypes: { 'test.explode': explodingType },
     });
@@ -128,7 +126,9 @@ describe('engine: running workflows through the node host', () => {
     });
   });
 
-  it("routes a failing node's items to its error output when it is set to continue using the error output", async () => {
+  it("routes a failing node's items to its error output when it is set to continue using the error output", async ({
+    startEngine,
+  }) => {
     const workflow = {
       id: 'routed',
       name: 'Routed',
@@ -148,7 +148,10 @@ describe('engine: running workflows through the node host', () => {
         },
       },
     };
-    running = await startTestEngine({ workflows: { routed: workflow }, nodeTypes: { 'test.explode': explodingType } });
+    const running = await startEngine({
+      workflows: { routed: workflow },
+      nodeTypes: { 'test.explode': explodingType },
+    });
     const outcome = await running.engine.runManually('routed', [{ explode: true }]);
     expect(outcome.result).toMatchObject({
       status: 'succeeded',
@@ -157,7 +160,9 @@ describe('engine: running workflows through the node host', () => {
     expect(outcome.result.steps.map((step) => step.node)).toEqual(['Explode', 'Caught']);
   });
 
-  it('reads credentials from the credentials file (with $env references), never from the workflow', async () => {
+  it('reads credentials from the credentials file (with $env references), never from the workflow', async ({
+    startEngine,
+  }) => {
     const workflow = {
       id: 'creds',
       name: 'Creds',
@@ -167,7 +172,7 @@ describe('engine: running workflows through the node host', () => {
       ],
       connections: chain('Start', 'Use'),
     };
-    running = await startTestEngine({
+    const running = await startEngine({
       workflows: { creds: workflow },
       credentials: [{ name: 'Partner token', type: 'hooklineBearerApi', data: { token: '$env:PARTNER_TOKEN' } }],
       env: { PARTNER_TOKEN: 'wh_secret_0123456789' },
@@ -179,8 +184,8 @@ describe('engine: running workflows through the node host', () => {
     expect(raw.db.prepare('SELECT data_enc FROM credentials').get().data_enc).not.toContain('wh_secret');
   });
 
-  it('writes lifecycle events to the SQLite file, readable after reopening the database', async () => {
-    running = await startTestEngine({ workflows: { scoring: scoringWorkflow() } });
+  it('writes lifecycle events to the SQLite file, readable after reopening the database', async ({ startEngine }) => {
+    const running = await startEngine({ workflows: { scoring: scoringWorkflow() } });
     const outcome = await running.engine.runManually('scoring', [{ name: 'ada', score: 9 }]);
     const { dbPath } = running;
     await running.engine.stop();

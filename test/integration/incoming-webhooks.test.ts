@@ -3,6 +3,8 @@ import { sign as githubSign } from '@octokit/webhooks-methods';
 import Stripe from 'stripe';
 import { Webhook } from 'standardwebhooks';
 import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { untilValue } from '../helpers/wait.js';
+import type { ExecutionRecord } from '../../engine/store/types.js';
 import { credentials, incomingWorkflows, TOKENS } from '../fixtures/incoming.js';
 
 let running: TestEngine;
@@ -27,15 +29,14 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
   });
 const bearer = { authorization: `Bearer ${TOKENS.bearer}` };
 
-async function waitForStatus(executionId: string, status: string) {
-  for (let i = 0; i < 200; i++) {
-    const execution = await running.engine.store.getExecution(executionId);
-    if (execution?.status === status) return execution;
-    await new Promise((resolve) => setImmediate(resolve));
-    await running.engine.executor.idle();
-  }
-  throw new Error(`execution ${executionId} never reached ${status}`);
-}
+/** Between checks, waits for the executor to go idle rather than for a timer. */
+const waitForStatus = (executionId: string, status: string) =>
+  untilValue(
+    () => running.engine.store.getExecution(executionId),
+    (execution): execution is ExecutionRecord => execution?.status === status,
+    `execution ${executionId} to reach ${status}`,
+    { between: () => running.engine.executor.idle() },
+  );
 
 describe('workflow trigger', () => {
   it('accepts a valid request: durable queued execution, seed reply, then the run', async () => {

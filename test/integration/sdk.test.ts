@@ -8,6 +8,7 @@ import type { SignatureScheme } from '../../engine/signing/index.js';
 import { scoringWorkflow } from '../fixtures/workflows.js';
 import { startReceiver, type Receiver, type ReceivedRequest } from '../fixtures/receiver.js';
 import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { until } from '../helpers/wait.js';
 
 // Real engine, real sockets, a shared 2-core machine: allow for slow starts and slow answers.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -37,14 +38,6 @@ afterEach(async () => {
   await running.stop();
   await receiver.close();
 });
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (const deadline = Date.now() + ARRIVAL_MS; Date.now() < deadline;) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** Resolves with the API error a call rejects with. */
 async function apiError(call: Promise<unknown>): Promise<HooklineApiError> {
@@ -181,6 +174,7 @@ describe('deliveries', () => {
     await until(
       async () => (await client.webhooks.getDeliveries(hook.id, { status: 'success' })).deliveries.length === 1,
       'delivery settled',
+      ARRIVAL_MS,
     );
     return { hook, published };
   }
@@ -233,6 +227,7 @@ describe('deliveries', () => {
     await until(
       async () => (await client.deliveries.list({ status: 'failed' })).deliveries.length === 1,
       'a failed delivery',
+      ARRIVAL_MS,
     );
     expect((await client.deliveries.list({ status: 'failed' })).deliveries[0]).toMatchObject({
       webhook_id: failing.id,

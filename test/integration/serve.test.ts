@@ -1,14 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/engine-fixture.js';
 import { main } from '../../engine/cli.js';
-import { startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { chain, node, scoringWorkflow } from '../fixtures/workflows.js';
-
-let running: TestEngine | undefined;
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-});
 
 function capture() {
   const lines = { out: [] as string[], err: [] as string[] };
@@ -16,8 +9,8 @@ function capture() {
 }
 
 describe('serve', () => {
-  it('answers health and readiness probes, and the seed error shape for unknown routes', async () => {
-    running = await startTestEngine({ workflows: { scoring: scoringWorkflow() } });
+  it('answers health and readiness probes, and the seed error shape for unknown routes', async ({ startEngine }) => {
+    const running = await startEngine({ workflows: { scoring: scoringWorkflow() } });
     expect(await (await fetch(`${running.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${running.url}/readyz`);
     expect(ready.status).toBe(200);
@@ -29,19 +22,19 @@ describe('serve', () => {
     });
   });
 
-  it('serves the valid workflows of a folder and reports the broken ones without failing', async () => {
+  it('serves the valid workflows of a folder and reports the broken ones without failing', async ({ startEngine }) => {
     const broken = {
       name: 'Broken',
       nodes: [node('Start', 'hookline.manualTrigger')],
       connections: chain('Start', 'Nowhere'),
     };
-    running = await startTestEngine({ workflows: { scoring: scoringWorkflow(), broken } });
+    const running = await startEngine({ workflows: { scoring: scoringWorkflow(), broken } });
     expect([...running.engine.workflows.keys()]).toEqual(['scoring']);
     expect(running.engine.problems).toEqual([expect.objectContaining({ pointer: '/connections/Start/main/0/0/node' })]);
   });
 
-  it('waits for in-flight executions before closing the store on stop', async () => {
-    running = await startTestEngine({ workflows: { scoring: scoringWorkflow() } });
+  it('waits for in-flight executions before closing the store on stop', async ({ startEngine }) => {
+    const running = await startEngine({ workflows: { scoring: scoringWorkflow() } });
     const pending = running.engine.runManually('scoring', [{ name: 'x', score: 1 }]);
     const { engine } = running;
     await Promise.all([pending, engine.stop()]);

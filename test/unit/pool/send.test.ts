@@ -107,7 +107,6 @@ describe('sendBatch outcomes against a real receiver', () => {
     expect(result).toMatchObject({ statusCode: null, errorCode: 'DELIVERY_TIMEOUT', responseExcerpt: null });
     expect(result.error).toBe('Receiver did not answer within 200 ms');
     expect(result.responseTimeMs).toBeGreaterThanOrEqual(150);
-    expect(result.responseTimeMs).toBeLessThan(3_000);
   });
 
   it('reports a closed port as DELIVERY_CONNECTION', async () => {

@@ -1,0 +1,152 @@
+/**
+ * The read side of the SQLite outbox: delivery history, the seed's log rows, counts and
+ * response-time figures, and manual requeue. Every figure is computed by SQLite over an index
+ * (see the `EXPLAIN QUERY PLAN` checks in the store tests); nothing here reads a window of rows
+ * into memory to count it.
+ */
+import type Database from 'better-sqlite3';
+import type { AttemptRecord, DeliveryRecord } from './records.js';
+import { createWhere } from './sql-where.js';
+import { toDelivery } from './sqlite-outbox.js';
+import type { AttemptStats, DeliveryCounts, DeliveryLog, DeliveryQuery } from './types.js';
+
+type Row = Record<string, unknown>;
+
+function toAttempt(row: Row): AttemptRecord {
+  return {
+    id: String(row.id),
+    deliveryId: String(row.delivery_id),
+    attemptNo: Number(row.attempt_no),
+    startedAtMs: Number(row.started_at),
+    statusCode: (row.status_code as number | null) ?? null,
+    responseTimeMs: Number(row.response_time_ms ?? 0),
+    responseExcerpt: (row.response_excerpt as string | null) ?? null,
+    errorCode: (row.error_code as string | null) ?? null,
+    error: (row.error as string | null) ?? null,
+  };
+}
+
+/** Counts per subscription in one grouped query (the by-subscription index serves the IN list). */
+const DELIVERY_COUNTS_SQL = (count: number): string => `SELECT subscription_id, COUNT(*) AS total,
+  SUM(status = 'succeeded') AS succeeded, SUM(status IN ('failed', 'expired')) AS failed,
+  SUM(status IN ('pending', 'retrying', 'in_flight')) AS pending,
+  MAX(CASE WHEN attempt_count > 0 THEN updated_at END) AS last
+  FROM deliveries WHERE subscription_id IN (${Array(count).fill('?').join(', ')}) GROUP BY subscription_id`;
+
+/**
+ * Attempts of one subscription in a window: count, successes, maximum, and nearest-rank
+ * percentiles (index `floor(p·n)` of the sorted times, as the API has always reported them),
+ * ranked by a window function so only the aggregate row leaves SQLite. Driven by the window
+ * (`attempts_by_time`), so the work is bounded by the attempts in it: left to itself the planner
+ * walks the webhook's whole delivery history, which is never purged.
+ */
+const ATTEMPT_STATS_SQL = `WITH w AS (
+    SELECT COALESCE(a.response_time_ms, 0) AS rt,
+      (a.error_code IS NULL AND a.status_code IS NOT NULL AND a.status_code < 300) AS ok
+    FROM attempts a INDEXED BY attempts_by_time JOIN deliveries d ON d.id = a.delivery_id
+    WHERE d.subscription_id = ? AND a.started_at >= ? AND a.started_at <= ?
+  ), ranked AS (
+    SELECT rt, ok, ROW_NUMBER() OVER (ORDER BY rt) - 1 AS i, COUNT(*) OVER () AS n FROM w
+  )
+  SELECT COUNT(*) AS attempts, COALESCE(SUM(ok), 0) AS successful, MAX(rt) AS max,
+    MAX(CASE WHEN i = MIN(n - 1, CAST(0.5 * n AS INTEGER)) THEN rt END) AS p50,
+    MAX(CASE WHEN i = MIN(n - 1, CAST(0.95 * n AS INTEGER)) THEN rt END) AS p95
+  FROM ranked`;
+
+/** The latest attempt's response time rides along with each row: one query per page. */
+const LAST_RESPONSE_TIME_SQL = `(SELECT COALESCE(a.response_time_ms, 0) FROM attempts a
+  WHERE a.delivery_id = deliveries.id ORDER BY a.attempt_no DESC LIMIT 1) AS last_response_time_ms`;
+
+/** One page of deliveries, newest first unless asked otherwise. */
+function pageQuery(query: DeliveryQuery, columns: string): { sql: string; params: unknown[] } {
+  const where = createWhere();
+  if (query.subscriptionId) where.add('subscription_id = ?', query.subscriptionId);
+  if (query.statuses?.length) where.add(`status IN (${query.statuses.map(() => '?').join(', ')})`, ...query.statuses);
+  if (query.sinceMs !== undefined) where.add('created_at >= ?', query.sinceMs);
+  if (query.untilMs !== undefined) where.add('created_at <= ?', query.untilMs);
+  const order = query.order === 'asc' ? 'ASC' : 'DESC';
+  return {
+    sql: `SELECT ${columns} FROM deliveries ${where.sql} ORDER BY seq ${order} LIMIT ? OFFSET ?`,
+    params: [...where.params, query.limit ?? 50, query.offset ?? 0],
+  };
+}
+
+/** The statements behind the log, for the query-plan checks in the store tests. */
+export const DELIVERY_LOG_SQL = {
+  attemptStats: ATTEMPT_STATS_SQL,
+  deliveryCounts: DELIVERY_COUNTS_SQL,
+  logPage: (query: DeliveryQuery) => pageQuery(query, `*, ${LAST_RESPONSE_TIME_SQL}`),
+} as const;
+
+export function createSqliteDeliveryLog(db: Database.Database): DeliveryLog {
+  const stmt = {
+    get: db.prepare('SELECT * FROM deliveries WHERE id = ?'),
+    attempts: db.prepare('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY attempt_no'),
+    requeue: db.prepare(
+      'UPDATE deliveries SET status = ?, next_attempt_at = ?, expires_at = MAX(expires_at, ?), completed_at = NULL, updated_at = ? WHERE id = ?',
+    ),
+    attemptStats: db.prepare(ATTEMPT_STATS_SQL),
+  };
+
+  const select = ({ sql, params }: { sql: string; params: unknown[] }): Row[] =>
+    db.prepare(sql).all(...params) as Row[];
+
+  const requeue = db.transaction((id: string, nowMs: number, expiresAtMs: number): DeliveryRecord | null => {
+    const row = stmt.get.get(id) as Row | undefined;
+    if (!row || row.status === 'in_flight') return row ? toDelivery(row) : null;
+    const status = row.status === 'pending' ? 'pending' : 'retrying';
+    stmt.requeue.run(status, nowMs, expiresAtMs, nowMs, id);
+    return toDelivery(stmt.get.get(id) as Row);
+  });
+
+  return {
+    async getDelivery(id) {
+      const row = stmt.get.get(id) as Row | undefined;
+      return row ? toDelivery(row) : null;
+    },
+    async listDeliveries(query) {
+      return select(pageQuery(query, '*')).map(toDelivery);
+    },
+    async listAttempts(deliveryId) {
+      return (stmt.attempts.all(deliveryId) as Row[]).map(toAttempt);
+    },
+    async listLog(query) {
+      return select(DELIVERY_LOG_SQL.logPage(query)).map((row) => ({
+        delivery: toDelivery(row),
+        lastResponseTimeMs: (row.last_response_time_ms as number | null) ?? null,
+      }));
+    },
+    async requeue(id, nowMs, expiresAtMs) {
+      return requeue(id, nowMs, expiresAtMs);
+    },
+    async deliveryStats(subscriptionIds) {
+      const stats = new Map<string, DeliveryCounts>();
+      const rows = subscriptionIds.length
+        ? (db.prepare(DELIVERY_COUNTS_SQL(subscriptionIds.length)).all(...subscriptionIds) as Row[])
+        : [];
+      const byId = new Map(rows.map((row) => [String(row.subscription_id), row]));
+      for (const id of subscriptionIds) {
+        const row = byId.get(id);
+        stats.set(id, {
+          total: Number(row?.total ?? 0),
+          succeeded: Number(row?.succeeded ?? 0),
+          failed: Number(row?.failed ?? 0),
+          pending: Number(row?.pending ?? 0),
+          lastAttemptAtMs: (row?.last as number | null | undefined) ?? null,
+        });
+      }
+      return stats;
+    },
+    async attemptStats(subscriptionId, sinceMs, untilMs): Promise<AttemptStats> {
+      const row = stmt.attemptStats.get(subscriptionId, sinceMs, untilMs) as Row;
+      const orNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+      return {
+        attempts: Number(row.attempts),
+        successful: Number(row.successful),
+        p50ResponseTimeMs: orNull(row.p50),
+        p95ResponseTimeMs: orNull(row.p95),
+        maxResponseTimeMs: orNull(row.max),
+      };
+    },
+  };
+}

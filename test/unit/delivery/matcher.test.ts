@@ -1,0 +1,175 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createMatcher, type Matcher } from '../../../engine/delivery/matcher.js';
+import { createEvent } from '../../../engine/events/envelope.js';
+import { makeSubscription, T0 } from '../../helpers/records.js';
+
+const RETENTION_MS = 86_400_000;
+
+let matcher: Matcher;
+beforeEach(() => {
+  matcher = createMatcher({ retentionMs: RETENTION_MS });
+});
+
+const matchedIds = (type: string, data: unknown = {}) =>
+  matcher
+    .match(createEvent(type, data))
+    .map((entry) => entry.subscription.id)
+    .sort();
+
+describe('createMatcher', () => {
+  it('matches exact names, group.* by prefix and * for everything', () => {
+    matcher.load([
+      makeSubscription({ id: 'exact', events: ['workflow.completed'] }),
+      makeSubscription({ id: 'group', events: ['agent.*'] }),
+      makeSubscription({ id: 'nested', events: ['agent.conversation.*'] }),
+      makeSubscription({ id: 'all', events: ['*'] }),
+    ]);
+    expect(matchedIds('workflow.completed')).toEqual(['all', 'exact']);
+    expect(matchedIds('agent.conversation.completed')).toEqual(['all', 'group', 'nested']);
+    expect(matchedIds('agent.started')).toEqual(['all', 'group']);
+    expect(matchedIds('billing.invoice.paid')).toEqual(['all']);
+  });
+
+  it('does not match a group on a bare or look-alike name', () => {
+    matcher.load([makeSubscription({ id: 'group', events: ['agent.*'] })]);
+    expect(matchedIds('agent')).toEqual([]);
+    expect(matchedIds('agents.started')).toEqual([]);
+    expect(matchedIds('workflow.agent.started')).toEqual([]);
+  });
+
+  it('matches a subscription once even when several of its patterns fit', () => {
+    matcher.load([makeSubscription({ id: 'many', events: ['order.completed', 'order.*', '*', 'order.completed'] })]);
+    expect(matchedIds('order.completed')).toEqual(['many']);
+  });
+
+  it('skips disabled and node-owned subscriptions', () => {
+    matcher.load([
+      makeSubscription({ id: 'off', events: ['*'], enabled: false }),
+      makeSubscription({ id: 'node', events: ['*'], kind: 'node' }),
+      makeSubscription({ id: 'on', events: ['*'] }),
+    ]);
+    expect(matchedIds('order.completed')).toEqual(['on']);
+  });
+
+  it('applies a patch such as disabling without reloading', () => {
+    matcher.load([makeSubscription({ id: 'a', events: ['order.*'] })]);
+    matcher.patch('a', { enabled: false, consecutiveFailures: 3 });
+    expect(matchedIds('order.completed')).toEqual([]);
+    expect(matcher.get('a')?.subscription.consecutiveFailures).toBe(3);
+    matcher.patch('missing', { enabled: false });
+    expect(matcher.size).toBe(1);
+  });
+
+  it('never sends an endpoint the operational events about itself', () => {
+    matcher.load([
+      makeSubscription({ id: 'ops', events: ['webhook.*'] }),
+      makeSubscription({ id: 'b', events: ['*'] }),
+    ]);
+    expect(matchedIds('webhook.disabled', { webhook_id: 'ops' })).toEqual(['b']);
+    expect(matchedIds('webhook.disabled', { webhook_id: 'b' })).toEqual(['ops']);
+  });
+
+  it('applies shorthand conditions to the event data', () => {
+    matcher.load([
+      makeSubscription({
+        id: 'unhappy',
+        events: ['agent.conversation.completed'],
+        conditions: { satisfaction_score: { lt: 3 }, message_count: { gt: 10 } },
+      }),
+    ]);
+    expect(matchedIds('agent.conversation.completed', { satisfaction_score: 4.5, message_count: 12 })).toEqual([]);
+    expect(matchedIds('agent.conversation.completed', { satisfaction_score: 2, message_count: 12 })).toEqual([
+      'unhappy',
+    ]);
+  });
+
+  it('applies per-event-type filters', () => {
+    matcher.load([
+      makeSubscription({
+        id: 'filtered',
+        events: ['function.executed'],
+        filters: {
+          'function.executed': { function: { id: ['func-123', 'func-456'] }, execution: { status: ['success'] } },
+        },
+      }),
+    ]);
+    const run = (id: string, status: string) => ({ function: { id }, execution: { status } });
+    expect(matchedIds('function.executed', run('func-456', 'success'))).toEqual(['filtered']);
+    expect(matchedIds('function.executed', run('func-999', 'success'))).toEqual([]);
+    expect(matchedIds('function.executed', run('func-123', 'error'))).toEqual([]);
+  });
+
+  it('follows upsert and remove', () => {
+    matcher.upsert(makeSubscription({ id: 'a', events: ['order.completed'] }));
+    expect(matchedIds('order.completed')).toEqual(['a']);
+    matcher.upsert(makeSubscription({ id: 'a', events: ['order.refunded'] }));
+    expect(matchedIds('order.completed')).toEqual([]);
+    expect(matchedIds('order.refunded')).toEqual(['a']);
+    matcher.remove('a');
+    expect(matchedIds('order.refunded')).toEqual([]);
+    expect(matcher.size).toBe(0);
+  });
+
+  it('replaces every subscription on load', () => {
+    matcher.load([makeSubscription({ id: 'a', events: ['*'] })]);
+    matcher.load([makeSubscription({ id: 'b', events: ['*'] })]);
+    expect(matchedIds('order.completed')).toEqual(['b']);
+    expect(matcher.get('a')).toBeUndefined();
+  });
+
+  it('plans one delivery per match, due now and kept for the retention window', () => {
+    matcher.load([
+      makeSubscription({ id: 'env', events: ['order.completed'] }),
+      makeSubscription({ id: 'hook', events: ['order.*'], payloadFormat: 'webhook' }),
+    ]);
+    const event = createEvent('order.completed', { n: 1 }, undefined, new Date(T0));
+    const planned = matcher.plan(event, T0).sort((a, b) => a.subscriptionId.localeCompare(b.subscriptionId));
+    expect(planned.map(({ id: _id, payload: _payload, ...rest }) => rest)).toEqual([
+      {
+        subscriptionId: 'env',
+        eventId: event.id,
+        eventType: 'order.completed',
+        nextAttemptAtMs: T0,
+        expiresAtMs: T0 + RETENTION_MS,
+      },
+      {
+        subscriptionId: 'hook',
+        eventId: event.id,
+        eventType: 'order.completed',
+        nextAttemptAtMs: T0,
+        expiresAtMs: T0 + RETENTION_MS,
+      },
+    ]);
+    expect(new Set(planned.map((d) => d.id)).size).toBe(2);
+    expect(planned[0].id).toMatch(/^del_/);
+    expect(JSON.parse(planned[0].payload)).toEqual({
+      id: event.id,
+      type: 'order.completed',
+      timestamp: event.timestamp,
+      data: { n: 1 },
+    });
+    expect(JSON.parse(planned[1].payload)).toEqual({
+      event: 'order.completed',
+      timestamp: event.timestamp,
+      webhook_id: 'hook',
+      data: { n: 1 },
+    });
+  });
+
+  it('shapes each planned payload with its include_fields', () => {
+    matcher.load([
+      makeSubscription({ id: 'trimmed', events: ['*'], includeFields: ['workflow_id', 'output_data.order_id'] }),
+      makeSubscription({ id: 'full', events: ['*'] }),
+    ]);
+    const data = { workflow_id: 'wf_1', credits_used: 4.5, output_data: { order_id: 'o1', secret: 'x' } };
+    const planned = matcher.plan(createEvent('workflow.execution.completed', data), T0);
+    const byId = Object.fromEntries(planned.map((d) => [d.subscriptionId, JSON.parse(d.payload).data]));
+    expect(byId.trimmed).toEqual({ workflow_id: 'wf_1', output_data: { order_id: 'o1' } });
+    expect(byId.full).toEqual(data);
+  });
+
+  it('plans nothing for an event no one wants', () => {
+    matcher.load([makeSubscription({ id: 'a', events: ['order.completed'] })]);
+    expect(matcher.plan(createEvent('order.refunded', {}), T0)).toEqual([]);
+  });
+});

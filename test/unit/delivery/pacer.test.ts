@@ -1,0 +1,93 @@
+/** The pacer: delivery keeps to its share of the main thread while requests arrive. */
+import { describe, expect, it } from 'vitest';
+import { createPacer } from '../../../engine/delivery/pacer.js';
+
+/** A clock the test moves by hand: the pacer's arithmetic, not the machine's speed, is under test. */
+function manualClock(): { now: () => number; advance(ms: number): void } {
+  let t = 1_000;
+  return { now: () => t, advance: (ms) => void (t += ms) };
+}
+
+describe('pacer', () => {
+  it('is busy for busyForMs after a request, then quiet', () => {
+    const clock = manualClock();
+    const pacer = createPacer({ busyShare: 0.25, busyForMs: 200, burstMs: 10, now: clock.now });
+    expect(pacer.busy).toBe(false);
+    pacer.noteForeground();
+    expect(pacer.busy).toBe(true);
+    clock.advance(199);
+    expect(pacer.busy).toBe(true);
+    clock.advance(1);
+    expect(pacer.busy).toBe(false);
+  });
+
+  it('charges a step the time it took while busy', () => {
+    const clock = manualClock();
+    const pacer = createPacer({ busyShare: 0.5, busyForMs: 10_000, burstMs: 10, now: clock.now });
+    pacer.noteForeground();
+    const value = pacer.charge(() => {
+      clock.advance(30);
+      return 'done';
+    });
+    expect(value).toBe('done');
+    // 10 ms of budget, 30 spent, 15 refilled meanwhile: 5 ms in debt, repaid in 10 ms at half rate.
+    let resolved = false;
+    const turn = pacer.turn().then(() => (resolved = true));
+    return Promise.race([turn, new Promise((r) => setTimeout(r, 20))]).then(() => {
+      expect(resolved).toBe(false);
+      clock.advance(10);
+      return turn;
+    });
+  });
+
+  it('charges a step that throws, and rethrows', () => {
+    const clock = manualClock();
+    const pacer = createPacer({ busyShare: 0.5, busyForMs: 200, burstMs: 10, now: clock.now });
+    expect(() =>
+      pacer.charge(() => {
+        clock.advance(5);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+  });
+
+  it('refills at busyShare while busy, so debt takes 1/busyShare as long to repay', async () => {
+    const clock = manualClock();
+    const pacer = createPacer({ busyShare: 0.25, busyForMs: 10_000, burstMs: 0, now: clock.now });
+    pacer.noteForeground();
+    pacer.charge(() => clock.advance(10));
+    let resolved = false;
+    const turn = pacer.turn().then(() => (resolved = true));
+    clock.advance(20); // repays 5 of the 10 ms while busy
+    await new Promise((r) => setTimeout(r, 30));
+    expect(resolved).toBe(false);
+    clock.advance(20); // repays the rest
+    await turn;
+    expect(resolved).toBe(true);
+  });
+
+  it('never holds more than burstMs of budget, however long it was idle', async () => {
+    const clock = manualClock();
+    const pacer = createPacer({ busyShare: 0.5, busyForMs: 100_000, burstMs: 10, now: clock.now });
+    clock.advance(60_000);
+    await pacer.turn();
+    pacer.noteForeground();
+    pacer.charge(() => clock.advance(30)); // 10 - 30 + 15 = 5 ms in debt, not 29,985 ms in hand
+    let resolved = false;
+    const turn = pacer.turn().then(() => (resolved = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(resolved).toBe(false);
+    clock.advance(10);
+    await turn;
+  });
+
+  it('lets delivery take the whole thread when no request arrives', async () => {
+    const clock = manualClock();
+    const pacer = createPacer({ busyShare: 0.1, busyForMs: 200, burstMs: 10, now: clock.now });
+    for (let i = 0; i < 5; i++) {
+      pacer.charge(() => clock.advance(50));
+      await pacer.turn(); // resolves without the clock moving: a quiet step repays itself
+    }
+    expect(pacer.busy).toBe(false);
+  });
+});

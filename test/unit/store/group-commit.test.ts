@@ -1,0 +1,146 @@
+/** The group committer on a real SQLite store per test; groups are closed by `flush()`, never by a timer. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createEvent } from '../../../engine/events/envelope.js';
+import { createGroupCommitter } from '../../../engine/store/group-commit.js';
+import type { CommitResult, Store, WriteBatch } from '../../../engine/store/types.js';
+import { makeNewDelivery } from '../../helpers/records.js';
+import { createTempStore, type TempStore } from '../../helpers/store.js';
+
+/** Long enough that only `flush()` or a full group can close a group in these tests. */
+const NEVER_MS = 3_600_000;
+
+let temp: TempStore;
+/** Every `commit` the committer makes: one entry per transaction. */
+let transactions: WriteBatch[];
+let store: Store;
+
+beforeEach(() => {
+  temp = createTempStore();
+  transactions = [];
+  const real = temp.store;
+  // The real store, counting its transactions.
+  store = new Proxy(real, {
+    get(target, key, receiver) {
+      if (key === 'commit')
+        return (batch: WriteBatch, plan?: Parameters<Store['commit']>[1]) => {
+          transactions.push(batch);
+          return real.commit(batch, plan);
+        };
+      return Reflect.get(target, key, receiver);
+    },
+  });
+});
+afterEach(async () => {
+  await temp.close();
+});
+
+const eventBatch = (n: number): WriteBatch => ({ events: [createEvent('order.completed', { n })] });
+
+describe('createGroupCommitter', () => {
+  it('commits many concurrent submits in one transaction and answers each after the write', async () => {
+    const committed: CommitResult[] = [];
+    const committer = createGroupCommitter({ store, windowMs: NEVER_MS, onCommitted: (r) => committed.push(r) });
+    const batches = Array.from({ length: 50 }, (_, n) => eventBatch(n));
+    const answers = batches.map((batch) =>
+      committer.submit(batch).then(async (result) => {
+        // Durable before the answer: the caller's own event is readable and the commit was reported.
+        expect(await temp.store.getEvent(batch.events![0].id)).not.toBeNull();
+        expect(committed).toHaveLength(1);
+        return result;
+      }),
+    );
+    expect(transactions).toHaveLength(0);
+    await committer.flush();
+    const results = await Promise.all(answers);
+    expect(transactions).toHaveLength(1);
+    expect(transactions[0].events).toHaveLength(50);
+    expect(new Set(results).size).toBe(1);
+    expect(await temp.store.listEvents({ limit: 100 })).toHaveLength(50);
+  });
+
+  it('commits on its own at the end of the tick with a zero window', async () => {
+    const committer = createGroupCommitter({ store, windowMs: 0 });
+    await Promise.all([committer.submit(eventBatch(1)), committer.submit(eventBatch(2))]);
+    expect(transactions).toHaveLength(1);
+  });
+
+  it('commits a full group at once, without waiting for the window', async () => {
+    const committer = createGroupCommitter({ store, windowMs: NEVER_MS, maxGroup: 3 });
+    const full = [1, 2, 3].map((n) => committer.submit(eventBatch(n)));
+    await Promise.all(full);
+    expect(transactions.map((t) => t.events?.length)).toEqual([3]);
+    const rest = committer.submit(eventBatch(4));
+    await committer.flush();
+    await rest;
+    expect(transactions.map((t) => t.events?.length)).toEqual([3, 1]);
+  });
+
+  it('merges every kind of write and fans events out in the same transaction', async () => {
+    const committer = createGroupCommitter({
+      store,
+      windowMs: NEVER_MS,
+      planDeliveries: (event) => [makeNewDelivery(`planned_${event.id}`, { eventId: event.id })],
+    });
+    const answers = [
+      committer.submit(eventBatch(1)),
+      committer.submit({ deliveries: [makeNewDelivery('direct')], acknowledged: true }),
+      committer.submit(eventBatch(2)),
+    ];
+    await committer.flush();
+    const results = await Promise.all(answers);
+    expect(transactions).toHaveLength(1);
+    expect(transactions[0]).toMatchObject({ acknowledged: true });
+    expect(results[0].deliveries).toBe(3);
+    expect(await temp.store.deliveryLog.listDeliveries({ limit: 10 })).toHaveLength(3);
+  });
+
+  it('retries a failing group one batch at a time, so only the culprit is rejected', async () => {
+    await temp.store.commit({ deliveries: [makeNewDelivery('taken')] });
+    const committed: CommitResult[] = [];
+    const committer = createGroupCommitter({ store, windowMs: NEVER_MS, onCommitted: (r) => committed.push(r) });
+    const good1 = eventBatch(1);
+    const bad: WriteBatch = {
+      events: [createEvent('order.completed', { n: 'bad' })],
+      deliveries: [makeNewDelivery('taken')],
+    };
+    const good2 = eventBatch(2);
+    const answers = [good1, bad, good2].map((batch) => committer.submit(batch));
+    await committer.flush();
+    const settled = await Promise.allSettled(answers);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((settled[1] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
+    // The group's transaction, then one per batch.
+    expect(transactions).toHaveLength(4);
+    expect(committed).toHaveLength(2);
+    expect(await temp.store.getEvent(good1.events![0].id)).not.toBeNull();
+    expect(await temp.store.getEvent(good2.events![0].id)).not.toBeNull();
+    // The culprit's transaction rolled back whole: its event is not there either.
+    expect(await temp.store.getEvent(bad.events![0].id)).toBeNull();
+  });
+
+  it('rejects a lone failing batch without retrying it', async () => {
+    await temp.store.commit({ deliveries: [makeNewDelivery('taken')] });
+    const committer = createGroupCommitter({ store, windowMs: NEVER_MS });
+    const answer = committer.submit({ deliveries: [makeNewDelivery('taken')] });
+    await committer.flush();
+    await expect(answer).rejects.toThrow(/UNIQUE/);
+    expect(transactions).toHaveLength(1);
+  });
+
+  it('keeps committing after a failed group', async () => {
+    await temp.store.commit({ deliveries: [makeNewDelivery('taken')] });
+    const committer = createGroupCommitter({ store, windowMs: NEVER_MS });
+    const failed = committer.submit({ deliveries: [makeNewDelivery('taken')] });
+    await committer.flush();
+    await expect(failed).rejects.toThrow();
+    const next = committer.submit(eventBatch(3));
+    await committer.flush();
+    await expect(next).resolves.toMatchObject({ deliveries: 0 });
+  });
+
+  it('flushes nothing when nothing waits', async () => {
+    const committer = createGroupCommitter({ store, windowMs: NEVER_MS });
+    await committer.flush();
+    expect(transactions).toHaveLength(0);
+  });
+});
