@@ -5,7 +5,7 @@
  * then cloned and frozen.
  */
 import { compileTextSchema } from './validation.js';
-import { HooklineError } from './errors.js';
+import { Errors } from './errors.js';
 
 type JsonType = 'string' | 'integer' | 'number' | 'boolean' | 'array';
 
@@ -296,7 +296,7 @@ export function loadConfig(sources: ConfigSources = {}): HooklineConfig {
   }
   for (const key of Object.keys(sources.overrides ?? {})) {
     if (!(key in SETTINGS))
-      throw new HooklineError('INVALID_CONFIG', `Invalid configuration: unknown setting '${key}'`, {
+      throw Errors.INVALID_CONFIG(`Invalid configuration: unknown setting '${key}'`, {
         details: { field: key },
       });
   }
@@ -304,8 +304,7 @@ export function loadConfig(sources: ConfigSources = {}): HooklineConfig {
     const error = validateConfig.errors?.[0];
     const key = (error?.instancePath ?? '').split('/')[1] ?? '';
     const source = origin[key] ?? `setting ${key}`;
-    throw new HooklineError(
-      'INVALID_CONFIG',
+    throw Errors.INVALID_CONFIG(
       `Invalid configuration: ${source} ${error?.message ?? 'is invalid'} (got ${JSON.stringify(raw[key])})`,
       {
         details: { field: key, source, expected: error?.message, received: JSON.stringify(raw[key]) },

@@ -1,46 +1,44 @@
 /**
- * The one registry of Hookline's error codes. Every error a caller can see carries one of these
- * codes, its HTTP status and the seed's error shape:
- * `{"success":false,"error":{"code","message","details"}}`. Callers branch on `code`, never on
- * `message`.
+ * The one registry of Hookline's error codes, in the shape of fastify's `lib/errors.js`: every
+ * code has its HTTP status and message template here, and `Errors.CODE(...)` is the only way to
+ * make an error that carries it. A caller sees the seed's error shape,
+ * `{"success":false,"error":{"code","message","details"}}`, and branches on `code`, never on
+ * `message`. `docs/errors.md` documents every code; `test/unit/errors.test.ts` keeps the registry,
+ * the doc and the call sites in step.
  */
 
 export interface ErrorSpec {
   /** HTTP status sent when this error ends a request. */
   status: number;
-  /** Default message; `%s` is replaced by the arguments given to `createError`. */
+  /** Message template; each `%s` is one argument of the code's constructor, in order. */
   message: string;
-  /** For delivery errors: whether another attempt may succeed. */
+  /** For delivery errors: whether another attempt may succeed (the outbox's settle step reads it). */
   retryable?: boolean;
 }
 
 export const ERROR_CODES = {
   INVALID_INPUT: { status: 400, message: '%s' },
   MALFORMED_JSON: { status: 400, message: 'Request body is not valid JSON: %s' },
-  INVALID_CONFIG: { status: 500, message: 'Invalid configuration: %s' },
-  INVALID_WORKFLOW: { status: 422, message: 'Invalid workflow: %s' },
-  INVALID_SIGNATURE: { status: 401, message: 'Signature verification failed: %s' },
+  // The trigger checks and the config loader word their own messages, as the n8n node does.
+  INVALID_CONFIG: { status: 500, message: '%s' },
+  INVALID_SIGNATURE: { status: 401, message: '%s' },
   UNAUTHORIZED: { status: 401, message: '%s' },
   FORBIDDEN: { status: 403, message: '%s' },
   NOT_FOUND: { status: 404, message: '%s' },
-  METHOD_NOT_ALLOWED: { status: 405, message: '%s' },
   CONFLICT: { status: 409, message: '%s' },
   WORKFLOW_INACTIVE: { status: 409, message: "Workflow '%s' is not active" },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body is larger than %s bytes' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Content type '%s' is not supported; send application/json" },
-  UNPROCESSABLE: { status: 422, message: '%s' },
   LIMIT_EXCEEDED: { status: 422, message: '%s' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; retry after %s seconds' },
   NODE_EXECUTION_FAILED: { status: 500, message: "Node '%s' failed: %s" },
   CREDENTIAL_NOT_FOUND: { status: 500, message: "Credential '%s' of type '%s' is not defined" },
-  UNKNOWN_NODE_TYPE: { status: 422, message: "Unknown node type '%s'" },
   EXECUTION_TIMEOUT: { status: 504, message: 'Execution did not finish within %s ms' },
-  SHUTTING_DOWN: { status: 503, message: 'The engine is shutting down' },
   BACKLOG_FULL: {
     status: 503,
     message: 'More than %s deliveries are waiting to be sent; retry after %s seconds',
   },
-  INTERNAL: { status: 500, message: 'Internal error' },
+  INTERNAL: { status: 500, message: '%s' },
   DELIVERY_TIMEOUT: { status: 504, message: 'Receiver did not answer within %s ms', retryable: true },
   DELIVERY_CONNECTION: { status: 502, message: 'Could not reach the receiver: %s', retryable: true },
   DELIVERY_REJECTED: { status: 502, message: 'Receiver answered %s', retryable: true },
@@ -54,29 +52,49 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** `details` of an INVALID_INPUT error, as in the seed: the first bad field. */
-export interface FieldErrorDetails {
-  field: string;
-  expected: string;
-  received: string;
-  [key: string]: unknown;
+export interface ErrorOptions {
+  /** The error body's `details`; for INVALID_INPUT the seed's first bad field: `{ field, expected, received }`. */
+  details?: Record<string, unknown>;
+  /** Response headers that go with the error (`WWW-Authenticate`, `Retry-After`). */
+  headers?: Record<string, string>;
+  cause?: unknown;
 }
 
-export class HooklineError extends Error {
-  readonly code: ErrorCode;
+export interface ErrorBody {
+  success: false;
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+/** One value per `%s` of a template: `"Node '%s' failed: %s"` → `[string | number, string | number]`. */
+type TemplateArgs<T extends string> = T extends `${string}%s${infer Rest}`
+  ? [string | number, ...TemplateArgs<Rest>]
+  : [];
+
+/** A code's constructor arguments: its template's values, then the options. */
+export type ErrorArgs<C extends ErrorCode> = [...TemplateArgs<(typeof ERROR_CODES)[C]['message']>, ErrorOptions?];
+
+/** Builds the error of one code, e.g. `Errors.NOT_FOUND(\`Workflow '${id}' not found\`)`. */
+export type ErrorFactory<C extends ErrorCode> = (...args: ErrorArgs<C>) => HooklineError<C>;
+
+/** Set once by HooklineError's static block: the registry's way past the private constructor. */
+let construct: <C extends ErrorCode>(code: C, message: string, options: ErrorOptions) => HooklineError<C>;
+
+export class HooklineError<C extends ErrorCode = ErrorCode> extends Error {
+  static {
+    construct = (code, message, options) => new HooklineError(code, message, options);
+  }
+
+  readonly code: C;
   readonly status: number;
   readonly details?: Record<string, unknown>;
-  readonly retryable: boolean;
-  /** Response headers that go with the error (`WWW-Authenticate`, `Retry-After`). */
   readonly headers?: Record<string, string>;
 
-  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
+  /** Private: {@link Errors} is the only way to make one, so message and status always come from the registry. */
+  private constructor(code: C, message: string, options: ErrorOptions) {
     super(message, { cause: options.cause });
     this.name = 'HooklineError';
     this.code = code;
-    const spec: ErrorSpec = ERROR_CODES[code];
-    this.status = spec.status;
-    this.retryable = spec.retryable ?? false;
+    this.status = ERROR_CODES[code].status;
     this.details = options.details;
     this.headers = options.headers;
   }
@@ -90,33 +108,20 @@ export class HooklineError extends Error {
   }
 }
 
-export interface ErrorOptions {
-  details?: Record<string, unknown>;
-  headers?: Record<string, string>;
-  cause?: unknown;
+function define<C extends ErrorCode>(code: C): ErrorFactory<C> {
+  const parts = ERROR_CODES[code].message.split('%s');
+  const valueCount = parts.length - 1;
+  return (...args) => {
+    const message = parts.reduce((text, part, i) => text + String(args[i - 1]) + part);
+    return construct(code, message, (args[valueCount] as ErrorOptions | undefined) ?? {});
+  };
 }
 
-export interface ErrorBody {
-  success: false;
-  error: { code: string; message: string; details?: Record<string, unknown> };
-}
-
-/** Builds a HooklineError whose message is the code's template filled with `args`. */
-export function createError(
-  code: ErrorCode,
-  args: ReadonlyArray<string | number> = [],
-  options: ErrorOptions = {},
-): HooklineError {
-  let i = 0;
-  const message = ERROR_CODES[code].message.replace(/%s/g, () => String(args[i++] ?? ''));
-  return new HooklineError(code, message, options);
-}
+/** One constructor per code; its parameters are the template's `%s` values, then {@link ErrorOptions}. */
+export const Errors = Object.freeze(
+  Object.fromEntries(Object.keys(ERROR_CODES).map((code) => [code, define(code as ErrorCode)])),
+) as { readonly [C in ErrorCode]: ErrorFactory<C> };
 
 export function isHooklineError(value: unknown): value is HooklineError {
   return value instanceof HooklineError;
-}
-
-/** An INVALID_INPUT error naming the first bad field, in the seed's `details` shape. */
-export function invalidInput(message: string, details: FieldErrorDetails): HooklineError {
-  return new HooklineError('INVALID_INPUT', message, { details });
 }

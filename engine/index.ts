@@ -12,7 +12,7 @@ import type { HooklineConfig } from './config.js';
 import { TUNING } from './tuning.js';
 import { newExecution } from './workflow/execution-record.js';
 import { createEvent, type EventEnvelope } from './events/envelope.js';
-import { createError } from './errors.js';
+import { Errors } from './errors.js';
 import { createDeliverySystem, type DeliverySystem } from './delivery/index.js';
 import type { Dispatcher } from './pool/types.js';
 import { createDispatcher } from './pool/dispatcher.js';
@@ -137,7 +137,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   async function setWorkflowActive(id: string, active: boolean): Promise<LoadedWorkflow> {
     const current = workflows.get(id);
-    if (!current) throw createError('NOT_FOUND', [`Workflow '${id}' not found`]);
+    if (!current) throw Errors.NOT_FOUND(`Workflow '${id}' not found`);
     if (current.active === active) return current;
     await store.setWorkflowActive(id, active);
     const next = { ...current, active };
@@ -190,7 +190,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   async function acceptAndRun(workflowId: string, items: IDataObject[]): Promise<ExecutionOutcome> {
     const workflow = workflows.get(workflowId);
-    if (!workflow) throw createError('NOT_FOUND', [`Workflow '${workflowId}' not found`]);
+    if (!workflow) throw Errors.NOT_FOUND(`Workflow '${workflowId}' not found`);
     const trigger =
       workflow.definition.nodes.find((node) => node.type.endsWith('manualTrigger')) ??
       workflow.definition.nodes.find(

@@ -11,7 +11,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { invalidInput, type HooklineError } from './errors.js';
+import { Errors, type HooklineError } from './errors.js';
 
 const COMMON = { strict: false, removeAdditional: false, verbose: true } as const;
 
@@ -63,22 +63,28 @@ export function toInvalidInput(issue: ValidationIssue | undefined, context?: str
   const join = (name: string) => (path ? `${path}.${name}` : name);
   if (issue?.keyword === 'additionalProperties') {
     const field = join(String(issue.params.additionalProperty));
-    return invalidInput(`Unknown field '${field}'${context ? ` in the ${context}` : ''}`, {
-      field,
-      expected: 'no such field',
-      received: 'present',
+    return Errors.INVALID_INPUT(`Unknown field '${field}'${context ? ` in the ${context}` : ''}`, {
+      details: {
+        field,
+        expected: 'no such field',
+        received: 'present',
+      },
     });
   }
   if (issue?.keyword === 'required') {
     const field = join(String(issue.params.missingProperty));
-    return invalidInput(`Required field '${field}' is missing`, { field, expected: 'present', received: 'null' });
+    return Errors.INVALID_INPUT(`Required field '${field}' is missing`, {
+      details: { field, expected: 'present', received: 'null' },
+    });
   }
   const field = path;
   const whole = context ? `The ${context}` : 'The input';
-  return invalidInput(`${field ? `Field '${field}'` : whole} ${issue?.message ?? 'is invalid'}`, {
-    field,
-    expected: issue?.message ?? '',
-    received: typeOf(issue?.data),
+  return Errors.INVALID_INPUT(`${field ? `Field '${field}'` : whole} ${issue?.message ?? 'is invalid'}`, {
+    details: {
+      field,
+      expected: issue?.message ?? '',
+      received: typeOf(issue?.data),
+    },
   });
 }
 

@@ -3,7 +3,7 @@
  * configured admin key (`HOOKLINE_API_KEY`) or one made with the CLI and stored as a SHA-256 hash.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createError } from '../errors.js';
+import { Errors } from '../errors.js';
 import { createId } from '../events/ids.js';
 import type { Store } from '../store/types.js';
 
@@ -21,14 +21,14 @@ export function createApiKeyCheck(store: Store, adminKey: string): ApiKeyCheck {
     async check(authorization) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
       if (!match)
-        throw createError('UNAUTHORIZED', ['Missing API key: send Authorization: Bearer <key>'], {
+        throw Errors.UNAUTHORIZED('Missing API key: send Authorization: Bearer <key>', {
           headers: challenge,
         });
       const digest = sha256(match[1]);
       if (adminDigest && timingSafeEqual(digest, adminDigest)) return 'admin';
       // Lookup by hash: the stored value is never the key, and equal hashes mean equal keys.
       const found = await store.findApiKey(digest.toString('hex'));
-      if (!found) throw createError('UNAUTHORIZED', ['Invalid API key'], { headers: challenge });
+      if (!found) throw Errors.UNAUTHORIZED('Invalid API key', { headers: challenge });
       return found.name;
     },
   };

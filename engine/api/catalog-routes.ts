@@ -4,7 +4,7 @@
  */
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import { createError, invalidInput } from '../errors.js';
+import { Errors } from '../errors.js';
 import { EVENT_CATALOG, EVENT_TYPE_PATTERN, getEventSpec } from '../events/catalog.js';
 import type { ExecutionStatus } from '../store/types.js';
 import type { ApiContext } from './context.js';
@@ -51,16 +51,20 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): vo
     async (request, reply) => {
       const { type, data, metadata } = request.body;
       if (!EVENT_TYPE_PATTERN.test(type))
-        throw invalidInput(`Event type '${type}' is not a valid name`, {
-          field: 'type',
-          expected: 'lower-case dotted name like order.completed',
-          received: type,
+        throw Errors.INVALID_INPUT(`Event type '${type}' is not a valid name`, {
+          details: {
+            field: 'type',
+            expected: 'lower-case dotted name like order.completed',
+            received: type,
+          },
         });
       if (getEventSpec(type) && !validateData(data))
-        throw invalidInput(`Field 'data' of '${type}' must be an object`, {
-          field: 'data',
-          expected: 'object',
-          received: Array.isArray(data) ? 'array' : typeof data,
+        throw Errors.INVALID_INPUT(`Field 'data' of '${type}' must be an object`, {
+          details: {
+            field: 'data',
+            expected: 'object',
+            received: Array.isArray(data) ? 'array' : typeof data,
+          },
         });
       const { event, deliveries } = await ctx.publishEvent(type, data, metadata);
       return reply.status(202).send({ success: true, event_id: event.id, type, deliveries });
@@ -89,7 +93,7 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): vo
     },
     async (request) => {
       const workflow = ctx.workflows.get(request.params.id);
-      if (!workflow) throw createError('NOT_FOUND', [`Workflow '${request.params.id}' not found`]);
+      if (!workflow) throw Errors.NOT_FOUND(`Workflow '${request.params.id}' not found`);
       return {
         id: workflow.id,
         name: workflow.name,
@@ -155,7 +159,7 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): vo
     },
     async (request) => {
       const execution = await ctx.store.getExecution(request.params.id);
-      if (!execution) throw createError('NOT_FOUND', [`Execution '${request.params.id}' not found`]);
+      if (!execution) throw Errors.NOT_FOUND(`Execution '${request.params.id}' not found`);
       return executionJson(execution);
     },
   );

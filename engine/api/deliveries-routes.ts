@@ -5,7 +5,7 @@
  */
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import { createError, invalidInput } from '../errors.js';
+import { Errors } from '../errors.js';
 import type { DeliveryStatus } from '../store/types.js';
 import type { ApiContext } from './context.js';
 import {
@@ -43,10 +43,12 @@ function msOf(text: string | undefined, field: string): number | undefined {
   if (text === undefined) return undefined;
   const ms = Date.parse(text);
   if (Number.isNaN(ms))
-    throw invalidInput(`Field '${field}' is not a date-time`, {
-      field,
-      expected: 'ISO 8601 date-time',
-      received: text,
+    throw Errors.INVALID_INPUT(`Field '${field}' is not a date-time`, {
+      details: {
+        field,
+        expected: 'ISO 8601 date-time',
+        received: text,
+      },
     });
   return ms;
 }
@@ -93,9 +95,7 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): v
     async (request) => {
       const delivery = await log.getDelivery(request.params.delivery_id);
       if (!delivery || delivery.subscriptionId !== request.params.id)
-        throw createError('NOT_FOUND', [
-          `Delivery '${request.params.delivery_id}' not found for webhook '${request.params.id}'`,
-        ]);
+        throw Errors.NOT_FOUND(`Delivery '${request.params.delivery_id}' not found for webhook '${request.params.id}'`);
       return deliveryJson(delivery, await log.listAttempts(delivery.id));
     },
   );
@@ -205,10 +205,12 @@ function registerReplay(app: FastifyInstance, ctx: ApiContext): void {
       const since = new Date(msOf(request.body.since, 'since')!).toISOString();
       const until = new Date(msOf(request.body.until, 'until') ?? Date.now()).toISOString();
       if (request.body.until !== undefined && since > until)
-        throw invalidInput("'since' is after 'until'", {
-          field: 'since',
-          expected: `a time before ${until}`,
-          received: since,
+        throw Errors.INVALID_INPUT("'since' is after 'until'", {
+          details: {
+            field: 'since',
+            expected: `a time before ${until}`,
+            received: since,
+          },
         });
       const replayed = await ctx.delivery.replay(subscription.id, { since, until });
       return reply.status(202).send({ success: true, replayed, webhook_id: subscription.id });

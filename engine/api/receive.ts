@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { createEvent } from '../events/envelope.js';
-import { invalidInput } from '../errors.js';
+import { Errors } from '../errors.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import type { ApiKeyCheck } from './api-keys.js';
 
@@ -20,10 +20,12 @@ export function registerReceiveRoute(
     handler: async (request, reply) => {
       const body = request.body;
       if (!body || typeof body !== 'object' || Array.isArray(body)) {
-        throw invalidInput('The body must be a JSON object', {
-          field: '',
-          expected: 'object',
-          received: Array.isArray(body) ? 'array' : typeof body,
+        throw Errors.INVALID_INPUT('The body must be a JSON object', {
+          details: {
+            field: '',
+            expected: 'object',
+            received: Array.isArray(body) ? 'array' : typeof body,
+          },
         });
       }
       const source = String(

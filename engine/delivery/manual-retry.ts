@@ -3,7 +3,7 @@
  * its state, except while an attempt is in flight. Its retention restarts, so a delivery that had
  * expired or failed gets a full new window of automatic retries.
  */
-import { createError } from '../errors.js';
+import { Errors } from '../errors.js';
 import type { DeliveryRecord } from '../store/records.js';
 import type { DeliveryLog } from '../store/types.js';
 
@@ -24,9 +24,9 @@ export function createManualRetry(options: ManualRetryOptions): RetryDelivery {
   return async (subscriptionId, deliveryId) => {
     const existing = await options.deliveryLog.getDelivery(deliveryId);
     if (!existing || existing.subscriptionId !== subscriptionId)
-      throw createError('NOT_FOUND', [`Delivery '${deliveryId}' not found for webhook '${subscriptionId}'`]);
+      throw Errors.NOT_FOUND(`Delivery '${deliveryId}' not found for webhook '${subscriptionId}'`);
     if (existing.status === 'in_flight')
-      throw createError('CONFLICT', ['The delivery is being sent right now; retry when it settles']);
+      throw Errors.CONFLICT('The delivery is being sent right now; retry when it settles');
     const nowMs = Date.now();
     const requeued = await options.deliveryLog.requeue(existing.id, nowMs, nowMs + options.retentionMs);
     options.wake(subscriptionId);

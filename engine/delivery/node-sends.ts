@@ -7,7 +7,7 @@
 import { createEvent } from '../events/envelope.js';
 import type { NodeWebhookRequest } from '../node-contract/helpers.js';
 import type { GroupCommitter } from '../store/group-commit.js';
-import { createError } from '../errors.js';
+import { Errors } from '../errors.js';
 import { nodeSubscriptionId } from '../message/index.js';
 import { toDelivery, type Matcher } from './matcher.js';
 import { blankSubscription, type Subscriptions } from './subscriptions.js';
@@ -60,9 +60,7 @@ async function ensureSubscription(
   const id = nodeSubscriptionId(source.workflowId, source.nodeName, request.url);
   const existing = options.matcher.get(id)?.subscription;
   if (request.signatureScheme !== 'none' && !request.secret)
-    throw createError('INVALID_INPUT', [
-      `Signature scheme '${request.signatureScheme}' needs a signing secret credential`,
-    ]);
+    throw Errors.INVALID_INPUT(`Signature scheme '${request.signatureScheme}' needs a signing secret credential`);
   const wanted = nodeSubscription(existing, source, request, options.deliveryTimeoutMs, Date.now());
   // Saved only when the node's settings changed: most runs reuse the stored subscription.
   if (!existing || settingsOf(existing) !== settingsOf(wanted))

@@ -4,6 +4,7 @@
  * (`delivery.failing` after the 4th failed attempt, `delivery.exhausted`, `delivery.recovered`,
  * `webhook.disabled`). Pure: the worker writes the outcome in one transaction.
  */
+import { ERROR_CODES } from '../errors.js';
 import { isSuccessStatus } from '../message/index.js';
 import { createEvent, type EventEnvelope } from '../events/envelope.js';
 import { createId } from '../events/ids.js';
@@ -79,7 +80,7 @@ export function settleResult(
       });
       continue;
     }
-    const final = result.abort || result.errorCode === 'DELIVERY_GONE';
+    const final = result.errorCode !== null && !ERROR_CODES[result.errorCode].retryable;
     const delayMs = final
       ? null
       : nextRetryDelayMs(attemptNo, subscription.retryPolicy, settings, result.retryAfterSec);

@@ -4,7 +4,7 @@
  * schema (unknown fields are rejected by name) and normalised to the canonical `Subscription`.
  */
 import { compileRules } from '../rules/index.js';
-import { invalidInput } from '../errors.js';
+import { Errors } from '../errors.js';
 import { compileJsonSchema, toInvalidInput } from '../validation.js';
 import { PAYLOAD_FORMATS } from '../events/envelope.js';
 import { SIGNATURE_SCHEMES } from '../signing/index.js';
@@ -154,10 +154,12 @@ export function parseSubscriptionInput(input: unknown, options: { requireAll: bo
   if (options.requireAll) {
     for (const field of ['url', 'events'] as const) {
       if (changes[field] === undefined)
-        throw invalidInput(`Required field '${field}' is missing`, {
-          field,
-          expected: field === 'url' ? 'string' : 'array',
-          received: 'null',
+        throw Errors.INVALID_INPUT(`Required field '${field}' is missing`, {
+          details: {
+            field,
+            expected: field === 'url' ? 'string' : 'array',
+            received: 'null',
+          },
         });
     }
   }
@@ -171,39 +173,49 @@ function checkSemantics(changes: SubscriptionChanges): void {
     try {
       parsed = new URL(changes.url);
     } catch {
-      throw invalidInput(`Field 'url' is not a valid URL`, {
-        field: 'url',
-        expected: 'http(s) URL',
-        received: changes.url,
+      throw Errors.INVALID_INPUT(`Field 'url' is not a valid URL`, {
+        details: {
+          field: 'url',
+          expected: 'http(s) URL',
+          received: changes.url,
+        },
       });
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-      throw invalidInput(`Field 'url' must use http or https`, {
-        field: 'url',
-        expected: 'http(s) URL',
-        received: changes.url,
+      throw Errors.INVALID_INPUT(`Field 'url' must use http or https`, {
+        details: {
+          field: 'url',
+          expected: 'http(s) URL',
+          received: changes.url,
+        },
       });
   }
   for (const type of changes.events ?? []) {
     if (type !== '*' && !type.endsWith('.*') && !EVENT_TYPE_PATTERN.test(type))
-      throw invalidInput(`Event type '${type}' is not a valid name`, {
-        field: 'events',
-        expected: 'group.name, group.* or *',
-        received: type,
+      throw Errors.INVALID_INPUT(`Event type '${type}' is not a valid name`, {
+        details: {
+          field: 'events',
+          expected: 'group.name, group.* or *',
+          received: type,
+        },
       });
   }
   const auth = changes.authentication;
   if (auth?.type === 'bearer' && !auth.token)
-    throw invalidInput("Bearer authentication needs 'token'", {
-      field: 'authentication.token',
-      expected: 'string',
-      received: 'null',
+    throw Errors.INVALID_INPUT("Bearer authentication needs 'token'", {
+      details: {
+        field: 'authentication.token',
+        expected: 'string',
+        received: 'null',
+      },
     });
   if (auth?.type === 'basic' && (!auth.username || auth.password === undefined))
-    throw invalidInput("Basic authentication needs 'username' and 'password'", {
-      field: 'authentication.username',
-      expected: 'string',
-      received: 'null',
+    throw Errors.INVALID_INPUT("Basic authentication needs 'username' and 'password'", {
+      details: {
+        field: 'authentication.username',
+        expected: 'string',
+        received: 'null',
+      },
     });
   // Compiling now rejects a bad rule with its path at save time, never at delivery time.
   compileRules({

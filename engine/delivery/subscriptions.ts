@@ -3,7 +3,7 @@
  * disable, rotate (the old secret keeps signing through the overlap), delete. Every change is
  * stored, then recompiled into the matcher, so rules compile once per change.
  */
-import { createError, invalidInput } from '../errors.js';
+import { Errors } from '../errors.js';
 import { createId } from '../events/ids.js';
 import { generateEd25519Keys, generateSecret, publicKeyFromSecret } from '../signing/index.js';
 import type { Store } from '../store/types.js';
@@ -50,16 +50,16 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
     if (!subscription.enabled || wasEnabled || subscription.kind !== 'api') return;
     const enabled = await store.countSubscriptions({ workspace: subscription.workspace, enabled: true, kind: 'api' });
     if (enabled >= settings.maxSubscriptionsPerWorkspace) {
-      throw createError('LIMIT_EXCEEDED', [
+      throw Errors.LIMIT_EXCEEDED(
         `Workspace '${subscription.workspace}' already has ${enabled} enabled webhooks ` +
           `(limit ${settings.maxSubscriptionsPerWorkspace}); disable one first`,
-      ]);
+      );
     }
   }
 
   async function get(id: string): Promise<Subscription> {
     const found = await store.getSubscription(id);
-    if (!found) throw createError('NOT_FOUND', [`Webhook '${id}' not found`]);
+    if (!found) throw Errors.NOT_FOUND(`Webhook '${id}' not found`);
     return found;
   }
 
@@ -85,10 +85,12 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
       const current = await get(id);
       const changes = parseSubscriptionInput(input, { requireAll: mode === 'replace' });
       if (changes.secret !== undefined)
-        throw invalidInput('Change the secret with POST /webhooks/{id}/rotate-secret', {
-          field: 'secret',
-          expected: 'absent',
-          received: 'present',
+        throw Errors.INVALID_INPUT('Change the secret with POST /webhooks/{id}/rotate-secret', {
+          details: {
+            field: 'secret',
+            expected: 'absent',
+            received: 'present',
+          },
         });
       // PUT replaces: fields left out go back to their defaults; identity, secret and health stay.
       const base =
@@ -133,7 +135,7 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
       return this.update(id, { filters }, 'merge');
     },
     async remove(id) {
-      if (!(await store.deleteSubscription(id))) throw createError('NOT_FOUND', [`Webhook '${id}' not found`]);
+      if (!(await store.deleteSubscription(id))) throw Errors.NOT_FOUND(`Webhook '${id}' not found`);
       matcher.remove(id);
     },
     get,

@@ -4,7 +4,7 @@
  * `localhost` names at save time; resolving names at send time is the full SSRF guard's job.
  */
 import { isIP } from 'node:net';
-import { createError } from '../errors.js';
+import { Errors } from '../errors.js';
 
 const PRIVATE_V4: Array<[number, number]> = [
   [0x0a000000, 8],
@@ -19,7 +19,7 @@ const PRIVATE_V4: Array<[number, number]> = [
 export function assertTargetAllowed(url: string, allowPrivate: boolean): void {
   if (allowPrivate) return;
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (isPrivateHost(host)) throw createError('TARGET_NOT_ALLOWED', [host]);
+  if (isPrivateHost(host)) throw Errors.TARGET_NOT_ALLOWED(host);
 }
 
 export function isPrivateHost(host: string): boolean {

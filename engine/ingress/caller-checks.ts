@@ -5,7 +5,7 @@
  * (`helpers.hooklineTrigger`) that these already passed and runs only the rest.
  */
 import type { FastifyRequest } from 'fastify';
-import { HooklineError } from '../errors.js';
+import { Errors, type HooklineError } from '../errors.js';
 import { authKey, CALLER_CHECKS, runTriggerChecks, type WebhookRejection } from '../trigger-checks/index.js';
 import type { CredentialResolver } from '../workflow/node-context.js';
 import type { TriggerBinding } from './trigger-table.js';
@@ -35,9 +35,19 @@ export async function checkCaller(
   return `${binding.workflow.id}:${binding.node.name}:${caller}`;
 }
 
-function toHooklineError(rejection: WebhookRejection): HooklineError {
-  return new HooklineError(rejection.code, rejection.message, {
-    details: rejection.details,
-    headers: rejection.headers,
-  });
+/** The checks are bundled into the n8n package as plain data; here each code gets its registry error. */
+function toHooklineError({ code, message, details, headers }: WebhookRejection): HooklineError {
+  const options = { details, headers };
+  switch (code) {
+    case 'UNAUTHORIZED':
+      return Errors.UNAUTHORIZED(message, options);
+    case 'FORBIDDEN':
+      return Errors.FORBIDDEN(message, options);
+    case 'INVALID_SIGNATURE':
+      return Errors.INVALID_SIGNATURE(message, options);
+    case 'INVALID_INPUT':
+      return Errors.INVALID_INPUT(message, options);
+    case 'INVALID_CONFIG':
+      return Errors.INVALID_CONFIG(message, options);
+  }
 }

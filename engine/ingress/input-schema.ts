@@ -4,7 +4,7 @@
  * workflow.
  */
 import type { ValidateFunction } from 'ajv';
-import { invalidInput } from '../errors.js';
+import { Errors } from '../errors.js';
 import { compileJsonSchema } from '../validation.js';
 import type { TriggerBinding } from './trigger-table.js';
 
@@ -26,7 +26,7 @@ export function checkInputSchema(binding: TriggerBinding, body: unknown): void {
   const path = [base, ...error.instancePath.split('/').filter(Boolean), missing].filter(Boolean).join('.');
   const received = missing ? 'null' : typeOf(valueAt(target, error.instancePath));
   const message = missing ? `Required field '${path}' is missing` : `Field '${path}' ${error.message ?? 'is invalid'}`;
-  throw invalidInput(message, { field: path, expected: expectedOf(error), received });
+  throw Errors.INVALID_INPUT(message, { details: { field: path, expected: expectedOf(error), received } });
 }
 
 function expectedOf(error: { keyword: string; params: Record<string, unknown>; message?: string }): string {

@@ -3,7 +3,7 @@
  * on the request because signatures are computed over them, not over re-serialised JSON.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { createError } from '../errors.js';
+import { Errors } from '../errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,7 +26,7 @@ export function registerJsonBody(app: FastifyInstance): void {
     try {
       done(null, JSON.parse(raw.toString('utf8')));
     } catch (error) {
-      done(createError('MALFORMED_JSON', [(error as Error).message]), undefined);
+      done(Errors.MALFORMED_JSON((error as Error).message), undefined);
     }
   };
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parse);

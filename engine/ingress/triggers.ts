@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { INodeExecutionData, IWebhookResponseData } from 'n8n-workflow';
-import { createError, HooklineError } from '../errors.js';
+import { Errors } from '../errors.js';
 import { newExecution } from '../workflow/execution-record.js';
 import type { ExecutionOutcome, Executor } from '../workflow/executor.js';
 import { acceptedEvents } from '../workflow/lifecycle-events.js';
@@ -52,16 +52,15 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
   async function onRequest(request: FastifyRequest): Promise<void> {
     const shedSec = options.shedSeconds();
     if (shedSec > 0)
-      throw createError('BACKLOG_FULL', [options.maxBacklog, shedSec], { headers: { 'retry-after': String(shedSec) } });
+      throw Errors.BACKLOG_FULL(options.maxBacklog, shedSec, { headers: { 'retry-after': String(shedSec) } });
 
     const binding = options.table.find(request.method, request.url.split('?')[0]);
-    if (!binding)
-      throw createError('NOT_FOUND', [`No trigger listens on ${request.method} ${request.url.split('?')[0]}`]);
-    if (!binding.workflow.active) throw createError('WORKFLOW_INACTIVE', [binding.workflow.id]);
+    if (!binding) throw Errors.NOT_FOUND(`No trigger listens on ${request.method} ${request.url.split('?')[0]}`);
+    if (!binding.workflow.active) throw Errors.WORKFLOW_INACTIVE(binding.workflow.id);
     const callerKey = await checkCaller(binding, request, options.resolveCredential);
     const waitSec = limiter.take(callerKey);
     if (waitSec > 0)
-      throw createError('RATE_LIMITED', [waitSec], {
+      throw Errors.RATE_LIMITED(waitSec, {
         details: { retry_after_seconds: waitSec },
         headers: { 'retry-after': String(waitSec) },
       });
@@ -151,7 +150,7 @@ async function answerWhenFinished(
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(createError('EXECUTION_TIMEOUT', [timeoutMs], { details: { execution_id: executionId } })),
+      () => reject(Errors.EXECUTION_TIMEOUT(timeoutMs, { details: { execution_id: executionId } })),
       timeoutMs,
     );
   });
@@ -164,11 +163,9 @@ async function answerWhenFinished(
         .send(outcome.response.body);
     const { result } = outcome;
     if (result.status === 'failed') {
-      throw new HooklineError(
-        'NODE_EXECUTION_FAILED',
-        `Node '${result.error?.node}' failed: ${result.error?.message}`,
-        { details: { execution_id: executionId, node: result.error?.node } },
-      );
+      throw Errors.NODE_EXECUTION_FAILED(String(result.error?.node), String(result.error?.message), {
+        details: { execution_id: executionId, node: result.error?.node },
+      });
     }
     const output = result.output.length === 1 ? result.output[0] : result.output;
     return reply

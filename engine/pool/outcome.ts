@@ -2,7 +2,7 @@
  * How one HTTP attempt's outcome maps onto a delivery error code. Pure functions of the status,
  * headers and thrown error, so the rules are tested without sockets and shared by every caller.
  */
-import { createError } from '../errors.js';
+import { Errors, type HooklineError } from '../errors.js';
 import { classifyAnswer, hasAbortHeader, type ResponseHeaders } from '../message/index.js';
 import type { SendResult } from './types.js';
 
@@ -28,11 +28,11 @@ export function classifyResponse(statusCode: number, headers: ResponseHeaders): 
     case 'delivered':
       return { errorCode: null, error: null, abort: false };
     case 'gone':
-      return failure('DELIVERY_GONE', [], hasAbortHeader(headers));
+      return failure(Errors.DELIVERY_GONE(), hasAbortHeader(headers));
     case 'abort':
-      return failure('DELIVERY_ABORTED', [], true);
+      return failure(Errors.DELIVERY_ABORTED(), true);
     default:
-      return failure('DELIVERY_REJECTED', [statusCode], false);
+      return failure(Errors.DELIVERY_REJECTED(statusCode), false);
   }
 }
 
@@ -44,13 +44,14 @@ export function classifyResponse(statusCode: number, headers: ResponseHeaders): 
 export function classifyError(err: unknown, deadline: AbortSignal, timeoutMs: number): Outcome {
   const code = errorCode(err);
   if (deadline.aborted || (code !== undefined && TIMEOUT_CODES.has(code))) {
-    return failure('DELIVERY_TIMEOUT', [timeoutMs], false);
+    return failure(Errors.DELIVERY_TIMEOUT(timeoutMs), false);
   }
-  return failure('DELIVERY_CONNECTION', [describeError(err)], false);
+  return failure(Errors.DELIVERY_CONNECTION(describeError(err)), false);
 }
 
-function failure(code: DeliveryErrorCode, args: ReadonlyArray<string | number>, abort: boolean): Outcome {
-  return { errorCode: code, error: createError(code, args).message, abort };
+/** The attempt row keeps the error's code and message, not the error: results cross the worker boundary as plain data. */
+function failure(error: HooklineError<DeliveryErrorCode>, abort: boolean): Outcome {
+  return { errorCode: error.code, error: error.message, abort };
 }
 
 function errorCode(err: unknown): string | undefined {

@@ -3,7 +3,7 @@
  * so a hostile or accidental rule must fail with a clear INVALID_INPUT naming the bad path rather
  * than exhausting the stack or memory.
  */
-import { HooklineError } from '../errors.js';
+import { Errors, type HooklineError } from '../errors.js';
 
 /** Bounds on one rule input (`conditions`, `filters` or `include_fields`). */
 export const RULE_LIMITS = Object.freeze({
@@ -18,7 +18,7 @@ export const RULE_LIMITS = Object.freeze({
 /** An INVALID_INPUT error whose message and `details.field` name the bad path. */
 export function ruleError(field: string, problem: string, expected: string, received: unknown): HooklineError {
   const got = describeValue(received);
-  return new HooklineError('INVALID_INPUT', `Invalid rule at '${field}': ${problem}`, {
+  return Errors.INVALID_INPUT(`Invalid rule at '${field}': ${problem}`, {
     details: { field, expected, received: got },
   });
 }

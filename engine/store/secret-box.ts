@@ -6,7 +6,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { HooklineError } from '../errors.js';
+import { Errors } from '../errors.js';
 
 export interface SecretBox {
   seal(plain: string): string;
@@ -28,14 +28,13 @@ export function createSecretBox(key: string): SecretBox {
     open(sealed) {
       const [version, iv, tag, body] = sealed.split(':');
       if (version !== 'v1' || !iv || !tag || body === undefined)
-        throw new HooklineError('INTERNAL', 'Stored secret has an unknown format');
+        throw Errors.INTERNAL('Stored secret has an unknown format');
       try {
         const decipher = createDecipheriv('aes-256-gcm', keyBytes, Buffer.from(iv, 'base64'));
         decipher.setAuthTag(Buffer.from(tag, 'base64'));
         return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
       } catch (cause) {
-        throw new HooklineError(
-          'INVALID_CONFIG',
+        throw Errors.INVALID_CONFIG(
           'Cannot decrypt a stored secret: the encryption key differs from the one it was written with',
           { cause },
         );

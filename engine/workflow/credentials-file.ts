@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { compileJsonSchema } from '../validation.js';
-import { HooklineError } from '../errors.js';
+import { Errors } from '../errors.js';
 import type { CredentialRecord } from '../store/types.js';
 
 const validateFile = compileJsonSchema({
@@ -30,14 +30,13 @@ export async function readCredentialsFile(
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
   } catch (cause) {
-    throw new HooklineError('INVALID_CONFIG', `Cannot read credentials file ${path}: ${(cause as Error).message}`, {
+    throw Errors.INVALID_CONFIG(`Cannot read credentials file ${path}: ${(cause as Error).message}`, {
       cause,
     });
   }
   if (!validateFile(parsed)) {
     const error = validateFile.errors?.[0];
-    throw new HooklineError(
-      'INVALID_CONFIG',
+    throw Errors.INVALID_CONFIG(
       `Credentials file ${path}: ${error?.instancePath || '/'} ${error?.message ?? 'is invalid'}`,
     );
   }
@@ -60,10 +59,7 @@ function resolveEnv(
       const name = value.slice(5);
       const resolved = env[name];
       if (resolved === undefined)
-        throw new HooklineError(
-          'INVALID_CONFIG',
-          `${where}: field '${key}' reads environment variable ${name}, which is not set`,
-        );
+        throw Errors.INVALID_CONFIG(`${where}: field '${key}' reads environment variable ${name}, which is not set`);
       out[key] = resolved;
     } else out[key] = value;
   }

@@ -6,7 +6,7 @@
  * doing nothing.
  */
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
-import { createError } from '../errors.js';
+import { Errors } from '../errors.js';
 import { NodeOperationError } from '../node-contract/n8n-runtime.js';
 import type { LoadedWorkflow, WorkflowNodeDefinition } from './types.js';
 
@@ -46,7 +46,7 @@ export function createBaseContext(options: BaseContextOptions) {
       if (!reference)
         throw new NodeOperationError(node as never, `Node '${node.name}' has no credential of type '${type}'`);
       const data = await options.resolveCredential(type, reference);
-      if (!data) throw createError('CREDENTIAL_NOT_FOUND', [reference.name, type]);
+      if (!data) throw Errors.CREDENTIAL_NOT_FOUND(reference.name, type);
       return data as ICredentialDataDecryptedObject;
     },
     helpers: {

@@ -264,10 +264,16 @@ describe('bad requests', () => {
       body: 'hi',
     });
     expect(text.status).toBe(415);
-    expect((await text.json()).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect((await text.json()).error).toMatchObject({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: "Content type 'text/plain' is not supported; send application/json",
+    });
     const large = await post('/webhooks/workflows/orders', { input_data: { blob: 'x'.repeat(5000) } }, bearer);
     expect(large.status).toBe(413);
-    expect((await large.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await large.json()).error).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: 'Request body is larger than 4096 bytes',
+    });
   });
 
   it('answers 404 for an unknown workflow and 409 for an inactive one', async () => {
