@@ -52,7 +52,8 @@ function rulesFor(random: () => number, events: string[]): Pick<Subscription, 'c
 
 export function makeSubscriptions(count: number): Subscription[] {
   const random = seededRandom(7);
-  const nowMs = Date.now();
+  // Made an hour ago: a webhook only gets events that happen after it exists.
+  const nowMs = Date.now() - 3_600_000;
   return Array.from({ length: count }, (_, i) => {
     const events = eventPatterns(random);
     return {

@@ -13,7 +13,14 @@ import { runLoad, type LoadResult } from './load.js';
 import type { BenchOptions } from './options.js';
 import { alternate, median, ratio } from './stats.js';
 import type { Row } from './table.js';
-import { INGRESS_BODY, INGRESS_HEADERS, startEngineProcess, TRIGGER_PATH } from './workspace.js';
+import {
+  BENCH_TRIGGER,
+  INGRESS_BODY,
+  INGRESS_HEADERS,
+  startEngineProcess,
+  TRIGGER_PATH,
+  type TriggerTarget,
+} from './workspace.js';
 
 export interface IngressResult {
   rows: Row[];
@@ -22,11 +29,15 @@ export interface IngressResult {
 }
 
 /** One measured load on a server's trigger URL. */
-export function loadTrigger(baseUrl: string, options: BenchOptions, path = TRIGGER_PATH): Promise<LoadResult> {
+export function loadTrigger(
+  baseUrl: string,
+  options: BenchOptions,
+  target: TriggerTarget = BENCH_TRIGGER,
+): Promise<LoadResult> {
   const { durationSec, warmupSec, connections } = options.ingress;
   return runLoad({
-    url: `${baseUrl}${path}`,
-    headers: INGRESS_HEADERS,
+    url: `${baseUrl}${target.path}`,
+    headers: target.headers,
     body: INGRESS_BODY,
     durationSec,
     warmupSec,

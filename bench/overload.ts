@@ -1,5 +1,6 @@
 /**
- * Overload: does the engine keep answering while deliveries fan out? The bench workflow runs under
+ * Overload: does the engine keep answering while deliveries fan out? The bundled contact-form
+ * example (trigger → Set → sender node, about seven `workflow.*` events per request) runs under
  * trigger load three times, each on a fresh engine in the same run: with no subscribers (the
  * baseline), with 3 healthy receivers subscribed to `workflow.*`, and with 3 that never answer.
  * During each load a separate process polls `/healthz` and the engine samples its own event-loop
@@ -11,7 +12,7 @@ import type { LoadResult } from './load.js';
 import type { BenchOptions } from './options.js';
 import { ratio } from './stats.js';
 import type { Row } from './table.js';
-import { startEngineProcess } from './workspace.js';
+import { CONTACT_FORM, startEngineProcess } from './workspace.js';
 
 type Scenario = 'none' | 'healthy' | 'hanging';
 
@@ -72,7 +73,7 @@ async function measure(scenario: Scenario, options: BenchOptions): Promise<Measu
     const { durationSec, warmupSec } = options.ingress;
     await engine.child.call('loopLag', { reset: true });
     const [load, healthz] = await Promise.all([
-      loadTrigger(engine.url, options),
+      loadTrigger(engine.url, options, CONTACT_FORM),
       prober.call<Measured['healthz']>('probe', {
         url: `${engine.url}/healthz`,
         durationMs: (durationSec + warmupSec) * 1000,
@@ -80,6 +81,7 @@ async function measure(scenario: Scenario, options: BenchOptions): Promise<Measu
       }),
     ]);
     const lag = await engine.child.call<Measured['lag']>('loopLag', { reset: true });
+    if (process.env.HOOKLINE_BENCH_DEBUG) options.log(`${scenario}: ${JSON.stringify(healthz)} ${JSON.stringify(lag)}`);
     const drained = scenario === 'healthy' ? await drain(engine.child, receivers) : undefined;
     return { load, healthz, lag, drained };
   } finally {

@@ -95,6 +95,8 @@ function stats() {
 async function probe({ url, durationMs, everyMs }: { url: string; durationMs: number; everyMs: number }) {
   const latenciesMs: number[] = [];
   let failed = 0;
+  // The first fetch loads undici and opens the connection (hundreds of ms): not the server's answer time.
+  await fetch(url).then((response) => response.arrayBuffer());
   const endAt = performance.now() + durationMs;
   while (performance.now() < endAt) {
     const started = performance.now();
@@ -113,6 +115,10 @@ async function probe({ url, durationMs, everyMs }: { url: string; durationMs: nu
     failed,
     p99Ms: percentile(latenciesMs, 99),
     maxMs: percentile(latenciesMs, 100),
+    slowest: latenciesMs
+      .map((ms, i) => [i, Math.round(ms)])
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6),
   };
 }
 

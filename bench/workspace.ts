@@ -4,11 +4,17 @@
  * logs), and its own process. Real engines only: the figures are meant to be what a user gets.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HooklineConfig } from '../engine/config.js';
 import { startChild, type ChildHandle } from './child.js';
+
+/** The repo's examples folder, from sources (bench/) or from dist/bench/. */
+const EXAMPLES_DIR = fileURLToPath(
+  new URL(import.meta.url.includes('/dist/') ? '../../examples/' : '../examples/', import.meta.url),
+);
 
 export const BEARER_TOKEN = 'bench_bearer_0123456789abcdef';
 export const TRIGGER_PATH = '/webhooks/workflows/bench';
@@ -21,10 +27,20 @@ export const INGRESS_BODY = JSON.stringify({
 });
 
 /** Bearer auth and a unique idempotency key per request (`[<id>]` is autocannon's placeholder). */
-export const INGRESS_HEADERS = {
-  'content-type': 'application/json',
-  authorization: `Bearer ${BEARER_TOKEN}`,
-  'idempotency-key': '[<id>]',
+const INGRESS_HEADERS_BASE = { 'content-type': 'application/json', 'idempotency-key': '[<id>]' };
+export const INGRESS_HEADERS = { ...INGRESS_HEADERS_BASE, authorization: `Bearer ${BEARER_TOKEN}` };
+
+/** A trigger URL path and the headers its requests carry. */
+export interface TriggerTarget {
+  path: string;
+  headers: Record<string, string>;
+}
+
+export const BENCH_TRIGGER: TriggerTarget = { path: TRIGGER_PATH, headers: INGRESS_HEADERS };
+/** The bundled contact-form example's trigger and the bearer token its example credentials hold. */
+export const CONTACT_FORM: TriggerTarget = {
+  path: '/webhooks/workflows/contact-form',
+  headers: { ...INGRESS_HEADERS_BASE, authorization: 'Bearer wh_demo_bearer_change_me' },
 };
 
 /** Trigger (bearer auth, ajv input schema) → NoOp: the shape of the n8n peer's Webhook → NoOp. */
@@ -68,9 +84,16 @@ export interface BenchDir {
 export function makeBenchDir(): BenchDir {
   const path = mkdtempSync(join(tmpdir(), 'hookline-bench-'));
   writeFileSync(join(path, 'bench.json'), JSON.stringify(BENCH_WORKFLOW));
+  // The bundled contact-form example too (trigger → Set with expressions → sender node): the shape of
+  // a real workflow, which the overload figure loads as the issue that asked for it did.
+  copyFileSync(join(EXAMPLES_DIR, 'contact-form.json'), join(path, 'contact-form.json'));
+  const exampleCredentials = JSON.parse(readFileSync(join(EXAMPLES_DIR, 'credentials.json'), 'utf8')) as unknown[];
   writeFileSync(
     join(path, 'credentials.json'),
-    JSON.stringify([{ name: 'Bench bearer', type: 'hooklineBearerApi', data: { token: BEARER_TOKEN } }]),
+    JSON.stringify([
+      { name: 'Bench bearer', type: 'hooklineBearerApi', data: { token: BEARER_TOKEN } },
+      ...exampleCredentials,
+    ]),
   );
   return {
     path,

@@ -94,7 +94,7 @@ export function createEngine(options: EngineOptions): Engine {
     owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     committer,
   });
-  committer.attachPlanner({ planDeliveries: delivery.planDeliveries, onCommitted: delivery.afterCommit });
+  committer.onCommitted(delivery.afterCommit);
   const credentials = createCredentialCache(store);
   const executor = createExecutor({
     committer,
@@ -209,8 +209,9 @@ export function createEngine(options: EngineOptions): Engine {
 
   async function publishEvent(type: string, data: unknown, metadata?: Record<string, unknown>) {
     const event = createEvent(type, data, metadata);
-    const result = await committer.submit({ acknowledged: true, events: [event] });
-    return { event, deliveries: result.deliveries ?? 0 };
+    await committer.submit({ acknowledged: true, events: [event] });
+    // The fan-out writes the deliveries right after; the count is what the subscriptions say now.
+    return { event, deliveries: delivery.countMatches(event) };
   }
 
   return {

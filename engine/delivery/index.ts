@@ -1,10 +1,11 @@
 /**
- * The outgoing side, assembled: matcher (the planner the store calls inside each commit),
- * subscriptions, the outbox worker and its pool.
+ * The outgoing side, assembled: matcher, subscriptions, the outbox worker (which also fans each
+ * written event out to its deliveries, after the commit) and its pool.
  */
 import { availableParallelism } from 'node:os';
 import type { HooklineConfig } from '../config.js';
-import type { CommitResult, DeliveryPlanner, Store } from '../store/types.js';
+import type { EventEnvelope } from '../events/envelope.js';
+import type { CommitResult, Store } from '../store/types.js';
 import { TUNING } from '../tuning.js';
 import { createPacer } from './pacer.js';
 import { createMatcher, type Matcher } from './matcher.js';
@@ -22,8 +23,8 @@ export interface DeliverySystem {
   matcher: Matcher;
   subscriptions: Subscriptions;
   worker: OutboxWorker;
-  /** Give this to the group committer: fans events out inside the writing transaction. */
-  planDeliveries: DeliveryPlanner;
+  /** How many subscriptions an event goes to, as they are now (the fan-out writes them just after). */
+  countMatches(event: EventEnvelope): number;
   /** Sender nodes' URL posts, through the outbox. */
   sendFromNode: NodeSender;
   /** Puts one delivery back in line now (the API's manual retry). */
@@ -32,18 +33,19 @@ export interface DeliverySystem {
   replay: ReplayEvents;
   /** Sends one test event to a subscription now and returns the receiver's answer. */
   sendTest: SendTestEvent;
-  /** Call after each commit: wakes the worker for the endpoints that just got deliveries. */
+  /** Call after each commit: wakes the fan-out for new events. */
   afterCommit(result: CommitResult): void;
   /** A request arrived: delivery keeps to its share of the main thread for a while. */
   noteForeground(): void;
   /**
    * With `maxBacklog` set: the seconds a trigger caller should wait while more deliveries are open
-   * than that (the request is counted as shed and logged, at most once a second), else 0.
+   * (or events wait for their fan-out) than that; the request is counted as shed and logged, at
+   * most once a second. Else 0.
    */
   shedSeconds(): number;
   /** Trigger requests shed since start. */
   readonly shedCount: number;
-  /** Open deliveries (pending, retrying, in flight), as this process counts them. */
+  /** Open deliveries (pending, retrying, in flight) plus events not fanned out yet, as this process counts them. */
   readonly backlog: number;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -63,15 +65,15 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
   const { store, config } = options;
   const matcher = createMatcher({ retentionMs: config.retentionSec * 1000 });
   const subscriptions = createSubscriptions(store, matcher, config);
-  const touched = new Set<string>();
   const pacer = createPacer({
     busyShare: config.deliveryBusyShare,
     busyForMs: TUNING.pacing.busyForMs,
     burstMs: TUNING.pacing.burstMs,
   });
-  // Counted at start, then kept by commits (+) and final settlements (−). Only one process's view:
-  // with several engines on one store, each sheds on what it wrote and settled.
-  let backlog = 0;
+  // Counted at start, then kept by commits and fan-outs (+) and final settlements (−). Only one
+  // process's view: with several engines on one store, each sheds on what it wrote and settled.
+  let openDeliveries = 0;
+  let pendingEvents = 0;
   let shedCount = 0;
   let shedLoggedAtMs = 0;
   const worker = createOutboxWorker({
@@ -79,7 +81,15 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     matcher,
     dispatcher: options.dispatcher,
     pacer,
-    onClosed: (count) => (backlog = Math.max(0, backlog - count)),
+    onClosed: (count) => (openDeliveries = Math.max(0, openDeliveries - count)),
+    fanOut: {
+      plan: (event) => matcher.plan(event),
+      maxEvents: TUNING.outbox.fanOutEvents,
+      onFannedOut(result) {
+        openDeliveries += result.deliveries;
+        pendingEvents = Math.max(0, pendingEvents - result.events);
+      },
+    },
     settings: {
       scheduleSec: config.retryScheduleSec,
       jitter: config.retryJitter,
@@ -131,20 +141,16 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
       wake: (id) => worker.wake([id]),
     }),
     sendTest: createTestSender(options.dispatcher),
-    planDeliveries(event) {
-      const planned = matcher.plan(event);
-      for (const delivery of planned) touched.add(delivery.subscriptionId);
-      return planned;
-    },
+    countMatches: (event) => matcher.match(event).length,
     afterCommit(result) {
-      backlog += result.deliveries ?? 0;
-      if (touched.size === 0) return;
-      const ids = [...touched];
-      touched.clear();
-      worker.wake(ids);
+      openDeliveries += result.deliveries;
+      if (result.events === 0) return;
+      pendingEvents += result.events;
+      worker.wakeFanOut();
     },
     noteForeground: () => pacer.noteForeground(),
     shedSeconds() {
+      const backlog = openDeliveries + pendingEvents;
       if (config.maxBacklog === 0 || backlog <= config.maxBacklog) return 0;
       shedCount++;
       if (Date.now() - shedLoggedAtMs >= 1000) {
@@ -154,14 +160,15 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
       return TUNING.backlogRetryAfterSec;
     },
     get backlog() {
-      return backlog;
+      return openDeliveries + pendingEvents;
     },
     get shedCount() {
       return shedCount;
     },
     async start() {
       matcher.load(await store.listSubscriptions());
-      backlog = await store.outbox.countOpen();
+      openDeliveries = await store.outbox.countOpen();
+      pendingEvents = await store.outbox.pendingFanOut();
       await worker.start();
     },
     async stop() {

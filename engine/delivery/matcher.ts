@@ -73,10 +73,15 @@ export function createMatcher(options: { retentionMs: number }): Matcher {
     }
     for (const entry of everything) candidates.add(entry);
     const aboutItself = (event.data as { webhook_id?: unknown } | null)?.webhook_id;
+    // A webhook gets the events that happen once it exists: the fan-out may run a moment after an
+    // event was written, and a webhook created in that moment must not receive it.
+    const happenedAtMs = Date.parse(event.timestamp);
     const matched: CompiledSubscription[] = [];
     for (const entry of candidates) {
+      const { subscription } = entry;
       // An endpoint never receives the operational events about its own failures.
-      if (!entry.subscription.enabled || entry.subscription.id === aboutItself) continue;
+      if (!subscription.enabled || subscription.id === aboutItself) continue;
+      if (subscription.createdAtMs > happenedAtMs) continue;
       if (entry.rules.matches(event)) matched.push(entry);
     }
     return matched;

@@ -5,13 +5,18 @@
  * otherwise it polls for due retries. Nothing here assumes it is the only worker: claims take
  * leases, and an expired lease puts a row back in line.
  *
- * The main thread only claims and settles; signing and sending happen in the pool. Every step
- * (a claim round, a settle batch, a maintenance pass) is bounded and paced (see pacer.ts), so
- * requests, `/healthz` and the API are answered between steps however large the backlog.
+ * It also fans written events out: ingress writes events only, and a fan-out step turns a bounded
+ * page of them into deliveries (one per matching endpoint) after the commit, moving a durable
+ * cursor in the same transaction. A request thus costs its events, not events × endpoints.
+ *
+ * The main thread only fans out, claims and settles; signing and sending happen in the pool. Every
+ * step (a fan-out page, a claim round, a settle batch, a maintenance pass) is bounded and paced
+ * (see pacer.ts), so requests, `/healthz` and the API are answered between steps however large the
+ * backlog.
  */
 import type { EventEnvelope } from '../events/envelope.js';
 import type { Dispatcher, SendTask, SendTaskResult } from '../pool/types.js';
-import type { ClaimSpec, OutboxStore } from '../store/types.js';
+import type { ClaimSpec, DeliveryPlanner, FanOutResult, OutboxStore } from '../store/types.js';
 import { TUNING } from '../tuning.js';
 import type { Matcher } from './matcher.js';
 import type { Pacer } from './pacer.js';
@@ -38,6 +43,8 @@ export interface OutboxWorkerOptions {
   onHealth(subscription: Subscription, health: SubscriptionHealth): void;
   /** Deliveries reached a final state (succeeded, failed, expired). */
   onClosed(count: number): void;
+  /** Turns written events into deliveries, `maxEvents` per step. */
+  fanOut: { plan: DeliveryPlanner; maxEvents: number; onFannedOut(result: FanOutResult): void };
   owner: string;
   leaseMs: number;
   pollIntervalMs: number;
@@ -53,6 +60,8 @@ export interface OutboxWorker {
   stop(): Promise<void>;
   /** New deliveries for these endpoints: look now instead of at the next poll. */
   wake(subscriptionIds?: Iterable<string>): void;
+  /** New events were written: fan them out now. */
+  wakeFanOut(): void;
 }
 
 /** A finished pool task, waiting to be settled with others in one transaction. */
@@ -78,6 +87,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let again = false;
   let timer: NodeJS.Timeout | null = null;
   let lastMaintenanceMs = 0;
+  /** Events may wait for their fan-out (set by commits, and at start for a crash's leftovers). */
+  let fanOutPending = false;
 
   async function pump(): Promise<void> {
     if (!running) return;
@@ -96,6 +107,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           again = true;
           continue;
         }
+        if (fanOutPending) {
+          await fanOutStep();
+          again = true;
+          continue;
+        }
         await maintain();
         if (await claimRound()) again = true;
       } while (again && running);
@@ -105,6 +121,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       pumping = false;
       schedulePoll();
     }
+  }
+
+  /** Plans one bounded page of written events into deliveries; the endpoints that got some look next. */
+  async function fanOutStep(): Promise<void> {
+    fanOutPending = false;
+    const result = await pacer.charge(() => outbox.fanOut(options.fanOut.plan, options.fanOut.maxEvents));
+    options.fanOut.onFannedOut(result);
+    for (const id of result.subscriptionIds) active.add(id);
+    if (result.more) fanOutPending = true;
   }
 
   async function maintain(): Promise<void> {
@@ -280,6 +305,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       // Every endpoint is looked at once; those with nothing open drop out at their first claim.
       for (const { subscription } of matcher.entries()) active.add(subscription.id);
       lastMaintenanceMs = 0;
+      fanOutPending = true;
       void pump();
     },
     async stop() {
@@ -291,6 +317,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     },
     wake(subscriptionIds) {
       for (const id of subscriptionIds ?? []) active.add(id);
+      void pump();
+    },
+    wakeFanOut() {
+      fanOutPending = true;
       void pump();
     },
   };

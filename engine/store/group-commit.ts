@@ -3,18 +3,17 @@
  * caller is answered. Durable before the reply, at the cost of one fsync per group instead of one
  * per request (SQLite WAL FULL: ~5,300 commits/s one by one, ~198,000 rows/s in groups of 100).
  */
-import type { CommitResult, DeliveryPlanner, Store, WriteBatch } from './types.js';
+import type { CommitResult, Store, WriteBatch } from './types.js';
 
 export interface GroupCommitter {
   submit(batch: WriteBatch): Promise<CommitResult>;
   /** Commits whatever is waiting now; resolves when it is durable. */
   flush(): Promise<void>;
   /**
-   * Binds the delivery planner (it fans each written event out inside the same transaction) and
-   * the hook called after each commit. Late-bound because the planner's owner, the delivery
-   * system, itself writes through this committer.
+   * Adds a listener called after each durable commit (the delivery system wakes its fan-out here).
+   * A listener, not a constructor option: the delivery system itself writes through this committer.
    */
-  attachPlanner(planner: { planDeliveries: DeliveryPlanner; onCommitted(result: CommitResult): void }): void;
+  onCommitted(listener: (result: CommitResult) => void): void;
 }
 
 interface Waiting {
@@ -29,9 +28,6 @@ export interface GroupCommitOptions {
   windowMs: number;
   /** Largest group; a full group commits at once. @defaultValue 512 */
   maxGroup?: number;
-  planDeliveries?: DeliveryPlanner;
-  /** Called after each durable commit (the outbox worker is woken here). */
-  onCommitted?: (result: CommitResult) => void;
 }
 
 export function createGroupCommitter(options: GroupCommitOptions): GroupCommitter {
@@ -39,8 +35,10 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
   let waiting: Waiting[] = [];
   let timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   let running: Promise<void> = Promise.resolve();
-  let plan = options.planDeliveries;
-  let onCommitted = options.onCommitted;
+  const listeners: ((result: CommitResult) => void)[] = [];
+  const committed = (result: CommitResult): void => {
+    for (const listener of listeners) listener(result);
+  };
 
   const schedule = (): void => {
     if (timer) return;
@@ -62,15 +60,15 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
   async function commitGroup(group: Waiting[]): Promise<void> {
     if (group.length === 0) return;
     try {
-      const result = await options.store.commit(mergeBatches(group.map((w) => w.batch)), plan);
-      onCommitted?.(result);
+      const result = await options.store.commit(mergeBatches(group.map((w) => w.batch)));
+      committed(result);
       for (const w of group) w.resolve(result);
     } catch (error) {
       // One bad write must not fail its neighbours: retry each alone, so only the culprit fails.
       if (group.length === 1) return group[0].reject(error);
       for (const w of group) {
-        await options.store.commit(w.batch, plan).then((result) => {
-          onCommitted?.(result);
+        await options.store.commit(w.batch).then((result) => {
+          committed(result);
           w.resolve(result);
         }, w.reject);
       }
@@ -88,9 +86,8 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
     flush() {
       return startFlush();
     },
-    attachPlanner(planner) {
-      plan = planner.planDeliveries;
-      onCommitted = planner.onCommitted;
+    onCommitted(listener) {
+      listeners.push(listener);
     },
   };
 }

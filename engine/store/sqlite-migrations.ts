@@ -161,7 +161,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     sql: `CREATE INDEX deliveries_expiry ON deliveries (expires_at) WHERE status IN ('pending', 'retrying');`,
   },
   {
-    // Numbered with room before it: versions 4–9 are left for the outbox's own migrations.
+    version: 4,
+    name: 'fan-out cursor: deliveries are planned from the events table after the commit',
+    // Ingress writes events only; the delivery loop plans their deliveries later, in paced batches,
+    // and moves this cursor in the same transaction. Events written before this migration were
+    // planned at write time, so the cursor starts after them.
+    sql: `CREATE TABLE fanout_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), event_seq INTEGER NOT NULL);
+      INSERT INTO fanout_cursor (id, event_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM events;
+      -- (subscription_id, seq) serves every per-webhook read; this one only cost each insert.
+      DROP INDEX deliveries_by_subscription_time;`,
+  },
+  {
+    // Numbered with room before it: versions 5–9 are left for the outbox's own migrations.
     version: 10,
     name: 'index for a webhook’s delivery history and log pages',
     // The history and log pages of one webhook read its newest deliveries by seq; without it every

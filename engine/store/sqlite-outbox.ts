@@ -6,7 +6,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { AttemptRecord, DeliveryRecord, DeliveryTransition, SubscriptionHealth } from './records.js';
-import type { ClaimResult, ClaimSpec, OutboxStore } from './types.js';
+import type { EventEnvelope } from '../events/envelope.js';
+import type { ClaimResult, ClaimSpec, DeliveryPlanner, FanOutResult, OutboxStore } from './types.js';
 import type { NewDelivery } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -51,6 +52,10 @@ export const OUTBOX_SQL = {
   expire: `SELECT * FROM deliveries INDEXED BY deliveries_expiry WHERE status IN ('pending', 'retrying')
     AND expires_at <= ? LIMIT ?`,
   markExpired: `UPDATE deliveries SET status = 'expired', completed_at = ?, updated_at = ? WHERE seq = ?`,
+  /** The next events to fan out, after the cursor, by rowid. */
+  fanOutEvents: `SELECT * FROM events WHERE seq > (SELECT event_seq FROM fanout_cursor WHERE id = 1) ORDER BY seq LIMIT ?`,
+  moveCursor: `UPDATE fanout_cursor SET event_seq = ? WHERE id = 1`,
+  pendingFanOut: `SELECT (SELECT COALESCE(MAX(seq), 0) FROM events) - (SELECT event_seq FROM fanout_cursor WHERE id = 1)`,
 } as const;
 
 /** Leases `count` claimed rows at once, by rowid. */
@@ -85,6 +90,7 @@ export function toDelivery(row: Row): DeliveryRecord {
 export function createSqliteOutbox(
   db: Database.Database,
   saveHealth: (health: SubscriptionHealth) => void,
+  toEvent: (row: Row) => EventEnvelope,
 ): SqliteOutbox {
   const stmt = Object.fromEntries(Object.entries(OUTBOX_SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<
     keyof typeof OUTBOX_SQL,
@@ -143,21 +149,44 @@ export function createSqliteOutbox(
     return ready;
   }
 
+  const insertDeliveries = (deliveries: readonly NewDelivery[]): void => {
+    const now = Date.now();
+    for (const d of deliveries)
+      stmt.insert.run(
+        d.id,
+        d.subscriptionId,
+        d.eventId,
+        d.eventType,
+        d.payload,
+        d.nextAttemptAtMs,
+        now,
+        now,
+        d.expiresAtMs,
+      );
+  };
+
+  const fanOut = db.transaction((plan: DeliveryPlanner, maxEvents: number): FanOutResult => {
+    const rows = stmt.fanOutEvents.all(maxEvents + 1) as Row[];
+    const taken = rows.slice(0, maxEvents);
+    const touched = new Set<string>();
+    let deliveries = 0;
+    for (const row of taken) {
+      const planned = plan(toEvent(row));
+      insertDeliveries(planned);
+      deliveries += planned.length;
+      for (const d of planned) touched.add(d.subscriptionId);
+    }
+    if (taken.length > 0) stmt.moveCursor.run(Number(taken[taken.length - 1].seq));
+    return { events: taken.length, deliveries, subscriptionIds: [...touched], more: rows.length > maxEvents };
+  });
+
   return {
-    insertDeliveries(deliveries) {
-      const now = Date.now();
-      for (const d of deliveries)
-        stmt.insert.run(
-          d.id,
-          d.subscriptionId,
-          d.eventId,
-          d.eventType,
-          d.payload,
-          d.nextAttemptAtMs,
-          now,
-          now,
-          d.expiresAtMs,
-        );
+    insertDeliveries,
+    async fanOut(plan, maxEvents) {
+      return fanOut(plan, maxEvents);
+    },
+    async pendingFanOut() {
+      return stmt.pendingFanOut.pluck().get() as number;
     },
     async claim(spec, nowMs, owner, leaseMs) {
       return claimMany([spec], nowMs, owner, leaseMs)[0].claimed;

@@ -14,12 +14,10 @@ import type { SecretBox } from './secret-box.js';
 import type {
   CommitResult,
   CredentialRecord,
-  DeliveryPlanner,
   EventQuery,
   ExecutionQuery,
   ExecutionRecord,
   ExecutionUpdate,
-  NewDelivery,
   NewExecution,
   Store,
   StoredEvent,
@@ -119,33 +117,25 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     getEvent: db.prepare('SELECT * FROM events WHERE id = ?'),
   };
   const subscriptions = createSqliteSubscriptions(db, box);
-  const outbox = createSqliteOutbox(db, subscriptions.saveHealth);
+  const outbox = createSqliteOutbox(db, subscriptions.saveHealth, toEvent);
   const deliveryLog = createSqliteDeliveryLog(db);
 
-  const insertEvents = (
-    events: readonly EventEnvelope[],
-    plan: DeliveryPlanner | undefined,
-    deliveries: NewDelivery[],
-  ): void => {
+  /** Writes events (an id already written is skipped); returns how many were new. */
+  const insertEvents = (events: readonly EventEnvelope[]): number => {
+    let inserted = 0;
     for (const event of events) {
-      const inserted =
-        stmt.insertEvent.run(
-          event.id,
-          event.type,
-          event.timestamp,
-          JSON.stringify(event.data ?? null),
-          json(event.metadata),
-        ).changes > 0;
-      if (inserted && plan) deliveries.push(...plan(event));
+      inserted += stmt.insertEvent.run(
+        event.id,
+        event.type,
+        event.timestamp,
+        JSON.stringify(event.data ?? null),
+        json(event.metadata),
+      ).changes;
     }
+    return inserted;
   };
 
-  const insertExecution = (
-    item: NewExecution,
-    result: CommitResult,
-    plan: DeliveryPlanner | undefined,
-    deliveries: NewDelivery[],
-  ): void => {
+  const insertExecution = (item: NewExecution, result: CommitResult): void => {
     const { record } = item;
     if (record.idempotencyKey) {
       const since = new Date(Date.parse(record.createdAt) - (item.idempotencyWindowSec ?? 86_400) * 1000).toISOString();
@@ -158,17 +148,16 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     }
     stmt.insertExecution.run(executionParams(record));
     result.executionIds.set(record.id, { id: record.id, duplicate: false });
-    insertEvents(item.events ?? [], plan, deliveries);
+    result.events += insertEvents(item.events ?? []);
   };
 
-  const commitSync = db.transaction((batch: WriteBatch, plan: DeliveryPlanner | undefined): CommitResult => {
-    const result: CommitResult = { executionIds: new Map() };
-    const deliveries: NewDelivery[] = [...(batch.deliveries ?? [])];
-    for (const item of batch.executions ?? []) insertExecution(item, result, plan, deliveries);
+  const commitSync = db.transaction((batch: WriteBatch): CommitResult => {
+    const result: CommitResult = { executionIds: new Map(), deliveries: 0, events: 0 };
+    for (const item of batch.executions ?? []) insertExecution(item, result);
     for (const update of batch.executionUpdates ?? []) stmt.updateExecution.run(updateParams(update));
-    insertEvents(batch.events ?? [], plan, deliveries);
-    outbox.insertDeliveries(deliveries);
-    result.deliveries = deliveries.length;
+    result.events += insertEvents(batch.events ?? []);
+    outbox.insertDeliveries(batch.deliveries ?? []);
+    result.deliveries = batch.deliveries?.length ?? 0;
     return result;
   });
 
@@ -186,9 +175,9 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     async ping() {
       db.prepare('SELECT 1').get();
     },
-    async commit(batch, plan) {
+    async commit(batch) {
       useSync(batch.acknowledged ? acknowledgedSync : 'NORMAL');
-      return commitSync(batch, plan);
+      return commitSync(batch);
     },
     async upsertWorkflow(record) {
       return upsertWorkflow(db, record);
@@ -391,7 +380,7 @@ function toExecution(row: Row): ExecutionRecord {
   };
 }
 
-function toEvent(row: Row): StoredEvent {
+export function toEvent(row: Row): StoredEvent {
   const event: StoredEvent = {
     seq: Number(row.seq),
     id: String(row.id),

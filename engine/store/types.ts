@@ -115,12 +115,26 @@ export interface WriteBatch {
 export interface CommitResult {
   /** For each submitted execution id: the id that stands (the first one, for an idempotent repeat). */
   executionIds: Map<string, { id: string; duplicate: boolean }>;
-  /** Deliveries written by this commit (for a group commit: by the whole group). */
-  deliveries?: number;
+  /** Deliveries written by this commit (given explicitly; for a group commit: by the whole group). */
+  deliveries: number;
+  /** Events written by this commit: their deliveries are planned later, by the fan-out. */
+  events: number;
 }
 
-/** Fans an event out to subscriptions, inside the transaction that writes it. */
+/** Fans an event out to subscriptions: the deliveries it makes. */
 export type DeliveryPlanner = (event: EventEnvelope) => NewDelivery[];
+
+/** What one fan-out pass did. */
+export interface FanOutResult {
+  /** Events planned (the cursor moved past them). */
+  events: number;
+  /** Deliveries written. */
+  deliveries: number;
+  /** Endpoints that got deliveries. */
+  subscriptionIds: string[];
+  /** More events wait after the ones planned. */
+  more: boolean;
+}
 
 export interface ApiKeyRecord {
   id: string;
@@ -188,6 +202,14 @@ export interface OutboxStore {
   claimMany(specs: readonly ClaimSpec[], nowMs: number, owner: string, leaseMs: number): Promise<ClaimResult[]>;
   /** Open (pending, retrying, in-flight) deliveries of every endpoint: the backlog, counted at start. */
   countOpen(): Promise<number>;
+  /**
+   * Plans the deliveries of up to `maxEvents` events written after the fan-out cursor, in event
+   * order, writes them and moves the cursor past those events, in one transaction: each event is
+   * fanned out exactly once, crash or not.
+   */
+  fanOut(plan: DeliveryPlanner, maxEvents: number): Promise<FanOutResult>;
+  /** Events written but not fanned out yet. */
+  pendingFanOut(): Promise<number>;
   /** Puts at most `limit` in-flight deliveries whose lease expired (their worker died) back in line. */
   reclaimExpiredLeases(nowMs: number, limit: number): Promise<number>;
   /** Returns claimed deliveries that were not attempted to the line. */
@@ -242,7 +264,11 @@ export interface Store {
   /** Cheap liveness query for /readyz. */
   ping(): Promise<void>;
 
-  commit(batch: WriteBatch, planDeliveries?: DeliveryPlanner): Promise<CommitResult>;
+  /**
+   * Writes a batch in one transaction. Events are written, not fanned out: the delivery loop plans
+   * their deliveries afterwards with `outbox.fanOut`. Explicit `deliveries` are written as given.
+   */
+  commit(batch: WriteBatch): Promise<CommitResult>;
 
   upsertWorkflow(record: Omit<WorkflowRecord, 'createdAt' | 'updatedAt'>): Promise<WorkflowChange>;
   getWorkflow(id: string): Promise<WorkflowRecord | null>;

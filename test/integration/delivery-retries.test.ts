@@ -97,7 +97,8 @@ describe('retries: schedule, Retry-After, abort, operational events, leases and 
     });
     await hookline.delivery.worker.stop();
     await hookline.publishEvent('order.completed', { n: 1 });
-    // Another worker claims it and dies without settling.
+    // Another worker fans the event out, claims its delivery and dies without settling.
+    await hookline.store.outbox.fanOut((event) => hookline.delivery.matcher.plan(event), 100);
     const claimed = await hookline.store.outbox.claim(
       { subscriptionId: subscription.id, ordered: true, limit: 10 },
       Date.now(),

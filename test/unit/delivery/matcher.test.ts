@@ -30,6 +30,22 @@ describe('createMatcher', () => {
     expect(matchedIds('billing.invoice.paid')).toEqual(['all']);
   });
 
+  it('does not give a webhook the events that happened before it existed', () => {
+    const event = createEvent('workflow.completed', {});
+    const happenedAtMs = Date.parse(event.timestamp);
+    matcher.load([
+      makeSubscription({ id: 'older', events: ['*'], createdAtMs: happenedAtMs - 1 }),
+      makeSubscription({ id: 'same-ms', events: ['*'], createdAtMs: happenedAtMs }),
+      makeSubscription({ id: 'newer', events: ['*'], createdAtMs: happenedAtMs + 1 }),
+    ]);
+    expect(
+      matcher
+        .plan(event)
+        .map((d) => d.subscriptionId)
+        .sort(),
+    ).toEqual(['older', 'same-ms']);
+  });
+
   it('does not match a group on a bare or look-alike name', () => {
     matcher.load([makeSubscription({ id: 'group', events: ['agent.*'] })]);
     expect(matchedIds('agent')).toEqual([]);
