@@ -85,6 +85,12 @@ async function main(): Promise<void> {
     env: {},
     dispatcher: inline ? createDispatcher({ threads: config.poolThreads, inline: true }) : undefined,
   });
+  const slow: string[] = [];
+  if (process.env.HOOKLINE_BENCH_DEBUG) {
+    engine.server.addHook('onResponse', async (request, reply) => {
+      if (request.url === '/healthz') slow.push(`${Math.round(performance.now())}:${reply.elapsedTime.toFixed(1)}`);
+    });
+  }
   const { url } = await engine.start();
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), SAMPLE_EVERY_MS);
@@ -105,6 +111,7 @@ async function main(): Promise<void> {
         return result;
       },
       idle: () => engine.executor.idle(),
+      slowHealth: () => slow.splice(0).slice(0, 8),
       /** Event-loop delay since the last reset, in ms. */
       loopLag: ({ reset }: { reset?: boolean } = {}) => {
         const result = { p99Ms: lag.percentile(99) / 1e6, maxMs: lag.max / 1e6 };

@@ -81,7 +81,10 @@ async function measure(scenario: Scenario, options: BenchOptions): Promise<Measu
       }),
     ]);
     const lag = await engine.child.call<Measured['lag']>('loopLag', { reset: true });
-    if (process.env.HOOKLINE_BENCH_DEBUG) options.log(`${scenario}: ${JSON.stringify(healthz)} ${JSON.stringify(lag)}`);
+    if (process.env.HOOKLINE_BENCH_DEBUG)
+      options.log(
+        `${scenario}: ${JSON.stringify(healthz)} ${JSON.stringify(lag)} ${JSON.stringify(await engine.child.call('slowHealth'))}`,
+      );
     const drained = scenario === 'healthy' ? await drain(engine.child, receivers) : undefined;
     return { load, healthz, lag, drained };
   } finally {

@@ -95,8 +95,11 @@ function stats() {
 async function probe({ url, durationMs, everyMs }: { url: string; durationMs: number; everyMs: number }) {
   const latenciesMs: number[] = [];
   let failed = 0;
-  // The first fetch loads undici and opens the connection (hundreds of ms): not the server's answer time.
+  // The first fetch loads undici and opens the connection (hundreds of ms): not the server's answer
+  // time. A macrotask turn then lets the connection return to undici's pool, so the probes reuse it;
+  // otherwise the next probe opens a second one in the middle of the load's connection storm.
   await fetch(url).then((response) => response.arrayBuffer());
+  await new Promise((resolve) => setTimeout(resolve, 0));
   const endAt = performance.now() + durationMs;
   while (performance.now() < endAt) {
     const started = performance.now();
