@@ -104,39 +104,27 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
     async (request) => one(request.params.id),
   );
 
-  app.put<IdRequest>(
-    '/webhooks/:id',
-    {
+  // PUT replaces every field it is given a default for; PATCH changes only the fields it is given.
+  for (const [method, mode, summary] of [
+    ['PUT', 'replace', 'Replace a webhook'],
+    ['PATCH', 'merge', 'Change some fields of a webhook'],
+  ] as const) {
+    app.route<IdRequest>({
+      method,
+      url: '/webhooks/:id',
       schema: {
         tags: ['webhooks'],
-        summary: 'Replace a webhook',
+        summary,
         params: idParams,
         body: webhookInputSchema,
         response: { 200: webhookSchema, ...errorResponses },
       },
-    },
-    async (request) => {
-      await subscriptions.update(request.params.id, request.body, 'replace');
-      return one(request.params.id);
-    },
-  );
-
-  app.patch<IdRequest>(
-    '/webhooks/:id',
-    {
-      schema: {
-        tags: ['webhooks'],
-        summary: 'Change some fields of a webhook',
-        params: idParams,
-        body: webhookInputSchema,
-        response: { 200: webhookSchema, ...errorResponses },
+      handler: async (request) => {
+        await subscriptions.update(request.params.id, request.body, mode);
+        return one(request.params.id);
       },
-    },
-    async (request) => {
-      await subscriptions.update(request.params.id, request.body, 'merge');
-      return one(request.params.id);
-    },
-  );
+    });
+  }
 
   app.delete<IdRequest>(
     '/webhooks/:id',
