@@ -85,7 +85,11 @@ export function createEngine(options: EngineOptions): Engine {
   const store = createSqliteStore({ path: dbPath, secretBox });
   const registry = createNodeTypeRegistry({ ...packageNodeTypes(), ...options.nodeTypes });
   const dispatcher = options.dispatcher ?? createDispatcher({ threads: config.poolThreads });
-  const committer = createGroupCommitter({ store, windowMs: config.commitWindowMs });
+  const committer = createGroupCommitter({
+    store,
+    windowMs: config.commitWindowMs,
+    onListenerError: (error) => log.error({ err: error }, 'after-commit hook failed; the write stands'),
+  });
   const delivery: DeliverySystem = createDeliverySystem({
     store,
     config,

@@ -78,7 +78,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { orderedRun, parallelChunk, claimRoundRows, settleBatch, maintenanceEveryMs, maintenanceRows } = TUNING.outbox;
   /** Endpoints that may have work; an empty claim with nothing open drops one until it is woken. */
   const active = new Set<string>();
-  /** Ordered endpoints with a task in flight: their next head waits for its result. */
+  /** Endpoints with their one task in flight (ordered, or probing a half-open circuit). */
   const busy = new Set<string>();
   const finished: Finished[] = [];
   let inFlight = 0;
@@ -198,7 +198,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           maxWaitMs: subscription.batchSettings.max_wait_seconds * 1000,
         }
       : undefined;
-    const halfOpen = subscription.consecutiveFailures >= options.settings.failureThreshold;
+    const halfOpen = isHalfOpen(subscription);
     // A half-open circuit lets one probe through; a closed one takes a full share.
     const unorderedLimit = Math.min(options.claimBatchSize, tasksLeft * parallelChunk);
     const limit = halfOpen ? 1 : batch ? batch.maxEvents : subscription.ordered ? orderedRun : unorderedLimit;
@@ -208,6 +208,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       limit,
       batch: halfOpen ? undefined : batch,
     };
+  }
+
+  function isHalfOpen(subscription: Subscription): boolean {
+    return subscription.consecutiveFailures >= options.settings.failureThreshold;
   }
 
   function dispatch(subscription: Subscription, claimed: DeliveryRecord[]): void {
@@ -221,7 +225,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
             mode: 'parallel' as const,
             requests: part.map((d) => buildRequest(subscription, [d], nowMs)),
           }));
-    if (subscription.ordered) busy.add(subscription.id);
+    // One task at a time for an ordered endpoint (FIFO), and for a half-open circuit (one probe).
+    const oneAtATime = subscription.ordered || isHalfOpen(subscription);
+    if (oneAtATime) busy.add(subscription.id);
     for (const task of groups) {
       inFlight++;
       options.dispatcher
@@ -235,7 +241,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         )
         .finally(() => {
           inFlight--;
-          if (subscription.ordered) busy.delete(subscription.id);
+          if (oneAtATime) busy.delete(subscription.id);
           void pump();
         });
     }

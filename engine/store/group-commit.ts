@@ -26,6 +26,8 @@ export interface GroupCommitOptions {
   store: Store;
   /** How long the first write of a group waits for company. 0 = the end of the current tick. */
   windowMs: number;
+  /** Called when an `onCommitted` listener throws (the write itself stands). */
+  onListenerError?: (error: unknown) => void;
   /** Largest group; a full group commits at once. @defaultValue 512 */
   maxGroup?: number;
 }
@@ -37,7 +39,13 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
   let running: Promise<void> = Promise.resolve();
   const listeners: ((result: CommitResult) => void)[] = [];
   const committed = (result: CommitResult): void => {
-    for (const listener of listeners) listener(result);
+    for (const listener of listeners) {
+      try {
+        listener(result);
+      } catch (error) {
+        options.onListenerError?.(error);
+      }
+    }
   };
 
   const schedule = (): void => {
@@ -59,20 +67,23 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
 
   async function commitGroup(group: Waiting[]): Promise<void> {
     if (group.length === 0) return;
+    let result: CommitResult;
     try {
-      const result = await options.store.commit(mergeBatches(group.map((w) => w.batch)));
-      committed(result);
-      for (const w of group) w.resolve(result);
+      result = await options.store.commit(mergeBatches(group.map((w) => w.batch)));
     } catch (error) {
       // One bad write must not fail its neighbours: retry each alone, so only the culprit fails.
       if (group.length === 1) return group[0].reject(error);
       for (const w of group) {
-        await options.store.commit(w.batch).then((result) => {
-          committed(result);
-          w.resolve(result);
+        await options.store.commit(w.batch).then((alone) => {
+          committed(alone);
+          w.resolve(alone);
         }, w.reject);
       }
+      return;
     }
+    // Durable now, whatever a listener does: its failure never writes anything twice.
+    committed(result);
+    for (const w of group) w.resolve(result);
   }
 
   return {

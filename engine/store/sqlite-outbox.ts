@@ -134,16 +134,16 @@ export function createSqliteOutbox(
       }),
   );
 
-  /** FIFO: an ordered endpoint only ever sends from the head of its line. */
+  /**
+   * FIFO: an ordered endpoint only ever sends from the head of its line. A row waiting for its
+   * retry is not due, batched or not: a failed batch waits out its backoff like a single message.
+   */
   function selectCandidates(spec: ClaimSpec, nowMs: number): DeliveryRecord[] {
-    if (!spec.ordered)
-      return (stmt.due.all(spec.subscriptionId, spec.batch ? Number.MAX_SAFE_INTEGER : nowMs, spec.limit) as Row[]).map(
-        toDelivery,
-      );
+    if (!spec.ordered) return (stmt.due.all(spec.subscriptionId, nowMs, spec.limit) as Row[]).map(toDelivery);
     const line = (stmt.head.all(spec.subscriptionId, spec.limit) as Row[]).map(toDelivery);
     const ready: DeliveryRecord[] = [];
     for (const delivery of line) {
-      if (delivery.status === 'in_flight' || (!spec.batch && delivery.nextAttemptAtMs > nowMs)) break;
+      if (delivery.status === 'in_flight' || delivery.nextAttemptAtMs > nowMs) break;
       ready.push(delivery);
     }
     return ready;

@@ -121,6 +121,20 @@ describe('createGroupCommitter', () => {
     expect(await temp.store.getEvent(bad.events![0].id)).toBeNull();
   });
 
+  it('answers every caller once, and writes nothing twice, when an after-commit listener throws', async () => {
+    const failures: unknown[] = [];
+    const committer = createGroupCommitter({ store, windowMs: NEVER_MS, onListenerError: (e) => failures.push(e) });
+    committer.onCommitted(() => {
+      throw new Error('listener broke');
+    });
+    const answers = [eventBatch(1), eventBatch(2)].map((batch) => committer.submit(batch));
+    await committer.flush();
+    expect((await Promise.allSettled(answers)).map((s) => s.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(transactions).toHaveLength(1);
+    expect(failures).toHaveLength(1);
+    expect(await temp.store.listEvents({ limit: 10 })).toHaveLength(2);
+  });
+
   it('rejects a lone failing batch without retrying it', async () => {
     await temp.store.commit({ deliveries: [makeNewDelivery('taken')] });
     const committer = createGroupCommitter({ store, windowMs: NEVER_MS });

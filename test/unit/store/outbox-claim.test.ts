@@ -185,9 +185,10 @@ describe('claim, batching', () => {
     expect(ids(await claim(spec, createdAtMs + batch.maxWaitMs))).toEqual(['d1', 'd2']);
   });
 
-  it('takes rows whatever their next-attempt time', async () => {
-    await insert(due('d1', { nextAttemptAtMs: now + 60_000 }), due('d2'), due('d3'));
-    expect(ids(await claim({ ...unordered, limit: 3, batch }))).toEqual(['d2', 'd3', 'd1']);
+  it('leaves rows that wait for a retry until they are due, as single messages do', async () => {
+    await insert(due('d1', { nextAttemptAtMs: now + 60_000 }), due('d2'), due('d3'), due('d4'));
+    expect(ids(await claim({ ...unordered, limit: 3, batch }))).toEqual(['d2', 'd3', 'd4']);
+    expect(ids(await claim({ ...unordered, limit: 3, batch }, now + 60_000 + batch.maxWaitMs))).toEqual(['d1']);
   });
 });
 
