@@ -4,11 +4,12 @@
  */
 import { translateConditions } from './conditions.js';
 import { compileLogic, type Evaluator } from './evaluator.js';
+import { meter, startMeter } from './evaluator-ops.js';
 import { createPatternIndex, type FilterEntry, filtersToLogic, parseFilters, validatePattern } from './filters.js';
 import { truthy } from './json-logic.js';
 import { indexField, RULE_LIMITS, ruleError } from './limits.js';
 import { compileProjection, parseFieldList } from './projection.js';
-import type { CompiledRules, JsonLogic, RuleEvent, RuleInput } from './types.js';
+import type { CompiledRules, JsonLogic, RuleEvent, RuleInput, RuleVerdict } from './types.js';
 
 /**
  * Compiles a subscription's `conditions`, `filters`, `include_fields` and `events`.
@@ -21,7 +22,8 @@ import type { CompiledRules, JsonLogic, RuleEvent, RuleInput } from './types.js'
  * - `include_fields` (plus `filters.include_fields`): the projection `project` applies.
  * - `events`: when non-empty, events of other types never match.
  *
- * `matches` is false, never an exception, when evaluation fails on odd data.
+ * `matches` is false, never an exception, when evaluation fails on odd data or runs over the
+ * work budget ({@link RULE_LIMITS.maxSteps}); `verdict` tells the two apart.
  *
  * @throws HooklineError INVALID_INPUT with `details.field` naming the bad path, e.g.
  *   `conditions.satisfaction_score.lt` or `filters["function.executed"].function.id`.
@@ -39,23 +41,32 @@ export function compileRules(input: RuleInput): CompiledRules {
   const select = filters.entries.length === 0 ? null : compileSelector(conditions, conditionsOnly, filters.entries);
   const projector = includeFields === null ? null : compileProjection(includeFields);
 
+  const verdict = (event: RuleEvent): RuleVerdict => {
+    if (subscribed !== null && !subscribed(event.type)) return 'no-match';
+    const evaluate = select === null ? conditionsOnly : select(event.type);
+    if (evaluate === null) return 'match'; // nothing to check: no logic is evaluated at all
+    startMeter();
+    try {
+      return truthy(evaluate(event.data, event)) ? 'match' : 'no-match';
+    } catch {
+      return meter.exceeded ? 'over-budget' : 'no-match';
+    }
+  };
+
   return Object.freeze({
     logic: allOf(conditions, filtersToLogic(filters.entries)),
     includeFields,
-    matches(event: RuleEvent): boolean {
-      if (subscribed !== null && !subscribed(event.type)) return false;
-      const evaluate = select === null ? conditionsOnly : select(event.type);
-      if (evaluate === null) return true; // nothing to check: no logic is evaluated at all
-      try {
-        return truthy(evaluate(event.data, event));
-      } catch {
-        return false;
-      }
-    },
+    verdict,
+    matches: (event: RuleEvent): boolean => verdict(event) === 'match',
     project<T>(data: T): T | Record<string, unknown> {
       return projector === null ? data : (projector(data) as Record<string, unknown>);
     },
   });
+}
+
+/** Steps the last evaluation took (see {@link RULE_LIMITS.maxSteps}); never more than the budget. */
+export function lastEvaluationSteps(): number {
+  return meter.steps;
 }
 
 function allOf(a: JsonLogic | null, b: JsonLogic | null): JsonLogic | null {

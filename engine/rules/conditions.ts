@@ -5,6 +5,7 @@
  * - Mongo-style `{"order":{"total":{"$gt":100}},"$or":[...],"$not":{...}}`.
  * Shorthand and Mongo keys share one grammar, so the two may be mixed.
  */
+import { checkWorstCase } from './budget.js';
 import { isJsonLogic, validateJsonLogic } from './json-logic.js';
 import { checkBounds, indexField, isPlainObject, isScalar, keyField, ruleError } from './limits.js';
 import {
@@ -60,7 +61,9 @@ export function translateConditions(value: unknown, field: string, options: Tran
   if (Object.keys(value).length === 0) return null;
   // Validation also deep-freezes, so generated logic goes through it too.
   const logic = isJsonLogic(value) ? value : translateObject(value, [], field, options);
-  return validateJsonLogic(logic, field) as JsonLogic;
+  const valid = validateJsonLogic(logic, field) as JsonLogic;
+  checkWorstCase(valid, field);
+  return valid;
 }
 
 /** ANDs translated parts, flattening nested `and`s (associative, so the result is unchanged). */

@@ -6,7 +6,16 @@
  * `and`) get one closure each, because with thousands of rules the cost is mostly memory touched.
  * Semantics follow json-logic-js operation by operation, except as noted on {@link compileLogic}.
  */
-import { type Builder, COLLECTION_BUILDERS, delegated, type Evaluator, resolvePath, walk } from './evaluator-ops.js';
+import {
+  type Builder,
+  charge,
+  COLLECTION_BUILDERS,
+  delegated,
+  type Evaluator,
+  resolvePath,
+  scanning,
+  walk,
+} from './evaluator-ops.js';
 import { CUSTOM_OPERATIONS, inList, truthy } from './json-logic.js';
 import { EVENT_ROOT } from './paths.js';
 
@@ -44,7 +53,10 @@ function compileArray(items: readonly unknown[]): Evaluator {
   const parts = items.map(compileLogic);
   if (parts.every((part) => constants.has(part)))
     return constant(Object.freeze(parts.map((part) => constants.get(part))));
-  return (data, event) => parts.map((part) => part(data, event));
+  return (data, event) => {
+    charge(parts.length);
+    return parts.map((part) => part(data, event));
+  };
 }
 
 /** A literal path split once; `undefined` when missing. */
@@ -212,10 +224,12 @@ function comparison(op: OrderOp): Builder {
 }
 
 /** `in` against a literal list is a Set lookup; otherwise json-logic-js's array/substring test. */
+const scannedIn = scanning(inList);
+
 const compileIn: Builder = (args) => {
   const [needle, haystack] = [compileLogic(args[0]), compileLogic(args[1])];
   const literal = constants.get(haystack);
-  if (!Array.isArray(literal)) return (data, event) => inList(needle(data, event), haystack(data, event));
+  if (!Array.isArray(literal)) return (data, event) => scannedIn(needle(data, event), haystack(data, event));
   const members = new Set(literal);
   return (data, event) => members.has(needle(data, event));
 };
@@ -236,9 +250,9 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
   '?:': compileIf,
   '!': unary((value) => !truthy(value)),
   '!!': unary(truthy),
-  '==': binary((a, b) => a == b),
+  '==': binary(scanning((a, b) => a == b, false)),
   '===': strictEquality(false),
-  '!=': binary((a, b) => a != b),
+  '!=': binary(scanning((a, b) => a != b, false)),
   '!==': strictEquality(true),
   '<': comparison('<'),
   '<=': comparison('<='),
@@ -247,7 +261,7 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
   in: compileIn,
   startsWith: binary(CUSTOM_OPERATIONS.startsWith),
   endsWith: binary(CUSTOM_OPERATIONS.endsWith),
-  contains: binary(CUSTOM_OPERATIONS.contains),
+  contains: binary(scanning(CUSTOM_OPERATIONS.contains)),
   exists: unary(CUSTOM_OPERATIONS.exists),
-  nin: binary(CUSTOM_OPERATIONS.nin),
+  nin: binary(scanning(CUSTOM_OPERATIONS.nin)),
 };

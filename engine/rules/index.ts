@@ -6,9 +6,9 @@
  * `contains`, `exists`, `nin`) on the shared json-logic-js instance, so a stored `logic` can also
  * be evaluated with `jsonLogic.apply(logic, {...event.data, $event: event})`.
  */
-export { compileRules } from './compile.js';
+export { compileRules, lastEvaluationSteps } from './compile.js';
 export { toJsonLogic } from './conditions.js';
 export { matchesEventPattern } from './filters.js';
 export { compileProjection } from './projection.js';
 export { RULE_LIMITS } from './limits.js';
-export type { CompiledRules, JsonLogic, RuleEvent, RuleInput } from './types.js';
+export type { CompiledRules, JsonLogic, RuleEvent, RuleInput, RuleVerdict } from './types.js';

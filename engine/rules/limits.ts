@@ -13,6 +13,21 @@ export const RULE_LIMITS = Object.freeze({
   maxNodes: 1000,
   /** Characters in one dot path. */
   maxPathLength: 256,
+  /**
+   * Work one evaluation of one rule may do, in steps: each element an array operation
+   * (`all`/`some`/`none`/`map`/`filter`/`reduce`) visits costs 1 plus the size of its body, and
+   * values built or scanned (`merge`, `cat`, `substr`, `in`, `==` on arrays …) cost their size.
+   * A rule over budget stops and counts as "no match".
+   */
+  maxSteps: 10_000,
+  /** Elements in one array a rule builds while evaluating (`merge`, `map`, `filter`). */
+  maxBuiltItems: 10_000,
+  /** Characters in one string a rule builds while evaluating (`cat`, `substr`). */
+  maxBuiltChars: 65_536,
+  /** Characters that cost one step when a rule builds or scans a string. */
+  charsPerStep: 64,
+  /** Elements in one literal list of a rule (`[1,2,3]`, `{"in":["a",[...]]}`). */
+  maxLiteralItems: 500,
 });
 
 /** An INVALID_INPUT error whose message and `details.field` name the bad path. */
@@ -71,6 +86,10 @@ function visit(value: unknown, field: string, depth: number, budget: { nodes: nu
       'larger rule',
     );
   }
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    // JSON has no Infinity or NaN: stored, it would come back as null and fail to load.
+    throw ruleError(field, 'numbers must be finite', 'finite number', value);
+  }
   if (isScalar(value)) return;
   if (depth >= RULE_LIMITS.maxDepth) {
     throw ruleError(
@@ -82,6 +101,15 @@ function visit(value: unknown, field: string, depth: number, budget: { nodes: nu
   }
   if (Array.isArray(value)) {
     value.forEach((item, i) => visit(item, indexField(field, i), depth + 1, budget));
+    // After the items, so a list over the value bound reports that bound.
+    if (value.length > RULE_LIMITS.maxLiteralItems) {
+      throw ruleError(
+        field,
+        `list has more than ${RULE_LIMITS.maxLiteralItems} items`,
+        `at most ${RULE_LIMITS.maxLiteralItems} items`,
+        `${value.length} items`,
+      );
+    }
     return;
   }
   if (!isPlainObject(value)) throw ruleError(field, 'not a JSON value', 'JSON value', value);

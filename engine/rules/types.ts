@@ -30,6 +30,9 @@ export interface RuleInput {
   events?: readonly string[];
 }
 
+/** The outcome of evaluating rules against one event. `over-budget` does not deliver. */
+export type RuleVerdict = 'match' | 'no-match' | 'over-budget';
+
 /** Rules compiled once when a subscription is saved, then evaluated per event. */
 export interface CompiledRules {
   /**
@@ -42,6 +45,8 @@ export interface CompiledRules {
   readonly includeFields: readonly string[] | null;
   /** Whether the event should be delivered to this subscription. Never throws. */
   matches(event: RuleEvent): boolean;
+  /** Like `matches`, but tells a rule stopped by the work budget (`over-budget`) from a plain no. */
+  verdict(event: RuleEvent): RuleVerdict;
   /** Trims event data to `includeFields`; returns `data` itself when there is no projection. */
   project<T>(data: T): T | Record<string, unknown>;
 }
