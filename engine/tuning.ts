@@ -44,6 +44,10 @@ export const TUNING = {
     /** How long a SQLite write waits for another connection's lock before failing. */
     busyTimeoutMs: 5_000,
   },
+  rules: {
+    /** A subscription whose rule runs over its work budget is reported (event, log) at most this often. */
+    budgetReportEveryMs: 60_000,
+  },
   recovery: {
     /** Executions a restart resumes at most (queued or running when the process died). */
     unfinishedExecutions: 10_000,

@@ -4,11 +4,11 @@
  */
 import { availableParallelism } from 'node:os';
 import type { HooklineConfig } from '../config.js';
-import type { EventEnvelope } from '../events/envelope.js';
+import { createEvent, type EventEnvelope } from '../events/envelope.js';
 import type { CommitResult, Store } from '../store/types.js';
 import { TUNING } from '../tuning.js';
 import { createPacer } from './pacer.js';
-import { createMatcher, type Matcher } from './matcher.js';
+import { createMatcher, type LoadFailure, type Matcher } from './matcher.js';
 import type { Dispatcher } from '../pool/types.js';
 import { createOutboxWorker, type OutboxWorker } from './outbox-worker.js';
 import { createSubscriptions, type Subscriptions } from './subscriptions.js';
@@ -63,7 +63,30 @@ export interface DeliveryOptions {
 
 export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
   const { store, config } = options;
-  const matcher = createMatcher({ retentionMs: config.retentionSec * 1000 });
+  // Fire and forget: matching must not wait on a write; a failed write is logged.
+  const publish = (events: EventEnvelope[]): void =>
+    void options.committer
+      .submit({ events })
+      .catch((error: unknown) => options.log.error({ err: error }, 'operational event not written'));
+  const matcher = createMatcher({
+    retentionMs: config.retentionSec * 1000,
+    onBudgetExceeded({ subscription, event, steps }) {
+      options.log.warn(
+        { subscriptionId: subscription.id, eventId: event.id, eventType: event.type, steps },
+        'webhook rule ran over its work budget; counted as no match',
+      );
+      publish([
+        createEvent('webhook.rule_budget_exceeded', {
+          webhook_id: subscription.id,
+          url: subscription.url,
+          event_id: event.id,
+          event_type: event.type,
+          steps,
+          exceeded_total: matcher.budgetExceeded,
+        }),
+      ]);
+    },
+  });
   const subscriptions = createSubscriptions(store, matcher, config);
   const pacer = createPacer({
     busyShare: config.deliveryBusyShare,
@@ -72,6 +95,33 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
   });
   // Counted at start, then kept by commits and fan-outs (+) and final settlements (−). Only one
   // process's view: with several engines on one store, each sheds on what it wrote and settled.
+  /**
+   * A stored subscription whose rules no longer compile is disabled with the reason, logged and
+   * announced (`webhook.disabled`); it never stops the start. One already disabled keeps its state.
+   */
+  async function disableUnloadable(failure: LoadFailure): Promise<void> {
+    const { subscription, reason, field } = failure;
+    const disabledReason = `Rules failed to load: ${reason}`;
+    options.log.warn(
+      { subscriptionId: subscription.id, field, reason, enabled: subscription.enabled },
+      'webhook rules failed to load; it matches nothing until they are fixed',
+    );
+    if (!subscription.enabled) return;
+    const health = { enabled: false, disabledReason, updatedAtMs: Date.now() };
+    await store.saveSubscription({ ...subscription, ...health });
+    matcher.patch(subscription.id, health);
+    await options.committer.submit({
+      events: [
+        createEvent('webhook.disabled', {
+          webhook_id: subscription.id,
+          url: subscription.url,
+          reason: disabledReason,
+          field,
+        }),
+      ],
+    });
+  }
+
   let openDeliveries = 0;
   let pendingEvents = 0;
   let shedCount = 0;
@@ -166,7 +216,12 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
       return shedCount;
     },
     async start() {
-      matcher.load(await store.listSubscriptions());
+      for (const failure of matcher.load(await store.listSubscriptions())) {
+        // Still matches nothing if this write fails: logged, and the start goes on.
+        await disableUnloadable(failure).catch((error: unknown) =>
+          options.log.error({ err: error, subscriptionId: failure.subscription.id }, 'could not disable webhook'),
+        );
+      }
       openDeliveries = await store.outbox.countOpen();
       pendingEvents = await store.outbox.pendingFanOut();
       await worker.start();

@@ -3,11 +3,17 @@
  * JSON-logic closures, include_fields to a projector) and indexed by event type: exact names in a
  * map, `group.*` by prefix, `*` apart, so an event only meets the subscriptions that could want
  * it, never a scan of all of them.
+ *
+ * Loading never fails: a stored subscription whose rules no longer compile (written by an older
+ * version, edited by hand) is kept with rules that match nothing and reported back, so the caller
+ * can disable it. A rule stopped by the work budget counts as "no match" and is counted.
  */
 import type { EventEnvelope } from '../events/envelope.js';
 import { createId } from '../events/ids.js';
 import { serializePayload } from '../message/index.js';
-import { compileRules, matchesEventPattern, type CompiledRules } from '../rules/index.js';
+import { HooklineError } from '../errors.js';
+import { compileRules, lastEvaluationSteps, matchesEventPattern, type CompiledRules } from '../rules/index.js';
+import { TUNING } from '../tuning.js';
 import type { NewDelivery } from '../store/types.js';
 import type { Subscription } from '../store/records.js';
 
@@ -16,10 +22,32 @@ export interface CompiledSubscription {
   readonly rules: CompiledRules;
 }
 
+/** A stored subscription whose rules did not compile when loaded; it matches nothing. */
+export interface LoadFailure {
+  subscription: Subscription;
+  /** The compile error's message, naming the bad field. */
+  reason: string;
+  /** The bad field (`conditions.n.lt`), when the error named one. */
+  field: string | null;
+}
+
+/** A rule stopped by the work budget while matching one event. */
+export interface BudgetReport {
+  subscription: Subscription;
+  event: EventEnvelope;
+  steps: number;
+}
+
 export interface Matcher {
-  /** Replaces all subscriptions (at start, or after another process changed them). */
-  load(subscriptions: readonly Subscription[]): void;
-  upsert(subscription: Subscription): void;
+  /**
+   * Replaces all subscriptions (at start, or after another process changed them). Never throws:
+   * subscriptions whose rules do not compile are returned, and match nothing.
+   */
+  load(subscriptions: readonly Subscription[]): LoadFailure[];
+  /** Compiles a subscription's rules as `upsert` would. @throws HooklineError INVALID_INPUT naming the field. */
+  compile(subscription: Subscription): CompiledRules;
+  /** `rules`: already compiled by `compile`, so they are not compiled twice. */
+  upsert(subscription: Subscription, rules?: CompiledRules): void;
   /** New health or state fields only (after attempts): no recompiling, no reindexing. */
   patch(id: string, fields: Partial<Subscription>): void;
   remove(id: string): void;
@@ -36,9 +64,29 @@ export interface Matcher {
    */
   planFor(id: string, event: EventEnvelope, nowMs?: number): NewDelivery | null;
   readonly size: number;
+  /** Evaluations stopped by the rule work budget since start (each counted as "no match"). */
+  readonly budgetExceeded: number;
 }
 
-export function createMatcher(options: { retentionMs: number }): Matcher {
+export interface MatcherOptions {
+  retentionMs: number;
+  /**
+   * Told when a rule runs over its work budget, at most once per subscription per
+   * `TUNING.rules.budgetReportEveryMs` (the count in `budgetExceeded` has them all).
+   */
+  onBudgetExceeded?: (report: BudgetReport) => void;
+}
+
+/** Rules that match nothing: what a subscription whose stored rules do not compile runs. */
+const NO_MATCH: CompiledRules = Object.freeze({
+  logic: null,
+  includeFields: null,
+  matches: () => false,
+  verdict: () => 'no-match' as const,
+  project: <T>(data: T) => data,
+});
+
+export function createMatcher(options: MatcherOptions): Matcher {
   const byId = new Map<string, CompiledSubscription>();
   let exact = new Map<string, CompiledSubscription[]>();
   let groups = new Map<string, CompiledSubscription[]>();
@@ -57,14 +105,29 @@ export function createMatcher(options: { retentionMs: number }): Matcher {
       }
     }
   };
-  const compile = (subscription: Subscription): CompiledSubscription => ({
-    subscription,
-    rules: compileRules({
+  const compile = (subscription: Subscription): CompiledRules =>
+    compileRules({
       conditions: subscription.conditions ?? undefined,
       filters: subscription.filters ?? undefined,
       include_fields: subscription.includeFields ?? undefined,
-    }),
-  });
+    });
+
+  let budgetExceeded = 0;
+  const reportedAtMs = new Map<string, number>();
+  /** The verdict as a boolean, counting (and reporting, rate-limited) a rule over budget. */
+  const wants = (entry: CompiledSubscription, event: EventEnvelope): boolean => {
+    const verdict = entry.rules.verdict(event);
+    if (verdict !== 'over-budget') return verdict === 'match';
+    budgetExceeded++;
+    const steps = lastEvaluationSteps();
+    const nowMs = Date.now();
+    const last = reportedAtMs.get(entry.subscription.id);
+    if (options.onBudgetExceeded && (last === undefined || nowMs - last >= TUNING.rules.budgetReportEveryMs)) {
+      reportedAtMs.set(entry.subscription.id, nowMs);
+      options.onBudgetExceeded({ subscription: entry.subscription, event, steps });
+    }
+    return false;
+  };
 
   const match = (event: EventEnvelope): CompiledSubscription[] => {
     const candidates = new Set<CompiledSubscription>(exact.get(event.type));
@@ -82,7 +145,7 @@ export function createMatcher(options: { retentionMs: number }): Matcher {
       // An endpoint never receives the operational events about its own failures.
       if (!subscription.enabled || subscription.id === aboutItself) continue;
       if (subscription.createdAtMs > happenedAtMs) continue;
-      if (entry.rules.matches(event)) matched.push(entry);
+      if (wants(entry, event)) matched.push(entry);
     }
     return matched;
   };
@@ -90,11 +153,22 @@ export function createMatcher(options: { retentionMs: number }): Matcher {
   return {
     load(subscriptions) {
       byId.clear();
-      for (const subscription of subscriptions) byId.set(subscription.id, compile(subscription));
+      const failures: LoadFailure[] = [];
+      for (const subscription of subscriptions) {
+        let rules = NO_MATCH;
+        try {
+          rules = compile(subscription);
+        } catch (error) {
+          failures.push({ subscription, ...describeFailure(error) });
+        }
+        byId.set(subscription.id, { subscription, rules });
+      }
       reindex();
+      return failures;
     },
-    upsert(subscription) {
-      byId.set(subscription.id, compile(subscription));
+    compile,
+    upsert(subscription, rules) {
+      byId.set(subscription.id, { subscription, rules: rules ?? compile(subscription) });
       reindex();
     },
     patch(id, fields) {
@@ -104,6 +178,7 @@ export function createMatcher(options: { retentionMs: number }): Matcher {
     },
     remove(id) {
       byId.delete(id);
+      reportedAtMs.delete(id);
       reindex();
     },
     get: (id) => byId.get(id),
@@ -119,13 +194,22 @@ export function createMatcher(options: { retentionMs: number }): Matcher {
       if (!entry) return null;
       const { subscription, rules } = entry;
       if (!subscription.events.some((pattern) => matchesEventPattern(pattern, event.type))) return null;
-      if (!rules.matches(event)) return null;
+      if (!wants(entry, event)) return null;
       return toDelivery(event, subscription, rules, nowMs, options.retentionMs);
     },
     get size() {
       return byId.size;
     },
+    get budgetExceeded() {
+      return budgetExceeded;
+    },
   };
+}
+
+function describeFailure(error: unknown): { reason: string; field: string | null } {
+  if (!(error instanceof HooklineError)) return { reason: String(error), field: null };
+  const field = (error.details as { field?: unknown } | undefined)?.field;
+  return { reason: error.message, field: typeof field === 'string' ? field : null };
 }
 
 export function toDelivery(

@@ -1,7 +1,8 @@
 /**
  * Subscription lifecycle: create (secret generated unless given, shown once), update, enable,
  * disable, rotate (the old secret keeps signing through the overlap), delete. Every change is
- * stored, then recompiled into the matcher, so rules compile once per change.
+ * validated and compiled first, exactly as a restart will load it, then written once: a change
+ * that fails leaves the stored row as it was.
  */
 import { Errors } from '../errors.js';
 import { createId } from '../events/ids.js';
@@ -41,9 +42,17 @@ export interface Subscriptions {
 }
 
 export function createSubscriptions(store: Store, matcher: Matcher, settings: SubscriptionSettings): Subscriptions {
-  async function save(subscription: Subscription): Promise<void> {
-    await store.saveSubscription(subscription);
-    matcher.upsert(subscription);
+  /**
+   * Compiles the rules from the form the store keeps (after its JSON round trip), so what is
+   * saved is exactly what loads at the next start; then writes once. A rule that would not load
+   * fails with INVALID_INPUT naming its field, before anything is written.
+   */
+  async function save(subscription: Subscription): Promise<Subscription> {
+    const stored = asStored(subscription);
+    const rules = matcher.compile(stored);
+    await store.saveSubscription(stored);
+    matcher.upsert(stored, rules);
+    return stored;
   }
 
   async function assertRoom(subscription: Subscription, wasEnabled: boolean): Promise<void> {
@@ -78,8 +87,7 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
       const secret = changes.secret ?? keys?.secretKey ?? generateSecret();
       const subscription = apply({ ...blankSubscription(nowMs, settings), ...defaults, secret }, changes);
       await assertRoom(subscription, false);
-      await save(subscription);
-      return reveal(subscription);
+      return reveal(await save(subscription));
     },
     async update(id, input, mode) {
       const current = await get(id);
@@ -99,8 +107,7 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
           : current;
       const next = apply(base, changes);
       await assertRoom(next, current.enabled);
-      await save(next);
-      return next;
+      return save(next);
     },
     async setEnabled(id, enabled) {
       const current = await get(id);
@@ -114,8 +121,7 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
         updatedAtMs: Date.now(),
       };
       await assertRoom(next, current.enabled);
-      await save(next);
-      return next;
+      return save(next);
     },
     async rotateSecret(id, newSecret) {
       const current = await get(id);
@@ -128,8 +134,7 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
         previousSecretExpiresAtMs: nowMs + settings.rotationOverlapSec * 1000,
         updatedAtMs: nowMs,
       };
-      await save(next);
-      return reveal(next);
+      return reveal(await save(next));
     },
     async updateFilters(id, filters) {
       return this.update(id, { filters }, 'merge');
@@ -140,7 +145,7 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
     },
     get,
     list: (query) => store.listSubscriptions(query),
-    saveInternal: save,
+    saveInternal: async (subscription) => void (await save(subscription)),
   };
 }
 
@@ -159,6 +164,22 @@ const KEPT_ON_REPLACE = [
   'enabled',
   'disabledReason',
 ] as const;
+
+/** The rule fields as the store gives them back: through JSON, as its columns keep them. */
+function asStored(subscription: Subscription): Subscription {
+  return {
+    ...subscription,
+    conditions: roundTrip(subscription.conditions),
+    filters: roundTrip(subscription.filters),
+    includeFields: roundTrip(subscription.includeFields),
+  };
+}
+
+function roundTrip<T>(value: T): T {
+  if (value === undefined || value === null) return null as T;
+  const text = JSON.stringify(value) as string | undefined;
+  return (text === undefined ? null : JSON.parse(text)) as T;
+}
 
 function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((key) => [key, source[key]])) as Pick<T, K>;

@@ -49,7 +49,16 @@ export const EVENT_CATALOG = [
   spec('webhook.configured', 'A test event sent when a webhook is configured (seed 004).', 'delivery'),
   spec('webhook.test', 'A test event sent from the API or dashboard.', 'delivery'),
   // Delivery health (Svix's operational webhooks; the seeds' failure e-mails).
-  spec('webhook.disabled', 'A subscription was disabled after failing for too long, or by a 410 Gone.', 'delivery'),
+  spec(
+    'webhook.disabled',
+    'A subscription was disabled after failing for too long, by a 410 Gone, or because its stored rules no longer load.',
+    'delivery',
+  ),
+  spec(
+    'webhook.rule_budget_exceeded',
+    'A subscription rule ran over its work budget for an event and counted as no match (at most one per webhook per minute).',
+    'delivery',
+  ),
   spec('delivery.failing', 'A delivery failed its 4th attempt and keeps retrying.', 'delivery'),
   spec('delivery.exhausted', 'A delivery used up its retries and failed for good.', 'delivery'),
   spec('delivery.recovered', 'An endpoint succeeded again after failures.', 'delivery'),
