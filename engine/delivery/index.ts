@@ -107,8 +107,17 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
       'webhook rules failed to load; it matches nothing until they are fixed',
     );
     if (!subscription.enabled) return;
-    const health = { enabled: false, disabledReason, updatedAtMs: Date.now() };
-    await store.saveSubscription({ ...subscription, ...health });
+    const health = {
+      id: subscription.id,
+      consecutiveFailures: subscription.consecutiveFailures,
+      failingSinceMs: subscription.failingSinceMs,
+      circuitOpenUntilMs: subscription.circuitOpenUntilMs,
+      lastDeliveryAtMs: subscription.lastDeliveryAtMs,
+      enabled: false,
+      disabledReason,
+    };
+    // Health columns only: the stored rules stay exactly as found, for the user to fix.
+    await store.outbox.settle([], [], [health]);
     matcher.patch(subscription.id, health);
     await options.committer.submit({
       events: [

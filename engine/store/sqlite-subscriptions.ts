@@ -10,6 +10,14 @@ import { createWhere } from './sql-where.js';
 type Row = Record<string, unknown>;
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 const parse = <T>(text: unknown, fallback: T): T => (typeof text === 'string' ? (JSON.parse(text) as T) : fallback);
+/** A rule column edited into invalid JSON comes back as its text: the matcher then refuses it, the load goes on. */
+const parseRule = (text: unknown): unknown => {
+  try {
+    return parse(text, null);
+  } catch {
+    return text;
+  }
+};
 
 export interface SqliteSubscriptions {
   save(subscription: Subscription): void;
@@ -99,9 +107,9 @@ export function createSqliteSubscriptions(db: Database.Database, box: SecretBox)
     timeoutMs: Number(row.timeout_ms),
     retryPolicy: parse(row.retry_policy, null),
     batchSettings: parse(row.batch_settings, null),
-    conditions: parse(row.conditions, null),
-    filters: parse(row.filters, null),
-    includeFields: parse(row.include_fields, null),
+    conditions: parseRule(row.conditions),
+    filters: parseRule(row.filters),
+    includeFields: parseRule(row.include_fields) as string[] | null,
     metadata: parse(row.metadata, null),
     consecutiveFailures: Number(row.consecutive_failures),
     failingSinceMs: (row.failing_since as number | null) ?? null,

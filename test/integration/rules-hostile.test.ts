@@ -165,6 +165,11 @@ describe('a stored rule that no longer loads', () => {
       events: ['agent.*'],
       conditions: { n: { lt: 3 } },
     });
+    const garbled = await subscriptions.create({
+      url: `${receiver.url}/garbled`,
+      events: ['agent.*'],
+      filters: { 'agent.*': { n: 1 } },
+    });
     await subscriptions.create({ url: `${receiver.url}/ok`, events: ['agent.*'], conditions: { n: { lt: 3 } } });
     await subscriptions.create({ url: `${receiver.url}/ops`, events: ['webhook.disabled'] });
     await first.stop();
@@ -174,8 +179,13 @@ describe('a stored rule that no longer loads', () => {
     const changed = db
       .prepare('UPDATE subscriptions SET conditions = ? WHERE id = ?')
       .run('{"n":{"lt":null}}', broken.subscription.id);
+    // A hand edit that is not even JSON.
+    const garbledRow = db
+      .prepare('UPDATE subscriptions SET filters = ? WHERE id = ?')
+      .run('{"agent.*": {"n": 1', garbled.subscription.id);
     db.close();
     expect(changed.changes).toBe(1);
+    expect(garbledRow.changes).toBe(1);
 
     const second = await startEngineOn(dir, dbPath);
     const engine = second.engine;
@@ -184,17 +194,30 @@ describe('a stored rule that no longer loads', () => {
     expect(stored.disabledReason).toContain('conditions.n.lt');
     expect(stored.disabledReason).toMatch(/^Rules failed to load: /);
 
-    await receiver.waitUntil((requests) => requests.some((r) => r.url === '/ops'));
-    const disabled = JSON.parse(receiver.requests.find((r) => r.url === '/ops')!.body);
-    expect(disabled).toMatchObject({
-      type: 'webhook.disabled',
-      data: { webhook_id: broken.subscription.id, field: 'conditions.n.lt' },
-    });
+    // The API still shows both, disabled with the reason.
+    for (const id of [broken.subscription.id, garbled.subscription.id]) {
+      const shown = await api(second.url, 'GET', `/webhooks/${id}`);
+      expect(shown.status).toBe(200);
+      expect(shown.body).toMatchObject({ status: 'disabled' });
+      expect(shown.body.disabled_reason).toMatch(/^Rules failed to load: /);
+    }
+    const garbledNow = await engine.delivery.subscriptions.get(garbled.subscription.id);
+    expect(garbledNow).toMatchObject({ enabled: false, filters: '{"agent.*": {"n": 1' });
+    expect(garbledNow.disabledReason).toMatch(/^Rules failed to load: .*'filters'/);
+
+    await receiver.waitUntil((requests) => requests.filter((r) => r.url === '/ops').length === 2);
+    const disabled = receiver.requests.filter((r) => r.url === '/ops').map((r) => JSON.parse(r.body));
+    expect(disabled.map((event) => [event.type, event.data.webhook_id, event.data.field]).sort()).toEqual(
+      [
+        ['webhook.disabled', broken.subscription.id, 'conditions.n.lt'],
+        ['webhook.disabled', garbled.subscription.id, 'filters'],
+      ].sort(),
+    );
 
     await engine.publishEvent('agent.started', { n: 1 });
     await receiver.waitUntil((requests) => requests.some((r) => r.url === '/ok'));
     await settled(engine);
-    expect(receiver.requests.filter((r) => r.url === '/broken')).toHaveLength(0);
+    expect(receiver.requests.filter((r) => r.url === '/broken' || r.url === '/garbled')).toHaveLength(0);
     expect(receiver.requests.filter((r) => r.url === '/ok')).toHaveLength(1);
 
     // Enabling it again needs rules that load: refused naming the field, until they are fixed.
