@@ -6,6 +6,7 @@
  * is refused when saved, so no delivery fails or changes meaning later.
  */
 import { Errors } from '../errors.js';
+import { TRANSPORT_HEADERS } from '../message/index.js';
 import type { Subscription } from '../store/records.js';
 
 /**
@@ -19,24 +20,6 @@ export const HEADER_VALUE_MASK = '••••';
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Field content Node's HTTP client sends: tab, visible ASCII, Latin-1. No CR, LF, NUL or other controls. */
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-
-/** Connection-level, hop-by-hop and framing headers: the HTTP client owns them. */
-const TRANSPORT_HEADERS = new Set([
-  'host',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'http2-settings',
-  'content-length',
-  'content-encoding',
-  'expect',
-]);
 
 /** Headers Hookline sets on every delivery, whatever the subscription says. */
 const HOOKLINE_HEADERS = new Set([
