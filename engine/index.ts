@@ -81,7 +81,7 @@ export function createEngine(options: EngineOptions): Engine {
   const env = options.env ?? process.env;
   const log = options.log ?? createLogger(config.logLevel);
   const dbPath = config.dbPath === ':memory:' ? ':memory:' : resolve(config.dbPath);
-  const secretBox = createSecretBox(resolveEncryptionKey(config.encryptionKey, dbPath));
+  const secretBox = createSecretBox(resolveEncryptionKey(config.encryptionKey, dbPath, log));
   const store = createSqliteStore({ path: dbPath, secretBox });
   const registry = createNodeTypeRegistry({ ...packageNodeTypes(), ...options.nodeTypes });
   const dispatcher = options.dispatcher ?? createDispatcher({ threads: config.poolThreads });

@@ -23,7 +23,11 @@ const webhookProperties = {
   description: textOrNull,
   url: text,
   events: { type: 'array', items: text },
-  headers: { type: 'object', additionalProperties: text },
+  headers: {
+    type: 'object',
+    additionalProperties: text,
+    description: 'Custom header names; each value reads •••• except in the create response',
+  },
   enabled: { type: 'boolean' },
   status: { enum: ['active', 'disabled'] },
   disabled_reason: textOrNull,

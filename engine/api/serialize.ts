@@ -1,21 +1,27 @@
 /**
  * The API's canonical JSON for subscriptions, deliveries, attempts and executions, in the
  * seeds' snake_case. Secrets never appear here; they are revealed only by create and rotate.
+ * Custom header values are masked (`••••`) except in the create response, which passes `revealHeaders`.
  */
+import { maskHeaders } from '../delivery/subscription-headers.js';
 import type { AttemptStats, DeliveryCounts } from '../store/types.js';
 import type { AttemptRecord, DeliveryRecord, Subscription } from '../store/records.js';
 import type { ExecutionRecord } from '../store/types.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-export function webhookJson(s: Subscription, counts?: DeliveryCounts): Record<string, unknown> {
+export function webhookJson(
+  s: Subscription,
+  counts?: DeliveryCounts,
+  options: { revealHeaders?: boolean } = {},
+): Record<string, unknown> {
   return {
     id: s.id,
     name: s.name,
     description: s.description,
     url: s.url,
     events: s.events,
-    headers: s.headers,
+    headers: options.revealHeaders ? s.headers : maskHeaders(s.headers),
     enabled: s.enabled,
     status: s.enabled ? 'active' : 'disabled',
     disabled_reason: s.disabledReason,

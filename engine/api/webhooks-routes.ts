@@ -44,9 +44,11 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
     },
     async (request, reply) => {
       const { subscription, secret, publicKey } = await subscriptions.create(request.body);
-      return reply
-        .status(201)
-        .send({ ...webhookJson(subscription), secret, ...(publicKey ? { public_key: publicKey } : {}) });
+      return reply.status(201).send({
+        ...webhookJson(subscription, undefined, { revealHeaders: true }),
+        secret,
+        ...(publicKey ? { public_key: publicKey } : {}),
+      });
     },
   );
 

@@ -10,6 +10,7 @@ import { PAYLOAD_FORMATS } from '../events/envelope.js';
 import { SIGNATURE_SCHEMES } from '../signing/index.js';
 import { EVENT_TYPE_PATTERN } from '../events/catalog.js';
 import type { Subscription } from '../store/records.js';
+import { parseHeaders } from './subscription-headers.js';
 
 const eventPattern = {
   type: 'string',
@@ -105,7 +106,13 @@ export type SubscriptionChanges = Partial<
   >
 >;
 
-export function parseSubscriptionInput(input: unknown, options: { requireAll: boolean }): SubscriptionChanges {
+export interface ParseOptions {
+  requireAll: boolean;
+  /** The stored headers, for an update: a masked value sent back keeps the stored one. */
+  storedHeaders?: Readonly<Record<string, string>>;
+}
+
+export function parseSubscriptionInput(input: unknown, options: ParseOptions): SubscriptionChanges {
   if (!validate(input)) throw toInvalidInput(validate.errors![0]);
   const raw = input as Record<string, unknown>;
   const changes: SubscriptionChanges = {};
@@ -116,7 +123,7 @@ export function parseSubscriptionInput(input: unknown, options: { requireAll: bo
   set('description', raw.description as string | null | undefined);
   set('url', (raw.url ?? raw.targetUrl) as string | undefined);
   set('events', raw.events as string[] | undefined);
-  set('headers', raw.headers as Record<string, string> | undefined);
+  set('headers', raw.headers ? parseHeaders(raw.headers as Record<string, string>, options.storedHeaders) : undefined);
   set('enabled', (raw.enabled ?? raw.isActive) as boolean | undefined);
   set('secret', raw.secret as string | undefined);
   set('workspace', (raw.workspace ?? raw.organization) as string | undefined);

@@ -11,6 +11,7 @@ import type { Store } from '../store/types.js';
 import type { Matcher } from './matcher.js';
 import { parseSubscriptionInput, type SubscriptionChanges } from './subscription-input.js';
 import { assertTargetAllowed } from './target-guard.js';
+import { checkHeadersFit } from './subscription-headers.js';
 import type { Subscription, SubscriptionQuery } from '../store/records.js';
 
 export interface SubscriptionSettings {
@@ -75,6 +76,7 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
   function apply(base: Subscription, changes: SubscriptionChanges): Subscription {
     const next = { ...base, ...changes, updatedAtMs: Date.now() } as Subscription;
     assertTargetAllowed(next.url, settings.allowPrivateTargets);
+    checkHeadersFit(next);
     if (changes.enabled === true) next.disabledReason = null;
     return next;
   }
@@ -91,7 +93,7 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
     },
     async update(id, input, mode) {
       const current = await get(id);
-      const changes = parseSubscriptionInput(input, { requireAll: mode === 'replace' });
+      const changes = parseSubscriptionInput(input, { requireAll: mode === 'replace', storedHeaders: current.headers });
       if (changes.secret !== undefined)
         throw Errors.INVALID_INPUT('Change the secret with POST /webhooks/{id}/rotate-secret', {
           details: {

@@ -8,6 +8,7 @@ import type { Dispatcher } from '../pool/types.js';
 import type { DeliveryRecord, Subscription } from '../store/records.js';
 import { toDelivery } from './matcher.js';
 import { buildRequest } from './request-builder.js';
+import { isSuccessStatus } from '../message/index.js';
 
 export interface TestSendResult {
   /** A 2xx answer and no transport error. */
@@ -29,7 +30,7 @@ export function createTestSender(dispatcher: Dispatcher): SendTestEvent {
     const request = buildRequest({ ...subscription, batchSettings: null }, [delivery], nowMs);
     const [result] = (await dispatcher.send({ mode: 'sequential', requests: [request] })).results;
     return {
-      ok: result.errorCode === null && result.statusCode !== null && result.statusCode < 300,
+      ok: result.errorCode === null && isSuccessStatus(result.statusCode),
       statusCode: result.statusCode,
       responseTimeMs: result.responseTimeMs,
       responseExcerpt: result.responseExcerpt,

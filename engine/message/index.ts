@@ -17,6 +17,7 @@ export {
 export { exponentialDelay, retryAfterDelayMs } from './backoff.js';
 export {
   BATCH_EVENT_TYPE,
+  TRANSPORT_HEADERS,
   authorizationHeader,
   buildHeaders,
   buildMessage,

@@ -112,12 +112,39 @@ export function authorizationHeader(auth: ReceiverAuth): string | undefined {
 }
 
 /**
+ * Connection-level, hop-by-hop and framing headers (lower case): the HTTP client sets them. A
+ * subscription may not name them (`delivery/subscription-headers.ts`), and they are never sent
+ * from custom headers, so a row saved before that rule or a sender node's header cannot break
+ * every attempt.
+ */
+export const TRANSPORT_HEADERS: ReadonlySet<string> = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'http2-settings',
+  'content-length',
+  'content-encoding',
+  'expect',
+]);
+
+/**
  * The headers of one attempt besides the signature ones. Custom names are lower-cased so a user's
- * `Content-Type` cannot travel beside Hookline's `content-type`; Hookline's headers win.
+ * `Content-Type` cannot travel beside Hookline's `content-type`; Hookline's headers win, and
+ * {@link TRANSPORT_HEADERS} are left out.
  */
 export function buildHeaders(message: OutgoingMessage, input: HeaderInput): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(input.headers)) headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(input.headers)) {
+    const lower = name.toLowerCase();
+    if (!TRANSPORT_HEADERS.has(lower)) headers[lower] = value;
+  }
   Object.assign(headers, {
     'content-type': 'application/json',
     'user-agent': USER_AGENT,

@@ -47,7 +47,11 @@ export interface WebhookInput {
   targetUrl?: string;
   /** Event types, `group.*` patterns or `*`. */
   events?: string[];
-  /** Extra request headers sent with every delivery. */
+  /**
+   * Extra request headers sent with every delivery. Transport headers (`Host`, `Content-Length` …)
+   * and the ones Hookline sets are refused. On an update, the mask `••••` as a value keeps the
+   * stored value of that name.
+   */
   headers?: Record<string, string>;
   enabled?: boolean;
   isActive?: boolean;
@@ -90,6 +94,7 @@ export interface Webhook {
   description: string | null;
   url: string;
   events: string[];
+  /** Custom header names; each value reads `••••` (the real values only in the create response). */
   headers: Record<string, string>;
   enabled: boolean;
   status: 'active' | 'disabled';

@@ -4,9 +4,10 @@
  * Format: `v1:<iv b64>:<tag b64>:<ciphertext b64>` so the scheme can change later.
  */
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Errors } from '../errors.js';
+import type { Logger } from '../logger.js';
 
 export interface SecretBox {
   seal(plain: string): string;
@@ -45,15 +46,26 @@ export function createSecretBox(key: string): SecretBox {
 
 /**
  * The configured key, or a key file next to the database made on first start (mode 0600), as
- * n8n does with its own encryption key. In-memory databases get a throwaway key.
+ * n8n does with its own encryption key. In-memory databases get a throwaway key. An existing key
+ * file that others may read or write is used, with a warning naming it (`log`, when given).
  */
-export function resolveEncryptionKey(configuredKey: string, dbPath: string): string {
+export function resolveEncryptionKey(configuredKey: string, dbPath: string, log?: Logger): string {
   if (configuredKey) return configuredKey;
   if (dbPath === ':memory:') return randomBytes(32).toString('base64');
   const keyFile = `${dbPath}.key`;
-  if (existsSync(keyFile)) return readFileSync(keyFile, 'utf8').trim();
+  if (existsSync(keyFile)) {
+    const mode = statSync(keyFile).mode & 0o777;
+    if (mode & 0o077 && process.platform !== 'win32')
+      log?.warn(
+        { file: keyFile, mode: mode.toString(8) },
+        `Encryption key file ${keyFile} has mode ${mode.toString(8)}: other users may read it; run chmod 600 on it`,
+      );
+    return readFileSync(keyFile, 'utf8').trim();
+  }
   mkdirSync(dirname(keyFile), { recursive: true });
   const key = randomBytes(32).toString('base64');
   writeFileSync(keyFile, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  // The mode above is filtered by the umask; the chmod makes it exactly 0600 whatever the umask.
+  chmodSync(keyFile, 0o600);
   return key;
 }

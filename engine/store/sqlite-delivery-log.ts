@@ -83,7 +83,8 @@ export function createSqliteDeliveryLog(db: Database.Database): DeliveryLog {
     get: db.prepare('SELECT * FROM deliveries WHERE id = ?'),
     attempts: db.prepare('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY attempt_no'),
     requeue: db.prepare(
-      'UPDATE deliveries SET status = ?, next_attempt_at = ?, expires_at = MAX(expires_at, ?), completed_at = NULL, updated_at = ? WHERE id = ?',
+      `UPDATE deliveries SET status = ?, next_attempt_at = ?, expires_at = MAX(expires_at, ?), completed_at = NULL,
+        updated_at = ? WHERE id = ?`,
     ),
     attemptStats: db.prepare(ATTEMPT_STATS_SQL),
   };

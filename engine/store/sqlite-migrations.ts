@@ -172,6 +172,13 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       DROP INDEX deliveries_by_subscription_time;`,
   },
   {
+    version: 5,
+    name: 'custom header values sealed like the other secrets',
+    // SQL cannot encrypt: opening the store moves any plaintext `headers` into this column, sealed
+    // with the secret box, and clears the old one (sqlite-subscriptions.ts, sealPlaintextHeaders).
+    sql: `ALTER TABLE subscriptions ADD COLUMN headers_enc TEXT;`,
+  },
+  {
     // Numbered with room before it: versions 5–9 are left for the outbox's own migrations.
     version: 10,
     name: 'index for a webhook’s delivery history and log pages',

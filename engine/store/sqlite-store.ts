@@ -4,7 +4,7 @@
  * so the PostgreSQL store fits the same interface.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventEnvelope } from '../events/envelope.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
@@ -69,9 +69,11 @@ export const STORE_SQL = {
 export type SqliteStore = Store & { readonly db: Database.Database; readonly outbox: SqliteOutbox };
 
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const created = options.path !== ':memory:' && createPrivateFile(options.path);
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
+  // SQLite gives -wal and -shm the database file's mode; the chmod covers an unusual VFS or umask.
+  if (created) for (const suffix of ['-wal', '-shm']) chmodIfPresent(`${options.path}${suffix}`);
   const acknowledgedSync = options.synchronous ?? 'FULL';
   let currentSync = 'NORMAL';
   db.pragma('synchronous = NORMAL');
@@ -287,6 +289,23 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       return row ? toEvent(row) : null;
     },
   };
+}
+
+/**
+ * Creates the database file with mode 0600 before SQLite opens it (SQLite would use 0644), so
+ * secrets, payloads and their -wal/-shm companions are never readable by other users. Returns
+ * whether the file is new; an existing file keeps the mode its operator gave it.
+ */
+function createPrivateFile(path: string): boolean {
+  mkdirSync(dirname(path), { recursive: true });
+  if (existsSync(path)) return false;
+  closeSync(openSync(path, 'a', 0o600));
+  chmodIfPresent(path);
+  return true;
+}
+
+function chmodIfPresent(path: string): void {
+  if (existsSync(path)) chmodSync(path, 0o600);
 }
 
 function upsertWorkflow(

@@ -1,6 +1,8 @@
 /**
- * Subscriptions in the SQLite store. Secrets and receiver credentials are sealed with the
- * secret box; everything else is plain columns or JSON.
+ * Subscriptions in the SQLite store. Secrets, receiver credentials and custom headers (names and
+ * values, as one JSON text in `headers_enc`) are sealed with the secret box; everything else is
+ * plain columns or JSON. The old plaintext `headers` column is only read to seal rows written
+ * before migration 5, which happens once when the store opens.
  */
 import type Database from 'better-sqlite3';
 import type { Subscription, SubscriptionHealth, SubscriptionQuery } from './records.js';
@@ -38,6 +40,7 @@ const SUBSCRIPTION_COLUMNS = {
   url: 'url',
   events: 'events',
   headers: 'headers',
+  headers_enc: 'headersEnc',
   enabled: 'enabled',
   disabled_reason: 'disabledReason',
   secret_enc: 'secretEnc',
@@ -72,7 +75,31 @@ function upsertSql(table: string, columns: Record<string, string>, keep: readonl
     ON CONFLICT (id) DO UPDATE SET ${updated.map((name) => `${name} = excluded.${name}`).join(', ')}`;
 }
 
+const sealHeaders = (box: SecretBox, headers: Readonly<Record<string, string>>): string | null =>
+  Object.keys(headers).length === 0 ? null : box.seal(JSON.stringify(headers));
+
+/** Seals the plaintext headers of rows written before migration 5, in one transaction; returns how many. */
+export function sealPlaintextHeaders(db: Database.Database, box: SecretBox): number {
+  const rows = db.prepare('SELECT id, headers FROM subscriptions WHERE headers IS NOT NULL').all() as Row[];
+  if (rows.length === 0) return 0;
+  const rewrite = db.prepare('UPDATE subscriptions SET headers_enc = ?, headers = NULL WHERE id = ?');
+  // secure_delete zeroes the space the plaintext leaves behind, and the checkpoint moves the
+  // rewritten pages into the database file, so the old values do not linger in free space.
+  const secureDelete = db.pragma('secure_delete', { simple: true }) as number;
+  db.pragma('secure_delete = ON');
+  try {
+    db.transaction(() => {
+      for (const row of rows) rewrite.run(sealHeaders(box, parse(row.headers, {})), row.id);
+    })();
+  } finally {
+    db.pragma(`secure_delete = ${secureDelete ? 'ON' : 'OFF'}`);
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  return rows.length;
+}
+
 export function createSqliteSubscriptions(db: Database.Database, box: SecretBox): SqliteSubscriptions {
+  sealPlaintextHeaders(db, box);
   const upsert = db.prepare(upsertSql('subscriptions', SUBSCRIPTION_COLUMNS, ['created_at']));
   const health = db.prepare(`UPDATE subscriptions SET consecutive_failures = @consecutiveFailures,
     failing_since = @failingSinceMs, circuit_open_until = @circuitOpenUntilMs, last_delivery_at = @lastDeliveryAtMs,
@@ -93,7 +120,7 @@ export function createSqliteSubscriptions(db: Database.Database, box: SecretBox)
     description: (row.description as string | null) ?? null,
     url: String(row.url),
     events: parse(row.events, []),
-    headers: parse(row.headers, {}),
+    headers: row.headers_enc ? JSON.parse(box.open(String(row.headers_enc))) : parse(row.headers, {}),
     enabled: Boolean(row.enabled),
     disabledReason: (row.disabled_reason as string | null) ?? null,
     secret: box.open(String(row.secret_enc)),
@@ -123,7 +150,8 @@ export function createSqliteSubscriptions(db: Database.Database, box: SecretBox)
       upsert.run({
         ...s,
         events: json(s.events),
-        headers: json(s.headers),
+        headers: null,
+        headersEnc: sealHeaders(box, s.headers),
         enabled: s.enabled ? 1 : 0,
         secretEnc: box.seal(s.secret),
         previousSecretEnc: s.previousSecret ? box.seal(s.previousSecret) : null,

@@ -1,42 +1,50 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReceiver, sequence, type Receiver } from '../fixtures/receiver.js';
+import { startReceiver, sequence } from '../fixtures/receiver.js';
 import { credentials, incomingWorkflows, TOKENS } from '../fixtures/incoming.js';
-import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { describe, expect, test as fixtureTest } from '../helpers/engine-fixture.js';
+import type { TestEngine } from '../helpers/engine.js';
 import { until } from '../helpers/wait.js';
 
 const KEY = 'hk_test_admin_0123456789';
-let running: TestEngine;
-let receiver: Receiver;
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  running = await startTestEngine({
-    workflows: { orders: incomingWorkflows.orders },
-    credentials,
-    config: { apiKey: KEY, retryScheduleSec: [0.05, 0.05], retryJitter: 0, pollIntervalMs: 20 },
-  });
-});
-afterAll(async () => {
-  await running.stop();
-  await receiver.close();
-});
-
-async function api(method: string, path: string, body?: unknown, key: string | null = KEY) {
-  const response = await fetch(`${running.url}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(key ? { authorization: `Bearer ${key}` } : {}),
-    },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+/** The admin API of one engine, answering with status, parsed body and headers. */
+function apiOf(running: TestEngine) {
+  return async function api(method: string, path: string, body?: unknown, key: string | null = KEY) {
+    const response = await fetch(`${running.url}/api/v1${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+  };
 }
 
+/**
+ * Each test gets its own engine (the orders workflow, the incoming credentials, the admin key,
+ * quick retries) and its own receiver (`receiver`, from the engine fixture), so no test sees
+ * another's webhooks, deliveries or requests.
+ */
+const it = fixtureTest.extend<{ running: TestEngine; api: ReturnType<typeof apiOf> }>({
+  running: async ({ startEngine }, use) => {
+    await use(
+      await startEngine({
+        workflows: { orders: incomingWorkflows.orders },
+        credentials,
+        config: { apiKey: KEY, retryScheduleSec: [0.05, 0.05], retryJitter: 0, pollIntervalMs: 20 },
+      }),
+    );
+  },
+  api: async ({ running }, use) => {
+    await use(apiOf(running));
+  },
+});
+
 describe('auth and OpenAPI', () => {
-  it('refuses requests without a valid API key, in the seed error shape', async () => {
+  it('refuses requests without a valid API key, in the seed error shape', async ({ api }) => {
     const none = await api('GET', '/webhooks', undefined, null);
     expect(none.status).toBe(401);
     expect(none.body).toMatchObject({ success: false, error: { code: 'UNAUTHORIZED' } });
@@ -44,7 +52,7 @@ describe('auth and OpenAPI', () => {
     expect((await api('GET', '/webhooks', undefined, 'wrong')).status).toBe(401);
   });
 
-  it('publishes a valid OpenAPI document listing the routes', async () => {
+  it('publishes a valid OpenAPI document listing the routes', async ({ running }) => {
     const response = await fetch(`${running.url}/api/v1/openapi.json`);
     expect(response.status).toBe(200);
     const document = await response.json();
@@ -63,7 +71,7 @@ describe('auth and OpenAPI', () => {
 });
 
 describe('webhooks', () => {
-  it('creates with seed spellings, answers in canonical form, shows the secret once', async () => {
+  it('creates with seed spellings, answers in canonical form, shows the secret once', async ({ api, receiver }) => {
     const created = await api('POST', '/webhooks', {
       name: 'Orders',
       targetUrl: `${receiver.url}/a`,
@@ -88,7 +96,11 @@ describe('webhooks', () => {
     expect(fetched.body.url).toBe(`${receiver.url}/a`);
   });
 
-  it('rejects unknown fields, bad values and missing fields with 400 naming the field', async () => {
+  it('rejects unknown fields, bad values and missing fields with 400 naming the field', async ({
+    api,
+    receiver,
+    running,
+  }) => {
     const unknown = await api('POST', '/webhooks', { url: receiver.url, events: ['*'], colour: 'red' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'colour' } });
@@ -107,7 +119,7 @@ describe('webhooks', () => {
     expect(badJson.status).toBe(400);
   });
 
-  it('lists with limit, offset and cursor, filtered by status', async () => {
+  it('lists with limit, offset and cursor, filtered by status', async ({ api, receiver }) => {
     for (let i = 0; i < 3; i++)
       await api('POST', '/webhooks', {
         name: `L${i}`,
@@ -139,7 +151,7 @@ describe('webhooks', () => {
     expect((await api('GET', '/webhooks?limit=0')).status).toBe(400);
   });
 
-  it('updates, patches, enables, disables, replaces filters and deletes', async () => {
+  it('updates, patches, enables, disables, replaces filters and deletes', async ({ api, receiver, running }) => {
     const { body: created } = await api('POST', '/webhooks', {
       name: 'Before',
       url: `${receiver.url}/u`,
@@ -182,7 +194,7 @@ describe('webhooks', () => {
     expect((await api('DELETE', `/webhooks/${created.id}`)).status).toBe(404);
   });
 
-  it('rotates the secret: the new one is shown once and the old one keeps signing', async () => {
+  it('rotates the secret: the new one is shown once and the old one keeps signing', async ({ api, receiver }) => {
     const { body: created } = await api('POST', '/webhooks', { url: `${receiver.url}/r`, events: ['order.completed'] });
     const rotated = await api('POST', `/webhooks/${created.id}/rotate-secret`);
     expect(rotated.status).toBe(200);
@@ -191,7 +203,7 @@ describe('webhooks', () => {
     expect(rotated.body.secret_rotation.previous_secret_expires_at).toBeTruthy();
   });
 
-  it('sends a test event synchronously and reports the receiver’s answer', async () => {
+  it('sends a test event synchronously and reports the receiver’s answer', async ({ api, receiver }) => {
     const { body: created } = await api('POST', '/webhooks', { url: `${receiver.url}/t`, events: ['order.completed'] });
     const test = await api('POST', `/webhooks/${created.id}/test`, {
       event: 'workflow.execution.completed',
@@ -204,7 +216,7 @@ describe('webhooks', () => {
       event: 'workflow.execution.completed',
     });
     expect(typeof test.body.response_time_ms).toBe('number');
-    // The file shares one receiver: this test reads only its own path, never an index.
+    // Only this webhook's path, never an index (the receiver is this test's own).
     const sent = receiver.requests.filter((r) => r.url === '/t');
     expect(sent).toHaveLength(1);
     expect(JSON.parse(sent[0].body)).toMatchObject({
@@ -216,7 +228,7 @@ describe('webhooks', () => {
 });
 
 describe('deliveries, logs, stats, retry and replay', () => {
-  it('records deliveries with attempts, logs in the seed format, stats, manual retry and replay', async () => {
+  it('records deliveries with attempts, logs in the seed format, stats, manual retry and replay', async ({ api }) => {
     const failing = await startReceiver({ behaviour: sequence([{ status: 500, body: 'nope' }]) });
     try {
       const { body: hook } = await api('POST', '/webhooks', {
@@ -279,7 +291,7 @@ describe('deliveries, logs, stats, retry and replay', () => {
     }
   });
 
-  it('answers 404 for unknown deliveries and 400 for bad ranges', async () => {
+  it('answers 404 for unknown deliveries and 400 for bad ranges', async ({ api, receiver }) => {
     const { body: hook } = await api('POST', '/webhooks', { url: `${receiver.url}/d`, events: ['x.y'] });
     expect((await api('GET', `/webhooks/${hook.id}/deliveries/del_nope`)).status).toBe(404);
     expect((await api('POST', `/webhooks/${hook.id}/deliveries/del_nope/retry`)).status).toBe(404);
@@ -298,7 +310,7 @@ describe('deliveries, logs, stats, retry and replay', () => {
 });
 
 describe('events, workflows and executions', () => {
-  it('lists the catalog with a schema per type and validates published events', async () => {
+  it('lists the catalog with a schema per type and validates published events', async ({ api }) => {
     const catalog = await api('GET', '/events');
     const completed = catalog.body.events.find((e: { type: string }) => e.type === 'workflow.execution.completed');
     expect(completed.schema.properties.type).toEqual({ const: 'workflow.execution.completed' });
@@ -307,7 +319,7 @@ describe('events, workflows and executions', () => {
     expect((await api('POST', '/events', { type: 'custom.thing_happened', data: [1, 2] })).status).toBe(202);
   });
 
-  it('lists workflows, deactivates and activates them, and polls an execution', async () => {
+  it('lists workflows, deactivates and activates them, and polls an execution', async ({ api, running }) => {
     expect((await api('GET', '/workflows')).body.workflows.map((w: { id: string }) => w.id)).toContain('orders');
     expect((await api('GET', '/workflows/orders')).body.definition.nodes).toHaveLength(2);
     expect((await api('GET', '/workflows/nope')).status).toBe(404);

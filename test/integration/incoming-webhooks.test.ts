@@ -1,36 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign as githubSign } from '@octokit/webhooks-methods';
 import Stripe from 'stripe';
 import { Webhook } from 'standardwebhooks';
-import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { describe, expect, test as fixtureTest } from '../helpers/engine-fixture.js';
+import type { TestEngine } from '../helpers/engine.js';
 import { untilValue } from '../helpers/wait.js';
 import type { ExecutionRecord } from '../../engine/store/types.js';
 import { credentials, incomingWorkflows, TOKENS } from '../fixtures/incoming.js';
 
-let running: TestEngine;
 const API_KEY = 'hk_admin_test_key_0123456789';
 
-beforeAll(async () => {
-  running = await startTestEngine({
-    workflows: incomingWorkflows,
-    credentials,
-    config: { apiKey: API_KEY, bodyLimitBytes: 4096 },
-  });
-});
-afterAll(async () => {
-  await running.stop();
-});
-
-const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${running.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+/** POSTs to one engine: JSON, or a raw string body as given. */
+const postTo =
+  (running: TestEngine) =>
+  (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${running.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 const bearer = { authorization: `Bearer ${TOKENS.bearer}` };
 
 /** Between checks, waits for the executor to go idle rather than for a timer. */
-const waitForStatus = (executionId: string, status: string) =>
+const statusWaiter = (running: TestEngine) => (executionId: string, status: string) =>
   untilValue(
     () => running.engine.store.getExecution(executionId),
     (execution): execution is ExecutionRecord => execution?.status === status,
@@ -38,8 +29,39 @@ const waitForStatus = (executionId: string, status: string) =>
     { between: () => running.engine.executor.idle() },
   );
 
+/**
+ * Each test gets its own engine (every incoming workflow, their credentials, the admin key, a
+ * 4096-byte body limit), so no test sees another's executions, events, idempotency keys or
+ * credential changes.
+ */
+const it = fixtureTest.extend<{
+  running: TestEngine;
+  post: ReturnType<typeof postTo>;
+  waitForStatus: ReturnType<typeof statusWaiter>;
+}>({
+  running: async ({ startEngine }, use) => {
+    await use(
+      await startEngine({
+        workflows: incomingWorkflows,
+        credentials,
+        config: { apiKey: API_KEY, bodyLimitBytes: 4096 },
+      }),
+    );
+  },
+  post: async ({ running }, use) => {
+    await use(postTo(running));
+  },
+  waitForStatus: async ({ running }, use) => {
+    await use(statusWaiter(running));
+  },
+});
+
 describe('workflow trigger', () => {
-  it('accepts a valid request: durable queued execution, seed reply, then the run', async () => {
+  it('accepts a valid request: durable queued execution, seed reply, then the run', async ({
+    post,
+    running,
+    waitForStatus,
+  }) => {
     const response = await post(
       '/webhooks/workflows/orders',
       {
@@ -65,7 +87,7 @@ describe('workflow trigger', () => {
     );
   });
 
-  it('answers with the output when the trigger responds when the last node finishes', async () => {
+  it('answers with the output when the trigger responds when the last node finishes', async ({ post }) => {
     const response = await post('/webhooks/workflows/sync', { input_data: { name: 'Ada' } }, bearer);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
@@ -75,7 +97,7 @@ describe('workflow trigger', () => {
     });
   });
 
-  it('returns the first execution for a repeated Idempotency-Key and does not run again', async () => {
+  it('returns the first execution for a repeated Idempotency-Key and does not run again', async ({ post, running }) => {
     const headers = { ...bearer, 'idempotency-key': 'order-4711' };
     const first = (await (await post('/webhooks/workflows/orders', { input_data: { name: 'A' } }, headers)).json()) as {
       execution_id: string;
@@ -90,7 +112,7 @@ describe('workflow trigger', () => {
     expect(sameKey).toHaveLength(1);
   });
 
-  it('treats a repeated webhook-id like an Idempotency-Key', async () => {
+  it('treats a repeated webhook-id like an Idempotency-Key', async ({ post }) => {
     const headers = { ...bearer, 'webhook-id': 'msg_2f1' };
     const [a, b] = await Promise.all([
       post('/webhooks/workflows/orders', { input_data: {} }, headers),
@@ -103,7 +125,7 @@ describe('workflow trigger', () => {
     expect(first.execution_id).toBe(second.execution_id);
   });
 
-  it('applies the workflow input schema and names the first bad field', async () => {
+  it('applies the workflow input schema and names the first bad field', async ({ post }) => {
     const response = await post('/webhooks/workflows/typed', { input_data: { email: 'not-an-email' } }, bearer);
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: unknown };
@@ -123,7 +145,11 @@ describe('workflow trigger', () => {
 });
 
 describe('agent trigger', () => {
-  it('accepts a message with the URL token and emits agent.message.received', async () => {
+  it('accepts a message with the URL token and emits agent.message.received', async ({
+    post,
+    running,
+    waitForStatus,
+  }) => {
     const response = await post(`/webhooks/agents/support-bot?token=${TOKENS.url}`, {
       message: 'Hello, I need help with my order #12345',
       user_id: 'user_123',
@@ -145,7 +171,7 @@ describe('agent trigger', () => {
     expect(completed.some((e) => (e.data as { executionId: string }).executionId === execution_id)).toBe(true);
   });
 
-  it("rejects a request without 'message' in the seed's error shape", async () => {
+  it("rejects a request without 'message' in the seed's error shape", async ({ post }) => {
     const response = await post(`/webhooks/agents/support-bot?token=${TOKENS.url}`, { user_id: 'user_123' });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({
@@ -160,7 +186,7 @@ describe('agent trigger', () => {
 });
 
 describe('authentication', () => {
-  it('answers 401 with WWW-Authenticate for a missing or wrong bearer token', async () => {
+  it('answers 401 with WWW-Authenticate for a missing or wrong bearer token', async ({ post }) => {
     for (const headers of [
       {} as Record<string, string>,
       { authorization: 'Bearer wrong-token' },
@@ -173,12 +199,12 @@ describe('authentication', () => {
     }
   });
 
-  it('checks credentials before reading the body', async () => {
+  it('checks credentials before reading the body', async ({ post }) => {
     const response = await post('/webhooks/workflows/orders', '{ this is not json', { authorization: 'Bearer nope' });
     expect(response.status).toBe(401);
   });
 
-  it('accepts Basic auth on a custom path and refuses a wrong password', async () => {
+  it('accepts Basic auth on a custom path and refuses a wrong password', async ({ post }) => {
     const good = `Basic ${Buffer.from(`${TOKENS.user}:${TOKENS.password}`).toString('base64')}`;
     expect((await post('/webhook/forms/contact', { input_data: { name: 'x' } }, { authorization: good })).status).toBe(
       202,
@@ -192,11 +218,11 @@ describe('authentication', () => {
     expect(bad.headers.get('www-authenticate')).toBe('Basic realm="hookline", charset="UTF-8"');
   });
 
-  it('refuses a wrong URL token', async () => {
+  it('refuses a wrong URL token', async ({ post }) => {
     expect((await post('/webhooks/agents/support-bot?token=wh_wrong', { message: 'hi' })).status).toBe(401);
   });
 
-  it('refuses an address outside the IP allowlist with 403, before looking at credentials', async () => {
+  it('refuses an address outside the IP allowlist with 403, before looking at credentials', async ({ post }) => {
     const response = await post('/webhooks/workflows/walled', { input_data: {} }, { authorization: 'Bearer wrong' });
     expect(response.status).toBe(403);
     expect((await response.json()).error.code).toBe('FORBIDDEN');
@@ -206,7 +232,7 @@ describe('authentication', () => {
 describe('signed incoming bodies', () => {
   const body = JSON.stringify({ action: 'opened', input_data: { name: 'octocat' } });
 
-  it('accepts a GitHub signature made by @octokit/webhooks-methods and refuses a tampered body', async () => {
+  it('accepts a GitHub signature made by @octokit/webhooks-methods and refuses a tampered body', async ({ post }) => {
     const signature = await githubSign(TOKENS.signing, body);
     expect((await post('/webhooks/workflows/github', body, { 'x-hub-signature-256': signature })).status).toBe(202);
     const tampered = await post('/webhooks/workflows/github', body.replace('opened', 'closed'), {
@@ -216,7 +242,7 @@ describe('signed incoming bodies', () => {
     expect((await tampered.json()).error.code).toBe('INVALID_SIGNATURE');
   });
 
-  it('accepts a Stripe signature made by the stripe library', async () => {
+  it('accepts a Stripe signature made by the stripe library', async ({ post }) => {
     const header = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: TOKENS.signing });
     expect((await post('/webhooks/workflows/stripe', body, { 'stripe-signature': header })).status).toBe(202);
     const old = Stripe.webhooks.generateTestHeaderString({
@@ -227,7 +253,7 @@ describe('signed incoming bodies', () => {
     expect((await post('/webhooks/workflows/stripe', body, { 'stripe-signature': old })).status).toBe(401);
   });
 
-  it('accepts a Standard Webhooks signature made by the standardwebhooks library', async () => {
+  it('accepts a Standard Webhooks signature made by the standardwebhooks library', async ({ post, running }) => {
     const secret = `whsec_${Buffer.from(TOKENS.signing).toString('base64')}`;
     await running.engine.store.upsertCredential({
       id: 'hooklineSigningSecretApi:Signing',
@@ -243,18 +269,14 @@ describe('signed incoming bodies', () => {
       'webhook-signature': headers,
     });
     expect(response.status).toBe(202);
-    await running.engine.store.upsertCredential({
-      id: 'hooklineSigningSecretApi:Signing',
-      name: 'Signing',
-      type: 'hooklineSigningSecretApi',
-      data: { secret: TOKENS.signing },
-    });
-    running.engine.credentialCache.clear();
   });
 });
 
 describe('bad requests', () => {
-  it('answers 400 for malformed JSON, 415 for another content type, 413 above the body limit', async () => {
+  it('answers 400 for malformed JSON, 415 for another content type, 413 above the body limit', async ({
+    post,
+    running,
+  }) => {
     const malformed = await post('/webhooks/workflows/orders', '{"input_data":', bearer);
     expect(malformed.status).toBe(400);
     expect((await malformed.json()).error.code).toBe('MALFORMED_JSON');
@@ -276,7 +298,7 @@ describe('bad requests', () => {
     });
   });
 
-  it('answers 404 for an unknown workflow and 409 for an inactive one', async () => {
+  it('answers 404 for an unknown workflow and 409 for an inactive one', async ({ post }) => {
     const unknown = await post('/webhooks/workflows/nope', { input_data: {} }, bearer);
     expect(unknown.status).toBe(404);
     expect((await unknown.json()).error.code).toBe('NOT_FOUND');
@@ -285,7 +307,7 @@ describe('bad requests', () => {
     expect((await paused.json()).error.code).toBe('WORKFLOW_INACTIVE');
   });
 
-  it('answers 400 when input_data is not an object', async () => {
+  it('answers 400 when input_data is not an object', async ({ post }) => {
     const response = await post('/webhooks/workflows/orders', { input_data: 'text' }, bearer);
     expect(response.status).toBe(400);
     expect((await response.json()).error.details).toMatchObject({
@@ -297,7 +319,7 @@ describe('bad requests', () => {
 });
 
 describe('POST /api/v1/webhooks/receive', () => {
-  it('stores any JSON from an external service as a webhook.received event', async () => {
+  it('stores any JSON from an external service as a webhook.received event', async ({ post, running }) => {
     const response = await post(
       '/api/v1/webhooks/receive',
       { source: 'pipedream', order: { id: 7 } },
@@ -313,35 +335,31 @@ describe('POST /api/v1/webhooks/receive', () => {
     });
   });
 
-  it('refuses a request without a valid API key', async () => {
+  it('refuses a request without a valid API key', async ({ post }) => {
     expect((await post('/api/v1/webhooks/receive', { a: 1 })).status).toBe(401);
     expect((await post('/api/v1/webhooks/receive', { a: 1 }, { authorization: 'Bearer wrong' })).status).toBe(401);
   });
 });
 
 describe('rate limit', () => {
-  it('answers 429 with Retry-After once a credential exceeds its rate', async () => {
-    const limited = await startTestEngine({
+  it('answers 429 with Retry-After once a credential exceeds its rate', async ({ startEngine }) => {
+    const limited = await startEngine({
       workflows: { orders: incomingWorkflows.orders },
       credentials,
       config: { rateLimitPerMinute: 2 },
     });
-    try {
-      const statuses = [];
-      let last: Response | undefined;
-      for (let i = 0; i < 3; i++) {
-        last = await fetch(`${limited.url}/webhooks/workflows/orders`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...bearer },
-          body: '{"input_data":{}}',
-        });
-        statuses.push(last.status);
-      }
-      expect(statuses).toEqual([202, 202, 429]);
-      expect(Number(last!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect((await last!.json()).error.code).toBe('RATE_LIMITED');
-    } finally {
-      await limited.stop();
+    const statuses = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 3; i++) {
+      last = await fetch(`${limited.url}/webhooks/workflows/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer },
+        body: '{"input_data":{}}',
+      });
+      statuses.push(last.status);
     }
+    expect(statuses).toEqual([202, 202, 429]);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await last!.json()).error.code).toBe('RATE_LIMITED');
   });
 });

@@ -1,11 +1,12 @@
 import { sign as githubSign } from '@octokit/webhooks-methods';
 import type { INodeType, IWebhookFunctions } from 'n8n-workflow';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { vi } from 'vitest';
 import { getHooklineTriggerHelpers } from '../../engine/node-contract/helpers.js';
 import { WebhookTrigger } from '../../nodes/WebhookTrigger/WebhookTrigger.node.js';
 import { credentials, TOKENS } from '../fixtures/incoming.js';
 import { chain, node } from '../fixtures/workflows.js';
-import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+import type { TestEngine } from '../helpers/engine.js';
+import { describe, expect, test as fixtureTest } from '../helpers/engine-fixture.js';
 
 const TRIGGER = 'n8n-nodes-hookline.webhookTrigger';
 
@@ -15,10 +16,8 @@ interface NodeCall {
   credentialLookups: string[];
 }
 
-const nodeCalls: NodeCall[] = [];
-
-/** The context with `getCredentials` recorded into a new {@link NodeCall}. */
-function recordedContext(context: IWebhookFunctions): IWebhookFunctions {
+/** The context with `getCredentials` recorded into a new {@link NodeCall}, added to `nodeCalls`. */
+function recordedContext(context: IWebhookFunctions, nodeCalls: NodeCall[]): IWebhookFunctions {
   const call: NodeCall = {
     checksPassed: getHooklineTriggerHelpers(context.helpers)?.checksPassed,
     credentialLookups: [],
@@ -35,13 +34,13 @@ function recordedContext(context: IWebhookFunctions): IWebhookFunctions {
 }
 
 /** The real trigger node, recording what the engine told it and which credentials it asked for. */
-function recordingTrigger(): INodeType {
+function recordingTrigger(nodeCalls: NodeCall[]): INodeType {
   const trigger = new WebhookTrigger();
   return {
     description: trigger.description,
     webhookMethods: trigger.webhookMethods,
     async webhook(this: IWebhookFunctions) {
-      return trigger.webhook.call(recordedContext(this));
+      return trigger.webhook.call(recordedContext(this, nodeCalls));
     },
   };
 }
@@ -61,36 +60,49 @@ const signedOrders = {
   connections: chain('Hook', 'Shape'),
 };
 
-let running: TestEngine;
-/** Store lookups by credential type: the engine's credential resolver, cache cleared before each request. */
-let storeLookups: string[];
-
-beforeAll(async () => {
-  running = await startTestEngine({
-    workflows: { 'signed-orders': signedOrders },
-    credentials,
-    nodeTypes: { [TRIGGER]: recordingTrigger() },
-  });
-});
-afterAll(async () => {
-  await running.stop();
-});
-beforeEach(() => {
-  nodeCalls.length = 0;
-  storeLookups = [];
-  running.engine.credentialCache.clear();
-  const { store } = running.engine;
-  const findCredential = store.findCredential.bind(store);
-  vi.spyOn(store, 'findCredential').mockImplementation(async (type, idOrName) => {
-    storeLookups.push(type);
-    return findCredential(type, idOrName);
-  });
-  return () => vi.restoreAllMocks();
+/**
+ * Each test gets its own engine with its own recording trigger (`nodeCalls`) and its own record of
+ * store lookups by credential type (`storeLookups`: the engine's credential resolver, its cache
+ * cleared once the engine has started), so no test sees another's calls.
+ */
+const it = fixtureTest.extend<{
+  nodeCalls: NodeCall[];
+  storeLookups: string[];
+  running: TestEngine;
+  post: (headers: Record<string, string>) => Promise<Response>;
+}>({
+  // eslint-disable-next-line no-empty-pattern -- vitest reads the fixture's dependencies from this pattern
+  nodeCalls: async ({}, use) => {
+    await use([]);
+  },
+  // eslint-disable-next-line no-empty-pattern -- as above
+  storeLookups: async ({}, use) => {
+    await use([]);
+  },
+  running: async ({ startEngine, nodeCalls, storeLookups }, use) => {
+    const running = await startEngine({
+      workflows: { 'signed-orders': signedOrders },
+      credentials,
+      nodeTypes: { [TRIGGER]: recordingTrigger(nodeCalls) },
+    });
+    running.engine.credentialCache.clear();
+    const { store } = running.engine;
+    const findCredential = store.findCredential.bind(store);
+    const lookups = vi.spyOn(store, 'findCredential').mockImplementation(async (type, idOrName) => {
+      storeLookups.push(type);
+      return findCredential(type, idOrName);
+    });
+    await use(running);
+    lookups.mockRestore();
+  },
+  post: async ({ running }, use) => {
+    await use((headers) => postTo(running, headers));
+  },
 });
 
 const body = JSON.stringify({ input_data: { name: 'Ada' } });
 
-async function post(headers: Record<string, string>): Promise<Response> {
+async function postTo(running: TestEngine, headers: Record<string, string>): Promise<Response> {
   return fetch(`${running.url}/webhooks/workflows/signed-orders`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -99,7 +111,11 @@ async function post(headers: Record<string, string>): Promise<Response> {
 }
 
 describe('trigger checks in the engine', () => {
-  it('runs each check once per request: source and credentials at ingress, signature and body in the node', async () => {
+  it('runs each check once per request: source and credentials at ingress, signature and body in the node', async ({
+    post,
+    nodeCalls,
+    storeLookups,
+  }) => {
     const response = await post({
       authorization: `Bearer ${TOKENS.bearer}`,
       'x-hub-signature-256': await githubSign(TOKENS.signing, body),
@@ -111,7 +127,11 @@ describe('trigger checks in the engine', () => {
     expect(storeLookups).toEqual(['hooklineBearerApi', 'hooklineSigningSecretApi']);
   });
 
-  it('turns a wrong bearer token away at ingress, without calling the node', async () => {
+  it('turns a wrong bearer token away at ingress, without calling the node', async ({
+    post,
+    nodeCalls,
+    storeLookups,
+  }) => {
     const response = await post({
       authorization: 'Bearer wh_wrong',
       'x-hub-signature-256': await githubSign(TOKENS.signing, body),
@@ -122,7 +142,7 @@ describe('trigger checks in the engine', () => {
     expect(storeLookups).toEqual(['hooklineBearerApi']);
   });
 
-  it('leaves a bad signature to the node, which checks it once', async () => {
+  it('leaves a bad signature to the node, which checks it once', async ({ post, nodeCalls }) => {
     const response = await post({
       authorization: `Bearer ${TOKENS.bearer}`,
       'x-hub-signature-256': await githubSign('another-secret-0123456789', body),
