@@ -4,6 +4,7 @@
  * the engine, a failed PATCH changes nothing, and a rule over its work budget is reported.
  */
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../engine/config.js';
 import { createEngine, type Engine } from '../../engine/index.js';
@@ -49,6 +50,8 @@ async function startEngineOn(
       allowPrivateTargets: true,
       poolThreads: 1,
       apiKey: KEY,
+      // The property test below may accept more webhooks than the default per-workspace limit.
+      maxSubscriptionsPerWorkspace: 10_000,
     },
   });
   const engine = createEngine({ config, env: {} });
@@ -150,6 +153,65 @@ describe('rules are compiled at save time as they load', () => {
     const ok = await api(url, 'PATCH', `/webhooks/${id}`, { name: 'After', conditions: { n: { lt: 5 } } });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ name: 'After', conditions: { n: { lt: 5 } } });
+  });
+});
+
+/** Rule-like JSON with hostile leaves; non-finite numbers are sent as `1e999` / `-1e999`. */
+const { node: hostileNode } = fc.letrec<{ node: unknown }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.double({ noNaN: true }),
+    fc.string({ maxLength: 6 }),
+    fc.constantFrom(null, true, 0),
+    fc.array(tie('node'), { maxLength: 3 }),
+    fc.dictionary(
+      fc.constantFrom('n', 'a.b', 'lt', '$gt', 'in', '$not', '$or', 'var', 'all', 'merge', 'reduce', '<', 'agent.*'),
+      tie('node'),
+      { maxKeys: 3 },
+    ),
+  ),
+}));
+const hostileBody = fc
+  .record(
+    {
+      conditions: fc.dictionary(fc.constantFrom('n', '$or', 'some', '<', 'var', 'x.y'), hostileNode, { maxKeys: 2 }),
+      filters: fc.dictionary(fc.constantFrom('agent.*', '*', 'include_fields', 'bad*'), hostileNode, { maxKeys: 2 }),
+    },
+    { requiredKeys: [] },
+  )
+  .map((rules) =>
+    JSON.stringify({ url: 'http://127.0.0.1:9/x', events: ['agent.*'], ...rules }, (_key, value: unknown) =>
+      typeof value === 'number' && !Number.isFinite(value) ? `__${value > 0 ? '' : '-'}INF__` : value,
+    )
+      .replaceAll('"__INF__"', '1e999')
+      .replaceAll('"__-INF__"', '-1e999'),
+  );
+
+describe('hostile rules over the API', () => {
+  it('answer 201 or 400 naming a field, and every accepted rule loads after a restart', async () => {
+    const dir = tempDir();
+    const dbPath = `${dir.path}/hookline.db`;
+    const first = await startEngineOn(dir, dbPath);
+    const accepted: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(hostileBody, async (body) => {
+        const answer = await api(first.url, 'POST', '/webhooks', body);
+        expect([201, 400]).toContain(answer.status);
+        if (answer.status === 201) {
+          accepted.push(answer.body.id);
+          return;
+        }
+        expect(answer.body).toMatchObject({ success: false, error: { code: 'INVALID_INPUT' } });
+        expect(typeof answer.body.error.details.field).toBe('string');
+      }),
+      { numRuns: 80, seed: 11 },
+    );
+    expect(accepted.length).toBeGreaterThan(0);
+    await first.stop();
+    const second = await startEngineOn(dir, dbPath);
+    const reloaded = await second.engine.delivery.subscriptions.list();
+    expect(reloaded.map((s) => s.id).sort()).toEqual([...accepted].sort());
+    expect(reloaded.filter((s) => !s.enabled)).toEqual([]);
   });
 });
 
