@@ -10,8 +10,10 @@ import { EVENT_ROOT, isForbiddenSegment } from './paths.js';
 import type { RuleEvent } from './types.js';
 
 /**
- * The work meter of the evaluation running now (evaluation is synchronous, so one meter serves
- * every rule): `steps` spent so far, and whether the budget ran out. Reset by {@link startMeter}.
+ * The work meter of the evaluation running now: `steps` spent so far, and whether the budget ran
+ * out. Reset by {@link startMeter}. One module-level meter rather than one passed to every
+ * closure: an evaluation is synchronous and never starts another, and an extra argument on every
+ * compiled node would cost the hot path (10,000 subscriptions matched per event).
  */
 export const meter = { steps: 0, exceeded: false };
 
