@@ -116,9 +116,14 @@ function isLocalName(host: string): boolean {
  * Why the URL's target is refused under the policy, or null. Reads the host as WHATWG URL
  * parsing normalised it (`http://0x7f.1/` is `127.0.0.1`, `[::ffff:127.0.0.1]` is
  * `[::ffff:7f00:1]`), so every IPv4 spelling reaches the classifier as dotted decimal. A name is
- * refused here only when it is local by definition; what it resolves to is checked at connect time.
+ * refused here only when it is local by definition (save time: quick feedback); what any name
+ * resolves to is checked at connect time, which is why the send path passes `localNames: false`.
  */
-export function refusalOfUrl(url: string, policy: TargetPolicy): UrlRefusal | null {
+export function refusalOfUrl(
+  url: string,
+  policy: TargetPolicy,
+  options: { localNames: boolean } = { localNames: true },
+): UrlRefusal | null {
   const parsed = new URL(url);
   const host = parsed.hostname.toLowerCase();
   const bare = host.startsWith('[') ? host.slice(1, -1) : host;
@@ -130,7 +135,7 @@ export function refusalOfUrl(url: string, policy: TargetPolicy): UrlRefusal | nu
     return reason ? { host: bare, scheme: false, reason } : null;
   }
   const name = bare.replace(/\.+$/, '');
-  return isLocalName(name) ? { host: bare, scheme: false, reason: 'a local name' } : null;
+  return options.localNames && isLocalName(name) ? { host: bare, scheme: false, reason: 'a local name' } : null;
 }
 
 /** Why {@link refusalOfUrl} refused a URL. */

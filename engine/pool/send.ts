@@ -171,7 +171,8 @@ export async function sendRequest(
 /** The URL's refusal; an unparsable URL is left to undici, whose error becomes DELIVERY_CONNECTION. */
 function refusalBeforeConnect(url: string, targets: TargetPolicy): ReturnType<typeof refusalOfUrl> {
   try {
-    return refusalOfUrl(url, targets);
+    // Names are left to the guarded lookup: what they resolve to is what counts at send time.
+    return refusalOfUrl(url, targets, { localNames: false });
   } catch {
     return null;
   }
