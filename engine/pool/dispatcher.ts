@@ -70,7 +70,8 @@ export function resolveWorkerEntry(moduleUrl: string = import.meta.url): WorkerE
  *
  * @example
  * const dispatcher = createDispatcher({ threads: 0 });
- * const { results, skipped } = await dispatcher.send({ mode: 'parallel', requests });
+ * const targets = { allowPrivateTargets: false, httpsOnly: false };
+ * const { results, skipped } = await dispatcher.send({ mode: 'parallel', requests, targets });
  * await dispatcher.close();
  */
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
