@@ -130,7 +130,14 @@ export const SETTINGS = {
     env: 'HOOKLINE_ALLOW_PRIVATE_TARGETS',
     flag: 'allow-private-targets',
     type: 'boolean',
-    doc: 'Allow outgoing webhooks to loopback, private and link-local addresses.',
+    doc: 'Allow outgoing webhooks to loopback, private, link-local and other special-purpose addresses.',
+  }),
+  httpsOnly: setting({
+    default: false,
+    env: 'HOOKLINE_HTTPS_ONLY',
+    flag: 'https-only',
+    type: 'boolean',
+    doc: 'Refuse plain http:// webhook and sender node URLs, at save and at send.',
   }),
   maxSubscriptionsPerWorkspace: setting({
     default: 50,

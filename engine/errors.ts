@@ -44,9 +44,14 @@ export const ERROR_CODES = {
   DELIVERY_REJECTED: { status: 502, message: 'Receiver answered %s', retryable: true },
   DELIVERY_GONE: { status: 410, message: 'Receiver answered 410 Gone; the endpoint is disabled', retryable: false },
   DELIVERY_ABORTED: { status: 409, message: 'Receiver asked to stop retrying this message', retryable: false },
+  DELIVERY_TARGET_REFUSED: {
+    status: 403,
+    message: "Target '%s' was refused before connecting: %s",
+    retryable: false,
+  },
   TARGET_NOT_ALLOWED: {
     status: 422,
-    message: "Target '%s' is a private or loopback address; set allowPrivateTargets to allow it",
+    message: "Target '%s' is a private or special-purpose address; set allowPrivateTargets to allow it",
   },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -88,6 +88,8 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     },
   });
   const subscriptions = createSubscriptions(store, matcher, config);
+  // Plain data for every send task: the worker threads apply it at connect time.
+  const targets = { allowPrivateTargets: config.allowPrivateTargets, httpsOnly: config.httpsOnly };
   const pacer = createPacer({
     busyShare: config.deliveryBusyShare,
     busyForMs: TUNING.pacing.busyForMs,
@@ -149,6 +151,7 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
         pendingEvents = Math.max(0, pendingEvents - result.events);
       },
     },
+    targets,
     settings: {
       scheduleSec: config.retryScheduleSec,
       jitter: config.retryJitter,
@@ -180,6 +183,7 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     deliveryTimeoutMs: config.deliveryTimeoutMs,
     retentionMs: config.retentionSec * 1000,
     allowPrivateTargets: config.allowPrivateTargets,
+    httpsOnly: config.httpsOnly,
     wake: (id) => worker.wake([id]),
   });
   const replay = createReplay({
@@ -199,7 +203,7 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
       retentionMs: config.retentionSec * 1000,
       wake: (id) => worker.wake([id]),
     }),
-    sendTest: createTestSender(options.dispatcher),
+    sendTest: createTestSender(options.dispatcher, targets),
     countMatches: (event) => matcher.match(event).length,
     afterCommit(result) {
       openDeliveries += result.deliveries;

@@ -11,16 +11,15 @@ import { Errors } from '../errors.js';
 import { nodeSubscriptionId } from '../message/index.js';
 import { toDelivery, type Matcher } from './matcher.js';
 import { blankSubscription, type Subscriptions } from './subscriptions.js';
-import { assertTargetAllowed } from './target-guard.js';
+import { assertTargetAllowed, type TargetPolicy } from './target-guard.js';
 import type { Subscription } from '../store/records.js';
 
-export interface NodeSenderOptions {
+export interface NodeSenderOptions extends TargetPolicy {
   subscriptions: Subscriptions;
   matcher: Matcher;
   committer: () => GroupCommitter;
   deliveryTimeoutMs: number;
   retentionMs: number;
-  allowPrivateTargets: boolean;
   /** Wakes the outbox for this endpoint. */
   wake(subscriptionId: string): void;
 }
@@ -38,7 +37,7 @@ export type NodeSender = (
 
 export function createNodeSender(options: NodeSenderOptions): NodeSender {
   return async (source, request) => {
-    assertTargetAllowed(request.url, options.allowPrivateTargets);
+    assertTargetAllowed(request.url, options);
     const subscription = await ensureSubscription(options, source, request);
     const event = createEvent(request.eventType, request.data, {
       workflow_id: source.workflowId,

@@ -22,6 +22,7 @@ import type { Matcher } from './matcher.js';
 import type { Pacer } from './pacer.js';
 import { buildRequest } from './request-builder.js';
 import { settleResult, type HealthSettings } from './settle.js';
+import type { TargetPolicy } from './target-guard.js';
 import type {
   AttemptRecord,
   DeliveryRecord,
@@ -37,6 +38,8 @@ export interface OutboxWorkerOptions {
   dispatcher: Dispatcher;
   pacer: Pacer;
   settings: HealthSettings;
+  /** The SSRF policy every send task carries into the pool (`allowPrivateTargets`, `httpsOnly`). */
+  targets: TargetPolicy;
   /** Publishes operational events (delivery.failing, webhook.disabled …). */
   publish(events: EventEnvelope[]): Promise<void>;
   /** Keeps the in-memory subscription in step with its stored health. */
@@ -74,7 +77,7 @@ interface Finished {
 const FINAL = new Set<DeliveryTransition['status']>(['succeeded', 'failed', 'expired']);
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
-  const { outbox, matcher, pacer } = options;
+  const { outbox, matcher, pacer, targets } = options;
   const { orderedRun, parallelChunk, claimRoundRows, settleBatch, maintenanceEveryMs, maintenanceRows } = TUNING.outbox;
   /** Endpoints that may have work; an empty claim with nothing open drops one until it is woken. */
   const active = new Set<string>();
@@ -218,12 +221,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const nowMs = Date.now();
     const byId = new Map(claimed.map((d) => [d.id, d]));
     const groups: SendTask[] = subscription.batchSettings
-      ? [{ mode: 'sequential', requests: [buildRequest(subscription, claimed, nowMs)] }]
+      ? [{ mode: 'sequential', requests: [buildRequest(subscription, claimed, nowMs)], targets }]
       : subscription.ordered
-        ? [{ mode: 'sequential', requests: claimed.map((d) => buildRequest(subscription, [d], nowMs)) }]
+        ? [{ mode: 'sequential', requests: claimed.map((d) => buildRequest(subscription, [d], nowMs)), targets }]
         : chunk(claimed, parallelChunk).map((part) => ({
             mode: 'parallel' as const,
             requests: part.map((d) => buildRequest(subscription, [d], nowMs)),
+            targets,
           }));
     // One task at a time for an ordered endpoint (FIFO), and for a half-open circuit (one probe).
     const oneAtATime = subscription.ordered || isHalfOpen(subscription);

@@ -10,12 +10,11 @@ import { generateEd25519Keys, generateSecret, publicKeyFromSecret } from '../sig
 import type { Store } from '../store/types.js';
 import type { Matcher } from './matcher.js';
 import { parseSubscriptionInput, type SubscriptionChanges } from './subscription-input.js';
-import { assertTargetAllowed } from './target-guard.js';
+import { assertTargetAllowed, type TargetPolicy } from './target-guard.js';
 import { checkHeadersFit } from './subscription-headers.js';
 import type { Subscription, SubscriptionQuery } from '../store/records.js';
 
-export interface SubscriptionSettings {
-  allowPrivateTargets: boolean;
+export interface SubscriptionSettings extends TargetPolicy {
   maxSubscriptionsPerWorkspace: number;
   deliveryTimeoutMs: number;
   rotationOverlapSec: number;
@@ -75,7 +74,7 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
 
   function apply(base: Subscription, changes: SubscriptionChanges): Subscription {
     const next = { ...base, ...changes, updatedAtMs: Date.now() } as Subscription;
-    assertTargetAllowed(next.url, settings.allowPrivateTargets);
+    assertTargetAllowed(next.url, settings);
     checkHeadersFit(next);
     if (changes.enabled === true) next.disabledReason = null;
     return next;

@@ -7,6 +7,8 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { TUNING } from '../tuning.js';
+import type { Agent } from 'undici';
+import type { ResolveHost } from './guarded-lookup.js';
 import { createSendAgent, sendBatch } from './send.js';
 import type { Dispatcher, SendTask, SendTaskResult } from './types.js';
 
@@ -28,6 +30,12 @@ export interface DispatcherOptions {
    * @defaultValue TUNING.pool.concurrentTasksPerThread (8)
    */
   concurrentTasksPerThread?: number;
+  /**
+   * Inline only (a function cannot cross into worker threads): how the SSRF guard resolves host
+   * names, so a test can make a name resolve to loopback without touching the system's DNS.
+   * @defaultValue `dns.lookup`
+   */
+  resolve?: ResolveHost;
 }
 
 /** The worker module piscina loads and the flags its threads start with. */
@@ -62,20 +70,30 @@ export function resolveWorkerEntry(moduleUrl: string = import.meta.url): WorkerE
  *
  * @example
  * const dispatcher = createDispatcher({ threads: 0 });
- * const { results, skipped } = await dispatcher.send({ mode: 'parallel', requests });
+ * const targets = { allowPrivateTargets: false, httpsOnly: false };
+ * const { results, skipped } = await dispatcher.send({ mode: 'parallel', requests, targets });
  * await dispatcher.close();
  */
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
-  return options.inline ? createInlineDispatcher() : createPoolDispatcher(options);
+  return options.inline ? createInlineDispatcher(options.resolve) : createPoolDispatcher(options);
 }
 
-function createInlineDispatcher(): Dispatcher {
-  // Its own Agent, so closing this dispatcher closes exactly the sockets it opened.
-  const agent = createSendAgent();
+function createInlineDispatcher(resolve: ResolveHost | undefined): Dispatcher {
+  // Its own Agents (guarded and open, made on first use), so closing this dispatcher closes
+  // exactly the sockets it opened.
+  const agents = new Map<boolean, Agent>();
+  const agentFor = (allowPrivateTargets: boolean): Agent => {
+    let agent = agents.get(allowPrivateTargets);
+    if (!agent) {
+      agent = createSendAgent({ allowPrivateTargets, resolve });
+      agents.set(allowPrivateTargets, agent);
+    }
+    return agent;
+  };
   return {
     mode: 'inline',
-    send: (task) => sendBatch(task, agent),
-    close: () => agent.close(),
+    send: (task) => sendBatch(task, agentFor(task.targets.allowPrivateTargets)),
+    close: async () => void (await Promise.all([...agents.values()].map((agent) => agent.close()))),
   };
 }
 

@@ -43,6 +43,8 @@ export function classifyResponse(statusCode: number, headers: ResponseHeaders): 
  */
 export function classifyError(err: unknown, deadline: AbortSignal, timeoutMs: number): Outcome {
   const code = errorCode(err);
+  // The guarded lookup's refusal: nothing was sent, and retrying would only be refused again.
+  if (code === 'DELIVERY_TARGET_REFUSED') return { errorCode: code, error: (err as Error).message, abort: false };
   if (deadline.aborted || (code !== undefined && TIMEOUT_CODES.has(code))) {
     return failure(Errors.DELIVERY_TIMEOUT(timeoutMs), false);
   }

@@ -2,11 +2,19 @@
  * Signs and POSTs one task's requests with undici. Pure apart from the network and a per-thread
  * connection cache, so it runs the same in a piscina worker or inline on the main thread. It
  * never throws for a delivery problem: every request yields a {@link SendResult}.
+ *
+ * SSRF: a task's `targets` policy is applied twice before any byte is sent: to the URL (scheme,
+ * IP literal; sockets skip `lookup` for literals) and, through the Agent's guarded `lookup`, to
+ * every address a name resolves to. Redirects are never followed (undici 7's `request` has no
+ * redirect handling unless a redirect interceptor is composed in, and none is).
  */
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { Agent, request, type Dispatcher } from 'undici';
+import { refusalOfUrl, type TargetPolicy } from '../delivery/target-guard.js';
+import { Errors } from '../errors.js';
 import { parseRetryAfter, signHeaders } from '../message/index.js';
+import { createGuardedLookup, type ResolveHost } from './guarded-lookup.js';
 import { classifyError, classifyResponse, describeError } from './outcome.js';
 import type { SendRequest, SendResult, SendTask, SendTaskResult } from './types.js';
 
@@ -33,6 +41,17 @@ export interface SendAgentOptions {
    * @defaultValue 4000
    */
   keepAliveTimeoutMs?: number;
+  /**
+   * Connect to special-purpose addresses too: no guarded `lookup`. Only for tasks whose policy
+   * has `allowPrivateTargets` (local development, tests).
+   * @defaultValue false
+   */
+  allowPrivateTargets?: boolean;
+  /**
+   * How the guarded `lookup` resolves names; tests inject one that maps a name to loopback.
+   * @defaultValue `dns.lookup` with `all: true`
+   */
+  resolve?: ResolveHost;
 }
 
 /** Backstops only: each request sets its own timeouts from `timeoutMs`. */
@@ -50,32 +69,46 @@ export function createSendAgent(options: SendAgentOptions = {}): Agent {
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
     headersTimeout: BACKSTOP_TIMEOUT_MS,
     bodyTimeout: BACKSTOP_TIMEOUT_MS,
-    connect: { timeout: CONNECT_TIMEOUT_MS },
+    connect: options.allowPrivateTargets
+      ? { timeout: CONNECT_TIMEOUT_MS }
+      : { timeout: CONNECT_TIMEOUT_MS, lookup: createGuardedLookup(options.resolve) },
   });
 }
 
-/** One Agent per thread: module state is per worker, so each piscina thread keeps its own sockets. */
-let sharedAgent: Agent | undefined;
+/**
+ * Agents per thread, one guarded and one open: module state is per worker, so each piscina thread
+ * keeps its own sockets, and a socket opened under one policy never serves a task of the other.
+ */
+const sharedAgents = new Map<boolean, Agent>();
 
-function getSharedAgent(): Agent {
-  sharedAgent ??= createSendAgent();
-  return sharedAgent;
+/** This thread's Agent for a task's policy. */
+export function sharedAgentFor(targets: TargetPolicy): Agent {
+  let agent = sharedAgents.get(targets.allowPrivateTargets);
+  if (!agent) {
+    agent = createSendAgent({ allowPrivateTargets: targets.allowPrivateTargets });
+    sharedAgents.set(targets.allowPrivateTargets, agent);
+  }
+  return agent;
 }
 
 /**
  * Sends one task: `parallel` fires every request at once; `sequential` sends them in order and
  * stops at the first one without a 2xx, listing the rest in `skipped` (FIFO per endpoint).
  *
- * @param dispatcher - Where connections come from; defaults to this thread's shared Agent.
+ * @param dispatcher - Where connections come from; defaults to this thread's shared Agent for the
+ *   task's policy. One given here must have been made by {@link createSendAgent} with that policy.
  */
-export async function sendBatch(task: SendTask, dispatcher: Dispatcher = getSharedAgent()): Promise<SendTaskResult> {
+export async function sendBatch(
+  task: SendTask,
+  dispatcher: Dispatcher = sharedAgentFor(task.targets),
+): Promise<SendTaskResult> {
   if (task.mode === 'parallel') {
-    const results = await Promise.all(task.requests.map((req) => sendRequest(req, dispatcher)));
+    const results = await Promise.all(task.requests.map((req) => sendRequest(req, dispatcher, task.targets)));
     return { results, skipped: [] };
   }
   const results: SendResult[] = [];
   for (const [index, req] of task.requests.entries()) {
-    const result = await sendRequest(req, dispatcher);
+    const result = await sendRequest(req, dispatcher, task.targets);
     results.push(result);
     if (result.errorCode !== null) {
       return { results, skipped: task.requests.slice(index + 1).map((rest) => rest.deliveryIds) };
@@ -88,10 +121,19 @@ export async function sendBatch(task: SendTask, dispatcher: Dispatcher = getShar
  * Signs and POSTs one request. The deadline signal bounds the whole attempt (connect, headers
  * and body), which undici's per-phase timeouts alone do not.
  */
-export async function sendRequest(req: SendRequest, dispatcher: Dispatcher): Promise<SendResult> {
+export async function sendRequest(
+  req: SendRequest,
+  dispatcher: Dispatcher,
+  targets: TargetPolicy,
+): Promise<SendResult> {
   const startedAtMs = Date.now();
   const started = performance.now();
   const base = { deliveryIds: req.deliveryIds, startedAtMs, responseExcerpt: null, retryAfterSec: null };
+  const refusal = refusalBeforeConnect(req.url, targets);
+  if (refusal) {
+    const { code, message } = Errors.DELIVERY_TARGET_REFUSED(refusal.host, refusal.reason);
+    return { ...base, statusCode: null, responseTimeMs: 0, abort: false, errorCode: code, error: message };
+  }
   let headers: Record<string, string>;
   try {
     headers = signHeaders(req.headers, req, req.signing, Math.floor(startedAtMs / 1000));
@@ -123,6 +165,16 @@ export async function sendRequest(req: SendRequest, dispatcher: Dispatcher): Pro
   } catch (err) {
     const outcome = classifyError(err, deadline, req.timeoutMs);
     return { ...base, statusCode: null, responseTimeMs: performance.now() - started, ...outcome };
+  }
+}
+
+/** The URL's refusal; an unparsable URL is left to undici, whose error becomes DELIVERY_CONNECTION. */
+function refusalBeforeConnect(url: string, targets: TargetPolicy): ReturnType<typeof refusalOfUrl> {
+  try {
+    // Names are left to the guarded lookup: what they resolve to is what counts at send time.
+    return refusalOfUrl(url, targets, { localNames: false });
+  } catch {
+    return null;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The piscina worker file: named pure handlers picked by `run(data, { name })` (piscina's
  * `multiple-workers-one-file` example). Plain data in, plain data out; it imports only the
- * message builder (signing) and undici, never fastify, the store or n8n, because it runs in worker threads.
+ * message builder (signing), the pure target guard (ipaddr.js) and undici, never fastify, the store or
+ * n8n, because it runs in worker threads.
  */
 import { isMainThread } from 'node:worker_threads';
 import { signHeaders, type SigningSpec } from '../message/index.js';

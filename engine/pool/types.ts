@@ -2,6 +2,7 @@
  * The plain data that crosses into the piscina pool and back: no class instances, no store
  * handles. One task carries many requests (a task per signature costs more than the work).
  */
+import type { TargetPolicy } from '../delivery/target-guard.js';
 import type { SigningSpec } from '../message/index.js';
 
 export interface SendRequest {
@@ -33,7 +34,13 @@ export interface SendResult {
   abort: boolean;
   /** Error code from engine/errors.ts when the attempt failed without a 2xx. */
   errorCode:
-    'DELIVERY_TIMEOUT' | 'DELIVERY_CONNECTION' | 'DELIVERY_REJECTED' | 'DELIVERY_GONE' | 'DELIVERY_ABORTED' | null;
+    | 'DELIVERY_TIMEOUT'
+    | 'DELIVERY_CONNECTION'
+    | 'DELIVERY_REJECTED'
+    | 'DELIVERY_GONE'
+    | 'DELIVERY_ABORTED'
+    | 'DELIVERY_TARGET_REFUSED'
+    | null;
   error: string | null;
 }
 
@@ -44,6 +51,11 @@ export interface SendTask {
    * at the first failure (FIFO per endpoint), leaving the rest unattempted.
    */
   mode: 'parallel' | 'sequential';
+  /**
+   * Where the requests may go (`allowPrivateTargets`, `httpsOnly` from the config), as plain
+   * data: the worker thread applies it to the URL and to every address the host resolves to.
+   */
+  targets: TargetPolicy;
 }
 
 export interface SendTaskResult {

@@ -210,6 +210,14 @@ const optionsProperty: INodeProperties = {
   displayOptions: urlMode,
   options: [
     {
+      displayName: 'Allow Private Targets',
+      name: 'allowPrivateTargets',
+      type: 'boolean',
+      default: false,
+      description:
+        "Whether inline sends inside n8n may go to loopback, private and other special-purpose addresses (local development). Inside Hookline the engine's allowPrivateTargets setting decides.",
+    },
+    {
       displayName: 'Batch',
       name: 'batch',
       type: 'boolean',

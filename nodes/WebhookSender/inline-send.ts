@@ -3,6 +3,7 @@
  * one signed POST, delivered with bounded retries while the execution waits.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { refusalOfUrl } from '../../engine/delivery/target-guard.js';
 import { nodeSubscriptionId, type OutgoingMessage } from '../../engine/message/index.js';
 import { attemptHeaders, createMessage, type HeaderSettings } from './build-request.js';
 import { deliverInline, type DeliveryResult } from './deliver.js';
@@ -57,12 +58,36 @@ function resultOf(
   return { items, error: deliveryError(context.getNode(), group[0].url, result, group[0].index) };
 }
 
+/**
+ * The SSRF guard's verdict on an inline target: special-purpose IP literals (every spelling, as
+ * URL parsing normalises them) and local names. n8n's HTTP client resolves names itself, so what
+ * a name resolves to is not checked here; inside Hookline the engine checks it at connect time.
+ */
+function targetRefusal(url: string, allowPrivateTargets: boolean): string | null {
+  let refusal: ReturnType<typeof refusalOfUrl>;
+  try {
+    refusal = refusalOfUrl(url, { allowPrivateTargets });
+  } catch {
+    return null; // Not a URL: n8n's HTTP client reports it.
+  }
+  return refusal ? `Target '${refusal.host}' is ${refusal.reason}` : null;
+}
+
+function notSent(group: readonly PreparedItem[]): SendResult['items'] {
+  return group.map((item) => ({ index: item.index, hookline: { sent: false, attempts: 0 } as IDataObject }));
+}
+
 async function sendGroup(
   context: InlineContext,
   params: SenderParameters,
   secrets: SenderSecrets,
   group: readonly PreparedItem[],
 ): Promise<SendResult> {
+  const refusal = targetRefusal(group[0].url, params.options.allowPrivateTargets);
+  if (refusal) {
+    const description = "Turn on the node's Allow Private Targets option to send to it (local development only)";
+    return { items: notSent(group), error: configError(context.getNode(), refusal, group[0].index, description) };
+  }
   const message = messageFor(context, params, group);
   const headerSettings: HeaderSettings = {
     signature: params.signature,
@@ -75,9 +100,8 @@ async function sendGroup(
     // Signed once up front so a secret that does not suit the scheme fails before any request.
     attemptHeaders(message, headerSettings, 1, nowSec());
   } catch (error) {
-    const items = group.map((item) => ({ index: item.index, hookline: { sent: false, attempts: 0 } as IDataObject }));
     return {
-      items,
+      items: notSent(group),
       error: configError(
         context.getNode(),
         `Cannot sign with the '${params.signature}' scheme: ${(error as Error).message}`,

@@ -20,6 +20,8 @@ export type ReceiverAuth = 'none' | 'bearer' | 'basic';
 
 /** The `options` collection. */
 export interface SenderOptions {
+  /** Inline only: loopback, private and special-purpose targets allowed. @defaultValue false */
+  allowPrivateTargets: boolean;
   /** One POST with a JSON array of every sent item. @defaultValue false */
   batch: boolean;
   /** Extra headers, names in lower case. @defaultValue {} */
@@ -112,6 +114,7 @@ function readOptions(source: ParameterSource): SenderOptions {
   const raw = read(source, 'options', {});
   const options = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   return {
+    allowPrivateTargets: options.allowPrivateTargets === true,
     batch: options.batch === true,
     headers: readHeaders(options.headers),
     maxRetries: boundedInt(options.maxRetries, 3, 0, 10),

@@ -2,6 +2,7 @@
 import type { INodeType } from 'n8n-workflow';
 import { loadConfig, type HooklineConfig } from '../../engine/config.js';
 import { createEngine, type Engine } from '../../engine/index.js';
+import type { Dispatcher } from '../../engine/pool/types.js';
 import { makeTempDir, type TempDir } from './temp.js';
 
 export interface TestEngine {
@@ -19,6 +20,8 @@ export async function startTestEngine(
     config?: Partial<Record<keyof HooklineConfig, unknown>>;
     nodeTypes?: Record<string, INodeType>;
     env?: Record<string, string>;
+    /** Sends outgoing webhooks; defaults to the engine's own piscina pool. */
+    dispatcher?: Dispatcher;
   } = {},
 ): Promise<TestEngine> {
   const dir = makeTempDir();
@@ -39,7 +42,12 @@ export async function startTestEngine(
       ...options.config,
     },
   });
-  const engine = createEngine({ config, nodeTypes: options.nodeTypes, env: options.env ?? {} });
+  const engine = createEngine({
+    config,
+    nodeTypes: options.nodeTypes,
+    env: options.env ?? {},
+    dispatcher: options.dispatcher,
+  });
   const { url } = await engine.start();
   return {
     engine,

@@ -42,6 +42,7 @@ function parameters(c: Case): SenderParameters {
     conditions: null,
     includeFields: [],
     options: {
+      allowPrivateTargets: false,
       batch: c.batch,
       headers: { 'x-team': 'payments' },
       maxRetries: 3,

@@ -60,6 +60,7 @@ describe('WebhookSender description', () => {
     });
     const options = property('options').options as INodeProperties[];
     expect(Object.fromEntries(options.map((option) => [option.name, option.default]))).toEqual({
+      allowPrivateTargets: false,
       batch: false,
       headers: {},
       maxRetries: 3,
@@ -136,6 +137,8 @@ describe('WebhookSender node code', () => {
       '../../engine/events/envelope.js',
       '../../engine/node-contract/helpers.js',
       '../../engine/node-contract/n8n-runtime.js',
+      // The SSRF classifier: pure (ipaddr.js and the error registry), bundled into the package.
+      '../../engine/delivery/target-guard.js',
     ]);
     for (const { file, text } of sources) {
       for (const [, specifier] of text.matchAll(/from '([^']+)'/g)) {

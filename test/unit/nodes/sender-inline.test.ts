@@ -90,7 +90,9 @@ afterEach(async () => {
 });
 
 async function run(setup: Setup): Promise<INodeExecutionData[]> {
-  const params = { url: receiver.url + '/hooks', signature: 'none', ...setup.params };
+  // The receiver is on 127.0.0.1: these tests allow private targets unless they say otherwise.
+  const options = { allowPrivateTargets: true, ...(setup.params?.options as Record<string, unknown> | undefined) };
+  const params = { url: receiver.url + '/hooks', signature: 'none', ...setup.params, options };
   const [output] = await node.execute.call(createContext({ ...setup, params }, sent));
   return output;
 }
@@ -399,5 +401,33 @@ describe('WebhookSender inline: item validation', () => {
       hookline: { sent: false },
     });
     expect(receiver.requests).toHaveLength(1);
+  });
+});
+
+describe('WebhookSender inline: SSRF guard', () => {
+  const port = () => new URL(receiver.url).port;
+
+  it.each([
+    (p: string) => `http://127.0.0.1:${p}/hooks`,
+    (p: string) => `http://0x7f.1:${p}/hooks`,
+    (p: string) => `http://2130706433:${p}/hooks`,
+    (p: string) => `http://[::ffff:127.0.0.1]:${p}/hooks`,
+    (p: string) => `http://localhost.:${p}/hooks`,
+  ])('refuses a loopback target (%#) by default, before any request', async (target) => {
+    const url = target(port());
+    const error = await run({ params: { url, options: { allowPrivateTargets: false } } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NodeOperationError);
+    expect((error as Error).message).toMatch(/^Target '.+' is /);
+    expect(sent).toHaveLength(0);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('marks the refused items unsent under continue on fail', async () => {
+    const output = await run({
+      params: { url: `http://169.254.169.254/latest`, options: { allowPrivateTargets: false } },
+      continueOnFail: true,
+    });
+    expect(output[0].json).toMatchObject({ hookline: { sent: false, attempts: 0 } });
+    expect(sent).toHaveLength(0);
   });
 });

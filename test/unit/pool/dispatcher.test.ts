@@ -7,7 +7,7 @@ import { createDispatcher, resolveWorkerEntry, type Dispatcher } from '../../../
 import type { SendTask } from '../../../engine/pool/types.js';
 import { startReceiver, type Receiver } from '../../fixtures/receiver.js';
 import { makeTempDir, type TempDir } from '../../helpers/temp.js';
-import { SECRET, closedPortUrl, makeRequest, stable } from './requests.js';
+import { OPEN_TARGETS, SECRET, closedPortUrl, makeRequest, stable } from './requests.js';
 
 let receiver: Receiver;
 const dispatchers: Dispatcher[] = [];
@@ -31,6 +31,7 @@ function open(options: Parameters<typeof createDispatcher>[0]): Dispatcher {
 async function mixedTask(): Promise<SendTask> {
   const refused = await closedPortUrl();
   return {
+    targets: OPEN_TARGETS,
     mode: 'parallel',
     requests: [
       makeRequest(`${receiver.url}/ok`),
@@ -72,7 +73,7 @@ describe('createDispatcher', () => {
     receiver.respondWith({ status: 503, headers: { 'retry-after': '3' } });
     const pool = open({ threads: 1 });
     const requests = [1, 2, 3].map(() => makeRequest(receiver.url));
-    const { results, skipped } = await pool.send({ mode: 'sequential', requests });
+    const { results, skipped } = await pool.send({ targets: OPEN_TARGETS, mode: 'sequential', requests });
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ statusCode: 503, retryAfterSec: 3, errorCode: 'DELIVERY_REJECTED' });
     expect(skipped).toEqual([requests[1]!.deliveryIds, requests[2]!.deliveryIds]);

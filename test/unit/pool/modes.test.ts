@@ -2,7 +2,7 @@ import type { Agent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DRAIN_LIMIT_BYTES, EXCERPT_BYTES, createSendAgent, sendBatch } from '../../../engine/pool/send.js';
 import { sequence, startReceiver, type Receiver } from '../../fixtures/receiver.js';
-import { closedPortUrl, makeRequest } from './requests.js';
+import { OPEN_TARGETS, closedPortUrl, makeRequest } from './requests.js';
 import { createGate } from '../../helpers/wait.js';
 
 let receiver: Receiver;
@@ -23,7 +23,7 @@ describe('sequential tasks', () => {
   it('stop at the first non-2xx and report the rest as skipped', async () => {
     receiver.respondWith(sequence([{ status: 200 }, { status: 500 }, { status: 200 }]));
     const requests = [1, 2, 3, 4].map(() => makeRequest(receiver.url));
-    const { results, skipped } = await sendBatch({ mode: 'sequential', requests }, agent);
+    const { results, skipped } = await sendBatch({ targets: OPEN_TARGETS, mode: 'sequential', requests }, agent);
     expect(results.map((r) => r.statusCode)).toEqual([200, 500]);
     expect(skipped).toEqual([requests[2]!.deliveryIds, requests[3]!.deliveryIds]);
     expect(receiver.requests.map((r) => r.body)).toEqual([requests[0]!.body, requests[1]!.body]);
@@ -31,7 +31,7 @@ describe('sequential tasks', () => {
 
   it('stop at a connection error too', async () => {
     const requests = [makeRequest(await closedPortUrl()), makeRequest(receiver.url)];
-    const { results, skipped } = await sendBatch({ mode: 'sequential', requests }, agent);
+    const { results, skipped } = await sendBatch({ targets: OPEN_TARGETS, mode: 'sequential', requests }, agent);
     expect(results.map((r) => r.errorCode)).toEqual(['DELIVERY_CONNECTION']);
     expect(skipped).toEqual([requests[1]!.deliveryIds]);
     expect(receiver.requests).toHaveLength(0);
@@ -39,7 +39,7 @@ describe('sequential tasks', () => {
 
   it('send everything in order when all succeed', async () => {
     const requests = [1, 2, 3].map(() => makeRequest(receiver.url));
-    const { results, skipped } = await sendBatch({ mode: 'sequential', requests }, agent);
+    const { results, skipped } = await sendBatch({ targets: OPEN_TARGETS, mode: 'sequential', requests }, agent);
     expect(results.map((r) => r.deliveryIds)).toEqual(requests.map((r) => r.deliveryIds));
     expect(skipped).toEqual([]);
     expect(receiver.requests.map((r) => r.body)).toEqual(requests.map((r) => r.body));
@@ -54,7 +54,7 @@ describe('parallel tasks', () => {
       receiver.respondWith((req) => ({ status: req.body.includes('"n"') ? 200 : 500, after: gate.opened }));
       const requests = [1, 2, 3, 4].map(() => makeRequest(receiver.url));
       requests[1] = makeRequest(receiver.url, { body: '{"bad":true}' });
-      const sending = sendBatch({ mode: 'parallel', requests }, parallelAgent);
+      const sending = sendBatch({ targets: OPEN_TARGETS, mode: 'parallel', requests }, parallelAgent);
       // All four arrive while no answer has gone out: they were in flight together.
       await receiver.waitFor(4);
       gate.open();
@@ -71,10 +71,16 @@ describe('parallel tasks', () => {
 describe('response bodies', () => {
   it('keep only the excerpt of a large body and reuse the connection afterwards', async () => {
     receiver.respondWith(sequence([{ status: 500, body: 'é'.repeat(150_000) }, { status: 200 }]));
-    const first = await sendBatch({ mode: 'parallel', requests: [makeRequest(receiver.url)] }, agent);
+    const first = await sendBatch(
+      { targets: OPEN_TARGETS, mode: 'parallel', requests: [makeRequest(receiver.url)] },
+      agent,
+    );
     expect(Buffer.byteLength(first.results[0]!.responseExcerpt!)).toBeLessThanOrEqual(EXCERPT_BYTES + 2);
     expect(first.results[0]!.responseExcerpt!.startsWith('éé')).toBe(true);
-    const second = await sendBatch({ mode: 'parallel', requests: [makeRequest(receiver.url)] }, agent);
+    const second = await sendBatch(
+      { targets: OPEN_TARGETS, mode: 'parallel', requests: [makeRequest(receiver.url)] },
+      agent,
+    );
     expect(second.results[0]).toMatchObject({ statusCode: 200, errorCode: null });
     expect(receiver.connectionCount).toBe(1);
     expect(receiver.requests[0]!.remotePort).toBe(receiver.requests[1]!.remotePort);
@@ -82,13 +88,19 @@ describe('response bodies', () => {
 
   it('give up draining past the limit and still deliver the next request', async () => {
     receiver.respondWith(sequence([{ status: 200, body: 'x'.repeat(DRAIN_LIMIT_BYTES * 2) }, { status: 200 }]));
-    const first = await sendBatch({ mode: 'parallel', requests: [makeRequest(receiver.url)] }, agent);
+    const first = await sendBatch(
+      { targets: OPEN_TARGETS, mode: 'parallel', requests: [makeRequest(receiver.url)] },
+      agent,
+    );
     expect(first.results[0]).toMatchObject({
       statusCode: 200,
       errorCode: null,
       responseExcerpt: 'x'.repeat(EXCERPT_BYTES),
     });
-    const second = await sendBatch({ mode: 'parallel', requests: [makeRequest(receiver.url)] }, agent);
+    const second = await sendBatch(
+      { targets: OPEN_TARGETS, mode: 'parallel', requests: [makeRequest(receiver.url)] },
+      agent,
+    );
     expect(second.results[0]).toMatchObject({ statusCode: 200, errorCode: null });
   });
 });

@@ -2,7 +2,7 @@ import type { Agent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSendAgent, sendBatch } from '../../../engine/pool/send.js';
 import { sequence, startReceiver, type Receiver } from '../../fixtures/receiver.js';
-import { makeRequest } from './requests.js';
+import { OPEN_TARGETS, makeRequest } from './requests.js';
 import { createGate } from '../../helpers/wait.js';
 
 let receiver: Receiver;
@@ -21,7 +21,7 @@ afterEach(async () => {
 describe('test receiver fixture', () => {
   it('waitFor resolves once the count has arrived', async () => {
     const sending = sendBatch(
-      { mode: 'parallel', requests: [makeRequest(receiver.url), makeRequest(receiver.url)] },
+      { targets: OPEN_TARGETS, mode: 'parallel', requests: [makeRequest(receiver.url), makeRequest(receiver.url)] },
       agent,
     );
     const arrived = await receiver.waitFor(2);
@@ -35,7 +35,7 @@ describe('test receiver fixture', () => {
 
   it('waitUntil resolves on the arrival that satisfies the predicate', async () => {
     const requests = [makeRequest(receiver.url), makeRequest(`${receiver.url}/wanted`)];
-    const sending = sendBatch({ mode: 'sequential', requests }, agent);
+    const sending = sendBatch({ targets: OPEN_TARGETS, mode: 'sequential', requests }, agent);
     const arrived = await receiver.waitUntil((all) => all.some((r) => r.url === '/wanted'));
     expect(arrived.map((r) => r.url)).toEqual(['/', '/wanted']);
     await sending;
@@ -45,7 +45,10 @@ describe('test receiver fixture', () => {
     const gate = createGate();
     receiver.respondWith({ status: 201, after: gate.opened });
     let answered = false;
-    const sending = sendBatch({ mode: 'parallel', requests: [makeRequest(receiver.url)] }, agent).then((batch) => {
+    const sending = sendBatch(
+      { targets: OPEN_TARGETS, mode: 'parallel', requests: [makeRequest(receiver.url)] },
+      agent,
+    ).then((batch) => {
       answered = true;
       return batch;
     });
@@ -58,14 +61,14 @@ describe('test receiver fixture', () => {
   it('sequence answers in order and repeats the last answer', async () => {
     receiver.respondWith(sequence([{ status: 201 }, { status: 202 }]));
     const requests = [1, 2, 3].map(() => makeRequest(receiver.url));
-    const { results } = await sendBatch({ mode: 'sequential', requests }, agent);
+    const { results } = await sendBatch({ targets: OPEN_TARGETS, mode: 'sequential', requests }, agent);
     expect(results.map((r) => r.statusCode)).toEqual([201, 202, 202]);
   });
 
   it('close ends hung requests instead of waiting for them', async () => {
     receiver.respondWith({ hang: true });
     const sending = sendBatch(
-      { mode: 'parallel', requests: [makeRequest(receiver.url, { timeoutMs: 10_000 })] },
+      { targets: OPEN_TARGETS, mode: 'parallel', requests: [makeRequest(receiver.url, { timeoutMs: 10_000 })] },
       agent,
     );
     await receiver.waitFor(1);

@@ -1,7 +1,11 @@
 /** Builders for pool tests: one valid request, overridable field by field. */
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { TargetPolicy } from '../../../engine/delivery/target-guard.js';
 import type { SendRequest, SendResult } from '../../../engine/pool/types.js';
+
+/** The receivers listen on 127.0.0.1, so pool tests send with private targets allowed. */
+export const OPEN_TARGETS: TargetPolicy = { allowPrivateTargets: true };
 
 export const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 

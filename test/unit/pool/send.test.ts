@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSendAgent, sendBatch } from '../../../engine/pool/send.js';
 import type { SendRequest, SendResult } from '../../../engine/pool/types.js';
 import { startReceiver, type Receiver } from '../../fixtures/receiver.js';
-import { SECRET, closedPortUrl, makeRequest } from './requests.js';
+import { OPEN_TARGETS, SECRET, closedPortUrl, makeRequest } from './requests.js';
 
 let receiver: Receiver;
 let agent: Agent;
@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 async function sendOne(req: SendRequest): Promise<SendResult> {
-  const { results } = await sendBatch({ mode: 'parallel', requests: [req] }, agent);
+  const { results } = await sendBatch({ targets: OPEN_TARGETS, mode: 'parallel', requests: [req] }, agent);
   expect(results).toHaveLength(1);
   return results[0]!;
 }
@@ -117,7 +117,10 @@ describe('sendBatch outcomes against a real receiver', () => {
 
   it('reports a bad signing secret per request and still sends the others', async () => {
     const bad = makeRequest(receiver.url, { signing: { scheme: 'ed25519', secrets: ['not-a-key'] } });
-    const { results } = await sendBatch({ mode: 'parallel', requests: [bad, makeRequest(receiver.url)] }, agent);
+    const { results } = await sendBatch(
+      { targets: OPEN_TARGETS, mode: 'parallel', requests: [bad, makeRequest(receiver.url)] },
+      agent,
+    );
     expect(results[0]).toMatchObject({ statusCode: null, errorCode: 'DELIVERY_CONNECTION' });
     expect(results[0]!.error).toMatch(/^Signing failed/);
     expect(results[1]).toMatchObject({ statusCode: 200, errorCode: null });

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDispatcher, type Dispatcher } from '../../../engine/pool/dispatcher.js';
 import { TUNING } from '../../../engine/tuning.js';
 import { startReceiver, type Receiver } from '../../fixtures/receiver.js';
-import { makeRequest } from './requests.js';
+import { OPEN_TARGETS, makeRequest } from './requests.js';
 
 /** Nice value of each thread of this process, by thread id (field 19 of /proc/self/task/<tid>/stat). */
 function threadNices(): Map<number, number> {
@@ -33,7 +33,11 @@ describe.skipIf(process.platform !== 'linux')('pool thread priority', () => {
     const before = threadNices();
     receiver = await startReceiver();
     dispatcher = createDispatcher({ threads: 2 });
-    const result = await dispatcher.send({ mode: 'parallel', requests: [makeRequest(`${receiver.url}/ok`)] });
+    const result = await dispatcher.send({
+      targets: OPEN_TARGETS,
+      mode: 'parallel',
+      requests: [makeRequest(`${receiver.url}/ok`)],
+    });
     expect(result.results[0].statusCode).toBe(200);
     const after = threadNices();
     expect(after.get(process.pid)).toBe(before.get(process.pid));
