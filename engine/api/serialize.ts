@@ -39,7 +39,8 @@ export function webhookJson(
     batch_settings: s.batchSettings,
     conditions: s.conditions,
     filters: s.filters,
-    include_fields: s.includeFields,
+    // A hand-edited row may hold anything here (its webhook is then disabled): still shown, as null.
+    include_fields: Array.isArray(s.includeFields) ? s.includeFields : null,
     metadata: s.metadata,
     secret_rotation:
       s.previousSecretExpiresAtMs && s.previousSecretExpiresAtMs > Date.now()

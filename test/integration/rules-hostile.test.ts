@@ -232,6 +232,11 @@ describe('a stored rule that no longer loads', () => {
       events: ['agent.*'],
       filters: { 'agent.*': { n: 1 } },
     });
+    const trimmed = await subscriptions.create({
+      url: `${receiver.url}/trimmed`,
+      events: ['agent.*'],
+      include_fields: ['n'],
+    });
     await subscriptions.create({ url: `${receiver.url}/ok`, events: ['agent.*'], conditions: { n: { lt: 3 } } });
     await subscriptions.create({ url: `${receiver.url}/ops`, events: ['webhook.disabled'] });
     await first.stop();
@@ -245,6 +250,7 @@ describe('a stored rule that no longer loads', () => {
     const garbledRow = db
       .prepare('UPDATE subscriptions SET filters = ? WHERE id = ?')
       .run('{"agent.*": {"n": 1', garbled.subscription.id);
+    db.prepare('UPDATE subscriptions SET include_fields = ? WHERE id = ?').run('["n"', trimmed.subscription.id);
     db.close();
     expect(changed.changes).toBe(1);
     expect(garbledRow.changes).toBe(1);
@@ -257,7 +263,7 @@ describe('a stored rule that no longer loads', () => {
     expect(stored.disabledReason).toMatch(/^Rules failed to load: /);
 
     // The API still shows both, disabled with the reason.
-    for (const id of [broken.subscription.id, garbled.subscription.id]) {
+    for (const id of [broken.subscription.id, garbled.subscription.id, trimmed.subscription.id]) {
       const shown = await api(second.url, 'GET', `/webhooks/${id}`);
       expect(shown.status).toBe(200);
       expect(shown.body).toMatchObject({ status: 'disabled' });
@@ -267,19 +273,20 @@ describe('a stored rule that no longer loads', () => {
     expect(garbledNow).toMatchObject({ enabled: false, filters: '{"agent.*": {"n": 1' });
     expect(garbledNow.disabledReason).toMatch(/^Rules failed to load: .*'filters'/);
 
-    await receiver.waitUntil((requests) => requests.filter((r) => r.url === '/ops').length === 2);
+    await receiver.waitUntil((requests) => requests.filter((r) => r.url === '/ops').length === 3);
     const disabled = receiver.requests.filter((r) => r.url === '/ops').map((r) => JSON.parse(r.body));
     expect(disabled.map((event) => [event.type, event.data.webhook_id, event.data.field]).sort()).toEqual(
       [
         ['webhook.disabled', broken.subscription.id, 'conditions.n.lt'],
         ['webhook.disabled', garbled.subscription.id, 'filters'],
+        ['webhook.disabled', trimmed.subscription.id, 'include_fields'],
       ].sort(),
     );
 
     await engine.publishEvent('agent.started', { n: 1 });
     await receiver.waitUntil((requests) => requests.some((r) => r.url === '/ok'));
     await settled(engine);
-    expect(receiver.requests.filter((r) => r.url === '/broken' || r.url === '/garbled')).toHaveLength(0);
+    expect(receiver.requests.filter((r) => ['/broken', '/garbled', '/trimmed'].includes(r.url))).toHaveLength(0);
     expect(receiver.requests.filter((r) => r.url === '/ok')).toHaveLength(1);
 
     // Enabling it again needs rules that load: refused naming the field, until they are fixed.
