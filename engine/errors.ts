@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   CONFLICT: { status: 409, message: '%s' },
   WORKFLOW_INACTIVE: { status: 409, message: "Workflow '%s' is not active" },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body is larger than %s bytes' },
+  URI_TOO_LONG: { status: 414, message: 'A path segment of the URL is longer than %s characters' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Content type '%s' is not supported; send application/json" },
   LIMIT_EXCEEDED: { status: 422, message: '%s' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; retry after %s seconds' },

@@ -1,12 +1,16 @@
 /**
  * The fastify instance every HTTP route hangs on: the seed's error shape for every failure
- * (never a bare 500 for bad input), health and readiness probes, and the body limit.
+ * (never a bare 500 for bad input, nor fastify's own shape for a bad URL), health and readiness
+ * probes, the body limit, and the timeouts that keep a slow or silent client from holding a
+ * connection: headers, whole request, idle socket, keep-alive. A reply sent before the request's
+ * body was read (401, 404, 429, 413 …) closes the connection, so nobody uploads into a refusal.
  */
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
 import type { Logger } from '../logger.js';
@@ -16,6 +20,14 @@ import { compileRouteSchema, toInvalidInput, type ValidationIssue } from '../val
 export interface ServerOptions {
   log: Logger;
   bodyLimitBytes: number;
+  /** Time to receive a request's headers (node's `headersTimeout`). */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request (node's `requestTimeout`; 408 and close past it). */
+  requestTimeoutMs: number;
+  /** A socket with no traffic either way is closed after this long (fastify's `connectionTimeout`). */
+  connectionTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long. */
+  keepAliveTimeoutMs: number;
   /** Readiness: the store answers and the engine is not shutting down. */
   isReady(): Promise<boolean>;
 }
@@ -28,7 +40,26 @@ export function createServer(options: ServerOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    requestTimeout: options.requestTimeoutMs,
+    connectionTimeout: options.connectionTimeoutMs,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+    // Node enforces the header and request timeouts only when it sweeps its connections (every
+    // 30 s by default); sweep often enough that a timeout means roughly what it says.
+    // Node refuses a header timeout longer than the request timeout.
+    http: {
+      requestTimeout: options.requestTimeoutMs,
+      headersTimeout: Math.min(options.headersTimeoutMs, options.requestTimeoutMs),
+      connectionsCheckingInterval: sweepIntervalMs(options),
+    },
+    frameworkErrors: (error, _request, reply) => {
+      const known =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? Errors.URI_TOO_LONG(maxParamLength)
+          : Errors.INVALID_INPUT('The URL is not valid (bad percent-encoding)');
+      void (reply as FastifyReply).status(known.status).send(known.toJSON());
+    },
   });
+  closeAfterEarlyReply(app);
   app.setValidatorCompiler(compileRouteSchema);
   app.setErrorHandler((error, request, reply) => {
     const known = toHooklineError(error, request);
@@ -49,6 +80,27 @@ export function createServer(options: ServerOptions): FastifyInstance {
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready' });
   });
   return app;
+}
+
+/** fastify's default: a path parameter (an id) longer than this answers 414. */
+const maxParamLength = 100;
+
+function sweepIntervalMs(options: ServerOptions): number {
+  return Math.min(1000, Math.max(10, Math.floor(Math.min(options.headersTimeoutMs, options.requestTimeoutMs) / 4)));
+}
+
+/**
+ * A reply that goes out while the request's body is still unread (the caller checks run before
+ * it) ends the connection: `Connection: close`, then the socket is destroyed once the reply is
+ * written, instead of node reading (and discarding) the rest of a possibly endless upload.
+ */
+function closeAfterEarlyReply(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.raw.complete) void reply.header('connection', 'close');
+  });
+  app.addHook('onResponse', async (request) => {
+    if (!request.raw.complete) request.raw.socket?.destroy();
+  });
 }
 
 /**
