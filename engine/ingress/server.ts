@@ -13,6 +13,8 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../logger.js';
 import { Errors, isHooklineError, type ErrorBody, type HooklineError } from '../errors.js';
 import { compileRouteSchema, toInvalidInput, type ValidationIssue } from '../validation.js';
@@ -58,6 +60,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
           : Errors.INVALID_INPUT('The URL is not valid (bad percent-encoding)');
       void (reply as FastifyReply).status(known.status).send(known.toJSON());
     },
+    clientErrorHandler: answerClientError,
   });
   closeAfterEarlyReply(app);
   app.setValidatorCompiler(compileRouteSchema);
@@ -90,6 +93,27 @@ function sweepIntervalMs(options: ServerOptions): number {
 }
 
 /**
+ * Node's parser refused the bytes, or a client was too slow: answer in our shape (fastify's
+ * default has its own), then close, as node does, because the connection's framing is lost.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const known =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? Errors.REQUEST_TIMEOUT()
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? Errors.HEADERS_TOO_LARGE()
+        : Errors.INVALID_INPUT('The request is not valid HTTP');
+  const body = JSON.stringify(known.toJSON());
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${known.status} ${STATUS_CODES[known.status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy(error);
+}
+
+/**
  * A reply that goes out while the request's body is still unread (the caller checks run before
  * it) ends the connection: `Connection: close`, then the socket is destroyed once the reply is
  * written, instead of node reading (and discarding) the rest of a possibly endless upload.
@@ -97,9 +121,6 @@ function sweepIntervalMs(options: ServerOptions): number {
 function closeAfterEarlyReply(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply) => {
     if (!request.raw.complete) void reply.header('connection', 'close');
-  });
-  app.addHook('onResponse', async (request) => {
-    if (!request.raw.complete) request.raw.socket?.destroy();
   });
 }
 
