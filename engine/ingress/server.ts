@@ -3,7 +3,7 @@
  * (never a bare 500 for bad input, nor fastify's own shape for a bad URL), health and readiness
  * probes, the body limit, and the timeouts that keep a slow or silent client from holding a
  * connection: headers, whole request, idle socket, keep-alive. A reply sent before the request's
- * body was read (401, 404, 429, 413 …) closes the connection, so nobody uploads into a refusal.
+ * body was read (404, 401, 429, 413 …) closes the connection, so nobody uploads into a refusal.
  */
 import Fastify, {
   LogController,
@@ -115,8 +115,10 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
 
 /**
  * A reply that goes out while the request's body is still unread (the caller checks run before
- * it) ends the connection: `Connection: close`, then the socket is destroyed once the reply is
- * written, instead of node reading (and discarding) the rest of a possibly endless upload.
+ * it) ends the connection: with `Connection: close`, node ends the socket as soon as the reply is
+ * written, instead of keeping it open while it reads (and discards) a possibly endless upload.
+ * Not an immediate destroy: unread bytes at close make the kernel send a reset, and the client
+ * could lose the reply it was owed.
  */
 function closeAfterEarlyReply(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply) => {
