@@ -46,8 +46,8 @@ export function createServer(options: ServerOptions): FastifyInstance {
     connectionTimeout: options.connectionTimeoutMs,
     keepAliveTimeout: options.keepAliveTimeoutMs,
     // Node enforces the header and request timeouts only when it sweeps its connections (every
-    // 30 s by default); sweep often enough that a timeout means roughly what it says.
-    // Node refuses a header timeout longer than the request timeout.
+    // 30 s by default), so sweep often enough that a timeout means roughly what it says; and it
+    // refuses a header timeout longer than the request timeout.
     http: {
       requestTimeout: options.requestTimeoutMs,
       headersTimeout: Math.min(options.headersTimeoutMs, options.requestTimeoutMs),
