@@ -16,6 +16,7 @@ import { Errors } from './errors.js';
 import { createDeliverySystem, type DeliverySystem } from './delivery/index.js';
 import type { Dispatcher } from './pool/types.js';
 import { createDispatcher } from './pool/dispatcher.js';
+import { createFailedAuthLimiter } from './ingress/failed-auth.js';
 import { registerJsonBody } from './ingress/json-body.js';
 import { createServer } from './ingress/server.js';
 import { createTriggerTable } from './ingress/trigger-table.js';
@@ -113,6 +114,10 @@ export function createEngine(options: EngineOptions): Engine {
   const server = createServer({
     log,
     bodyLimitBytes: config.bodyLimitBytes,
+    headersTimeoutMs: config.headersTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    connectionTimeoutMs: config.connectionTimeoutMs,
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     isReady: async () => state === 'running' && (await store.ping(), true),
   });
   const triggers = createTriggerTable(registry);
@@ -122,7 +127,8 @@ export function createEngine(options: EngineOptions): Engine {
     delivery.noteForeground();
     done();
   });
-  registerJsonBody(server);
+  registerJsonBody(server, { maxJsonDepth: config.maxJsonDepth });
+  const failedAuth = createFailedAuthLimiter({ limit: config.failedAuthLimit, windowSec: config.failedAuthWindowSec });
   registerTriggerRoutes(server, {
     table: triggers,
     store,
@@ -130,13 +136,14 @@ export function createEngine(options: EngineOptions): Engine {
     executor,
     resolveCredential: credentials.resolve,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    failedAuth,
     idempotencyWindowSec: config.idempotencyWindowSec,
     respondTimeoutMs: config.respondTimeoutMs,
     baseUrl: () => baseUrl,
     shedSeconds: delivery.shedSeconds,
     maxBacklog: config.maxBacklog,
   });
-  const apiKeys = createApiKeyCheck(store, config.apiKey);
+  const apiKeys = createApiKeyCheck(store, config.apiKey, failedAuth);
   registerReceiveRoute(server, { committer, apiKeys });
 
   async function setWorkflowActive(id: string, active: boolean): Promise<LoadedWorkflow> {

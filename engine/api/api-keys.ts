@@ -5,30 +5,36 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Errors } from '../errors.js';
 import { createId } from '../events/ids.js';
+import type { FailedAuthLimiter } from '../ingress/failed-auth.js';
 import type { Store } from '../store/types.js';
 
 export interface ApiKeyCheck {
-  /** Resolves with the key's name, or throws UNAUTHORIZED. */
-  check(authorization: string | undefined): Promise<string>;
+  /**
+   * Resolves with the key's name, or throws UNAUTHORIZED (counted against `address` by the
+   * failed-auth limiter), or RATE_LIMITED while `address` has failed too often.
+   */
+  check(authorization: string | undefined, address: string): Promise<string>;
 }
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 const challenge = { 'www-authenticate': 'Bearer realm="hookline-api"' };
 
-export function createApiKeyCheck(store: Store, adminKey: string): ApiKeyCheck {
+export function createApiKeyCheck(store: Store, adminKey: string, failedAuth: FailedAuthLimiter): ApiKeyCheck {
   const adminDigest = adminKey ? sha256(adminKey) : null;
+  const fail = (address: string, message: string) => {
+    failedAuth.recordFailure(address);
+    return Errors.UNAUTHORIZED(message, { headers: challenge });
+  };
   return {
-    async check(authorization) {
+    async check(authorization, address) {
+      failedAuth.assertAllowed(address);
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-      if (!match)
-        throw Errors.UNAUTHORIZED('Missing API key: send Authorization: Bearer <key>', {
-          headers: challenge,
-        });
+      if (!match) throw fail(address, 'Missing API key: send Authorization: Bearer <key>');
       const digest = sha256(match[1]);
       if (adminDigest && timingSafeEqual(digest, adminDigest)) return 'admin';
       // Lookup by hash: the stored value is never the key, and equal hashes mean equal keys.
       const found = await store.findApiKey(digest.toString('hex'));
-      if (!found) throw Errors.UNAUTHORIZED('Invalid API key', { headers: challenge });
+      if (!found) throw fail(address, 'Invalid API key');
       return found.name;
     },
   };

@@ -41,7 +41,7 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
     async (api) => {
       api.addHook('onRequest', async (request) => {
         if (request.url.startsWith('/api/v1/openapi.json')) return;
-        await ctx.apiKeys.check(request.headers.authorization);
+        await ctx.apiKeys.check(request.headers.authorization, request.ip);
       });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       registerWebhookRoutes(api, ctx);

@@ -15,7 +15,7 @@ export function registerReceiveRoute(
 ): void {
   app.post('/api/v1/webhooks/receive', {
     onRequest: async (request) => {
-      await options.apiKeys.check(request.headers.authorization);
+      await options.apiKeys.check(request.headers.authorization, request.ip);
     },
     handler: async (request, reply) => {
       const body = request.body;

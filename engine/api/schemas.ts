@@ -39,9 +39,15 @@ export const deliveryParams = {
   properties: { id, delivery_id: id },
 } as const;
 
+/**
+ * The largest page offset: far past any real listing, and well inside SQLite's 64-bit integers
+ * (a bigger number reaches SQLite as a float and fails there, a 500 instead of a 400).
+ */
+export const MAX_OFFSET = 1_000_000_000;
+
 export const pageQuery = {
   limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-  offset: { type: 'integer', minimum: 0, default: 0 },
+  offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 },
 } as const;
 
 export const deliveryStatus = {
@@ -64,7 +70,8 @@ export const listWebhooksQuery = {
     organization: { type: 'string' },
     project: { type: 'string' },
     status: { enum: ['active', 'disabled'] },
-    cursor: { type: 'string' },
+    /** The `next_cursor` of the previous page: an offset in base64url. */
+    cursor: { type: 'string', maxLength: 16, pattern: '^[A-Za-z0-9_-]*$' },
   },
 } as const;
 
@@ -79,7 +86,7 @@ export const deletedSchema = object({ success: { type: 'boolean' }, id: { type: 
 export const rotateSecretBody = {
   type: 'object',
   additionalProperties: false,
-  properties: { secret: { type: 'string', minLength: 8 } },
+  properties: { secret: { type: 'string', minLength: 16, maxLength: 256 } },
 } as const;
 
 export const filtersBody = { type: 'object' } as const;

@@ -4,6 +4,7 @@
  */
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
+import { Errors } from '../errors.js';
 import { createEvent } from '../events/envelope.js';
 import type { ApiContext } from './context.js';
 import {
@@ -12,6 +13,7 @@ import {
   filtersBody,
   idParams,
   listWebhooksQuery,
+  MAX_OFFSET,
   rotateSecretBody,
   testResultSchema,
   testWebhookBody,
@@ -73,9 +75,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
     },
     async (request) => {
       const { limit, organization, project, status } = request.query;
-      const offset = request.query.cursor
-        ? Number(Buffer.from(request.query.cursor, 'base64url').toString()) || 0
-        : request.query.offset;
+      const offset = request.query.cursor ? decodeCursor(request.query.cursor) : request.query.offset;
       const query = {
         kind: 'api' as const,
         workspace: organization,
@@ -236,4 +236,15 @@ function registerTestRoute(app: FastifyInstance, ctx: ApiContext): void {
       };
     },
   );
+}
+
+/** A `next_cursor` back to its offset; anything else (`1.5`, `1e400`, a huge number) is a 400. */
+function decodeCursor(cursor: string): number {
+  const text = Buffer.from(cursor, 'base64url').toString();
+  const offset = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
+  if (!(offset <= MAX_OFFSET))
+    throw Errors.INVALID_INPUT('cursor is not a next_cursor value from a previous page', {
+      details: { field: 'cursor', expected: 'a next_cursor from a previous page', received: cursor },
+    });
+  return offset;
 }

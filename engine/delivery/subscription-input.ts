@@ -29,7 +29,7 @@ export const SUBSCRIPTION_INPUT_SCHEMA = {
     headers: { type: 'object', additionalProperties: { type: 'string', maxLength: 4096 }, maxProperties: 50 },
     enabled: { type: 'boolean' },
     isActive: { type: 'boolean' },
-    secret: { type: 'string', minLength: 8, maxLength: 256 },
+    secret: { type: 'string', minLength: 16, maxLength: 256 },
     organization: { type: 'string', minLength: 1, maxLength: 200 },
     workspace: { type: 'string', minLength: 1, maxLength: 200 },
     project: { type: 'string', maxLength: 200 },

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { INodeExecutionData, IWebhookResponseData } from 'n8n-workflow';
-import { Errors } from '../errors.js';
+import { Errors, isHooklineError } from '../errors.js';
 import { newExecution } from '../workflow/execution-record.js';
 import type { ExecutionOutcome, Executor } from '../workflow/executor.js';
 import { acceptedEvents } from '../workflow/lifecycle-events.js';
@@ -18,6 +18,7 @@ import { CALLER_CHECKS } from '../trigger-checks/index.js';
 import { checkCaller } from './caller-checks.js';
 import { createWebhookContext } from './webhook-context.js';
 import { checkInputSchema } from './input-schema.js';
+import type { FailedAuthLimiter } from './failed-auth.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { TriggerBinding, TriggerTable } from './trigger-table.js';
 
@@ -28,6 +29,8 @@ export interface TriggerRouteOptions {
   executor: Executor;
   resolveCredential: CredentialResolver;
   rateLimitPerMinute: number;
+  /** Throttles addresses that keep failing authentication (shared with the API-key check). */
+  failedAuth: FailedAuthLimiter;
   idempotencyWindowSec: number;
   respondTimeoutMs: number;
   baseUrl(): string;
@@ -53,11 +56,9 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
     const shedSec = options.shedSeconds();
     if (shedSec > 0)
       throw Errors.BACKLOG_FULL(options.maxBacklog, shedSec, { headers: { 'retry-after': String(shedSec) } });
-
-    const binding = options.table.find(request.method, request.url.split('?')[0]);
-    if (!binding) throw Errors.NOT_FOUND(`No trigger listens on ${request.method} ${request.url.split('?')[0]}`);
+    options.failedAuth.assertAllowed(request.ip);
+    const { binding, callerKey } = await findAuthenticated(request);
     if (!binding.workflow.active) throw Errors.WORKFLOW_INACTIVE(binding.workflow.id);
-    const callerKey = await checkCaller(binding, request, options.resolveCredential);
     const waitSec = limiter.take(callerKey);
     if (waitSec > 0)
       throw Errors.RATE_LIMITED(waitSec, {
@@ -65,6 +66,27 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
         headers: { 'retry-after': String(waitSec) },
       });
     request.trigger = binding;
+  }
+
+  /**
+   * The trigger and the caller's key, once its source and credentials pass. Before that, an unknown
+   * trigger, a known one and an inactive one all answer the same 404 (no `WWW-Authenticate`), and
+   * each counts as a failed authentication: nothing tells a caller without credentials which ids exist.
+   */
+  async function findAuthenticated(request: FastifyRequest): Promise<{ binding: TriggerBinding; callerKey: string }> {
+    const path = request.url.split('?')[0];
+    const notFound = () => {
+      options.failedAuth.recordFailure(request.ip);
+      return Errors.NOT_FOUND(`No trigger listens on ${request.method} ${path.slice(0, 200)}`);
+    };
+    const binding = options.table.find(request.method, path);
+    if (!binding) throw notFound();
+    try {
+      return { binding, callerKey: await checkCaller(binding, request, options.resolveCredential) };
+    } catch (error) {
+      if (isHooklineError(error) && (error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN')) throw notFound();
+      throw error;
+    }
   }
 
   async function handler(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {

@@ -186,22 +186,24 @@ describe('agent trigger', () => {
 });
 
 describe('authentication', () => {
-  it('answers 401 with WWW-Authenticate for a missing or wrong bearer token', async ({ post }) => {
+  it('answers a missing or wrong bearer token with the 404 of an unknown trigger, without WWW-Authenticate', async ({
+    post,
+  }) => {
     for (const headers of [
       {} as Record<string, string>,
       { authorization: 'Bearer wrong-token' },
       { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
     ]) {
       const response = await post('/webhooks/workflows/orders', { input_data: {} }, headers);
-      expect(response.status).toBe(401);
-      expect(response.headers.get('www-authenticate')).toBe('Bearer realm="hookline"');
-      expect((await response.json()).error.code).toBe('UNAUTHORIZED');
+      expect(response.status).toBe(404);
+      expect(response.headers.get('www-authenticate')).toBeNull();
+      expect((await response.json()).error.code).toBe('NOT_FOUND');
     }
   });
 
   it('checks credentials before reading the body', async ({ post }) => {
     const response = await post('/webhooks/workflows/orders', '{ this is not json', { authorization: 'Bearer nope' });
-    expect(response.status).toBe(401);
+    expect(response.status).toBe(404);
   });
 
   it('accepts Basic auth on a custom path and refuses a wrong password', async ({ post }) => {
@@ -214,18 +216,18 @@ describe('authentication', () => {
       { input_data: {} },
       { authorization: `Basic ${Buffer.from(`${TOKENS.user}:wrong`).toString('base64')}` },
     );
-    expect(bad.status).toBe(401);
-    expect(bad.headers.get('www-authenticate')).toBe('Basic realm="hookline", charset="UTF-8"');
+    expect(bad.status).toBe(404);
+    expect(bad.headers.get('www-authenticate')).toBeNull();
   });
 
   it('refuses a wrong URL token', async ({ post }) => {
-    expect((await post('/webhooks/agents/support-bot?token=wh_wrong', { message: 'hi' })).status).toBe(401);
+    expect((await post('/webhooks/agents/support-bot?token=wh_wrong', { message: 'hi' })).status).toBe(404);
   });
 
-  it('refuses an address outside the IP allowlist with 403, before looking at credentials', async ({ post }) => {
+  it('refuses an address outside the IP allowlist with the 404 of an unknown trigger', async ({ post }) => {
     const response = await post('/webhooks/workflows/walled', { input_data: {} }, { authorization: 'Bearer wrong' });
-    expect(response.status).toBe(403);
-    expect((await response.json()).error.code).toBe('FORBIDDEN');
+    expect(response.status).toBe(404);
+    expect((await response.json()).error.code).toBe('NOT_FOUND');
   });
 });
 
@@ -298,13 +300,16 @@ describe('bad requests', () => {
     });
   });
 
-  it('answers 404 for an unknown workflow and 409 for an inactive one', async ({ post }) => {
+  it('answers 404 for an unknown workflow and 409 for an inactive one (404 without credentials)', async ({ post }) => {
     const unknown = await post('/webhooks/workflows/nope', { input_data: {} }, bearer);
     expect(unknown.status).toBe(404);
     expect((await unknown.json()).error.code).toBe('NOT_FOUND');
     const paused = await post('/webhooks/workflows/paused', { input_data: {} }, bearer);
     expect(paused.status).toBe(409);
     expect((await paused.json()).error.code).toBe('WORKFLOW_INACTIVE');
+    const anonymous = await post('/webhooks/workflows/paused', { input_data: {} });
+    expect(anonymous.status).toBe(404);
+    expect((await anonymous.json()).error.code).toBe('NOT_FOUND');
   });
 
   it('answers 400 when input_data is not an object', async ({ post }) => {

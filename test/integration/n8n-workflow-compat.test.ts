@@ -55,10 +55,11 @@ describe('the n8n relay workflow in the standalone engine', () => {
     expect(event).toMatchObject({ type: 'order.received', data: RELAY_ORDER });
   });
 
-  it('answers 401 to a wrong bearer token and relays nothing', async () => {
+  it('answers a wrong bearer token with the 404 of an unknown trigger and relays nothing', async () => {
     const { body, headers } = relayRequest(`${receiver.url}/orders`, { bearer: 'not-the-relay-token-0000' });
     const answer = await fetch(`${engine.url}${RELAY_PATH}`, { method: 'POST', headers, body });
-    expect(answer.status).toBe(401);
+    // The engine hides which triggers exist from callers without credentials (n8n itself answers 401).
+    expect(answer.status).toBe(404);
     expect(receiver.requests).toHaveLength(0);
   });
 });

@@ -136,8 +136,9 @@ describe('trigger checks in the engine', () => {
       authorization: 'Bearer wh_wrong',
       'x-hub-signature-256': await githubSign(TOKENS.signing, body),
     });
-    expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="hookline"');
+    // Without valid credentials the trigger answers as if it did not exist (no enumeration).
+    expect(response.status).toBe(404);
+    expect(response.headers.get('www-authenticate')).toBeNull();
     expect(nodeCalls).toEqual([]);
     expect(storeLookups).toEqual(['hooklineBearerApi']);
   });

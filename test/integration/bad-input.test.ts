@@ -1,0 +1,383 @@
+/**
+ * Property-based bad input at every route: malformed, deep and prototype-polluting bodies, odd
+ * headers, hostile query strings and path ids, and garbage on the raw socket. Whatever arrives,
+ * the answer is never a 5xx, every error is in the seed's shape, and `/healthz` keeps answering.
+ */
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import fc from 'fast-check';
+import { credentials, incomingWorkflows, TOKENS } from '../fixtures/incoming.js';
+import { describe, expect, it } from '../helpers/engine-fixture.js';
+import type { TestEngine } from '../helpers/engine.js';
+
+const API_KEY = 'hk_admin_bad_input_0123456789';
+const RUNS = 200;
+
+interface Answer {
+  status: number;
+  text: string;
+}
+
+interface Attempt {
+  method: string;
+  path: string;
+  query: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+/** One connection per attempt: a refusal may close it, and a reused socket would blur which attempt failed. */
+function send(running: TestEngine, attempt: Attempt): Promise<Answer> {
+  const { port } = new URL(running.url);
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: Number(port),
+        method: attempt.method,
+        path: attempt.path + attempt.query,
+        agent: false,
+        // Framed explicitly: node's client sends a DELETE's body unframed, which reads as a second request.
+        headers: {
+          ...attempt.headers,
+          ...(attempt.body !== undefined ? { 'content-length': String(Buffer.byteLength(attempt.body)) } : {}),
+        },
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(attempt.body);
+  });
+}
+
+/** The property: no 5xx, and every refusal in `{"success":false,"error":{"code","message"}}`. */
+function expectHandled(attempt: Attempt, answer: Answer): void {
+  const where = `${attempt.method} ${attempt.path}${attempt.query} ${JSON.stringify(attempt.headers)} ${String(attempt.body).slice(0, 300)}\n→ ${answer.status} ${answer.text.slice(0, 300)}`;
+  expect(answer.status, where).toBeLessThan(500);
+  if (answer.status >= 400) {
+    const body = JSON.parse(answer.text) as { success: unknown; error: { code: unknown; message: unknown } };
+    expect(body.success, where).toBe(false);
+    expect(typeof body.error.code, where).toBe('string');
+    expect(typeof body.error.message, where).toBe('string');
+  }
+}
+
+// Arbitraries.
+
+const printable = (maxLength: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${maxLength}}$`));
+const HOSTILE_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '\\u005f_proto__',
+];
+const HOSTILE_NUMBERS = [
+  '1e400',
+  '1.5',
+  '-1',
+  '99999999999999999999',
+  'NaN',
+  'Infinity',
+  '-0',
+  '0x10',
+  '',
+  ' ',
+  '[]',
+  '{}',
+];
+
+const deepJson = fc
+  .tuple(fc.integer({ min: 50, max: 6000 }), fc.constantFrom('[', '{"a":', '{"input_data":'))
+  .map(([depth, open]) => open.repeat(depth) + '1' + (open === '[' ? ']' : '}').repeat(depth));
+
+/** An object spelled as text, so `__proto__` stays a key rather than becoming a prototype. */
+const hostileObject: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
+    fc
+      .array(fc.tuple(fc.oneof(fc.constantFrom(...HOSTILE_KEYS), fc.string({ maxLength: 8 })), tie('value')), {
+        maxLength: 4,
+      })
+      .map(
+        (pairs) => `{${pairs.map(([k, v]) => `${k.startsWith('\\') ? `"${k}"` : JSON.stringify(k)}:${v}`).join(',')}}`,
+      ),
+  ),
+})).value;
+
+/** A body that looks like what a route wants, with one field swapped for something hostile. */
+const shapedBody = (receiverUrl: string) =>
+  fc
+    .record(
+      {
+        input_data: hostileObject,
+        message: fc.oneof(fc.string(), hostileObject),
+        type: fc.oneof(fc.constantFrom('custom.thing', 'a.b', ''), fc.string()),
+        data: hostileObject,
+        url: fc.oneof(
+          fc.constant(JSON.stringify(receiverUrl)),
+          fc.string().map((s) => JSON.stringify(s)),
+        ),
+        events: fc.oneof(fc.constant('["*"]'), hostileObject),
+        secret: fc.string({ maxLength: 40 }).map((s) => JSON.stringify(s)),
+        headers: hostileObject,
+        since: fc.oneof(
+          fc.constant('"2020-01-01T00:00:00Z"'),
+          fc.string().map((s) => JSON.stringify(s)),
+        ),
+        limit: fc.constantFrom(...HOSTILE_NUMBERS.filter((n) => /^[-\d]/.test(n)), '1', '0', '1e400'),
+      },
+      { requiredKeys: [] },
+    )
+    .map(
+      (fields) =>
+        `{${Object.entries(fields)
+          .map(([k, v]) => `${JSON.stringify(k)}:${v}`)
+          .join(',')}}`,
+    );
+
+const body = (receiverUrl: string) =>
+  fc.oneof(
+    fc.constant(undefined),
+    fc.json(),
+    hostileObject,
+    deepJson,
+    { weight: 3, arbitrary: shapedBody(receiverUrl) },
+    fc.string({ maxLength: 200 }),
+    fc.constantFrom('', '{', '[1,', '{"a":1}}', 'null', 'true', '"text"', '\u0000', '{"a":"\\ud800"}', '\ufeff{}'),
+  );
+
+const queryString = fc
+  .array(
+    fc.tuple(
+      fc.oneof(
+        fc.constantFrom('limit', 'offset', 'cursor', 'status', 'start', 'end', 'workflow_id', 'organization', 'token'),
+        fc.constantFrom(...HOSTILE_KEYS),
+        fc.string({ maxLength: 10 }),
+      ),
+      fc.oneof(
+        fc.constantFrom(...HOSTILE_NUMBERS, TOKENS.url),
+        fc.constantFrom(...HOSTILE_NUMBERS).map((n) => Buffer.from(n).toString('base64url')),
+        fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
+        fc.string({ maxLength: 30 }),
+      ),
+    ),
+    { maxLength: 5 },
+  )
+  .map((pairs) =>
+    pairs.length ? `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}` : '',
+  );
+
+const pathValue = (known: string[]) =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...known) },
+    fc.string({ minLength: 1, maxLength: 20 }).map(encodeURIComponent),
+    fc.string({ minLength: 90, maxLength: 400 }).map(encodeURIComponent),
+    fc.constantFrom('__proto__', 'constructor', 'prototype', '%00', '%E0%A4%A', '%', '..%2F..', '%2F', 'a%20b'),
+  );
+
+const headers = (authorizations: string[]) =>
+  fc
+    .record(
+      {
+        // Mostly valid credentials, so most attempts get past authentication to the code under test.
+        authorization: fc.oneof(
+          { weight: 6, arbitrary: fc.constantFrom(...authorizations) },
+          fc.constantFrom('Bearer', 'Bearer ', 'Basic !!!', `Basic ${Buffer.from(':').toString('base64')}`),
+          printable(60),
+        ),
+        'content-type': fc.oneof(
+          { weight: 6, arbitrary: fc.constant('application/json') },
+          fc.constantFrom(
+            'application/json',
+            'application/json; charset=utf-8',
+            'application/json; charset=utf-16',
+            'application/vnd.api+json',
+            'text/plain',
+            'multipart/form-data; boundary=x',
+            'application/x-www-form-urlencoded',
+            'application/json;;;',
+          ),
+          printable(40),
+        ),
+        'idempotency-key': printable(80),
+        'webhook-id': printable(80),
+        'x-webhook-source': printable(40),
+        'x-hub-signature-256': printable(80),
+        'stripe-signature': printable(80),
+      },
+      { requiredKeys: ['authorization', 'content-type'] },
+    )
+    .map((record) => Object.fromEntries(Object.entries(record).filter(([, v]) => v !== '')));
+
+// The routes.
+
+interface Route {
+  method: string;
+  template: string;
+  /** Path values that exist, tried most often. */
+  known?: string[];
+  /** Credentials that pass, tried most often. */
+  auth?: string[];
+  /** A query every attempt starts with (a URL token). */
+  query?: string;
+}
+
+const BASIC = `Basic ${Buffer.from(`${TOKENS.user}:${TOKENS.password}`).toString('base64')}`;
+const TRIGGER_ROUTES: Route[] = [
+  { method: 'POST', template: '/webhooks/workflows/{workflow}', known: ['orders', 'paused', 'sync'] },
+  { method: 'POST', template: '/webhooks/agents/{agent}', known: ['support-bot'], query: `token=${TOKENS.url}` },
+  { method: 'POST', template: '/webhook/forms/contact', auth: [BASIC] },
+  { method: 'PUT', template: '/webhook/{path}', known: ['forms%2Fcontact', 'nope'], auth: [BASIC] },
+  { method: 'POST', template: '/api/v1/webhooks/receive', auth: [`Bearer ${API_KEY}`] },
+];
+
+async function apiRoutes(running: TestEngine): Promise<Route[]> {
+  const response = await fetch(`${running.url}/api/v1/openapi.json`, {
+    headers: { authorization: `Bearer ${API_KEY}` },
+  });
+  const document = (await response.json()) as { paths: Record<string, Record<string, unknown>> };
+  return Object.entries(document.paths).flatMap(([template, operations]) =>
+    Object.keys(operations)
+      .filter((method) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+      .map((method) => ({ method: method.toUpperCase(), template })),
+  );
+}
+
+async function prepare(startEngine: (options: object) => Promise<TestEngine>, receiverUrl: string) {
+  const running = await startEngine({
+    workflows: incomingWorkflows,
+    credentials,
+    // Throttling would answer most attempts 429 before they reach the code under test.
+    config: {
+      apiKey: API_KEY,
+      failedAuthLimit: 0,
+      rateLimitPerMinute: 0,
+      maxSubscriptionsPerWorkspace: 10_000,
+      headersTimeoutMs: 2000,
+      requestTimeoutMs: 2000,
+    },
+  });
+  const created = await fetch(`${running.url}/api/v1/webhooks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: receiverUrl, events: ['*'] }),
+  });
+  expect(created.status).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  return { running, webhookId: id };
+}
+
+const API_AUTH = [`Bearer ${API_KEY}`];
+const TRIGGER_AUTH = [`Bearer ${TOKENS.bearer}`];
+
+function attempts(route: Route, known: string[], receiverUrl: string, authorizations: string[]): fc.Arbitrary<Attempt> {
+  return fc
+    .record({
+      values: fc.array(pathValue(route.known ?? known), { minLength: 2, maxLength: 2 }),
+      query: queryString.map((q) => (route.query ? (q ? `?${route.query}&${q.slice(1)}` : `?${route.query}`) : q)),
+      headers: headers(route.auth ?? authorizations),
+      body: body(receiverUrl),
+    })
+    .map(({ values, query, headers: chosen, body: text }) => {
+      let index = 0;
+      const path = route.template.replace(/\{[^}]+\}/g, () => values[index++ % values.length]);
+      // A body without a declared type is what fastify calls a bad media type; send one anyway.
+      return { method: route.method, path, query, headers: chosen, body: route.method === 'GET' ? undefined : text };
+    });
+}
+
+async function expectHealthy(running: TestEngine): Promise<void> {
+  const health = await fetch(`${running.url}/healthz`);
+  expect(health.status).toBe(200);
+}
+
+async function throwAt(
+  running: TestEngine,
+  route: Route,
+  known: string[],
+  receiverUrl: string,
+  authorizations: string[],
+): Promise<void> {
+  let count = 0;
+  await fc.assert(
+    fc.asyncProperty(attempts(route, known, receiverUrl, authorizations), async (attempt) => {
+      expectHandled(attempt, await send(running, attempt));
+      if (++count % 50 === 0) await expectHealthy(running);
+    }),
+    { numRuns: RUNS },
+  );
+  await expectHealthy(running);
+}
+
+describe('bad input at every route', () => {
+  it(
+    'trigger routes and /webhooks/receive answer 4xx in our shape, never 5xx',
+    { timeout: 120_000 },
+    async ({ startEngine, receiver }) => {
+      const { running } = await prepare(startEngine, receiver.url);
+      const ids = ['orders', 'paused', 'support-bot', 'forms/contact', 'nope'];
+      for (const route of TRIGGER_ROUTES) await throwAt(running, route, ids, receiver.url, TRIGGER_AUTH);
+    },
+  );
+
+  it(
+    'every /api/v1 route answers 4xx in our shape, never 5xx',
+    { timeout: 300_000 },
+    async ({ startEngine, receiver }) => {
+      const { running, webhookId } = await prepare(startEngine, receiver.url);
+      const routes = await apiRoutes(running);
+      expect(routes.length).toBeGreaterThan(15);
+      // Each route gets its own share of the runs, with ids that exist as well as hostile ones.
+      for (const route of routes)
+        await throwAt(running, route, [webhookId, 'orders', 'del_x', 'exec_x'], receiver.url, API_AUTH);
+    },
+  );
+
+  it(
+    'garbage on the raw socket never gets a 5xx, and the server keeps answering',
+    { timeout: 120_000 },
+    async ({ startEngine, receiver }) => {
+      const { running } = await prepare(startEngine, receiver.url);
+      const { port } = new URL(running.url);
+      const raw = fc.oneof(
+        fc.string({ maxLength: 300 }),
+        fc
+          .tuple(
+            fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'BREW', ''),
+            fc.oneof(fc.constantFrom('/webhooks/workflows/orders', '/api/v1/webhooks', '/healthz', '*'), printable(80)),
+            fc.constantFrom('HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/9', ''),
+            fc.array(printable(60), { maxLength: 5 }),
+            fc.string({ maxLength: 100 }),
+          )
+          .map(
+            ([method, target, version, lines, rest]) =>
+              `${method} ${target} ${version}\r\n${lines.join('\r\n')}\r\n\r\n${rest}`,
+          ),
+      );
+      await fc.assert(
+        fc.asyncProperty(raw, async (text) => {
+          const received = await new Promise<string>((resolve) => {
+            let data = '';
+            const socket = connect({ host: '127.0.0.1', port: Number(port) }, () => socket.end(text, 'latin1'));
+            socket.on('data', (chunk) => (data += chunk.toString('latin1')));
+            socket.on('error', () => undefined);
+            socket.on('close', () => resolve(data));
+          });
+          const status = /^HTTP\/1\.[01] (\d{3})/.exec(received)?.[1];
+          expect(Number(status ?? 0), `${JSON.stringify(text)}\n→ ${received.slice(0, 200)}`).toBeLessThan(500);
+        }),
+        { numRuns: 200 },
+      );
+      await expectHealthy(running);
+    },
+  );
+});
