@@ -267,7 +267,7 @@ export const SETTINGS = {
     doc: 'Shed load: answer triggers 503 with Retry-After while more deliveries than this are open (0 = off).',
   }),
   deliveryBusyShare: setting({
-    default: 0.25,
+    default: 0.15,
     env: 'HOOKLINE_DELIVERY_BUSY_SHARE',
     type: 'number',
     schema: { exclusiveMinimum: 0, maximum: 1 },
