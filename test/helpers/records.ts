@@ -1,43 +1,21 @@
 /** Plain records for unit tests of the delivery core: every field set, overridable per test. */
+import { blankSubscription } from '../../engine/delivery/subscriptions.js';
 import type { SendResult } from '../../engine/pool/types.js';
 import type { DeliveryRecord, Subscription } from '../../engine/store/records.js';
 import type { NewDelivery } from '../../engine/store/types.js';
 
 export const T0 = Date.UTC(2026, 0, 1);
 
+/** The engine's own blank subscription, made at T0, with fixed ids and secret; fields override. */
 export function makeSubscription(fields: Partial<Subscription> = {}): Subscription {
   return {
+    ...blankSubscription(T0, { deliveryTimeoutMs: 10_000 }),
     id: 'sub_1',
-    kind: 'api',
     workspace: 'default',
     name: 'test',
-    description: null,
     url: 'https://receiver.example/hook',
     events: ['order.completed'],
-    headers: {},
-    enabled: true,
-    disabledReason: null,
     secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-    previousSecret: null,
-    previousSecretExpiresAtMs: null,
-    authentication: { type: 'none' },
-    signatureScheme: 'standard-webhooks',
-    signatureHeader: null,
-    payloadFormat: 'envelope',
-    ordered: true,
-    timeoutMs: 10_000,
-    retryPolicy: null,
-    batchSettings: null,
-    conditions: null,
-    filters: null,
-    includeFields: null,
-    metadata: null,
-    consecutiveFailures: 0,
-    failingSinceMs: null,
-    circuitOpenUntilMs: null,
-    lastDeliveryAtMs: null,
-    createdAtMs: T0,
-    updatedAtMs: T0,
     ...fields,
   };
 }
