@@ -144,7 +144,15 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     pacer,
     onClosed: (count) => (openDeliveries = Math.max(0, openDeliveries - count)),
     fanOut: {
-      plan: (event) => matcher.plan(event),
+      plan: (event) => {
+        // One event that cannot be planned must not hold up every event behind the cursor.
+        try {
+          return matcher.plan(event);
+        } catch (error) {
+          options.log.error({ err: error, eventId: event.id, type: event.type }, 'event not fanned out');
+          return [];
+        }
+      },
       maxEvents: TUNING.outbox.fanOutEvents,
       onFannedOut(result) {
         openDeliveries += result.deliveries;
