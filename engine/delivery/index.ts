@@ -170,7 +170,8 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     onHealth: (subscription, health) => {
       const current = matcher.get(subscription.id)?.subscription;
       if (!current) return;
-      matcher.patch(current.id, health);
+      // Health may only switch a webhook off: one the API disabled meanwhile stays disabled.
+      matcher.patch(current.id, { ...health, enabled: current.enabled && health.enabled });
       if (current.enabled && !health.enabled)
         options.log.warn({ subscriptionId: current.id, reason: health.disabledReason }, 'webhook disabled');
     },
@@ -211,7 +212,7 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
       retentionMs: config.retentionSec * 1000,
       wake: (id) => worker.wake([id]),
     }),
-    sendTest: createTestSender(options.dispatcher, targets),
+    sendTest: createTestSender(options.dispatcher, targets, matcher),
     countMatches: (event) => matcher.match(event).length,
     afterCommit(result) {
       openDeliveries += result.deliveries;

@@ -86,6 +86,15 @@ const NO_MATCH: CompiledRules = Object.freeze({
   project: <T>(data: T) => data,
 });
 
+/** Events the delivery layer emits about one webhook's own health. */
+const OPERATIONAL_EVENTS = new Set([
+  'delivery.failing',
+  'delivery.exhausted',
+  'delivery.recovered',
+  'webhook.disabled',
+  'webhook.rule_budget_exceeded',
+]);
+
 export function createMatcher(options: MatcherOptions): Matcher {
   const byId = new Map<string, CompiledSubscription>();
   let exact = new Map<string, CompiledSubscription[]>();
@@ -135,7 +144,11 @@ export function createMatcher(options: MatcherOptions): Matcher {
       for (const entry of groups.get(event.type.slice(0, dot + 1)) ?? []) candidates.add(entry);
     }
     for (const entry of everything) candidates.add(entry);
-    const aboutItself = (event.data as { webhook_id?: unknown } | null)?.webhook_id;
+    // Only the engine's own operational events name a webhook that must not hear about itself:
+    // anywhere else `webhook_id` is caller data and must not silence a webhook.
+    const aboutItself = OPERATIONAL_EVENTS.has(event.type)
+      ? (event.data as { webhook_id?: unknown } | null)?.webhook_id
+      : undefined;
     // A webhook gets the events that happen once it exists: the fan-out may run a moment after an
     // event was written, and a webhook created in that moment must not receive it.
     const happenedAtMs = Date.parse(event.timestamp);

@@ -17,6 +17,7 @@
 import type { EventEnvelope } from '../events/envelope.js';
 import type { Dispatcher, SendTask, SendTaskResult } from '../pool/types.js';
 import type { ClaimSpec, DeliveryPlanner, FanOutResult, OutboxStore } from '../store/types.js';
+import { failedTask } from '../pool/outcome.js';
 import { TUNING } from '../tuning.js';
 import type { Matcher } from './matcher.js';
 import type { Pacer } from './pacer.js';
@@ -74,8 +75,6 @@ interface Finished {
   outcome: SendTaskResult;
 }
 
-const FINAL = new Set<DeliveryTransition['status']>(['succeeded', 'failed', 'expired']);
-
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { outbox, matcher, pacer, targets } = options;
   const { orderedRun, parallelChunk, claimRoundRows, settleBatch, maintenanceEveryMs, maintenanceRows } = TUNING.outbox;
@@ -101,22 +100,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
     pumping = true;
     try {
+      // Each pass gives every kind of work one bounded step, so a steady stream of one kind
+      // (commits to fan out, results to settle) never starves the others.
       do {
         again = false;
-        await pacer.turn();
-        if (!running) break;
-        if (finished.length > 0) {
-          await settleFinished();
-          again = true;
-          continue;
-        }
-        if (fanOutPending) {
-          await fanOutStep();
-          again = true;
-          continue;
-        }
-        await maintain();
-        if (await claimRound()) again = true;
+        if (finished.length > 0 && (await step(settleFinished))) again = true;
+        if (fanOutPending && (await step(fanOutStep))) again = true;
+        if (Date.now() - lastMaintenanceMs >= maintenanceEveryMs) await step(maintain);
+        if (await step(claimRound)) again = true;
       } while (again && running);
     } catch (error) {
       options.log.error({ err: error }, 'outbox round failed');
@@ -126,13 +117,27 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   }
 
+  /** Waits for the pacer's turn, then runs one step; true when the step says more work waits. */
+  async function step(run: () => Promise<boolean | void>): Promise<boolean> {
+    await pacer.turn();
+    if (!running) return false;
+    return (await run()) === true;
+  }
+
   /** Plans one bounded page of written events into deliveries; the endpoints that got some look next. */
-  async function fanOutStep(): Promise<void> {
+  async function fanOutStep(): Promise<boolean> {
     fanOutPending = false;
-    const result = await pacer.charge(() => outbox.fanOut(options.fanOut.plan, options.fanOut.maxEvents));
+    let result: FanOutResult;
+    try {
+      result = await pacer.charge(() => outbox.fanOut(options.fanOut.plan, options.fanOut.maxEvents));
+    } catch (error) {
+      fanOutPending = true; // the cursor did not move: the next pass or poll tries the page again
+      throw error;
+    }
     options.fanOut.onFannedOut(result);
     for (const id of result.subscriptionIds) active.add(id);
-    if (result.more) fanOutPending = true;
+    fanOutPending = result.more;
+    return result.more;
   }
 
   async function maintain(): Promise<void> {
@@ -237,12 +242,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       options.dispatcher
         .send(task)
         .then((outcome) => void finished.push({ subscriptionId: subscription.id, byId, outcome }))
-        .catch((error) =>
-          options.log.error(
-            { err: error, subscriptionId: subscription.id },
-            'delivery task failed; leases will expire and retry',
-          ),
-        )
+        .catch((error) => {
+          // The pool itself failed (a thread died): each request counts as a failed attempt, so it
+          // is retried with backoff instead of coming back unchanged whenever its lease runs out.
+          options.log.error({ err: error, subscriptionId: subscription.id }, 'delivery task failed in the pool');
+          finished.push({ subscriptionId: subscription.id, byId, outcome: failedTask(task, error) });
+        })
         .finally(() => {
           inFlight--;
           if (oneAtATime) busy.delete(subscription.id);
@@ -252,7 +257,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   /** Settles up to `settleBatch` finished results in one transaction, in the order they finished. */
-  async function settleFinished(): Promise<void> {
+  async function settleFinished(): Promise<boolean> {
     const taken: Finished[] = [];
     for (let rows = 0; finished.length > 0 && rows < settleBatch;) {
       const next = finished.shift()!;
@@ -277,7 +282,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         for (const result of outcome.results) {
           const deliveries = result.deliveryIds.map((id) => byId.get(id)!);
           const settlement = settleResult(result, deliveries, subscription, options.settings, Date.now());
-          transitions.push(...settlement.transitions);
+          // Only while this worker still holds the lease: a late result never overwrites a newer one.
+          for (const t of settlement.transitions) transitions.push({ ...t, leaseOwner: options.owner });
           attempts.push(...settlement.attempts);
           events.push(...settlement.events);
           if (settlement.recovered) recovered.add(subscriptionId);
@@ -288,22 +294,30 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         toRelease.push(...outcome.skipped.flat());
       }
     });
-    await pacer.charge(() => outbox.settle(transitions, attempts, [...health.values()]));
+    let closed: number;
+    try {
+      closed = await pacer.charge(() => outbox.settle(transitions, attempts, [...health.values()]));
+    } catch (error) {
+      finished.unshift(...taken); // nothing was written: settle these again at the next pass
+      throw error;
+    }
     if (toRelease.length > 0) await pacer.charge(() => outbox.release(toRelease));
     for (const [id, h] of health) options.onHealth(current.get(id)!, h);
     for (const id of recovered) {
       await outbox.wakeRetrying(id, Date.now());
       active.add(id);
     }
-    options.onClosed(transitions.filter((t) => FINAL.has(t.status)).length);
+    options.onClosed(closed);
     if (events.length > 0)
       options.publish(events).catch((error) => options.log.error({ err: error }, 'operational events not written'));
+    return finished.length > 0;
   }
 
   function schedulePoll(): void {
     if (!running || timer) return;
     timer = setTimeout(() => {
       timer = null;
+      fanOutPending = true; // a backstop: one cheap cursor query finds events a failed step left behind
       void pump();
     }, options.pollIntervalMs);
     timer.unref();
@@ -323,7 +337,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       if (timer) clearTimeout(timer);
       timer = null;
       while (inFlight > 0 || pumping) await new Promise((resolve) => setTimeout(resolve, 5));
-      while (finished.length > 0) await settleFinished();
+      try {
+        while (finished.length > 0) await settleFinished();
+      } catch (error) {
+        // Leases expire and the rows are sent again: at-least-once, and stop() still completes.
+        options.log.error({ err: error }, 'results not settled at stop');
+      }
     },
     wake(subscriptionIds) {
       for (const id of subscriptionIds ?? []) active.add(id);

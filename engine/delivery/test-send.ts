@@ -7,7 +7,7 @@ import type { EventEnvelope } from '../events/envelope.js';
 import type { Dispatcher } from '../pool/types.js';
 import type { TargetPolicy } from './target-guard.js';
 import type { DeliveryRecord, Subscription } from '../store/records.js';
-import { toDelivery } from './matcher.js';
+import { toDelivery, type Matcher } from './matcher.js';
 import { buildRequest } from './request-builder.js';
 import { isSuccessStatus } from '../message/index.js';
 
@@ -24,10 +24,13 @@ export interface TestSendResult {
 export type SendTestEvent = (subscription: Subscription, event: EventEnvelope) => Promise<TestSendResult>;
 
 /** @param targets - The SSRF policy: a test event goes only where a real delivery may. */
-export function createTestSender(dispatcher: Dispatcher, targets: TargetPolicy): SendTestEvent {
+export function createTestSender(dispatcher: Dispatcher, targets: TargetPolicy, matcher: Matcher): SendTestEvent {
   return async (subscription, event) => {
     const nowMs = Date.now();
-    const delivery = unsavedDelivery(toDelivery(event, subscription, null, nowMs, 0), nowMs);
+    const delivery = unsavedDelivery(
+      toDelivery(event, subscription, matcher.get(subscription.id)?.rules ?? null, nowMs, 0),
+      nowMs,
+    );
     // One event, never a batch, even for a batching endpoint.
     const request = buildRequest({ ...subscription, batchSettings: null }, [delivery], nowMs);
     const [result] = (await dispatcher.send({ mode: 'sequential', requests: [request], targets })).results;

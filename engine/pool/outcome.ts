@@ -4,7 +4,7 @@
  */
 import { Errors, type HooklineError } from '../errors.js';
 import { classifyAnswer, hasAbortHeader, type ResponseHeaders } from '../message/index.js';
-import type { SendResult } from './types.js';
+import type { SendResult, SendTask, SendTaskResult } from './types.js';
 
 export type DeliveryErrorCode = NonNullable<SendResult['errorCode']>;
 
@@ -70,4 +70,28 @@ export function describeError(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   if (code && message && !message.includes(code)) return `${code}: ${message}`;
   return message || code || 'unknown error';
+}
+
+/**
+ * The results of a task the pool itself could not run (a thread that died or could not load):
+ * every request is a failed, retryable attempt, so the rows get backoff and an attempt row rather
+ * than coming back unchanged each time their lease runs out.
+ */
+export function failedTask(task: SendTask, err: unknown): SendTaskResult {
+  const { errorCode, error } = failure(Errors.DELIVERY_CONNECTION(`pool task failed: ${describeError(err)}`), false);
+  const startedAtMs = Date.now();
+  return {
+    results: task.requests.map((request) => ({
+      deliveryIds: request.deliveryIds,
+      startedAtMs,
+      statusCode: null,
+      responseTimeMs: 0,
+      responseExcerpt: null,
+      retryAfterSec: null,
+      abort: false,
+      errorCode,
+      error,
+    })),
+    skipped: [],
+  };
 }

@@ -126,4 +126,9 @@ export interface DeliveryTransition {
   lastStatusCode: number | null;
   lastError: string | null;
   completedAtMs: number | null;
+  /**
+   * When set, the transition applies only while this worker still holds the row's lease: a result
+   * that comes back after its lease ran out (and the row was claimed again) changes nothing.
+   */
+  leaseOwner?: string;
 }

@@ -42,7 +42,8 @@ export const OUTBOX_SQL = {
     WHERE id = ? AND status = 'in_flight'`,
   settle: `UPDATE deliveries SET status = @status, attempt_count = @attemptCount, next_attempt_at = @nextAttemptAtMs,
     last_status_code = @lastStatusCode, last_error = @lastError, completed_at = @completedAtMs, lease_owner = NULL,
-    lease_expires_at = NULL, updated_at = @now WHERE id = @deliveryId`,
+    lease_expires_at = NULL, updated_at = @now
+    WHERE id = @deliveryId AND (@leaseOwner IS NULL OR (status = 'in_flight' AND lease_owner = @leaseOwner))`,
   attempt: `INSERT INTO attempts (id, delivery_id, attempt_no, started_at, status_code, response_time_ms,
     response_excerpt, error_code, error) VALUES (@id, @deliveryId, @attemptNo, @startedAtMs, @statusCode,
     @responseTimeMs, @responseExcerpt, @errorCode, @error)`,
@@ -57,6 +58,8 @@ export const OUTBOX_SQL = {
   moveCursor: `UPDATE fanout_cursor SET event_seq = ? WHERE id = 1`,
   pendingFanOut: `SELECT (SELECT COALESCE(MAX(seq), 0) FROM events) - (SELECT event_seq FROM fanout_cursor WHERE id = 1)`,
 } as const;
+
+const FINAL_STATUSES = new Set<DeliveryTransition['status']>(['succeeded', 'failed', 'expired']);
 
 /** Leases `count` claimed rows at once, by rowid. */
 export const leaseSql = (count: number): string =>
@@ -108,7 +111,8 @@ export function createSqliteOutbox(
     return statement;
   };
 
-  const claimOne = (spec: ClaimSpec, nowMs: number, owner: string, leaseMs: number): DeliveryRecord[] => {
+  const claimOne = (spec: ClaimSpec, nowMs: number, owner: string, defaultLeaseMs: number): DeliveryRecord[] => {
+    const leaseMs = spec.leaseMs ?? defaultLeaseMs;
     const candidates = selectCandidates(spec, nowMs);
     const batchWaits =
       spec.batch &&
@@ -183,16 +187,17 @@ export function createSqliteOutbox(
   return {
     insertDeliveries,
     async fanOut(plan, maxEvents) {
-      return fanOut(plan, maxEvents);
+      // IMMEDIATE: it reads then writes; taking the write lock first avoids a failed upgrade (SQLITE_BUSY).
+      return fanOut.immediate(plan, maxEvents);
     },
     async pendingFanOut() {
       return stmt.pendingFanOut.pluck().get() as number;
     },
     async claim(spec, nowMs, owner, leaseMs) {
-      return claimMany([spec], nowMs, owner, leaseMs)[0].claimed;
+      return claimMany.immediate([spec], nowMs, owner, leaseMs)[0].claimed;
     },
     async claimMany(specs, nowMs, owner, leaseMs) {
-      return claimMany(specs, nowMs, owner, leaseMs);
+      return claimMany.immediate(specs, nowMs, owner, leaseMs);
     },
     async countOpen() {
       return stmt.countOpen.pluck().get() as number;
@@ -206,10 +211,15 @@ export function createSqliteOutbox(
     },
     async settle(transitions: DeliveryTransition[], attempts: AttemptRecord[], health: SubscriptionHealth[]) {
       const now = Date.now();
-      db.transaction(() => {
+      return db.transaction(() => {
+        let closed = 0;
         for (const attempt of attempts) stmt.attempt.run(attempt);
-        for (const transition of transitions) stmt.settle.run({ ...transition, now });
+        for (const transition of transitions) {
+          const changed = stmt.settle.run({ ...transition, leaseOwner: transition.leaseOwner ?? null, now }).changes;
+          if (changed > 0 && FINAL_STATUSES.has(transition.status)) closed++;
+        }
         for (const h of health) saveHealth(h);
+        return closed;
       })();
     },
     async wakeRetrying(subscriptionId, nowMs) {

@@ -103,7 +103,8 @@ export function createSqliteSubscriptions(db: Database.Database, box: SecretBox)
   const upsert = db.prepare(upsertSql('subscriptions', SUBSCRIPTION_COLUMNS, ['created_at']));
   const health = db.prepare(`UPDATE subscriptions SET consecutive_failures = @consecutiveFailures,
     failing_since = @failingSinceMs, circuit_open_until = @circuitOpenUntilMs, last_delivery_at = @lastDeliveryAtMs,
-    enabled = @enabled, disabled_reason = @disabledReason WHERE id = @id`);
+    enabled = enabled AND @enabled, disabled_reason = CASE WHEN enabled AND @enabled THEN disabled_reason
+      ELSE COALESCE(@disabledReason, disabled_reason) END WHERE id = @id`);
   const where = (query: SubscriptionQuery): [string, unknown[]] => {
     const clauses = createWhere();
     if (query.workspace !== undefined) clauses.add('workspace = ?', query.workspace);

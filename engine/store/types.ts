@@ -168,6 +168,8 @@ export interface ClaimSpec {
   limit: number;
   /** Batching subscriptions: claim only when `maxEvents` are waiting or the oldest waited `maxWaitMs`. */
   batch?: { maxEvents: number; maxWaitMs: number };
+  /** This claim's lease, when the call's default is too short for it (a long run of slow sends). */
+  leaseMs?: number;
 }
 
 export interface DeliveryQuery {
@@ -214,7 +216,11 @@ export interface OutboxStore {
   reclaimExpiredLeases(nowMs: number, limit: number): Promise<number>;
   /** Returns claimed deliveries that were not attempted to the line. */
   release(deliveryIds: readonly string[]): Promise<void>;
-  settle(transitions: DeliveryTransition[], attempts: AttemptRecord[], health: SubscriptionHealth[]): Promise<void>;
+  /**
+   * Writes attempts, delivery transitions and endpoint health in one transaction. Returns how many
+   * deliveries reached a final state (a transition whose lease was lost changes nothing).
+   */
+  settle(transitions: DeliveryTransition[], attempts: AttemptRecord[], health: SubscriptionHealth[]): Promise<number>;
   /** An endpoint answered again: its waiting retries become due now. */
   wakeRetrying(subscriptionId: string, nowMs: number): Promise<number>;
   /** Marks deliveries past their retention as expired and returns them. */

@@ -85,6 +85,12 @@ describe('createMatcher', () => {
     expect(matchedIds('webhook.disabled', { webhook_id: 'b' })).toEqual(['ops']);
   });
 
+  it('lets no caller silence a webhook by naming it in the data of any other event', () => {
+    matcher.load([makeSubscription({ id: 'b', events: ['*'] })]);
+    expect(matchedIds('webhook.received', { webhook_id: 'b' })).toEqual(['b']);
+    expect(matchedIds('workflow.completed', { webhook_id: 'b' })).toEqual(['b']);
+  });
+
   it('applies shorthand conditions to the event data', () => {
     matcher.load([
       makeSubscription({

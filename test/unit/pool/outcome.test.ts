@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRetryAfter } from '../../../engine/message/index.js';
-import { classifyError, classifyResponse, describeError } from '../../../engine/pool/outcome.js';
+import { classifyError, classifyResponse, describeError, failedTask } from '../../../engine/pool/outcome.js';
 
 const nowMs = Date.parse('2025-01-01T00:00:00Z');
 
@@ -62,5 +62,22 @@ describe('classifyError', () => {
     expect(describeError(Object.assign(new Error('getaddrinfo ENOTFOUND x.invalid'), { code: 'ENOTFOUND' }))).toBe(
       'getaddrinfo ENOTFOUND x.invalid',
     );
+  });
+});
+
+describe('failedTask', () => {
+  it('turns every request of a task the pool could not run into a retryable failed attempt', () => {
+    const task = {
+      mode: 'parallel' as const,
+      requests: [{ deliveryIds: ['d1'] }, { deliveryIds: ['d2', 'd3'] }] as never[],
+      targets: { allowPrivateTargets: true, httpsOnly: false },
+    };
+    const result = failedTask(task, Object.assign(new Error('worker exited'), { code: 'ERR_WORKER_EXIT' }));
+    expect(result.skipped).toEqual([]);
+    expect(result.results.map((r) => r.deliveryIds)).toEqual([['d1'], ['d2', 'd3']]);
+    for (const r of result.results) {
+      expect(r).toMatchObject({ statusCode: null, abort: false, errorCode: 'DELIVERY_CONNECTION' });
+      expect(r.error).toContain('ERR_WORKER_EXIT');
+    }
   });
 });

@@ -209,6 +209,26 @@ describe('leases', () => {
     expect(ids(await claim(ordered, now + LEASE_MS, 'w2'))).toEqual(['fresh', 'tried']);
   });
 
+  it('ignores a late result once the lease passed to another worker, and counts only what closed', async () => {
+    await insert(due('d1'));
+    await claim(unordered, now, 'w1');
+    await outbox.reclaimExpiredLeases(now + LEASE_MS, 100);
+    await claim(unordered, now + LEASE_MS, 'w2');
+    const late = {
+      deliveryId: 'd1',
+      status: 'succeeded' as const,
+      attemptCount: 1,
+      nextAttemptAtMs: now,
+      lastStatusCode: 200,
+      lastError: null,
+      completedAtMs: now,
+    };
+    expect(await outbox.settle([{ ...late, leaseOwner: 'w1' }], [], [])).toBe(0);
+    expect(await log.getDelivery('d1')).toMatchObject({ status: 'in_flight', leaseOwner: 'w2' });
+    expect(await outbox.settle([{ ...late, leaseOwner: 'w2' }], [], [])).toBe(1);
+    expect(await log.getDelivery('d1')).toMatchObject({ status: 'succeeded', leaseOwner: null });
+  });
+
   it('reclaims at most the limit per call', async () => {
     await insert(due('d1'), due('d2'), due('d3'));
     await claim(unordered);
