@@ -11,7 +11,7 @@ import { Errors } from '../errors.js';
 import { nodeSubscriptionId } from '../message/index.js';
 import { toDelivery, type Matcher } from './matcher.js';
 import { blankSubscription, type Subscriptions } from './subscriptions.js';
-import { assertTargetAllowed, type TargetPolicy } from './target-guard.js';
+import { assertTargetAllowed, type TargetPolicy } from '../message/target-guard.js';
 import type { Subscription } from '../store/records.js';
 
 export interface NodeSenderOptions extends TargetPolicy {

@@ -23,7 +23,7 @@ import type { Matcher } from './matcher.js';
 import type { Pacer } from './pacer.js';
 import { buildRequest } from './request-builder.js';
 import { settleResult, type HealthSettings } from './settle.js';
-import type { TargetPolicy } from './target-guard.js';
+import type { TargetPolicy } from '../message/target-guard.js';
 import type {
   AttemptRecord,
   DeliveryRecord,

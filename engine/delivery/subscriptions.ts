@@ -10,7 +10,7 @@ import { generateEd25519Keys, generateSecret, publicKeyFromSecret } from '../sig
 import type { Store } from '../store/types.js';
 import type { Matcher } from './matcher.js';
 import { parseSubscriptionInput, type SubscriptionChanges } from './subscription-input.js';
-import { assertTargetAllowed, type TargetPolicy } from './target-guard.js';
+import { assertTargetAllowed, type TargetPolicy } from '../message/target-guard.js';
 import { checkHeadersFit } from './subscription-headers.js';
 import type { Subscription, SubscriptionQuery } from '../store/records.js';
 

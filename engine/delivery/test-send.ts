@@ -5,7 +5,7 @@
  */
 import type { EventEnvelope } from '../events/envelope.js';
 import type { Dispatcher } from '../pool/types.js';
-import type { TargetPolicy } from './target-guard.js';
+import type { TargetPolicy } from '../message/target-guard.js';
 import type { DeliveryRecord, Subscription } from '../store/records.js';
 import { toDelivery, type Matcher } from './matcher.js';
 import { buildRequest } from './request-builder.js';

@@ -6,7 +6,7 @@
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { Errors } from '../errors.js';
-import { refusalOfAddress } from '../delivery/target-guard.js';
+import { refusalOfAddress } from '../message/target-guard.js';
 
 /** Resolves a host name to every address it has; `dns.lookup` with `all: true` by default. */
 export type ResolveHost = (hostname: string, family: number) => Promise<LookupAddress[]>;

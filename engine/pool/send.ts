@@ -11,7 +11,7 @@
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { Agent, request, type Dispatcher } from 'undici';
-import { refusalOfUrl, type TargetPolicy } from '../delivery/target-guard.js';
+import { refusalOfUrl, type TargetPolicy } from '../message/target-guard.js';
 import { Errors } from '../errors.js';
 import { parseRetryAfter, signHeaders } from '../message/index.js';
 import { createGuardedLookup, type ResolveHost } from './guarded-lookup.js';

@@ -2,7 +2,7 @@
  * The plain data that crosses into the piscina pool and back: no class instances, no store
  * handles. One task carries many requests (a task per signature costs more than the work).
  */
-import type { TargetPolicy } from '../delivery/target-guard.js';
+import type { TargetPolicy } from '../message/target-guard.js';
 import type { SigningSpec } from '../message/index.js';
 
 export interface SendRequest {

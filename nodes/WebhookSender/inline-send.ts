@@ -3,7 +3,7 @@
  * one signed POST, delivered with bounded retries while the execution waits.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { refusalOfUrl } from '../../engine/delivery/target-guard.js';
+import { refusalOfUrl } from '../../engine/message/target-guard.js';
 import { nodeSubscriptionId, type OutgoingMessage } from '../../engine/message/index.js';
 import { attemptHeaders, createMessage, type HeaderSettings } from './build-request.js';
 import { deliverInline, type DeliveryResult } from './deliver.js';

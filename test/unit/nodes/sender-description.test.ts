@@ -138,7 +138,7 @@ describe('WebhookSender node code', () => {
       '../../engine/node-contract/helpers.js',
       '../../engine/node-contract/n8n-runtime.js',
       // The SSRF classifier: pure (ipaddr.js and the error registry), bundled into the package.
-      '../../engine/delivery/target-guard.js',
+      '../../engine/message/target-guard.js',
     ]);
     for (const { file, text } of sources) {
       for (const [, specifier] of text.matchAll(/from '([^']+)'/g)) {

@@ -1,7 +1,7 @@
 /** Builders for pool tests: one valid request, overridable field by field. */
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { TargetPolicy } from '../../../engine/delivery/target-guard.js';
+import type { TargetPolicy } from '../../../engine/message/target-guard.js';
 import type { SendRequest, SendResult } from '../../../engine/pool/types.js';
 
 /** The receivers listen on 127.0.0.1, so pool tests send with private targets allowed. */

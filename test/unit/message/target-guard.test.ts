@@ -5,7 +5,7 @@ import {
   isSpecialPurposeAddress,
   refusalOfAddress,
   refusalOfUrl,
-} from '../../../engine/delivery/target-guard.js';
+} from '../../../engine/message/target-guard.js';
 
 const GUARDED = { allowPrivateTargets: false };
 
