@@ -100,6 +100,7 @@ export function parseHeaders(
  * @throws INVALID_INPUT naming `headers.<name>`.
  */
 export function checkHeadersFit(subscription: Subscription): void {
+  checkSignatureHeaderName(subscription);
   const taken = new Set(signatureHeaders(subscription.signatureScheme, subscription.signatureHeader));
   for (const name of Object.keys(subscription.headers)) {
     const lower = name.toLowerCase();
@@ -113,6 +114,25 @@ export function checkHeadersFit(subscription: Subscription): void {
         'reserved name',
       );
   }
+}
+
+/**
+ * A configured signature header is written last, over whatever else is set: it may not name a
+ * transport header, one Hookline sets, or `Authorization` (the receiver's credentials).
+ */
+function checkSignatureHeaderName(subscription: Subscription): void {
+  const name = subscription.signatureHeader;
+  if (!name) return;
+  const lower = name.toLowerCase();
+  const reserved =
+    TRANSPORT_HEADERS.has(lower) ||
+    HOOKLINE_HEADERS.has(lower) ||
+    lower.startsWith(HOOKLINE_PREFIX) ||
+    lower === 'authorization';
+  if (reserved)
+    throw Errors.INVALID_INPUT(`Signature header '${name}' is reserved and would overwrite a header Hookline needs`, {
+      details: { field: 'signature_header', expected: 'a header Hookline does not set', received: name },
+    });
 }
 
 /** The names with every value replaced by {@link HEADER_VALUE_MASK}. */

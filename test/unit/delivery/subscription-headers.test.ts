@@ -238,3 +238,31 @@ describe('custom header properties', () => {
     );
   });
 });
+
+describe('signature_header', () => {
+  const withHeader = (signatureHeader: string): Subscription => ({
+    ...blankSubscription(0, { deliveryTimeoutMs: 10_000 }),
+    signatureScheme: 'hex',
+    signatureHeader,
+  });
+
+  it.each(['Content-Length', 'host', 'Transfer-Encoding', 'Authorization', 'webhook-id', 'X-Hookline-Event'])(
+    'refuses %s, which the signature would overwrite',
+    (name) => {
+      const error = errorOf(() => checkHeadersFit(withHeader(name)));
+      expect(error.toJSON()).toMatchObject({
+        error: { code: 'INVALID_INPUT', details: { field: 'signature_header' } },
+      });
+    },
+  );
+
+  it('accepts the seeds’ own signature headers', () => {
+    for (const name of [
+      'X-Admin-Signature',
+      'X-AetherFlow-Signature',
+      'X-AgenticFlow-Signature',
+      'X-Webhook-Signature',
+    ])
+      expect(() => checkHeadersFit(withHeader(name))).not.toThrow();
+  });
+});
