@@ -52,6 +52,8 @@ export const TUNING = {
     /** Executions a restart resumes at most (queued or running when the process died). */
     unfinishedExecutions: 10_000,
   },
+  /** While shedding is on, the backlog is recounted from the store this often (counters miss deletes). */
+  backlogRecountEveryMs: 5_000,
   /** Seconds a shed trigger request is told to wait (`Retry-After`) while the backlog is over the mark. */
   backlogRetryAfterSec: 5,
 } as const;

@@ -7,6 +7,7 @@ import type { HooklineConfig } from '../config.js';
 import { createEvent, type EventEnvelope } from '../events/envelope.js';
 import type { CommitResult, Store } from '../store/types.js';
 import { TUNING } from '../tuning.js';
+import { createBacklog } from './backlog.js';
 import { createPacer } from './pacer.js';
 import { createMatcher, type LoadFailure, type Matcher } from './matcher.js';
 import type { Dispatcher } from '../pool/types.js';
@@ -95,8 +96,6 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     busyForMs: TUNING.pacing.busyForMs,
     burstMs: TUNING.pacing.burstMs,
   });
-  // Counted at start, then kept by commits and fan-outs (+) and final settlements (−). Only one
-  // process's view: with several engines on one store, each sheds on what it wrote and settled.
   /**
    * A stored subscription whose rules no longer compile is disabled with the reason, logged and
    * announced (`webhook.disabled`); it never stops the start. One already disabled keeps its state.
@@ -133,16 +132,13 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     });
   }
 
-  let openDeliveries = 0;
-  let pendingEvents = 0;
-  let shedCount = 0;
-  let shedLoggedAtMs = 0;
+  const backlog = createBacklog({ outbox: store.outbox, maxBacklog: config.maxBacklog, log: options.log });
   const worker = createOutboxWorker({
     outbox: store.outbox,
     matcher,
     dispatcher: options.dispatcher,
     pacer,
-    onClosed: (count) => (openDeliveries = Math.max(0, openDeliveries - count)),
+    onClosed: backlog.closed,
     fanOut: {
       plan: (event) => {
         // One event that cannot be planned must not hold up every event behind the cursor.
@@ -155,8 +151,8 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
       },
       maxEvents: TUNING.outbox.fanOutEvents,
       onFannedOut(result) {
-        openDeliveries += result.deliveries;
-        pendingEvents = Math.max(0, pendingEvents - result.events);
+        backlog.opened(result.deliveries);
+        backlog.eventsFannedOut(result.events);
       },
     },
     targets,
@@ -215,27 +211,18 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     sendTest: createTestSender(options.dispatcher, targets, matcher),
     countMatches: (event) => matcher.match(event).length,
     afterCommit(result) {
-      openDeliveries += result.deliveries;
+      backlog.opened(result.deliveries);
       if (result.events === 0) return;
-      pendingEvents += result.events;
+      backlog.eventsWritten(result.events);
       worker.wakeFanOut();
     },
     noteForeground: () => pacer.noteForeground(),
-    shedSeconds() {
-      const backlog = openDeliveries + pendingEvents;
-      if (config.maxBacklog === 0 || backlog <= config.maxBacklog) return 0;
-      shedCount++;
-      if (Date.now() - shedLoggedAtMs >= 1000) {
-        shedLoggedAtMs = Date.now();
-        options.log.warn({ backlog, maxBacklog: config.maxBacklog, shed: shedCount }, 'shedding trigger load');
-      }
-      return TUNING.backlogRetryAfterSec;
-    },
+    shedSeconds: backlog.shedSeconds,
     get backlog() {
-      return openDeliveries + pendingEvents;
+      return backlog.size;
     },
     get shedCount() {
-      return shedCount;
+      return backlog.shedCount;
     },
     async start() {
       for (const failure of matcher.load(await store.listSubscriptions())) {
@@ -244,11 +231,11 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
           options.log.error({ err: error, subscriptionId: failure.subscription.id }, 'could not disable webhook'),
         );
       }
-      openDeliveries = await store.outbox.countOpen();
-      pendingEvents = await store.outbox.pendingFanOut();
+      await backlog.start();
       await worker.start();
     },
     async stop() {
+      backlog.stop();
       await worker.stop();
       await options.dispatcher.close();
     },
