@@ -13,8 +13,10 @@ export const TUNING = {
     tasksInFlightPerThread: 4,
     /** Rows one claim round may take across all endpoints: one round is a bounded amount of work. */
     claimRoundRows: 1_024,
-    /** Events one fan-out step plans (each makes a delivery per matching endpoint). */
-    fanOutEvents: 256,
+    /** Events one fan-out step reads and plans at most (each makes a delivery per matching endpoint). */
+    fanOutEvents: 128,
+    /** Deliveries one fan-out step writes before it ends at the next whole event. */
+    fanOutDeliveries: 2_048,
     /** Attempt results settled per transaction: large enough to amortise it, small enough to yield soon. */
     settleBatch: 2_048,
     /** Lease reclaim and expiry run at most this often. */

@@ -150,6 +150,7 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
         }
       },
       maxEvents: TUNING.outbox.fanOutEvents,
+      maxDeliveries: TUNING.outbox.fanOutDeliveries,
       onFannedOut(result) {
         backlog.opened(result.deliveries);
         backlog.eventsFannedOut(result.events);

@@ -48,7 +48,7 @@ export interface OutboxWorkerOptions {
   /** Deliveries reached a final state (succeeded, failed, expired). */
   onClosed(count: number): void;
   /** Turns written events into deliveries, `maxEvents` per step. */
-  fanOut: { plan: DeliveryPlanner; maxEvents: number; onFannedOut(result: FanOutResult): void };
+  fanOut: { plan: DeliveryPlanner; maxEvents: number; maxDeliveries: number; onFannedOut(result: FanOutResult): void };
   owner: string;
   leaseMs: number;
   pollIntervalMs: number;
@@ -129,7 +129,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     fanOutPending = false;
     let result: FanOutResult;
     try {
-      result = await pacer.charge(() => outbox.fanOut(options.fanOut.plan, options.fanOut.maxEvents));
+      const { plan, maxEvents, maxDeliveries } = options.fanOut;
+      result = await pacer.charge(() => outbox.fanOut(plan, maxEvents, maxDeliveries));
     } catch (error) {
       fanOutPending = true; // the cursor did not move: the next pass or poll tries the page again
       throw error;

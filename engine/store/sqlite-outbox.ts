@@ -169,26 +169,29 @@ export function createSqliteOutbox(
       );
   };
 
-  const fanOut = db.transaction((plan: DeliveryPlanner, maxEvents: number): FanOutResult => {
+  const fanOut = db.transaction((plan: DeliveryPlanner, maxEvents: number, maxDeliveries: number): FanOutResult => {
     const rows = stmt.fanOutEvents.all(maxEvents + 1) as Row[];
-    const taken = rows.slice(0, maxEvents);
     const touched = new Set<string>();
     let deliveries = 0;
-    for (const row of taken) {
-      const planned = plan(toEvent(row));
+    let events = 0;
+    // Whole events only: the cursor never stops inside one. A page ends at maxEvents, or as soon as
+    // it has written maxDeliveries (an event with many webhooks fills it early).
+    while (events < Math.min(maxEvents, rows.length) && deliveries < maxDeliveries) {
+      const planned = plan(toEvent(rows[events]));
       insertDeliveries(planned);
       deliveries += planned.length;
       for (const d of planned) touched.add(d.subscriptionId);
+      events++;
     }
-    if (taken.length > 0) stmt.moveCursor.run(Number(taken[taken.length - 1].seq));
-    return { events: taken.length, deliveries, subscriptionIds: [...touched], more: rows.length > maxEvents };
+    if (events > 0) stmt.moveCursor.run(Number(rows[events - 1].seq));
+    return { events, deliveries, subscriptionIds: [...touched], more: rows.length > events };
   });
 
   return {
     insertDeliveries,
-    async fanOut(plan, maxEvents) {
+    async fanOut(plan, maxEvents, maxDeliveries = Number.MAX_SAFE_INTEGER) {
       // IMMEDIATE: it reads then writes; taking the write lock first avoids a failed upgrade (SQLITE_BUSY).
-      return fanOut.immediate(plan, maxEvents);
+      return fanOut.immediate(plan, maxEvents, maxDeliveries);
     },
     async pendingFanOut() {
       return stmt.pendingFanOut.pluck().get() as number;

@@ -205,11 +205,12 @@ export interface OutboxStore {
   /** Open (pending, retrying, in-flight) deliveries of every endpoint: the backlog, counted at start. */
   countOpen(): Promise<number>;
   /**
-   * Plans the deliveries of up to `maxEvents` events written after the fan-out cursor, in event
+   * Plans the deliveries of up to `maxEvents` events (stopping early, at a whole event, once
+   * `maxDeliveries` are written) written after the fan-out cursor, in event
    * order, writes them and moves the cursor past those events, in one transaction: each event is
    * fanned out exactly once, crash or not.
    */
-  fanOut(plan: DeliveryPlanner, maxEvents: number): Promise<FanOutResult>;
+  fanOut(plan: DeliveryPlanner, maxEvents: number, maxDeliveries?: number): Promise<FanOutResult>;
   /** Events written but not fanned out yet. */
   pendingFanOut(): Promise<number>;
   /** Puts at most `limit` in-flight deliveries whose lease expired (their worker died) back in line. */

@@ -53,6 +53,14 @@ describe('fan-out', () => {
     expect(await temp.store.outbox.countOpen()).toBe(10);
   });
 
+  it('ends a page at a whole event once it has written enough deliveries', async () => {
+    await temp.store.commit({ events: events(4) });
+    const { plan } = recordingPlan(); // two deliveries per event
+    expect(await temp.store.outbox.fanOut(plan, 100, 3)).toMatchObject({ events: 2, deliveries: 4, more: true });
+    expect(await temp.store.outbox.fanOut(plan, 100, 3)).toMatchObject({ events: 2, deliveries: 4, more: false });
+    expect(await temp.store.outbox.pendingFanOut()).toBe(0);
+  });
+
   it('hands the planner the event as written: id, type, timestamp, data and metadata', async () => {
     const event = createEvent('order.completed', { total: 12.5, items: ['a'] }, { source: 'test' });
     await temp.store.commit({ events: [event] });
