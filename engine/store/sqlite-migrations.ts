@@ -179,7 +179,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     sql: `ALTER TABLE subscriptions ADD COLUMN headers_enc TEXT;`,
   },
   {
-    // Numbered with room before it: versions 5–9 are left for the outbox's own migrations.
+    // Numbered with room before it when it was written; versions 6–9 are still free.
     version: 10,
     name: 'index for a webhook’s delivery history and log pages',
     // The history and log pages of one webhook read its newest deliveries by seq; without it every

@@ -235,11 +235,5 @@ export function createSqliteOutbox(
         return rows.map((row) => ({ ...row, status: 'expired' as const }));
       })();
     },
-    async subscriptionsWithOpenDeliveries() {
-      return db
-        .prepare("SELECT DISTINCT subscription_id FROM deliveries WHERE status IN ('pending', 'in_flight', 'retrying')")
-        .pluck()
-        .all() as string[];
-    },
   };
 }
