@@ -225,6 +225,7 @@ export interface OutboxStore {
   /** An endpoint answered again: its waiting retries become due now. */
   wakeRetrying(subscriptionId: string, nowMs: number): Promise<number>;
   /** Marks deliveries past their retention as expired and returns them. */
+  expireDue(nowMs: number, limit: number): Promise<DeliveryRecord[]>;
 }
 
 /** The seed's log row: a delivery with the response time of its latest attempt (null before any). */
