@@ -5,6 +5,7 @@
  * credentials are even looked at, so guessing costs a window per `limit` guesses. Success never
  * counts, and the key is the address, so valid callers elsewhere are never throttled by it.
  */
+import ipaddr from 'ipaddr.js';
 import { Errors } from '../errors.js';
 
 export interface FailedAuthLimiter {
@@ -27,22 +28,44 @@ interface Window {
   startMs: number;
 }
 
+/**
+ * The key a client's failures count under: its IPv4 address, or its IPv6 /64 (one host usually
+ * holds a whole /64, and would otherwise get a fresh window per address it makes up).
+ */
+export function clientKey(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.process(address); // an IPv4-mapped IPv6 address counts as its IPv4 address
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4);
+  return `${parts.map((p) => p.toString(16)).join(':')}::/64`;
+}
+
 export function createFailedAuthLimiter(options: FailedAuthOptions): FailedAuthLimiter {
   const windows = new Map<string, Window>();
   const windowMs = options.windowSec * 1000;
   const maxAddresses = options.maxAddresses ?? 100_000;
-  const current = (address: string, nowMs: number): Window | undefined => {
-    const window = windows.get(address);
+  const current = (key: string, nowMs: number): Window | undefined => {
+    const window = windows.get(key);
     if (window && nowMs - window.startMs >= windowMs) {
-      windows.delete(address);
+      windows.delete(key);
       return undefined;
     }
     return window;
   };
+  /** Makes room for one more: forgets the oldest address that is not throttled, so a flood of
+   * new addresses cannot wash out the windows of those that are. */
+  const makeRoom = (): void => {
+    let scanned = 0;
+    for (const [key, window] of windows) {
+      if (window.failures < options.limit) return void windows.delete(key);
+      if (++scanned >= 64) break;
+    }
+    windows.delete(windows.keys().next().value as string);
+  };
   return {
     assertAllowed(address, nowMs = Date.now()) {
       if (options.limit <= 0) return;
-      const window = current(address, nowMs);
+      const window = current(clientKey(address), nowMs);
       if (!window || window.failures < options.limit) return;
       const waitSec = Math.max(1, Math.ceil((window.startMs + windowMs - nowMs) / 1000));
       throw Errors.RATE_LIMITED(waitSec, {
@@ -52,13 +75,14 @@ export function createFailedAuthLimiter(options: FailedAuthOptions): FailedAuthL
     },
     recordFailure(address, nowMs = Date.now()) {
       if (options.limit <= 0) return;
-      const window = current(address, nowMs);
+      const key = clientKey(address);
+      const window = current(key, nowMs);
       if (window) {
         window.failures++;
         return;
       }
-      if (windows.size >= maxAddresses) windows.delete(windows.keys().next().value as string);
-      windows.set(address, { failures: 1, startMs: nowMs });
+      if (windows.size >= maxAddresses) makeRoom();
+      windows.set(key, { failures: 1, startMs: nowMs });
     },
   };
 }
