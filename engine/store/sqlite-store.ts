@@ -13,7 +13,6 @@ import { createWhere } from './sql-where.js';
 import type { SecretBox } from './secret-box.js';
 import type {
   CommitResult,
-  CredentialRecord,
   EventQuery,
   ExecutionQuery,
   ExecutionRecord,
@@ -21,13 +20,12 @@ import type {
   NewExecution,
   Store,
   StoredEvent,
-  WorkflowChange,
-  WorkflowRecord,
   WriteBatch,
 } from './types.js';
 import { createSqliteOutbox, type SqliteOutbox } from './sqlite-outbox.js';
 import { createSqliteDeliveryLog } from './sqlite-delivery-log.js';
 import { createSqliteSubscriptions } from './sqlite-subscriptions.js';
+import { createSqliteCatalog } from './sqlite-catalog.js';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. The folder is created. */
@@ -115,12 +113,12 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     updateExecution: db.prepare(STORE_SQL.updateExecution),
     insertEvent: db.prepare(STORE_SQL.insertEvent),
     getExecution: db.prepare('SELECT * FROM executions WHERE id = ?'),
-    getWorkflow: db.prepare('SELECT * FROM workflows WHERE id = ?'),
     getEvent: db.prepare('SELECT * FROM events WHERE id = ?'),
   };
   const subscriptions = createSqliteSubscriptions(db, box);
   const outbox = createSqliteOutbox(db, subscriptions.saveHealth, toEvent);
   const deliveryLog = createSqliteDeliveryLog(db);
+  const catalog = createSqliteCatalog(db, box);
 
   /** Writes events (an id already written is skipped); returns how many were new. */
   const insertEvents = (events: readonly EventEnvelope[]): number => {
@@ -181,45 +179,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       useSync(batch.acknowledged ? acknowledgedSync : 'NORMAL');
       return commitSync(batch);
     },
-    async upsertWorkflow(record) {
-      return upsertWorkflow(db, record);
-    },
-    async getWorkflow(id) {
-      const row = stmt.getWorkflow.get(id) as Row | undefined;
-      return row ? toWorkflow(row) : null;
-    },
-    async listWorkflows() {
-      return (db.prepare('SELECT * FROM workflows ORDER BY name').all() as Row[]).map(toWorkflow);
-    },
-    async setWorkflowActive(id, active) {
-      return (
-        db
-          .prepare('UPDATE workflows SET active = ?, updated_at = ? WHERE id = ? AND active != ?')
-          .run(active ? 1 : 0, new Date().toISOString(), id, active ? 1 : 0).changes > 0
-      );
-    },
-    async deleteWorkflow(id) {
-      return db.prepare('DELETE FROM workflows WHERE id = ?').run(id).changes > 0;
-    },
-    async upsertCredential(record) {
-      const now = new Date().toISOString();
-      db.prepare(
-        `INSERT INTO credentials (id, name, type, data_enc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, data_enc = excluded.data_enc,
-          updated_at = excluded.updated_at`,
-      ).run(record.id, record.name, record.type, box.seal(JSON.stringify(record.data)), now, now);
-    },
-    async findCredential(type, idOrName) {
-      const row = (db.prepare('SELECT * FROM credentials WHERE type = ? AND id = ?').get(type, idOrName) ??
-        db.prepare('SELECT * FROM credentials WHERE type = ? AND name = ?').get(type, idOrName)) as Row | undefined;
-      if (!row) return null;
-      return {
-        id: String(row.id),
-        name: String(row.name),
-        type: String(row.type),
-        data: JSON.parse(box.open(String(row.data_enc))),
-      } as CredentialRecord;
-    },
+    ...catalog,
     async getExecution(id) {
       const row = stmt.getExecution.get(id) as Row | undefined;
       return row ? toExecution(row) : null;
@@ -251,28 +211,6 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
     async deleteSubscription(id) {
       return subscriptions.delete(id);
-    },
-    async findApiKey(keyHash) {
-      const row = db.prepare('SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL').get(keyHash) as
-        Row | undefined;
-      return row
-        ? {
-            id: String(row.id),
-            name: String(row.name),
-            keyHash: String(row.key_hash),
-            prefix: String(row.prefix),
-            createdAt: String(row.created_at),
-          }
-        : null;
-    },
-    async createApiKey(record) {
-      db.prepare('INSERT INTO api_keys (id, name, key_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)').run(
-        record.id,
-        record.name,
-        record.keyHash,
-        record.prefix,
-        record.createdAt,
-      );
     },
     async listEvents(query: EventQuery = {}) {
       const where = createWhere().add('seq > ?', query.afterSeq ?? 0);
@@ -308,43 +246,6 @@ function chmodIfPresent(path: string): void {
   if (existsSync(path)) chmodSync(path, 0o600);
 }
 
-function upsertWorkflow(
-  db: Database.Database,
-  record: Omit<WorkflowRecord, 'createdAt' | 'updatedAt'>,
-): WorkflowChange {
-  const existing = db.prepare('SELECT hash, active FROM workflows WHERE id = ?').get(record.id) as
-    { hash: string; active: number } | undefined;
-  const now = new Date().toISOString();
-  if (!existing) {
-    db.prepare(
-      'INSERT INTO workflows (id, name, active, definition, hash, source_path, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(
-      record.id,
-      record.name,
-      record.active ? 1 : 0,
-      JSON.stringify(record.definition),
-      record.hash,
-      record.sourcePath,
-      now,
-      now,
-    );
-    return 'created';
-  }
-  if (existing.hash === record.hash && Boolean(existing.active) === record.active) return 'unchanged';
-  db.prepare(
-    'UPDATE workflows SET name = ?, active = ?, definition = ?, hash = ?, source_path = ?, updated_at = ? WHERE id = ?',
-  ).run(
-    record.name,
-    record.active ? 1 : 0,
-    JSON.stringify(record.definition),
-    record.hash,
-    record.sourcePath,
-    now,
-    record.id,
-  );
-  return 'updated';
-}
-
 function executionParams(record: ExecutionRecord): Row {
   return {
     ...record,
@@ -365,19 +266,6 @@ function updateParams(update: ExecutionUpdate): Row {
     error: json(update.error),
     startedAt: update.startedAt ?? null,
     finishedAt: update.finishedAt ?? null,
-  };
-}
-
-function toWorkflow(row: Row): WorkflowRecord {
-  return {
-    id: String(row.id),
-    name: String(row.name),
-    active: Boolean(row.active),
-    definition: parse(row.definition),
-    hash: String(row.hash),
-    sourcePath: (row.source_path as string | null) ?? null,
-    createdAt: String(row.created_at),
-    updatedAt: String(row.updated_at),
   };
 }
 

@@ -1,0 +1,138 @@
+/**
+ * The engine's catalog in SQLite: workflow definitions (synced from the workflow folder),
+ * credentials (encrypted with the store's secret box) and API keys (hashes only).
+ */
+import type Database from 'better-sqlite3';
+import type { SecretBox } from './secret-box.js';
+import type { CredentialRecord, Store, WorkflowChange, WorkflowRecord } from './types.js';
+
+type Row = Record<string, unknown>;
+
+export type SqliteCatalog = Pick<
+  Store,
+  | 'upsertWorkflow'
+  | 'getWorkflow'
+  | 'listWorkflows'
+  | 'setWorkflowActive'
+  | 'deleteWorkflow'
+  | 'upsertCredential'
+  | 'findCredential'
+  | 'findApiKey'
+  | 'createApiKey'
+>;
+
+export function createSqliteCatalog(db: Database.Database, box: SecretBox): SqliteCatalog {
+  return {
+    async upsertWorkflow(record) {
+      return upsertWorkflow(db, record);
+    },
+    async getWorkflow(id) {
+      const row = db.prepare('SELECT * FROM workflows WHERE id = ?').get(id) as Row | undefined;
+      return row ? toWorkflow(row) : null;
+    },
+    async listWorkflows() {
+      return (db.prepare('SELECT * FROM workflows ORDER BY name').all() as Row[]).map(toWorkflow);
+    },
+    async setWorkflowActive(id, active) {
+      return (
+        db
+          .prepare('UPDATE workflows SET active = ?, updated_at = ? WHERE id = ? AND active != ?')
+          .run(active ? 1 : 0, new Date().toISOString(), id, active ? 1 : 0).changes > 0
+      );
+    },
+    async deleteWorkflow(id) {
+      return db.prepare('DELETE FROM workflows WHERE id = ?').run(id).changes > 0;
+    },
+    async upsertCredential(record) {
+      const now = new Date().toISOString();
+      db.prepare(
+        `INSERT INTO credentials (id, name, type, data_enc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, data_enc = excluded.data_enc,
+          updated_at = excluded.updated_at`,
+      ).run(record.id, record.name, record.type, box.seal(JSON.stringify(record.data)), now, now);
+    },
+    async findCredential(type, idOrName) {
+      const row = (db.prepare('SELECT * FROM credentials WHERE type = ? AND id = ?').get(type, idOrName) ??
+        db.prepare('SELECT * FROM credentials WHERE type = ? AND name = ?').get(type, idOrName)) as Row | undefined;
+      if (!row) return null;
+      return {
+        id: String(row.id),
+        name: String(row.name),
+        type: String(row.type),
+        data: JSON.parse(box.open(String(row.data_enc))),
+      } as CredentialRecord;
+    },
+    async findApiKey(keyHash) {
+      const row = db.prepare('SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL').get(keyHash) as
+        Row | undefined;
+      return row
+        ? {
+            id: String(row.id),
+            name: String(row.name),
+            keyHash: String(row.key_hash),
+            prefix: String(row.prefix),
+            createdAt: String(row.created_at),
+          }
+        : null;
+    },
+    async createApiKey(record) {
+      db.prepare('INSERT INTO api_keys (id, name, key_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)').run(
+        record.id,
+        record.name,
+        record.keyHash,
+        record.prefix,
+        record.createdAt,
+      );
+    },
+  };
+}
+
+function upsertWorkflow(
+  db: Database.Database,
+  record: Omit<WorkflowRecord, 'createdAt' | 'updatedAt'>,
+): WorkflowChange {
+  const existing = db.prepare('SELECT hash, active FROM workflows WHERE id = ?').get(record.id) as
+    { hash: string; active: number } | undefined;
+  const now = new Date().toISOString();
+  if (!existing) {
+    db.prepare(
+      'INSERT INTO workflows (id, name, active, definition, hash, source_path, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      record.id,
+      record.name,
+      record.active ? 1 : 0,
+      JSON.stringify(record.definition),
+      record.hash,
+      record.sourcePath,
+      now,
+      now,
+    );
+    return 'created';
+  }
+  if (existing.hash === record.hash && Boolean(existing.active) === record.active) return 'unchanged';
+  db.prepare(
+    'UPDATE workflows SET name = ?, active = ?, definition = ?, hash = ?, source_path = ?, updated_at = ? WHERE id = ?',
+  ).run(
+    record.name,
+    record.active ? 1 : 0,
+    JSON.stringify(record.definition),
+    record.hash,
+    record.sourcePath,
+    now,
+    record.id,
+  );
+  return 'updated';
+}
+
+function toWorkflow(row: Row): WorkflowRecord {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    active: Boolean(row.active),
+    definition: JSON.parse(String(row.definition)),
+    hash: String(row.hash),
+    sourcePath: (row.source_path as string | null) ?? null,
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+  };
+}
