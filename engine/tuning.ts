@@ -29,6 +29,8 @@ export const TUNING = {
     busyForMs: 200,
     /** Main-thread time delivery may spend in one go before it must wait for its share to refill. */
     burstMs: 10,
+    /** While busy, claim, settle and fan-out steps shrink to this fraction: shorter steps, less lag. */
+    busyStepScale: 0.25,
   },
   pool: {
     /** Send tasks one pool thread works on at once (it overlaps several slow receivers). */

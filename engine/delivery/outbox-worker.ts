@@ -117,6 +117,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   }
 
+  /**
+   * A step's size: full when the engine is quiet, a fraction while requests arrive, since a step
+   * cannot be interrupted and the longest one is the event-loop lag a request may see.
+   */
+  function stepSize(full: number): number {
+    return pacer.busy ? Math.max(1, Math.ceil(full * TUNING.pacing.busyStepScale)) : full;
+  }
+
   /** Waits for the pacer's turn, then runs one step; true when the step says more work waits. */
   async function step(run: () => Promise<boolean | void>): Promise<boolean> {
     await pacer.turn();
@@ -130,7 +138,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     let result: FanOutResult;
     try {
       const { plan, maxEvents, maxDeliveries } = options.fanOut;
-      result = await pacer.charge(() => outbox.fanOut(plan, maxEvents, maxDeliveries));
+      const events = stepSize(maxEvents);
+      result = await pacer.charge(() => outbox.fanOut(plan, events, stepSize(maxDeliveries)));
     } catch (error) {
       fanOutPending = true; // the cursor did not move: the next pass or poll tries the page again
       throw error;
@@ -165,7 +174,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     let rows = 0;
     let tasksLeft = options.maxTasksInFlight - inFlight;
     for (const id of active) {
-      if (tasksLeft <= 0 || rows >= claimRoundRows) break;
+      if (tasksLeft <= 0 || rows >= stepSize(claimRoundRows)) break;
       if (busy.has(id)) continue;
       const subscription = matcher.get(id)?.subscription;
       if (!subscription) {
@@ -260,7 +269,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   /** Settles up to `settleBatch` finished results in one transaction, in the order they finished. */
   async function settleFinished(): Promise<boolean> {
     const taken: Finished[] = [];
-    for (let rows = 0; finished.length > 0 && rows < settleBatch;) {
+    for (let rows = 0, most = stepSize(settleBatch); finished.length > 0 && rows < most;) {
       const next = finished.shift()!;
       taken.push(next);
       rows += next.outcome.results.length;
