@@ -26,6 +26,7 @@ import { createSqliteOutbox, type SqliteOutbox } from './sqlite-outbox.js';
 import { createSqliteDeliveryLog } from './sqlite-delivery-log.js';
 import { createSqliteSubscriptions } from './sqlite-subscriptions.js';
 import { createSqliteCatalog } from './sqlite-catalog.js';
+import { fromJsonColumn, toJsonColumn } from './json-columns.js';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. The folder is created. */
@@ -43,8 +44,8 @@ export interface SqliteStoreOptions {
 
 type Row = Record<string, unknown>;
 
-const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
-const parse = <T>(text: unknown): T => (typeof text === 'string' ? (JSON.parse(text) as T) : (null as T));
+const json = toJsonColumn;
+const parse = <T>(text: unknown): T => fromJsonColumn(text, null as T);
 
 /**
  * The statements every trigger request runs (with the outbox's `insert`); each is served by an

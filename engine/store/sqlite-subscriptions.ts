@@ -8,10 +8,11 @@ import type Database from 'better-sqlite3';
 import type { Subscription, SubscriptionHealth, SubscriptionQuery } from './records.js';
 import type { SecretBox } from './secret-box.js';
 import { createWhere } from './sql-where.js';
+import { fromJsonColumn, toJsonColumn } from './json-columns.js';
 
 type Row = Record<string, unknown>;
-const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
-const parse = <T>(text: unknown, fallback: T): T => (typeof text === 'string' ? (JSON.parse(text) as T) : fallback);
+const json = toJsonColumn;
+const parse = fromJsonColumn;
 /** A rule column edited into invalid JSON comes back as its text: the matcher then refuses it, the load goes on. */
 const parseRule = (text: unknown): unknown => {
   try {
