@@ -210,7 +210,7 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
       wake: (id) => worker.wake([id]),
     }),
     sendTest: createTestSender(options.dispatcher, targets, matcher),
-    countMatches: (event) => matcher.match(event).length,
+    countMatches: (event) => matcher.count(event),
     afterCommit(result) {
       backlog.opened(result.deliveries);
       if (result.events === 0) return;

@@ -54,6 +54,11 @@ export interface Matcher {
   get(id: string): CompiledSubscription | undefined;
   /** Every subscription, compiled. */
   entries(): IterableIterator<CompiledSubscription>;
+  /**
+   * How many subscriptions want this event, rules applied, without counting or reporting a rule
+   * stopped by its budget (the fan-out does that when it plans the event).
+   */
+  count(event: EventEnvelope): number;
   /** The subscriptions that want this event, rules applied. */
   match(event: EventEnvelope): CompiledSubscription[];
   /** One delivery row per matching subscription, payload shaped for each. */
@@ -138,7 +143,8 @@ export function createMatcher(options: MatcherOptions): Matcher {
     return false;
   };
 
-  const match = (event: EventEnvelope): CompiledSubscription[] => {
+  /** The enabled subscriptions whose event patterns take this event, before their rules run. */
+  const candidatesFor = (event: EventEnvelope): CompiledSubscription[] => {
     const candidates = new Set<CompiledSubscription>(exact.get(event.type));
     for (let dot = event.type.indexOf('.'); dot !== -1; dot = event.type.indexOf('.', dot + 1)) {
       for (const entry of groups.get(event.type.slice(0, dot + 1)) ?? []) candidates.add(entry);
@@ -152,16 +158,14 @@ export function createMatcher(options: MatcherOptions): Matcher {
     // A webhook gets the events that happen once it exists: the fan-out may run a moment after an
     // event was written, and a webhook created in that moment must not receive it.
     const happenedAtMs = Date.parse(event.timestamp);
-    const matched: CompiledSubscription[] = [];
-    for (const entry of candidates) {
-      const { subscription } = entry;
-      // An endpoint never receives the operational events about its own failures.
-      if (!subscription.enabled || subscription.id === aboutItself) continue;
-      if (subscription.createdAtMs > happenedAtMs) continue;
-      if (wants(entry, event)) matched.push(entry);
-    }
-    return matched;
+    return [...candidates].filter(
+      ({ subscription }) =>
+        subscription.enabled && subscription.id !== aboutItself && subscription.createdAtMs <= happenedAtMs,
+    );
   };
+
+  const match = (event: EventEnvelope): CompiledSubscription[] =>
+    candidatesFor(event).filter((entry) => wants(entry, event));
 
   return {
     load(subscriptions) {
@@ -195,6 +199,7 @@ export function createMatcher(options: MatcherOptions): Matcher {
       reindex();
     },
     get: (id) => byId.get(id),
+    count: (event) => candidatesFor(event).filter((entry) => entry.rules.verdict(event) === 'match').length,
     entries: () => byId.values(),
     match,
     plan(event, nowMs = Date.now()) {

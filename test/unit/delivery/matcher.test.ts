@@ -195,3 +195,18 @@ describe('createMatcher', () => {
     expect(matcher.plan(createEvent('order.refunded', {}), T0)).toEqual([]);
   });
 });
+
+describe('count', () => {
+  it('counts the subscriptions an event goes to, as match does, without counting budget stops', () => {
+    const matcher = createMatcher({ retentionMs: RETENTION_MS });
+    matcher.load([
+      makeSubscription({ id: 'a', events: ['order.*'] }),
+      makeSubscription({ id: 'b', events: ['order.completed'], conditions: { total: { gt: 10 } } }),
+      makeSubscription({ id: 'c', events: ['user.*'] }),
+    ]);
+    const event = createEvent('order.completed', { total: 12 });
+    expect(matcher.count(event)).toBe(matcher.match(event).length);
+    expect(matcher.count(event)).toBe(2);
+    expect(matcher.budgetExceeded).toBe(0);
+  });
+});
