@@ -48,11 +48,13 @@ function publisher(engine: Engine) {
     publishPaced: ({ type, ratePerSec, seconds }: { type: string; ratePerSec: number; seconds: number }) =>
       pace(ratePerSec, seconds, (seq) => engine.publishEvent(type, { seq, t: wallClockMs() })),
     /**
-     * Resolves once no delivery is pending, retrying or in flight: every attempt is recorded.
+     * Resolves once every event is fanned out and no delivery is pending, retrying or in flight:
+     * every attempt is recorded.
      * Polled gently: on a million settled rows the lookup scans, and it shares the engine's thread.
      */
     async settled() {
       while (
+        (await engine.store.outbox.pendingFanOut()) > 0 ||
         (await engine.store.deliveryLog.listDeliveries({ statuses: ['pending', 'retrying', 'in_flight'], limit: 1 }))
           .length > 0
       ) {

@@ -9,6 +9,7 @@ import type { SqliteStore } from '../../engine/store/sqlite-store.js';
 import { credentials, incomingWorkflows, TOKENS } from '../fixtures/incoming.js';
 import { startReceiver, type Receiver } from '../fixtures/receiver.js';
 import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { until } from '../helpers/wait.js';
 
 const REQUESTS = 150;
 /** Delivered rows already there per healthy endpoint. */
@@ -127,6 +128,8 @@ describe('overload', () => {
     // Every event written for a healthy endpoint arrives, once the runs have finished.
     await engine.engine.executor.idle();
     await engine.engine.committer.flush();
+    // Deliveries are planned right after their events are written: wait for the fan-out to catch up.
+    await until(async () => (await engine!.engine.store.outbox.pendingFanOut()) === 0, 'the fan-out', 60_000);
     const db = (engine.engine.store as SqliteStore).db;
     for (const [i, receiver] of healthy.entries()) {
       const expected = db
