@@ -1,21 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import type { HooklineNodeHelpers, NodeWebhookRequest } from '../../../engine/node-contract/helpers.js';
 import { NodeOperationError } from '../../../engine/node-contract/n8n-runtime.js';
-import { WebhookSender } from '../../../nodes/WebhookSender/WebhookSender.node.js';
+import { DEFAULTS, NODE, node } from './sender-node.js';
 
-const node = new WebhookSender();
-const NODE = {
-  id: 'node-1',
-  name: 'Send Order',
-  type: 'n8n-nodes-hookline.webhookSender',
-  typeVersion: 1,
-  position: [0, 0] as [number, number],
-  parameters: {},
-};
-const DEFAULTS: Record<string, unknown> = Object.fromEntries(
-  node.description.properties.map((p: INodeProperties) => [p.name, p.default]),
-);
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
 /** What the engine's helper was asked to do, answered as the engine would. */

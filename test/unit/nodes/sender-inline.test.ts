@@ -1,25 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
-import type { IExecuteFunctions, IHttpRequestOptions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateSecret } from '../../../engine/signing/index.js';
 import { NodeApiError, NodeOperationError } from '../../../engine/node-contract/n8n-runtime.js';
-import { WebhookSender } from '../../../nodes/WebhookSender/WebhookSender.node.js';
 import { sequence, startReceiver, type Receiver, type ReceivedRequest } from '../../fixtures/receiver.js';
-
-const node = new WebhookSender();
-const NODE = {
-  id: 'node-1',
-  name: 'Send Order',
-  type: 'n8n-nodes-hookline.webhookSender',
-  typeVersion: 1,
-  position: [0, 0] as [number, number],
-  parameters: {},
-};
-const DEFAULTS: Record<string, unknown> = Object.fromEntries(
-  node.description.properties.map((p: INodeProperties) => [p.name, p.default]),
-);
+import { DEFAULTS, NODE, node } from './sender-node.js';
 
 /** A parameter value, or a function of the item index standing in for an n8n expression. */
 type Param = unknown | ((itemIndex: number) => unknown);

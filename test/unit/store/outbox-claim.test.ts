@@ -29,8 +29,21 @@ async function insert(...deliveries: NewDelivery[]): Promise<void> {
 }
 const due = (id: string, fields: Partial<NewDelivery> = {}) =>
   makeNewDelivery(id, { nextAttemptAtMs: now, expiresAtMs: now + 86_400_000, ...fields });
+/** A first attempt's success, as settling it writes it (`now` is set per test). */
+const succeeded = (deliveryId: string) => ({
+  deliveryId,
+  status: 'succeeded' as const,
+  attemptCount: 1,
+  nextAttemptAtMs: now,
+  lastStatusCode: 200,
+  lastError: null,
+  completedAtMs: now,
+});
 const ids = (rows: readonly { id: string }[]) => rows.map((row) => row.id);
 const claim = (spec: ClaimSpec, atMs = now, owner = 'w1') => outbox.claim(spec, atMs, owner, LEASE_MS);
+
+/** Records a successful first attempt: the row is closed. */
+const succeedOnce = (id: string) => outbox.settle([succeeded(id)], [], []);
 
 /** Records a failed first attempt, so the row waits as `retrying` until `nextAttemptAtMs`. */
 async function failOnce(id: string, nextAttemptAtMs: number): Promise<void> {
@@ -84,21 +97,7 @@ describe('claim, ordered', () => {
   it('moves on once the head is settled', async () => {
     await insert(due('d1'), due('d2'));
     await claim({ ...ordered, limit: 1 });
-    await outbox.settle(
-      [
-        {
-          deliveryId: 'd1',
-          status: 'succeeded',
-          attemptCount: 1,
-          nextAttemptAtMs: now,
-          lastStatusCode: 200,
-          lastError: null,
-          completedAtMs: now,
-        },
-      ],
-      [],
-      [],
-    );
+    await succeedOnce('d1');
     expect(ids(await claim(ordered))).toEqual(['d2']);
   });
 
@@ -149,21 +148,7 @@ describe('claimMany', () => {
   it('counts open rows of every endpoint, in flight included', async () => {
     await insert(due('a1'), due('a2'), due('b1', { subscriptionId: 'sub_2' }));
     await claim({ ...ordered, limit: 1 });
-    await outbox.settle(
-      [
-        {
-          deliveryId: 'a1',
-          status: 'succeeded',
-          attemptCount: 1,
-          nextAttemptAtMs: now,
-          lastStatusCode: 200,
-          lastError: null,
-          completedAtMs: now,
-        },
-      ],
-      [],
-      [],
-    );
+    await succeedOnce('a1');
     await claim(ordered);
     expect(await outbox.countOpen()).toBe(2);
   });
@@ -214,15 +199,7 @@ describe('leases', () => {
     await claim(unordered, now, 'w1');
     await outbox.reclaimExpiredLeases(now + LEASE_MS, 100);
     await claim(unordered, now + LEASE_MS, 'w2');
-    const late = {
-      deliveryId: 'd1',
-      status: 'succeeded' as const,
-      attemptCount: 1,
-      nextAttemptAtMs: now,
-      lastStatusCode: 200,
-      lastError: null,
-      completedAtMs: now,
-    };
+    const late = succeeded('d1');
     expect(await outbox.settle([{ ...late, leaseOwner: 'w1' }], [], [])).toBe(0);
     expect(await log.getDelivery('d1')).toMatchObject({ status: 'in_flight', leaseOwner: 'w2' });
     expect(await outbox.settle([{ ...late, leaseOwner: 'w2' }], [], [])).toBe(1);
@@ -240,21 +217,7 @@ describe('leases', () => {
   it('releases claimed rows that were not attempted, and only those', async () => {
     await insert(due('d1'), due('d2'), due('d3'));
     await claim(ordered);
-    await outbox.settle(
-      [
-        {
-          deliveryId: 'd1',
-          status: 'succeeded',
-          attemptCount: 1,
-          nextAttemptAtMs: now,
-          lastStatusCode: 200,
-          lastError: null,
-          completedAtMs: now,
-        },
-      ],
-      [],
-      [],
-    );
+    await succeedOnce('d1');
     await outbox.release(['d1', 'd2', 'd3']);
     expect(await log.getDelivery('d1')).toMatchObject({ status: 'succeeded' });
     expect(await log.getDelivery('d2')).toMatchObject({ status: 'pending', leaseOwner: null });
