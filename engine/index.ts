@@ -187,7 +187,8 @@ export function createEngine(options: EngineOptions): Engine {
 
   /** Executions a crash left queued or running run again: at-least-once, nothing accepted is lost. */
   async function recoverExecutions(): Promise<void> {
-    for (const execution of await store.listUnfinishedExecutions(TUNING.recovery.unfinishedExecutions)) {
+    const orphans = await store.claimOrphanedExecutions(Date.now(), 0, TUNING.recovery.unfinishedExecutions);
+    for (const execution of orphans) {
       const workflow = workflows.get(execution.workflowId);
       if (!workflow) continue;
       log.warn({ executionId: execution.id }, 'resuming an execution interrupted by a restart');

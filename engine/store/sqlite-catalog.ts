@@ -4,9 +4,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { SecretBox } from './secret-box.js';
+import { toWorkflow, type Row } from './rows.js';
 import type { CredentialRecord, Store, WorkflowChange, WorkflowRecord } from './types.js';
-
-type Row = Record<string, unknown>;
 
 export type SqliteCatalog = Pick<
   Store,
@@ -122,17 +121,4 @@ function upsertWorkflow(
     record.id,
   );
   return 'updated';
-}
-
-function toWorkflow(row: Row): WorkflowRecord {
-  return {
-    id: String(row.id),
-    name: String(row.name),
-    active: Boolean(row.active),
-    definition: JSON.parse(String(row.definition)),
-    hash: String(row.hash),
-    sourcePath: (row.source_path as string | null) ?? null,
-    createdAt: String(row.created_at),
-    updatedAt: String(row.updated_at),
-  };
 }

@@ -5,26 +5,10 @@
  * into memory to count it.
  */
 import type Database from 'better-sqlite3';
-import type { AttemptRecord, DeliveryRecord } from './records.js';
+import type { DeliveryRecord } from './records.js';
 import { createWhere } from './sql-where.js';
-import { toDelivery } from './sqlite-outbox.js';
+import { toAttempt, toDelivery, type Row } from './rows.js';
 import type { AttemptStats, DeliveryCounts, DeliveryLog, DeliveryQuery } from './types.js';
-
-type Row = Record<string, unknown>;
-
-function toAttempt(row: Row): AttemptRecord {
-  return {
-    id: String(row.id),
-    deliveryId: String(row.delivery_id),
-    attemptNo: Number(row.attempt_no),
-    startedAtMs: Number(row.started_at),
-    statusCode: (row.status_code as number | null) ?? null,
-    responseTimeMs: Number(row.response_time_ms ?? 0),
-    responseExcerpt: (row.response_excerpt as string | null) ?? null,
-    errorCode: (row.error_code as string | null) ?? null,
-    error: (row.error as string | null) ?? null,
-  };
-}
 
 /** Counts per subscription in one grouped query (the by-subscription index serves the IN list). */
 const DELIVERY_COUNTS_SQL = (count: number): string => `SELECT subscription_id, COUNT(*) AS total,

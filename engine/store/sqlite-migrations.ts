@@ -179,7 +179,14 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     sql: `ALTER TABLE subscriptions ADD COLUMN headers_enc TEXT;`,
   },
   {
-    // Numbered with room before it when it was written; versions 6–9 are still free.
+    version: 6,
+    name: 'execution owners and the subscriptions version (the same shape as the PostgreSQL store)',
+    sql: `ALTER TABLE executions ADD COLUMN owner TEXT;
+      CREATE TABLE subscriptions_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+      INSERT INTO subscriptions_version (id, version) VALUES (1, 0);`,
+  },
+  {
+    // Numbered with room before it when it was written; versions 7–9 are still free.
     version: 10,
     name: 'index for a webhook’s delivery history and log pages',
     // The history and log pages of one webhook read its newest deliveries by seq; without it every

@@ -6,11 +6,9 @@
  */
 import type Database from 'better-sqlite3';
 import type { AttemptRecord, DeliveryRecord, DeliveryTransition, SubscriptionHealth } from './records.js';
-import type { EventEnvelope } from '../events/envelope.js';
+import { toDelivery, toEvent, type Row } from './rows.js';
 import type { ClaimResult, ClaimSpec, DeliveryPlanner, FanOutResult, OutboxStore } from './types.js';
 import type { NewDelivery } from './types.js';
-
-type Row = Record<string, unknown>;
 
 const OPEN = "('pending', 'in_flight', 'retrying')";
 const OPEN_STATUS = `CASE WHEN attempt_count = 0 THEN 'pending' ELSE 'retrying' END`;
@@ -68,32 +66,9 @@ export const leaseSql = (count: number): string =>
 
 export type SqliteOutbox = OutboxStore & { insertDeliveries(deliveries: readonly NewDelivery[]): void };
 
-export function toDelivery(row: Row): DeliveryRecord {
-  return {
-    seq: Number(row.seq),
-    id: String(row.id),
-    subscriptionId: String(row.subscription_id),
-    eventId: String(row.event_id),
-    eventType: String(row.event_type),
-    payload: String(row.payload),
-    status: row.status as DeliveryRecord['status'],
-    attemptCount: Number(row.attempt_count),
-    nextAttemptAtMs: Number(row.next_attempt_at),
-    leaseOwner: (row.lease_owner as string | null) ?? null,
-    leaseExpiresAtMs: (row.lease_expires_at as number | null) ?? null,
-    lastStatusCode: (row.last_status_code as number | null) ?? null,
-    lastError: (row.last_error as string | null) ?? null,
-    createdAtMs: Number(row.created_at),
-    updatedAtMs: Number(row.updated_at),
-    completedAtMs: (row.completed_at as number | null) ?? null,
-    expiresAtMs: Number(row.expires_at),
-  };
-}
-
 export function createSqliteOutbox(
   db: Database.Database,
   saveHealth: (health: SubscriptionHealth) => void,
-  toEvent: (row: Row) => EventEnvelope,
 ): SqliteOutbox {
   const stmt = Object.fromEntries(Object.entries(OUTBOX_SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<
     keyof typeof OUTBOX_SQL,

@@ -4,6 +4,7 @@
  * so the PostgreSQL store fits the same interface.
  */
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventEnvelope } from '../events/envelope.js';
@@ -26,7 +27,9 @@ import { createSqliteOutbox, type SqliteOutbox } from './sqlite-outbox.js';
 import { createSqliteDeliveryLog } from './sqlite-delivery-log.js';
 import { createSqliteSubscriptions } from './sqlite-subscriptions.js';
 import { createSqliteCatalog } from './sqlite-catalog.js';
-import { fromJsonColumn, toJsonColumn } from './json-columns.js';
+import { toJsonColumn } from './json-columns.js';
+import { executionParams, toEvent, toExecution, updateParams, type Row } from './rows.js';
+import { createMemoryCounters } from './memory-counters.js';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. The folder is created. */
@@ -40,12 +43,11 @@ export interface SqliteStoreOptions {
    * @defaultValue 'FULL'
    */
   synchronous?: 'FULL' | 'NORMAL';
+  /** This process's name in the store (`Store.owner`). @defaultValue a random one */
+  owner?: string;
 }
 
-type Row = Record<string, unknown>;
-
 const json = toJsonColumn;
-const parse = <T>(text: unknown): T => fromJsonColumn(text, null as T);
 
 /**
  * The statements every trigger request runs (with the outbox's `insert`); each is served by an
@@ -53,8 +55,9 @@ const parse = <T>(text: unknown): T => fromJsonColumn(text, null as T);
  */
 export const STORE_SQL = {
   insertExecution: `INSERT INTO executions (id, workflow_id, kind, trigger_node, status, input, output, error,
-    idempotency_key, metadata, created_at, started_at, finished_at) VALUES (@id, @workflowId, @kind, @triggerNode,
-    @status, @input, @output, @error, @idempotencyKey, @metadata, @createdAt, @startedAt, @finishedAt)`,
+    idempotency_key, metadata, owner, created_at, started_at, finished_at) VALUES (@id, @workflowId, @kind,
+    @triggerNode, @status, @input, @output, @error, @idempotencyKey, @metadata, @owner, @createdAt, @startedAt,
+    @finishedAt)`,
   /** executions_by_idempotency. */
   findIdempotent: `SELECT id FROM executions WHERE workflow_id = ? AND trigger_node IS ? AND idempotency_key = ?
     AND created_at >= ? ORDER BY created_at LIMIT 1`,
@@ -85,6 +88,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   db.pragma(`busy_timeout = ${TUNING.store.busyTimeoutMs}`);
   db.pragma('foreign_keys = ON');
   const box = options.secretBox;
+  const owner = options.owner ?? `sqlite:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const counters = createMemoryCounters();
 
   const migrate = (): number[] => {
     db.exec(
@@ -115,9 +120,12 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     insertEvent: db.prepare(STORE_SQL.insertEvent),
     getExecution: db.prepare('SELECT * FROM executions WHERE id = ?'),
     getEvent: db.prepare('SELECT * FROM events WHERE id = ?'),
+    subscriptionsVersion: db.prepare('SELECT version FROM subscriptions_version WHERE id = 1').pluck(),
+    claimOrphans: db.prepare(`UPDATE executions SET owner = ? WHERE id IN (SELECT id FROM executions
+      WHERE status IN ('queued', 'running') AND owner IS NOT ? ORDER BY created_at, id LIMIT ?) RETURNING *`),
   };
   const subscriptions = createSqliteSubscriptions(db, box);
-  const outbox = createSqliteOutbox(db, subscriptions.saveHealth, toEvent);
+  const outbox = createSqliteOutbox(db, subscriptions.saveHealth);
   const deliveryLog = createSqliteDeliveryLog(db);
   const catalog = createSqliteCatalog(db, box);
 
@@ -147,7 +155,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
         return;
       }
     }
-    stmt.insertExecution.run(executionParams(record));
+    stmt.insertExecution.run({ ...executionParams(record), owner });
     result.executionIds.set(record.id, { id: record.id, duplicate: false });
     result.events += insertEvents(item.events ?? []);
   };
@@ -164,6 +172,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
   return {
     kind: 'sqlite',
+    owner,
+    counters,
     db,
     outbox,
     deliveryLog,
@@ -192,11 +202,20 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       const sql = `SELECT * FROM executions ${where.sql} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`;
       return (db.prepare(sql).all(...where.params, query.limit ?? 50, query.offset ?? 0) as Row[]).map(toExecution);
     },
-    async listUnfinishedExecutions(limit) {
-      const rows = db
-        .prepare("SELECT * FROM executions WHERE status IN ('queued', 'running') ORDER BY created_at, id LIMIT ?")
-        .all(limit) as Row[];
-      return rows.map(toExecution);
+    async heartbeat() {
+      // One process: nothing else reads it.
+    },
+    async claimOrphanedExecutions(_nowMs, _staleMs, limit) {
+      // The one process of an embedded store is this one: whatever another owner left is an orphan.
+      const rows = stmt.claimOrphans.all(owner, owner, limit) as Row[];
+      return rows.map(toExecution).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    },
+    async subscriptionsVersion() {
+      return Number(stmt.subscriptionsVersion.get());
+    },
+    async listen() {
+      // One process: nobody else signals. Polling covers anything this process missed.
+      return async () => {};
     },
     async saveSubscription(subscription) {
       subscriptions.save(subscription);
@@ -245,57 +264,4 @@ function createPrivateFile(path: string): boolean {
 
 function chmodIfPresent(path: string): void {
   if (existsSync(path)) chmodSync(path, 0o600);
-}
-
-function executionParams(record: ExecutionRecord): Row {
-  return {
-    ...record,
-    input: json(record.input),
-    output: json(record.output),
-    error: json(record.error),
-    metadata: json(record.metadata),
-  };
-}
-
-function updateParams(update: ExecutionUpdate): Row {
-  return {
-    id: update.id,
-    status: update.status,
-    hasOutput: update.output !== undefined ? 1 : 0,
-    output: json(update.output),
-    hasError: update.error !== undefined ? 1 : 0,
-    error: json(update.error),
-    startedAt: update.startedAt ?? null,
-    finishedAt: update.finishedAt ?? null,
-  };
-}
-
-function toExecution(row: Row): ExecutionRecord {
-  return {
-    id: String(row.id),
-    workflowId: String(row.workflow_id),
-    kind: row.kind as ExecutionRecord['kind'],
-    triggerNode: (row.trigger_node as string | null) ?? null,
-    status: row.status as ExecutionRecord['status'],
-    input: parse(row.input),
-    output: parse(row.output),
-    error: parse(row.error),
-    idempotencyKey: (row.idempotency_key as string | null) ?? null,
-    metadata: parse(row.metadata),
-    createdAt: String(row.created_at),
-    startedAt: (row.started_at as string | null) ?? null,
-    finishedAt: (row.finished_at as string | null) ?? null,
-  };
-}
-
-export function toEvent(row: Row): StoredEvent {
-  const event: StoredEvent = {
-    seq: Number(row.seq),
-    id: String(row.id),
-    type: String(row.type),
-    timestamp: String(row.timestamp),
-    data: parse(row.data),
-  };
-  if (row.metadata) event.metadata = parse(row.metadata);
-  return event;
 }

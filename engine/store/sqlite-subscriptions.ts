@@ -8,19 +8,16 @@ import type Database from 'better-sqlite3';
 import type { Subscription, SubscriptionHealth, SubscriptionQuery } from './records.js';
 import type { SecretBox } from './secret-box.js';
 import { createWhere } from './sql-where.js';
-import { fromJsonColumn, toJsonColumn } from './json-columns.js';
+import { fromJsonColumn } from './json-columns.js';
+import {
+  SUBSCRIPTION_COLUMNS,
+  sealHeaders,
+  subscriptionParams,
+  toSubscription as toSubscriptionRow,
+  type Row,
+} from './rows.js';
 
-type Row = Record<string, unknown>;
-const json = toJsonColumn;
 const parse = fromJsonColumn;
-/** A rule column edited into invalid JSON comes back as its text: the matcher then refuses it, the load goes on. */
-const parseRule = (text: unknown): unknown => {
-  try {
-    return parse(text, null);
-  } catch {
-    return text;
-  }
-};
 
 export interface SqliteSubscriptions {
   save(subscription: Subscription): void;
@@ -31,41 +28,8 @@ export interface SqliteSubscriptions {
   saveHealth(health: SubscriptionHealth): void;
 }
 
-/** Column → named parameter of a stored subscription row. */
-const SUBSCRIPTION_COLUMNS = {
-  id: 'id',
-  kind: 'kind',
-  workspace: 'workspace',
-  name: 'name',
-  description: 'description',
-  url: 'url',
-  events: 'events',
-  headers: 'headers',
-  headers_enc: 'headersEnc',
-  enabled: 'enabled',
-  disabled_reason: 'disabledReason',
-  secret_enc: 'secretEnc',
-  previous_secret_enc: 'previousSecretEnc',
-  previous_secret_expires_at: 'previousSecretExpiresAtMs',
-  authentication_enc: 'authenticationEnc',
-  signature_scheme: 'signatureScheme',
-  signature_header: 'signatureHeader',
-  payload_format: 'payloadFormat',
-  ordered: 'ordered',
-  timeout_ms: 'timeoutMs',
-  retry_policy: 'retryPolicy',
-  batch_settings: 'batchSettings',
-  conditions: 'conditions',
-  filters: 'filters',
-  include_fields: 'includeFields',
-  metadata: 'metadata',
-  consecutive_failures: 'consecutiveFailures',
-  failing_since: 'failingSinceMs',
-  circuit_open_until: 'circuitOpenUntilMs',
-  last_delivery_at: 'lastDeliveryAtMs',
-  created_at: 'createdAtMs',
-  updated_at: 'updatedAtMs',
-} as const;
+/** The shared columns, and the plaintext `headers` of rows from before migration 5 (cleared on save). */
+const SQLITE_SUBSCRIPTION_COLUMNS = { ...SUBSCRIPTION_COLUMNS, headers: 'headers' } as const;
 
 /** `INSERT … ON CONFLICT (id) DO UPDATE` of every column but the id and those in `keep`. */
 function upsertSql(table: string, columns: Record<string, string>, keep: readonly string[]): string {
@@ -75,9 +39,6 @@ function upsertSql(table: string, columns: Record<string, string>, keep: readonl
     VALUES (${names.map((name) => `@${columns[name]}`).join(', ')})
     ON CONFLICT (id) DO UPDATE SET ${updated.map((name) => `${name} = excluded.${name}`).join(', ')}`;
 }
-
-const sealHeaders = (box: SecretBox, headers: Readonly<Record<string, string>>): string | null =>
-  Object.keys(headers).length === 0 ? null : box.seal(JSON.stringify(headers));
 
 /** Seals the plaintext headers of rows written before migration 5, in one transaction; returns how many. */
 export function sealPlaintextHeaders(db: Database.Database, box: SecretBox): number {
@@ -101,7 +62,8 @@ export function sealPlaintextHeaders(db: Database.Database, box: SecretBox): num
 
 export function createSqliteSubscriptions(db: Database.Database, box: SecretBox): SqliteSubscriptions {
   sealPlaintextHeaders(db, box);
-  const upsert = db.prepare(upsertSql('subscriptions', SUBSCRIPTION_COLUMNS, ['created_at']));
+  const upsert = db.prepare(upsertSql('subscriptions', SQLITE_SUBSCRIPTION_COLUMNS, ['created_at']));
+  const bumpVersion = db.prepare('UPDATE subscriptions_version SET version = version + 1 WHERE id = 1');
   const health = db.prepare(`UPDATE subscriptions SET consecutive_failures = @consecutiveFailures,
     failing_since = @failingSinceMs, circuit_open_until = @circuitOpenUntilMs, last_delivery_at = @lastDeliveryAtMs,
     enabled = enabled AND @enabled, disabled_reason = CASE WHEN enabled AND @enabled THEN disabled_reason
@@ -114,58 +76,18 @@ export function createSqliteSubscriptions(db: Database.Database, box: SecretBox)
     if (query.project !== undefined) clauses.add("json_extract(metadata, '$.project') = ?", query.project);
     return [clauses.sql, clauses.params];
   };
-  const toSubscription = (row: Row): Subscription => ({
-    id: String(row.id),
-    kind: row.kind as Subscription['kind'],
-    workspace: String(row.workspace),
-    name: String(row.name),
-    description: (row.description as string | null) ?? null,
-    url: String(row.url),
-    events: parse(row.events, []),
-    headers: row.headers_enc ? JSON.parse(box.open(String(row.headers_enc))) : parse(row.headers, {}),
-    enabled: Boolean(row.enabled),
-    disabledReason: (row.disabled_reason as string | null) ?? null,
-    secret: box.open(String(row.secret_enc)),
-    previousSecret: row.previous_secret_enc ? box.open(String(row.previous_secret_enc)) : null,
-    previousSecretExpiresAtMs: (row.previous_secret_expires_at as number | null) ?? null,
-    authentication: row.authentication_enc ? JSON.parse(box.open(String(row.authentication_enc))) : { type: 'none' },
-    signatureScheme: row.signature_scheme as Subscription['signatureScheme'],
-    signatureHeader: (row.signature_header as string | null) ?? null,
-    payloadFormat: row.payload_format as Subscription['payloadFormat'],
-    ordered: Boolean(row.ordered),
-    timeoutMs: Number(row.timeout_ms),
-    retryPolicy: parse(row.retry_policy, null),
-    batchSettings: parse(row.batch_settings, null),
-    conditions: parseRule(row.conditions),
-    filters: parseRule(row.filters),
-    includeFields: parseRule(row.include_fields) as string[] | null,
-    metadata: parse(row.metadata, null),
-    consecutiveFailures: Number(row.consecutive_failures),
-    failingSinceMs: (row.failing_since as number | null) ?? null,
-    circuitOpenUntilMs: (row.circuit_open_until as number | null) ?? null,
-    lastDeliveryAtMs: (row.last_delivery_at as number | null) ?? null,
-    createdAtMs: Number(row.created_at),
-    updatedAtMs: Number(row.updated_at),
-  });
+  const toSubscription = (row: Row): Subscription => toSubscriptionRow(row, box);
   return {
     save(s) {
-      upsert.run({
-        ...s,
-        events: json(s.events),
-        headers: null,
-        headersEnc: sealHeaders(box, s.headers),
-        enabled: s.enabled ? 1 : 0,
-        secretEnc: box.seal(s.secret),
-        previousSecretEnc: s.previousSecret ? box.seal(s.previousSecret) : null,
-        authenticationEnc: s.authentication.type === 'none' ? null : box.seal(JSON.stringify(s.authentication)),
-        ordered: s.ordered ? 1 : 0,
-        retryPolicy: json(s.retryPolicy),
-        batchSettings: json(s.batchSettings),
-        conditions: json(s.conditions),
-        filters: json(s.filters),
-        includeFields: json(s.includeFields),
-        metadata: json(s.metadata),
-      });
+      db.transaction(() => {
+        bumpVersion.run();
+        upsert.run({
+          ...subscriptionParams(s, box),
+          headers: null,
+          enabled: s.enabled ? 1 : 0,
+          ordered: s.ordered ? 1 : 0,
+        });
+      })();
     },
     get(id) {
       const row = db.prepare('SELECT * FROM subscriptions WHERE id = ?').get(id) as Row | undefined;
@@ -194,6 +116,7 @@ export function createSqliteSubscriptions(db: Database.Database, box: SecretBox)
             last_error = 'subscription deleted', updated_at = ?
             WHERE subscription_id = ? AND status IN ('pending', 'in_flight', 'retrying')`,
         ).run(Date.now(), id);
+        bumpVersion.run();
         return db.prepare('DELETE FROM subscriptions WHERE id = ?').run(id).changes > 0;
       })();
     },

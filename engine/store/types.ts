@@ -124,6 +124,13 @@ export interface CommitResult {
 /** Fans an event out to subscriptions: the deliveries it makes. */
 export type DeliveryPlanner = (event: EventEnvelope) => NewDelivery[];
 
+/**
+ * Called by a store that several processes share, inside the fan-out transaction after it read
+ * the events and before it plans them, with the subscriptions' version as of then: the caller
+ * reloads its rules when they are older, so no event is planned with rules older than itself.
+ */
+export type RulesSync = (subscriptionsVersion: number) => Promise<void>;
+
 /** What one fan-out pass did. */
 export interface FanOutResult {
   /** Events planned (the cursor moved past them). */
@@ -210,7 +217,7 @@ export interface OutboxStore {
    * order, writes them and moves the cursor past those events, in one transaction: each event is
    * fanned out exactly once, crash or not.
    */
-  fanOut(plan: DeliveryPlanner, maxEvents: number, maxDeliveries?: number): Promise<FanOutResult>;
+  fanOut(plan: DeliveryPlanner, maxEvents: number, maxDeliveries?: number, sync?: RulesSync): Promise<FanOutResult>;
   /** Events written but not fanned out yet. */
   pendingFanOut(): Promise<number>;
   /** Puts at most `limit` in-flight deliveries whose lease expired (their worker died) back in line. */
@@ -262,8 +269,55 @@ export interface DeliveryLog {
   attemptStats(subscriptionId: string, sinceMs: number, untilMs: number): Promise<AttemptStats>;
 }
 
+/**
+ * A wake-up one process sends the others through the store (PostgreSQL `NOTIFY`, delivered when
+ * the sending transaction commits). A store with one process (SQLite) sends none; polling is the
+ * backstop either way.
+ */
+export type StoreSignal =
+  /** Events were written: fan them out. */
+  | { kind: 'events' }
+  /** Deliveries became due for these endpoints (null: for any endpoint). */
+  | { kind: 'deliveries'; subscriptionIds: string[] | null }
+  /** A subscription was created, changed or deleted: reload the rules. */
+  | { kind: 'subscriptions' };
+
+/**
+ * Counters behind the rate limits: in memory for the one process of an embedded store, in a table
+ * on PostgreSQL so that every process enforces the same limit.
+ */
+export interface LimitCounters {
+  /**
+   * Token bucket of `perMinute` tokens per key, refilled continuously: takes one token. Returns 0
+   * when allowed, else the whole seconds until a token is available (at least 1).
+   */
+  takeToken(key: string, perMinute: number, nowMs: number): Promise<number>;
+  /** Adds one failure to the key's fixed window of `windowMs` (a new window when the last one ended). */
+  addFailure(key: string, windowMs: number, nowMs: number): Promise<void>;
+  /** The key's current failure window, or null when it has none or it ended. */
+  failureWindow(key: string, windowMs: number, nowMs: number): Promise<{ failures: number; startMs: number } | null>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /**
+   * This process's name in the store: it owns the executions it accepts (see `heartbeat`), and
+   * its delivery leases carry it.
+   */
+  readonly owner: string;
+  readonly counters: LimitCounters;
+  /** Version of the subscriptions: it moves with every create, change, delete and automatic disable. */
+  subscriptionsVersion(): Promise<number>;
+  /** Calls `listener` for other processes' signals until the returned function is called. */
+  listen(listener: (signal: StoreSignal) => void): Promise<() => Promise<void>>;
+  /** Says this process is alive: executions it owns are not orphans while it keeps saying so. */
+  heartbeat(nowMs: number): Promise<void>;
+  /**
+   * Takes over up to `limit` queued or running executions whose owner stopped heartbeating
+   * `staleMs` ago (on SQLite, whose one process is this one: every execution another owner left),
+   * oldest first. Each is handed to one caller only.
+   */
+  claimOrphanedExecutions(nowMs: number, staleMs: number, limit: number): Promise<ExecutionRecord[]>;
   /** Applies pending migrations; returns the versions applied now. */
   migrate(): Promise<number[]>;
   close(): Promise<void>;
@@ -288,8 +342,6 @@ export interface Store {
 
   getExecution(id: string): Promise<ExecutionRecord | null>;
   listExecutions(query?: ExecutionQuery): Promise<ExecutionRecord[]>;
-  /** Executions a crash left queued or running, oldest first, for recovery at start. */
-  listUnfinishedExecutions(limit: number): Promise<ExecutionRecord[]>;
 
   /** An unrevoked API key by the SHA-256 hex of its secret. */
   findApiKey(keyHash: string): Promise<ApiKeyRecord | null>;

@@ -1,0 +1,74 @@
+/**
+ * The PostgreSQL connection pool and its one transaction helper. 64-bit integers (`bigint`,
+ * `count(*)`) come back as JS numbers: every one the store keeps (milliseconds, sequence numbers,
+ * counts) stays far below 2^53.
+ */
+import pg from 'pg';
+
+export type Queryable = Pick<pg.PoolClient, 'query'>;
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const types = {
+  getTypeParser(oid: number, format?: string) {
+    if (oid === INT8 || oid === NUMERIC) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+} as pg.CustomTypesConfig;
+
+export interface PgPoolOptions {
+  connectionString: string;
+  /** Connections this process opens at most. */
+  poolSize: number;
+  /** Schema the store's tables live in (tests use one each). @defaultValue the server's search_path */
+  schema?: string;
+}
+
+export function createPgPool(options: PgPoolOptions): pg.Pool {
+  return new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize,
+    types,
+    ...(options.schema ? { options: `-c search_path=${quoteIdent(options.schema)}` } : {}),
+  });
+}
+
+/** A new client outside the pool, with the pool's settings (the LISTEN connection). */
+export function createPgClient(options: Omit<PgPoolOptions, 'poolSize'>): pg.Client {
+  return new pg.Client({
+    connectionString: options.connectionString,
+    types,
+    ...(options.schema ? { options: `-c search_path=${quoteIdent(options.schema)}` } : {}),
+  });
+}
+
+/** Runs `work` in one transaction on one pooled connection: committed when it resolves, rolled back when it throws. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Keys of the advisory locks the store takes: one namespace (the first argument of the two-key
+ * form), so they never collide with an application's own locks.
+ */
+export const LOCKS = {
+  namespace: 0x686b6c, // "hkl"
+  migrations: 1,
+  events: 2,
+  fanOut: 3,
+} as const;

@@ -1,0 +1,168 @@
+/**
+ * Versioned schema of the PostgreSQL store. Append new versions; never edit an applied one. They
+ * are applied under an advisory lock, so processes that start together apply each exactly once.
+ *
+ * The shape follows the SQLite schema (same columns, same JSON-as-text columns, integer
+ * milliseconds for the times the scheduler compares), so both stores share their row mappers.
+ */
+import type { Migration } from '../sqlite-migrations.js';
+
+export const PG_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'workflows, credentials, executions, events, fan-out cursor',
+    sql: `
+      CREATE TABLE workflows (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        active boolean NOT NULL DEFAULT true,
+        definition text NOT NULL,
+        hash text NOT NULL,
+        source_path text,
+        created_at text NOT NULL,
+        updated_at text NOT NULL
+      );
+      CREATE TABLE credentials (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        type text NOT NULL,
+        data_enc text NOT NULL,
+        created_at text NOT NULL,
+        updated_at text NOT NULL,
+        UNIQUE (type, name)
+      );
+      CREATE TABLE executions (
+        id text PRIMARY KEY,
+        workflow_id text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('workflow', 'agent', 'manual')),
+        trigger_node text,
+        status text NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'stopped')),
+        input text,
+        output text,
+        error text,
+        idempotency_key text,
+        metadata text,
+        -- The process that runs it; another takes it over when this one stops heartbeating.
+        owner text,
+        created_at text NOT NULL,
+        started_at text,
+        finished_at text
+      );
+      CREATE INDEX executions_by_workflow ON executions (workflow_id, created_at);
+      CREATE INDEX executions_unfinished ON executions (created_at) WHERE status IN ('queued', 'running');
+      CREATE INDEX executions_by_idempotency ON executions (workflow_id, trigger_node, idempotency_key, created_at)
+        WHERE idempotency_key IS NOT NULL;
+      CREATE TABLE engine_processes (owner text PRIMARY KEY, heartbeat_at bigint NOT NULL);
+      CREATE TABLE events (
+        seq bigserial PRIMARY KEY,
+        id text NOT NULL UNIQUE,
+        type text NOT NULL,
+        timestamp text NOT NULL,
+        data text NOT NULL,
+        metadata text
+      );
+      CREATE INDEX events_by_type ON events (type, seq);
+      CREATE INDEX events_by_time ON events (timestamp);
+      -- Events are written under an advisory lock, so seq order is commit order and this cursor
+      -- never passes an event that commits later (see pg-store.ts).
+      CREATE TABLE fanout_cursor (id int PRIMARY KEY CHECK (id = 1), event_seq bigint NOT NULL);
+      INSERT INTO fanout_cursor (id, event_seq) VALUES (1, 0);
+    `,
+  },
+  {
+    version: 2,
+    name: 'subscriptions, deliveries, attempts, api keys, limit counters',
+    sql: `
+      CREATE TABLE subscriptions (
+        id text PRIMARY KEY,
+        kind text NOT NULL DEFAULT 'api' CHECK (kind IN ('api', 'node')),
+        workspace text NOT NULL DEFAULT 'default',
+        name text NOT NULL,
+        description text,
+        url text NOT NULL,
+        events text NOT NULL,
+        headers_enc text,
+        enabled boolean NOT NULL DEFAULT true,
+        disabled_reason text,
+        secret_enc text NOT NULL,
+        previous_secret_enc text,
+        previous_secret_expires_at bigint,
+        authentication_enc text,
+        signature_scheme text NOT NULL DEFAULT 'standard-webhooks',
+        signature_header text,
+        payload_format text NOT NULL DEFAULT 'envelope',
+        ordered boolean NOT NULL DEFAULT true,
+        timeout_ms integer NOT NULL,
+        retry_policy text,
+        batch_settings text,
+        conditions text,
+        filters text,
+        include_fields text,
+        metadata text,
+        consecutive_failures integer NOT NULL DEFAULT 0,
+        failing_since bigint,
+        circuit_open_until bigint,
+        last_delivery_at bigint,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL
+      );
+      CREATE INDEX subscriptions_by_workspace ON subscriptions (workspace, enabled);
+      -- Moved in the same transaction as every subscription change; every process compares it
+      -- with the rules it holds (NOTIFY says when to look; the fan-out checks it every time).
+      CREATE TABLE subscriptions_version (id int PRIMARY KEY CHECK (id = 1), version bigint NOT NULL);
+      INSERT INTO subscriptions_version (id, version) VALUES (1, 0);
+      CREATE TABLE deliveries (
+        seq bigserial PRIMARY KEY,
+        id text NOT NULL UNIQUE,
+        subscription_id text NOT NULL,
+        event_id text NOT NULL,
+        event_type text NOT NULL,
+        payload text NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'in_flight', 'succeeded', 'retrying', 'failed', 'expired')),
+        attempt_count integer NOT NULL DEFAULT 0,
+        next_attempt_at bigint NOT NULL,
+        lease_owner text,
+        lease_expires_at bigint,
+        last_status_code integer,
+        last_error text,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        completed_at bigint,
+        expires_at bigint NOT NULL
+      );
+      CREATE INDEX deliveries_open_by_subscription ON deliveries (subscription_id, seq)
+        WHERE status IN ('pending', 'in_flight', 'retrying');
+      CREATE INDEX deliveries_due ON deliveries (subscription_id, next_attempt_at, seq)
+        WHERE status IN ('pending', 'retrying');
+      CREATE INDEX deliveries_leased ON deliveries (lease_expires_at) WHERE status = 'in_flight';
+      CREATE INDEX deliveries_expiry ON deliveries (expires_at) WHERE status IN ('pending', 'retrying');
+      CREATE INDEX deliveries_by_subscription_seq ON deliveries (subscription_id, seq);
+      CREATE INDEX deliveries_by_event ON deliveries (event_id);
+      CREATE TABLE attempts (
+        id text PRIMARY KEY,
+        delivery_id text NOT NULL,
+        attempt_no integer NOT NULL,
+        started_at bigint NOT NULL,
+        status_code integer,
+        response_time_ms integer,
+        response_excerpt text,
+        error_code text,
+        error text
+      );
+      CREATE INDEX attempts_by_delivery ON attempts (delivery_id, attempt_no);
+      CREATE INDEX attempts_by_time ON attempts (started_at);
+      CREATE TABLE api_keys (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        key_hash text NOT NULL UNIQUE,
+        prefix text NOT NULL,
+        created_at text NOT NULL,
+        last_used_at text,
+        revoked_at text
+      );
+      -- Rate-limit counters every process shares (pg-counters.ts); unlogged: a crash may reset them.
+      CREATE UNLOGGED TABLE rate_buckets (key text PRIMARY KEY, tokens double precision NOT NULL, updated_at bigint NOT NULL);
+      CREATE UNLOGGED TABLE auth_failures (key text PRIMARY KEY, failures integer NOT NULL, window_start bigint NOT NULL);
+    `,
+  },
+];
