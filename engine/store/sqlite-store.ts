@@ -16,11 +16,8 @@ import type {
   CommitResult,
   EventQuery,
   ExecutionQuery,
-  ExecutionRecord,
-  ExecutionUpdate,
   NewExecution,
   Store,
-  StoredEvent,
   WriteBatch,
 } from './types.js';
 import { createSqliteOutbox, type SqliteOutbox } from './sqlite-outbox.js';
