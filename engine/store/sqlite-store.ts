@@ -12,14 +12,7 @@ import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { TUNING } from '../tuning.js';
 import { createWhere } from './sql-where.js';
 import type { SecretBox } from './secret-box.js';
-import type {
-  CommitResult,
-  EventQuery,
-  ExecutionQuery,
-  NewExecution,
-  Store,
-  WriteBatch,
-} from './types.js';
+import type { CommitResult, EventQuery, ExecutionQuery, NewExecution, Store, WriteBatch } from './types.js';
 import { createSqliteOutbox, type SqliteOutbox } from './sqlite-outbox.js';
 import { createSqliteDeliveryLog } from './sqlite-delivery-log.js';
 import { createSqliteSubscriptions } from './sqlite-subscriptions.js';

@@ -72,3 +72,29 @@ export const LOCKS = {
   events: 2,
   fanOut: 3,
 } as const;
+
+/** SQL written with `?` placeholders (as for SQLite) numbered for PostgreSQL: `$1`, `$2`, … after `offset`. */
+export function numbered(sql: string, offset = 0): string {
+  let n = offset;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/** Sends a NOTIFY with the transaction that runs it (delivered at commit, dropped on rollback). */
+export async function notify(client: Queryable, channel: string, payload = ''): Promise<void> {
+  await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
+}
+
+/** The channels processes wake each other on. */
+export const CHANNELS = {
+  events: 'hookline_events',
+  deliveries: 'hookline_deliveries',
+  subscriptions: 'hookline_subscriptions',
+} as const;
+
+/** NOTIFY payloads are at most 8000 bytes: past this many ids, the signal says "any endpoint" ('*'). */
+export const MAX_NOTIFY_IDS = 200;
+
+export function deliveriesPayload(subscriptionIds: Iterable<string>): string {
+  const ids = [...new Set(subscriptionIds)];
+  return ids.length > MAX_NOTIFY_IDS ? '*' : ids.join(',');
+}

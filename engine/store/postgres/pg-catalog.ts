@@ -1,0 +1,111 @@
+/**
+ * The engine's catalog in PostgreSQL: workflow definitions, credentials (sealed with the secret
+ * box) and API keys (hashes only). Every process syncs the same workflow folder at start; the
+ * upserts make that safe to run at once.
+ */
+import type pg from 'pg';
+import type { SecretBox } from '../secret-box.js';
+import { toWorkflow, type Row } from '../rows.js';
+import type { CredentialRecord, Store, WorkflowChange } from '../types.js';
+
+export type PgCatalog = Pick<
+  Store,
+  | 'upsertWorkflow'
+  | 'getWorkflow'
+  | 'listWorkflows'
+  | 'setWorkflowActive'
+  | 'deleteWorkflow'
+  | 'upsertCredential'
+  | 'findCredential'
+  | 'findApiKey'
+  | 'createApiKey'
+>;
+
+/**
+ * Created, updated, or unchanged (same hash and active flag), decided in one statement: `xmax = 0`
+ * tells an inserted row from an updated one, and the WHERE skips a row that would not change.
+ */
+const UPSERT_WORKFLOW = `INSERT INTO workflows (id, name, active, definition, hash, source_path, created_at, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+  ON CONFLICT (id) DO UPDATE SET name = excluded.name, active = excluded.active, definition = excluded.definition,
+    hash = excluded.hash, source_path = excluded.source_path, updated_at = excluded.updated_at
+  WHERE workflows.hash IS DISTINCT FROM excluded.hash OR workflows.active IS DISTINCT FROM excluded.active
+  RETURNING (xmax = 0) AS inserted`;
+
+export function createPgCatalog(pool: pg.Pool, box: SecretBox): PgCatalog {
+  const one = async (sql: string, params: unknown[]): Promise<Row | undefined> =>
+    (await pool.query(sql, params)).rows[0] as Row | undefined;
+  return {
+    async upsertWorkflow(record): Promise<WorkflowChange> {
+      const row = await one(UPSERT_WORKFLOW, [
+        record.id,
+        record.name,
+        record.active,
+        JSON.stringify(record.definition),
+        record.hash,
+        record.sourcePath,
+        new Date().toISOString(),
+      ]);
+      return !row ? 'unchanged' : row.inserted ? 'created' : 'updated';
+    },
+    async getWorkflow(id) {
+      const row = await one('SELECT * FROM workflows WHERE id = $1', [id]);
+      return row ? toWorkflow(row) : null;
+    },
+    async listWorkflows() {
+      return (await pool.query('SELECT * FROM workflows ORDER BY name')).rows.map(toWorkflow);
+    },
+    async setWorkflowActive(id, active) {
+      const { rowCount } = await pool.query(
+        'UPDATE workflows SET active = $1, updated_at = $2 WHERE id = $3 AND active <> $1',
+        [active, new Date().toISOString(), id],
+      );
+      return (rowCount ?? 0) > 0;
+    },
+    async deleteWorkflow(id) {
+      return ((await pool.query('DELETE FROM workflows WHERE id = $1', [id])).rowCount ?? 0) > 0;
+    },
+    async upsertCredential(record) {
+      const now = new Date().toISOString();
+      await pool.query(
+        `INSERT INTO credentials (id, name, type, data_enc, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, data_enc = excluded.data_enc,
+          updated_at = excluded.updated_at`,
+        [record.id, record.name, record.type, box.seal(JSON.stringify(record.data)), now],
+      );
+    },
+    async findCredential(type, idOrName) {
+      const row =
+        (await one('SELECT * FROM credentials WHERE type = $1 AND id = $2', [type, idOrName])) ??
+        (await one('SELECT * FROM credentials WHERE type = $1 AND name = $2', [type, idOrName]));
+      if (!row) return null;
+      return {
+        id: String(row.id),
+        name: String(row.name),
+        type: String(row.type),
+        data: JSON.parse(box.open(String(row.data_enc))),
+      } as CredentialRecord;
+    },
+    async findApiKey(keyHash) {
+      const row = await one('SELECT * FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL', [keyHash]);
+      return row
+        ? {
+            id: String(row.id),
+            name: String(row.name),
+            keyHash: String(row.key_hash),
+            prefix: String(row.prefix),
+            createdAt: String(row.created_at),
+          }
+        : null;
+    },
+    async createApiKey(record) {
+      await pool.query('INSERT INTO api_keys (id, name, key_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5)', [
+        record.id,
+        record.name,
+        record.keyHash,
+        record.prefix,
+        record.createdAt,
+      ]);
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * The read side of the PostgreSQL outbox: delivery history, log rows, counts, response-time
+ * figures and manual requeue, each one query computed by the server (as in the embedded store).
+ */
+import type pg from 'pg';
+import { createWhere } from '../sql-where.js';
+import { toAttempt, toDelivery, type Row } from '../rows.js';
+import type { AttemptStats, DeliveryCounts, DeliveryLog, DeliveryQuery } from '../types.js';
+import { CHANNELS, inTransaction, notify, numbered } from './pg-db.js';
+
+const DELIVERY_COUNTS = `SELECT subscription_id, count(*) AS total,
+    count(*) FILTER (WHERE status = 'succeeded') AS succeeded,
+    count(*) FILTER (WHERE status IN ('failed', 'expired')) AS failed,
+    count(*) FILTER (WHERE status IN ('pending', 'retrying', 'in_flight')) AS pending,
+    max(updated_at) FILTER (WHERE attempt_count > 0) AS last
+  FROM deliveries WHERE subscription_id = ANY($1::text[]) GROUP BY subscription_id`;
+
+/** Nearest-rank percentiles (index `floor(p·n)` of the sorted times), as the embedded store reports them. */
+const ATTEMPT_STATS = `WITH w AS (
+    SELECT COALESCE(a.response_time_ms, 0) AS rt,
+      (a.error_code IS NULL AND a.status_code IS NOT NULL AND a.status_code < 300) AS ok
+    FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+    WHERE d.subscription_id = $1 AND a.started_at >= $2 AND a.started_at <= $3
+  ), ranked AS (
+    SELECT rt, ok, ROW_NUMBER() OVER (ORDER BY rt) - 1 AS i, count(*) OVER () AS n FROM w
+  )
+  SELECT count(*) AS attempts, count(*) FILTER (WHERE ok) AS successful, max(rt) AS max,
+    max(rt) FILTER (WHERE i = LEAST(n - 1, floor(0.5 * n))) AS p50,
+    max(rt) FILTER (WHERE i = LEAST(n - 1, floor(0.95 * n))) AS p95
+  FROM ranked`;
+
+const LAST_RESPONSE_TIME = `(SELECT COALESCE(a.response_time_ms, 0) FROM attempts a
+  WHERE a.delivery_id = deliveries.id ORDER BY a.attempt_no DESC LIMIT 1) AS last_response_time_ms`;
+
+function pageQuery(query: DeliveryQuery, columns: string): { sql: string; params: unknown[] } {
+  const where = createWhere();
+  if (query.subscriptionId) where.add('subscription_id = ?', query.subscriptionId);
+  if (query.statuses?.length) where.add('status = ANY(?::text[])', query.statuses);
+  if (query.sinceMs !== undefined) where.add('created_at >= ?', query.sinceMs);
+  if (query.untilMs !== undefined) where.add('created_at <= ?', query.untilMs);
+  const order = query.order === 'asc' ? 'ASC' : 'DESC';
+  return {
+    sql: numbered(`SELECT ${columns} FROM deliveries ${where.sql} ORDER BY seq ${order} LIMIT ? OFFSET ?`),
+    params: [...where.params, query.limit ?? 50, query.offset ?? 0],
+  };
+}
+
+const orNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+export function createPgDeliveryLog(pool: pg.Pool): DeliveryLog {
+  const select = async ({ sql, params }: { sql: string; params: unknown[] }): Promise<Row[]> =>
+    (await pool.query(sql, params)).rows as Row[];
+  return {
+    async getDelivery(id) {
+      const [row] = await select({ sql: 'SELECT * FROM deliveries WHERE id = $1', params: [id] });
+      return row ? toDelivery(row) : null;
+    },
+    async listDeliveries(query) {
+      return (await select(pageQuery(query, '*'))).map(toDelivery);
+    },
+    async listAttempts(deliveryId) {
+      const rows = await select({
+        sql: 'SELECT * FROM attempts WHERE delivery_id = $1 ORDER BY attempt_no',
+        params: [deliveryId],
+      });
+      return rows.map(toAttempt);
+    },
+    async listLog(query) {
+      return (await select(pageQuery(query, `*, ${LAST_RESPONSE_TIME}`))).map((row) => ({
+        delivery: toDelivery(row),
+        lastResponseTimeMs: orNull(row.last_response_time_ms),
+      }));
+    },
+    async requeue(id, nowMs, expiresAtMs) {
+      return inTransaction(pool, async (client) => {
+        const { rows } = await client.query('SELECT * FROM deliveries WHERE id = $1 FOR UPDATE', [id]);
+        const row = rows[0] as Row | undefined;
+        if (!row || row.status === 'in_flight') return row ? toDelivery(row) : null;
+        const updated = await client.query(
+          `UPDATE deliveries SET status = $1, next_attempt_at = $2, expires_at = GREATEST(expires_at, $3),
+            completed_at = NULL, updated_at = $2 WHERE id = $4 RETURNING *`,
+          [row.status === 'pending' ? 'pending' : 'retrying', nowMs, expiresAtMs, id],
+        );
+        await notify(client, CHANNELS.deliveries, String(row.subscription_id));
+        return toDelivery(updated.rows[0] as Row);
+      });
+    },
+    async deliveryStats(subscriptionIds) {
+      const stats = new Map<string, DeliveryCounts>();
+      const rows = subscriptionIds.length ? await select({ sql: DELIVERY_COUNTS, params: [[...subscriptionIds]] }) : [];
+      const byId = new Map(rows.map((row) => [String(row.subscription_id), row]));
+      for (const id of subscriptionIds) {
+        const row = byId.get(id);
+        stats.set(id, {
+          total: Number(row?.total ?? 0),
+          succeeded: Number(row?.succeeded ?? 0),
+          failed: Number(row?.failed ?? 0),
+          pending: Number(row?.pending ?? 0),
+          lastAttemptAtMs: orNull(row?.last),
+        });
+      }
+      return stats;
+    },
+    async attemptStats(subscriptionId, sinceMs, untilMs): Promise<AttemptStats> {
+      const [row] = await select({ sql: ATTEMPT_STATS, params: [subscriptionId, sinceMs, untilMs] });
+      return {
+        attempts: Number(row.attempts),
+        successful: Number(row.successful),
+        p50ResponseTimeMs: orNull(row.p50),
+        p95ResponseTimeMs: orNull(row.p95),
+        maxResponseTimeMs: orNull(row.max),
+      };
+    },
+  };
+}
