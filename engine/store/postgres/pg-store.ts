@@ -264,6 +264,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       await pool.query(SQL.heartbeat, [owner, nowMs]);
     },
     async claimOrphanedExecutions(nowMs, staleMs, limit) {
+      // Alive first: what this process takes is then never an orphan in another's eyes.
+      await pool.query(SQL.heartbeat, [owner, nowMs]);
       const { rows } = await pool.query(SQL.claimOrphans, [owner, nowMs - staleMs, limit]);
       // Processes silent ten times as long are gone for good: forget them (their runs were just taken).
       await pool.query(SQL.forgetProcesses, [nowMs - staleMs * 10]);
