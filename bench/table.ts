@@ -20,6 +20,8 @@ export interface Row {
   /** true = met, false = missed, null = informational (no target). */
   pass: boolean | null;
   note?: string;
+  /** Machine-readable figures behind the row, written to `bench/results.json` only (never printed). */
+  details?: Record<string, unknown>;
 }
 
 function formatNumber(value: number): string {
