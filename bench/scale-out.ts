@@ -28,11 +28,11 @@ import {
 import { sumQueryCounts, type QueryCounts } from './pg-query-counter.js';
 import { createBenchSchema } from './pg-schema.js';
 import { inTurns, median, ratio } from './stats.js';
-import type { Row } from './table.js';
+import { formatNumber, type Row } from './table.js';
 
 interface SideResult extends RunResult {
   costs?: PgCosts;
-  /** Round trips by statement over the whole run, all processes together (for profiling). */
+  /** Round trips by statement over the measured run, all processes together (for profiling). */
   statements?: Record<string, number>;
 }
 
@@ -91,20 +91,19 @@ function medianCosts(runs: readonly SideResult[]): PgCosts {
   return Object.fromEntries(keys.map((key) => [key, median(costs.map((c) => c[key]))])) as unknown as PgCosts;
 }
 
-const figures = (value: number) => (value === 0 ? '0' : value.toPrecision(3).replace(/\.?0+$/, ''));
-
 function costsText(c: PgCosts): string {
   return (
-    `${figures(c.roundTrips)} round trips in ${figures(c.transactions)} transactions, ` +
-    `${figures(c.serverCpuUs)} µs of server CPU; rows ${figures(c.rowsInserted)} inserted / ` +
-    `${figures(c.rowsUpdated)} updated (${Math.round(c.hotUpdateShare * 100)}% HOT) / ${figures(c.rowsDeleted)} deleted; ` +
-    `${figures(c.blocksHit)} blocks hit / ${figures(c.blocksRead)} read; ${figures(c.storageBytes)} bytes stored; ` +
-    `${figures(c.walBytes)} WAL bytes (other sessions wrote ${Math.round(c.otherWritesShare * 100)}% of the database's rows meanwhile)`
+    `${formatNumber(c.roundTrips)} round trips in ${formatNumber(c.transactions)} transactions, ` +
+    `${formatNumber(c.serverCpuUs)} µs of server CPU; rows ${formatNumber(c.rowsInserted)} inserted / ` +
+    `${formatNumber(c.rowsUpdated)} updated (${Math.round(c.hotUpdateShare * 100)}% HOT) / ${formatNumber(c.rowsDeleted)} deleted; ` +
+    `${formatNumber(c.blocksHit)} blocks hit / ${formatNumber(c.blocksRead)} read; ${formatNumber(c.storageBytes)} bytes stored; ` +
+    `${formatNumber(c.walBytes)} WAL bytes (other sessions wrote ${Math.round(c.otherWritesShare * 100)}% of the database's rows meanwhile)`
   );
 }
 
 /** Median CPU per delivery of a side's engine processes (pool threads included): steadier than rates on a busy machine. */
-const cpuPerDelivery = (runs: readonly SideResult[]) => `${median(runs.map((r) => r.cpuUsPerDelivery)).toFixed(0)} µs`;
+const cpuPerDelivery = (runs: readonly SideResult[]) =>
+  `${formatNumber(median(runs.map((r) => r.cpuUsPerDelivery)))} µs`;
 
 const perSecList = (runs: readonly SideResult[]) => runs.map((r) => r.perSec.toFixed(0)).join(', ');
 

@@ -24,7 +24,8 @@ export interface Row {
   details?: Record<string, unknown>;
 }
 
-function formatNumber(value: number): string {
+/** A number as the table prints it: thousands separated, about three significant figures. */
+export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return '—';
   if (Number.isInteger(value) || Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
   if (Math.abs(value) >= 10) return value.toFixed(1);
