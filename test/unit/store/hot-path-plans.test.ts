@@ -7,9 +7,8 @@
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { leaseSql, OUTBOX_SQL } from '../../../engine/store/sqlite-outbox.js';
-import { createSecretBox } from '../../../engine/store/secret-box.js';
-import { createSqliteStore, STORE_SQL, type SqliteStore } from '../../../engine/store/sqlite-store.js';
-import { makeTempDir, type TempDir } from '../../helpers/temp.js';
+import { STORE_SQL } from '../../../engine/store/sqlite-store.js';
+import { createTempStore, sqliteDb, TEST_STORE, type TempStore } from '../../helpers/store.js';
 
 const GROWING = ['deliveries', 'events', 'executions', 'attempts'];
 
@@ -31,17 +30,17 @@ function problems(steps: string[]): string[] {
   );
 }
 
-describe('hot-path statements', () => {
-  let dir: TempDir;
-  let store: SqliteStore;
+// SQLite's planner and its EXPLAIN QUERY PLAN wording: the PostgreSQL statements are checked below.
+describe.skipIf(TEST_STORE !== 'sqlite')('hot-path statements on SQLite', () => {
+  let temp: TempStore;
+  let db: Database.Database;
 
-  beforeEach(() => {
-    dir = makeTempDir();
-    store = createSqliteStore({ path: `${dir.path}/hot.db`, secretBox: createSecretBox('hot-path-test-key') });
+  beforeEach(async () => {
+    temp = await createTempStore();
+    db = sqliteDb(temp);
   });
   afterEach(async () => {
-    await store.close();
-    dir.remove();
+    await temp.close();
   });
 
   const statements: [string, string][] = [
@@ -51,7 +50,7 @@ describe('hot-path statements', () => {
   ];
 
   it.each(statements)('%s is served by an index', (_name, sql) => {
-    const steps = plan(store.db, sql);
+    const steps = plan(db, sql);
     expect(problems(steps), steps.join('\n')).toEqual([]);
   });
 
@@ -68,17 +67,17 @@ describe('hot-path statements', () => {
     ['reclaim', /SEARCH deliveries USING COVERING INDEX deliveries_leased/],
   ];
   it.each(byEndpoint)('%s reads only open rows, through their partial index', (name, expected) => {
-    expect(plan(store.db, OUTBOX_SQL[name]).join('\n')).toMatch(expected);
+    expect(plan(db, OUTBOX_SQL[name]).join('\n')).toMatch(expected);
   });
 
   it('counts the backlog from the open-deliveries index only, not from every delivery ever made', () => {
     // countOpen runs at start (and grows with the backlog, not with history).
-    expect(plan(store.db, OUTBOX_SQL.countOpen).join('\n')).toMatch(/USING (COVERING )?INDEX deliveries_open/);
+    expect(plan(db, OUTBOX_SQL.countOpen).join('\n')).toMatch(/USING (COVERING )?INDEX deliveries_open/);
   });
 
   it('flags a statement that would walk every delivery', () => {
     const steps = plan(
-      store.db,
+      db,
       'SELECT * FROM deliveries WHERE subscription_id = ? AND status IN (?, ?, ?) ORDER BY seq DESC LIMIT 1',
     );
     expect(problems(steps).length + (steps.join('\n').includes('deliveries_open') ? 0 : 1)).toBeGreaterThan(0);
