@@ -63,11 +63,13 @@ export function quoteIdent(name: string): string {
 }
 
 /**
- * Keys of the advisory locks the store takes: one namespace (the first argument of the two-key
- * form), so they never collide with an application's own locks.
+ * Keys of the advisory locks the store takes. Advisory locks are database-wide, so the namespace
+ * (the first argument of the two-key form) is one per schema: Hookline's locks never collide with an
+ * application's own, nor with those of a store in another schema of the same database (tests run one
+ * per schema). `namespace` is SQL, evaluated by the server in the session's schema.
  */
 export const LOCKS = {
-  namespace: 0x686b6c, // "hkl"
+  namespace: "hashtext('hookline:' || coalesce(current_schema(), ''))",
   migrations: 1,
   events: 2,
   fanOut: 3,

@@ -4,9 +4,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEvent, type EventEnvelope } from '../../../engine/events/envelope.js';
-import type { DeliveryPlanner } from '../../../engine/store/types.js';
+import type { DeliveryPlanner, FanOutResult } from '../../../engine/store/types.js';
 import { makeNewDelivery } from '../../helpers/records.js';
-import { createTempStore, type TempStore } from '../../helpers/store.js';
+import { createTempStore, TEST_STORE, type TempStore } from '../../helpers/store.js';
 
 let temp: TempStore;
 beforeEach(async () => {
@@ -98,3 +98,21 @@ describe('fan-out', () => {
   });
 });
 
+// Only PostgreSQL stores share a server, and its advisory locks are database-wide.
+describe.skipIf(TEST_STORE !== 'postgres')('fan-out beside a store in another schema of the database', () => {
+  it("is never locked out by the other store's fan-out", async () => {
+    const other = await createTempStore();
+    try {
+      await temp.store.commit({ events: events(1) });
+      await other.store.commit({ events: events(1) });
+      let inside: FanOutResult | undefined;
+      // `sync` runs inside this store's fan-out transaction, while it holds its fan-out lock.
+      await temp.store.outbox.fanOut(recordingPlan().plan, 10, undefined, async () => {
+        inside = await other.store.outbox.fanOut(recordingPlan().plan, 10);
+      });
+      expect(inside).toMatchObject({ events: 1, deliveries: 2 });
+    } finally {
+      await other.close();
+    }
+  });
+});
