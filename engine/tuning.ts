@@ -23,6 +23,11 @@ export const TUNING = {
     maintenanceEveryMs: 1_000,
     /** Rows one reclaim or expiry pass touches before it yields. */
     maintenanceRows: 1_000,
+    /**
+     * The subscriptions version is compared this often, the backstop for a lost reload signal
+     * (one indexed single-row read; the issue asks for other processes' changes within a second).
+     */
+    rulesCheckEveryMs: 500,
   },
   pacing: {
     /** A request within this long means the engine is busy answering: delivery keeps to its share. */
@@ -47,6 +52,13 @@ export const TUNING = {
   store: {
     /** How long a SQLite write waits for another connection's lock before failing. */
     busyTimeoutMs: 5_000,
+  },
+  counters: {
+    /**
+     * Each process deletes the PostgreSQL rate-limit rows that no longer count (full buckets, ended
+     * failure windows) at most this often: the tables hold about a minute and a window of keys.
+     */
+    sweepEveryMs: 60_000,
   },
   rules: {
     /** A subscription whose rule runs over its work budget is reported (event, log) at most this often. */

@@ -39,7 +39,7 @@ import { createPgSubscriptions } from './pg-subscriptions.js';
 import { createPgOutbox, insertDeliveries } from './pg-outbox.js';
 import { createPgDeliveryLog } from './pg-delivery-log.js';
 import { listenPg } from './pg-listen.js';
-import { createMemoryCounters } from '../memory-counters.js';
+import { createPgCounters } from './pg-counters.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -235,8 +235,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     pool,
     outbox,
     deliveryLog: createPgDeliveryLog(pool),
-    // Replaced by the shared PostgreSQL counters (pg-counters.ts) as they land.
-    counters: createMemoryCounters(),
+    counters: createPgCounters(pool),
     ...createPgCatalog(pool, box),
     migrate: () => migratePg(pool),
     async close() {
@@ -264,6 +263,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       await pool.query(SQL.heartbeat, [owner, nowMs]);
     },
     async claimOrphanedExecutions(nowMs, staleMs, limit) {
+      // Alive first: what this process takes is then never an orphan in another's eyes.
+      await pool.query(SQL.heartbeat, [owner, nowMs]);
       const { rows } = await pool.query(SQL.claimOrphans, [owner, nowMs - staleMs, limit]);
       // Processes silent ten times as long are gone for good: forget them (their runs were just taken).
       await pool.query(SQL.forgetProcesses, [nowMs - staleMs * 10]);
