@@ -13,7 +13,7 @@ import type { Row } from '../../engine/store/rows.js';
 import { createSecretBox, type SecretBox } from '../../engine/store/secret-box.js';
 import { createSqliteStore, type SqliteStore } from '../../engine/store/sqlite-store.js';
 import type { Store } from '../../engine/store/types.js';
-import { createTestSchema } from './postgres.js';
+import { createTestSchema, type TestSchema } from './postgres.js';
 import { makeTempDir } from './temp.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -21,91 +21,86 @@ export type StoreKind = 'sqlite' | 'postgres';
 /** The store this test run uses (the vitest project picks it). */
 export const TEST_STORE: StoreKind = process.env.HOOKLINE_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
 
+/** The key of every test store (the test engine's `encryptionKey` too). */
+export const TEST_ENCRYPTION_KEY = 'test-key';
+
 /** Connections per test store: tests run one statement at a time, and two forks share the server. */
 const PG_POOL_SIZE = 3;
 
-let secretBox: SecretBox | undefined;
+/** Where a test's database lives: a SQLite file, or a schema on the PostgreSQL test server. */
+export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; schema: TestSchema };
+
+/** Raw SQL (`?` placeholders) on a store's own database; returns the rows (none for a write). */
+export type RawSql = (text: string, params?: unknown[]) => Promise<Row[]>;
 
 export interface TempStore {
   kind: StoreKind;
   store: Store;
   /**
-   * Raw SQL (`?` placeholders) on this store's database, for the few reads and writes no store
-   * method offers (a row changed behind the engine's back, a column as stored); returns the rows.
+   * Raw SQL on this store's database, for the few reads and writes no store method offers (a row
+   * changed behind the engine's back, a column as stored).
    */
-  sql(text: string, params?: unknown[]): Promise<Row[]>;
+  sql: RawSql;
   /** A second store on the same database, as a restarted process opens it (closed by `close()` too). */
   reopen(): Store;
-  /** Closes the store (and any left open) and deletes its database. */
+  /** Closes the store (and any reopened one) and deletes its database. */
   close(): Promise<void>;
 }
 
-export async function createTempStore(): Promise<TempStore> {
-  // scrypt runs once per file, not once per test.
-  secretBox ??= createSecretBox('test-key');
-  return TEST_STORE === 'postgres' ? createPostgresTempStore(secretBox) : createSqliteTempStore(secretBox);
+let secretBox: SecretBox | undefined;
+
+/** Opens (without migrating) a store on `location`, as the engine would with the test key. */
+export function openTestStore(location: StoreLocation): Store {
+  // scrypt runs once per file, not once per store.
+  secretBox ??= createSecretBox(TEST_ENCRYPTION_KEY);
+  if (location.kind === 'sqlite') return createSqliteStore({ path: location.path, secretBox, synchronous: 'NORMAL' });
+  return createPostgresStore({
+    connectionString: location.schema.url,
+    schema: location.schema.schema,
+    secretBox,
+    poolSize: PG_POOL_SIZE,
+  });
 }
 
-function createSqliteTempStore(box: SecretBox): TempStore {
-  const dir = makeTempDir('hookline-store-');
-  const path = `${dir.path}/hookline.db`;
-  const opened: Store[] = [];
-  const open = (): SqliteStore => {
-    const store = createSqliteStore({ path, secretBox: box, synchronous: 'NORMAL' });
-    opened.push(store);
-    return store;
-  };
-  const store = open();
-  return {
-    kind: 'sqlite',
-    store,
-    async sql(text, params = []) {
-      const statement = store.db.prepare(text);
+/** Raw SQL through a store's own connection: `?` placeholders on both stores. */
+export function rawSql(store: Store): RawSql {
+  if (store.kind === 'sqlite') {
+    const { db } = store as SqliteStore;
+    return async (text, params = []) => {
+      const statement = db.prepare(text);
       if (statement.reader) return statement.all(...params) as Row[];
       statement.run(...params);
       return [];
-    },
-    reopen: open,
-    async close() {
-      for (const each of opened) await each.close();
-      dir.remove();
-    },
-  };
+    };
+  }
+  const { pool } = store as PostgresStore;
+  return async (text, params = []) => (await pool.query(numbered(text), params)).rows as Row[];
 }
 
-async function createPostgresTempStore(box: SecretBox): Promise<TempStore> {
-  const schema = await createTestSchema('store');
+export async function createTempStore(): Promise<TempStore> {
+  const dir = TEST_STORE === 'sqlite' ? makeTempDir('hookline-store-') : undefined;
+  const location: StoreLocation = dir
+    ? { kind: 'sqlite', path: `${dir.path}/hookline.db` }
+    : { kind: 'postgres', schema: await createTestSchema('store') };
   const opened: Store[] = [];
-  const open = (): PostgresStore => {
-    const store = createPostgresStore({
-      connectionString: schema.url,
-      schema: schema.schema,
-      secretBox: box,
-      poolSize: PG_POOL_SIZE,
-    });
+  const open = (): Store => {
+    const store = openTestStore(location);
     opened.push(store);
     return store;
+  };
+  const close = async (): Promise<void> => {
+    for (const store of opened) await store.close();
+    if (location.kind === 'postgres') await location.schema.drop();
+    dir?.remove();
   };
   const store = open();
   try {
     await store.migrate();
   } catch (error) {
-    await store.close();
-    await schema.drop();
+    await close();
     throw error;
   }
-  return {
-    kind: 'postgres',
-    store,
-    async sql(text, params = []) {
-      return (await store.pool.query(numbered(text), params)).rows as Row[];
-    },
-    reopen: open,
-    async close() {
-      for (const each of opened) await each.close();
-      await schema.drop();
-    },
-  };
+  return { kind: TEST_STORE, store, sql: rawSql(store), reopen: open, close };
 }
 
 /** The SQLite connection under a temp store, for the few tests marked SQLite-only (`describe.skipIf`). */
