@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { EventEnvelope } from '../../events/envelope.js';
+import { Errors } from '../../errors.js';
 import { createWhere } from '../sql-where.js';
 import type { SecretBox } from '../secret-box.js';
 import { toJsonColumn } from '../json-columns.js';
@@ -237,7 +238,10 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     deliveryLog: createPgDeliveryLog(pool),
     counters: createPgCounters(pool),
     ...createPgCatalog(pool, box),
-    migrate: () => migratePg(pool),
+    migrate: () =>
+      migratePg(pool).catch((error: Error) => {
+        throw Errors.STORE_UNAVAILABLE(describeServer(options.connectionString), error.message, { cause: error });
+      }),
     async close() {
       if (closed) return;
       closed = true;
@@ -294,6 +298,16 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       return row ? toEvent(row) : null;
     },
   };
+}
+
+/** Where a connection string points, without its password: `host:port/database`. */
+function describeServer(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.hostname}:${url.port || 5432}${url.pathname}`;
+  } catch {
+    return 'the configured PostgreSQL server';
+  }
 }
 
 /** The key an idempotent execution is locked and deduplicated by, or null without one. */

@@ -141,6 +141,22 @@ describe.skipIf(!available)('PostgreSQL store shared by several processes', () =
     expect(rows.every((row) => row.n === 1)).toBe(true);
   });
 
+  it('reclaims each expired lease and expires each old row once, however many processes maintain at once', async () => {
+    const all = await processes(3);
+    const t0 = Date.now();
+    await all[0].commit({ deliveries: Array.from({ length: 120 }, (_, i) => due(`d${i}`)) });
+    await all[0].outbox.claim({ subscriptionId: 'sub_1', ordered: false, limit: 60 }, t0, 'dead', 1_000);
+    const reclaimed = await Promise.all(all.map((s) => s.outbox.reclaimExpiredLeases(t0 + 1_001, 25)));
+    const more = await Promise.all(all.map((s) => s.outbox.reclaimExpiredLeases(t0 + 1_001, 25)));
+    expect([...reclaimed, ...more].reduce((a, b) => a + b, 0)).toBe(60);
+    const late = t0 + 86_400_000 + 60_000;
+    const expired = (await Promise.all(all.map((s) => s.outbox.expireDue(late, 50)))).flat();
+    const rest = await all[0].outbox.expireDue(late, 1_000);
+    const ids = [...expired, ...rest].map((d) => d.id);
+    expect(ids).toHaveLength(120);
+    expect(new Set(ids).size).toBe(120);
+  });
+
   it('plans a page with rules at least as new as its events (the fan-out reads the version after them)', async () => {
     const [a, b] = await processes(2);
     await a.saveSubscription(makeSubscription({ id: 'wh_new', createdAtMs: Date.now() }));
