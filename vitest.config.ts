@@ -17,6 +17,7 @@ const STORE_TESTS = [
   'test/integration/api.test.ts',
   'test/integration/incoming-webhooks.test.ts',
   'test/integration/engine-run.test.ts',
+  'test/integration/subscription-headers.test.ts',
 ];
 
 /** PostgreSQL's own tests (several processes, shared counters) whatever the run's store: once is enough. */
