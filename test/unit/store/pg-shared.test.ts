@@ -143,9 +143,16 @@ describe.skipIf(!available)('PostgreSQL store shared by several processes', () =
 
   it('reclaims each expired lease and expires each old row once, however many processes maintain at once', async () => {
     const all = await processes(3);
-    const t0 = Date.now();
     await all[0].commit({ deliveries: Array.from({ length: 120 }, (_, i) => due(`d${i}`)) });
-    await all[0].outbox.claim({ subscriptionId: 'sub_1', ordered: false, limit: 60 }, t0, 'dead', 1_000);
+    // Rows are due from their insertion: claim after it, so all 60 are due.
+    const t0 = Date.now();
+    const claimed = await all[0].outbox.claim(
+      { subscriptionId: 'sub_1', ordered: false, limit: 60 },
+      t0,
+      'dead',
+      1_000,
+    );
+    expect(claimed).toHaveLength(60);
     const reclaimed = await Promise.all(all.map((s) => s.outbox.reclaimExpiredLeases(t0 + 1_001, 25)));
     const more = await Promise.all(all.map((s) => s.outbox.reclaimExpiredLeases(t0 + 1_001, 25)));
     expect([...reclaimed, ...more].reduce((a, b) => a + b, 0)).toBe(60);
