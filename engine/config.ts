@@ -303,6 +303,13 @@ export const SETTINGS = {
     schema: { minimum: 1 },
     doc: 'Consecutive failed deliveries that open the circuit breaker.',
   }),
+  recoveryProbeSec: setting({
+    default: 60,
+    env: 'HOOKLINE_RECOVERY_PROBE_SEC',
+    type: 'integer',
+    schema: { minimum: 1 },
+    doc: "A failing ordered endpoint's head is tried again at least this often, whatever its backoff and circuit say; the first 2xx releases its queue.",
+  }),
   disableAfterSec: setting({
     default: 432_000,
     env: 'HOOKLINE_DISABLE_AFTER_SEC',

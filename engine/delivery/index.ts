@@ -190,6 +190,7 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     leaseMs: config.leaseMs,
     pollIntervalMs: config.pollIntervalMs,
     claimBatchSize: config.claimBatchSize,
+    recoveryProbeMs: config.recoveryProbeSec * 1000,
     maxTasksInFlight: Math.max(
       4,
       (config.poolThreads || availableParallelism()) * TUNING.outbox.tasksInFlightPerThread,

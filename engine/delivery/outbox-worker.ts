@@ -23,6 +23,7 @@ import type { Matcher } from './matcher.js';
 import type { Pacer } from './pacer.js';
 import { buildRequest } from './request-builder.js';
 import { settleResult, type HealthSettings } from './settle.js';
+import { createRecoveryProbes } from './recovery-probe.js';
 import type { TargetPolicy } from '../message/target-guard.js';
 import type {
   AttemptRecord,
@@ -60,6 +61,8 @@ export interface OutboxWorkerOptions {
   leaseMs: number;
   pollIntervalMs: number;
   claimBatchSize: number;
+  /** A failing ordered endpoint's head is tried at least this often (recovery-probe.ts). */
+  recoveryProbeMs: number;
   /** Tasks in the pool at once. */
   maxTasksInFlight: number;
   log: Logger;
@@ -98,6 +101,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let lastMaintenanceMs = 0;
   /** Events may wait for their fan-out (set by commits, and at start for a crash's leftovers). */
   let fanOutPending = false;
+  const probes = createRecoveryProbes({ probeEveryMs: options.recoveryProbeMs, lookEveryMs: maintenanceEveryMs });
 
   async function pump(): Promise<void> {
     if (!running) return;
@@ -188,8 +192,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         active.delete(id);
         continue;
       }
-      if (!subscription.enabled || (subscription.circuitOpenUntilMs ?? 0) > nowMs) continue;
-      const spec = claimSpec(subscription, tasksLeft);
+      const circuitOpen = (subscription.circuitOpenUntilMs ?? 0) > nowMs;
+      const probeTriedBeforeMs = probes.probeTriedBeforeMs(subscription, circuitOpen, nowMs);
+      if (!subscription.enabled || (circuitOpen && probeTriedBeforeMs === undefined)) continue;
+      const spec = { ...claimSpec(subscription, tasksLeft), probeTriedBeforeMs };
       picked.push({ subscription, spec });
       rows += spec.limit;
       tasksLeft -= subscription.ordered || spec.batch ? 1 : Math.ceil(spec.limit / parallelChunk);

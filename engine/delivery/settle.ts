@@ -81,6 +81,19 @@ export function settleResult(
       continue;
     }
     const final = result.errorCode !== null && !ERROR_CODES[result.errorCode].retryable;
+    // Only a recovery probe sends a message before its retry is due (recovery-probe.ts). Failing, it
+    // uses up none of the message's retries: its count and its scheduled retry stay as they were.
+    if (!final && delivery.nextAttemptAtMs > result.startedAtMs) {
+      settlement.attempts[settlement.attempts.length - 1].error = `recovery probe: ${errorText}`;
+      settlement.transitions.push({
+        ...base,
+        status: 'retrying',
+        attemptCount: delivery.attemptCount,
+        nextAttemptAtMs: delivery.nextAttemptAtMs,
+        completedAtMs: null,
+      });
+      continue;
+    }
     const delayMs = final
       ? null
       : nextRetryDelayMs(attemptNo, subscription.retryPolicy, settings, result.retryAfterSec);

@@ -3,7 +3,8 @@
  * found the rows. FIFO: an ordered endpoint sends only from the head of its line, up to the first
  * row in flight or not yet due (a row waiting for its retry is not due, batched or not: a failed
  * batch waits out its backoff like a single message). A batching endpoint sends only a full batch,
- * or one whose oldest row waited long enough.
+ * or one whose oldest row waited long enough. A recovery probe (`probeTriedBeforeMs`) lets an
+ * ordered endpoint's head go before its retry is due, once its last attempt is that old.
  */
 import type { DeliveryRecord } from './records.js';
 import type { ClaimSpec } from './types.js';
@@ -12,7 +13,8 @@ export function readyToSend(spec: ClaimSpec, rows: readonly DeliveryRecord[], no
   const ready: DeliveryRecord[] = [];
   if (spec.ordered) {
     for (const delivery of rows) {
-      if (delivery.status === 'in_flight' || delivery.nextAttemptAtMs > nowMs) break;
+      if (delivery.status === 'in_flight') break;
+      if (delivery.nextAttemptAtMs > nowMs && !(ready.length === 0 && isProbeOwed(spec, delivery))) break;
       ready.push(delivery);
     }
   } else ready.push(...rows);
@@ -21,4 +23,11 @@ export function readyToSend(spec: ClaimSpec, rows: readonly DeliveryRecord[], no
     ready.length < spec.batch.maxEvents &&
     !(ready[0] && ready[0].createdAtMs + spec.batch.maxWaitMs <= nowMs);
   return batchWaits ? [] : ready;
+}
+
+/** The head waits for a retry, and was last tried (settled) no later than the probe allows. */
+function isProbeOwed(spec: ClaimSpec, head: DeliveryRecord): boolean {
+  return (
+    spec.probeTriedBeforeMs !== undefined && head.status === 'retrying' && head.updatedAtMs <= spec.probeTriedBeforeMs
+  );
 }

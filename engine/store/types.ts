@@ -177,6 +177,11 @@ export interface ClaimSpec {
   batch?: { maxEvents: number; maxWaitMs: number };
   /** This claim's lease, when the call's default is too short for it (a long run of slow sends). */
   leaseMs?: number;
+  /**
+   * Recovery probe (ordered endpoints, HOOKLINE_RECOVERY_PROBE_SEC): the head may go before its
+   * retry is due when its last attempt settled at or before this time.
+   */
+  probeTriedBeforeMs?: number;
 }
 
 export interface DeliveryQuery {

@@ -187,6 +187,27 @@ describe('settleResult', () => {
     ]);
   });
 
+  it('uses up none of the retries on a failed recovery probe (a head sent before its retry was due)', () => {
+    const delivery = makeDelivery({ attemptCount: 1, nextAttemptAtMs: NOW + 3_600_000 });
+    const settled = settleResult(failed500, [delivery], makeSubscription({ consecutiveFailures: 1 }), SETTINGS, NOW);
+    expect(settled.transitions).toEqual([
+      {
+        deliveryId: delivery.id,
+        status: 'retrying',
+        attemptCount: 1,
+        nextAttemptAtMs: NOW + 3_600_000,
+        lastStatusCode: 500,
+        lastError: 'HTTP 500',
+        completedAtMs: null,
+      },
+    ]);
+    expect(settled.attempts).toMatchObject([{ attemptNo: 2, statusCode: 500, error: 'recovery probe: HTTP 500' }]);
+    expect(settled.health.consecutiveFailures).toBe(2);
+    // A probe answered 410 is final all the same.
+    const gone = makeResult({ statusCode: 410, errorCode: 'DELIVERY_GONE' });
+    expect(settleResult(gone, [delivery], makeSubscription(), SETTINGS, NOW).transitions[0].status).toBe('failed');
+  });
+
   it('counts consecutive failures and keeps the first failure time', () => {
     const first = settleResult(failed500, [makeDelivery()], makeSubscription(), SETTINGS, NOW);
     expect(first.health).toMatchObject({ consecutiveFailures: 1, failingSinceMs: NOW, circuitOpenUntilMs: null });

@@ -89,6 +89,29 @@ describe('claim, ordered', () => {
     expect(ids(await claim(ordered, now + 60_000))).toEqual(['d1', 'd2', 'd3']);
   });
 
+  it('lets a recovery probe take a waiting head once its last attempt is old enough, and only the head', async () => {
+    await insert(due('d1'), due('d2'));
+    await claim({ ...ordered, limit: 1 });
+    await failOnce('d1', now + 3_600_000);
+    const triedAtMs = (await log.getDelivery('d1'))!.updatedAtMs;
+    // Tried too recently: the probe waits, like the retry.
+    expect(await claim({ ...ordered, probeTriedBeforeMs: triedAtMs - 1 }, triedAtMs + 10)).toEqual([]);
+    const probe = await claim({ ...ordered, probeTriedBeforeMs: triedAtMs }, triedAtMs + 10);
+    // The head goes as it was scheduled (settling tells a probe by it), and the due line behind it follows.
+    expect(probe.map((row) => [row.id, row.nextAttemptAtMs])).toEqual([
+      ['d1', now + 3_600_000],
+      ['d2', now],
+    ]);
+  });
+
+  it('never lets a probe pass a head in flight or one that was never tried', async () => {
+    await insert(due('d1', { nextAttemptAtMs: now + 60_000 }));
+    expect(await claim({ ...ordered, probeTriedBeforeMs: now + 60_000 })).toEqual([]);
+    await insert(due('d2'));
+    await claim({ ...ordered, subscriptionId: 'sub_1', limit: 1 }, now + 60_000);
+    expect(await claim({ ...ordered, probeTriedBeforeMs: now + 60_000 }, now + 60_000)).toEqual([]);
+  });
+
   it('takes at most the limit from the head', async () => {
     await insert(due('d1'), due('d2'), due('d3'));
     expect(ids(await claim({ ...ordered, limit: 2 }))).toEqual(['d1', 'd2']);

@@ -1,0 +1,48 @@
+/**
+ * Fast recovery for ordered endpoints (HOOKLINE_RECOVERY_PROBE_SEC). While an ordered endpoint
+ * fails, its head waits for its next retry (an hour or more late in the schedule), its circuit
+ * stays open about as long, and every message behind the head waits with it. So a claim of a
+ * failing ordered endpoint may send the head before its retry is due once its last attempt is
+ * `probeEveryMs` old (the claim rule checks that on the stored row: claim-rules.ts), and such a
+ * probe passes the open circuit (a half-open claim takes one message). The first 2xx wakes the
+ * endpoint's retries and the queue goes at full speed: seed 004's replay after downtime, minutes
+ * after the receiver is back instead of hours. A probe that fails uses up none of the message's
+ * retries (settle.ts).
+ *
+ * The endpoints probed are those this process saw failing (its matcher's health, which its own
+ * settlements keep). With several processes on PostgreSQL, the one whose attempt failed knows;
+ * one that never tried the endpoint does not, and sends no probe (should the one that knew die,
+ * the head's own retry, when it fails, teaches the next). A probe never breaks the order: it is
+ * the head, and the claim takes it under the endpoint's lock.
+ *
+ * Unordered endpoints are not probed: each message keeps its own backoff. Their new messages are
+ * due at once and go whenever the circuit lets one by, and the first 2xx wakes the rest.
+ */
+import type { Subscription } from '../store/records.js';
+
+export interface RecoveryProbes {
+  /**
+   * For a claim of this endpoint now: the time its head's last attempt must be older than to go as
+   * a probe, or undefined when none may (not a failing ordered endpoint; or, behind an open
+   * circuit, looked at less than `lookEveryMs` ago, so a waiting endpoint costs one read per look).
+   */
+  probeTriedBeforeMs(subscription: Subscription, circuitOpen: boolean, nowMs: number): number | undefined;
+}
+
+export function createRecoveryProbes(options: { probeEveryMs: number; lookEveryMs: number }): RecoveryProbes {
+  /** Failing ordered endpoints behind an open circuit: when to look at their head again. */
+  const nextLookAtMs = new Map<string, number>();
+  return {
+    probeTriedBeforeMs(subscription, circuitOpen, nowMs) {
+      if (!subscription.ordered || subscription.consecutiveFailures === 0) {
+        nextLookAtMs.delete(subscription.id);
+        return undefined;
+      }
+      if (circuitOpen) {
+        if (nowMs < (nextLookAtMs.get(subscription.id) ?? 0)) return undefined;
+        nextLookAtMs.set(subscription.id, nowMs + Math.min(options.lookEveryMs, options.probeEveryMs));
+      }
+      return nowMs - options.probeEveryMs;
+    },
+  };
+}
