@@ -15,34 +15,41 @@
  * the head's own retry, when it fails, teaches the next). A probe never breaks the order: it is
  * the head, and the claim takes it under the endpoint's lock.
  *
- * Unordered endpoints are not probed: each message keeps its own backoff. Their new messages are
- * due at once and go whenever the circuit lets one by, and the first 2xx wakes the rest.
+ * Unordered endpoints have no head: each message keeps its own backoff. Their open circuit lets one
+ * due message by every `probeEveryMs` all the same (a burst of parallel failures can open it for
+ * the schedule's longest step, 24 h), so new messages probe the endpoint, and the first 2xx wakes
+ * the retries.
  */
 import type { Subscription } from '../store/records.js';
 
 export interface RecoveryProbes {
   /**
-   * For a claim of this endpoint now: the time its head's last attempt must be older than to go as
-   * a probe, or undefined when none may (not a failing ordered endpoint; or, behind an open
-   * circuit, looked at less than `lookEveryMs` ago, so a waiting endpoint costs one read per look).
+   * For a claim of this endpoint now: the time an ordered head's last attempt must be older than to
+   * go as a probe, or undefined when no probe may go (the endpoint is not failing; or an open
+   * circuit was passed lately: a waiting endpoint costs one read per look). Behind an open circuit,
+   * a value also means the claim may pass it.
    */
   probeTriedBeforeMs(subscription: Subscription, circuitOpen: boolean, nowMs: number): number | undefined;
 }
 
 export function createRecoveryProbes(options: { probeEveryMs: number; lookEveryMs: number }): RecoveryProbes {
-  /** Failing ordered endpoints behind an open circuit: when to look at their head again. */
+  /** Failing endpoints behind an open circuit: when a claim may next pass it. */
   const nextLookAtMs = new Map<string, number>();
   return {
     probeTriedBeforeMs(subscription, circuitOpen, nowMs) {
-      if (!subscription.ordered || subscription.consecutiveFailures === 0) {
+      if (subscription.consecutiveFailures === 0) {
         nextLookAtMs.delete(subscription.id);
         return undefined;
       }
-      if (circuitOpen) {
-        if (nowMs < (nextLookAtMs.get(subscription.id) ?? 0)) return undefined;
-        nextLookAtMs.set(subscription.id, nowMs + Math.min(options.lookEveryMs, options.probeEveryMs));
-      }
-      return nowMs - options.probeEveryMs;
+      if (!circuitOpen) return subscription.ordered ? nowMs - options.probeEveryMs : undefined;
+      // An ordered head's last attempt decides (the claim rule reads it), so look often. An unordered
+      // endpoint lets one message by per interval, the first an interval after its circuit opened.
+      const lookInMs = subscription.ordered
+        ? Math.min(options.lookEveryMs, options.probeEveryMs)
+        : options.probeEveryMs;
+      const lookAtMs = nextLookAtMs.get(subscription.id) ?? (subscription.ordered ? nowMs : nowMs + lookInMs);
+      nextLookAtMs.set(subscription.id, nowMs < lookAtMs ? lookAtMs : nowMs + lookInMs);
+      return nowMs < lookAtMs ? undefined : nowMs - options.probeEveryMs;
     },
   };
 }

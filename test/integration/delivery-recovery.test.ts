@@ -39,4 +39,21 @@ describe('recovery of an ordered endpoint', () => {
     );
     expect(Number(attempts[0].n)).toBe(delivered.filter((n) => n === 1).length);
   });
+
+  it('lets one new message of a failing unordered endpoint pass its open circuit per interval', async ({ setup }) => {
+    const { receiver, hookline } = await setup({ ...HOUR_LATER, failureThreshold: 1 }, { behaviour: { status: 503 } });
+    await hookline.delivery.subscriptions.create({
+      url: receiver.url,
+      events: ['order.completed'],
+      ordering: 'unordered',
+    });
+    await hookline.publishEvent('order.completed', { n: 1 });
+    await receiver.waitFor(1, 30_000);
+    // The circuit is open for the hour; new messages still probe the endpoint, one per interval.
+    for (let n = 2; n <= 10; n++) await hookline.publishEvent('order.completed', { n });
+    await receiver.waitFor(3, 30_000);
+    receiver.respondWith({ status: 200 });
+    // The first 2xx wakes every waiting retry (message 1's included) and closes the circuit.
+    await receiver.waitUntil((requests) => new Set(requests.map((r) => JSON.parse(r.body).data.n)).size === 10, 30_000);
+  });
 });
