@@ -22,6 +22,8 @@ export interface BenchOptions {
   /** `retryEverySec`: while the receiver is down; also how long after it is back the first probe may wait. */
   backlog: { deliveries: number; endpoints: number; retryEverySec: number };
   pool: { rounds: number; events: number; signatures: number; batchSizes: number[] };
+  /** The overload figure's outage scenario: deliveries queued to the slow receiver, hanging through the load. */
+  outage: { slowBacklog: number };
   n8n: { enabled: boolean; rounds: number; durationSec: number };
   log(message: string): void;
 }
@@ -43,6 +45,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     scaleout: { rounds: 3, events: 20_000 },
     backlog: { deliveries: 1_000_000, endpoints: 10, retryEverySec: 3 },
     pool: { rounds: 3, events: 50_000, signatures: 100_000, batchSizes: [1, 4, 16, 64, 256] },
+    outage: { slowBacklog: 1_000 },
     n8n: { enabled: true, rounds: 3, durationSec: 10 },
   },
   quick: {
@@ -60,6 +63,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     // 100,000 drained at this machine's ~1,300/s takes 80 s alone: quick mode queues a quarter.
     backlog: { deliveries: 25_000, endpoints: 10, retryEverySec: 2 },
     pool: { rounds: 3, events: 3_000, signatures: 20_000, batchSizes: [1, 4, 16, 64, 256] },
+    outage: { slowBacklog: 1_000 },
     n8n: { enabled: true, rounds: 2, durationSec: 3 },
   },
   smoke: {
@@ -76,6 +80,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     scaleout: { rounds: 1, events: 100 },
     backlog: { deliveries: 1_000, endpoints: 4, retryEverySec: 1 },
     pool: { rounds: 1, events: 100, signatures: 500, batchSizes: [1, 64] },
+    outage: { slowBacklog: 100 },
     n8n: { enabled: false, rounds: 1, durationSec: 1 },
   },
 };

@@ -5,8 +5,12 @@
  * baseline), with 3 healthy receivers subscribed to `workflow.*`, and with 3 that never answer.
  * During each load a separate process polls `/healthz` and the engine samples its own event-loop
  * lag. Afterwards the healthy backlog must drain completely: lagging is allowed, losing is not.
+ * A fourth scenario, `outage` (outage.ts), runs the load while five receivers misbehave and 1,000
+ * deliveries hang on a slow one: its ingress p99 is held to 2× the no-subscriber one, and every
+ * delivery must arrive once the receivers recover.
  */
 import { startChild, type ChildHandle } from './child.js';
+import { OUTAGE_CONFIG, startOutage, type Outage } from './outage.js';
 import { loadTrigger } from './ingress.js';
 import type { LoadResult } from './load.js';
 import type { BenchOptions } from './options.js';
@@ -14,7 +18,7 @@ import { ratio } from './stats.js';
 import type { Row } from './table.js';
 import { CONTACT_FORM, startEngineProcess } from './workspace.js';
 
-type Scenario = 'none' | 'healthy' | 'hanging';
+type Scenario = 'none' | 'healthy' | 'hanging' | 'outage';
 
 interface Measured {
   load: LoadResult;
@@ -22,6 +26,12 @@ interface Measured {
   lag: { p99Ms: number; maxMs: number };
   /** Healthy only: every delivery arrived once the load stopped. */
   drained?: { delivered: number; stored: number; drainMs: number };
+  /** Outage only: the slow receiver's held requests and the healthy one's deliveries, then the recovery. */
+  outage?: {
+    heldAtStart: number;
+    during: Awaited<ReturnType<Outage['duringLoad']>>;
+    recovered: Awaited<ReturnType<Outage['recover']>>;
+  };
 }
 
 const SUBSCRIBERS = 3;
@@ -36,7 +46,7 @@ const DELIVERY_TIMEOUT_MS = 2_000;
 
 export async function benchOverload(options: BenchOptions): Promise<Row[]> {
   const results = {} as Record<Scenario, Measured>;
-  for (const scenario of ['none', 'healthy', 'hanging'] as const) {
+  for (const scenario of ['none', 'healthy', 'hanging', 'outage'] as const) {
     // HOOKLINE_BENCH_SCENARIO=hanging runs one scenario alone (for profiling); its rows then compare with nothing.
     const only = process.env.HOOKLINE_BENCH_SCENARIO;
     results[scenario] = !only || only === scenario ? await measure(scenario, options) : EMPTY;
@@ -53,11 +63,19 @@ export async function benchOverload(options: BenchOptions): Promise<Row[]> {
 }
 
 async function measure(scenario: Scenario, options: BenchOptions): Promise<Measured> {
-  const engine = await startEngineProcess({ deliveryTimeoutMs: DELIVERY_TIMEOUT_MS });
+  const engine = await startEngineProcess({
+    deliveryTimeoutMs: DELIVERY_TIMEOUT_MS,
+    ...(scenario === 'outage' ? OUTAGE_CONFIG : {}),
+  });
   const prober = await startChild('receiver-process');
   const receivers: ChildHandle[] = [];
   try {
-    if (scenario !== 'none') {
+    const outage =
+      scenario === 'outage'
+        ? await startOutage(engine.child, DELIVERY_TIMEOUT_MS / 1000, options.outage.slowBacklog)
+        : undefined;
+    receivers.push(...(outage?.receivers ?? []));
+    if (scenario === 'healthy' || scenario === 'hanging') {
       for (let i = 0; i < SUBSCRIBERS; i++) {
         const receiver = await startChild('receiver-process');
         receivers.push(receiver);
@@ -86,7 +104,14 @@ async function measure(scenario: Scenario, options: BenchOptions): Promise<Measu
         `${scenario}: ${JSON.stringify(healthz)} ${JSON.stringify(lag)} ${JSON.stringify(await engine.child.call('slowHealth'))}`,
       );
     const drained = scenario === 'healthy' ? await drain(engine.child, receivers) : undefined;
-    return { load, healthz, lag, drained };
+    if (!outage) return { load, healthz, lag, drained };
+    const during = await outage.duringLoad();
+    return {
+      load,
+      healthz,
+      lag,
+      outage: { heldAtStart: outage.heldAtStart, during, recovered: await outage.recover() },
+    };
   } finally {
     await Promise.all([engine.stop(), prober.close(), ...receivers.map((r) => r.close())]);
   }
@@ -157,6 +182,7 @@ function overloadRows(results: Record<Scenario, Measured>, options: BenchOptions
       pass: worst((m) => m.lag.p99Ms) <= 50,
       note: 'perf_hooks.monitorEventLoopDelay in the engine, worst scenario; baseline = no subscribers.',
     },
+    ...outageRows(results, options),
     {
       figure: 'fan-out backlog drains after the load',
       hookline: drained.delivered,
@@ -166,6 +192,36 @@ function overloadRows(results: Record<Scenario, Measured>, options: BenchOptions
       target: 'all delivered',
       pass: drained.stored > 0 && drained.delivered >= drained.stored,
       note: `healthy scenario: ${drained.stored} deliveries queued, drained in ${(drained.drainMs / 1000).toFixed(1)} s after the load (${(drained.stored / Math.max(0.001, drained.drainMs / 1000)).toFixed(0)}/s incl. the load's tail).`,
+    },
+  ];
+}
+
+/** The outage scenario against the no-subscriber one of the same run. */
+function outageRows(results: Record<Scenario, Measured>, options: BenchOptions): Row[] {
+  const { load, outage } = results.outage;
+  if (!outage) return [];
+  const base = results.none.load.p99Ms;
+  const { heldAtStart, during, recovered } = outage;
+  return [
+    {
+      figure: 'ingress p99 during a receiver outage',
+      hookline: load.p99Ms,
+      baseline: base,
+      unit: 'ms',
+      ratio: ratio(load.p99Ms, base),
+      target: '≤ 2× no outage',
+      pass: load.p99Ms <= 2 * base && load.failed === 0,
+      note: `receivers down, 500, slower than the timeout, resetting, huge reply, plus a healthy one, all on workflow.*; ${options.outage.slowBacklog} deliveries queued to the slow one before the load, ${heldAtStart} held by it when the load started, ${during.held} at its end (most at once ${during.peakHeld}); ${load.okPerSec.toFixed(0)} req/s (none: ${results.none.load.okPerSec.toFixed(0)}), ${load.failed} failed; the healthy receiver got ${during.healthyDelivered} meanwhile. Baseline = no subscribers.`,
+    },
+    {
+      figure: 'outage backlog delivered after recovery',
+      hookline: recovered.succeeded,
+      baseline: recovered.stored,
+      unit: 'deliveries',
+      ratio: ratio(recovered.succeeded, recovered.stored),
+      target: 'all delivered',
+      pass: recovered.stored > 0 && recovered.succeeded === recovered.stored && recovered.delivered >= recovered.stored,
+      note: `the down one came up, the others answered 200 (the slow one's held requests too); all ${recovered.stored} succeeded ${(recovered.drainMs / 1000).toFixed(1)} s after; the receivers counted ${recovered.delivered} 2xx answers.`,
     },
   ];
 }

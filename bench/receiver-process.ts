@@ -5,10 +5,12 @@
  *
  * From each body it reads `"seq"` (per-endpoint order: the URL path is the endpoint) and `"t"`
  * (when the sender published it, epoch ms) with regular expressions instead of JSON.parse, again
- * to stay cheap. Commands: `stats`, `reset`, `waitFor`, `down` (refuse connections), `up`.
+ * to stay cheap. Commands: `stats`, `reset`, `waitFor`, `down` (refuse connections), `up`, `hang`,
+ * and `behave` (how to answer: see {@link Behaviour}; only 2xx answers are counted).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { failStart, serveParent } from './child.js';
 import { percentile, wallClockMs } from './stats.js';
 
@@ -35,8 +37,23 @@ const fresh = (): Tally => ({
   lastSeqByEndpoint: new Map(),
 });
 let tally = fresh();
-/** A hanging receiver reads each request and never answers: the sender's timeout is what ends it. */
-let hanging = false;
+
+/**
+ * How the receiver answers: `ok` (200), `hang` (reads each request and never answers: the sender's
+ * timeout ends it, or a later `behave` releases it), `status` (that status, e.g. 500), `reset` (a
+ * TCP reset instead of an answer), `huge` (200 with a body of `bytes`, streamed as it is read).
+ */
+export type Behaviour =
+  | { kind: 'ok' }
+  | { kind: 'hang' }
+  | { kind: 'status'; status: number }
+  | { kind: 'reset' }
+  | { kind: 'huge'; bytes: number };
+
+let behaviour: Behaviour = { kind: 'ok' };
+/** Requests held by `hang`, answered when the behaviour changes (unless their sender gave up). */
+const held = new Map<ServerResponse, { path: string; body: string }>();
+let peakHeld = 0;
 let waiters: Array<{ count: number; resolve(): void }> = [];
 
 function record(path: string, body: string): void {
@@ -65,12 +82,48 @@ function checkOrder(endpoint: string, seq: number): void {
 function handle(req: IncomingMessage, res: ServerResponse): void {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.on('end', () => {
-    if (hanging) return;
-    record(req.url ?? '/', Buffer.concat(chunks).toString('utf8'));
-    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
-    res.end('ok');
-  });
+  req.on('end', () => answer(req, res, req.url ?? '/', Buffer.concat(chunks).toString('utf8')));
+}
+
+function answer(req: IncomingMessage, res: ServerResponse, path: string, body: string): void {
+  switch (behaviour.kind) {
+    case 'hang':
+      held.set(res, { path, body });
+      peakHeld = Math.max(peakHeld, held.size);
+      res.on('close', () => held.delete(res));
+      return;
+    case 'reset':
+      return void req.socket.resetAndDestroy();
+    case 'status':
+      res.writeHead(behaviour.status, { 'content-type': 'text/plain' });
+      return void res.end('failing');
+    case 'huge':
+      record(path, body);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      // The sender stops reading and closes: the stream then ends with an error, not a crash.
+      res.on('error', () => undefined);
+      return void Readable.from(filler(behaviour.bytes)).pipe(res);
+    default:
+      record(path, body);
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
+      res.end('ok');
+  }
+}
+
+/** `bytes` of filler in 64 KiB chunks, made as the client reads them. */
+function* filler(bytes: number): Generator<Buffer> {
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  for (let left = bytes; left > 0; left -= chunk.length) yield left >= chunk.length ? chunk : chunk.subarray(0, left);
+}
+
+/** Changes how requests are answered; held ones are answered the new way (if their sender still waits). */
+function behave(next: Behaviour): void {
+  behaviour = next;
+  if (next.kind === 'hang') return;
+  for (const [res, { path, body }] of held) {
+    held.delete(res);
+    if (!res.destroyed) answer(res.req, res, path, body);
+  }
 }
 
 function stats() {
@@ -82,6 +135,8 @@ function stats() {
     outOfOrder: tally.outOfOrder,
     duplicates: tally.duplicates,
     endpoints: tally.lastSeqByEndpoint.size,
+    held: held.size,
+    peakHeld,
     latencyP50Ms: percentile(latenciesMs, 50),
     latencyP99Ms: percentile(latenciesMs, 99),
     latencyMaxMs: percentile(latenciesMs, 100),
@@ -145,7 +200,8 @@ async function main(): Promise<void> {
       waitFor,
       // Down means refused connections, as when a receiver's process is gone.
       down: () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections())),
-      hang: () => void (hanging = true),
+      hang: () => behave({ kind: 'hang' }),
+      behave,
       probe,
       up: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
     },
