@@ -15,8 +15,6 @@ import type { Behaviour } from './receiver-process.js';
 export const OUTAGE_CONFIG = { retryScheduleSec: [1, 2, 5, 10, 30], recoveryProbeSec: 2 };
 /** The slow receiver's timeout: longer than any load, shorter than the receiver (which never answers). */
 const SLOW_TIMEOUT_SEC = 120;
-/** Held requests at the slow receiver before the load starts (at most its backlog; the engine's in-flight cap may stop short of it). */
-const HELD_BEFORE_LOAD = 256;
 const HUGE_REPLY_BYTES = 64 * 1024 * 1024;
 
 interface Misbehaviour {
@@ -71,7 +69,7 @@ export async function startOutage(engine: ChildHandle, timeoutSec: number, slowB
   }
   const slow = byName.get('slow')!;
   await engine.call('publish', { type: 'outage.slow', count: slowBacklog, concurrency: 50 });
-  const heldAtStart = await waitForHeld(slow, Math.min(slowBacklog, HELD_BEFORE_LOAD));
+  const heldAtStart = await waitForHeld(slow);
   return {
     receivers: children,
     heldAtStart,
@@ -96,12 +94,18 @@ export async function startOutage(engine: ChildHandle, timeoutSec: number, slowB
   };
 }
 
-/** Polls the slow receiver until it holds `count` requests (or 60 s passed); returns how many it holds. */
-async function waitForHeld(slow: ChildHandle, count: number): Promise<number> {
+/**
+ * Polls the slow receiver until the requests it holds stop growing for a second (the engine's
+ * in-flight and per-origin connection caps decide where: fewer than the backlog); returns how many.
+ */
+async function waitForHeld(slow: ChildHandle): Promise<number> {
   const giveUpAt = performance.now() + 60_000;
+  let last = 0;
+  let stableSince = performance.now();
   for (;;) {
     const { held } = await slow.call<ReceiverStats>('stats');
-    if (held >= count || performance.now() > giveUpAt) return held;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (held !== last || held === 0) [last, stableSince] = [held, performance.now()];
+    if (performance.now() - stableSince >= 1_000 || performance.now() > giveUpAt) return held;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
