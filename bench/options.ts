@@ -24,6 +24,8 @@ export interface BenchOptions {
   pool: { rounds: number; events: number; signatures: number; batchSizes: number[] };
   /** The overload figure's outage scenario: deliveries queued to the slow receiver, hanging through the load. */
   outage: { slowBacklog: number };
+  /** The crash proof: trigger requests per run, one run per seed (each killed at a point the seed picks). */
+  crash: { requests: number; seeds: number[] };
   n8n: { enabled: boolean; rounds: number; durationSec: number };
   log(message: string): void;
 }
@@ -46,6 +48,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     backlog: { deliveries: 1_000_000, endpoints: 10, retryEverySec: 3 },
     pool: { rounds: 3, events: 50_000, signatures: 100_000, batchSizes: [1, 4, 16, 64, 256] },
     outage: { slowBacklog: 1_000 },
+    crash: { requests: 20_000, seeds: [11, 23, 37] },
     n8n: { enabled: true, rounds: 3, durationSec: 10 },
   },
   quick: {
@@ -64,6 +67,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     backlog: { deliveries: 25_000, endpoints: 10, retryEverySec: 2 },
     pool: { rounds: 3, events: 3_000, signatures: 20_000, batchSizes: [1, 4, 16, 64, 256] },
     outage: { slowBacklog: 1_000 },
+    crash: { requests: 5_000, seeds: [11, 23] },
     n8n: { enabled: true, rounds: 2, durationSec: 3 },
   },
   smoke: {
@@ -81,6 +85,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     backlog: { deliveries: 1_000, endpoints: 4, retryEverySec: 1 },
     pool: { rounds: 1, events: 100, signatures: 500, batchSizes: [1, 64] },
     outage: { slowBacklog: 100 },
+    crash: { requests: 200, seeds: [11] },
     n8n: { enabled: false, rounds: 1, durationSec: 1 },
   },
 };

@@ -6,7 +6,8 @@
  * From each body it reads `"seq"` (per-endpoint order: the URL path is the endpoint) and `"t"`
  * (when the sender published it, epoch ms) with regular expressions instead of JSON.parse, again
  * to stay cheap. Commands: `stats`, `reset`, `waitFor`, `down` (refuse connections), `up`, `hang`,
- * and `behave` (how to answer: see {@link Behaviour}; only 2xx answers are counted).
+ * `behave` (how to answer: see {@link Behaviour}; only 2xx answers are counted), and `recordIds`
+ * then `arrivals` (every 2xx-answered request's `webhook-id`, by path, in arrival order).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -56,7 +57,15 @@ const held = new Map<ServerResponse, { path: string; body: string }>();
 let peakHeld = 0;
 let waiters: Array<{ count: number; resolve(): void }> = [];
 
-function record(path: string, body: string): void {
+/** With `recordIds`: each path's `webhook-id`s in arrival order (the crash proof reads them). */
+let arrivals: Map<string, string[]> | null = null;
+
+function record(path: string, body: string, webhookId: string | undefined): void {
+  if (arrivals && webhookId) {
+    const ids = arrivals.get(path) ?? [];
+    if (ids.length === 0) arrivals.set(path, ids);
+    ids.push(webhookId);
+  }
   const nowMs = wallClockMs();
   tally.count++;
   if (tally.firstAtMs === 0) tally.firstAtMs = nowMs;
@@ -98,13 +107,13 @@ function answer(req: IncomingMessage, res: ServerResponse, path: string, body: s
       res.writeHead(behaviour.status, { 'content-type': 'text/plain' });
       return void res.end('failing');
     case 'huge':
-      record(path, body);
+      record(path, body, req.headers['webhook-id'] as string | undefined);
       res.writeHead(200, { 'content-type': 'text/plain' });
       // The sender stops reading and closes: the stream then ends with an error, not a crash.
       res.on('error', () => undefined);
       return void Readable.from(filler(behaviour.bytes)).pipe(res);
     default:
-      record(path, body);
+      record(path, body, req.headers['webhook-id'] as string | undefined);
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
       res.end('ok');
   }
@@ -201,6 +210,8 @@ async function main(): Promise<void> {
       // Down means refused connections, as when a receiver's process is gone.
       down: () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections())),
       hang: () => behave({ kind: 'hang' }),
+      recordIds: () => void (arrivals ??= new Map()),
+      arrivals: () => Object.fromEntries(arrivals ?? []),
       behave,
       probe,
       up: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),

@@ -5,6 +5,7 @@
  * fit a test suite.
  */
 import { benchBacklog } from './backlog.js';
+import { benchCrash } from './crash.js';
 import { benchDelivery } from './delivery.js';
 import { benchFanout } from './fanout.js';
 import { benchIngress } from './ingress.js';
@@ -15,7 +16,17 @@ import { benchPool } from './pool.js';
 import { benchScaleOut } from './scale-out.js';
 import type { Row } from './table.js';
 
-export const FIGURES = ['ingress', 'overload', 'delivery', 'scaleout', 'fanout', 'backlog', 'pool', 'n8n'] as const;
+export const FIGURES = [
+  'ingress',
+  'overload',
+  'delivery',
+  'scaleout',
+  'fanout',
+  'backlog',
+  'pool',
+  'n8n',
+  'crash',
+] as const;
 export type Figure = (typeof FIGURES)[number];
 
 /** Figures that may run at the same time as the other chains (smoke mode only). */
@@ -25,6 +36,7 @@ const CHAINS: readonly (readonly Figure[])[] = [
   ['fanout', 'pool'],
   ['scaleout'],
   ['overload'],
+  ['crash'],
 ];
 
 /** Runs the chosen figures; a figure that throws becomes a missed row, and the rest still run. */
@@ -44,6 +56,7 @@ export async function runSuite(options: BenchOptions, only: readonly Figure[] = 
     backlog: () => benchBacklog(options, deliveryPerSec),
     pool: () => benchPool(options),
     n8n: () => benchN8n(options),
+    crash: () => benchCrash(options),
   };
   const runFigure = async (figure: Figure) => {
     const started = performance.now();
