@@ -82,7 +82,7 @@ export const SETTINGS = {
     env: 'HOOKLINE_EXECUTION_LEASE_SEC',
     type: 'integer',
     schema: { minimum: 3 },
-    doc: "A process says it is alive every third of this; another takes over the unfinished runs of one silent this long.",
+    doc: 'A process says it is alive every third of this; another takes over the unfinished runs of one silent this long.',
   }),
   encryptionKey: setting({
     default: '',

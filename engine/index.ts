@@ -26,8 +26,7 @@ import { createApiKeyCheck } from './api/api-keys.js';
 import { registerApi } from './api/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createGroupCommitter, type GroupCommitter } from './store/group-commit.js';
-import { createSecretBox, resolveEncryptionKey } from './store/secret-box.js';
-import { createSqliteStore } from './store/sqlite-store.js';
+import { createStore } from './store/create-store.js';
 import type { Store } from './store/types.js';
 import { readCredentialsFile } from './workflow/credentials-file.js';
 import { createExecutor, type ExecutionOutcome, type Executor } from './workflow/executor.js';
@@ -81,9 +80,9 @@ export function createEngine(options: EngineOptions): Engine {
   const { config } = options;
   const env = options.env ?? process.env;
   const log = options.log ?? createLogger(config.logLevel);
-  const dbPath = config.dbPath === ':memory:' ? ':memory:' : resolve(config.dbPath);
-  const secretBox = createSecretBox(resolveEncryptionKey(config.encryptionKey, dbPath, log));
-  const store = createSqliteStore({ path: dbPath, secretBox });
+  // This process's name in a shared store: its delivery leases and its executions carry it.
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const store = createStore(config, owner, log);
   const registry = createNodeTypeRegistry({ ...packageNodeTypes(), ...options.nodeTypes });
   const dispatcher = options.dispatcher ?? createDispatcher({ threads: config.poolThreads });
   const committer = createGroupCommitter({
@@ -96,7 +95,7 @@ export function createEngine(options: EngineOptions): Engine {
     config,
     dispatcher,
     log,
-    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    owner,
     committer,
   });
   committer.onCommitted(delivery.afterCommit);
@@ -185,16 +184,24 @@ export function createEngine(options: EngineOptions): Engine {
     log.info({ workflows: workflows.size, ...summary }, 'workflows loaded');
   }
 
-  /** Executions a crash left queued or running run again: at-least-once, nothing accepted is lost. */
+  /**
+   * Executions a process left queued or running when it died run again here: at-least-once,
+   * nothing accepted is lost. On a shared store that is any process that stopped heartbeating;
+   * on the embedded one, the previous run of this one.
+   */
   async function recoverExecutions(): Promise<void> {
-    const orphans = await store.claimOrphanedExecutions(Date.now(), 0, TUNING.recovery.unfinishedExecutions);
+    const nowMs = Date.now();
+    await store.heartbeat(nowMs);
+    const staleMs = config.executionLeaseSec * 1000;
+    const orphans = await store.claimOrphanedExecutions(nowMs, staleMs, TUNING.recovery.unfinishedExecutions);
     for (const execution of orphans) {
       const workflow = workflows.get(execution.workflowId);
       if (!workflow) continue;
-      log.warn({ executionId: execution.id }, 'resuming an execution interrupted by a restart');
+      log.warn({ executionId: execution.id, workflowId: workflow.id }, 'resuming an execution its process left');
       void executor.run({ workflow, execution, startOutput: [itemsOf(execution.input)] });
     }
   }
+  let heartbeat: NodeJS.Timeout | null = null;
 
   function runManually(workflowId: string, items: IDataObject[]): Promise<ExecutionOutcome> {
     return executor.track(acceptAndRun(workflowId, items));
@@ -242,6 +249,7 @@ export function createEngine(options: EngineOptions): Engine {
     credentialCache: credentials,
     async start() {
       if (state !== 'new') throw new Error(`engine cannot start from state ${state}`);
+      await store.migrate();
       await delivery.start();
       await loadState();
       await registerApi(server, {
@@ -257,12 +265,20 @@ export function createEngine(options: EngineOptions): Engine {
       baseUrl = address;
       state = 'running';
       await recoverExecutions();
-      log.info({ address }, 'hookline is listening');
+      heartbeat = setInterval(
+        () => {
+          recoverExecutions().catch((error: unknown) => log.error({ err: error }, 'heartbeat failed'));
+        },
+        (config.executionLeaseSec * 1000) / 3,
+      );
+      heartbeat.unref();
+      log.info({ address, store: store.kind }, 'hookline is listening');
       return { url: address };
     },
     async stop() {
       if (state === 'stopping' || state === 'stopped') return;
       state = 'stopping';
+      if (heartbeat) clearInterval(heartbeat);
       // Stop accepting, then let in-flight work finish (bounded), then close the store.
       await server.close();
       await Promise.race([executor.idle(), new Promise((r) => setTimeout(r, config.shutdownTimeoutMs).unref())]);

@@ -23,6 +23,11 @@ export const TUNING = {
     maintenanceEveryMs: 1_000,
     /** Rows one reclaim or expiry pass touches before it yields. */
     maintenanceRows: 1_000,
+    /**
+     * The subscriptions version is compared this often, the backstop for a lost reload signal
+     * (one indexed single-row read; the issue asks for other processes' changes within a second).
+     */
+    rulesCheckEveryMs: 500,
   },
   pacing: {
     /** A request within this long means the engine is busy answering: delivery keeps to its share. */

@@ -5,7 +5,8 @@
 import { availableParallelism } from 'node:os';
 import type { HooklineConfig } from '../config.js';
 import { createEvent, type EventEnvelope } from '../events/envelope.js';
-import type { CommitResult, Store } from '../store/types.js';
+import type { CommitResult, Store, StoreSignal } from '../store/types.js';
+import { createRulesSync } from './rules-sync.js';
 import { TUNING } from '../tuning.js';
 import { createBacklog } from './backlog.js';
 import { createPacer } from './pacer.js';
@@ -88,7 +89,19 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
       ]);
     },
   });
-  const subscriptions = createSubscriptions(store, matcher, config);
+  const rules = createRulesSync({
+    store,
+    matcher,
+    // Still matches nothing if this write fails: logged, and the load goes on.
+    onLoadFailure: (failure) =>
+      disableUnloadable(failure).catch((error: unknown) =>
+        options.log.error({ err: error, subscriptionId: failure.subscription.id }, 'could not disable webhook'),
+      ),
+    onReload: () => wakeAll(),
+    checkEveryMs: TUNING.outbox.rulesCheckEveryMs,
+    log: options.log,
+  });
+  const subscriptions = createSubscriptions(store, matcher, config, rules.ownChange);
   // Plain data for every send task: the worker threads apply it at connect time.
   const targets = { allowPrivateTargets: config.allowPrivateTargets, httpsOnly: config.httpsOnly };
   const pacer = createPacer({
@@ -151,6 +164,7 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
       },
       maxEvents: TUNING.outbox.fanOutEvents,
       maxDeliveries: TUNING.outbox.fanOutDeliveries,
+      sync: rules.syncTo,
       onFannedOut(result) {
         backlog.opened(result.deliveries);
         backlog.eventsFannedOut(result.events);
@@ -198,6 +212,20 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     committer: () => options.committer,
     wake: (id) => worker.wake([id]),
   });
+  /** Looks at every endpoint once (those with nothing open drop out at their first claim). */
+  function wakeAll(): void {
+    worker.wake([...matcher.entries()].map(({ subscription }) => subscription.id));
+  }
+  /** Another process's wake-up (PostgreSQL NOTIFY); polling covers any that are lost. */
+  function onSignal(signal: StoreSignal): void {
+    if (signal.kind === 'events') worker.wakeFanOut();
+    else if (signal.kind === 'subscriptions')
+      rules.check().catch((error: unknown) => options.log.error({ err: error }, 'subscriptions reload failed'));
+    else if (signal.subscriptionIds) worker.wake(signal.subscriptionIds);
+    else wakeAll();
+  }
+  let stopListening: () => Promise<void> = async () => {};
+
   return {
     matcher,
     subscriptions,
@@ -226,16 +254,14 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
       return backlog.shedCount;
     },
     async start() {
-      for (const failure of matcher.load(await store.listSubscriptions())) {
-        // Still matches nothing if this write fails: logged, and the start goes on.
-        await disableUnloadable(failure).catch((error: unknown) =>
-          options.log.error({ err: error, subscriptionId: failure.subscription.id }, 'could not disable webhook'),
-        );
-      }
+      await rules.start();
       await backlog.start();
+      stopListening = await store.listen(onSignal);
       await worker.start();
     },
     async stop() {
+      rules.stop();
+      await stopListening();
       backlog.stop();
       await worker.stop();
       await options.dispatcher.close();

@@ -16,7 +16,7 @@
  */
 import type { EventEnvelope } from '../events/envelope.js';
 import type { Dispatcher, SendTask, SendTaskResult } from '../pool/types.js';
-import type { ClaimSpec, DeliveryPlanner, FanOutResult, OutboxStore } from '../store/types.js';
+import type { ClaimSpec, DeliveryPlanner, FanOutResult, OutboxStore, SyncRules } from '../store/types.js';
 import { failedTask } from '../pool/outcome.js';
 import { TUNING } from '../tuning.js';
 import type { Matcher } from './matcher.js';
@@ -48,7 +48,14 @@ export interface OutboxWorkerOptions {
   /** Deliveries reached a final state (succeeded, failed, expired). */
   onClosed(count: number): void;
   /** Turns written events into deliveries, `maxEvents` per step. */
-  fanOut: { plan: DeliveryPlanner; maxEvents: number; maxDeliveries: number; onFannedOut(result: FanOutResult): void };
+  fanOut: {
+    plan: DeliveryPlanner;
+    maxEvents: number;
+    maxDeliveries: number;
+    /** Brings the rules up to the store's version before a page is planned (a store shared by processes). */
+    sync?: SyncRules;
+    onFannedOut(result: FanOutResult): void;
+  };
   owner: string;
   leaseMs: number;
   pollIntervalMs: number;
@@ -137,9 +144,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     fanOutPending = false;
     let result: FanOutResult;
     try {
-      const { plan, maxEvents, maxDeliveries } = options.fanOut;
+      const { plan, maxEvents, maxDeliveries, sync } = options.fanOut;
       const events = stepSize(maxEvents);
-      result = await pacer.charge(() => outbox.fanOut(plan, events, stepSize(maxDeliveries)));
+      result = await pacer.charge(() => outbox.fanOut(plan, events, stepSize(maxDeliveries), sync));
     } catch (error) {
       fanOutPending = true; // the cursor did not move: the next pass or poll tries the page again
       throw error;

@@ -41,7 +41,16 @@ export interface Subscriptions {
   saveInternal(subscription: Subscription): Promise<void>;
 }
 
-export function createSubscriptions(store: Store, matcher: Matcher, settings: SubscriptionSettings): Subscriptions {
+/**
+ * @param changed called after each change is stored and applied to this process's matcher (the
+ * rules sync adopts the version it made).
+ */
+export function createSubscriptions(
+  store: Store,
+  matcher: Matcher,
+  settings: SubscriptionSettings,
+  changed: () => Promise<void> = async () => {},
+): Subscriptions {
   /**
    * Compiles the rules from the form the store keeps (after its JSON round trip), so what is
    * saved is exactly what loads at the next start; then writes once. A rule that would not load
@@ -52,6 +61,7 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
     const rules = matcher.compile(stored);
     await store.saveSubscription(stored);
     matcher.upsert(stored, rules);
+    await changed();
     return stored;
   }
 
@@ -143,6 +153,7 @@ export function createSubscriptions(store: Store, matcher: Matcher, settings: Su
     async remove(id) {
       if (!(await store.deleteSubscription(id))) throw Errors.NOT_FOUND(`Webhook '${id}' not found`);
       matcher.remove(id);
+      await changed();
     },
     get,
     list: (query) => store.listSubscriptions(query),

@@ -129,7 +129,7 @@ export type DeliveryPlanner = (event: EventEnvelope) => NewDelivery[];
  * the events and before it plans them, with the subscriptions' version as of then: the caller
  * reloads its rules when they are older, so no event is planned with rules older than itself.
  */
-export type RulesSync = (subscriptionsVersion: number) => Promise<void>;
+export type SyncRules = (subscriptionsVersion: number) => Promise<void>;
 
 /** What one fan-out pass did. */
 export interface FanOutResult {
@@ -217,7 +217,7 @@ export interface OutboxStore {
    * order, writes them and moves the cursor past those events, in one transaction: each event is
    * fanned out exactly once, crash or not.
    */
-  fanOut(plan: DeliveryPlanner, maxEvents: number, maxDeliveries?: number, sync?: RulesSync): Promise<FanOutResult>;
+  fanOut(plan: DeliveryPlanner, maxEvents: number, maxDeliveries?: number, sync?: SyncRules): Promise<FanOutResult>;
   /** Events written but not fanned out yet. */
   pendingFanOut(): Promise<number>;
   /** Puts at most `limit` in-flight deliveries whose lease expired (their worker died) back in line. */

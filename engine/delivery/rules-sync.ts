@@ -1,0 +1,80 @@
+/**
+ * Keeps this process's matcher in step with the stored subscriptions, which other processes may
+ * change (a shared PostgreSQL store). Every change moves the store's subscriptions version; a
+ * process reloads when it sees a version other than the one it loaded:
+ * - at once, when another process's NOTIFY arrives (`check`);
+ * - before each fan-out page (`syncTo`, called by the store inside the fan-out transaction), so no
+ *   event is planned with rules older than itself;
+ * - every `checkEveryMs` as the backstop for a lost signal.
+ * This process's own changes are applied to the matcher directly (subscriptions.ts); `ownChange`
+ * then adopts the version they made, so they cost no reload.
+ */
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/types.js';
+import type { LoadFailure, Matcher } from './matcher.js';
+
+export interface RulesSync {
+  /** Loads the rules and the version they stand for. */
+  start(): Promise<void>;
+  /** Reloads when the store's version is not the one loaded (`version` read by the caller, or now). */
+  syncTo(version: number): Promise<void>;
+  check(): Promise<void>;
+  /** This process just wrote one change and applied it to the matcher itself. */
+  ownChange(): Promise<void>;
+  stop(): void;
+}
+
+export interface RulesSyncOptions {
+  store: Store;
+  matcher: Matcher;
+  /** A stored subscription whose rules do not compile (it matches nothing meanwhile). */
+  onLoadFailure(failure: LoadFailure): Promise<void>;
+  /** After a reload: the subscriptions now known (the worker looks at each). */
+  onReload(): void;
+  checkEveryMs: number;
+  log: Logger;
+}
+
+export function createRulesSync(options: RulesSyncOptions): RulesSync {
+  const { store, matcher } = options;
+  let loaded = -1;
+  /** One reload at a time: a signal during a reload is answered by a check after it. */
+  let running: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | null = null;
+
+  async function reload(version: number): Promise<void> {
+    // The version is read before the list: a change in between makes the next check reload again.
+    const subscriptions = await store.listSubscriptions();
+    for (const failure of matcher.load(subscriptions)) await options.onLoadFailure(failure);
+    loaded = version;
+    options.onReload();
+  }
+
+  const syncTo = (version: number): Promise<void> => {
+    running = running.then(() => (version === loaded ? undefined : reload(version)));
+    return running;
+  };
+  const check = async (): Promise<void> => syncTo(await store.subscriptionsVersion());
+
+  return {
+    async start() {
+      await syncTo(await store.subscriptionsVersion());
+      timer = setInterval(() => {
+        check().catch((error: unknown) => options.log.error({ err: error }, 'subscriptions check failed'));
+      }, options.checkEveryMs);
+      timer.unref();
+    },
+    syncTo,
+    check,
+    async ownChange() {
+      const version = await store.subscriptionsVersion();
+      // Exactly one past the loaded one: that is this change alone; anything more is someone else's too.
+      if (version === loaded + 1) loaded = version;
+      else await syncTo(version);
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+  };
+}
