@@ -21,6 +21,7 @@ import { failedTask } from '../pool/outcome.js';
 import { TUNING } from '../tuning.js';
 import type { Matcher } from './matcher.js';
 import type { Pacer } from './pacer.js';
+import { createLeaseKeeper } from './lease-keeper.js';
 import { buildRequest } from './request-builder.js';
 import { settleResult, type HealthSettings } from './settle.js';
 import type { TargetPolicy } from '../message/target-guard.js';
@@ -98,6 +99,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let lastMaintenanceMs = 0;
   /** Events may wait for their fan-out (set by commits, and at start for a crash's leftovers). */
   let fanOutPending = false;
+  const leases = createLeaseKeeper({ outbox, owner: options.owner, leaseMs: options.leaseMs, log: options.log });
 
   async function pump(): Promise<void> {
     if (!running) return;
@@ -242,6 +244,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   function dispatch(subscription: Subscription, claimed: DeliveryRecord[]): void {
     const nowMs = Date.now();
     const byId = new Map(claimed.map((d) => [d.id, d]));
+    leases.hold(byId.keys());
     const groups: SendTask[] = subscription.batchSettings
       ? [{ mode: 'sequential', requests: [buildRequest(subscription, claimed, nowMs)], targets }]
       : subscription.ordered
@@ -318,6 +321,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       finished.unshift(...taken); // nothing was written: settle these again at the next pass
       throw error;
     }
+    // Not renewed from here on, even if the release fails: then the lease runs out and puts them back.
+    leases.drop(toRelease);
+    for (const { outcome } of taken) for (const result of outcome.results) leases.drop(result.deliveryIds);
     if (toRelease.length > 0) await pacer.charge(() => outbox.release(toRelease));
     for (const [id, h] of health) options.onHealth(current.get(id)!, h);
     for (const id of recovered) {
@@ -347,6 +353,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       for (const { subscription } of matcher.entries()) active.add(subscription.id);
       lastMaintenanceMs = 0;
       fanOutPending = true;
+      leases.start();
       void pump();
     },
     async stop() {
@@ -360,6 +367,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         // Leases expire and the rows are sent again: at-least-once, and stop() still completes.
         options.log.error({ err: error }, 'results not settled at stop');
       }
+      leases.stop();
     },
     wake(subscriptionIds) {
       for (const id of subscriptionIds ?? []) active.add(id);

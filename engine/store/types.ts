@@ -222,6 +222,11 @@ export interface OutboxStore {
   pendingFanOut(): Promise<number>;
   /** Puts at most `limit` in-flight deliveries whose lease expired (their worker died) back in line. */
   reclaimExpiredLeases(nowMs: number, limit: number): Promise<number>;
+  /**
+   * Moves the lease of those of `deliveryIds` that `owner` still holds in flight to `untilMs`
+   * (a live worker keeps what it is sending); returns how many it still held.
+   */
+  renewLeases(deliveryIds: readonly string[], owner: string, untilMs: number): Promise<number>;
   /** Returns claimed deliveries that were not attempted to the line. */
   release(deliveryIds: readonly string[]): Promise<void>;
   /**

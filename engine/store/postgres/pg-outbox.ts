@@ -63,6 +63,8 @@ export const PG_OUTBOX_SQL = {
     RETURNING subscription_id`,
   release: `UPDATE deliveries SET status = ${OPEN_STATUS}, lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
     WHERE id = ANY($2::text[]) AND status = 'in_flight'`,
+  renew: `UPDATE deliveries SET lease_expires_at = $3 WHERE id = ANY($1::text[]) AND status = 'in_flight'
+    AND lease_owner = $2`,
   attempts: `INSERT INTO attempts (id, delivery_id, attempt_no, started_at, status_code, response_time_ms,
       response_excerpt, error_code, error)
     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::int[], $6::int[], $7::text[],
@@ -207,6 +209,10 @@ export function createPgOutbox(pool: pg.Pool, saveHealth: SaveHealth): OutboxSto
           await notify(client, CHANNELS.deliveries, deliveriesPayload(rows.map((r) => String(r.subscription_id))));
         return rows.length;
       });
+    },
+    async renewLeases(deliveryIds, owner, untilMs) {
+      if (deliveryIds.length === 0) return 0;
+      return (await pool.query(PG_OUTBOX_SQL.renew, [[...deliveryIds], owner, untilMs])).rowCount ?? 0;
     },
     async release(deliveryIds) {
       if (deliveryIds.length > 0) await pool.query(PG_OUTBOX_SQL.release, [Date.now(), [...deliveryIds]]);
