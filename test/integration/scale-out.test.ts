@@ -11,7 +11,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeBundles } from '../../bench/child.js';
-import { startReceiver, type ReceivedRequest, type Receiver } from '../fixtures/receiver.js';
+import { matchesEventPattern } from '../../engine/rules/filters.js';
+import { startReceiver, type Receiver } from '../fixtures/receiver.js';
+import { arrivals, hasAll, orderViolations, webhookId } from '../helpers/arrivals.js';
 import { createTestSchema, postgresAvailable, type TestSchema } from '../helpers/postgres.js';
 import { settingsEnv, startServeProcess, type ServeProcess } from '../helpers/serve-process.js';
 import { makeTempDir, type TempDir } from '../helpers/temp.js';
@@ -22,7 +24,7 @@ const PROCESSES = 3;
 /** The process that is SIGKILLed; the others survive. */
 const VICTIM = 2;
 /** Concurrent publish calls per process: they share group commits, as concurrent producers do. */
-const PUBLISHERS_PER_PROCESS = 4;
+const PUBLISHERS_PER_PROCESS = 16;
 const API_KEY = 'scale-out-admin-key';
 const TYPES = ['order.created', 'invoice.paid'] as const;
 /** Two ordered and two unordered endpoints, one of each for every event and one filtered by type. */
@@ -41,6 +43,22 @@ interface StoredEvent {
   id: string;
   seq: number;
   type: string;
+}
+
+/** What the run ended with, for the checks. */
+interface Outcome {
+  published: PublishState;
+  /** Deliveries the victim held in flight when it was killed. */
+  inFlightAtKill: ReadonlySet<string>;
+  seqOf: ReadonlyMap<string, number>;
+  /** Ids of the events the test published (the engine's own are not counted). */
+  ourIds: ReadonlySet<string>;
+  /** Per endpoint, the ids of the events it must receive. */
+  expected: readonly ReadonlySet<string>[];
+  /** Per endpoint, its webhook id. */
+  webhookIds: readonly string[];
+  /** `subscription_id event_id` → delivery id. */
+  deliveries: ReadonlyMap<string, string>;
 }
 
 interface PublishState {
@@ -63,23 +81,6 @@ let db: pg.Client | undefined;
 let dir: TempDir | undefined;
 const receivers: Receiver[] = [];
 const processes: ServeProcess[] = [];
-
-function matches(patterns: readonly string[], type: string): boolean {
-  return patterns.some((p) => p === '*' || p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))));
-}
-
-const webhookId = (request: ReceivedRequest) => String(request.headers['webhook-id']);
-
-/** A receiver predicate that holds once every id of `expected` arrived; it scans each request once. */
-function hasAll(expected: ReadonlySet<string>): (requests: readonly ReceivedRequest[]) => boolean {
-  const got = new Set<string>();
-  let scanned = 0;
-  return (requests) => {
-    for (; scanned < requests.length; scanned++)
-      if (expected.has(webhookId(requests[scanned]))) got.add(webhookId(requests[scanned]));
-    return got.size === expected.size;
-  };
-}
 
 async function startCluster(): Promise<void> {
   schema = await createTestSchema('scale');
@@ -230,24 +231,27 @@ function describeRepeat(name: string, id: string, eventId: string, i: number, st
   return `${name}: ${id} (${eventId}) arrived at ${times.join(', ')} ms from the kill`;
 }
 
-/** Arrival order of each id's first copy, and how many copies of each id came more than once. */
-function arrivals(requests: readonly ReceivedRequest[]): { first: string[]; repeated: Map<string, number> } {
-  const counts = new Map<string, number>();
-  const first: string[] = [];
-  for (const request of requests) {
-    const id = webhookId(request);
-    const seen = counts.get(id) ?? 0;
-    if (seen === 0) first.push(id);
-    counts.set(id, seen + 1);
-  }
-  return { first, repeated: new Map([...counts].filter(([, count]) => count > 1)) };
-}
-
-/** Places where an id arrived first before one the store ordered ahead of it. */
-function orderViolations(first: readonly string[], seqOf: ReadonlyMap<string, number>): number {
-  let violations = 0;
-  for (let i = 1; i < first.length; i++) if (seqOf.get(first[i])! < seqOf.get(first[i - 1])!) violations++;
-  return violations;
+/**
+ * Each endpoint got exactly its events, ordered ones first-arrival in store order; returns the
+ * repeats, and those the kill does not explain.
+ */
+function checkEndpoints(outcome: Outcome): { repeats: number; unexplained: string[] } {
+  let repeats = 0;
+  const unexplained: string[] = [];
+  ENDPOINTS.forEach((endpoint, i) => {
+    const { first, repeated } = arrivals(receivers[i].requests);
+    const ours = new Set(first.filter((id) => outcome.ourIds.has(id)));
+    expect(ours, `${endpoint.name} got its events`).toEqual(outcome.expected[i]);
+    if (endpoint.ordering === 'ordered')
+      expect(orderViolations(first, outcome.seqOf), `${endpoint.name} order`).toBe(0);
+    for (const [eventId, count] of repeated) {
+      repeats += count - 1;
+      const id = outcome.deliveries.get(`${outcome.webhookIds[i]} ${eventId}`)!;
+      if (!outcome.inFlightAtKill.has(id))
+        unexplained.push(describeRepeat(endpoint.name, id, eventId, i, outcome.published));
+    }
+  });
+  return { repeats, unexplained };
 }
 
 describe.skipIf(!available)('scale-out: three hookline serve processes on one PostgreSQL database', () => {
@@ -271,35 +275,25 @@ describe.skipIf(!available)('scale-out: three hookline serve processes on one Po
       const published = await publishAll();
       const inFlightAtKill = await published.kill!;
       const publishedMs = Date.now();
-      console.log(`[scale-out] published in ${publishedMs - startedMs} ms`);
       const events = await storedEvents();
       const seqOf = new Map(events.map((event) => [event.id, event.seq]));
       // Everything acknowledged was stored (by the victim too, before it died).
       expect([...published.acked.keys()].filter((id) => !seqOf.has(id))).toEqual([]);
       // The engine's own events (delivery.recovered after a reset connection …) may go to `*` too: not counted.
       const ours = events.filter((event) => (TYPES as readonly string[]).includes(event.type));
-      const ourIds = new Set(ours.map((event) => event.id));
       const expected = ENDPOINTS.map(
-        (endpoint) => new Set(ours.filter((event) => matches(endpoint.events, event.type)).map((event) => event.id)),
+        (e) =>
+          new Set(ours.filter((event) => e.events.some((p) => matchesEventPattern(p, event.type))).map((x) => x.id)),
       );
       await waitDelivered(expected);
       const deliveredMs = Date.now();
-
       const deliveries = await deliveryIds();
+      const ourIds = new Set(ours.map((event) => event.id));
       const ourDeliveries = [...deliveries.keys()].filter((key) => ourIds.has(key.split(' ')[1]));
       expect(ourDeliveries).toHaveLength(expected.reduce((sum, ids) => sum + ids.size, 0));
-      let repeats = 0;
-      const unexplained: string[] = [];
-      ENDPOINTS.forEach((endpoint, i) => {
-        const { first, repeated } = arrivals(receivers[i].requests);
-        expect(new Set(first.filter((id) => ourIds.has(id))), `${endpoint.name} got its events`).toEqual(expected[i]);
-        if (endpoint.ordering === 'ordered') expect(orderViolations(first, seqOf), `${endpoint.name} order`).toBe(0);
-        for (const [eventId, count] of repeated) {
-          repeats += count - 1;
-          const id = deliveries.get(`${webhooks[i].id} ${eventId}`)!;
-          if (!inFlightAtKill.has(id)) unexplained.push(describeRepeat(endpoint.name, id, eventId, i, published));
-        }
-      });
+      const webhookIds = webhooks.map((webhook) => webhook.id);
+      const outcome = { published, inFlightAtKill, seqOf, ourIds, expected, webhookIds, deliveries };
+      const { repeats, unexplained } = checkEndpoints(outcome);
       const viaVictim = [...published.acked.values()].filter((index) => index === VICTIM).length;
       console.log(
         `[scale-out] ${EVENT_COUNT} events asked, ${published.acked.size} acknowledged (${viaVictim} by the killed ` +
