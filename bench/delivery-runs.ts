@@ -1,8 +1,10 @@
 /**
- * One measured delivery run each way, shared by the delivery and pool figures: Hookline's full
- * pipeline in its own process (publish → outbox row in the event's transaction → claim → pool
+ * One measured delivery run each way, shared by the delivery, pool and scale-out figures: Hookline's
+ * full pipeline in its own process (publish → outbox row in the event's transaction → claim → pool
  * signs and POSTs → attempt recorded) and the baseline sender, against the same receiver process.
+ * Hookline's side may run on PostgreSQL, in several processes sharing the one database.
  */
+import type { HooklineConfig } from '../engine/config.js';
 import { generateSecret } from '../engine/signing/index.js';
 import { cpuMicros, type ChildHandle } from './child.js';
 import { createBaselineSender, envelopeMessage, type OutgoingMessage } from './sender.js';
@@ -21,6 +23,12 @@ export interface RunSpec {
   subscriptions: number;
   /** Requests in flight for the baseline sender (Hookline's ceiling: 64 connections per pool thread). */
   concurrency: number;
+  /** The engines' store: a PostgreSQL URL, or empty for each engine's own temp SQLite file. @defaultValue '' */
+  databaseUrl?: string;
+  /** Engine processes sharing the store (PostgreSQL only); each publishes its share of the events. @defaultValue 1 */
+  processes?: number;
+  /** Further settings for every engine of the run (e.g. `poolThreads`). */
+  settings?: Partial<Record<keyof HooklineConfig, unknown>>;
 }
 
 /** One measured run: throughput, and the sending process's CPU per delivery (pool threads included). */
@@ -39,16 +47,38 @@ const receiverUrl = (spec: RunSpec) => String(spec.receiver.info.url);
 const timeoutFor = (deliveries: number) => 60_000 + deliveries * 2;
 const warmupEvents = (spec: RunSpec) => Math.max(1, Math.min(500, Math.floor(spec.events / 10)));
 
-/** Publishes `events` in the engine and waits until the receiver has them all and the store has settled them. */
-async function deliverThroughEngine(engine: EngineProcess, spec: RunSpec, events: number): Promise<RunResult> {
+/** CPU time of all the engine processes together (pool threads included). */
+async function enginesCpu(engines: readonly EngineProcess[]): Promise<number> {
+  const each = await Promise.all(engines.map((engine) => engine.child.call<number>('cpu')));
+  return each.reduce((sum, micros) => sum + micros, 0);
+}
+
+/**
+ * Publishes `events` through the engines (each its share, as separate producers would) and waits
+ * until the receiver has them all and the store has settled them: with a shared store, one
+ * process's view is every process's.
+ */
+async function deliverThroughEngines(
+  engines: readonly EngineProcess[],
+  spec: RunSpec,
+  events: number,
+): Promise<RunResult> {
   await spec.receiver.call('reset');
   const total = events * spec.subscriptions;
-  const [started, cpu] = [performance.now(), await engine.child.call<number>('cpu')];
-  await engine.child.call('publish', { type: EVENT_TYPE, count: events, concurrency: PUBLISH_CONCURRENCY });
+  const [started, cpu] = [performance.now(), await enginesCpu(engines)];
+  await Promise.all(
+    engines.map((engine, i) =>
+      engine.child.call('publish', {
+        type: EVENT_TYPE,
+        count: Math.floor(events / engines.length) + (i < events % engines.length ? 1 : 0),
+        concurrency: PUBLISH_CONCURRENCY,
+      }),
+    ),
+  );
   await spec.receiver.call('waitFor', { count: total, timeoutMs: timeoutFor(total) });
-  await engine.child.call('settled');
+  await engines[0].child.call('settled');
   const elapsedSec = (performance.now() - started) / 1000;
-  return { perSec: total / elapsedSec, cpuUsPerDelivery: ((await engine.child.call<number>('cpu')) - cpu) / total };
+  return { perSec: total / elapsedSec, cpuUsPerDelivery: ((await enginesCpu(engines)) - cpu) / total };
 }
 
 /** One side of a comparison, set up and warmed once, then measured round after round. */
@@ -57,30 +87,57 @@ export interface Side<T> {
   close(): Promise<void>;
 }
 
-/** A fresh engine process with unordered subscriptions, warmed up (JIT, sockets, pool threads). */
-async function engineFor(spec: RunSpec, inline = false): Promise<EngineProcess> {
-  const engine = await startEngineProcess({}, { inline });
-  try {
-    for (let i = 0; i < spec.subscriptions; i++) {
-      await engine.child.call('subscribe', {
-        url: `${receiverUrl(spec)}/d/${i}`,
-        events: [EVENT_TYPE],
-        ordering: 'unordered',
-        secret: SECRET,
-      });
+/** Resolves once every engine has loaded the subscriptions (the others learn of them from the store). */
+async function untilAllKnow(engines: readonly EngineProcess[], ids: string[], timeoutMs = 30_000): Promise<void> {
+  const endAt = performance.now() + timeoutMs;
+  for (const engine of engines) {
+    while (!(await engine.child.call<boolean>('knows', { ids }))) {
+      if (performance.now() > endAt) throw new Error(`engine ${engine.child.pid} did not load the subscriptions`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    await deliverThroughEngine(engine, spec, warmupEvents(spec));
-    return engine;
+  }
+}
+
+/** Fresh engine processes sharing a store, with unordered subscriptions, warmed up (JIT, sockets, pool threads). */
+async function enginesFor(spec: RunSpec, inline = false): Promise<EngineProcess[]> {
+  if ((spec.processes ?? 1) > 1 && !spec.databaseUrl) throw new Error('several engine processes need a PostgreSQL URL');
+  const extra = { ...spec.settings, ...(spec.databaseUrl ? { databaseUrl: spec.databaseUrl } : {}) };
+  // Started side by side (migrations take turns under their lock): start-up is most of a round's time.
+  const started = await Promise.allSettled(
+    Array.from({ length: spec.processes ?? 1 }, () => startEngineProcess(extra, { inline })),
+  );
+  const engines = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  try {
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const ids: string[] = [];
+    for (let i = 0; i < spec.subscriptions; i++) {
+      const input = { url: `${receiverUrl(spec)}/d/${i}`, events: [EVENT_TYPE], ordering: 'unordered', secret: SECRET };
+      ids.push(await engines[0].child.call<string>('subscribe', input));
+    }
+    await untilAllKnow(engines, ids);
+    await deliverThroughEngines(engines, spec, warmupEvents(spec));
+    return engines;
   } catch (error) {
-    await engine.stop();
+    await Promise.all(engines.map((engine) => engine.stop()));
     throw error;
   }
 }
 
-/** Hookline's deliveries per second through the full pipeline (`inline`: no pool). */
-export async function hooklineDelivery(spec: RunSpec, inline = false): Promise<Side<RunResult>> {
-  const engine = await engineFor(spec, inline);
-  return { run: () => deliverThroughEngine(engine, spec, spec.events), close: () => engine.stop() };
+/** Deliveries a side made while it was warmed up (before its first measured run). */
+export const warmupDeliveries = (spec: RunSpec) => warmupEvents(spec) * spec.subscriptions;
+
+/** Hookline's deliveries per second through the full pipeline (`inline`: no pool); `engines` for extra readings. */
+export async function hooklineDelivery(
+  spec: RunSpec,
+  inline = false,
+): Promise<Side<RunResult> & { engines: readonly EngineProcess[] }> {
+  const engines = await enginesFor(spec, inline);
+  return {
+    engines,
+    run: () => deliverThroughEngines(engines, spec, spec.events),
+    close: async () => void (await Promise.all(engines.map((engine) => engine.stop()))),
+  };
 }
 
 function* messagesFor(spec: RunSpec, events: number): Generator<OutgoingMessage> {
@@ -126,7 +183,7 @@ async function latencyP99(
 
 /** Event-to-delivery latency p99 (publish call → receiver), Hookline at a steady offered rate. */
 export async function hooklineLatency(spec: RunSpec, ratePerSec: number, seconds: number): Promise<Side<number>> {
-  const engine = await engineFor({ ...spec, subscriptions: 1 });
+  const [engine] = await enginesFor({ ...spec, subscriptions: 1, processes: 1 });
   const publish = () => engine.child.call('publishPaced', { type: EVENT_TYPE, ratePerSec, seconds });
   return { run: () => latencyP99(spec, ratePerSec, seconds, publish), close: () => engine.stop() };
 }

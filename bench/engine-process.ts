@@ -5,7 +5,8 @@
  *
  * argv[2]: JSON config overrides (the parent made the folder); argv[3]: `{"inline": true}` sends
  * from the main thread instead of the piscina pool (the pool figure). Commands: `subscribe`,
- * `publish`, `publishPaced`, `settled`, `rss`, `idle`.
+ * `publish`, `publishPaced`, `settled`, `rss`, `idle`, and for a shared PostgreSQL store `knows`
+ * (this process has loaded these subscriptions) and `pgQueries` (round trips since the last call).
  */
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { loadConfig } from '../engine/config.js';
 import { createEngine, type Engine } from '../engine/index.js';
 import { createDispatcher } from '../engine/pool/dispatcher.js';
 import { failStart, serveParent } from './child.js';
+import { countPgQueries, takeQueryCounts } from './pg-query-counter.js';
 import { pace, wallClockMs } from './stats.js';
 
 const MB = 1024 * 1024;
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
   const overrides = JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>;
   const { inline = false } = JSON.parse(process.argv[3] ?? '{}') as { inline?: boolean };
   const config = loadConfig({ overrides });
+  if (config.databaseUrl) countPgQueries();
   const engine = createEngine({
     config,
     env: {},
@@ -122,6 +125,9 @@ async function main(): Promise<void> {
       },
       /** Deliveries by status, from the engine's own store. */
       deliveryCounts: () => countByStatus(config.dbPath),
+      /** Whether this process has loaded these subscriptions (another process may have made them). */
+      knows: ({ ids }: { ids: string[] }) => ids.every((id) => engine.delivery.matcher.get(id) !== undefined),
+      pgQueries: takeQueryCounts,
     },
     { url },
     async () => {

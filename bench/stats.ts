@@ -25,25 +25,28 @@ export function ratio(value: number, baseline: number): number {
 }
 
 /**
- * Runs `a` and `b` for `rounds` rounds in ABBA order (a b, b a, a b …), so a machine that slowly
- * gets busier or calmer does not favour whichever side always runs first.
+ * Runs every one of `runs` once per round, in order on even rounds and in reverse on odd ones
+ * (a b c, c b a …), so a machine that slowly gets busier or calmer does not favour whichever side
+ * always runs first. Returns each run's results, in the order of `runs`.
  */
+export async function inTurns<T>(rounds: number, runs: readonly (() => Promise<T>)[]): Promise<T[][]> {
+  const results = runs.map(() => [] as T[]);
+  for (let round = 0; round < rounds; round++) {
+    const order = runs.map((_, i) => i);
+    if (round % 2 === 1) order.reverse();
+    for (const i of order) results[i].push(await runs[i]());
+  }
+  return results;
+}
+
+/** {@link inTurns} for two sides of different types: a b, b a, a b … */
 export async function alternate<A, B>(
   rounds: number,
   a: () => Promise<A>,
   b: () => Promise<B>,
 ): Promise<{ a: A[]; b: B[] }> {
-  const results = { a: [] as A[], b: [] as B[] };
-  for (let round = 0; round < rounds; round++) {
-    if (round % 2 === 0) {
-      results.a.push(await a());
-      results.b.push(await b());
-    } else {
-      results.b.push(await b());
-      results.a.push(await a());
-    }
-  }
-  return results;
+  const [as, bs] = await inTurns<A | B>(rounds, [a, b]);
+  return { a: as as A[], b: bs as B[] };
 }
 
 /** Milliseconds since the epoch with sub-millisecond precision, comparable across processes. */

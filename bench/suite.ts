@@ -12,9 +12,10 @@ import { benchN8n } from './n8n.js';
 import { benchOverload } from './overload.js';
 import type { BenchOptions } from './options.js';
 import { benchPool } from './pool.js';
+import { benchScaleOut } from './scale-out.js';
 import type { Row } from './table.js';
 
-export const FIGURES = ['ingress', 'overload', 'delivery', 'fanout', 'backlog', 'pool', 'n8n'] as const;
+export const FIGURES = ['ingress', 'overload', 'delivery', 'scaleout', 'fanout', 'backlog', 'pool', 'n8n'] as const;
 export type Figure = (typeof FIGURES)[number];
 
 /** Figures that may run at the same time as the other chains (smoke mode only). */
@@ -22,6 +23,7 @@ const CHAINS: readonly (readonly Figure[])[] = [
   ['ingress', 'n8n'],
   ['delivery', 'backlog'],
   ['fanout', 'pool'],
+  ['scaleout'],
   ['overload'],
 ];
 
@@ -37,6 +39,7 @@ export async function runSuite(options: BenchOptions, only: readonly Figure[] = 
       return result.rows;
     },
     overload: () => benchOverload(options),
+    scaleout: () => benchScaleOut(options),
     fanout: () => benchFanout(options),
     backlog: () => benchBacklog(options, deliveryPerSec),
     pool: () => benchPool(options),

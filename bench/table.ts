@@ -20,9 +20,12 @@ export interface Row {
   /** true = met, false = missed, null = informational (no target). */
   pass: boolean | null;
   note?: string;
+  /** Machine-readable figures behind the row, written to `bench/results.json` only (never printed). */
+  details?: Record<string, unknown>;
 }
 
-function formatNumber(value: number): string {
+/** A number as the table prints it: thousands separated, about three significant figures. */
+export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return '—';
   if (Number.isInteger(value) || Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
   if (Math.abs(value) >= 10) return value.toFixed(1);

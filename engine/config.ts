@@ -67,6 +67,7 @@ export const SETTINGS = {
     env: 'DATABASE_URL',
     flag: 'database-url',
     type: 'string',
+    schema: { pattern: '^$|^postgres(ql)?://' },
     doc: 'PostgreSQL connection string (postgres://…): several engine processes share it. Empty means SQLite at dbPath.',
   }),
   pgPoolSize: setting({

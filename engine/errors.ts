@@ -41,6 +41,7 @@ export const ERROR_CODES = {
     status: 503,
     message: 'More than %s deliveries are waiting to be sent; retry after %s seconds',
   },
+  STORE_UNAVAILABLE: { status: 503, message: 'Cannot reach the database at %s: %s' },
   INTERNAL: { status: 500, message: '%s' },
   DELIVERY_TIMEOUT: { status: 504, message: 'Receiver did not answer within %s ms', retryable: true },
   DELIVERY_CONNECTION: { status: 502, message: 'Could not reach the receiver: %s', retryable: true },

@@ -127,7 +127,12 @@ export function createEngine(options: EngineOptions): Engine {
     done();
   });
   registerJsonBody(server, { maxJsonDepth: config.maxJsonDepth });
-  const failedAuth = createFailedAuthLimiter({ limit: config.failedAuthLimit, windowSec: config.failedAuthWindowSec });
+  const failedAuth = createFailedAuthLimiter({
+    limit: config.failedAuthLimit,
+    windowSec: config.failedAuthWindowSec,
+    counters: store.counters,
+    log,
+  });
   registerTriggerRoutes(server, {
     table: triggers,
     store,

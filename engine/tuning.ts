@@ -53,6 +53,13 @@ export const TUNING = {
     /** How long a SQLite write waits for another connection's lock before failing. */
     busyTimeoutMs: 5_000,
   },
+  counters: {
+    /**
+     * Each process deletes the PostgreSQL rate-limit rows that no longer count (full buckets, ended
+     * failure windows) at most this often: the tables hold about a minute and a window of keys.
+     */
+    sweepEveryMs: 60_000,
+  },
   rules: {
     /** A subscription whose rule runs over its work budget is reported (event, log) at most this often. */
     budgetReportEveryMs: 60_000,

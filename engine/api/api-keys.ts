@@ -21,20 +21,20 @@ const challenge = { 'www-authenticate': 'Bearer realm="hookline-api"' };
 
 export function createApiKeyCheck(store: Store, adminKey: string, failedAuth: FailedAuthLimiter): ApiKeyCheck {
   const adminDigest = adminKey ? sha256(adminKey) : null;
-  const fail = (address: string, message: string) => {
-    failedAuth.recordFailure(address);
+  const fail = async (address: string, message: string) => {
+    await failedAuth.recordFailure(address);
     return Errors.UNAUTHORIZED(message, { headers: challenge });
   };
   return {
     async check(authorization, address) {
-      failedAuth.assertAllowed(address);
+      await failedAuth.assertAllowed(address);
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-      if (!match) throw fail(address, 'Missing API key: send Authorization: Bearer <key>');
+      if (!match) throw await fail(address, 'Missing API key: send Authorization: Bearer <key>');
       const digest = sha256(match[1]);
       if (adminDigest && timingSafeEqual(digest, adminDigest)) return 'admin';
       // Lookup by hash: the stored value is never the key, and equal hashes mean equal keys.
       const found = await store.findApiKey(digest.toString('hex'));
-      if (!found) throw fail(address, 'Invalid API key');
+      if (!found) throw await fail(address, 'Invalid API key');
       return found.name;
     },
   };

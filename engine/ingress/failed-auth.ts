@@ -7,25 +7,24 @@
  */
 import ipaddr from 'ipaddr.js';
 import { Errors } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { LimitCounters } from '../store/types.js';
 
 export interface FailedAuthLimiter {
   /** @throws HooklineError RATE_LIMITED with `Retry-After` while `address` is over the limit. */
-  assertAllowed(address: string, nowMs?: number): void;
-  /** Counts one failed authentication from `address`. */
-  recordFailure(address: string, nowMs?: number): void;
+  assertAllowed(address: string, nowMs?: number): Promise<void>;
+  /** Counts one failed authentication from `address`; never rejects: one the store could not write is logged. */
+  recordFailure(address: string, nowMs?: number): Promise<void>;
 }
 
 export interface FailedAuthOptions {
   /** Failures allowed per window (0 = never throttle). */
   limit: number;
   windowSec: number;
-  /** Addresses tracked at once; the oldest is forgotten past this (bounded memory under a flood). */
-  maxAddresses?: number;
-}
-
-interface Window {
-  failures: number;
-  startMs: number;
+  /** The store's counters: every process on one database counts the same failures. */
+  counters: LimitCounters;
+  /** Told about failures the counters could not record. */
+  log: Logger;
 }
 
 /**
@@ -41,48 +40,26 @@ export function clientKey(address: string): string {
 }
 
 export function createFailedAuthLimiter(options: FailedAuthOptions): FailedAuthLimiter {
-  const windows = new Map<string, Window>();
+  const { limit, counters, log } = options;
   const windowMs = options.windowSec * 1000;
-  const maxAddresses = options.maxAddresses ?? 100_000;
-  const current = (key: string, nowMs: number): Window | undefined => {
-    const window = windows.get(key);
-    if (window && nowMs - window.startMs >= windowMs) {
-      windows.delete(key);
-      return undefined;
-    }
-    return window;
-  };
-  /** Makes room for one more: forgets the oldest address that is not throttled, so a flood of
-   * new addresses cannot wash out the windows of those that are. */
-  const makeRoom = (): void => {
-    let scanned = 0;
-    for (const [key, window] of windows) {
-      if (window.failures < options.limit) return void windows.delete(key);
-      if (++scanned >= 64) break;
-    }
-    windows.delete(windows.keys().next().value as string);
-  };
   return {
-    assertAllowed(address, nowMs = Date.now()) {
-      if (options.limit <= 0) return;
-      const window = current(clientKey(address), nowMs);
-      if (!window || window.failures < options.limit) return;
+    async assertAllowed(address, nowMs = Date.now()) {
+      if (limit <= 0) return;
+      const window = await counters.failureWindow(clientKey(address), windowMs, nowMs);
+      if (!window || window.failures < limit) return;
       const waitSec = Math.max(1, Math.ceil((window.startMs + windowMs - nowMs) / 1000));
       throw Errors.RATE_LIMITED(waitSec, {
         details: { retry_after_seconds: waitSec, reason: 'too many failed authentications' },
         headers: { 'retry-after': String(waitSec) },
       });
     },
-    recordFailure(address, nowMs = Date.now()) {
-      if (options.limit <= 0) return;
-      const key = clientKey(address);
-      const window = current(key, nowMs);
-      if (window) {
-        window.failures++;
-        return;
-      }
-      if (windows.size >= maxAddresses) makeRoom();
-      windows.set(key, { failures: 1, startMs: nowMs });
+    async recordFailure(address, nowMs = Date.now()) {
+      if (limit <= 0) return;
+      // The caller is refused either way and must get that answer, not a 500. A store that keeps
+      // failing also fails `assertAllowed` (it refuses everyone), so this loses a count, not the limit.
+      await counters
+        .addFailure(clientKey(address), windowMs, nowMs)
+        .catch((error: unknown) => log.warn({ err: error }, 'a failed authentication was not counted'));
     },
   };
 }

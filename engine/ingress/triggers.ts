@@ -48,7 +48,7 @@ declare module 'fastify' {
 const ACCEPTED_MESSAGE = 'Webhook processed successfully';
 
 export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRouteOptions): void {
-  const limiter = createRateLimiter(options.rateLimitPerMinute);
+  const limiter = createRateLimiter({ perMinute: options.rateLimitPerMinute, counters: options.store.counters });
   const durations = new Map<string, number>();
 
   // Runs before the body is read: a caller without valid credentials costs us no parsing.
@@ -56,10 +56,10 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
     const shedSec = options.shedSeconds();
     if (shedSec > 0)
       throw Errors.BACKLOG_FULL(options.maxBacklog, shedSec, { headers: { 'retry-after': String(shedSec) } });
-    options.failedAuth.assertAllowed(request.ip);
+    await options.failedAuth.assertAllowed(request.ip);
     const { binding, callerKey } = await findAuthenticated(request);
     if (!binding.workflow.active) throw Errors.WORKFLOW_INACTIVE(binding.workflow.id);
-    const waitSec = limiter.take(callerKey);
+    const waitSec = await limiter.take(callerKey);
     if (waitSec > 0)
       throw Errors.RATE_LIMITED(waitSec, {
         details: { retry_after_seconds: waitSec },
@@ -75,16 +75,17 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
    */
   async function findAuthenticated(request: FastifyRequest): Promise<{ binding: TriggerBinding; callerKey: string }> {
     const path = request.url.split('?')[0];
-    const notFound = () => {
-      options.failedAuth.recordFailure(request.ip);
+    const notFound = async () => {
+      await options.failedAuth.recordFailure(request.ip);
       return Errors.NOT_FOUND(`No trigger listens on ${request.method} ${path.slice(0, 200)}`);
     };
     const binding = options.table.find(request.method, path);
-    if (!binding) throw notFound();
+    if (!binding) throw await notFound();
     try {
       return { binding, callerKey: await checkCaller(binding, request, options.resolveCredential) };
     } catch (error) {
-      if (isHooklineError(error) && (error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN')) throw notFound();
+      if (isHooklineError(error) && (error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN'))
+        throw await notFound();
       throw error;
     }
   }

@@ -6,7 +6,14 @@
 import { fromJsonColumn, toJsonColumn } from './json-columns.js';
 import type { AttemptRecord, DeliveryRecord, Subscription } from './records.js';
 import type { SecretBox } from './secret-box.js';
-import type { ExecutionRecord, ExecutionUpdate, StoredEvent, WorkflowRecord } from './types.js';
+import type {
+  ApiKeyRecord,
+  CredentialRecord,
+  ExecutionRecord,
+  ExecutionUpdate,
+  StoredEvent,
+  WorkflowRecord,
+} from './types.js';
 
 export type Row = Record<string, unknown>;
 
@@ -218,5 +225,25 @@ export function toSubscription(row: Row, box: SecretBox): Subscription {
     lastDeliveryAtMs: numberOrNull(row.last_delivery_at),
     createdAtMs: Number(row.created_at),
     updatedAtMs: Number(row.updated_at),
+  };
+}
+
+export function toApiKey(row: Row): ApiKeyRecord {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    keyHash: String(row.key_hash),
+    prefix: String(row.prefix),
+    createdAt: String(row.created_at),
+  };
+}
+
+/** A credential row with its sealed data opened. */
+export function toCredential(row: Row, box: SecretBox): CredentialRecord {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    type: String(row.type),
+    data: JSON.parse(box.open(String(row.data_enc))),
   };
 }

@@ -4,8 +4,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { SecretBox } from './secret-box.js';
-import { toWorkflow, type Row } from './rows.js';
-import type { CredentialRecord, Store, WorkflowChange, WorkflowRecord } from './types.js';
+import { toApiKey, toCredential, toWorkflow, type Row } from './rows.js';
+import type { Store, WorkflowChange, WorkflowRecord } from './types.js';
 
 export type SqliteCatalog = Pick<
   Store,
@@ -53,26 +53,12 @@ export function createSqliteCatalog(db: Database.Database, box: SecretBox): Sqli
     async findCredential(type, idOrName) {
       const row = (db.prepare('SELECT * FROM credentials WHERE type = ? AND id = ?').get(type, idOrName) ??
         db.prepare('SELECT * FROM credentials WHERE type = ? AND name = ?').get(type, idOrName)) as Row | undefined;
-      if (!row) return null;
-      return {
-        id: String(row.id),
-        name: String(row.name),
-        type: String(row.type),
-        data: JSON.parse(box.open(String(row.data_enc))),
-      } as CredentialRecord;
+      return row ? toCredential(row, box) : null;
     },
     async findApiKey(keyHash) {
       const row = db.prepare('SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL').get(keyHash) as
         Row | undefined;
-      return row
-        ? {
-            id: String(row.id),
-            name: String(row.name),
-            keyHash: String(row.key_hash),
-            prefix: String(row.prefix),
-            createdAt: String(row.created_at),
-          }
-        : null;
+      return row ? toApiKey(row) : null;
     },
     async createApiKey(record) {
       db.prepare('INSERT INTO api_keys (id, name, key_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)').run(

@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import type { AttemptRecord, DeliveryRecord, DeliveryTransition, SubscriptionHealth } from './records.js';
 import { toDelivery, toEvent, type Row } from './rows.js';
+import { readyToSend } from './claim-rules.js';
 import type { ClaimResult, ClaimSpec, DeliveryPlanner, FanOutResult, OutboxStore } from './types.js';
 import type { NewDelivery } from './types.js';
 
@@ -89,12 +90,8 @@ export function createSqliteOutbox(
 
   const claimOne = (spec: ClaimSpec, nowMs: number, owner: string, defaultLeaseMs: number): DeliveryRecord[] => {
     const leaseMs = spec.leaseMs ?? defaultLeaseMs;
-    const candidates = selectCandidates(spec, nowMs);
-    const batchWaits =
-      spec.batch &&
-      candidates.length < spec.batch.maxEvents &&
-      !(candidates[0] && candidates[0].createdAtMs + spec.batch.maxWaitMs <= nowMs);
-    if (batchWaits || candidates.length === 0) return [];
+    const candidates = readyToSend(spec, selectLine(spec, nowMs), nowMs);
+    if (candidates.length === 0) return [];
     // One statement for the whole claim, not one per row; by rowid, the cheapest lookup there is.
     leaseStatement(candidates.length).run(owner, nowMs + leaseMs, nowMs, ...candidates.map((d) => d.seq));
     return candidates.map((d) => ({
@@ -114,19 +111,12 @@ export function createSqliteOutbox(
       }),
   );
 
-  /**
-   * FIFO: an ordered endpoint only ever sends from the head of its line. A row waiting for its
-   * retry is not due, batched or not: a failed batch waits out its backoff like a single message.
-   */
-  function selectCandidates(spec: ClaimSpec, nowMs: number): DeliveryRecord[] {
-    if (!spec.ordered) return (stmt.due.all(spec.subscriptionId, nowMs, spec.limit) as Row[]).map(toDelivery);
-    const line = (stmt.head.all(spec.subscriptionId, spec.limit) as Row[]).map(toDelivery);
-    const ready: DeliveryRecord[] = [];
-    for (const delivery of line) {
-      if (delivery.status === 'in_flight' || delivery.nextAttemptAtMs > nowMs) break;
-      ready.push(delivery);
-    }
-    return ready;
+  /** The rows a claim looks at: an ordered endpoint's line from its head, an unordered one's due rows. */
+  function selectLine(spec: ClaimSpec, nowMs: number): DeliveryRecord[] {
+    const rows = spec.ordered
+      ? stmt.head.all(spec.subscriptionId, spec.limit)
+      : stmt.due.all(spec.subscriptionId, nowMs, spec.limit);
+    return (rows as Row[]).map(toDelivery);
   }
 
   const insertDeliveries = (deliveries: readonly NewDelivery[]): void => {

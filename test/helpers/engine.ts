@@ -1,15 +1,30 @@
-/** Starts a real engine on 127.0.0.1 port 0 with a real SQLite file in a temp folder. */
+/**
+ * Starts a real engine on 127.0.0.1 port 0 on the test run's store (test/helpers/store.ts): a real
+ * SQLite file in a temp folder, or with HOOKLINE_TEST_STORE=postgres a fresh schema on the test
+ * server, chosen through `databaseUrl` as an operator would. `stop()` deletes either.
+ */
 import type { INodeType } from 'n8n-workflow';
 import { loadConfig, type HooklineConfig } from '../../engine/config.js';
 import { createEngine, type Engine } from '../../engine/index.js';
 import type { Dispatcher } from '../../engine/pool/types.js';
+import type { Store } from '../../engine/store/types.js';
+import { createTestSchema } from './postgres.js';
+import { openTestStore, rawSql, TEST_ENCRYPTION_KEY, TEST_STORE, type RawSql, type StoreLocation } from './store.js';
 import { makeTempDir, type TempDir } from './temp.js';
+
+/** Connections of a test engine on PostgreSQL (plus its listener): two forks share the server. */
+const PG_POOL_SIZE = 4;
 
 export interface TestEngine {
   engine: Engine;
   url: string;
   dir: TempDir;
+  /** The SQLite file (unused on PostgreSQL: tests that open it are SQLite-only). */
   dbPath: string;
+  /** Raw SQL (`?` placeholders) on the engine's database, through the engine's own store. */
+  sql: RawSql;
+  /** A new store on the engine's database, as a restarted process opens it; the caller closes it. */
+  reopenStore(): Store;
   stop(): Promise<void>;
 }
 
@@ -29,34 +44,61 @@ export async function startTestEngine(
     dir.file(name.endsWith('.json') ? name : `${name}.json`, workflow);
   if (options.credentials) dir.file('credentials.json', options.credentials);
   const dbPath = `${dir.path}/data/hookline.db`;
-  const config = loadConfig({
-    overrides: {
-      port: 0,
-      host: '127.0.0.1',
-      workflowsDir: dir.path,
-      dbPath,
-      logLevel: 'silent',
-      encryptionKey: 'test-key',
-      allowPrivateTargets: true,
-      poolThreads: 1,
-      ...options.config,
-    },
-  });
-  const engine = createEngine({
-    config,
-    nodeTypes: options.nodeTypes,
-    env: options.env ?? {},
-    dispatcher: options.dispatcher,
-  });
-  const { url } = await engine.start();
-  return {
-    engine,
-    url,
-    dir,
-    dbPath,
-    async stop() {
-      await engine.stop();
-      dir.remove();
-    },
+  const location: StoreLocation =
+    TEST_STORE === 'postgres'
+      ? { kind: 'postgres', schema: await createTestSchema('engine') }
+      : { kind: 'sqlite', path: dbPath };
+  const remove = async (): Promise<void> => {
+    if (location.kind === 'postgres') await location.schema.drop();
+    dir.remove();
   };
+  let engine: Engine | undefined;
+  try {
+    const config = loadConfig({
+      overrides: {
+        port: 0,
+        host: '127.0.0.1',
+        workflowsDir: dir.path,
+        dbPath,
+        ...(location.kind === 'postgres'
+          ? { databaseUrl: location.schema.urlWithSchema, pgPoolSize: PG_POOL_SIZE }
+          : {}),
+        logLevel: 'silent',
+        encryptionKey: TEST_ENCRYPTION_KEY,
+        allowPrivateTargets: true,
+        poolThreads: 1,
+        ...options.config,
+      },
+    });
+    engine = createEngine({
+      config,
+      nodeTypes: options.nodeTypes,
+      env: options.env ?? {},
+      dispatcher: options.dispatcher,
+    });
+    // A PostgreSQL run that quietly ran on SQLite would prove nothing.
+    if (location.kind === 'postgres' && engine.store.kind !== 'postgres')
+      throw new Error(`test engine: expected a PostgreSQL store, the engine opened ${engine.store.kind}`);
+    const { url } = await engine.start();
+    return testEngine(engine, url);
+  } catch (error) {
+    await engine?.stop().catch(() => undefined);
+    await remove();
+    throw error;
+  }
+
+  function testEngine(engine: Engine, url: string): TestEngine {
+    return {
+      engine,
+      url,
+      dir,
+      dbPath,
+      sql: (text, params) => rawSql(engine.store)(text, params),
+      reopenStore: () => openTestStore(location),
+      async stop() {
+        await engine.stop();
+        await remove();
+      },
+    };
+  }
 }

@@ -1,7 +1,5 @@
 import { describe, expect, it } from '../helpers/engine-fixture.js';
 import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
-import { createSecretBox } from '../../engine/store/secret-box.js';
-import { createSqliteStore } from '../../engine/store/sqlite-store.js';
 import { chain, node, scoringWorkflow } from '../fixtures/workflows.js';
 
 /** A node that throws when an item asks it to: for failure isolation. */
@@ -180,16 +178,15 @@ describe('engine: running workflows through the node host', () => {
     });
     const outcome = await running.engine.runManually('creds', [{}]);
     expect(outcome.result.output).toEqual([{ tokenLength: 20 }]);
-    const raw = running.engine.store as unknown as { db: { prepare(sql: string): { get(): { data_enc: string } } } };
-    expect(raw.db.prepare('SELECT data_enc FROM credentials').get().data_enc).not.toContain('wh_secret');
+    const [stored] = await running.sql('SELECT data_enc FROM credentials');
+    expect(stored.data_enc).not.toContain('wh_secret');
   });
 
-  it('writes lifecycle events to the SQLite file, readable after reopening the database', async ({ startEngine }) => {
+  it('writes lifecycle events to the store, readable after reopening the database', async ({ startEngine }) => {
     const running = await startEngine({ workflows: { scoring: scoringWorkflow() } });
     const outcome = await running.engine.runManually('scoring', [{ name: 'ada', score: 9 }]);
-    const { dbPath } = running;
     await running.engine.stop();
-    const reopened = createSqliteStore({ path: dbPath, secretBox: createSecretBox('test-key') });
+    const reopened = running.reopenStore();
     try {
       const events = await reopened.listEvents({ limit: 100 });
       const types = events.map((e) => e.type);

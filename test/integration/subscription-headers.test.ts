@@ -1,10 +1,9 @@
 /**
  * Custom subscription headers through the API and SDK of a real engine: values shown once (create),
  * masked after (get, list, PATCH, PUT), kept when the mask is sent back, delivered for real to a
- * real receiver, sealed in the database file; and refused with a 400 when they would break or
+ * real receiver, sealed in the database (either store); and refused with a 400 when they would break or
  * shadow a delivery.
  */
-import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { vi } from 'vitest';
 import { HEADER_VALUE_MASK } from '../../engine/delivery/subscription-headers.js';
@@ -82,13 +81,9 @@ describe('custom subscription headers over the API', () => {
     expect(third.headers['x-api-key']).toBe(SECRET_VALUE);
     expect(third.headers['x-team']).toBeUndefined();
 
-    const db = new Database(running.dbPath, { readonly: true });
-    try {
-      const row = db.prepare('SELECT * FROM subscriptions WHERE id = ?').get(created.id);
-      expect(JSON.stringify(row)).not.toContain(SECRET_VALUE);
-    } finally {
-      db.close();
-    }
+    const rows = await running.sql('SELECT * FROM subscriptions WHERE id = ?', [created.id]);
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain(SECRET_VALUE);
   });
 
   it('refuses headers that would break or shadow a delivery with 400 naming the header, leaving the webhook as it was', async ({

@@ -48,6 +48,16 @@ describe('config', () => {
     );
   });
 
+  it('takes a PostgreSQL URL only, and PostgreSQL only with a shared encryption key', async () => {
+    expect(() => loadConfig({ env: { DATABASE_URL: 'mysql://db/hookline' } })).toThrow(
+      /environment variable DATABASE_URL must match pattern/,
+    );
+    const config = loadConfig({ flags: { 'database-url': 'postgresql://db.internal/hookline' } });
+    expect(config.databaseUrl).toBe('postgresql://db.internal/hookline');
+    const { createStore } = await import('../../engine/store/create-store.js');
+    expect(() => createStore(config, 'test')).toThrow(/HOOKLINE_ENCRYPTION_KEY must be set with DATABASE_URL/);
+  });
+
   it('rejects an unknown setting', () => {
     expect(() => loadConfig({ overrides: { prot: 1 } as never })).toThrow(/unknown setting 'prot'/);
   });

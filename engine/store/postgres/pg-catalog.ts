@@ -5,8 +5,8 @@
  */
 import type pg from 'pg';
 import type { SecretBox } from '../secret-box.js';
-import { toWorkflow, type Row } from '../rows.js';
-import type { CredentialRecord, Store, WorkflowChange } from '../types.js';
+import { toApiKey, toCredential, toWorkflow, type Row } from '../rows.js';
+import type { Store, WorkflowChange } from '../types.js';
 
 export type PgCatalog = Pick<
   Store,
@@ -78,25 +78,11 @@ export function createPgCatalog(pool: pg.Pool, box: SecretBox): PgCatalog {
       const row =
         (await one('SELECT * FROM credentials WHERE type = $1 AND id = $2', [type, idOrName])) ??
         (await one('SELECT * FROM credentials WHERE type = $1 AND name = $2', [type, idOrName]));
-      if (!row) return null;
-      return {
-        id: String(row.id),
-        name: String(row.name),
-        type: String(row.type),
-        data: JSON.parse(box.open(String(row.data_enc))),
-      } as CredentialRecord;
+      return row ? toCredential(row, box) : null;
     },
     async findApiKey(keyHash) {
       const row = await one('SELECT * FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL', [keyHash]);
-      return row
-        ? {
-            id: String(row.id),
-            name: String(row.name),
-            keyHash: String(row.key_hash),
-            prefix: String(row.prefix),
-            createdAt: String(row.created_at),
-          }
-        : null;
+      return row ? toApiKey(row) : null;
     },
     async createApiKey(record) {
       await pool.query('INSERT INTO api_keys (id, name, key_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5)', [

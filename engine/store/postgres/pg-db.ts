@@ -63,11 +63,13 @@ export function quoteIdent(name: string): string {
 }
 
 /**
- * Keys of the advisory locks the store takes: one namespace (the first argument of the two-key
- * form), so they never collide with an application's own locks.
+ * Keys of the advisory locks the store takes. Advisory locks and NOTIFY channels belong to the
+ * whole database, not to a schema: the first key of the two-key form is the store's schema, so
+ * two stores in one database (two deployments, or the tests' schemas) never share a lock.
  */
 export const LOCKS = {
-  namespace: 0x686b6c, // "hkl"
+  /** SQL for the namespace key, evaluated by the server. */
+  namespace: "hashtext('hookline.' || COALESCE(current_schema(), ''))",
   migrations: 1,
   events: 2,
   fanOut: 3,
@@ -81,10 +83,10 @@ export function numbered(sql: string, offset = 0): string {
 
 /** Sends a NOTIFY with the transaction that runs it (delivered at commit, dropped on rollback). */
 export async function notify(client: Queryable, channel: string, payload = ''): Promise<void> {
-  await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
+  await client.query(`SELECT pg_notify($1 || '.' || COALESCE(current_schema(), ''), $2)`, [channel, payload]);
 }
 
-/** The channels processes wake each other on. */
+/** The channels processes wake each other on; each is suffixed with `.<schema>` (see LOCKS). */
 export const CHANNELS = {
   events: 'hookline_events',
   deliveries: 'hookline_deliveries',

@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import type { StoreSignal } from '../types.js';
-import { CHANNELS, createPgClient } from './pg-db.js';
+import { CHANNELS, createPgClient, quoteIdent } from './pg-db.js';
 
 const RECONNECT_MS = 1_000;
 
@@ -18,10 +18,14 @@ export async function listenPg(
   let client: pg.Client | null = null;
   let retry: NodeJS.Timeout | null = null;
 
+  /** This store's channels: the schema's suffix, learnt from the server when connecting. */
+  let suffix = '';
   const deliver = (message: pg.Notification): void => {
-    if (message.channel === CHANNELS.events) listener({ kind: 'events' });
-    else if (message.channel === CHANNELS.subscriptions) listener({ kind: 'subscriptions' });
-    else if (message.channel === CHANNELS.deliveries) {
+    const channel = message.channel.slice(0, message.channel.length - suffix.length);
+    if (!message.channel.endsWith(suffix)) return;
+    if (channel === CHANNELS.events) listener({ kind: 'events' });
+    else if (channel === CHANNELS.subscriptions) listener({ kind: 'subscriptions' });
+    else if (channel === CHANNELS.deliveries) {
       const payload = message.payload ?? '';
       listener({ kind: 'deliveries', subscriptionIds: payload === '*' || payload === '' ? null : payload.split(',') });
     }
@@ -43,11 +47,10 @@ export async function listenPg(
     });
     next.on('end', () => client === next && reconnectLater());
     await next.connect();
-    await next.query(
-      Object.values(CHANNELS)
-        .map((channel) => `LISTEN ${channel}`)
-        .join('; '),
-    );
+    const { rows } = await next.query<{ schema: string | null }>('SELECT current_schema() AS schema');
+    suffix = `.${rows[0].schema ?? ''}`;
+    const channels = Object.values(CHANNELS).map((channel) => `LISTEN ${quoteIdent(channel + suffix)}`);
+    await next.query(channels.join('; '));
     client = next;
   }
 

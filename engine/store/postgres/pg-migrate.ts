@@ -9,7 +9,7 @@ import { PG_MIGRATIONS } from './pg-migrations.js';
 export async function migratePg(pool: pg.Pool): Promise<number[]> {
   const client = await pool.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1, $2)', [LOCKS.namespace, LOCKS.migrations]);
+    await client.query(`SELECT pg_advisory_lock(${LOCKS.namespace}, ${LOCKS.migrations})`);
     try {
       await client.query(
         'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)',
@@ -36,7 +36,7 @@ export async function migratePg(pool: pg.Pool): Promise<number[]> {
       }
       return done;
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCKS.namespace, LOCKS.migrations]);
+      await client.query(`SELECT pg_advisory_unlock(${LOCKS.namespace}, ${LOCKS.migrations})`);
     }
   } finally {
     client.release();

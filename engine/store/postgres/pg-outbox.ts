@@ -15,6 +15,7 @@
 import type pg from 'pg';
 import type { DeliveryRecord, DeliveryTransition, SubscriptionHealth } from '../records.js';
 import { toDelivery, toEvent, type Row } from '../rows.js';
+import { readyToSend } from '../claim-rules.js';
 import type { ClaimResult, ClaimSpec, NewDelivery, OutboxStore } from '../types.js';
 import { CHANNELS, deliveriesPayload, inTransaction, LOCKS, notify, type Queryable } from './pg-db.js';
 
@@ -135,7 +136,7 @@ export function createPgOutbox(pool: pg.Pool, saveHealth: SaveHealth): OutboxSto
         group.forEach(({ spec, i }, k) => {
           const { ok, line } = lines[k];
           if (!ok) return void lockedOut.add(i);
-          const ready = readyRows(spec, line, nowMs);
+          const ready = readyToSend(spec, line, nowMs);
           const expires = nowMs + (spec.leaseMs ?? defaultLeaseMs);
           for (const d of ready) leases.push({ seq: d.seq, expires, i });
           claimed[i] = ready.map((d) => ({ ...d, status: 'in_flight', leaseOwner: owner, leaseExpiresAtMs: expires }));
@@ -277,23 +278,4 @@ function groupRows(rows: Row[], count: number): { ok: boolean; line: DeliveryRec
     if (row.seq !== null && row.seq !== undefined) entry.line.push(toDelivery(row));
   }
   return out;
-}
-
-/**
- * What an endpoint may send now from what its claim read: an ordered line up to the first row in
- * flight or not yet due; a batch only when full or when its oldest row waited long enough.
- */
-function readyRows(spec: ClaimSpec, line: DeliveryRecord[], nowMs: number): DeliveryRecord[] {
-  const ready: DeliveryRecord[] = [];
-  if (spec.ordered) {
-    for (const delivery of line) {
-      if (delivery.status === 'in_flight' || delivery.nextAttemptAtMs > nowMs) break;
-      ready.push(delivery);
-    }
-  } else ready.push(...line);
-  const batchWaits =
-    spec.batch &&
-    ready.length < spec.batch.maxEvents &&
-    !(ready[0] && ready[0].createdAtMs + spec.batch.maxWaitMs <= nowMs);
-  return batchWaits ? [] : ready;
 }

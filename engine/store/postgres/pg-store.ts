@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { EventEnvelope } from '../../events/envelope.js';
+import { Errors } from '../../errors.js';
 import { createWhere } from '../sql-where.js';
 import type { SecretBox } from '../secret-box.js';
 import { toJsonColumn } from '../json-columns.js';
@@ -39,7 +40,7 @@ import { createPgSubscriptions } from './pg-subscriptions.js';
 import { createPgOutbox, insertDeliveries } from './pg-outbox.js';
 import { createPgDeliveryLog } from './pg-delivery-log.js';
 import { listenPg } from './pg-listen.js';
-import { createMemoryCounters } from '../memory-counters.js';
+import { createPgCounters } from './pg-counters.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -235,10 +236,12 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     pool,
     outbox,
     deliveryLog: createPgDeliveryLog(pool),
-    // Replaced by the shared PostgreSQL counters (pg-counters.ts) as they land.
-    counters: createMemoryCounters(),
+    counters: createPgCounters(pool),
     ...createPgCatalog(pool, box),
-    migrate: () => migratePg(pool),
+    migrate: () =>
+      migratePg(pool).catch((error: Error) => {
+        throw Errors.STORE_UNAVAILABLE(describeServer(options.connectionString), error.message, { cause: error });
+      }),
     async close() {
       if (closed) return;
       closed = true;
@@ -264,6 +267,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       await pool.query(SQL.heartbeat, [owner, nowMs]);
     },
     async claimOrphanedExecutions(nowMs, staleMs, limit) {
+      // Alive first: what this process takes is then never an orphan in another's eyes.
+      await pool.query(SQL.heartbeat, [owner, nowMs]);
       const { rows } = await pool.query(SQL.claimOrphans, [owner, nowMs - staleMs, limit]);
       // Processes silent ten times as long are gone for good: forget them (their runs were just taken).
       await pool.query(SQL.forgetProcesses, [nowMs - staleMs * 10]);
@@ -293,6 +298,16 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       return row ? toEvent(row) : null;
     },
   };
+}
+
+/** Where a connection string points, without its password: `host:port/database`. */
+function describeServer(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.hostname}:${url.port || 5432}${url.pathname}`;
+  } catch {
+    return 'the configured PostgreSQL server';
+  }
 }
 
 /** The key an idempotent execution is locked and deduplicated by, or null without one. */

@@ -1,4 +1,4 @@
-/** The backlog counters and load shedding, on a real SQLite store per test. */
+/** The backlog counters and load shedding, on a real store per test (SQLite or PostgreSQL). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBacklog } from '../../../engine/delivery/backlog.js';
 import { createEvent } from '../../../engine/events/envelope.js';
@@ -7,8 +7,8 @@ import { makeNewDelivery } from '../../helpers/records.js';
 import { createTempStore, type TempStore } from '../../helpers/store.js';
 
 let temp: TempStore;
-beforeEach(() => {
-  temp = createTempStore();
+beforeEach(async () => {
+  temp = await createTempStore();
 });
 afterEach(async () => {
   await temp.close();
@@ -43,7 +43,7 @@ describe('backlog', () => {
     try {
       expect(backlog.shedSeconds()).toBeGreaterThan(0);
       // A deleted webhook fails its open rows in the store; no settle tells the counters.
-      temp.store.db.prepare("UPDATE deliveries SET status = 'failed'").run();
+      await temp.sql("UPDATE deliveries SET status = 'failed'");
       expect(backlog.size).toBe(3);
       await backlog.recount();
       expect(backlog.size).toBe(0);

@@ -22,8 +22,8 @@ const SETTINGS = {
 
 let temp: TempStore;
 let subscriptions: Subscriptions;
-beforeEach(() => {
-  temp = createTempStore();
+beforeEach(async () => {
+  temp = await createTempStore();
   subscriptions = createSubscriptions(temp.store, createMatcher({ retentionMs: 60_000 }), SETTINGS);
 });
 afterEach(async () => {

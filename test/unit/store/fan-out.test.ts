@@ -1,18 +1,16 @@
 /**
  * The fan-out: ingress writes events only; the delivery loop turns them into deliveries in pages,
- * moving a durable cursor in the same transaction. On a real SQLite file per test.
+ * moving a durable cursor in the same transaction. On a real store per test (SQLite or PostgreSQL).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEvent, type EventEnvelope } from '../../../engine/events/envelope.js';
-import { createSqliteStore } from '../../../engine/store/sqlite-store.js';
-import { createSecretBox } from '../../../engine/store/secret-box.js';
-import type { DeliveryPlanner } from '../../../engine/store/types.js';
+import type { DeliveryPlanner, FanOutResult } from '../../../engine/store/types.js';
 import { makeNewDelivery } from '../../helpers/records.js';
-import { createTempStore, type TempStore } from '../../helpers/store.js';
+import { createTempStore, TEST_STORE, type TempStore } from '../../helpers/store.js';
 
 let temp: TempStore;
-beforeEach(() => {
-  temp = createTempStore();
+beforeEach(async () => {
+  temp = await createTempStore();
 });
 afterEach(async () => {
   await temp.close();
@@ -79,18 +77,14 @@ describe('fan-out', () => {
     await temp.store.commit({ events: events(3) });
     await temp.store.outbox.fanOut(recordingPlan().plan, 1);
     await temp.store.commit({ events: events(2) });
-    // A new process on the same file: the cursor survived the "crash".
-    await temp.store.close().catch(() => undefined);
-    const reopened = createSqliteStore({ path: temp.path, secretBox: createSecretBox('test-key') });
-    try {
-      expect(await reopened.outbox.pendingFanOut()).toBe(4);
-      const { plan, seen } = recordingPlan();
-      expect(await reopened.outbox.fanOut(plan, 100)).toMatchObject({ events: 4, deliveries: 8, more: false });
-      expect(seen).toHaveLength(4);
-      expect(await reopened.outbox.countOpen()).toBe(10);
-    } finally {
-      await reopened.close();
-    }
+    // A new process on the same database: the cursor survived the "crash".
+    await temp.store.close();
+    const reopened = temp.reopen();
+    expect(await reopened.outbox.pendingFanOut()).toBe(4);
+    const { plan, seen } = recordingPlan();
+    expect(await reopened.outbox.fanOut(plan, 100)).toMatchObject({ events: 4, deliveries: 8, more: false });
+    expect(seen).toHaveLength(4);
+    expect(await reopened.outbox.countOpen()).toBe(10);
   });
 
   it('rolls the page back whole when a planned delivery cannot be written', async () => {
@@ -98,8 +92,27 @@ describe('fan-out', () => {
     const clash: DeliveryPlanner = (event) => [
       makeNewDelivery(event.data && (event.data as { i: number }).i === 1 ? 'taken' : `ok_${event.id}`),
     ];
-    await expect(temp.store.outbox.fanOut(clash, 10)).rejects.toThrow(/UNIQUE/);
+    await expect(temp.store.outbox.fanOut(clash, 10)).rejects.toThrow(/unique/i);
     expect(await temp.store.outbox.pendingFanOut()).toBe(2);
     expect(await temp.store.outbox.countOpen()).toBe(1);
+  });
+});
+
+// Only PostgreSQL stores share a server, and its advisory locks are database-wide.
+describe.skipIf(TEST_STORE !== 'postgres')('fan-out beside a store in another schema of the database', () => {
+  it("is never locked out by the other store's fan-out", async () => {
+    const other = await createTempStore();
+    try {
+      await temp.store.commit({ events: events(1) });
+      await other.store.commit({ events: events(1) });
+      let inside: FanOutResult | undefined;
+      // `sync` runs inside this store's fan-out transaction, while it holds its fan-out lock.
+      await temp.store.outbox.fanOut(recordingPlan().plan, 10, undefined, async () => {
+        inside = await other.store.outbox.fanOut(recordingPlan().plan, 10);
+      });
+      expect(inside).toMatchObject({ events: 1, deliveries: 2 });
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-/** The outbox through its public `OutboxStore` contract, on a real SQLite file per test. */
+/** The outbox through its public `OutboxStore` contract, on a real store per test (SQLite or PostgreSQL). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClaimSpec, NewDelivery, DeliveryLog, OutboxStore } from '../../../engine/store/types.js';
 import { makeNewDelivery } from '../../helpers/records.js';
@@ -14,8 +14,8 @@ let log: DeliveryLog;
 /** Time base of each test: rows are due relative to it. */
 let now: number;
 
-beforeEach(() => {
-  temp = createTempStore();
+beforeEach(async () => {
+  temp = await createTempStore();
   outbox = temp.store.outbox;
   log = temp.store.deliveryLog;
   now = Date.now();

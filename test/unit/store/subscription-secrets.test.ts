@@ -1,7 +1,8 @@
 /**
  * Custom header values at rest (sealed like the other secrets, rows from before migration 5
  * sealed when the store opens) and the modes of the files the store and key resolver create.
- * Real SQLite files in a temp folder; the raw rows and bytes are read back to prove no plaintext.
+ * The raw rows are read back from either store to prove no plaintext; the migration, the bytes on
+ * disk and the file modes are the embedded store's own, checked on real SQLite files only.
  */
 import Database from 'better-sqlite3';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { blankSubscription } from '../../../engine/delivery/subscriptions.js';
 import { createSecretBox, resolveEncryptionKey } from '../../../engine/store/secret-box.js';
 import { SQLITE_MIGRATIONS } from '../../../engine/store/sqlite-migrations.js';
 import { createSqliteStore } from '../../../engine/store/sqlite-store.js';
+import { createTempStore, TEST_STORE } from '../../helpers/store.js';
 import { makeTempDir, type TempDir } from '../../helpers/temp.js';
 
 const box = createSecretBox('test-key');
@@ -59,17 +61,28 @@ function writeLegacyDatabase(path: string): void {
 
 describe('custom header values at rest', () => {
   it('stores them sealed and reads them back', async () => {
+    const temp = await createTempStore();
+    try {
+      await temp.store.saveSubscription(subscription('wh_new', { 'X-Api-Key': SECRET_VALUE }));
+      const [row] = await temp.sql('SELECT headers_enc FROM subscriptions WHERE id = ?', ['wh_new']);
+      expect(row.headers_enc).toMatch(/^v1:/);
+      expect(row.headers_enc).not.toContain(SECRET_VALUE);
+      expect((await temp.store.getSubscription('wh_new'))?.headers).toEqual({ 'X-Api-Key': SECRET_VALUE });
+    } finally {
+      await temp.close();
+    }
+  });
+});
+
+// The plaintext column, the migration that sealed it and the bytes of the file exist in SQLite only.
+describe.skipIf(TEST_STORE !== 'sqlite')('custom header values in the SQLite file', () => {
+  it('leaves the plaintext column empty and no plaintext in the file or its WAL', async () => {
     const path = `${dir.path}/hookline.db`;
     const store = createSqliteStore({ path, secretBox: box });
     await store.saveSubscription(subscription('wh_new', { 'X-Api-Key': SECRET_VALUE }));
-    const row = store.db.prepare('SELECT headers, headers_enc FROM subscriptions WHERE id = ?').get('wh_new') as {
-      headers: string | null;
-      headers_enc: string;
-    };
-    expect(row.headers).toBeNull();
-    expect(row.headers_enc).toMatch(/^v1:/);
-    expect(row.headers_enc).not.toContain(SECRET_VALUE);
-    expect((await store.getSubscription('wh_new'))?.headers).toEqual({ 'X-Api-Key': SECRET_VALUE });
+    expect(store.db.prepare('SELECT headers FROM subscriptions WHERE id = ?').get('wh_new')).toEqual({
+      headers: null,
+    });
     await store.close();
     expect(bytesOnDisk(path)).not.toContain(SECRET_VALUE);
   });
@@ -102,7 +115,8 @@ describe('custom header values at rest', () => {
   });
 });
 
-describe('file modes', () => {
+// File modes are the embedded store's (PostgreSQL keeps no file of ours).
+describe.skipIf(TEST_STORE !== 'sqlite')('file modes', () => {
   const modeOf = (path: string) => statSync(path).mode & 0o777;
 
   it('creates the database, its WAL and SHM with mode 0600 even under umask 0', async () => {
