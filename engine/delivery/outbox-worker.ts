@@ -229,15 +229,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     // A half-open circuit lets one probe through; a closed one takes a full share.
     const unorderedLimit = Math.min(options.claimBatchSize, tasksLeft * parallelChunk);
     const limit = halfOpen ? 1 : batch ? batch.maxEvents : subscription.ordered ? orderedRun : unorderedLimit;
-    // The lease must outlast the task, or another process would take the rows back and send them
-    // while this one still is: an ordered run sends one by one, each up to the receiver timeout.
-    const sendsInSeries = subscription.ordered && !batch ? limit : 1;
     return {
       subscriptionId: subscription.id,
       ordered: subscription.ordered,
       limit,
       batch: halfOpen ? undefined : batch,
-      leaseMs: options.leaseMs + sendsInSeries * subscription.timeoutMs,
     };
   }
 

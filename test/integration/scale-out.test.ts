@@ -95,8 +95,9 @@ async function startCluster(): Promise<void> {
     workflowsDir: dir.path,
     dbPath: `${dir.path}/unused.db`,
     allowPrivateTargets: true,
-    // A dead process's deliveries come back after this lease; the survivors sweep every second.
-    leaseMs: 3000,
+    // A dead process's deliveries come back after this lease (live ones renew every third of it);
+    // the survivors sweep every second.
+    leaseMs: 5000,
     executionLeaseSec: 3,
     pollIntervalMs: 50,
     retryScheduleSec: [0.1, 0.2, 0.5, 1, 1, 1],
