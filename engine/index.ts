@@ -101,7 +101,7 @@ export function createEngine(options: EngineOptions): Engine {
       outboxPending: () => delivery.outboxPending(),
       oldestPendingAtMs: () => store.outbox.oldestOpenAtMs(),
       openCircuits: (nowMs) => delivery.openCircuits(nowMs),
-      poolUtilization: () => dispatcher.utilization,
+      poolUtilization: () => dispatcher.utilization ?? 0,
       ruleBudgetExceeded: () => delivery.matcher.budgetExceeded,
     },
   });

@@ -95,9 +95,14 @@ export function createMetrics(options: MetricsOptions): Metrics {
   registerGauges(registers, reads, perWebhook);
 
   const merged = Registry.merge([registry, processMetrics()]);
+  // Every request counts: each (route, status) pair's series is looked up once, not hashed per request.
+  const requestSeries = new Map<string, { inc(): void }>();
   return {
     requestAnswered(route, status) {
-      httpRequests.inc({ route, status: String(status) });
+      const key = `${status} ${route}`;
+      let series = requestSeries.get(key);
+      if (!series) requestSeries.set(key, (series = httpRequests.labels({ route, status: String(status) })));
+      series.inc();
     },
     executionFinished(status) {
       executions.inc({ status });

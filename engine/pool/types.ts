@@ -76,7 +76,7 @@ export interface Dispatcher {
   readonly mode: 'pool' | 'inline';
   /**
    * piscina's utilization of the pool, 0..1: the run time of its tasks over the pool's capacity
-   * (threads × time) since it started. 0 inline, where there is no pool.
+   * (threads × time) since it started. 0 inline; a dispatcher without a pool may leave it out.
    */
-  readonly utilization: number;
+  readonly utilization?: number;
 }
