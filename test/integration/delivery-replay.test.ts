@@ -3,23 +3,32 @@
  * events that happened once the webhook existed, `only_failed` only those whose delivery did not
  * succeed, and either way in event order on an ordered endpoint.
  */
+import { vi } from 'vitest';
 import { Hookline, type Engine, type HooklineApiError } from '../../engine/index.js';
 import type { Receiver } from '../fixtures/receiver.js';
 import { bodies, describe, expect, it } from '../helpers/engine-fixture.js';
 import { until } from '../helpers/wait.js';
 
 const API_KEY = 'hk_replay_admin_0123456789';
+// Real engines, real sockets, two shared cores: allow for slow starts and slow answers.
+vi.setConfig({ testTimeout: 90_000 });
+/** How long to wait for deliveries: two shared cores are often loaded by other runs. */
+const WAIT_MS = 30_000;
 
 /** The `n` of each request the receiver got, in arrival order. */
 const numbers = (receiver: Receiver): number[] => bodies(receiver).map((b) => b.data.n as number);
 
 /** Resolves once every delivery of the webhook reached a final state and the fan-out has caught up. */
 async function settled(hookline: Engine, webhookId: string, count: number): Promise<void> {
-  await until(async () => {
-    const rows = await hookline.store.deliveryLog.listDeliveries({ subscriptionId: webhookId, limit: 1000 });
-    const open = rows.filter((d) => ['pending', 'in_flight', 'retrying'].includes(d.status));
-    return rows.length === count && open.length === 0;
-  }, `${count} settled deliveries`);
+  await until(
+    async () => {
+      const rows = await hookline.store.deliveryLog.listDeliveries({ subscriptionId: webhookId, limit: 1000 });
+      const open = rows.filter((d) => ['pending', 'in_flight', 'retrying'].includes(d.status));
+      return rows.length === count && open.length === 0;
+    },
+    `${count} settled deliveries`,
+    WAIT_MS,
+  );
 }
 
 describe('replay', () => {
@@ -31,7 +40,7 @@ describe('replay', () => {
     await until(() => Date.now() > Date.parse(before.timestamp), 'the clock to pass the first event');
     const hook = await client.webhooks.create({ url: receiver.url, events: ['order.completed'] });
     for (let n = 1; n <= 5; n++) await hookline.publishEvent('order.completed', { n });
-    await receiver.waitFor(5);
+    await receiver.waitFor(5, WAIT_MS);
 
     const replay = await client.webhooks.replay(hook.id);
     expect(replay).toEqual({
@@ -45,7 +54,7 @@ describe('replay', () => {
     // A range reaching back before the webhook is cut at its creation.
     const wide = await client.webhooks.replay(hook.id, { since: new Date(Date.parse(before.timestamp) - 60_000) });
     expect([wide.replayed, wide.since]).toEqual([5, replay.since]);
-    await receiver.waitFor(15);
+    await receiver.waitFor(15, WAIT_MS);
     expect(numbers(receiver)).toEqual([1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2, 3, 4, 5]);
   });
 
@@ -63,13 +72,13 @@ describe('replay', () => {
     // An event that happens while the webhook is disabled gets no delivery: it did not succeed either.
     await client.webhooks.disable(hook.id);
     await hookline.publishEvent('order.completed', { n: 7 });
-    await until(async () => (await hookline.store.outbox.pendingFanOut()) === 0, 'the fan-out of event 7');
+    await until(async () => (await hookline.store.outbox.pendingFanOut()) === 0, 'the fan-out of event 7', WAIT_MS);
     await client.webhooks.enable(hook.id);
 
     receiver.respondWith({ status: 200 });
     const recovered = await client.webhooks.replay(hook.id, { only_failed: true });
     expect([recovered.replayed, recovered.only_failed]).toEqual([3, true]);
-    await receiver.waitFor(9);
+    await receiver.waitFor(9, WAIT_MS);
     expect(numbers(receiver).slice(6)).toEqual([2, 5, 7]);
     await settled(hookline, hook.id, 9);
     // Everything has succeeded now: a second recovery has nothing to send.
@@ -84,10 +93,11 @@ describe('replay', () => {
       events: ['order.completed'],
     });
     await hookline.publishEvent('order.completed', { n: 1 });
-    await receiver.waitFor(1);
+    await receiver.waitFor(1, WAIT_MS);
     await until(
       async () => (await hookline.store.deliveryLog.listDeliveries({ statuses: ['retrying'] })).length === 1,
       'a retrying delivery',
+      WAIT_MS,
     );
     // Retrying, not failed: a recovery would only send it twice.
     expect((await hookline.delivery.replay(subscription.id, { onlyFailed: true })).replayed).toBe(0);
@@ -107,7 +117,7 @@ describe('replay', () => {
     let failures = 2;
     receiver.respondWith(() => (failures-- > 0 ? { status: 500 } : { status: 200 }));
     expect((await hookline.delivery.replay(subscription.id)).replayed).toBe(30);
-    await receiver.waitFor(62);
+    await receiver.waitFor(62, WAIT_MS);
     const replayed = numbers(receiver).slice(30);
     expect(replayed).toEqual([1, 1, ...Array.from({ length: 30 }, (_, i) => i + 1)]);
   });

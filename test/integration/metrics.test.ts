@@ -4,6 +4,7 @@
  * move with real deliveries to a real receiver, gauges read at scrape time, and labels that stay
  * bounded (no webhook id, URL or event id unless the operator opts in).
  */
+import { vi } from 'vitest';
 import { scoringWorkflow } from '../fixtures/workflows.js';
 import { describe, expect, FAST_DELIVERY, it } from '../helpers/engine-fixture.js';
 import type { TestEngine } from '../helpers/engine.js';
@@ -11,6 +12,10 @@ import { parseExposition, type Exposition } from '../helpers/prometheus.js';
 import { createGate, until, untilValue } from '../helpers/wait.js';
 
 const KEY = 'hk_metrics_admin_0123456789';
+// Real engines, real sockets, two shared cores: allow for slow starts and slow answers.
+vi.setConfig({ testTimeout: 90_000 });
+/** How long to wait for deliveries to settle: two shared cores are often loaded by other runs. */
+const WAIT_MS = 30_000;
 
 async function scrape(running: TestEngine, key: string | null = KEY): Promise<Exposition> {
   const response = await fetch(`${running.url}/metrics`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
@@ -20,7 +25,7 @@ async function scrape(running: TestEngine, key: string | null = KEY): Promise<Ex
 
 /** Scrapes until `accept` holds: counters move once the delivery loop has written its results. */
 const scrapeUntil = (running: TestEngine, accept: (metrics: Exposition) => boolean, what: string) =>
-  untilValue(() => scrape(running), accept, what);
+  untilValue(() => scrape(running), accept, what, WAIT_MS);
 
 const HOOKLINE_FAMILIES: [string, string][] = [
   ['hookline_http_requests_total', 'counter'],
@@ -131,7 +136,7 @@ describe('GET /metrics', () => {
     const publishedAtMs = Date.now();
     for (let n = 1; n <= 3; n++) await running.engine.publishEvent('order.completed', { n });
     // The ordered endpoint's head is held by the receiver: all three are open.
-    const [first] = await receiver.waitFor(1);
+    const [first] = await receiver.waitFor(1, WAIT_MS);
     const scrapedAtMs = Date.now();
     const held = await scrape(running);
     const doneAtMs = Date.now();
@@ -162,6 +167,7 @@ describe('GET /metrics', () => {
     await until(
       () => (running.engine.delivery.matcher.get(subscription.id)?.subscription.circuitOpenUntilMs ?? 0) > Date.now(),
       'an open circuit',
+      WAIT_MS,
     );
     const metrics = await scrapeUntil(
       running,
@@ -182,7 +188,11 @@ describe('GET /metrics', () => {
     const list = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
     for (const expected of [1, 2]) {
       await running.engine.publishEvent('agent.started', { list });
-      await until(() => running.engine.delivery.matcher.budgetExceeded === expected, `${expected} stopped evaluations`);
+      await until(
+        () => running.engine.delivery.matcher.budgetExceeded === expected,
+        `${expected} stopped evaluations`,
+        WAIT_MS,
+      );
       expect((await scrape(running)).value('hookline_rule_budget_exceeded_total')).toBe(expected);
     }
   });
