@@ -330,7 +330,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     // Not renewed from here on, even if the release fails: then the lease runs out and puts them back.
     leases.drop(toRelease);
     for (const { outcome } of taken) for (const result of outcome.results) leases.drop(result.deliveryIds);
-    if (toRelease.length > 0) await pacer.charge(() => outbox.release(toRelease));
+    if (toRelease.length > 0) await pacer.charge(() => outbox.release(toRelease, options.owner));
     for (const [id, h] of health) options.onHealth(current.get(id)!, h);
     for (const { subscriptionId, settlement } of settled)
       options.recorder?.settled(subscriptionId, settlement.transitions, settlement.attempts);

@@ -232,8 +232,8 @@ export interface OutboxStore {
    * (a live worker keeps what it is sending); returns how many it still held.
    */
   renewLeases(deliveryIds: readonly string[], owner: string, untilMs: number): Promise<number>;
-  /** Returns claimed deliveries that were not attempted to the line. */
-  release(deliveryIds: readonly string[]): Promise<void>;
+  /** Returns claimed deliveries that were not attempted to the line, those `owner` still holds only. */
+  release(deliveryIds: readonly string[], owner: string): Promise<void>;
   /**
    * Writes attempts, delivery transitions and endpoint health in one transaction. Returns how many
    * deliveries reached a final state (a transition whose lease was lost changes nothing).

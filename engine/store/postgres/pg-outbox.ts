@@ -66,7 +66,7 @@ export const PG_OUTBOX_SQL = {
       LIMIT $2 FOR UPDATE SKIP LOCKED)
     RETURNING subscription_id`,
   release: `UPDATE deliveries SET status = ${OPEN_STATUS}, lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
-    WHERE id = ANY($2::text[]) AND status = 'in_flight'`,
+    WHERE id = ANY($2::text[]) AND status = 'in_flight' AND lease_owner = $3`,
   renew: `UPDATE deliveries SET lease_expires_at = $3 WHERE id = ANY($1::text[]) AND status = 'in_flight'
     AND lease_owner = $2`,
   attempts: `INSERT INTO attempts (id, delivery_id, attempt_no, started_at, status_code, response_time_ms,
@@ -224,8 +224,8 @@ export function createPgOutbox(pool: pg.Pool, saveHealth: SaveHealth): OutboxSto
       if (deliveryIds.length === 0) return 0;
       return (await pool.query(PG_OUTBOX_SQL.renew, [[...deliveryIds], owner, untilMs])).rowCount ?? 0;
     },
-    async release(deliveryIds) {
-      if (deliveryIds.length > 0) await pool.query(PG_OUTBOX_SQL.release, [Date.now(), [...deliveryIds]]);
+    async release(deliveryIds, owner) {
+      if (deliveryIds.length > 0) await pool.query(PG_OUTBOX_SQL.release, [Date.now(), [...deliveryIds], owner]);
     },
     async settle(transitions, attempts, health) {
       return inTransaction(pool, async (client) => {

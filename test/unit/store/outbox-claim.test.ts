@@ -232,10 +232,17 @@ describe('leases', () => {
     await insert(due('d1'), due('d2'), due('d3'));
     await claim(ordered);
     await succeedOnce('d1');
-    await outbox.release(['d1', 'd2', 'd3']);
+    await outbox.release(['d1', 'd2', 'd3'], 'w1');
     expect(await log.getDelivery('d1')).toMatchObject({ status: 'succeeded' });
     expect(await log.getDelivery('d2')).toMatchObject({ status: 'pending', leaseOwner: null });
     expect(ids(await claim(ordered))).toEqual(['d2', 'd3']);
+  });
+
+  it('never releases a row another worker holds now (its own lease ran out and was taken)', async () => {
+    await insert(due('d1'));
+    await claim(ordered);
+    await outbox.release(['d1'], 'someone-else');
+    expect(await log.getDelivery('d1')).toMatchObject({ status: 'in_flight', leaseOwner: 'w1' });
   });
 
   it('counts open rows, in flight included, and says when an empty claim still leaves work open', async () => {
