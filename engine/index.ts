@@ -24,6 +24,8 @@ import { registerTriggerRoutes } from './ingress/triggers.js';
 import { registerReceiveRoute } from './api/receive.js';
 import { createApiKeyCheck } from './api/api-keys.js';
 import { registerApi } from './api/index.js';
+import { registerMetricsRoute } from './api/metrics-route.js';
+import { createMetrics, type Metrics } from './metrics/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createGroupCommitter, type GroupCommitter } from './store/group-commit.js';
 import { createStore } from './store/create-store.js';
@@ -59,6 +61,8 @@ export interface Engine {
   readonly committer: GroupCommitter;
   readonly server: FastifyInstance;
   readonly delivery: DeliverySystem;
+  /** Prometheus metrics, served at `GET /metrics`. */
+  readonly metrics: Metrics;
   /** Decrypted credentials in memory; clear after changing stored credentials. */
   readonly credentialCache: CredentialCache;
   readonly workflows: ReadonlyMap<string, LoadedWorkflow>;
@@ -90,6 +94,17 @@ export function createEngine(options: EngineOptions): Engine {
     windowMs: config.commitWindowMs,
     onListenerError: (error) => log.error({ err: error }, 'after-commit hook failed; the write stands'),
   });
+  // The gauges read the delivery system when scraped, by then long made.
+  const metrics = createMetrics({
+    webhookLabels: config.metricsWebhookLabels,
+    reads: {
+      outboxPending: () => delivery.outboxPending(),
+      oldestPendingAtMs: () => store.outbox.oldestOpenAtMs(),
+      openCircuits: (nowMs) => delivery.openCircuits(nowMs),
+      poolUtilization: () => dispatcher.utilization ?? 0,
+      ruleBudgetExceeded: () => delivery.matcher.budgetExceeded,
+    },
+  });
   const delivery: DeliverySystem = createDeliverySystem({
     store,
     config,
@@ -97,6 +112,7 @@ export function createEngine(options: EngineOptions): Engine {
     log,
     owner,
     committer,
+    recorder: metrics,
   });
   committer.onCommitted(delivery.afterCommit);
   const credentials = createCredentialCache(store);
@@ -106,6 +122,7 @@ export function createEngine(options: EngineOptions): Engine {
     log,
     resolveCredential: credentials.resolve,
     sendWebhook: delivery.sendFromNode,
+    recorder: metrics,
   });
   const workflows = new Map<string, LoadedWorkflow>();
   const problems: WorkflowProblem[] = [];
@@ -149,6 +166,7 @@ export function createEngine(options: EngineOptions): Engine {
   });
   const apiKeys = createApiKeyCheck(store, config.apiKey, failedAuth);
   registerReceiveRoute(server, { committer, apiKeys });
+  registerMetricsRoute(server, { metrics, apiKeys, isPublic: config.metricsPublic });
 
   async function setWorkflowActive(id: string, active: boolean): Promise<LoadedWorkflow> {
     const current = workflows.get(id);
@@ -251,6 +269,7 @@ export function createEngine(options: EngineOptions): Engine {
     problems,
     runManually,
     delivery,
+    metrics,
     credentialCache: credentials,
     async start() {
       if (state !== 'new') throw new Error(`engine cannot start from state ${state}`);

@@ -21,8 +21,9 @@ import { failedTask } from '../pool/outcome.js';
 import { TUNING } from '../tuning.js';
 import type { Matcher } from './matcher.js';
 import type { Pacer } from './pacer.js';
+import { createLeaseKeeper } from './lease-keeper.js';
 import { buildRequest } from './request-builder.js';
-import { settleResult, type HealthSettings } from './settle.js';
+import { settleResult, type HealthSettings, type Settlement } from './settle.js';
 import { createRecoveryProbes } from './recovery-probe.js';
 import type { TargetPolicy } from '../message/target-guard.js';
 import type {
@@ -33,6 +34,7 @@ import type {
   SubscriptionHealth,
 } from '../store/records.js';
 import type { Logger } from '../logger.js';
+import type { DeliveryRecorder } from '../metrics/index.js';
 
 export interface OutboxWorkerOptions {
   outbox: OutboxStore;
@@ -48,6 +50,8 @@ export interface OutboxWorkerOptions {
   onHealth(subscription: Subscription, health: SubscriptionHealth): void;
   /** Deliveries reached a final state (succeeded, failed, expired). */
   onClosed(count: number): void;
+  /** Told about attempts and state changes once they are written (the metrics). */
+  recorder?: DeliveryRecorder;
   /** Turns written events into deliveries, `maxEvents` per step. */
   fanOut: {
     plan: DeliveryPlanner;
@@ -101,6 +105,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let lastMaintenanceMs = 0;
   /** Events may wait for their fan-out (set by commits, and at start for a crash's leftovers). */
   let fanOutPending = false;
+  const leases = createLeaseKeeper({ outbox, owner: options.owner, leaseMs: options.leaseMs, log: options.log });
   const probes = createRecoveryProbes({ probeEveryMs: options.recoveryProbeMs, lookEveryMs: maintenanceEveryMs });
 
   async function pump(): Promise<void> {
@@ -172,6 +177,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const expired = await pacer.charge(() => outbox.expireDue(nowMs, maintenanceRows));
     if (expired.length > 0) {
       options.onClosed(expired.length);
+      options.recorder?.expired(expired);
       options.log.warn({ count: expired.length }, 'deliveries expired after the retention window');
     }
     // A full pass means there may be more: come back at the next step instead of in a second.
@@ -233,15 +239,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     // A half-open circuit lets one probe through; a closed one takes a full share.
     const unorderedLimit = Math.min(options.claimBatchSize, tasksLeft * parallelChunk);
     const limit = halfOpen ? 1 : batch ? batch.maxEvents : subscription.ordered ? orderedRun : unorderedLimit;
-    // The lease must outlast the task, or another process would take the rows back and send them
-    // while this one still is: an ordered run sends one by one, each up to the receiver timeout.
-    const sendsInSeries = subscription.ordered && !batch ? limit : 1;
     return {
       subscriptionId: subscription.id,
       ordered: subscription.ordered,
       limit,
       batch: halfOpen ? undefined : batch,
-      leaseMs: options.leaseMs + sendsInSeries * subscription.timeoutMs,
     };
   }
 
@@ -252,6 +254,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   function dispatch(subscription: Subscription, claimed: DeliveryRecord[]): void {
     const nowMs = Date.now();
     const byId = new Map(claimed.map((d) => [d.id, d]));
+    leases.hold(byId.keys());
     const groups: SendTask[] = subscription.batchSettings
       ? [{ mode: 'sequential', requests: [buildRequest(subscription, claimed, nowMs)], targets }]
       : subscription.ordered
@@ -299,6 +302,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const current = new Map<string, Subscription>();
     const health = new Map<string, SubscriptionHealth>();
     const recovered = new Set<string>();
+    const settled: { subscriptionId: string; settlement: Settlement }[] = [];
     pacer.charge(() => {
       for (const { subscriptionId, byId, outcome } of taken) {
         let subscription = current.get(subscriptionId) ?? matcher.get(subscriptionId)?.subscription;
@@ -314,6 +318,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           attempts.push(...settlement.attempts);
           events.push(...settlement.events);
           if (settlement.recovered) recovered.add(subscriptionId);
+          settled.push({ subscriptionId, settlement });
           health.set(subscriptionId, settlement.health);
           subscription = { ...subscription, ...settlement.health };
         }
@@ -328,8 +333,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       finished.unshift(...taken); // nothing was written: settle these again at the next pass
       throw error;
     }
-    if (toRelease.length > 0) await pacer.charge(() => outbox.release(toRelease));
+    // Not renewed from here on, even if the release fails: then the lease runs out and puts them back.
+    leases.drop(toRelease);
+    for (const { outcome } of taken) for (const result of outcome.results) leases.drop(result.deliveryIds);
+    if (toRelease.length > 0) await pacer.charge(() => outbox.release(toRelease, options.owner));
     for (const [id, h] of health) options.onHealth(current.get(id)!, h);
+    for (const { subscriptionId, settlement } of settled)
+      options.recorder?.settled(subscriptionId, settlement.transitions, settlement.attempts);
     for (const id of recovered) {
       await outbox.wakeRetrying(id, Date.now());
       active.add(id);
@@ -357,6 +367,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       for (const { subscription } of matcher.entries()) active.add(subscription.id);
       lastMaintenanceMs = 0;
       fanOutPending = true;
+      leases.start();
       void pump();
     },
     async stop() {
@@ -370,6 +381,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         // Leases expire and the rows are sent again: at-least-once, and stop() still completes.
         options.log.error({ err: error }, 'results not settled at stop');
       }
+      leases.stop();
     },
     wake(subscriptionIds) {
       for (const id of subscriptionIds ?? []) active.add(id);

@@ -34,11 +34,18 @@ export const OUTBOX_SQL = {
   hasOpen: `SELECT EXISTS (SELECT 1 FROM deliveries INDEXED BY deliveries_open_by_subscription
     WHERE subscription_id = ? AND status IN ${OPEN})`,
   countOpen: `SELECT count(*) FROM deliveries INDEXED BY deliveries_open_by_subscription WHERE status IN ${OPEN}`,
+  /**
+   * The oldest open delivery's creation: each endpoint's head, one probe of the open rows' index per
+   * stored subscription (every delivery has one: deleting a subscription fails its open rows).
+   */
+  oldestOpen: `SELECT min((SELECT created_at FROM deliveries INDEXED BY deliveries_open_by_subscription
+    WHERE subscription_id = s.id AND status IN ${OPEN} ORDER BY seq LIMIT 1)) FROM subscriptions s`,
   /** At most `limit` rows per call (deliveries_leased), so one call is a bounded amount of work. */
   reclaim: `UPDATE deliveries SET status = ${OPEN_STATUS}, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
     WHERE seq IN (SELECT seq FROM deliveries INDEXED BY deliveries_leased WHERE status = 'in_flight' AND lease_expires_at <= ? LIMIT ?)`,
   release: `UPDATE deliveries SET status = ${OPEN_STATUS}, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
-    WHERE id = ? AND status = 'in_flight'`,
+    WHERE id = ? AND status = 'in_flight' AND lease_owner = ?`,
+  renew: `UPDATE deliveries SET lease_expires_at = ? WHERE id = ? AND status = 'in_flight' AND lease_owner = ?`,
   settle: `UPDATE deliveries SET status = @status, attempt_count = @attemptCount, next_attempt_at = @nextAttemptAtMs,
     last_status_code = @lastStatusCode, last_error = @lastError, completed_at = @completedAtMs, lease_owner = NULL,
     lease_expires_at = NULL, updated_at = @now
@@ -170,12 +177,18 @@ export function createSqliteOutbox(
     async countOpen() {
       return stmt.countOpen.pluck().get() as number;
     },
+    async oldestOpenAtMs() {
+      return (stmt.oldestOpen.pluck().get() as number | null) ?? null;
+    },
     async reclaimExpiredLeases(nowMs, limit) {
       return stmt.reclaim.run(nowMs, nowMs, limit).changes;
     },
-    async release(deliveryIds) {
+    async renewLeases(deliveryIds, owner, untilMs) {
+      return db.transaction(() => deliveryIds.reduce((n, id) => n + stmt.renew.run(untilMs, id, owner).changes, 0))();
+    },
+    async release(deliveryIds, owner) {
       const now = Date.now();
-      db.transaction(() => deliveryIds.forEach((id) => stmt.release.run(now, id)))();
+      db.transaction(() => deliveryIds.forEach((id) => stmt.release.run(now, id, owner)))();
     },
     async settle(transitions: DeliveryTransition[], attempts: AttemptRecord[], health: SubscriptionHealth[]) {
       const now = Date.now();
