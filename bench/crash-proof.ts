@@ -15,7 +15,7 @@
 import Database from 'better-sqlite3';
 import { startChild } from './child.js';
 import { checkCrashRun, type CrashVerdict } from './crash-checks.js';
-import { startServeProcess, type ServeProcess } from './serve-process.js';
+import { settingsEnv, startServeProcess, type ServeProcess } from './serve-process.js';
 import { CONTACT_FORM, INGRESS_BODY, makeBenchDir, type BenchDir } from './workspace.js';
 
 export interface CrashProofOptions {
@@ -47,13 +47,12 @@ export const CRASH_ENDPOINTS = [
 
 const API_KEY = 'crash-proof-admin-key';
 /**
- * Short leases and timeouts, so that the rows the kill leaves in flight come back soon after the
- * restart (an ordered run's lease also covers each of its sends' timeout); long enough that a live
- * engine on a loaded machine keeps its leases until it settles (else another claim sends the rows
- * again while the first sends still go, and those repeats are not the kill's).
+ * A short lease, so that the rows the kill leaves in flight come back soon after the restart; a
+ * live engine renews its leases every third of it, so only a stall that long would let another
+ * claim send them again while the first sends still go (repeats that are not the kill's).
  */
-const LEASE_MS = 10_000;
-const DELIVERY_TIMEOUT_MS = 500;
+const LEASE_MS = 5_000;
+const DELIVERY_TIMEOUT_MS = 1_000;
 
 export async function runCrashProof(options: CrashProofOptions): Promise<CrashRun> {
   const started = performance.now();
@@ -63,10 +62,10 @@ export async function runCrashProof(options: CrashProofOptions): Promise<CrashRu
   const processes: ServeProcess[] = [];
   try {
     await receiver.call('recordIds');
-    const env = serveEnv(dir);
-    const first = await startServeProcess(env);
+    const serve = { env: serveEnv(dir), apiKey: API_KEY };
+    const first = await startServeProcess(serve);
     processes.push(first);
-    const subscriptionIds = await subscribe(first.url, String(receiver.info.url));
+    const subscriptionIds = await subscribe(first, String(receiver.info.url));
     const random = mulberry32(options.seed);
     const killAt = Math.max(1, Math.floor(options.requests * (0.2 + 0.6 * random())));
     const acked = new Map<number, string>();
@@ -76,7 +75,7 @@ export async function runCrashProof(options: CrashProofOptions): Promise<CrashRu
     log(
       `crash seed ${options.seed}: killed after ${acked.size} acknowledged (${elapsed(started)}), ${inFlight.size} deliveries in flight`,
     );
-    const second = await startServeProcess(env);
+    const second = await startServeProcess(serve);
     processes.push(second);
     const unacked = Array.from({ length: options.requests }, (_, i) => i).filter((i) => !acked.has(i));
     log(`crash seed ${options.seed}: restarted (${elapsed(started)})`);
@@ -94,6 +93,9 @@ export async function runCrashProof(options: CrashProofOptions): Promise<CrashRu
       subscriptionIds,
       endpoints: CRASH_ENDPOINTS,
     });
+    log(
+      `crash seed ${options.seed}: ${verdict.repeats} repeats (${verdict.repeatsInFlightAtKill} in flight at the kill, ${verdict.repeatsAfterFailedAttempt} after a failed attempt, ${verdict.unexplainedRepeats} unexplained)`,
+    );
     return {
       ...verdict,
       seed: options.seed,
@@ -113,38 +115,32 @@ export async function runCrashProof(options: CrashProofOptions): Promise<CrashRu
 const elapsed = (sinceMs: number) => `${((performance.now() - sinceMs) / 1000).toFixed(1)} s`;
 
 function serveEnv(dir: BenchDir): Record<string, string> {
-  return {
-    HOOKLINE_HOST: '127.0.0.1',
-    HOOKLINE_WORKFLOWS: dir.path,
-    HOOKLINE_DB: dir.dbPath,
-    HOOKLINE_ENCRYPTION_KEY: 'crash-proof-encryption-key',
-    HOOKLINE_API_KEY: API_KEY,
-    HOOKLINE_ALLOW_PRIVATE_TARGETS: 'true',
-    HOOKLINE_RATE_LIMIT_PER_MINUTE: '0',
-    HOOKLINE_LOG_LEVEL: 'warn',
-    HOOKLINE_LEASE_MS: String(LEASE_MS),
-    HOOKLINE_RETRY_SCHEDULE_SEC: '1,1,1,1,1,1',
-  };
+  return settingsEnv({
+    host: '127.0.0.1',
+    workflowsDir: dir.path,
+    dbPath: dir.dbPath,
+    encryptionKey: 'crash-proof-encryption-key',
+    apiKey: API_KEY,
+    allowPrivateTargets: true,
+    rateLimitPerMinute: 0,
+    logLevel: 'warn',
+    leaseMs: LEASE_MS,
+    retryScheduleSec: [1, 1, 1, 1, 1, 1],
+  });
 }
 
 /** Creates the endpoints through the management API; returns their ids by path. */
-async function subscribe(engineUrl: string, receiverUrl: string): Promise<Map<string, string>> {
+async function subscribe(serve: ServeProcess, receiverUrl: string): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (const endpoint of CRASH_ENDPOINTS) {
-    const response = await fetch(`${engineUrl}/api/v1/webhooks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
-      body: JSON.stringify({
-        url: `${receiverUrl}${endpoint.path}`,
-        events: endpoint.events,
-        ordering: endpoint.ordering,
-        timeout_ms: DELIVERY_TIMEOUT_MS,
-        retry_policy: { max_retries: 50 },
-      }),
+    const { id } = await serve.api.webhooks.create({
+      url: `${receiverUrl}${endpoint.path}`,
+      events: [...endpoint.events],
+      ordering: endpoint.ordering,
+      timeout_ms: DELIVERY_TIMEOUT_MS,
+      retry_policy: { max_retries: 50 },
     });
-    if (response.status !== 201)
-      throw new Error(`subscribe ${endpoint.path}: ${response.status} ${await response.text()}`);
-    ids.set(endpoint.path, String(((await response.json()) as { id: string }).id));
+    ids.set(endpoint.path, id);
   }
   return ids;
 }

@@ -1,22 +1,38 @@
 /**
- * `hookline serve` in a process of its own, as an operator runs it: settings from the environment,
- * `--port 0`, the URL read from the line the command prints once it listens, and a SIGKILL to
- * crash it. The command runs compiled (`dist/engine/cli.js`, under `npm run bench`) or, from the
- * sources (tests), as the esbuild bundle the other helpers use (child.ts).
+ * `hookline serve` in a child process of its own, as an operator runs it: settings from the
+ * environment, `--port 0`, and the URL read from the line the command prints once it listens.
+ * Compiled (`npm run bench`), the CLI is `dist/engine/cli.js`; from the sources (tests), it runs
+ * as the esbuild bundle of the other helpers (child.ts): three children transpiling the sources
+ * module by module would spend most of a test's time starting. Tests reach it through
+ * test/helpers/serve-process.ts; the crash proof (crash-proof.ts) uses it here.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { SETTINGS, type HooklineConfig } from '../engine/config.js';
+import { Hookline } from '../engine/sdk/index.js';
 import { sourceBundle } from './child.js';
 
 /** The line `hookline serve` prints once it listens (engine/cli/engine-commands.ts). */
 const LISTENING = /^Hookline is serving .* on (http:\/\/\S+)$/;
-/** Output lines kept for the error message of a process that fails. */
+/** Output lines kept for the error message of a child that fails. */
 const KEPT_LINES = 40;
+
+/** Settings as the environment variables config.ts reads them (lists comma-separated). */
+export function settingsEnv(settings: Partial<HooklineConfig>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(settings).map(([key, value]) => [
+      SETTINGS[key as keyof HooklineConfig].env,
+      Array.isArray(value) ? value.join(',') : String(value),
+    ]),
+  );
+}
 
 export interface ServeProcess {
   readonly pid: number;
   readonly url: string;
+  /** The management API of this process (the SDK, with the API key it was given). */
+  readonly api: Hookline;
   /** Resolves once the process is gone. */
   readonly exited: Promise<void>;
   /** Its last lines of output (stdout and stderr), for failure messages. */
@@ -27,26 +43,33 @@ export interface ServeProcess {
   stop(timeoutMs?: number): Promise<void>;
 }
 
+export interface ServeOptions {
+  /** The child's whole environment besides PATH and HOME (settings, DATABASE_URL, keys). */
+  env: Record<string, string>;
+  /** The key given as HOOKLINE_API_KEY, used by `api`. */
+  apiKey: string;
+  /** @defaultValue 120_000 (a loaded 2-core machine starting several engines at once) */
+  readyTimeoutMs?: number;
+}
+
 /** The command's entry: compiled next to the compiled benchmarks, else bundled from the sources. */
 async function cliEntry(): Promise<string> {
   const compiled = new URL('../engine/cli.js', import.meta.url);
   return existsSync(compiled) ? fileURLToPath(compiled) : sourceBundle('hookline');
 }
 
-/** Starts `hookline serve --port 0` with `env` (besides PATH and HOME) and resolves once it listens. */
-export async function startServeProcess(env: Record<string, string>, readyTimeoutMs = 120_000): Promise<ServeProcess> {
+/** Starts `hookline serve --port 0` and resolves once it prints its URL. */
+export async function startServeProcess(options: ServeOptions): Promise<ServeProcess> {
   const entry = await cliEntry();
-  const child = spawn(process.execPath, [entry, 'serve', '--port', '0'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env };
+  const child = spawn(process.execPath, [entry, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`hookline serve did not start within ${readyTimeoutMs} ms:\n${lines.join('\n')}`));
-    }, readyTimeoutMs);
+      reject(new Error(`hookline serve did not start within ${options.readyTimeoutMs ?? 120_000} ms`));
+    }, options.readyTimeoutMs ?? 120_000);
     const onLine = (line: string) => {
       lines.push(line);
       if (lines.length > KEPT_LINES) lines.shift();
@@ -68,10 +91,12 @@ export async function startServeProcess(env: Record<string, string>, readyTimeou
       reject(new Error(`hookline serve exited before listening:\n${lines.join('\n')}`));
     });
   });
+  const pid = child.pid!;
   const gone = () => child.exitCode !== null || child.signalCode !== null;
   return {
-    pid: child.pid!,
+    pid,
     url,
+    api: new Hookline({ baseUrl: url, apiKey: options.apiKey }),
     exited,
     output: () => lines.join('\n'),
     kill() {
