@@ -11,8 +11,8 @@ import type { ChildHandle } from './child.js';
 import { startChild } from './child.js';
 import type { Behaviour } from './receiver-process.js';
 
-/** Retries within the run (the default schedule waits a minute first); probes every 2 s. */
-export const OUTAGE_CONFIG = { retryScheduleSec: [1, 2, 5, 10, 30], recoveryProbeSec: 2 };
+/** Retries within the run (the default schedule waits a minute first, then longer), probes every 2 s: the drain after recovery stays short. */
+export const OUTAGE_CONFIG = { retryScheduleSec: [1, 2, 5], recoveryProbeSec: 2 };
 /** The slow receiver's timeout: longer than any load, shorter than the receiver (which never answers). */
 const SLOW_TIMEOUT_SEC = 120;
 const HUGE_REPLY_BYTES = 64 * 1024 * 1024;
