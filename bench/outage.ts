@@ -7,13 +7,15 @@
  * recovers (the down one comes up, the others answer 200, the held requests too) and every
  * delivery must arrive.
  */
-import type { ChildHandle } from './child.js';
-import { startChild } from './child.js';
+import { startChild, type ChildHandle } from './child.js';
 import type { Behaviour } from './receiver-process.js';
 
-/** Retries within the run (the default schedule waits a minute first, then longer), probes every 2 s: the drain after recovery stays short. */
+/**
+ * Retries within the run (the default schedule waits a minute first, then longer) and probes every
+ * 2 s, so that the drain after the recovery stays short.
+ */
 export const OUTAGE_CONFIG = { retryScheduleSec: [1, 2, 5], recoveryProbeSec: 2 };
-/** The slow receiver's timeout: longer than any load, shorter than the receiver (which never answers). */
+/** The slow receiver's timeout: longer than any load; the receiver never answers on its own. */
 const SLOW_TIMEOUT_SEC = 120;
 const HUGE_REPLY_BYTES = 64 * 1024 * 1024;
 
