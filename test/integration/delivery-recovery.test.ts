@@ -29,14 +29,12 @@ describe('recovery of an ordered endpoint', () => {
     expect(firsts).toEqual(Array.from({ length: EVENTS }, (_, i) => i + 1));
     // Probes used up none of the head's one retry: it was delivered, on its second counted attempt.
     const [head] = await running.sql(
-      'SELECT status, attempt_count FROM deliveries WHERE subscription_id = ? ORDER BY seq LIMIT 1',
+      'SELECT id, status, attempt_count FROM deliveries WHERE subscription_id = ? ORDER BY seq LIMIT 1',
       [subscription.id],
     );
     expect(head).toMatchObject({ status: 'succeeded', attempt_count: 2 });
-    const attempts = await running.sql(
-      'SELECT count(*) AS n FROM attempts WHERE delivery_id = (SELECT id FROM deliveries WHERE subscription_id = ? ORDER BY seq LIMIT 1)',
-      [subscription.id],
-    );
+    // Every probe is an attempt all the same: each request the receiver got is logged.
+    const attempts = await running.sql('SELECT count(*) AS n FROM attempts WHERE delivery_id = ?', [head.id]);
     expect(Number(attempts[0].n)).toBe(delivered.filter((n) => n === 1).length);
   });
 
