@@ -142,7 +142,8 @@ export function createSqliteOutbox(
     // Whole events only: the cursor never stops inside one. A page ends at maxEvents, or as soon as
     // it has written maxDeliveries (an event with many webhooks fills it early).
     while (events < Math.min(maxEvents, rows.length) && deliveries < maxDeliveries) {
-      const planned = plan(toEvent(rows[events]));
+      // An event erased before its fan-out has nothing left to send: it goes to no one.
+      const planned = rows[events].erased_at ? [] : plan(toEvent(rows[events]));
       insertDeliveries(planned);
       deliveries += planned.length;
       for (const d of planned) touched.add(d.subscriptionId);

@@ -188,7 +188,8 @@ export function createPgOutbox(pool: pg.Pool, saveHealth: SaveHealth): OutboxSto
         const planned: NewDelivery[] = [];
         let events = 0;
         while (events < Math.min(maxEvents, rows.length) && planned.length < maxDeliveries) {
-          planned.push(...plan(toEvent(rows[events])));
+          // An event erased before its fan-out has nothing left to send: it goes to no one.
+          if (!rows[events].erased_at) planned.push(...plan(toEvent(rows[events])));
           events++;
         }
         await insertDeliveries(client, planned);
