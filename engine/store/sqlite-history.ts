@@ -21,10 +21,10 @@ export const HISTORY_SQL = {
     RETURNING id`,
   purgeAttempts: `DELETE FROM attempts WHERE delivery_id = ?`,
   /** Events the fan-out has passed that no open delivery needs, oldest first (events_by_time). */
-  purgeEvents: `DELETE FROM events WHERE seq IN (SELECT e.seq FROM events e INDEXED BY events_by_time
-    WHERE e.timestamp < ? AND e.seq <= (SELECT event_seq FROM fanout_cursor WHERE id = 1)
-      AND NOT EXISTS (SELECT 1 FROM deliveries d INDEXED BY deliveries_by_event
-        WHERE d.event_id = e.id AND d.status IN ${OPEN})
+  purgeEvents: `DELETE FROM events WHERE seq IN (SELECT seq FROM events INDEXED BY events_by_time
+    WHERE timestamp < ? AND seq <= (SELECT event_seq FROM fanout_cursor WHERE id = 1)
+      AND NOT EXISTS (SELECT 1 FROM deliveries INDEXED BY deliveries_by_event
+        WHERE event_id = events.id AND status IN ${OPEN})
     LIMIT ?)`,
   /** Finished executions, oldest first (executions_finished). */
   purgeExecutions: `DELETE FROM executions WHERE id IN (SELECT id FROM executions INDEXED BY executions_finished

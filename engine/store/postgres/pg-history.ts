@@ -54,8 +54,7 @@ export function createPgHistory(pool: pg.Pool): HistoryStore {
       const { rows } = await client.query<{ id: string }>(PG_HISTORY_SQL.purgeDeliveries, [beforeMs, batchRows]);
       result.deliveries = rows.length;
       if (rows.length > 0)
-        result.attempts =
-          (await client.query(PG_HISTORY_SQL.purgeAttempts, [rows.map((row) => row.id)])).rowCount ?? 0;
+        result.attempts = (await client.query(PG_HISTORY_SQL.purgeAttempts, [rows.map((row) => row.id)])).rowCount ?? 0;
       let budget = batchRows - result.deliveries;
       const before = new Date(beforeMs).toISOString();
       if (budget > 0) result.events = (await client.query(PG_HISTORY_SQL.purgeEvents, [before, budget])).rowCount ?? 0;
@@ -74,8 +73,11 @@ export function createPgHistory(pool: pg.Pool): HistoryStore {
       const closed = (await client.query(PG_HISTORY_SQL.closeOpen, [id, nowMs])).rowCount ?? 0;
       const { rows } = await client.query<{ id: string }>(PG_HISTORY_SQL.eraseDeliveries, [id]);
       const attempts =
-        rows.length > 0 ? ((await client.query(PG_HISTORY_SQL.clearAttempts, [rows.map((r) => r.id)])).rowCount ?? 0) : 0;
-      const [event] = (await client.query(PG_HISTORY_SQL.eraseEvent, [id, new Date(nowMs).toISOString()])).rows as Row[];
+        rows.length > 0
+          ? ((await client.query(PG_HISTORY_SQL.clearAttempts, [rows.map((r) => r.id)])).rowCount ?? 0)
+          : 0;
+      const [event] = (await client.query(PG_HISTORY_SQL.eraseEvent, [id, new Date(nowMs).toISOString()]))
+        .rows as Row[];
       if (!event && rows.length === 0) return null;
       return { event: event ? toEvent(event) : null, deliveries: rows.length, closed, attempts };
     });
