@@ -27,6 +27,7 @@ import { registerApi } from './api/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createGroupCommitter, type GroupCommitter } from './store/group-commit.js';
 import { createStore } from './store/create-store.js';
+import { createHistoryCleaner, type HistoryCleaner } from './store/history-cleaner.js';
 import type { Store } from './store/types.js';
 import { readCredentialsFile } from './workflow/credentials-file.js';
 import { createExecutor, type ExecutionOutcome, type Executor } from './workflow/executor.js';
@@ -59,6 +60,8 @@ export interface Engine {
   readonly committer: GroupCommitter;
   readonly server: FastifyInstance;
   readonly delivery: DeliverySystem;
+  /** Deletes history older than `historyRetentionSec`, at start and every `cleanupIntervalSec`. */
+  readonly cleaner: HistoryCleaner;
   /** Decrypted credentials in memory; clear after changing stored credentials. */
   readonly credentialCache: CredentialCache;
   readonly workflows: ReadonlyMap<string, LoadedWorkflow>;
@@ -99,6 +102,14 @@ export function createEngine(options: EngineOptions): Engine {
     committer,
   });
   committer.onCommitted(delivery.afterCommit);
+  const cleaner = createHistoryCleaner({
+    store,
+    retentionSec: config.historyRetentionSec,
+    intervalSec: config.cleanupIntervalSec,
+    batchRows: TUNING.history.batchRows,
+    vacuumPages: TUNING.history.vacuumPages,
+    log,
+  });
   const credentials = createCredentialCache(store);
   const executor = createExecutor({
     committer,
@@ -251,10 +262,12 @@ export function createEngine(options: EngineOptions): Engine {
     problems,
     runManually,
     delivery,
+    cleaner,
     credentialCache: credentials,
     async start() {
       if (state !== 'new') throw new Error(`engine cannot start from state ${state}`);
       await store.migrate();
+      cleaner.start();
       await delivery.start();
       await loadState();
       await registerApi(server, {
@@ -284,6 +297,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (state === 'stopping' || state === 'stopped') return;
       state = 'stopping';
       if (heartbeat) clearInterval(heartbeat);
+      await cleaner.stop();
       // Stop accepting, then let in-flight work finish (bounded), then close the store.
       await server.close();
       await Promise.race([executor.idle(), new Promise((r) => setTimeout(r, config.shutdownTimeoutMs).unref())]);

@@ -41,6 +41,8 @@ export function createReplay(options: ReplayOptions): ReplayEvents {
       afterSeq = page[page.length - 1].seq;
       const nowMs = Date.now();
       const deliveries = page
+        // An erased event has no content left to send.
+        .filter((event) => event.erasedAt === null)
         .map((event) => options.matcher.planFor(subscriptionId, event, nowMs))
         .filter((delivery): delivery is NewDelivery => delivery !== null);
       if (deliveries.length > 0) await options.committer().submit({ acknowledged: true, deliveries });
