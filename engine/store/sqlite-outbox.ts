@@ -55,7 +55,9 @@ export const OUTBOX_SQL = {
   /** The next events to fan out, after the cursor, by rowid. */
   fanOutEvents: `SELECT * FROM events WHERE seq > (SELECT event_seq FROM fanout_cursor WHERE id = 1) ORDER BY seq LIMIT ?`,
   moveCursor: `UPDATE fanout_cursor SET event_seq = ? WHERE id = 1`,
-  pendingFanOut: `SELECT (SELECT COALESCE(MAX(seq), 0) FROM events) - (SELECT event_seq FROM fanout_cursor WHERE id = 1)`,
+  /** Never below 0: the history cleaner may have deleted the newest events the cursor passed. */
+  pendingFanOut: `SELECT MAX(0, (SELECT COALESCE(MAX(seq), 0) FROM events)
+    - (SELECT event_seq FROM fanout_cursor WHERE id = 1))`,
 } as const;
 
 const FINAL_STATUSES = new Set<DeliveryTransition['status']>(['succeeded', 'failed', 'expired']);

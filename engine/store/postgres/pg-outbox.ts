@@ -87,8 +87,9 @@ export const PG_OUTBOX_SQL = {
     ORDER BY seq LIMIT $1`,
   moveCursor: `UPDATE fanout_cursor SET event_seq = $1 WHERE id = 1`,
   version: `SELECT version FROM subscriptions_version WHERE id = 1`,
-  pendingFanOut: `SELECT (SELECT COALESCE(MAX(seq), 0) FROM events) - (SELECT event_seq FROM fanout_cursor WHERE id = 1)
-    AS n`,
+  /** Never below 0: the history cleaner may have deleted the newest events the cursor passed. */
+  pendingFanOut: `SELECT GREATEST(0, (SELECT COALESCE(MAX(seq), 0) FROM events)
+    - (SELECT event_seq FROM fanout_cursor WHERE id = 1)) AS n`,
 } as const;
 
 type SaveHealth = (client: Queryable, health: readonly SubscriptionHealth[]) => Promise<void>;

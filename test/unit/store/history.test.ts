@@ -108,6 +108,15 @@ describe('history retention', () => {
     expect(await ids('executions')).toEqual(['exec_late']);
   });
 
+  it('leaves the fan-out nothing pending when it deleted every event the cursor passed', async () => {
+    await seedClosedHistory(store, 'old', 3, OLD);
+    await purgeAll(CUTOFF, 100);
+    expect(await countRows(temp.sql)).toMatchObject({ events: 0 });
+    expect(await store.outbox.pendingFanOut()).toBe(0);
+    await store.commit({ events: [eventAt('evt_next', NOW)] });
+    expect(await store.outbox.pendingFanOut()).toBe(1);
+  });
+
   it('deletes at most batchRows rows per batch and says when more may remain', async () => {
     await seedClosedHistory(store, 'old', 25, OLD, 1);
     const first = await store.purgeHistory(CUTOFF, 10);
