@@ -95,6 +95,8 @@ describe('erasing an event’s content', () => {
     expect(JSON.stringify(detail.body)).not.toContain('ada');
     const retry = await api('POST', `/webhooks/${hookId}/deliveries/${delivered.id}/retry`);
     expect(retry).toMatchObject({ status: 410, body: { success: false, error: { code: 'CONTENT_ERASED' } } });
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    expect((await api('POST', `/webhooks/${hookId}/replay`, { since })).body).toMatchObject({ replayed: 0 });
     expect((await api('DELETE', `/events/${eventId}/content`)).body).toMatchObject({
       deliveries: 1,
       closed_deliveries: 0,
