@@ -97,6 +97,18 @@ export const SETTINGS = {
     type: 'string',
     doc: 'Admin API key accepted as Authorization: Bearer on /api/v1 (besides keys made with the CLI).',
   }),
+  metricsPublic: setting({
+    default: false,
+    env: 'HOOKLINE_METRICS_PUBLIC',
+    type: 'boolean',
+    doc: 'Serve GET /metrics (Prometheus) without an API key, e.g. to a scraper on a private network.',
+  }),
+  metricsWebhookLabels: setting({
+    default: false,
+    env: 'HOOKLINE_METRICS_WEBHOOK_LABELS',
+    type: 'boolean',
+    doc: 'Label delivery metrics with the webhook id: one series per webhook, so only with a bounded number of them.',
+  }),
   logLevel: setting({
     default: 'info',
     env: 'HOOKLINE_LOG_LEVEL',

@@ -24,6 +24,8 @@ import { registerTriggerRoutes } from './ingress/triggers.js';
 import { registerReceiveRoute } from './api/receive.js';
 import { createApiKeyCheck } from './api/api-keys.js';
 import { registerApi } from './api/index.js';
+import { registerMetricsRoute } from './api/metrics-route.js';
+import { createMetrics, type Metrics } from './metrics/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createGroupCommitter, type GroupCommitter } from './store/group-commit.js';
 import { createStore } from './store/create-store.js';
@@ -62,6 +64,8 @@ export interface Engine {
   readonly delivery: DeliverySystem;
   /** Deletes history older than `historyRetentionSec`, at start and every `cleanupIntervalSec`. */
   readonly cleaner: HistoryCleaner;
+  /** Prometheus metrics, served at `GET /metrics`. */
+  readonly metrics: Metrics;
   /** Decrypted credentials in memory; clear after changing stored credentials. */
   readonly credentialCache: CredentialCache;
   readonly workflows: ReadonlyMap<string, LoadedWorkflow>;
@@ -93,6 +97,17 @@ export function createEngine(options: EngineOptions): Engine {
     windowMs: config.commitWindowMs,
     onListenerError: (error) => log.error({ err: error }, 'after-commit hook failed; the write stands'),
   });
+  // The gauges read the delivery system when scraped, by then long made.
+  const metrics = createMetrics({
+    webhookLabels: config.metricsWebhookLabels,
+    reads: {
+      outboxPending: () => delivery.outboxPending(),
+      oldestPendingAtMs: () => store.outbox.oldestOpenAtMs(),
+      openCircuits: (nowMs) => delivery.openCircuits(nowMs),
+      poolUtilization: () => dispatcher.utilization ?? 0,
+      ruleBudgetExceeded: () => delivery.matcher.budgetExceeded,
+    },
+  });
   const delivery: DeliverySystem = createDeliverySystem({
     store,
     config,
@@ -100,6 +115,7 @@ export function createEngine(options: EngineOptions): Engine {
     log,
     owner,
     committer,
+    recorder: metrics,
   });
   committer.onCommitted(delivery.afterCommit);
   const cleaner = createHistoryCleaner({
@@ -117,6 +133,7 @@ export function createEngine(options: EngineOptions): Engine {
     log,
     resolveCredential: credentials.resolve,
     sendWebhook: delivery.sendFromNode,
+    recorder: metrics,
   });
   const workflows = new Map<string, LoadedWorkflow>();
   const problems: WorkflowProblem[] = [];
@@ -160,6 +177,7 @@ export function createEngine(options: EngineOptions): Engine {
   });
   const apiKeys = createApiKeyCheck(store, config.apiKey, failedAuth);
   registerReceiveRoute(server, { committer, apiKeys });
+  registerMetricsRoute(server, { metrics, apiKeys, isPublic: config.metricsPublic });
 
   async function setWorkflowActive(id: string, active: boolean): Promise<LoadedWorkflow> {
     const current = workflows.get(id);
@@ -263,6 +281,7 @@ export function createEngine(options: EngineOptions): Engine {
     runManually,
     delivery,
     cleaner,
+    metrics,
     credentialCache: credentials,
     async start() {
       if (state !== 'new') throw new Error(`engine cannot start from state ${state}`);

@@ -74,6 +74,13 @@ export const TUNING = {
     /** Free SQLite pages (4 KB each) given back to the file system per step after a cleanup pass. */
     vacuumPages: 256,
   },
+  metrics: {
+    /**
+     * Buckets of the delivery attempt histogram, in seconds: a local receiver answers in a few
+     * milliseconds, a distant one in tens or hundreds, and the default receiver timeout is 10 s.
+     */
+    attemptBucketsSec: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  },
   recovery: {
     /** Executions a restart resumes at most (queued or running when the process died). */
     unfinishedExecutions: 10_000,

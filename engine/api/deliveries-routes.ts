@@ -1,7 +1,7 @@
 /**
  * Delivery history and recovery: per-webhook deliveries, logs (the seed's rows), stats, one
- * delivery with all its attempts, manual retry, replay of a time range (Svix's "recover"), and
- * `GET /deliveries` across all webhooks so nothing undelivered is ever invisible.
+ * delivery with all its attempts, manual retry, replay (a range, or only the failed events: Svix's
+ * "recover"), and `GET /deliveries` across all webhooks so nothing undelivered is ever invisible.
  */
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
@@ -188,13 +188,19 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): v
   );
 }
 
+interface ReplayBody {
+  since?: string;
+  until?: string;
+  only_failed?: boolean;
+}
+
 function registerReplay(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<{ Params: { id: string }; Body: { since: string; until?: string } }>(
+  app.post<{ Params: { id: string }; Body: ReplayBody | undefined }>(
     '/webhooks/:id/replay',
     {
       schema: {
         tags: ['deliveries'],
-        summary: 'Send again every matching event of a time range',
+        summary: 'Send again the events since the webhook was created (or a range of them), or only the failed ones',
         params: idParams,
         body: replayBody,
         response: { 202: replayResultSchema, ...errorResponses },
@@ -202,18 +208,26 @@ function registerReplay(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const subscription = await ctx.delivery.subscriptions.get(request.params.id);
-      const since = new Date(msOf(request.body.since, 'since')!).toISOString();
-      const until = new Date(msOf(request.body.until, 'until') ?? Date.now()).toISOString();
-      if (request.body.until !== undefined && since > until)
+      const body = request.body ?? {};
+      const sinceMs = msOf(body.since, 'since');
+      const untilMs = msOf(body.until, 'until');
+      if (sinceMs !== undefined && untilMs !== undefined && sinceMs > untilMs)
         throw Errors.INVALID_INPUT("'since' is after 'until'", {
           details: {
             field: 'since',
-            expected: `a time before ${until}`,
-            received: since,
+            expected: `a time before ${new Date(untilMs).toISOString()}`,
+            received: new Date(sinceMs).toISOString(),
           },
         });
-      const replayed = await ctx.delivery.replay(subscription.id, { since, until });
-      return reply.status(202).send({ success: true, replayed, webhook_id: subscription.id });
+      const onlyFailed = body.only_failed === true;
+      const outcome = await ctx.delivery.replay(subscription.id, {
+        since: sinceMs === undefined ? undefined : new Date(sinceMs).toISOString(),
+        until: new Date(untilMs ?? Date.now()).toISOString(),
+        onlyFailed,
+      });
+      return reply
+        .status(202)
+        .send({ success: true, webhook_id: subscription.id, only_failed: onlyFailed, ...outcome });
     },
   );
 }

@@ -126,17 +126,21 @@ export const statsQuery = {
   properties: { start: dateTime, end: dateTime },
 } as const;
 
+/** Every field optional: by default, every event since the webhook was created. */
 export const replayBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['since'],
-  properties: { since: dateTime, until: dateTime },
+  properties: { since: dateTime, until: dateTime, only_failed: { type: 'boolean' } },
 } as const;
 
 export const replayResultSchema = object({
   success: { type: 'boolean' },
   replayed: { type: 'integer' },
   webhook_id: { type: 'string' },
+  /** The range replayed: `since` is never before the webhook's creation. */
+  since: { type: 'string' },
+  until: { type: 'string' },
+  only_failed: { type: 'boolean' },
 });
 
 // Events, workflows, executions.

@@ -17,6 +17,7 @@ import { createSubscriptions, type Subscriptions } from './subscriptions.js';
 import { createNodeSender, type NodeSender } from './node-sends.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import type { Logger } from '../logger.js';
+import type { DeliveryRecorder } from '../metrics/index.js';
 import { createManualRetry, type RetryDelivery } from './manual-retry.js';
 import { createReplay, type ReplayEvents } from './replay.js';
 import { createTestSender, type SendTestEvent } from './test-send.js';
@@ -50,6 +51,14 @@ export interface DeliverySystem {
   shedSeconds(): number;
   /** Trigger requests shed since start. */
   readonly shedCount: number;
+  /**
+   * Open deliveries plus events waiting for their fan-out, recounted from the store when the last
+   * count is older than `TUNING.backlogRecountEveryMs`: the running count misses some changes (a
+   * deleted webhook's rows, a manual retry, and on PostgreSQL the other processes' work).
+   */
+  outboxPending(): Promise<number>;
+  /** Ids of the enabled endpoints whose circuit is open at `nowMs`, as this process knows their health. */
+  openCircuits(nowMs: number): string[];
   /** Open deliveries (pending, retrying, in flight) plus events not fanned out yet, as this process counts them. */
   readonly backlog: number;
   start(): Promise<void>;
@@ -64,6 +73,8 @@ export interface DeliveryOptions {
   committer: GroupCommitter;
   log: Logger;
   owner: string;
+  /** Told about attempts and final states (the metrics). */
+  recorder?: DeliveryRecorder;
 }
 
 export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
@@ -155,6 +166,7 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     dispatcher: options.dispatcher,
     pacer,
     onClosed: backlog.closed,
+    recorder: options.recorder,
     fanOut: {
       plan: (event) => {
         // One event that cannot be planned must not hold up every event behind the cursor.
@@ -228,6 +240,8 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     else wakeAll();
   }
   let stopListening: () => Promise<void> = async () => {};
+  /** When `outboxPending` last recounted the backlog. */
+  let countedAtMs = 0;
 
   return {
     matcher,
@@ -256,6 +270,19 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     },
     get shedCount() {
       return backlog.shedCount;
+    },
+    async outboxPending() {
+      if (Date.now() - countedAtMs >= TUNING.backlogRecountEveryMs) {
+        countedAtMs = Date.now();
+        await backlog.recount();
+      }
+      return backlog.size;
+    },
+    openCircuits(nowMs) {
+      const open: string[] = [];
+      for (const { subscription } of matcher.entries())
+        if (subscription.enabled && (subscription.circuitOpenUntilMs ?? 0) > nowMs) open.push(subscription.id);
+      return open;
     },
     async start() {
       await rules.start();

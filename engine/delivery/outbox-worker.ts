@@ -22,7 +22,7 @@ import { TUNING } from '../tuning.js';
 import type { Matcher } from './matcher.js';
 import type { Pacer } from './pacer.js';
 import { buildRequest } from './request-builder.js';
-import { settleResult, type HealthSettings } from './settle.js';
+import { settleResult, type HealthSettings, type Settlement } from './settle.js';
 import type { TargetPolicy } from '../message/target-guard.js';
 import type {
   AttemptRecord,
@@ -32,6 +32,7 @@ import type {
   SubscriptionHealth,
 } from '../store/records.js';
 import type { Logger } from '../logger.js';
+import type { DeliveryRecorder } from '../metrics/index.js';
 
 export interface OutboxWorkerOptions {
   outbox: OutboxStore;
@@ -47,6 +48,8 @@ export interface OutboxWorkerOptions {
   onHealth(subscription: Subscription, health: SubscriptionHealth): void;
   /** Deliveries reached a final state (succeeded, failed, expired). */
   onClosed(count: number): void;
+  /** Told about attempts and state changes once they are written (the metrics). */
+  recorder?: DeliveryRecorder;
   /** Turns written events into deliveries, `maxEvents` per step. */
   fanOut: {
     plan: DeliveryPlanner;
@@ -168,6 +171,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const expired = await pacer.charge(() => outbox.expireDue(nowMs, maintenanceRows));
     if (expired.length > 0) {
       options.onClosed(expired.length);
+      options.recorder?.expired(expired);
       options.log.warn({ count: expired.length }, 'deliveries expired after the retention window');
     }
     // A full pass means there may be more: come back at the next step instead of in a second.
@@ -293,6 +297,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const current = new Map<string, Subscription>();
     const health = new Map<string, SubscriptionHealth>();
     const recovered = new Set<string>();
+    const settled: { subscriptionId: string; settlement: Settlement }[] = [];
     pacer.charge(() => {
       for (const { subscriptionId, byId, outcome } of taken) {
         let subscription = current.get(subscriptionId) ?? matcher.get(subscriptionId)?.subscription;
@@ -308,6 +313,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           attempts.push(...settlement.attempts);
           events.push(...settlement.events);
           if (settlement.recovered) recovered.add(subscriptionId);
+          settled.push({ subscriptionId, settlement });
           health.set(subscriptionId, settlement.health);
           subscription = { ...subscription, ...settlement.health };
         }
@@ -324,6 +330,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
     if (toRelease.length > 0) await pacer.charge(() => outbox.release(toRelease));
     for (const [id, h] of health) options.onHealth(current.get(id)!, h);
+    for (const { subscriptionId, settlement } of settled)
+      options.recorder?.settled(subscriptionId, settlement.transitions, settlement.attempts);
     for (const id of recovered) {
       await outbox.wakeRetrying(id, Date.now());
       active.add(id);

@@ -92,6 +92,7 @@ function createInlineDispatcher(resolve: ResolveHost | undefined): Dispatcher {
   };
   return {
     mode: 'inline',
+    utilization: 0,
     send: (task) => sendBatch(task, agentFor(task.targets.allowPrivateTargets)),
     close: async () => void (await Promise.all([...agents.values()].map((agent) => agent.close()))),
   };
@@ -124,5 +125,9 @@ function createPoolDispatcher(options: DispatcherOptions): Dispatcher {
     mode: 'pool',
     send: (task) => pool.run(task, { name: 'send' }),
     close: () => pool.close(),
+    get utilization() {
+      // Several tasks overlap on one thread, so piscina's ratio can pass 1: the pool is full then.
+      return Math.min(1, pool.utilization);
+    },
   };
 }

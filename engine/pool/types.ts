@@ -74,4 +74,9 @@ export interface Dispatcher {
   /** Waits for running tasks, then ends the threads (or closes the inline connections). */
   close(): Promise<void>;
   readonly mode: 'pool' | 'inline';
+  /**
+   * piscina's utilization of the pool, 0..1: the run time of its tasks over the pool's capacity
+   * (threads × time) since it started. 0 inline; a dispatcher without a pool may leave it out.
+   */
+  readonly utilization?: number;
 }

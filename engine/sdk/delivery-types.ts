@@ -91,17 +91,25 @@ export interface WebhookStats {
   deliveries: { total: number; successful: number; failed: number; pending: number };
 }
 
-/** `webhooks.replay` range: `until` defaults to now. */
+/** What `webhooks.replay` sends again: by default every event since the webhook was created. */
 export interface ReplayOptions {
-  since: DateInput;
+  /** Start of the range; a time before the webhook's creation means its creation. @defaultValue its creation */
+  since?: DateInput;
+  /** @defaultValue now */
   until?: DateInput;
+  /** Only events whose delivery to this webhook did not succeed (Svix's "recover"). @defaultValue false */
+  only_failed?: boolean;
 }
 
-/** How many deliveries a replay queued. */
+/** How many deliveries a replay queued, and the range it covered. */
 export interface ReplayResult {
   success: boolean;
   replayed: number;
   webhook_id: string;
+  /** ISO 8601; never before the webhook's creation. */
+  since: string;
+  until: string;
+  only_failed: boolean;
 }
 
 /** An event type of the catalog, with the JSON schema of its envelope. */

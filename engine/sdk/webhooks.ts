@@ -106,10 +106,14 @@ export class WebhooksApi {
     return this.send('POST', `/webhooks/${segment(id)}/deliveries/${segment(deliveryId)}/retry`);
   }
 
-  /** Sends again every matching event of a time range (Svix's "recover"); answers once queued. */
-  replay(id: string, options: ReplayOptions): Promise<ReplayResult> {
+  /**
+   * Sends again the matching events since the webhook was created, or of a range of that; with
+   * `only_failed`, only those whose delivery did not succeed (Svix's "recover"). Answers once queued;
+   * they go out in the order they happened.
+   */
+  replay(id: string, options: ReplayOptions = {}): Promise<ReplayResult> {
     return this.send('POST', `/webhooks/${segment(id)}/replay`, {
-      body: { since: isoOf(options.since), until: isoOf(options.until) },
+      body: { since: isoOf(options.since), until: isoOf(options.until), only_failed: options.only_failed },
     });
   }
 

@@ -41,6 +41,11 @@ const ATTEMPT_STATS_SQL = `WITH w AS (
 const LAST_RESPONSE_TIME_SQL = `(SELECT COALESCE(a.response_time_ms, 0) FROM attempts a
   WHERE a.delivery_id = deliveries.id ORDER BY a.attempt_no DESC LIMIT 1) AS last_response_time_ms`;
 
+/** Event ids with a delivery to one subscription that succeeded or is still open, found by event (deliveries_by_event). */
+const DELIVERED_OR_OPEN_SQL = (count: number): string => `SELECT DISTINCT event_id FROM deliveries
+  INDEXED BY deliveries_by_event WHERE event_id IN (${Array(count).fill('?').join(', ')}) AND subscription_id = ?
+  AND status IN ('succeeded', 'pending', 'in_flight', 'retrying')`;
+
 /** One page of deliveries, newest first unless asked otherwise. */
 function pageQuery(query: DeliveryQuery, columns: string): { sql: string; params: unknown[] } {
   const where = createWhere();
@@ -59,6 +64,7 @@ function pageQuery(query: DeliveryQuery, columns: string): { sql: string; params
 export const DELIVERY_LOG_SQL = {
   attemptStats: ATTEMPT_STATS_SQL,
   deliveryCounts: DELIVERY_COUNTS_SQL,
+  deliveredOrOpen: DELIVERED_OR_OPEN_SQL,
   logPage: (query: DeliveryQuery) => pageQuery(query, `*, ${LAST_RESPONSE_TIME_SQL}`),
 } as const;
 
@@ -132,6 +138,14 @@ export function createSqliteDeliveryLog(db: Database.Database): DeliveryLog {
         p95ResponseTimeMs: orNull(row.p95),
         maxResponseTimeMs: orNull(row.max),
       };
+    },
+    async deliveredOrOpenEventIds(subscriptionId, eventIds) {
+      if (eventIds.length === 0) return new Set();
+      const rows = db
+        .prepare(DELIVERED_OR_OPEN_SQL(eventIds.length))
+        .pluck()
+        .all(...eventIds, subscriptionId) as string[];
+      return new Set(rows);
     },
   };
 }

@@ -34,6 +34,12 @@ export const OUTBOX_SQL = {
   hasOpen: `SELECT EXISTS (SELECT 1 FROM deliveries INDEXED BY deliveries_open_by_subscription
     WHERE subscription_id = ? AND status IN ${OPEN})`,
   countOpen: `SELECT count(*) FROM deliveries INDEXED BY deliveries_open_by_subscription WHERE status IN ${OPEN}`,
+  /**
+   * The oldest open delivery's creation: each endpoint's head, one probe of the open rows' index per
+   * stored subscription (every delivery has one: deleting a subscription fails its open rows).
+   */
+  oldestOpen: `SELECT min((SELECT created_at FROM deliveries INDEXED BY deliveries_open_by_subscription
+    WHERE subscription_id = s.id AND status IN ${OPEN} ORDER BY seq LIMIT 1)) FROM subscriptions s`,
   /** At most `limit` rows per call (deliveries_leased), so one call is a bounded amount of work. */
   reclaim: `UPDATE deliveries SET status = ${OPEN_STATUS}, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
     WHERE seq IN (SELECT seq FROM deliveries INDEXED BY deliveries_leased WHERE status = 'in_flight' AND lease_expires_at <= ? LIMIT ?)`,
@@ -172,6 +178,9 @@ export function createSqliteOutbox(
     },
     async countOpen() {
       return stmt.countOpen.pluck().get() as number;
+    },
+    async oldestOpenAtMs() {
+      return (stmt.oldestOpen.pluck().get() as number | null) ?? null;
     },
     async reclaimExpiredLeases(nowMs, limit) {
       return stmt.reclaim.run(nowMs, nowMs, limit).changes;

@@ -214,6 +214,11 @@ export interface OutboxStore {
   /** Open (pending, retrying, in-flight) deliveries of every endpoint: the backlog, counted at start. */
   countOpen(): Promise<number>;
   /**
+   * When the oldest open (pending, retrying, in-flight) delivery was created, or null when none is:
+   * each endpoint's head, one probe of the open rows' index per endpoint, never the history.
+   */
+  oldestOpenAtMs(): Promise<number | null>;
+  /**
    * Plans the deliveries of up to `maxEvents` events (stopping early, at a whole event, once
    * `maxDeliveries` are written) written after the fan-out cursor, in event
    * order, writes them and moves the cursor past those events, in one transaction: each event is
@@ -269,6 +274,12 @@ export interface DeliveryLog {
   deliveryStats(subscriptionIds: readonly string[]): Promise<Map<string, DeliveryCounts>>;
   /** Counts and response-time percentiles of a subscription's attempts in `[sinceMs, untilMs]`. */
   attemptStats(subscriptionId: string, sinceMs: number, untilMs: number): Promise<AttemptStats>;
+  /**
+   * Of `eventIds`, those with a delivery to this subscription that succeeded or is still open
+   * (pending, in flight, retrying): what a replay of failed events leaves out. One indexed query
+   * (by event id) however long the subscription's history.
+   */
+  deliveredOrOpenEventIds(subscriptionId: string, eventIds: readonly string[]): Promise<Set<string>>;
 }
 
 /**

@@ -14,6 +14,7 @@ import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
 import type { CredentialResolver } from './node-context.js';
 import type { NodeSender } from '../delivery/node-sends.js';
 import type { Logger } from '../logger.js';
+import type { ExecutionRecorder } from '../metrics/index.js';
 
 export interface ExecutionOutcome {
   executionId: string;
@@ -47,6 +48,8 @@ export interface ExecutorOptions {
   /** Durable outbox sends for sender nodes. */
   sendWebhook: NodeSender;
   log: Logger;
+  /** Told each run's final status once it is durable (the metrics). */
+  recorder?: ExecutionRecorder;
 }
 
 const RUNNING_MARK_DELAY_MS = 100;
@@ -120,6 +123,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       ],
       events: [...startEvents, ...stepEvents, ...finishedEvents(subject, result, startedAt, finishedAt)],
     });
+    options.recorder?.executionFinished(result.status);
     if (result.status === 'failed')
       options.log.warn(
         { executionId: execution.id, workflowId: workflow.id, node: result.error?.node, err: result.error?.message },

@@ -298,7 +298,7 @@ describe('deliveries, logs, stats, retry and replay', () => {
     expect((await api('GET', `/webhooks/${hook.id}/deliveries/del_nope`)).status).toBe(404);
     expect((await api('POST', `/webhooks/${hook.id}/deliveries/del_nope/retry`)).status).toBe(404);
     expect((await api('GET', `/webhooks/${hook.id}/deliveries?start=yesterday`)).status).toBe(400);
-    expect((await api('POST', `/webhooks/${hook.id}/replay`, {})).status).toBe(400);
+    expect((await api('POST', `/webhooks/${hook.id}/replay`, { only_failed: 'yes' })).status).toBe(400);
     expect(
       (
         await api('POST', `/webhooks/${hook.id}/replay`, {

@@ -134,6 +134,7 @@ const shapedBody = (receiverUrl: string) =>
           fc.constant('"2020-01-01T00:00:00Z"'),
           fc.string().map((s) => JSON.stringify(s)),
         ),
+        only_failed: fc.oneof(fc.constantFrom('true', 'false'), hostileObject),
         limit: fc.constantFrom(...HOSTILE_NUMBERS.filter((n) => /^[-\d]/.test(n)), '1', '0', '1e400'),
       },
       { requiredKeys: [] },
@@ -239,6 +240,7 @@ const TRIGGER_ROUTES: Route[] = [
   { method: 'POST', template: '/webhook/forms/contact', auth: [BASIC] },
   { method: 'PUT', template: '/webhook/{path}', known: ['forms%2Fcontact', 'nope'], auth: [BASIC] },
   { method: 'POST', template: '/api/v1/webhooks/receive', auth: [`Bearer ${API_KEY}`] },
+  { method: 'GET', template: '/metrics', auth: [`Bearer ${API_KEY}`] },
 ];
 
 async function apiRoutes(running: TestEngine): Promise<Route[]> {
@@ -338,7 +340,7 @@ async function throwAt(
 
 describe('bad input at every route', () => {
   it(
-    'trigger routes and /webhooks/receive answer 4xx in our shape, never 5xx',
+    'trigger routes, /webhooks/receive and /metrics answer 4xx in our shape, never 5xx',
     { timeout: 120_000 },
     async ({ startEngine, receiver }) => {
       const { running } = await prepare(startEngine, receiver.url);

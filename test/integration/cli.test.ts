@@ -278,7 +278,12 @@ describe('deliveries, replay, api keys and verify', () => {
       'delivery settled',
       30_000,
     );
-    return { id: subscription.id, secret: secret!, request: request! };
+    return {
+      id: subscription.id,
+      createdAt: new Date(subscription.createdAtMs).toISOString(),
+      secret: secret!,
+      request: request!,
+    };
   }
 
   it('lists, reads and retries deliveries', SLOW, async () => {
@@ -342,6 +347,14 @@ describe('deliveries, replay, api keys and verify', () => {
     ]);
     expect(replayed.stderr).toContain('100% 4/4');
     await receiver.waitUntil((requests) => requests.filter((r) => r.url === '/replay').length === 2, 30_000);
+    // Without --since: since the webhook was created; with --only-failed: nothing failed, nothing to send.
+    const [everything, failedOnly] = await Promise.all([
+      hookline(['replay', '--webhook', hook.id, '--windows', '2', '--json']),
+      hookline(['replay', '--webhook', hook.id, '--only-failed', '--json']),
+    ]);
+    expect(everything.json).toMatchObject({ replayed: 1, only_failed: false, windows: 2 });
+    expect(Date.parse(everything.json.since)).toBe(Date.parse(hook.createdAt));
+    expect([failedOnly.code, failedOnly.json.replayed, failedOnly.json.only_failed]).toEqual([0, 0, true]);
     const [backwards, unknown] = await Promise.all([
       hookline(['replay', '--webhook', hook.id, '--since', '1h', '--until', '2h']),
       hookline(['replay', '--webhook', 'wh_missing', '--since', '1h']),

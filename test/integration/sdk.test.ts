@@ -236,10 +236,18 @@ describe('deliveries', () => {
     expect((await apiError(client.webhooks.stats('wh_missing'))).code).toBe('NOT_FOUND');
   });
 
-  it('replays the events of a time range', async () => {
+  it('replays the events of a time range, or only the failed ones', async () => {
     const { hook } = await deliveredOnce();
     const replay = await client.webhooks.replay(hook.id, { since: new Date(Date.now() - 60_000) });
-    expect(replay).toEqual({ success: true, replayed: 1, webhook_id: hook.id });
+    expect(replay).toEqual({
+      success: true,
+      replayed: 1,
+      webhook_id: hook.id,
+      since: new Date(Date.parse(hook.created_at)).toISOString(),
+      until: expect.any(String),
+      only_failed: false,
+    });
+    expect((await client.webhooks.replay(hook.id, { only_failed: true })).replayed).toBe(0);
     await receiver.waitFor(2, ARRIVAL_MS);
     expect(JSON.parse(receiver.requests[1]!.body)).toMatchObject({ data: { order_id: 'o-1' } });
     expect((await client.webhooks.replay(hook.id, { since: new Date(Date.now() + 60_000) })).replayed).toBe(0);

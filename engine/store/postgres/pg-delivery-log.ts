@@ -29,6 +29,10 @@ const ATTEMPT_STATS = `WITH w AS (
     max(rt) FILTER (WHERE i = LEAST(n - 1, floor(0.95 * n))) AS p95
   FROM ranked`;
 
+/** Event ids with a delivery to one subscription that succeeded or is still open, found by event (deliveries_by_event). */
+const DELIVERED_OR_OPEN = `SELECT DISTINCT event_id FROM deliveries WHERE event_id = ANY($1::text[])
+  AND subscription_id = $2 AND status IN ('succeeded', 'pending', 'in_flight', 'retrying')`;
+
 const LAST_RESPONSE_TIME = `(SELECT COALESCE(a.response_time_ms, 0) FROM attempts a
   WHERE a.delivery_id = deliveries.id ORDER BY a.attempt_no DESC LIMIT 1) AS last_response_time_ms`;
 
@@ -110,6 +114,11 @@ export function createPgDeliveryLog(pool: pg.Pool): DeliveryLog {
         p95ResponseTimeMs: orNull(row.p95),
         maxResponseTimeMs: orNull(row.max),
       };
+    },
+    async deliveredOrOpenEventIds(subscriptionId, eventIds) {
+      if (eventIds.length === 0) return new Set();
+      const rows = await select({ sql: DELIVERED_OR_OPEN, params: [[...eventIds], subscriptionId] });
+      return new Set(rows.map((row) => String(row.event_id)));
     },
   };
 }

@@ -58,6 +58,9 @@ export const PG_OUTBOX_SQL = {
   hasOpen: `SELECT u.id, EXISTS (SELECT 1 FROM deliveries WHERE subscription_id = u.id AND status IN ${OPEN}) AS open
     FROM unnest($1::text[]) AS u(id)`,
   countOpen: `SELECT count(*) AS n FROM deliveries WHERE status IN ${OPEN}`,
+  /** Each endpoint's head through the open rows' index (deleting a subscription fails its open rows). */
+  oldestOpen: `SELECT min(d.created_at) AS oldest FROM subscriptions s CROSS JOIN LATERAL (SELECT created_at
+    FROM deliveries WHERE subscription_id = s.id AND status IN ${OPEN} ORDER BY seq LIMIT 1) d`,
   reclaim: `UPDATE deliveries SET status = ${OPEN_STATUS}, lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
     WHERE seq IN (SELECT seq FROM deliveries WHERE status = 'in_flight' AND lease_expires_at <= $1
       LIMIT $2 FOR UPDATE SKIP LOCKED)
@@ -176,6 +179,10 @@ export function createPgOutbox(pool: pg.Pool, saveHealth: SaveHealth): OutboxSto
     },
     async countOpen() {
       return Number((await pool.query(PG_OUTBOX_SQL.countOpen)).rows[0].n);
+    },
+    async oldestOpenAtMs() {
+      const { oldest } = (await pool.query(PG_OUTBOX_SQL.oldestOpen)).rows[0];
+      return oldest === null ? null : Number(oldest);
     },
     async fanOut(plan, maxEvents, maxDeliveries = Number.MAX_SAFE_INTEGER, sync) {
       return inTransaction(pool, async (client) => {

@@ -67,6 +67,10 @@ describe('createDispatcher', () => {
     for (const req of signed) {
       expect(() => new Webhook(SECRET).verify(req.body, req.headers as Record<string, string>)).not.toThrow();
     }
+    // The pool has worked (the metrics' gauge); inline has no pool.
+    expect(pool.utilization).toBeGreaterThan(0);
+    expect(pool.utilization).toBeLessThanOrEqual(1);
+    expect(inline.utilization).toBe(0);
   });
 
   it('in pool mode keeps sequential semantics across the thread boundary', async () => {

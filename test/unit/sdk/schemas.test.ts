@@ -91,8 +91,8 @@ describe('SDK input types match the request schemas', () => {
   it('the bodies of test, replay and publish', () => {
     expect(propertiesOf(schemas.testWebhookBody)).toEqual(keysOf<TestWebhookOptions>()(['event', 'data', 'test_data']));
     expect(requiredIn(schemas.testWebhookBody)).toEqual(requiredOf<TestWebhookOptions>()([]));
-    expect(propertiesOf(schemas.replayBody)).toEqual(keysOf<ReplayOptions>()(['since', 'until']));
-    expect(requiredIn(schemas.replayBody)).toEqual(requiredOf<ReplayOptions>()(['since']));
+    expect(propertiesOf(schemas.replayBody)).toEqual(keysOf<ReplayOptions>()(['since', 'until', 'only_failed']));
+    expect(requiredIn(schemas.replayBody)).toEqual(requiredOf<ReplayOptions>()([]));
     expect(propertiesOf(schemas.publishEventBody)).toEqual(keysOf<PublishEventInput>()(['type', 'data', 'metadata']));
     expect(requiredIn(schemas.publishEventBody)).toEqual(requiredOf<PublishEventInput>()(['type', 'data']));
   });
@@ -226,7 +226,7 @@ describe('SDK output types match the response schemas', () => {
       keysOf<WebhookStats['deliveries']>()(['total', 'successful', 'failed', 'pending']),
     );
     expect(propertiesOf(schemas.replayResultSchema)).toEqual(
-      keysOf<ReplayResult>()(['success', 'replayed', 'webhook_id']),
+      keysOf<ReplayResult>()(['success', 'replayed', 'webhook_id', 'since', 'until', 'only_failed']),
     );
     expect(propertiesOf(schemas.publishResultSchema)).toEqual(
       keysOf<PublishResult>()(['success', 'event_id', 'type', 'deliveries']),

@@ -68,6 +68,7 @@ describe.skipIf(TEST_STORE !== 'sqlite')('hot-path statements on SQLite', () => 
     ['wake', /SEARCH deliveries USING INDEX deliveries_due \(subscription_id=\? AND next_attempt_at>\?\)/],
     ['expire', /SEARCH deliveries USING INDEX deliveries_expiry/],
     ['reclaim', /SEARCH deliveries USING COVERING INDEX deliveries_leased/],
+    ['oldestOpen', /SEARCH deliveries USING INDEX deliveries_open_by_subscription \(subscription_id=\?\)/],
   ];
   it.each(byEndpoint)('%s reads only open rows, through their partial index', (name, expected) => {
     expect(plan(db, OUTBOX_SQL[name]).join('\n')).toMatch(expected);
@@ -134,6 +135,7 @@ describe.skipIf(TEST_STORE !== 'postgres')('hot-path statements on PostgreSQL', 
     ['wake', [5000, 'sub_1'], 'deliveries_due'],
     ['reclaim', [5000, 100], 'deliveries_leased'],
     ['expire', [5000, 100], 'deliveries_expiry'],
+    ['oldestOpen', [], 'deliveries_open_by_subscription'],
   ];
 
   it('plans every claim statement on its partial index of open rows, never a scan of deliveries', async () => {
