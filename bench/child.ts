@@ -51,6 +51,8 @@ async function bundleFromSources(): Promise<string> {
       'receiver-process': source('./receiver-process.ts'),
       'fastify-process': source('./fastify-process.ts'),
       'engine-process': source('./engine-process.ts'),
+      // The `hookline` command itself, for tests that run `hookline serve` as separate processes.
+      hookline: source('../engine/cli.ts'),
       // The dispatcher looks for its worker as `./tasks.js` next to itself, i.e. next to the bundle.
       tasks: source('../engine/pool/tasks.ts'),
     },
@@ -74,7 +76,7 @@ export function removeBundles(): void {
     rmSync(root, { recursive: true, force: true });
 }
 
-/** The bundle of `name` (a helper, or `tasks`, the pool's worker file), built on first use. */
+/** The bundle of `name` (a helper, `tasks`, the pool's worker file, or `hookline`, the CLI), built on first use. */
 export async function sourceBundle(name: string): Promise<string> {
   bundled ??= bundleFromSources();
   return join(await bundled, `${name}.js`);

@@ -21,6 +21,7 @@ import { failedTask } from '../pool/outcome.js';
 import { TUNING } from '../tuning.js';
 import type { Matcher } from './matcher.js';
 import type { Pacer } from './pacer.js';
+import { createLeaseKeeper } from './lease-keeper.js';
 import { buildRequest } from './request-builder.js';
 import { settleResult, type HealthSettings, type Settlement } from './settle.js';
 import type { TargetPolicy } from '../message/target-guard.js';
@@ -101,6 +102,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let lastMaintenanceMs = 0;
   /** Events may wait for their fan-out (set by commits, and at start for a crash's leftovers). */
   let fanOutPending = false;
+  const leases = createLeaseKeeper({ outbox, owner: options.owner, leaseMs: options.leaseMs, log: options.log });
 
   async function pump(): Promise<void> {
     if (!running) return;
@@ -231,15 +233,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     // A half-open circuit lets one probe through; a closed one takes a full share.
     const unorderedLimit = Math.min(options.claimBatchSize, tasksLeft * parallelChunk);
     const limit = halfOpen ? 1 : batch ? batch.maxEvents : subscription.ordered ? orderedRun : unorderedLimit;
-    // The lease must outlast the task, or another process would take the rows back and send them
-    // while this one still is: an ordered run sends one by one, each up to the receiver timeout.
-    const sendsInSeries = subscription.ordered && !batch ? limit : 1;
     return {
       subscriptionId: subscription.id,
       ordered: subscription.ordered,
       limit,
       batch: halfOpen ? undefined : batch,
-      leaseMs: options.leaseMs + sendsInSeries * subscription.timeoutMs,
     };
   }
 
@@ -250,6 +248,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   function dispatch(subscription: Subscription, claimed: DeliveryRecord[]): void {
     const nowMs = Date.now();
     const byId = new Map(claimed.map((d) => [d.id, d]));
+    leases.hold(byId.keys());
     const groups: SendTask[] = subscription.batchSettings
       ? [{ mode: 'sequential', requests: [buildRequest(subscription, claimed, nowMs)], targets }]
       : subscription.ordered
@@ -328,7 +327,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       finished.unshift(...taken); // nothing was written: settle these again at the next pass
       throw error;
     }
-    if (toRelease.length > 0) await pacer.charge(() => outbox.release(toRelease));
+    // Not renewed from here on, even if the release fails: then the lease runs out and puts them back.
+    leases.drop(toRelease);
+    for (const { outcome } of taken) for (const result of outcome.results) leases.drop(result.deliveryIds);
+    if (toRelease.length > 0) await pacer.charge(() => outbox.release(toRelease, options.owner));
     for (const [id, h] of health) options.onHealth(current.get(id)!, h);
     for (const { subscriptionId, settlement } of settled)
       options.recorder?.settled(subscriptionId, settlement.transitions, settlement.attempts);
@@ -359,6 +361,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       for (const { subscription } of matcher.entries()) active.add(subscription.id);
       lastMaintenanceMs = 0;
       fanOutPending = true;
+      leases.start();
       void pump();
     },
     async stop() {
@@ -372,6 +375,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         // Leases expire and the rows are sent again: at-least-once, and stop() still completes.
         options.log.error({ err: error }, 'results not settled at stop');
       }
+      leases.stop();
     },
     wake(subscriptionIds) {
       for (const id of subscriptionIds ?? []) active.add(id);

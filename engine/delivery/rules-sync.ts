@@ -6,8 +6,12 @@
  * - before each fan-out page (`syncTo`, called by the store inside the fan-out transaction), so no
  *   event is planned with rules older than itself;
  * - every `checkEveryMs` as the backstop for a lost signal.
- * This process's own changes are applied to the matcher directly (subscriptions.ts); `ownChange`
- * then adopts the version they made, so they cost no reload.
+ * This process's own changes are applied to the matcher at once (subscriptions.ts), and
+ * `ownChange` then reloads as a check does. It cannot just adopt the version its change made: a
+ * reload already under way may have read the list before that change committed, and its
+ * `matcher.load` then drops the change the matcher had just been given, while the version it
+ * records is the one before the change. Only a reload that starts after the change (the chain
+ * below runs one at a time) is sure to hold it.
  */
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
@@ -19,7 +23,7 @@ export interface RulesSync {
   /** Reloads when the store's version is not the one loaded (`version` read by the caller, or now). */
   syncTo(version: number): Promise<void>;
   check(): Promise<void>;
-  /** This process just wrote one change and applied it to the matcher itself. */
+  /** This process just wrote one change and applied it to the matcher itself: reloads after it. */
   ownChange(): Promise<void>;
   stop(): void;
 }
@@ -66,12 +70,7 @@ export function createRulesSync(options: RulesSyncOptions): RulesSync {
     },
     syncTo,
     check,
-    async ownChange() {
-      const version = await store.subscriptionsVersion();
-      // Exactly one past the loaded one: that is this change alone; anything more is someone else's too.
-      if (version === loaded + 1) loaded = version;
-      else await syncTo(version);
-    },
+    ownChange: check,
     stop() {
       if (timer) clearInterval(timer);
       timer = null;

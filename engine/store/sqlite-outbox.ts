@@ -44,7 +44,8 @@ export const OUTBOX_SQL = {
   reclaim: `UPDATE deliveries SET status = ${OPEN_STATUS}, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
     WHERE seq IN (SELECT seq FROM deliveries INDEXED BY deliveries_leased WHERE status = 'in_flight' AND lease_expires_at <= ? LIMIT ?)`,
   release: `UPDATE deliveries SET status = ${OPEN_STATUS}, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
-    WHERE id = ? AND status = 'in_flight'`,
+    WHERE id = ? AND status = 'in_flight' AND lease_owner = ?`,
+  renew: `UPDATE deliveries SET lease_expires_at = ? WHERE id = ? AND status = 'in_flight' AND lease_owner = ?`,
   settle: `UPDATE deliveries SET status = @status, attempt_count = @attemptCount, next_attempt_at = @nextAttemptAtMs,
     last_status_code = @lastStatusCode, last_error = @lastError, completed_at = @completedAtMs, lease_owner = NULL,
     lease_expires_at = NULL, updated_at = @now
@@ -185,9 +186,12 @@ export function createSqliteOutbox(
     async reclaimExpiredLeases(nowMs, limit) {
       return stmt.reclaim.run(nowMs, nowMs, limit).changes;
     },
-    async release(deliveryIds) {
+    async renewLeases(deliveryIds, owner, untilMs) {
+      return db.transaction(() => deliveryIds.reduce((n, id) => n + stmt.renew.run(untilMs, id, owner).changes, 0))();
+    },
+    async release(deliveryIds, owner) {
       const now = Date.now();
-      db.transaction(() => deliveryIds.forEach((id) => stmt.release.run(now, id)))();
+      db.transaction(() => deliveryIds.forEach((id) => stmt.release.run(now, id, owner)))();
     },
     async settle(transitions: DeliveryTransition[], attempts: AttemptRecord[], health: SubscriptionHealth[]) {
       const now = Date.now();

@@ -229,8 +229,13 @@ export interface OutboxStore {
   pendingFanOut(): Promise<number>;
   /** Puts at most `limit` in-flight deliveries whose lease expired (their worker died) back in line. */
   reclaimExpiredLeases(nowMs: number, limit: number): Promise<number>;
-  /** Returns claimed deliveries that were not attempted to the line. */
-  release(deliveryIds: readonly string[]): Promise<void>;
+  /**
+   * Moves the lease of those of `deliveryIds` that `owner` still holds in flight to `untilMs`
+   * (a live worker keeps what it is sending); returns how many it still held.
+   */
+  renewLeases(deliveryIds: readonly string[], owner: string, untilMs: number): Promise<number>;
+  /** Returns claimed deliveries that were not attempted to the line, those `owner` still holds only. */
+  release(deliveryIds: readonly string[], owner: string): Promise<void>;
   /**
    * Writes attempts, delivery transitions and endpoint health in one transaction. Returns how many
    * deliveries reached a final state (a transition whose lease was lost changes nothing).

@@ -30,21 +30,21 @@ export const PG_OUTBOX_SQL = {
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $8::bigint[])
       AS d(id, sub, event_id, event_type, payload, next_at, expires_at)`,
   /**
-   * The head of each ordered endpoint's line, for those whose advisory lock this transaction got
-   * (`ok`); `OFFSET 0` keeps the lock call in its own subquery, evaluated once per endpoint.
+   * Tries each line's advisory lock. A statement of its own, before the lines are read: a statement
+   * reads from the snapshot it started with, so a read in the same statement as the lock could
+   * predate the commit of the process that just released it, and lease its rows a second time.
    */
-  heads: `SELECT s.i, s.ok, d.* FROM (
-      SELECT u.i, u.id, u.lim, pg_try_advisory_xact_lock(${LOCKS.namespace}, hashtext(u.id)) AS ok
-      FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS u(id, lim, i) OFFSET 0) s
+  lockLines: `SELECT pg_try_advisory_xact_lock(${LOCKS.namespace}, hashtext(u.id)) AS ok
+    FROM unnest($1::text[]) WITH ORDINALITY AS u(id, i) ORDER BY u.i`,
+  /** The head of each ordered endpoint's line, for those whose lock this transaction holds (`ok`). */
+  heads: `SELECT s.i, s.ok, d.* FROM unnest($1::text[], $2::int[], $3::bool[]) WITH ORDINALITY AS s(id, lim, ok, i)
     LEFT JOIN LATERAL (SELECT * FROM deliveries WHERE s.ok AND subscription_id = s.id AND status IN ${OPEN}
       ORDER BY seq LIMIT s.lim) d ON true
     ORDER BY s.i, d.seq`,
   /** Due rows of each batching unordered endpoint (under the same per-endpoint lock). */
-  dueLocked: `SELECT s.i, s.ok, d.* FROM (
-      SELECT u.i, u.id, u.lim, pg_try_advisory_xact_lock(${LOCKS.namespace}, hashtext(u.id)) AS ok
-      FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS u(id, lim, i) OFFSET 0) s
+  dueLocked: `SELECT s.i, s.ok, d.* FROM unnest($1::text[], $2::int[], $3::bool[]) WITH ORDINALITY AS s(id, lim, ok, i)
     LEFT JOIN LATERAL (SELECT * FROM deliveries WHERE s.ok AND subscription_id = s.id
-      AND status IN ('pending', 'retrying') AND next_attempt_at <= $3 ORDER BY next_attempt_at, seq LIMIT s.lim) d ON true
+      AND status IN ('pending', 'retrying') AND next_attempt_at <= $4 ORDER BY next_attempt_at, seq LIMIT s.lim) d ON true
     ORDER BY s.i, d.next_attempt_at, d.seq`,
   /** Unordered endpoints: due rows nobody else is claiming, leased in the same statement. */
   claimUnordered: `WITH c AS (
@@ -66,7 +66,9 @@ export const PG_OUTBOX_SQL = {
       LIMIT $2 FOR UPDATE SKIP LOCKED)
     RETURNING subscription_id`,
   release: `UPDATE deliveries SET status = ${OPEN_STATUS}, lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
-    WHERE id = ANY($2::text[]) AND status = 'in_flight'`,
+    WHERE id = ANY($2::text[]) AND status = 'in_flight' AND lease_owner = $3`,
+  renew: `UPDATE deliveries SET lease_expires_at = $3 WHERE id = ANY($1::text[]) AND status = 'in_flight'
+    AND lease_owner = $2`,
   attempts: `INSERT INTO attempts (id, delivery_id, attempt_no, started_at, status_code, response_time_ms,
       response_excerpt, error_code, error)
     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::int[], $6::int[], $7::text[],
@@ -130,7 +132,9 @@ export function createPgOutbox(pool: pg.Pool, saveHealth: SaveHealth): OutboxSto
         [PG_OUTBOX_SQL.dueLocked, lineSpecs.filter(({ spec }) => !spec.ordered)],
       ] as const) {
         if (group.length === 0) continue;
-        const params = [group.map((g) => g.spec.subscriptionId), group.map((g) => g.spec.limit)];
+        const ids = group.map((g) => g.spec.subscriptionId);
+        const locked = (await client.query(PG_OUTBOX_SQL.lockLines, [ids])).rows.map((row) => Boolean(row.ok));
+        const params = [ids, group.map((g) => g.spec.limit), locked];
         const { rows } = await client.query(sql, sql === PG_OUTBOX_SQL.heads ? params : [...params, nowMs]);
         const lines = groupRows(rows, group.length);
         group.forEach(({ spec, i }, k) => {
@@ -218,8 +222,12 @@ export function createPgOutbox(pool: pg.Pool, saveHealth: SaveHealth): OutboxSto
         return rows.length;
       });
     },
-    async release(deliveryIds) {
-      if (deliveryIds.length > 0) await pool.query(PG_OUTBOX_SQL.release, [Date.now(), [...deliveryIds]]);
+    async renewLeases(deliveryIds, owner, untilMs) {
+      if (deliveryIds.length === 0) return 0;
+      return (await pool.query(PG_OUTBOX_SQL.renew, [[...deliveryIds], owner, untilMs])).rowCount ?? 0;
+    },
+    async release(deliveryIds, owner) {
+      if (deliveryIds.length > 0) await pool.query(PG_OUTBOX_SQL.release, [Date.now(), [...deliveryIds], owner]);
     },
     async settle(transitions, attempts, health) {
       return inTransaction(pool, async (client) => {

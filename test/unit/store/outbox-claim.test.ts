@@ -206,6 +206,20 @@ describe('leases', () => {
     expect(await log.getDelivery('d1')).toMatchObject({ status: 'succeeded', leaseOwner: null });
   });
 
+  it('renews only the leases its owner still holds in flight, so a live worker keeps its rows', async () => {
+    await insert(due('d1'), due('d2'), due('done'));
+    await claim({ ...unordered, limit: 3 }, now, 'w1');
+    await succeedOnce('done');
+    await outbox.reclaimExpiredLeases(now + LEASE_MS, 100);
+    await claim({ ...unordered, limit: 3 }, now + LEASE_MS, 'w2');
+    expect(await outbox.renewLeases(['d1', 'd2', 'done'], 'w2', now + 3 * LEASE_MS)).toBe(2);
+    expect(await outbox.renewLeases(['d1', 'd2'], 'w1', now + 9 * LEASE_MS)).toBe(0);
+    expect(await outbox.reclaimExpiredLeases(now + 2 * LEASE_MS, 100)).toBe(0);
+    expect(await log.getDelivery('d1')).toMatchObject({ status: 'in_flight', leaseOwner: 'w2' });
+    expect(await log.getDelivery('done')).toMatchObject({ status: 'succeeded', leaseOwner: null });
+    expect(await outbox.reclaimExpiredLeases(now + 3 * LEASE_MS, 100)).toBe(2);
+  });
+
   it('reclaims at most the limit per call', async () => {
     await insert(due('d1'), due('d2'), due('d3'));
     await claim(unordered);
@@ -218,10 +232,17 @@ describe('leases', () => {
     await insert(due('d1'), due('d2'), due('d3'));
     await claim(ordered);
     await succeedOnce('d1');
-    await outbox.release(['d1', 'd2', 'd3']);
+    await outbox.release(['d1', 'd2', 'd3'], 'w1');
     expect(await log.getDelivery('d1')).toMatchObject({ status: 'succeeded' });
     expect(await log.getDelivery('d2')).toMatchObject({ status: 'pending', leaseOwner: null });
     expect(ids(await claim(ordered))).toEqual(['d2', 'd3']);
+  });
+
+  it('never releases a row another worker holds now (its own lease ran out and was taken)', async () => {
+    await insert(due('d1'));
+    await claim(ordered);
+    await outbox.release(['d1'], 'someone-else');
+    expect(await log.getDelivery('d1')).toMatchObject({ status: 'in_flight', leaseOwner: 'w1' });
   });
 
   it('counts open rows, in flight included, and says when an empty claim still leaves work open', async () => {
