@@ -18,6 +18,8 @@ const STORE_TESTS = [
   'test/integration/incoming-webhooks.test.ts',
   'test/integration/engine-run.test.ts',
   'test/integration/subscription-headers.test.ts',
+  'test/integration/retention.test.ts',
+  'test/integration/erasure.test.ts',
   'test/integration/metrics.test.ts',
 ];
 

@@ -10,6 +10,7 @@ import { apiKeyCreateCommand } from './cli/api-key-command.js';
 import { type CommandSpec, commandHelp, parseCommand, UsageError } from './cli/command.js';
 import { DELIVERY_COMMANDS } from './cli/deliveries-command.js';
 import { ENGINE_COMMANDS } from './cli/engine-commands.js';
+import { EVENT_COMMANDS } from './cli/events-command.js';
 import { type Env, type Output, stdio } from './cli/io.js';
 import { EXIT } from './cli/remote.js';
 import { verifyCommand } from './cli/verify-command.js';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...ENGINE_COMMANDS,
   ...WEBHOOK_COMMANDS,
   ...DELIVERY_COMMANDS,
+  ...EVENT_COMMANDS,
   apiKeyCreateCommand,
   verifyCommand,
 ];
@@ -110,7 +112,7 @@ function help(): string {
     ...commandRows(ENGINE_COMMANDS),
     '',
     'Management API (engine at --api-url or HOOKLINE_URL, key in --api-key or HOOKLINE_API_KEY; --json for scripts):',
-    ...commandRows([...WEBHOOK_COMMANDS, ...DELIVERY_COMMANDS]),
+    ...commandRows([...WEBHOOK_COMMANDS, ...DELIVERY_COMMANDS, ...EVENT_COMMANDS]),
     '',
     'Local:',
     ...commandRows([apiKeyCreateCommand, verifyCommand]),

@@ -258,6 +258,23 @@ export const SETTINGS = {
     schema: { minimum: 1 },
     doc: 'Undelivered events are kept this long for an unreachable endpoint, then expire.',
   }),
+  historyRetentionSec: setting({
+    default: 2_592_000,
+    env: 'HOOKLINE_HISTORY_RETENTION_SEC',
+    flag: 'history-retention-sec',
+    type: 'integer',
+    schema: { minimum: 0 },
+    doc: 'Finished deliveries (with their attempts and payloads), events no open delivery needs and finished executions are deleted this long (30 days) after they finished; 0 keeps them forever.',
+  }),
+  cleanupIntervalSec: setting({
+    default: 3_600,
+    env: 'HOOKLINE_CLEANUP_INTERVAL_SEC',
+    flag: 'cleanup-interval-sec',
+    type: 'integer',
+    // A timer holds at most 2^31 - 1 ms.
+    schema: { minimum: 1, maximum: 2_147_483 },
+    doc: 'How often the history cleaner runs (it also runs at start), in small batches between requests.',
+  }),
   rotationOverlapSec: setting({
     default: 86_400,
     env: 'HOOKLINE_ROTATION_OVERLAP_SEC',

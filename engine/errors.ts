@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, message: '%s' },
   CONFLICT: { status: 409, message: '%s' },
   WORKFLOW_INACTIVE: { status: 409, message: "Workflow '%s' is not active" },
+  CONTENT_ERASED: { status: 410, message: '%s cannot be sent: its event’s content was erased' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body is larger than %s bytes' },
   REQUEST_TIMEOUT: { status: 408, message: "The request's headers or body did not arrive in time" },
   URI_TOO_LONG: { status: 414, message: 'A path segment of the URL is longer than %s characters' },

@@ -29,6 +29,7 @@ import { createMetrics, type Metrics } from './metrics/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createGroupCommitter, type GroupCommitter } from './store/group-commit.js';
 import { createStore } from './store/create-store.js';
+import { createHistoryCleaner, type HistoryCleaner } from './store/history-cleaner.js';
 import type { Store } from './store/types.js';
 import { readCredentialsFile } from './workflow/credentials-file.js';
 import { createExecutor, type ExecutionOutcome, type Executor } from './workflow/executor.js';
@@ -61,6 +62,8 @@ export interface Engine {
   readonly committer: GroupCommitter;
   readonly server: FastifyInstance;
   readonly delivery: DeliverySystem;
+  /** Deletes history older than `historyRetentionSec`, at start and every `cleanupIntervalSec`. */
+  readonly cleaner: HistoryCleaner;
   /** Prometheus metrics, served at `GET /metrics`. */
   readonly metrics: Metrics;
   /** Decrypted credentials in memory; clear after changing stored credentials. */
@@ -115,6 +118,14 @@ export function createEngine(options: EngineOptions): Engine {
     recorder: metrics,
   });
   committer.onCommitted(delivery.afterCommit);
+  const cleaner = createHistoryCleaner({
+    store,
+    retentionSec: config.historyRetentionSec,
+    intervalSec: config.cleanupIntervalSec,
+    batchRows: TUNING.history.batchRows,
+    vacuumPages: TUNING.history.vacuumPages,
+    log,
+  });
   const credentials = createCredentialCache(store);
   const executor = createExecutor({
     committer,
@@ -269,11 +280,13 @@ export function createEngine(options: EngineOptions): Engine {
     problems,
     runManually,
     delivery,
+    cleaner,
     metrics,
     credentialCache: credentials,
     async start() {
       if (state !== 'new') throw new Error(`engine cannot start from state ${state}`);
       await store.migrate();
+      cleaner.start();
       await delivery.start();
       await loadState();
       await registerApi(server, {
@@ -303,6 +316,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (state === 'stopping' || state === 'stopped') return;
       state = 'stopping';
       if (heartbeat) clearInterval(heartbeat);
+      await cleaner.stop();
       // Stop accepting, then let in-flight work finish (bounded), then close the store.
       await server.close();
       await Promise.race([executor.idle(), new Promise((r) => setTimeout(r, config.shutdownTimeoutMs).unref())]);

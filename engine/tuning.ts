@@ -64,6 +64,16 @@ export const TUNING = {
     /** A subscription whose rule runs over its work budget is reported (event, log) at most this often. */
     budgetReportEveryMs: 60_000,
   },
+  history: {
+    /**
+     * Rows one cleanup batch deletes at most, in one transaction (plus those deliveries' attempts):
+     * on SQLite the batch holds the main thread, so it stays in the low milliseconds (the store test
+     * logs its time); the cleaner yields between batches.
+     */
+    batchRows: 100,
+    /** Free SQLite pages (4 KB each) given back to the file system per step after a cleanup pass. */
+    vacuumPages: 256,
+  },
   metrics: {
     /**
      * Buckets of the delivery attempt histogram, in seconds: a local receiver answers in a few

@@ -107,7 +107,7 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): v
         tags: ['deliveries'],
         summary: 'Send a delivery again now',
         params: deliveryParams,
-        response: { 202: deliverySchema, ...errorResponses, 409: { $ref: 'Error#' } },
+        response: { 202: deliverySchema, ...errorResponses, 409: { $ref: 'Error#' }, 410: { $ref: 'Error#' } },
       },
     },
     async (request, reply) => {

@@ -9,6 +9,7 @@ import { VERSION } from '../version.js';
 import type { ApiContext } from './context.js';
 import { registerCatalogRoutes } from './catalog-routes.js';
 import { registerDeliveryRoutes } from './deliveries-routes.js';
+import { registerEventRoutes } from './events-routes.js';
 import { errorSchema } from './schemas.js';
 import { registerWebhookRoutes } from './webhooks-routes.js';
 
@@ -47,6 +48,7 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
       registerWebhookRoutes(api, ctx);
       registerDeliveryRoutes(api, ctx);
       registerCatalogRoutes(api, ctx);
+      registerEventRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

@@ -78,6 +78,7 @@ const deliveryProperties = {
   updated_at: text,
   completed_at: textOrNull,
   expires_at: textOrNull,
+  erased: { type: 'boolean', description: 'Its event’s content was erased: no payload, and it is never sent again' },
 } as const;
 
 export const deliverySchema = record(
@@ -136,6 +137,28 @@ export const testResultSchema = record('What the receiver answered to a test eve
   response_body: textOrNull,
   error: textOrNull,
   error_code: textOrNull,
+});
+
+export const storedEventSchema = record('A stored event; once its content is erased, data is null and metadata gone', {
+  id: text,
+  type: text,
+  timestamp: text,
+  data: anyValue,
+  metadata: openObjectOrNull,
+  erased: { type: 'boolean' },
+  erased_at: textOrNull,
+});
+
+export const erasureResultSchema = record('What erasing an event’s content changed', {
+  success: { type: 'boolean' },
+  event_id: text,
+  erased_at: text,
+  deliveries: { type: 'integer', description: 'Deliveries of the event, now without payload and marked erased' },
+  closed_deliveries: {
+    type: 'integer',
+    description: "Of those, the ones still waiting to be sent: closed as failed with 'content erased'",
+  },
+  attempts: { type: 'integer', description: 'Attempts of those deliveries, now without response excerpt' },
 });
 
 const open = (description: string) => ({ type: 'object', description, additionalProperties: true }) as const;

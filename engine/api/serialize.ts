@@ -6,7 +6,7 @@
 import { maskHeaders } from '../delivery/subscription-headers.js';
 import type { AttemptStats, DeliveryCounts } from '../store/types.js';
 import type { AttemptRecord, DeliveryRecord, Subscription } from '../store/records.js';
-import type { ExecutionRecord } from '../store/types.js';
+import type { ErasureResult, ExecutionRecord, StoredEvent } from '../store/types.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -79,7 +79,9 @@ export function deliveryJson(d: DeliveryRecord, attempts?: AttemptRecord[]): Rec
     updated_at: iso(d.updatedAtMs),
     completed_at: iso(d.completedAtMs),
     expires_at: iso(d.expiresAtMs),
-    ...(attempts ? { payload: JSON.parse(d.payload), attempt_log: attempts.map(attemptJson) } : {}),
+    erased: d.erased,
+    // An erased delivery's payload is empty: there is no content left to show.
+    ...(attempts ? { payload: d.erased ? null : JSON.parse(d.payload), attempt_log: attempts.map(attemptJson) } : {}),
   };
 }
 
@@ -153,5 +155,30 @@ export function executionJson(e: ExecutionRecord): Record<string, unknown> {
     created_at: e.createdAt,
     started_at: e.startedAt,
     finished_at: e.finishedAt,
+  };
+}
+
+/** `GET /events/{id}`: the stored envelope; once erased, no content (data null, no metadata). */
+export function eventJson(e: StoredEvent): Record<string, unknown> {
+  return {
+    id: e.id,
+    type: e.type,
+    timestamp: e.timestamp,
+    data: e.data,
+    metadata: e.metadata ?? null,
+    erased: e.erasedAt !== null,
+    erased_at: e.erasedAt,
+  };
+}
+
+/** `DELETE /events/{id}/content`: what the erasure changed. */
+export function erasureJson(eventId: string, result: ErasureResult, nowMs: number): Record<string, unknown> {
+  return {
+    success: true,
+    event_id: eventId,
+    erased_at: result.event?.erasedAt ?? iso(nowMs),
+    deliveries: result.deliveries,
+    closed_deliveries: result.closed,
+    attempts: result.attempts,
   };
 }

@@ -21,6 +21,7 @@ import type { DeliveryRecorder } from '../metrics/index.js';
 import { createManualRetry, type RetryDelivery } from './manual-retry.js';
 import { createReplay, type ReplayEvents } from './replay.js';
 import { createTestSender, type SendTestEvent } from './test-send.js';
+import { createEventErasure, type EraseEvent } from './erasure.js';
 
 export interface DeliverySystem {
   matcher: Matcher;
@@ -36,6 +37,8 @@ export interface DeliverySystem {
   replay: ReplayEvents;
   /** Sends one test event to a subscription now and returns the receiver's answer. */
   sendTest: SendTestEvent;
+  /** Erases one event's content everywhere it is stored; its open deliveries are closed. */
+  eraseEvent: EraseEvent;
   /** Call after each commit: wakes the fan-out for new events. */
   afterCommit(result: CommitResult): void;
   /** A request arrived: delivery keeps to its share of the main thread for a while. */
@@ -253,6 +256,7 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
       wake: (id) => worker.wake([id]),
     }),
     sendTest: createTestSender(options.dispatcher, targets, matcher),
+    eraseEvent: createEventErasure({ store, onClosed: backlog.closed, log: options.log }),
     countMatches: (event) => matcher.count(event),
     afterCommit(result) {
       backlog.opened(result.deliveries);

@@ -15,8 +15,8 @@ export interface ManualRetryOptions {
 }
 
 /**
- * @throws HooklineError NOT_FOUND when the delivery is not the subscription's; CONFLICT while it
- * is being sent.
+ * @throws HooklineError NOT_FOUND when the delivery is not the subscription's; CONTENT_ERASED when
+ * its event's content was erased (there is nothing left to send); CONFLICT while it is being sent.
  */
 export type RetryDelivery = (subscriptionId: string, deliveryId: string) => Promise<DeliveryRecord>;
 
@@ -25,6 +25,8 @@ export function createManualRetry(options: ManualRetryOptions): RetryDelivery {
     const existing = await options.deliveryLog.getDelivery(deliveryId);
     if (!existing || existing.subscriptionId !== subscriptionId)
       throw Errors.NOT_FOUND(`Delivery '${deliveryId}' not found for webhook '${subscriptionId}'`);
+    if (existing.erased)
+      throw Errors.CONTENT_ERASED(`Delivery '${deliveryId}'`, { details: { event_id: existing.eventId } });
     if (existing.status === 'in_flight')
       throw Errors.CONFLICT('The delivery is being sent right now; retry when it settles');
     const nowMs = Date.now();

@@ -8,6 +8,7 @@
  * - `onlyFailed` (Svix's "recover"): events whose delivery to this webhook succeeded, or is still
  *   on its way (pending, in flight, retrying), are left out; failed, expired and never-delivered
  *   ones (the webhook was disabled, say) are sent.
+ * - Erased events (`DELETE /events/{id}/content`) are left out: nothing of them is left to send.
  * - In event order: each page is written, oldest event first, before the next is read, so an
  *   ordered endpoint receives the replayed events in the order they happened.
  */
@@ -51,6 +52,8 @@ export function createReplay(options: ReplayOptions): ReplayEvents {
   async function plan(subscriptionId: string, page: StoredEvent[], onlyFailed: boolean): Promise<NewDelivery[]> {
     const nowMs = Date.now();
     const deliveries = page
+      // An erased event has no content left to send.
+      .filter((event) => event.erasedAt === null)
       .map((event) => options.matcher.planFor(subscriptionId, event, nowMs))
       .filter((delivery): delivery is NewDelivery => delivery !== null);
     if (!onlyFailed || deliveries.length === 0) return deliveries;

@@ -59,5 +59,6 @@ function unsavedDelivery(planned: ReturnType<typeof toDelivery>, nowMs: number):
     createdAtMs: nowMs,
     updatedAtMs: nowMs,
     completedAtMs: null,
+    erased: false,
   };
 }

@@ -32,10 +32,13 @@ export interface Delivery {
   updated_at: string;
   completed_at: string | null;
   expires_at: string | null;
+  /** Its event's content was erased: no payload, and it is never sent again. */
+  erased: boolean;
 }
 
 /** A delivery read on its own: its payload and every attempt. */
 export interface DeliveryDetail extends Delivery {
+  /** The JSON sent to the receiver; null once erased. */
   payload: unknown;
   attempt_log: DeliveryAttempt[];
 }
@@ -131,6 +134,30 @@ export interface PublishResult {
   event_id: string;
   type: string;
   deliveries: number;
+}
+
+/** A stored event read by id (`events.get`); once its content is erased, `data` is null and `metadata` gone. */
+export interface StoredEvent {
+  id: string;
+  type: string;
+  timestamp: string;
+  data: unknown;
+  metadata: Record<string, unknown> | null;
+  erased: boolean;
+  erased_at: string | null;
+}
+
+/** What `events.eraseContent` changed. */
+export interface EventErasure {
+  success: boolean;
+  event_id: string;
+  erased_at: string;
+  /** Deliveries of the event, now without payload and marked `erased`. */
+  deliveries: number;
+  /** Of those, the ones still waiting to be sent: closed as `failed` with `last_error` 'content erased'. */
+  closed_deliveries: number;
+  /** Attempts of those deliveries, now without response excerpt. */
+  attempts: number;
 }
 
 /** A loaded workflow; `definition` only when read on its own. */

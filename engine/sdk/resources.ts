@@ -1,12 +1,14 @@
 /** `client.deliveries`, `client.events`, `client.workflows` and `client.executions`. */
 import type {
   DeliveryPage,
+  EventErasure,
   EventTypeInfo,
   Execution,
   ListDeliveriesOptions,
   ListExecutionsOptions,
   PublishEventInput,
   PublishResult,
+  StoredEvent,
   Workflow,
 } from './delivery-types.js';
 import { deliveryQuery, segment } from './query.js';
@@ -22,7 +24,7 @@ export class DeliveriesApi {
   }
 }
 
-/** The event catalog and custom events. */
+/** The event catalog, custom events, and stored events by id. */
 export class EventsApi {
   constructor(private readonly send: Transport) {}
 
@@ -35,6 +37,20 @@ export class EventsApi {
   /** Publishes an event to every matching webhook (validated against its schema when it has one). */
   publish(input: PublishEventInput): Promise<PublishResult> {
     return this.send('POST', '/events', { body: input });
+  }
+
+  /** One stored event by id (e.g. the `event_id` of `publish` or of a delivery). */
+  get(eventId: string): Promise<StoredEvent> {
+    return this.send('GET', `/events/${segment(eventId)}`);
+  }
+
+  /**
+   * Erases an event's content everywhere Hookline stores it: the event's data and metadata, its
+   * deliveries' payloads and their attempts' response excerpts. The records stay, marked erased;
+   * deliveries not sent yet are closed as failed. Repeating it is harmless; an unknown id is `NOT_FOUND`.
+   */
+  eraseContent(eventId: string): Promise<EventErasure> {
+    return this.send('DELETE', `/events/${segment(eventId)}/content`);
   }
 }
 

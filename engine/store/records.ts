@@ -103,6 +103,8 @@ export interface DeliveryRecord {
   updatedAtMs: number;
   completedAtMs: number | null;
   expiresAtMs: number;
+  /** Its event's content was erased: the payload is empty and it can no longer be sent. */
+  erased: boolean;
 }
 
 export interface AttemptRecord {

@@ -50,6 +50,7 @@ export function toDelivery(row: Row): DeliveryRecord {
     updatedAtMs: Number(row.updated_at),
     completedAtMs: numberOrNull(row.completed_at),
     expiresAtMs: Number(row.expires_at),
+    erased: Boolean(row.erased),
   };
 }
 
@@ -74,6 +75,7 @@ export function toEvent(row: Row): StoredEvent {
     type: String(row.type),
     timestamp: String(row.timestamp),
     data: parse(row.data),
+    erasedAt: orNull(row.erased_at),
   };
   if (row.metadata) event.metadata = parse(row.metadata);
   return event;

@@ -186,7 +186,20 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       INSERT INTO subscriptions_version (id, version) VALUES (1, 0);`,
   },
   {
-    // Numbered with room before it when it was written; versions 7–9 are still free.
+    version: 7,
+    name: 'history retention and erasure',
+    // The cleaner reads closed deliveries and finished executions oldest first, a batch at a time:
+    // each partial index holds only those rows (open ones never enter it), so a batch reads what it
+    // deletes. A failed delivery of a deleted subscription has no completed_at: its last update stands in.
+    sql: `ALTER TABLE deliveries ADD COLUMN erased INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE events ADD COLUMN erased_at TEXT;
+      CREATE INDEX deliveries_finished ON deliveries (COALESCE(completed_at, updated_at))
+        WHERE status IN ('succeeded', 'failed', 'expired');
+      CREATE INDEX executions_finished ON executions (COALESCE(finished_at, created_at))
+        WHERE status IN ('succeeded', 'failed', 'stopped');`,
+  },
+  {
+    // Numbered with room before it when it was written; versions 8–9 are still free.
     version: 10,
     name: 'index for a webhook’s delivery history and log pages',
     // The history and log pages of one webhook read its newest deliveries by seq; without it every

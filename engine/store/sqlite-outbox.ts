@@ -62,7 +62,9 @@ export const OUTBOX_SQL = {
   /** The next events to fan out, after the cursor, by rowid. */
   fanOutEvents: `SELECT * FROM events WHERE seq > (SELECT event_seq FROM fanout_cursor WHERE id = 1) ORDER BY seq LIMIT ?`,
   moveCursor: `UPDATE fanout_cursor SET event_seq = ? WHERE id = 1`,
-  pendingFanOut: `SELECT (SELECT COALESCE(MAX(seq), 0) FROM events) - (SELECT event_seq FROM fanout_cursor WHERE id = 1)`,
+  /** Never below 0: the history cleaner may have deleted the newest events the cursor passed. */
+  pendingFanOut: `SELECT MAX(0, (SELECT COALESCE(MAX(seq), 0) FROM events)
+    - (SELECT event_seq FROM fanout_cursor WHERE id = 1))`,
 } as const;
 
 const FINAL_STATUSES = new Set<DeliveryTransition['status']>(['succeeded', 'failed', 'expired']);
@@ -149,7 +151,8 @@ export function createSqliteOutbox(
     // Whole events only: the cursor never stops inside one. A page ends at maxEvents, or as soon as
     // it has written maxDeliveries (an event with many webhooks fills it early).
     while (events < Math.min(maxEvents, rows.length) && deliveries < maxDeliveries) {
-      const planned = plan(toEvent(rows[events]));
+      // An event erased before its fan-out has nothing left to send: it goes to no one.
+      const planned = rows[events].erased_at ? [] : plan(toEvent(rows[events]));
       insertDeliveries(planned);
       deliveries += planned.length;
       for (const d of planned) touched.add(d.subscriptionId);

@@ -17,6 +17,7 @@ import { createSqliteOutbox, type SqliteOutbox } from './sqlite-outbox.js';
 import { createSqliteDeliveryLog } from './sqlite-delivery-log.js';
 import { createSqliteSubscriptions } from './sqlite-subscriptions.js';
 import { createSqliteCatalog } from './sqlite-catalog.js';
+import { createSqliteHistory } from './sqlite-history.js';
 import { toJsonColumn } from './json-columns.js';
 import { executionParams, toEvent, toExecution, updateParams, type Row } from './rows.js';
 import { createMemoryCounters } from './memory-counters.js';
@@ -63,6 +64,9 @@ export type SqliteStore = Store & { readonly db: Database.Database; readonly out
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const created = options.path !== ':memory:' && createPrivateFile(options.path);
   const db = new Database(options.path);
+  // Free pages go back to the file system only with incremental auto-vacuum, which a database takes
+  // before its first table only: an older file keeps reusing its free pages (README, "History").
+  if (db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() === 0) db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   // SQLite gives -wal and -shm the database file's mode; the chmod covers an unusual VFS or umask.
   if (created) for (const suffix of ['-wal', '-shm']) chmodIfPresent(`${options.path}${suffix}`);
@@ -118,6 +122,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const outbox = createSqliteOutbox(db, subscriptions.saveHealth);
   const deliveryLog = createSqliteDeliveryLog(db);
   const catalog = createSqliteCatalog(db, box);
+  const history = createSqliteHistory(db);
 
   /** Writes events (an id already written is skipped); returns how many were new. */
   const insertEvents = (events: readonly EventEnvelope[]): number => {
@@ -181,6 +186,18 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       return commitSync(batch);
     },
     ...catalog,
+    async purgeHistory(beforeMs, batchRows) {
+      useSync('NORMAL');
+      return history.purge(beforeMs, batchRows);
+    },
+    async reclaimSpace(maxPages) {
+      return history.reclaimSpace(maxPages);
+    },
+    async eraseEventContent(id, nowMs) {
+      // The caller is told the content is gone: durable like any acknowledged write.
+      useSync(acknowledgedSync);
+      return history.erase(id, nowMs);
+    },
     async getExecution(id) {
       const row = stmt.getExecution.get(id) as Row | undefined;
       return row ? toExecution(row) : null;

@@ -85,6 +85,8 @@ export interface CredentialRecord {
 
 export interface StoredEvent extends EventEnvelope {
   seq: number;
+  /** When its content was erased (`eraseEventContent`): `data` is then null and `metadata` gone. */
+  erasedAt: string | null;
 }
 
 /** A delivery row to create: one event (or one batch member) for one subscription. */
@@ -319,7 +321,58 @@ export interface LimitCounters {
   failureWindow(key: string, windowMs: number, nowMs: number): Promise<{ failures: number; startMs: number } | null>;
 }
 
-export interface Store {
+/** What one `purgeHistory` batch deleted, per table. */
+export interface PurgeResult {
+  deliveries: number;
+  attempts: number;
+  events: number;
+  executions: number;
+  /** The batch used its whole budget: more rows may be due, call again. */
+  more: boolean;
+}
+
+/** What erasing one event's content changed. */
+export interface ErasureResult {
+  /** The event as it stands now (null when only its deliveries were still stored). */
+  event: StoredEvent | null;
+  /** Deliveries of the event whose payload was emptied and that are marked erased. */
+  deliveries: number;
+  /** Of those, the open ones (pending, retrying, in flight) closed as failed: they can no longer be sent. */
+  closed: number;
+  /** Attempt rows whose response excerpt was cleared. */
+  attempts: number;
+}
+
+/**
+ * History retention and erasure. Both stores apply the same rules; on PostgreSQL any number of
+ * processes may run them at once (each row is locked by one, `SKIP LOCKED`, so none is deleted twice
+ * and none is left because another process held it).
+ */
+export interface HistoryStore {
+  /**
+   * Deletes in one transaction up to `batchRows` rows finished before `beforeMs`: deliveries in a
+   * final state (succeeded, failed, expired) with their attempts, events that the fan-out has passed
+   * and that no open delivery references, and executions in a final state (succeeded, failed,
+   * stopped). Deliveries count by the time they closed, events by their timestamp, executions by
+   * the time they finished (else were created).
+   */
+  purgeHistory(beforeMs: number, batchRows: number): Promise<PurgeResult>;
+  /**
+   * Gives free pages back to the file system, at most `maxPages` per call (SQLite with incremental
+   * auto-vacuum); returns how many. PostgreSQL's own autovacuum does this: 0.
+   */
+  reclaimSpace(maxPages: number): Promise<number>;
+  /**
+   * Erases one event's content wherever it is stored: the event keeps id, type and timestamp, its
+   * data becomes null and its metadata goes; its deliveries keep their records with an empty payload,
+   * marked erased (open ones are closed as failed, 'content erased'); their attempts lose their
+   * response excerpts. Repeating it changes nothing more. Null when neither the event nor any
+   * delivery of it is stored.
+   */
+  eraseEventContent(id: string, nowMs: number): Promise<ErasureResult | null>;
+}
+
+export interface Store extends HistoryStore {
   readonly kind: 'sqlite' | 'postgres';
   /**
    * This process's name in the store: it owns the executions it accepts (see `heartbeat`), and

@@ -37,6 +37,11 @@ export async function startTestEngine(
     env?: Record<string, string>;
     /** Sends outgoing webhooks; defaults to the engine's own piscina pool. */
     dispatcher?: Dispatcher;
+    /**
+     * Writes to the engine's database before the engine opens it, as an earlier run left it: the
+     * store is opened, migrated, handed over and closed.
+     */
+    prepare?: (store: Store) => Promise<void>;
   } = {},
 ): Promise<TestEngine> {
   const dir = makeTempDir();
@@ -54,6 +59,7 @@ export async function startTestEngine(
   };
   let engine: Engine | undefined;
   try {
+    if (options.prepare) await prepareStore(location, options.prepare);
     const config = loadConfig({
       overrides: {
         port: 0,
@@ -100,5 +106,15 @@ export async function startTestEngine(
         await remove();
       },
     };
+  }
+}
+
+async function prepareStore(location: StoreLocation, prepare: (store: Store) => Promise<void>): Promise<void> {
+  const store = openTestStore(location);
+  try {
+    await store.migrate();
+    await prepare(store);
+  } finally {
+    await store.close();
   }
 }

@@ -39,6 +39,7 @@ export function makeDelivery(fields: Partial<DeliveryRecord> = {}): DeliveryReco
     updatedAtMs: T0,
     completedAtMs: null,
     expiresAtMs: T0 + 86_400_000,
+    erased: false,
     ...fields,
   };
 }

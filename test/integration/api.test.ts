@@ -64,6 +64,8 @@ describe('auth and OpenAPI', () => {
         '/api/v1/webhooks/{id}/replay',
         '/api/v1/deliveries',
         '/api/v1/executions/{id}',
+        '/api/v1/events/{id}',
+        '/api/v1/events/{id}/content',
       ]),
     );
     expect((await fetch(`${running.url}/api/v1/docs`)).status).toBeLessThan(400);

@@ -276,7 +276,15 @@ async function prepare(startEngine: (options: object) => Promise<TestEngine>, re
   });
   expect(created.status).toBe(201);
   const { id } = (await created.json()) as { id: string };
-  return { running, webhookId: id };
+  // A stored event, so the event routes (read, erase) are tried on one that exists too.
+  const published = await fetch(`${running.url}/api/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'custom.thing', data: { n: 1 } }),
+  });
+  expect(published.status).toBe(202);
+  const { event_id: eventId } = (await published.json()) as { event_id: string };
+  return { running, webhookId: id, eventId };
 }
 
 const API_AUTH = [`Bearer ${API_KEY}`];
@@ -345,12 +353,13 @@ describe('bad input at every route', () => {
     'every /api/v1 route answers 4xx in our shape, never 5xx',
     { timeout: 300_000 },
     async ({ startEngine, receiver }) => {
-      const { running, webhookId } = await prepare(startEngine, receiver.url);
+      const { running, webhookId, eventId } = await prepare(startEngine, receiver.url);
       const routes = await apiRoutes(running);
       expect(routes.length).toBeGreaterThan(15);
+      expect(routes).toContainEqual({ method: 'DELETE', template: '/api/v1/events/{id}/content' });
       // Each route gets its own share of the runs, with ids that exist as well as hostile ones.
       for (const route of routes)
-        await throwAt(running, route, [webhookId, 'orders', 'del_x', 'exec_x'], receiver.url, API_AUTH);
+        await throwAt(running, route, [webhookId, eventId, 'orders', 'del_x', 'exec_x'], receiver.url, API_AUTH);
     },
   );
 

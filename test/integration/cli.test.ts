@@ -319,6 +319,25 @@ describe('deliveries, replay, api keys and verify', () => {
     );
   });
 
+  it('shows a stored event and erases its content', SLOW, async () => {
+    const hook = await deliveredOnce('/erase');
+    const [delivery] = await running.engine.store.deliveryLog.listDeliveries({ subscriptionId: hook.id });
+    const eventId = delivery!.eventId;
+    const shown = await hookline(['events', 'get', eventId]);
+    const [erased, missing] = await Promise.all([
+      hookline(['events', 'erase', eventId, '--json']),
+      hookline(['events', 'erase', 'evt_missing']),
+    ]);
+    expect(shown.stdout).toMatch(/Type:\s+order\.shipped/);
+    expect(shown.stdout).toContain('/erase');
+    expect([erased.code, erased.json]).toEqual([0, expect.objectContaining({ event_id: eventId, deliveries: 1 })]);
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringContaining('NOT_FOUND')]);
+    const after = await hookline(['events', 'get', eventId, '--json']);
+    expect(after.json).toMatchObject({ id: eventId, data: null, erased: true });
+    const again = await hookline(['events', 'erase', eventId]);
+    expect([again.code, again.stdout]).toEqual([0, expect.stringContaining(`${eventId} erased: 1 delivery emptied`)]);
+  });
+
   it('replays a time range window by window and shows the progress on stderr', SLOW, async () => {
     const hook = await deliveredOnce('/replay');
     const replayed = await hookline(['replay', '--webhook', hook.id, '--since', '10m', '--windows', '4', '--json']);

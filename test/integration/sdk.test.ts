@@ -266,6 +266,29 @@ describe('events, workflows and executions', () => {
     expect([bad.code, bad.status, bad.details?.field]).toEqual(['INVALID_INPUT', 400, 'type']);
   });
 
+  it('reads a stored event and erases its content everywhere', async () => {
+    const hook = await webhook();
+    const published = await client.events.publish({ type: 'order.completed', data: { email: 'ada@example.com' } });
+    await receiver.waitFor(1, ARRIVAL_MS);
+    expect(await client.events.get(published.event_id)).toMatchObject({
+      id: published.event_id,
+      type: 'order.completed',
+      data: { email: 'ada@example.com' },
+      erased: false,
+    });
+    const [delivery] = (await client.webhooks.getDeliveries(hook.id)).deliveries;
+    expect(await client.events.eraseContent(published.event_id)).toMatchObject({
+      success: true,
+      event_id: published.event_id,
+      deliveries: 1,
+    });
+    expect(await client.events.get(published.event_id)).toMatchObject({ data: null, metadata: null, erased: true });
+    expect(await client.webhooks.getDelivery(hook.id, delivery!.id)).toMatchObject({ erased: true, payload: null });
+    expect((await apiError(client.webhooks.retryDelivery(hook.id, delivery!.id))).code).toBe('CONTENT_ERASED');
+    expect((await apiError(client.events.eraseContent('evt_missing'))).code).toBe('NOT_FOUND');
+    expect((await apiError(client.events.get('evt_missing'))).status).toBe(404);
+  });
+
   it('reads, deactivates and activates workflows', async () => {
     expect(await client.workflows.list()).toEqual([expect.objectContaining({ id: 'scoring', active: true })]);
     expect((await client.workflows.get('scoring')).definition).toMatchObject({ nodes: expect.any(Array) });

@@ -165,4 +165,16 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE UNLOGGED TABLE auth_failures (key text PRIMARY KEY, failures integer NOT NULL, window_start bigint NOT NULL);
     `,
   },
+  {
+    version: 3,
+    name: 'history retention and erasure',
+    // As in the embedded store (its version 7): the cleaner reads each partial index of closed rows
+    // oldest first. Adding a column with a constant default rewrites no row.
+    sql: `ALTER TABLE deliveries ADD COLUMN erased boolean NOT NULL DEFAULT false;
+      ALTER TABLE events ADD COLUMN erased_at text;
+      CREATE INDEX deliveries_finished ON deliveries ((COALESCE(completed_at, updated_at)))
+        WHERE status IN ('succeeded', 'failed', 'expired');
+      CREATE INDEX executions_finished ON executions ((COALESCE(finished_at, created_at)))
+        WHERE status IN ('succeeded', 'failed', 'stopped');`,
+  },
 ];

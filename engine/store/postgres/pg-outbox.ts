@@ -92,8 +92,9 @@ export const PG_OUTBOX_SQL = {
     ORDER BY seq LIMIT $1`,
   moveCursor: `UPDATE fanout_cursor SET event_seq = $1 WHERE id = 1`,
   version: `SELECT version FROM subscriptions_version WHERE id = 1`,
-  pendingFanOut: `SELECT (SELECT COALESCE(MAX(seq), 0) FROM events) - (SELECT event_seq FROM fanout_cursor WHERE id = 1)
-    AS n`,
+  /** Never below 0: the history cleaner may have deleted the newest events the cursor passed. */
+  pendingFanOut: `SELECT GREATEST(0, (SELECT COALESCE(MAX(seq), 0) FROM events)
+    - (SELECT event_seq FROM fanout_cursor WHERE id = 1)) AS n`,
 } as const;
 
 type SaveHealth = (client: Queryable, health: readonly SubscriptionHealth[]) => Promise<void>;
@@ -199,7 +200,8 @@ export function createPgOutbox(pool: pg.Pool, saveHealth: SaveHealth): OutboxSto
         const planned: NewDelivery[] = [];
         let events = 0;
         while (events < Math.min(maxEvents, rows.length) && planned.length < maxDeliveries) {
-          planned.push(...plan(toEvent(rows[events])));
+          // An event erased before its fan-out has nothing left to send: it goes to no one.
+          if (!rows[events].erased_at) planned.push(...plan(toEvent(rows[events])));
           events++;
         }
         await insertDeliveries(client, planned);

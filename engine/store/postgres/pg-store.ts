@@ -41,6 +41,7 @@ import { createPgOutbox, insertDeliveries } from './pg-outbox.js';
 import { createPgDeliveryLog } from './pg-delivery-log.js';
 import { listenPg } from './pg-listen.js';
 import { createPgCounters } from './pg-counters.js';
+import { createPgHistory } from './pg-history.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -238,6 +239,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     deliveryLog: createPgDeliveryLog(pool),
     counters: createPgCounters(pool),
     ...createPgCatalog(pool, box),
+    ...createPgHistory(pool),
     migrate: () =>
       migratePg(pool).catch((error: Error) => {
         throw Errors.STORE_UNAVAILABLE(describeServer(options.connectionString), error.message, { cause: error });

@@ -80,6 +80,7 @@ function stored(delivery: NewDelivery, seq: number): DeliveryRecord {
     createdAtMs: nowMs,
     updatedAtMs: nowMs,
     completedAtMs: null,
+    erased: false,
   };
 }
 

@@ -11,10 +11,12 @@ import type {
   DeliveryDetail,
   DeliveryLog,
   DeliveryPage,
+  EventErasure,
   PublishEventInput,
   PublishResult,
   ReplayOptions,
   ReplayResult,
+  StoredEvent,
   TimeRange,
   WebhookStats,
 } from '../../../engine/sdk/delivery-types.js';
@@ -157,6 +159,7 @@ describe('SDK output types match the response schemas', () => {
     'updated_at',
     'completed_at',
     'expires_at',
+    'erased',
   ]);
 
   it('webhooks, with and without the secret, and their pages', () => {
@@ -227,6 +230,15 @@ describe('SDK output types match the response schemas', () => {
     );
     expect(propertiesOf(schemas.publishResultSchema)).toEqual(
       keysOf<PublishResult>()(['success', 'event_id', 'type', 'deliveries']),
+    );
+  });
+
+  it('stored events and their erasure', () => {
+    expect(propertiesOf(schemas.storedEventSchema)).toEqual(
+      keysOf<StoredEvent>()(['id', 'type', 'timestamp', 'data', 'metadata', 'erased', 'erased_at']),
+    );
+    expect(propertiesOf(schemas.erasureResultSchema)).toEqual(
+      keysOf<EventErasure>()(['success', 'event_id', 'erased_at', 'deliveries', 'closed_deliveries', 'attempts']),
     );
   });
 });
