@@ -57,45 +57,35 @@ const DELIVERY_TIMEOUT_MS = 10_000;
 
 export async function runCrashProof(options: CrashProofOptions): Promise<CrashRun> {
   const started = performance.now();
-  const log = options.log ?? (() => undefined);
+  const say = (what: string) =>
+    options.log?.(`crash seed ${options.seed}: ${what} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   const dir = makeBenchDir();
   const receiver = await startChild('receiver-process');
-  const processes: ServeProcess[] = [];
+  const engines: ServeProcess[] = [];
   try {
     await receiver.call('recordIds');
     const serve = { env: serveEnv(dir), apiKey: API_KEY };
-    const first = await startServeProcess(serve);
-    processes.push(first);
-    const subscriptionIds = await subscribe(first, String(receiver.info.url));
-    const random = mulberry32(options.seed);
-    const killAt = Math.max(1, Math.floor(options.requests * (0.2 + 0.6 * random())));
+    engines.push(await startServeProcess(serve));
+    const subscriptionIds = await subscribe(engines[0], String(receiver.info.url));
+    const killAt = Math.max(1, Math.floor(options.requests * (0.2 + 0.6 * mulberry32(options.seed)())));
     const acked = new Map<number, string>();
-    await sendUntilKilled(first, options, acked, killAt);
-    await first.exited;
+    await sendUntilKilled(engines[0], options, acked, killAt);
+    await engines[0].exited;
     const inFlight = inFlightDeliveries(dir.dbPath);
-    log(
-      `crash seed ${options.seed}: killed after ${acked.size} acknowledged (${elapsed(started)}), ${inFlight.size} deliveries in flight`,
-    );
-    const second = await startServeProcess(serve);
-    processes.push(second);
+    say(`killed after ${acked.size} acknowledged, ${inFlight.size} deliveries in flight`);
+    engines.push(await startServeProcess(serve));
     const unacked = Array.from({ length: options.requests }, (_, i) => i).filter((i) => !acked.has(i));
-    log(`crash seed ${options.seed}: restarted (${elapsed(started)})`);
-    await sendAll(second.url, unacked, options, acked);
-    log(`crash seed ${options.seed}: all ${options.requests} acknowledged (${elapsed(started)})`);
-    await waitUntilDone(dir.dbPath, second.output);
-    log(`crash seed ${options.seed}: all delivered (${elapsed(started)})`);
-    await second.stop();
+    say('restarted');
+    await sendAll(engines[1].url, unacked, options, acked);
+    say(`all ${options.requests} acknowledged`);
+    await waitUntilDone(dir.dbPath, engines[1].output);
+    say('all delivered');
+    await engines[1].stop();
     const arrivals = await receiver.call<Record<string, string[]>>('arrivals');
-    const verdict = checkCrashRun({
-      dbPath: dir.dbPath,
-      acked,
-      inFlight,
-      arrivals,
-      subscriptionIds,
-      endpoints: CRASH_ENDPOINTS,
-    });
-    log(
-      `crash seed ${options.seed}: ${verdict.repeats} repeats (${verdict.repeatsInFlightAtKill} in flight at the kill, ${verdict.repeatsAfterFailedAttempt} after a failed attempt, ${verdict.unexplainedRepeats} unexplained)`,
+    const evidence = { dbPath: dir.dbPath, acked, inFlight, arrivals, subscriptionIds, endpoints: CRASH_ENDPOINTS };
+    const verdict = checkCrashRun(evidence);
+    say(
+      `${verdict.repeats} repeats: ${verdict.repeatsInFlightAtKill} in flight at the kill, ${verdict.repeatsAfterFailedAttempt} after a failed attempt, ${verdict.unexplainedRepeats} unexplained`,
     );
     return {
       ...verdict,
@@ -107,13 +97,11 @@ export async function runCrashProof(options: CrashProofOptions): Promise<CrashRu
       durationMs: performance.now() - started,
     };
   } finally {
-    for (const process of processes) await process.stop();
+    for (const engine of engines) await engine.stop();
     await receiver.close();
     dir.remove();
   }
 }
-
-const elapsed = (sinceMs: number) => `${((performance.now() - sinceMs) / 1000).toFixed(1)} s`;
 
 function serveEnv(dir: BenchDir): Record<string, string> {
   return settingsEnv({
