@@ -35,7 +35,7 @@ describe('benchmark harness (smoke)', () => {
     );
     expectMeasured(rows);
     // Generous: the figures run side by side in child processes, and CI's two cores are shared.
-  }, 150_000);
+  }, 240_000);
 
   // On its own, after the others: its four engine start-ups would crowd the figures running side by side.
   it('runs the scale-out figure on PostgreSQL (skipped without it)', async (context) => {
