@@ -86,11 +86,11 @@ function seedHistory(db: SqliteStore['db'], subscriptionIds: string[], perSubscr
 
 /** Waits until `receiver` has seen `count` distinct messages (at-least-once: a retry may repeat one). */
 async function waitForDistinct(receiver: Receiver, count: number): Promise<Set<unknown>> {
-  let seen = await receiver.waitFor(count, 60_000);
+  let seen = await receiver.waitFor(count, 150_000);
   for (;;) {
     const ids = new Set(seen.map((r) => r.headers['webhook-id']));
     if (ids.size >= count) return ids;
-    seen = await receiver.waitFor(seen.length + (count - ids.size), 60_000);
+    seen = await receiver.waitFor(seen.length + (count - ids.size), 150_000);
   }
 }
 
@@ -133,7 +133,7 @@ describe('overload', () => {
     await engine.engine.executor.idle();
     await engine.engine.committer.flush();
     // Deliveries are planned right after their events are written: wait for the fan-out to catch up.
-    await until(async () => (await engine!.engine.store.outbox.pendingFanOut()) === 0, 'the fan-out', 60_000);
+    await until(async () => (await engine!.engine.store.outbox.pendingFanOut()) === 0, 'the fan-out', 150_000);
     const db = (engine.engine.store as SqliteStore).db;
     for (const [i, receiver] of healthy.entries()) {
       const expected = db
@@ -143,7 +143,7 @@ describe('overload', () => {
       expect(expected).toBeGreaterThanOrEqual(REQUESTS);
       expect((await waitForDistinct(receiver, expected)).size).toBe(expected);
     }
-  }, 120_000);
+  }, 300_000);
 
   it('sheds triggers with 503 and Retry-After while more deliveries than HOOKLINE_MAX_BACKLOG are open', async () => {
     engine = await startTestEngine({
