@@ -8,6 +8,8 @@ import type { AttemptRecord, DeliveryRecord, Subscription } from './records.js';
 import type { SecretBox } from './secret-box.js';
 import type {
   ApiKeyRecord,
+  AttemptStats,
+  DeliveryCounts,
   CredentialRecord,
   ExecutionRecord,
   ExecutionUpdate,
@@ -247,5 +249,27 @@ export function toCredential(row: Row, box: SecretBox): CredentialRecord {
     name: String(row.name),
     type: String(row.type),
     data: JSON.parse(box.open(String(row.data_enc))),
+  };
+}
+
+/** One subscription's row of the delivery-counts aggregate (none: it has no deliveries). */
+export function toDeliveryCounts(row: Row | undefined): DeliveryCounts {
+  return {
+    total: Number(row?.total ?? 0),
+    succeeded: Number(row?.succeeded ?? 0),
+    failed: Number(row?.failed ?? 0),
+    pending: Number(row?.pending ?? 0),
+    lastAttemptAtMs: numberOrNull(row?.last),
+  };
+}
+
+/** The attempt-stats aggregate row (count, successes, percentiles, maximum). */
+export function toAttemptStats(row: Row): AttemptStats {
+  return {
+    attempts: Number(row.attempts),
+    successful: Number(row.successful),
+    p50ResponseTimeMs: numberOrNull(row.p50),
+    p95ResponseTimeMs: numberOrNull(row.p95),
+    maxResponseTimeMs: numberOrNull(row.max),
   };
 }

@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import type { DeliveryRecord } from './records.js';
 import { createWhere } from './sql-where.js';
-import { toAttempt, toDelivery, type Row } from './rows.js';
+import { toAttempt, toAttemptStats, toDelivery, toDeliveryCounts, type Row } from './rows.js';
 import type { AttemptStats, DeliveryCounts, DeliveryLog, DeliveryQuery } from './types.js';
 
 /** Counts per subscription in one grouped query (the by-subscription index serves the IN list). */
@@ -118,26 +118,13 @@ export function createSqliteDeliveryLog(db: Database.Database): DeliveryLog {
       const byId = new Map(rows.map((row) => [String(row.subscription_id), row]));
       for (const id of subscriptionIds) {
         const row = byId.get(id);
-        stats.set(id, {
-          total: Number(row?.total ?? 0),
-          succeeded: Number(row?.succeeded ?? 0),
-          failed: Number(row?.failed ?? 0),
-          pending: Number(row?.pending ?? 0),
-          lastAttemptAtMs: (row?.last as number | null | undefined) ?? null,
-        });
+        stats.set(id, toDeliveryCounts(row));
       }
       return stats;
     },
     async attemptStats(subscriptionId, sinceMs, untilMs): Promise<AttemptStats> {
       const row = stmt.attemptStats.get(subscriptionId, sinceMs, untilMs) as Row;
-      const orNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
-      return {
-        attempts: Number(row.attempts),
-        successful: Number(row.successful),
-        p50ResponseTimeMs: orNull(row.p50),
-        p95ResponseTimeMs: orNull(row.p95),
-        maxResponseTimeMs: orNull(row.max),
-      };
+      return toAttemptStats(row);
     },
     async deliveredOrOpenEventIds(subscriptionId, eventIds) {
       if (eventIds.length === 0) return new Set();

@@ -4,7 +4,7 @@
  */
 import type pg from 'pg';
 import { createWhere } from '../sql-where.js';
-import { toAttempt, toDelivery, type Row } from '../rows.js';
+import { toAttempt, toAttemptStats, toDelivery, toDeliveryCounts, type Row } from '../rows.js';
 import type { AttemptStats, DeliveryCounts, DeliveryLog, DeliveryQuery } from '../types.js';
 import { CHANNELS, inTransaction, notify, numbered } from './pg-db.js';
 
@@ -95,25 +95,13 @@ export function createPgDeliveryLog(pool: pg.Pool): DeliveryLog {
       const byId = new Map(rows.map((row) => [String(row.subscription_id), row]));
       for (const id of subscriptionIds) {
         const row = byId.get(id);
-        stats.set(id, {
-          total: Number(row?.total ?? 0),
-          succeeded: Number(row?.succeeded ?? 0),
-          failed: Number(row?.failed ?? 0),
-          pending: Number(row?.pending ?? 0),
-          lastAttemptAtMs: orNull(row?.last),
-        });
+        stats.set(id, toDeliveryCounts(row));
       }
       return stats;
     },
     async attemptStats(subscriptionId, sinceMs, untilMs): Promise<AttemptStats> {
       const [row] = await select({ sql: ATTEMPT_STATS, params: [subscriptionId, sinceMs, untilMs] });
-      return {
-        attempts: Number(row.attempts),
-        successful: Number(row.successful),
-        p50ResponseTimeMs: orNull(row.p50),
-        p95ResponseTimeMs: orNull(row.p95),
-        maxResponseTimeMs: orNull(row.max),
-      };
+      return toAttemptStats(row);
     },
     async deliveredOrOpenEventIds(subscriptionId, eventIds) {
       if (eventIds.length === 0) return new Set();
