@@ -5,20 +5,9 @@
 import type Database from 'better-sqlite3';
 import type { SecretBox } from './secret-box.js';
 import { toApiKey, toCredential, toWorkflow, type Row } from './rows.js';
-import type { Store, WorkflowChange, WorkflowRecord } from './types.js';
+import type { CatalogStore, WorkflowChange, WorkflowRecord } from './types.js';
 
-export type SqliteCatalog = Pick<
-  Store,
-  | 'upsertWorkflow'
-  | 'getWorkflow'
-  | 'listWorkflows'
-  | 'setWorkflowActive'
-  | 'deleteWorkflow'
-  | 'upsertCredential'
-  | 'findCredential'
-  | 'findApiKey'
-  | 'createApiKey'
->;
+export type SqliteCatalog = CatalogStore;
 
 export function createSqliteCatalog(db: Database.Database, box: SecretBox): SqliteCatalog {
   return {

@@ -433,3 +433,17 @@ export interface Store extends HistoryStore {
   listEvents(query?: EventQuery): Promise<StoredEvent[]>;
   getEvent(id: string): Promise<StoredEvent | null>;
 }
+
+/** The catalog part of the store (workflows, credentials, API keys), which each store implements in one file. */
+export type CatalogStore = Pick<
+  Store,
+  | 'upsertWorkflow'
+  | 'getWorkflow'
+  | 'listWorkflows'
+  | 'setWorkflowActive'
+  | 'deleteWorkflow'
+  | 'upsertCredential'
+  | 'findCredential'
+  | 'findApiKey'
+  | 'createApiKey'
+>;

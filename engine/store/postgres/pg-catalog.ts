@@ -6,20 +6,9 @@
 import type pg from 'pg';
 import type { SecretBox } from '../secret-box.js';
 import { toApiKey, toCredential, toWorkflow, type Row } from '../rows.js';
-import type { Store, WorkflowChange } from '../types.js';
+import type { CatalogStore, WorkflowChange } from '../types.js';
 
-export type PgCatalog = Pick<
-  Store,
-  | 'upsertWorkflow'
-  | 'getWorkflow'
-  | 'listWorkflows'
-  | 'setWorkflowActive'
-  | 'deleteWorkflow'
-  | 'upsertCredential'
-  | 'findCredential'
-  | 'findApiKey'
-  | 'createApiKey'
->;
+export type PgCatalog = CatalogStore;
 
 /**
  * Created, updated, or unchanged (same hash and active flag), decided in one statement: `xmax = 0`
