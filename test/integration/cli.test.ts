@@ -85,6 +85,17 @@ function hookline(args: string[], options: { stdin?: string; env?: Record<string
 const onSqlite = it.skipIf(TEST_STORE !== 'sqlite');
 
 describe('help and usage', () => {
+  it('exits quietly when the reader closes the pipe early (hookline events | head)', SLOW, async () => {
+    const child = spawn(process.execPath, ['--import', LOADER, CLI, 'events'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The reader is gone before the first line: every write the command makes meets a closed pipe.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
   it('answers --help on every command with its usage and exit 0', async () => {
     for (const command of COMMANDS) {
       const lines: string[] = [];
