@@ -20,8 +20,8 @@ const spanMs = (requests: readonly ReceivedRequest[]): number =>
 
 describe('rate_limit', () => {
   it.for([
-    ['unordered', 5],
-    ['ordered', 4],
+    ['unordered', 3],
+    ['ordered', 2],
   ] as const)(
     'paces an %s endpoint to its deliveries per second, dropping none',
     async ([ordering, rate], { setup }) => {
@@ -32,13 +32,14 @@ describe('rate_limit', () => {
       // One delivery first, so the pool's threads are up before the measured ones.
       await hookline.publishEvent('order.warmup', { n: 0 });
       await receiver.waitFor(1, WAIT_MS);
-      const n = 10;
+      const n = 8;
       for (let i = 1; i <= n; i++) await hookline.publishEvent('order.completed', { n: i });
       const measured = (await receiver.waitFor(n + 1, WAIT_MS)).slice(1);
-      // n arrivals at most `rate` a second span at least (n - 1) / rate seconds; half a send interval
-      // allows for the first request's own latency.
+      // n arrivals at most `rate` a second span at least (n - 1) / rate seconds. The receiver shares
+      // this process's event loop with the engine: a stall there stamps the first arrivals late
+      // (never the last early), so one send interval of slack allows for it.
       const intervalMs = 1000 / rate;
-      expect(spanMs(measured)).toBeGreaterThanOrEqual((n - 1) * intervalMs - intervalMs / 2);
+      expect(spanMs(measured)).toBeGreaterThanOrEqual((n - 2) * intervalMs);
       const numbers = bodies(receiver)
         .slice(1)
         .map((b) => b.data.n as number);
