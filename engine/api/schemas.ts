@@ -51,10 +51,6 @@ export const pageQuery = {
   offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 },
 } as const;
 
-export const deliveryStatus = {
-  enum: ['pending', 'in_flight', 'succeeded', 'retrying', 'failed', 'expired', 'success'],
-} as const;
-
 export const errorResponses = {
   400: { $ref: 'Error#' },
   401: { $ref: 'Error#' },
