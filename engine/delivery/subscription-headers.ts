@@ -6,15 +6,14 @@
  * is refused when saved, so no delivery fails or changes meaning later.
  */
 import { Errors } from '../errors.js';
-import { TRANSPORT_HEADERS } from '../message/index.js';
+import { HEADER_VALUE_MASK, TRANSPORT_HEADERS } from '../message/index.js';
 import type { Subscription } from '../store/records.js';
 
 /**
- * What the API shows instead of a header value (everywhere but the create response). Sending it
- * back in a PUT or PATCH keeps the stored value. It cannot be a real value: `•` is not a Latin-1
- * character, and HTTP header values are.
+ * What the API shows instead of a header value (everywhere but the create response); the attempt
+ * log masks with it too. Sending it back in a PUT or PATCH keeps the stored value.
  */
-export const HEADER_VALUE_MASK = '••••';
+export { HEADER_VALUE_MASK };
 
 /** RFC 7230 §3.2.6 `token`: the only valid header names. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -54,6 +54,9 @@ export const SUBSCRIPTION_INPUT_SCHEMA = {
     },
     timeout: { type: 'integer', minimum: 1, maximum: 120, description: 'seconds' },
     timeout_ms: { type: 'integer', minimum: 100, maximum: 120_000 },
+    /** Deliveries per second at most (Svix's `rateLimit`); null removes the limit. */
+    rate_limit: { type: ['integer', 'null'], minimum: 1, maximum: 10_000 },
+    rateLimit: { type: ['integer', 'null'], minimum: 1, maximum: 10_000 },
     signature_scheme: { enum: ['none', ...SIGNATURE_SCHEMES] },
     signature_header: { type: 'string', pattern: '^[A-Za-z0-9-]{1,100}$' },
     payload_format: { enum: [...PAYLOAD_FORMATS] },
@@ -94,6 +97,7 @@ export type SubscriptionChanges = Partial<
     | 'authentication'
     | 'retryPolicy'
     | 'timeoutMs'
+    | 'rateLimit'
     | 'signatureScheme'
     | 'signatureHeader'
     | 'payloadFormat'
@@ -137,6 +141,7 @@ export function parseSubscriptionInput(input: unknown, options: ParseOptions): S
         ? (raw.timeout as number) * 1000
         : undefined,
   );
+  set('rateLimit', (raw.rate_limit !== undefined ? raw.rate_limit : raw.rateLimit) as number | null | undefined);
   set('signatureScheme', raw.signature_scheme as Subscription['signatureScheme'] | undefined);
   set('signatureHeader', raw.signature_header as string | undefined);
   set('payloadFormat', raw.payload_format as Subscription['payloadFormat'] | undefined);

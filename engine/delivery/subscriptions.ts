@@ -226,6 +226,7 @@ export function blankSubscription(
     payloadFormat: 'envelope',
     ordered: true,
     timeoutMs: settings.deliveryTimeoutMs,
+    rateLimit: null,
     retryPolicy: null,
     batchSettings: null,
     conditions: null,

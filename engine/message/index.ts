@@ -14,6 +14,7 @@ export {
   type AttemptVerdict,
   type ResponseHeaders,
 } from './answer.js';
+export { HEADER_VALUE_MASK, boundedResponseHeaders, maskedRequestHeaders, signedHeadersOf } from './attempt-headers.js';
 export { exponentialDelay, retryAfterDelayMs } from './backoff.js';
 export {
   BATCH_EVENT_TYPE,

@@ -65,6 +65,10 @@ export interface WebhookInput {
   /** Receiver timeout in seconds. */
   timeout?: number;
   timeout_ms?: number;
+  /** Deliveries per second this endpoint receives at most (Svix's `rateLimit`); null removes the limit. */
+  rate_limit?: number | null;
+  /** Svix's spelling of `rate_limit`. */
+  rateLimit?: number | null;
   /** @defaultValue 'standard-webhooks' */
   signature_scheme?: SignatureScheme | 'none';
   signature_header?: string;
@@ -106,6 +110,8 @@ export interface Webhook {
   payload_format: PayloadFormat;
   ordering: 'ordered' | 'unordered';
   timeout_ms: number;
+  /** Deliveries per second at most; null: no limit. */
+  rate_limit: number | null;
   retry_policy: RetryPolicy | null;
   batch_settings: Required<BatchSettings> | null;
   conditions: unknown;

@@ -48,6 +48,11 @@ export interface Subscription {
   payloadFormat: PayloadFormat;
   ordered: boolean;
   timeoutMs: number;
+  /**
+   * Deliveries per second this endpoint receives at most (Svix's `rateLimit`); null: no limit.
+   * Claims are paced to it, never dropped, and an ordered endpoint keeps its order.
+   */
+  rateLimit: number | null;
   retryPolicy: RetryPolicy | null;
   batchSettings: BatchSettings | null;
   conditions: unknown;
@@ -117,6 +122,10 @@ export interface AttemptRecord {
   responseExcerpt: string | null;
   errorCode: string | null;
   error: string | null;
+  /** The headers sent, secrets masked (`••••`): signatures, `Authorization`, every custom header. Null on rows from before they were kept. */
+  requestHeaders?: Record<string, string> | null;
+  /** The headers the receiver answered with, bounded in count and size; null when no response came. */
+  responseHeaders?: Record<string, string> | null;
 }
 
 /** What settling one attempt does to a delivery row. */

@@ -206,4 +206,22 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     // page sorted all of the webhook's deliveries. Written once per delivery (both columns never change).
     sql: `CREATE INDEX deliveries_by_subscription_seq ON deliveries (subscription_id, seq);`,
   },
+  {
+    // Numbered as assigned (8 is another change's); applied by version, so after 10 is fine.
+    version: 9,
+    name: 'delivery search, attempt headers, per-endpoint rate limit',
+    // Search reads newest first (seq DESC) and each filter has an index in that order, so a page
+    // reads about a page of index entries however large the table. The undelivered ones are partial
+    // (only rows not succeeded: few in a healthy system); the statuses are literals, as the queries
+    // spell them (store/delivery-search.ts), since a partial index serves only its own IN list.
+    sql: `ALTER TABLE subscriptions ADD COLUMN rate_limit INTEGER;
+      ALTER TABLE attempts ADD COLUMN request_headers TEXT;
+      ALTER TABLE attempts ADD COLUMN response_headers TEXT;
+      CREATE INDEX deliveries_undelivered ON deliveries (seq)
+        WHERE status IN ('pending', 'in_flight', 'retrying', 'failed', 'expired');
+      CREATE INDEX deliveries_undelivered_by_subscription ON deliveries (subscription_id, seq)
+        WHERE status IN ('pending', 'in_flight', 'retrying', 'failed', 'expired');
+      CREATE INDEX deliveries_by_type ON deliveries (event_type, seq);
+      CREATE INDEX deliveries_by_subscription_type ON deliveries (subscription_id, event_type, seq);`,
+  },
 ];

@@ -136,6 +136,8 @@ const shapedBody = (receiverUrl: string) =>
         ),
         only_failed: fc.oneof(fc.constantFrom('true', 'false'), hostileObject),
         limit: fc.constantFrom(...HOSTILE_NUMBERS.filter((n) => /^[-\d]/.test(n)), '1', '0', '1e400'),
+        rate_limit: fc.constantFrom(...HOSTILE_NUMBERS.filter((n) => /^[-\d]/.test(n)), '1', '0', 'null', '"5"', '1.5'),
+        rateLimit: fc.constantFrom('1', '10000', '10001', '-1', 'null', '{}'),
       },
       { requiredKeys: [] },
     )
@@ -161,12 +163,28 @@ const queryString = fc
   .array(
     fc.tuple(
       fc.oneof(
-        fc.constantFrom('limit', 'offset', 'cursor', 'status', 'start', 'end', 'workflow_id', 'organization', 'token'),
+        fc.constantFrom(
+          'limit',
+          'offset',
+          'cursor',
+          'status',
+          'start',
+          'end',
+          'workflow_id',
+          'organization',
+          'token',
+          'event_type',
+          'event_id',
+          'webhook_id',
+        ),
         fc.constantFrom(...HOSTILE_KEYS),
         fc.string({ maxLength: 10 }),
       ),
       fc.oneof(
         fc.constantFrom(...HOSTILE_NUMBERS, TOKENS.url),
+        // Delivery search: status words and lists, and cursors that decode to a row position or past any.
+        fc.constantFrom('undelivered', 'failed,expired', 'success,undelivered', ',', 'failed,', 'ZDE', 'ZDA', 'ZC0x'),
+        fc.bigInt({ min: 0n, max: 10n ** 30n }).map((n) => Buffer.from(`d${n}`).toString('base64url')),
         fc.constantFrom(...HOSTILE_NUMBERS).map((n) => Buffer.from(n).toString('base64url')),
         fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
         fc.string({ maxLength: 30 }),

@@ -177,4 +177,20 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX executions_finished ON executions ((COALESCE(finished_at, created_at)))
         WHERE status IN ('succeeded', 'failed', 'stopped');`,
   },
+  {
+    version: 5,
+    name: 'delivery search, attempt headers, per-endpoint rate limit',
+    // As in the embedded store (its version 9). send_slots holds each rate-limited endpoint's next
+    // free send time, shared by every process (pg-counters.ts); unlogged: a crash only forgets pacing.
+    sql: `ALTER TABLE subscriptions ADD COLUMN rate_limit integer;
+      ALTER TABLE attempts ADD COLUMN request_headers text;
+      ALTER TABLE attempts ADD COLUMN response_headers text;
+      CREATE INDEX deliveries_undelivered ON deliveries (seq)
+        WHERE status IN ('pending', 'in_flight', 'retrying', 'failed', 'expired');
+      CREATE INDEX deliveries_undelivered_by_subscription ON deliveries (subscription_id, seq)
+        WHERE status IN ('pending', 'in_flight', 'retrying', 'failed', 'expired');
+      CREATE INDEX deliveries_by_type ON deliveries (event_type, seq);
+      CREATE INDEX deliveries_by_subscription_type ON deliveries (subscription_id, event_type, seq);
+      CREATE UNLOGGED TABLE send_slots (key text PRIMARY KEY, next_at double precision NOT NULL);`,
+  },
 ];
