@@ -16,6 +16,17 @@ export {
 } from './answer.js';
 export { exponentialDelay, retryAfterDelayMs } from './backoff.js';
 export {
+  PROFILES,
+  STANDARD_PRESET,
+  WIRE_PROFILES,
+  isWireProfile,
+  wirePreset,
+  type ProfileInfo,
+  type ProfileRetryPolicy,
+  type WireProfile,
+  type WirePreset,
+} from './profiles.js';
+export {
   BATCH_EVENT_TYPE,
   TRANSPORT_HEADERS,
   authorizationHeader,
@@ -31,5 +42,6 @@ export {
   type MessagePart,
   type OutgoingMessage,
   type ReceiverAuth,
+  type SignatureWire,
   type SigningSpec,
 } from './outgoing.js';

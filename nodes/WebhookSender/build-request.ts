@@ -43,7 +43,7 @@ export function messageOf(envelopes: readonly EventEnvelope[], shape: MessageSha
   const parts = envelopes.map((envelope) => ({
     eventId: envelope.id,
     eventType: envelope.type,
-    payload: serializePayload(envelope, shape.payloadFormat, shape.webhookId),
+    payload: serializePayload(envelope, shape.payloadFormat, { webhookId: shape.webhookId }),
   }));
   return buildMessage(parts, batch);
 }
@@ -74,10 +74,8 @@ export function attemptHeaders(
     authentication: settings.secrets.authentication,
     attempt,
   });
-  const signing = signingSpec(
-    settings.signature,
-    [settings.secrets.signingSecret],
-    signatureHeaderFor(settings.signature, settings.signatureHeader),
-  );
+  const signing = signingSpec(settings.signature, [settings.secrets.signingSecret], {
+    signatureHeader: signatureHeaderFor(settings.signature, settings.signatureHeader),
+  });
   return signHeaders(headers, message, signing, nowSec);
 }
