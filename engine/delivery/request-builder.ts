@@ -36,12 +36,14 @@ export function buildRequest(
 /**
  * The current secret, and the previous one while its rotation overlap lasts. A previous secret
  * that cannot sign the current scheme (a plain one, after a switch to Standard Webhooks) is left
- * out rather than failing every attempt.
+ * out rather than failing every attempt. A profile's receivers (the seeds' code) compare a single
+ * signature, so a profile webhook signs with its current secret only: a receiver that has the new
+ * secret accepts at once, where two signatures would fail every receiver through the overlap.
  */
 function signingSecrets(subscription: Subscription, nowMs: number): string[] {
   const secrets = [signingForm(subscription)];
   const previous = subscription.previousSecret;
-  if (previous && (subscription.previousSecretExpiresAtMs ?? 0) > nowMs) {
+  if (previous && subscription.profile === null && (subscription.previousSecretExpiresAtMs ?? 0) > nowMs) {
     if (subscription.signatureScheme !== 'standard-webhooks' || standardSecretProblem(previous) === null)
       secrets.push(previous);
   }

@@ -90,6 +90,15 @@ describe("wire profiles: each seed's receiver code verifies our deliveries uncha
     expect(sent.app.outcomes).toEqual([{ status: 200, body: 'OK', logs: ['Received event: workflow.completed'] }]);
     expect(Object.keys(sent.body).sort()).toEqual(['data', 'event', 'id', 'timestamp']);
     expect(sent.webhook).toMatchObject({ retry_policy: { max_retries: 3 }, payload_format: 'event' });
+
+    // Seed code compares one signature: after a rotation only the new secret signs, so a receiver
+    // given the new secret accepts at once.
+    const rotated = await hookline.delivery.subscriptions.rotateSecret(String(sent.webhook.id), `${SECRET}-rotated`);
+    const next = seed001App({ WEBHOOK_SECRET: rotated.secret });
+    receiver.respondWith(next.behaviour);
+    await hookline.publishEvent('workflow.completed', DATA, METADATA);
+    await receiver.waitFor(2);
+    expect(next.outcomes.map((o) => o.status)).toEqual([200]);
   });
 
   it("agenticflow: seed 002's receiver (sha256= over the body, its retry schedule)", async ({ setup }) => {
