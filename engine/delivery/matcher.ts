@@ -254,7 +254,8 @@ function payloadContext(subscription: Subscription): PayloadContext {
   const project = subscription.metadata?.project;
   return {
     webhookId: subscription.id,
-    organization: subscription.workspace,
+    // A sender node's internal subscription belongs to no organization (the node posts it inline as null too).
+    organization: subscription.kind === 'node' ? null : subscription.workspace,
     project: typeof project === 'string' ? project : null,
   };
 }
