@@ -173,6 +173,8 @@ const KEPT_ON_REPLACE = [
   'secret',
   'previousSecret',
   'previousSecretExpiresAtMs',
+  // How the stored secret is read belongs to the secret, which a replace keeps.
+  'legacySecretUtf8',
   'consecutiveFailures',
   'failingSinceMs',
   'circuitOpenUntilMs',
