@@ -137,7 +137,7 @@ export async function sendRequest(
   }
   let headers: Record<string, string>;
   try {
-    headers = signHeaders(req.headers, req, req.signing, Math.floor(startedAtMs / 1000));
+    headers = signHeaders(req.headers, req, req.signing, Math.floor(startedAtMs / 1000), startedAtMs);
   } catch (err) {
     // A bad secret is configuration, not network; report it per request so the batch goes on.
     const error = `Signing failed: ${describeError(err)}`;

@@ -224,4 +224,16 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_by_type ON deliveries (event_type, seq);
       CREATE INDEX deliveries_by_subscription_type ON deliveries (subscription_id, event_type, seq);`,
   },
+  {
+    version: 11,
+    name: 'wire profiles, timestamp header and unit, legacy Standard Webhooks secrets',
+    // Before this version an unprefixed Standard Webhooks secret was keyed by its UTF-8 bytes; the
+    // spec reads it as base64. Rows that exist now keep the old reading (legacy_secret_utf8) until
+    // their next rotation, so their receivers go on verifying (PostgreSQL: its version 6).
+    sql: `ALTER TABLE subscriptions ADD COLUMN profile TEXT;
+      ALTER TABLE subscriptions ADD COLUMN timestamp_header TEXT;
+      ALTER TABLE subscriptions ADD COLUMN timestamp_unit TEXT NOT NULL DEFAULT 's';
+      ALTER TABLE subscriptions ADD COLUMN legacy_secret_utf8 INTEGER NOT NULL DEFAULT 0;
+      UPDATE subscriptions SET legacy_secret_utf8 = 1 WHERE signature_scheme = 'standard-webhooks';`,
+  },
 ];

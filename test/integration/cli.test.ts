@@ -182,6 +182,30 @@ describe('helpers', () => {
 });
 
 describe('webhooks', () => {
+  it('creates a webhook with a seed profile, its plain secret accepted', SLOW, async () => {
+    const created = await hookline([
+      'webhooks',
+      'create',
+      '--url',
+      `${receiver.url}/admin-do`,
+      '--events',
+      'workflow.completed',
+      '--profile',
+      'admin-do',
+      '--secret',
+      'my-webhook-secret',
+      '--json',
+    ]);
+    expect(created.code).toBe(0);
+    expect(created.json).toMatchObject({
+      profile: 'admin-do',
+      signature_scheme: 'timestamped',
+      timestamp_header: 'X-Admin-Timestamp',
+      timestamp_unit: 'ms',
+      secret: 'my-webhook-secret',
+    });
+  });
+
   it('creates, reads, lists, updates, toggles, tests, rotates and deletes with --json', SLOW, async () => {
     const created = await hookline([
       'webhooks',

@@ -193,4 +193,15 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_by_subscription_type ON deliveries (subscription_id, event_type, seq);
       CREATE UNLOGGED TABLE send_slots (key text PRIMARY KEY, next_at double precision NOT NULL);`,
   },
+  {
+    version: 6,
+    name: 'wire profiles, timestamp header and unit, legacy Standard Webhooks secrets',
+    // As in the embedded store (its version 11): rows that exist now keep keying an unprefixed
+    // Standard Webhooks secret by its UTF-8 bytes until their next rotation; new rows follow the spec.
+    sql: `ALTER TABLE subscriptions ADD COLUMN profile text;
+      ALTER TABLE subscriptions ADD COLUMN timestamp_header text;
+      ALTER TABLE subscriptions ADD COLUMN timestamp_unit text NOT NULL DEFAULT 's';
+      ALTER TABLE subscriptions ADD COLUMN legacy_secret_utf8 boolean NOT NULL DEFAULT false;
+      UPDATE subscriptions SET legacy_secret_utf8 = true WHERE signature_scheme = 'standard-webhooks';`,
+  },
 ];
