@@ -177,6 +177,8 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): v
     async (request) => {
       const q = request.query;
       const rows = await log.listDeliveries({
+        // A scoped key sees only its organization's webhooks' deliveries.
+        workspace: request.principal.organization ?? undefined,
         statuses: statusesOf(q.status),
         sinceMs: msOf(q.start, 'start'),
         untilMs: msOf(q.end, 'end'),

@@ -6,6 +6,7 @@
  */
 import { SUBSCRIPTION_INPUT_SCHEMA } from '../delivery/subscription-input.js';
 import { deliverySchema, executionSchema, logRowSchema, webhookSchema } from './response-schemas.js';
+import { organizationName } from './api-key-schemas.js';
 
 export * from './response-schemas.js';
 
@@ -152,7 +153,13 @@ export const publishEventBody = {
   type: 'object',
   additionalProperties: false,
   required: ['type', 'data'],
-  properties: { type: { type: 'string', maxLength: 200 }, data: {}, metadata: { type: 'object' } },
+  properties: {
+    type: { type: 'string', maxLength: 200 },
+    data: {},
+    metadata: { type: 'object' },
+    /** The event's organization (also read from `metadata.organization`): only its webhooks receive it. */
+    organization: organizationName,
+  },
 } as const;
 
 export const publishResultSchema = object({
@@ -188,3 +195,5 @@ export function eventEnvelopeSchema(type: string) {
     },
   } as const;
 }
+
+export * from './api-key-schemas.js';

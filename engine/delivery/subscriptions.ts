@@ -6,6 +6,7 @@
  */
 import { Errors } from '../errors.js';
 import { createId } from '../events/ids.js';
+import { NO_ORGANIZATION } from '../events/organization.js';
 import { generateEd25519Keys, generateSecret, publicKeyFromSecret } from '../signing/index.js';
 import type { Store } from '../store/types.js';
 import type { Matcher } from './matcher.js';
@@ -30,7 +31,8 @@ export interface SecretReveal {
 
 export interface Subscriptions {
   create(input: unknown, defaults?: Partial<Subscription>): Promise<SecretReveal>;
-  update(id: string, input: unknown, mode: 'replace' | 'merge'): Promise<Subscription>;
+  /** Changes the fields given and keeps the others (PUT and PATCH alike). */
+  update(id: string, input: unknown): Promise<Subscription>;
   setEnabled(id: string, enabled: boolean): Promise<Subscription>;
   rotateSecret(id: string, newSecret?: string): Promise<SecretReveal>;
   updateFilters(id: string, filters: unknown): Promise<Subscription>;
@@ -100,9 +102,9 @@ export function createSubscriptions(
       await assertRoom(subscription, false);
       return reveal(await save(subscription));
     },
-    async update(id, input, mode) {
+    async update(id, input) {
       const current = await get(id);
-      const changes = parseSubscriptionInput(input, { requireAll: mode === 'replace', storedHeaders: current.headers });
+      const changes = parseSubscriptionInput(input, { requireAll: false, storedHeaders: current.headers });
       if (changes.secret !== undefined)
         throw Errors.INVALID_INPUT('Change the secret with POST /webhooks/{id}/rotate-secret', {
           details: {
@@ -111,12 +113,7 @@ export function createSubscriptions(
             received: 'present',
           },
         });
-      // PUT replaces: fields left out go back to their defaults; identity, secret and health stay.
-      const base =
-        mode === 'replace'
-          ? { ...blankSubscription(Date.now(), settings), ...pick(current, KEPT_ON_REPLACE) }
-          : current;
-      const next = apply(base, changes);
+      const next = apply(current, changes);
       await assertRoom(next, current.enabled);
       return save(next);
     },
@@ -148,7 +145,7 @@ export function createSubscriptions(
       return reveal(await save(next));
     },
     async updateFilters(id, filters) {
-      return this.update(id, { filters }, 'merge');
+      return this.update(id, { filters });
     },
     async remove(id) {
       if (!(await store.deleteSubscription(id))) throw Errors.NOT_FOUND(`Webhook '${id}' not found`);
@@ -160,22 +157,6 @@ export function createSubscriptions(
     saveInternal: async (subscription) => void (await save(subscription)),
   };
 }
-
-const KEPT_ON_REPLACE = [
-  'id',
-  'kind',
-  'workspace',
-  'secret',
-  'previousSecret',
-  'previousSecretExpiresAtMs',
-  'consecutiveFailures',
-  'failingSinceMs',
-  'circuitOpenUntilMs',
-  'lastDeliveryAtMs',
-  'createdAtMs',
-  'enabled',
-  'disabledReason',
-] as const;
 
 /** The rule fields as the store gives them back: through JSON, as its columns keep them. */
 function asStored(subscription: Subscription): Subscription {
@@ -193,10 +174,6 @@ function roundTrip<T>(value: T): T {
   return (text === undefined ? null : JSON.parse(text)) as T;
 }
 
-function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
-  return Object.fromEntries(keys.map((key) => [key, source[key]])) as Pick<T, K>;
-}
-
 function reveal(subscription: Subscription): SecretReveal {
   const publicKey = subscription.signatureScheme === 'ed25519' ? publicKeyFromSecret(subscription.secret) : undefined;
   return { subscription, secret: subscription.secret, ...(publicKey ? { publicKey } : {}) };
@@ -209,7 +186,7 @@ export function blankSubscription(
   return {
     id: createId('wh', nowMs),
     kind: 'api',
-    workspace: 'default',
+    workspace: NO_ORGANIZATION,
     name: 'Webhook',
     description: null,
     url: '',

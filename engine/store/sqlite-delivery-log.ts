@@ -50,6 +50,8 @@ const DELIVERED_OR_OPEN_SQL = (count: number): string => `SELECT DISTINCT event_
 function pageQuery(query: DeliveryQuery, columns: string): { sql: string; params: unknown[] } {
   const where = createWhere();
   if (query.subscriptionId) where.add('subscription_id = ?', query.subscriptionId);
+  if (query.workspace !== undefined)
+    where.add('subscription_id IN (SELECT id FROM subscriptions WHERE workspace = ?)', query.workspace);
   if (query.statuses?.length) where.add(`status IN (${query.statuses.map(() => '?').join(', ')})`, ...query.statuses);
   if (query.sinceMs !== undefined) where.add('created_at >= ?', query.sinceMs);
   if (query.untilMs !== undefined) where.add('created_at <= ?', query.untilMs);

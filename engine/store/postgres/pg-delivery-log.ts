@@ -39,6 +39,8 @@ const LAST_RESPONSE_TIME = `(SELECT COALESCE(a.response_time_ms, 0) FROM attempt
 function pageQuery(query: DeliveryQuery, columns: string): { sql: string; params: unknown[] } {
   const where = createWhere();
   if (query.subscriptionId) where.add('subscription_id = ?', query.subscriptionId);
+  if (query.workspace !== undefined)
+    where.add('subscription_id IN (SELECT id FROM subscriptions WHERE workspace = ?)', query.workspace);
   if (query.statuses?.length) where.add('status = ANY(?::text[])', query.statuses);
   if (query.sinceMs !== undefined) where.add('created_at >= ?', query.sinceMs);
   if (query.untilMs !== undefined) where.add('created_at <= ?', query.untilMs);

@@ -177,4 +177,10 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX executions_finished ON executions ((COALESCE(finished_at, created_at)))
         WHERE status IN ('succeeded', 'failed', 'stopped');`,
   },
+  {
+    version: 4,
+    name: 'API keys scoped to one organization',
+    // As in the embedded store (its version 8): NULL is a key that sees every organization.
+    sql: `ALTER TABLE api_keys ADD COLUMN organization text;`,
+  },
 ];
