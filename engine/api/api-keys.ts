@@ -50,7 +50,7 @@ export function createApiKeyCheck(store: Store, adminKey: string, failedAuth: Fa
       // Lookup by hash: the stored value is never the key, and equal hashes mean equal keys.
       const found = await store.findApiKey(digest.toString('hex'));
       if (!found) throw await fail(address, 'Invalid API key');
-      noteUse(found);
+      await noteUse(found);
       return { keyId: found.id, name: found.name, organization: found.organization };
     },
   };
@@ -58,16 +58,17 @@ export function createApiKeyCheck(store: Store, adminKey: string, failedAuth: Fa
 
 /**
  * Writes a key's `last_used_at` at most once per `TUNING.apiKeys.lastUsedEveryMs` per process:
- * a listing needs the minute, not a write per request. A failed write is tried at the next use.
+ * a listing needs the minute, not a write per request. The rare write is awaited, so a listing
+ * right after a use shows it; a failed one never fails the request and is tried at the next use.
  */
-function createLastUsedWriter(store: Store): (key: ApiKeyRecord) => void {
+function createLastUsedWriter(store: Store): (key: ApiKeyRecord) => Promise<void> {
   const writtenAtMs = new Map<string, number>();
-  return (key) => {
+  return async (key) => {
     const nowMs = Date.now();
     const lastMs = Math.max(writtenAtMs.get(key.id) ?? 0, key.lastUsedAt ? Date.parse(key.lastUsedAt) : 0);
     if (nowMs - lastMs < TUNING.apiKeys.lastUsedEveryMs) return;
     writtenAtMs.set(key.id, nowMs);
-    store.touchApiKey(key.id, new Date(nowMs).toISOString()).catch(() => writtenAtMs.delete(key.id));
+    await store.touchApiKey(key.id, new Date(nowMs).toISOString()).catch(() => writtenAtMs.delete(key.id));
   };
 }
 
