@@ -15,8 +15,6 @@ import {
   idParams,
 } from './schemas.js';
 
-const forbidden = { 403: { $ref: 'Error#' } } as const;
-
 export function registerApiKeyRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/api-keys',
@@ -24,7 +22,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: ApiContext): voi
       schema: {
         tags: ['api-keys'],
         summary: 'The API keys that are not revoked: name, organization, created and last used; never the key',
-        response: { 200: apiKeyListSchema, ...errorResponses, ...forbidden },
+        response: { 200: apiKeyListSchema, ...errorResponses },
       },
     },
     async () => ({ api_keys: (await ctx.store.listApiKeys()).map(apiKeyJson) }),
@@ -37,7 +35,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: ApiContext): voi
         tags: ['api-keys'],
         summary: 'Create an API key, optionally scoped to one organization; the key is shown once',
         body: createApiKeyBody,
-        response: { 201: apiKeyWithSecretSchema, ...errorResponses, ...forbidden },
+        response: { 201: apiKeyWithSecretSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -53,7 +51,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: ApiContext): voi
         tags: ['api-keys'],
         summary: 'Revoke an API key: its next request is refused',
         params: idParams,
-        response: { 200: deletedSchema, ...errorResponses, ...forbidden },
+        response: { 200: deletedSchema, ...errorResponses },
       },
     },
     async (request) => {

@@ -58,6 +58,8 @@ export const deliveryStatus = {
 export const errorResponses = {
   400: { $ref: 'Error#' },
   401: { $ref: 'Error#' },
+  /** A key scoped to an organization, off its scope (scope.ts). */
+  403: { $ref: 'Error#' },
   404: { $ref: 'Error#' },
 } as const;
 

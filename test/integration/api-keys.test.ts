@@ -209,6 +209,11 @@ describe('keys scoped to an organization', () => {
 
     expect((await scoped('GET', `/events/${own.body.event_id}`)).body.metadata).toEqual({ organization: 'org-123' });
     expect((await scoped('GET', `/events/${other.body.event_id}`)).status).toBe(404);
+    const relayed = await scoped('POST', '/webhooks/receive', { from: 'zapier' });
+    expect(relayed.status).toBe(202);
+    expect((await scoped('GET', `/events/${relayed.body.event_id}`)).body.metadata).toMatchObject({
+      organization: 'org-123',
+    });
     const mine = (await scoped('GET', '/deliveries')).body.deliveries;
     expect(mine.map((d: { webhook_id: string }) => d.webhook_id)).toEqual([ids['org-123']]);
     expect((await api('GET', '/deliveries')).body.deliveries).toHaveLength(4);
