@@ -53,12 +53,8 @@ export function registerScope(
     const principal = await check(request);
     if (!principal) return;
     request.principal = principal;
-    const { organization } = principal;
     const url = request.routeOptions.url;
-    if (organization === null || url === undefined || isScopedRoute(request.method, url)) return;
-    throw Errors.FORBIDDEN(
-      `This API key is scoped to organization '${organization}'; this route needs an unscoped key`,
-    );
+    if (url !== undefined && !isScopedRoute(request.method, url)) assertUnscoped(principal);
   });
   api.addHook('preHandler', async (request) => {
     const organization = request.principal?.organization ?? null;
