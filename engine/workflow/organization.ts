@@ -2,7 +2,7 @@
  * Which organization a workflow's events belong to: the trigger node's `options.organization`
  * (an agent's own organization), else the workflow's `settings.organization`, else none.
  */
-import type { WorkflowDefinition } from './types.js';
+import type { WorkflowDefinition, WorkflowNodeDefinition } from './types.js';
 
 const named = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
@@ -15,6 +15,10 @@ export function workflowOrganization(
   triggerNode?: string | null,
 ): string | null {
   const node = triggerNode ? definition?.nodes?.find((candidate) => candidate.name === triggerNode) : undefined;
-  const options = node?.parameters?.options as { organization?: unknown } | undefined;
-  return named(options?.organization) ?? named(definition?.settings?.organization);
+  return (node ? triggerOrganization(node) : null) ?? named(definition?.settings?.organization);
+}
+
+/** The organization a trigger node names in its `options.organization`, or null. */
+export function triggerOrganization(node: Pick<WorkflowNodeDefinition, 'parameters'>): string | null {
+  return named((node.parameters?.options as { organization?: unknown } | undefined)?.organization);
 }

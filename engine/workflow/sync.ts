@@ -7,7 +7,7 @@ import { createEvent, type EventEnvelope } from '../events/envelope.js';
 import { withOrganization } from '../events/organization.js';
 import type { Store } from '../store/types.js';
 import type { GroupCommitter } from '../store/group-commit.js';
-import { workflowOrganization } from './organization.js';
+import { triggerOrganization, workflowOrganization } from './organization.js';
 import type { LoadedWorkflow } from './types.js';
 
 export interface SyncSummary {
@@ -74,13 +74,13 @@ function changeEvents(
   ];
   for (const node of nodes) {
     if (node.parameters.kind === 'agent' && node.parameters.agentId) {
-      events.push(
-        createEvent(`agent.${change}`, {
-          agent_id: node.parameters.agentId,
-          agentId: node.parameters.agentId,
-          workflow_id: id,
-        }),
-      );
+      const agentEvent = createEvent(`agent.${change}`, {
+        agent_id: node.parameters.agentId,
+        agentId: node.parameters.agentId,
+        workflow_id: id,
+      });
+      // The agent's own organization; the caller gives the others the workflow's.
+      events.push(...withOrganization([agentEvent], triggerOrganization(node)));
     }
   }
   return events;

@@ -90,7 +90,7 @@ async function organizations(
     await receivers['org-123'].close();
     await receivers['org-456'].close();
   };
-  return { call, receivers, deliveredTo, close };
+  return { call, receivers, deliveredTo, close, running };
 }
 
 /** `[type, organization]` of each envelope a receiver got, in a stable order. */
@@ -141,11 +141,20 @@ describe('organizations scope delivery', () => {
     startEngine,
     receiver,
   }) => {
-    const { call, receivers, deliveredTo, close } = await organizations(startEngine, receiver, [
+    const { call, receivers, deliveredTo, close, running } = await organizations(startEngine, receiver, [
       'workflow.completed',
       'agent.completed',
     ]);
     try {
+      // The workflow files' own events (written at start) carry their organizations too.
+      const created = await running.engine.store.listEvents({ type: 'workflow.created' });
+      expect(
+        Object.fromEntries(
+          created.map((e) => [(e.data as { workflow_id: string }).workflow_id, e.metadata?.organization ?? null]),
+        ),
+      ).toEqual({ acme: 'org-123', bot: 'org-123', plain: null });
+      const [agentCreated] = await running.engine.store.listEvents({ type: 'agent.created' });
+      expect(agentCreated.metadata).toEqual({ organization: 'org-456' });
       const bearer = { authorization: `Bearer ${TOKENS.bearer}` };
       for (const id of ['acme', 'plain'])
         expect((await call('POST', `/webhooks/workflows/${id}`, { input_data: { id } }, bearer)).status).toBe(202);
