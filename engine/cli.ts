@@ -2,11 +2,11 @@
 /**
  * The `hookline` command. Engine commands (serve, validate, run, events) run the engine in this
  * process; the others talk to a running engine through the SDK (`engine/sdk/`), or to its local
- * database (`api-key create`). Exit codes: 0 ok, 1 the operation or the API failed, 2 bad usage.
+ * database (`api-key create|list|revoke`). Exit codes: 0 ok, 1 the operation or the API failed, 2 bad usage.
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { apiKeyCreateCommand } from './cli/api-key-command.js';
+import { API_KEY_COMMANDS } from './cli/api-key-command.js';
 import { type CommandSpec, commandHelp, parseCommand, UsageError } from './cli/command.js';
 import { DELIVERY_COMMANDS } from './cli/deliveries-command.js';
 import { ENGINE_COMMANDS } from './cli/engine-commands.js';
@@ -26,7 +26,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...WEBHOOK_COMMANDS,
   ...DELIVERY_COMMANDS,
   ...EVENT_COMMANDS,
-  apiKeyCreateCommand,
+  ...API_KEY_COMMANDS,
   verifyCommand,
 ];
 
@@ -115,7 +115,7 @@ function help(): string {
     ...commandRows([...WEBHOOK_COMMANDS, ...DELIVERY_COMMANDS, ...EVENT_COMMANDS]),
     '',
     'Local:',
-    ...commandRows([apiKeyCreateCommand, verifyCommand]),
+    ...commandRows([...API_KEY_COMMANDS, verifyCommand]),
     '',
     'Exit codes: 0 ok, 1 the operation or the API failed (CODE: message on stderr), 2 usage error.',
     '',

@@ -12,6 +12,7 @@ import type { HooklineConfig } from './config.js';
 import { TUNING } from './tuning.js';
 import { newExecution } from './workflow/execution-record.js';
 import { createEvent, type EventEnvelope } from './events/envelope.js';
+import { withOrganization } from './events/organization.js';
 import { Errors } from './errors.js';
 import { createDeliverySystem, type DeliverySystem } from './delivery/index.js';
 import type { Dispatcher } from './pool/types.js';
@@ -35,6 +36,7 @@ import { readCredentialsFile } from './workflow/credentials-file.js';
 import { createExecutor, type ExecutionOutcome, type Executor } from './workflow/executor.js';
 import { acceptedEvents } from './workflow/lifecycle-events.js';
 import { loadWorkflowDir } from './workflow/loader.js';
+import { workflowOrganization } from './workflow/organization.js';
 import { createNodeTypeRegistry } from './workflow/node-types.js';
 import { syncWorkflows } from './workflow/sync.js';
 import { createCredentialCache, type CredentialCache } from './workflow/credential-cache.js';
@@ -189,14 +191,17 @@ export function createEngine(options: EngineOptions): Engine {
     triggers.rebuild(workflows.values());
     await committer.submit({
       acknowledged: true,
-      events: [
-        createEvent('workflow.updated', {
-          workflow: { id, name: next.name, active },
-          workflowId: id,
-          workflow_id: id,
-          active,
-        }),
-      ],
+      events: withOrganization(
+        [
+          createEvent('workflow.updated', {
+            workflow: { id, name: next.name, active },
+            workflowId: id,
+            workflow_id: id,
+            active,
+          }),
+        ],
+        workflowOrganization(next.definition),
+      ),
     });
     return next;
   }
@@ -255,7 +260,15 @@ export function createEngine(options: EngineOptions): Engine {
     const execution = newExecution(workflow.id, trigger?.name ?? null, 'manual', items);
     await committer.submit({
       acknowledged: true,
-      executions: [{ record: execution, events: acceptedEvents({ workflow, execution }) }],
+      executions: [
+        {
+          record: execution,
+          events: withOrganization(
+            acceptedEvents({ workflow, execution }),
+            workflowOrganization(workflow.definition, execution.triggerNode),
+          ),
+        },
+      ],
     });
     return executor.run({ workflow, execution, startOutput: [itemsOf(items)] });
   }

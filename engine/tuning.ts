@@ -86,6 +86,13 @@ export const TUNING = {
      */
     attemptBucketsSec: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   },
+  apiKeys: {
+    /**
+     * A key's `last_used_at` is written at most this often per process: a listing needs the minute,
+     * not a write per request on the API's hot path.
+     */
+    lastUsedEveryMs: 60_000,
+  },
   recovery: {
     /** Executions a restart resumes at most (queued or running when the process died). */
     unfinishedExecutions: 10_000,

@@ -22,6 +22,7 @@ import {
 } from './schemas.js';
 import { compileJsonSchema } from '../validation.js';
 import { executionJson } from './serialize.js';
+import { publisherMetadata } from './event-organization.js';
 
 const validateData = compileJsonSchema(eventDataSchema);
 
@@ -38,7 +39,7 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): vo
     }),
   );
 
-  app.post<{ Body: { type: string; data: unknown; metadata?: Record<string, unknown> } }>(
+  app.post<{ Body: { type: string; data: unknown; metadata?: Record<string, unknown>; organization?: string } }>(
     '/events',
     {
       schema: {
@@ -66,7 +67,7 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): vo
             received: Array.isArray(data) ? 'array' : typeof data,
           },
         });
-      const { event, deliveries } = await ctx.publishEvent(type, data, metadata);
+      const { event, deliveries } = await ctx.publishEvent(type, data, publisherMetadata(request, metadata));
       return reply.status(202).send({ success: true, event_id: event.id, type, deliveries });
     },
   );

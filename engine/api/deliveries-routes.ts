@@ -138,11 +138,13 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): v
         response: { 200: deliveryPageSchema, ...errorResponses },
       },
     },
-    async (request) => listPage(request.query),
+    // A scoped key sees only its organization's webhooks' deliveries (webhook_id of another is no help).
+    async (request) => listPage(request.query, undefined, request.principal.organization ?? undefined),
   );
 
-  async function listPage(q: DeliveryListQuery, subscriptionId?: string) {
-    const { rows, nextCursor } = pageOf(await log.listDeliveries(toDeliveryQuery(q, subscriptionId)), q);
+  async function listPage(q: DeliveryListQuery, subscriptionId?: string, workspace?: string) {
+    const query = { ...toDeliveryQuery(q, subscriptionId), workspace };
+    const { rows, nextCursor } = pageOf(await log.listDeliveries(query), q);
     return { deliveries: rows.map((d) => deliveryJson(d)), limit: q.limit, offset: q.offset, next_cursor: nextCursor };
   }
 }

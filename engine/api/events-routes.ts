@@ -8,6 +8,7 @@ import { Errors } from '../errors.js';
 import type { ApiContext } from './context.js';
 import { erasureResultSchema, errorResponses, idParams, storedEventSchema } from './schemas.js';
 import { erasureJson, eventJson } from './serialize.js';
+import { isVisibleEvent } from './event-organization.js';
 
 export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Params: { id: string } }>(
@@ -22,7 +23,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ApiContext): void
     },
     async (request) => {
       const event = await ctx.store.getEvent(request.params.id);
-      if (!event) throw Errors.NOT_FOUND(`Event '${request.params.id}' not found`);
+      if (!event || !isVisibleEvent(request, event)) throw Errors.NOT_FOUND(`Event '${request.params.id}' not found`);
       return eventJson(event);
     },
   );

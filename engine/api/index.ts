@@ -7,10 +7,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { VERSION } from '../version.js';
 import type { ApiContext } from './context.js';
+import { registerApiKeyRoutes } from './api-keys-routes.js';
 import { registerCatalogRoutes } from './catalog-routes.js';
 import { registerDeliveryRoutes } from './deliveries-routes.js';
 import { registerEventRoutes } from './events-routes.js';
 import { errorSchema } from './schemas.js';
+import { registerScope } from './scope.js';
 import { registerWebhookRoutes } from './webhooks-routes.js';
 
 export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -29,7 +31,10 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
           apiKey: {
             type: 'http',
             scheme: 'bearer',
-            description: 'An API key made with `hookline api-key create`, or HOOKLINE_API_KEY',
+            description:
+              'An API key made with `hookline api-key create` or POST /api/v1/api-keys, or HOOKLINE_API_KEY. ' +
+              "A key scoped to an organization sees and changes only that organization's webhooks, deliveries " +
+              'and events (403 on other routes, 404 for other organizations’ webhooks).',
           },
         },
       },
@@ -40,15 +45,20 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
   await app.register(
     async (api) => {
-      api.addHook('onRequest', async (request) => {
-        if (request.url.startsWith('/api/v1/openapi.json')) return;
-        await ctx.apiKeys.check(request.headers.authorization, request.ip);
-      });
+      registerScope(
+        api,
+        async (request) =>
+          request.url.startsWith('/api/v1/openapi.json')
+            ? null
+            : ctx.apiKeys.check(request.headers.authorization, request.ip),
+        ctx.store,
+      );
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       registerWebhookRoutes(api, ctx);
       registerDeliveryRoutes(api, ctx);
       registerCatalogRoutes(api, ctx);
       registerEventRoutes(api, ctx);
+      registerApiKeyRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

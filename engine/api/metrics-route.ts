@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../metrics/index.js';
 import type { ApiKeyCheck } from './api-keys.js';
+import { assertUnscoped } from './scope.js';
 
 export interface MetricsRouteOptions {
   metrics: Metrics;
@@ -29,7 +30,8 @@ export function registerMetricsRoute(app: FastifyInstance, options: MetricsRoute
     {
       onRequest: options.isPublic
         ? []
-        : [async (request) => void (await apiKeys.check(request.headers.authorization, request.ip))],
+        : // Every webhook's figures: an organization-scoped key may not read them.
+          [async (request) => assertUnscoped(await apiKeys.check(request.headers.authorization, request.ip))],
     },
     async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()),
   );

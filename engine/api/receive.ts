@@ -3,8 +3,9 @@
  * (Pipedream, Zapier, …), authenticated by API key, published as a `webhook.received` event so
  * subscriptions and workflows can react to it.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createEvent } from '../events/envelope.js';
+import { withOrganizationMetadata } from '../events/organization.js';
 import { Errors } from '../errors.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import type { ApiKeyCheck } from './api-keys.js';
@@ -13,9 +14,12 @@ export function registerReceiveRoute(
   app: FastifyInstance,
   options: { committer: GroupCommitter; apiKeys: ApiKeyCheck },
 ): void {
+  // The key is checked before the body is read; its organization is kept for the event.
+  const organizations = new WeakMap<FastifyRequest, string | null>();
   app.post('/api/v1/webhooks/receive', {
     onRequest: async (request) => {
-      await options.apiKeys.check(request.headers.authorization, request.ip);
+      const principal = await options.apiKeys.check(request.headers.authorization, request.ip);
+      organizations.set(request, principal.organization);
     },
     handler: async (request, reply) => {
       const body = request.body;
@@ -31,7 +35,8 @@ export function registerReceiveRoute(
       const source = String(
         request.headers['x-webhook-source'] ?? (request.query as Record<string, unknown>).source ?? 'external',
       );
-      const event = createEvent('webhook.received', body, { source, ip: request.ip });
+      const metadata = withOrganizationMetadata({ source, ip: request.ip }, organizations.get(request) ?? null);
+      const event = createEvent('webhook.received', body, metadata);
       await options.committer.submit({ acknowledged: true, events: [event] });
       return reply
         .status(202)

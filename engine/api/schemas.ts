@@ -7,6 +7,7 @@
 import { SUBSCRIPTION_INPUT_SCHEMA } from '../delivery/subscription-input.js';
 import { STATUS_FILTER_WORDS } from './delivery-query.js';
 import { deliverySchema, executionSchema, logRowSchema, webhookSchema } from './response-schemas.js';
+import { organizationName } from './api-key-schemas.js';
 
 export * from './response-schemas.js';
 
@@ -54,6 +55,8 @@ export const pageQuery = {
 export const errorResponses = {
   400: { $ref: 'Error#' },
   401: { $ref: 'Error#' },
+  /** A key scoped to an organization, off its scope (scope.ts). */
+  403: { $ref: 'Error#' },
   404: { $ref: 'Error#' },
 } as const;
 
@@ -168,7 +171,13 @@ export const publishEventBody = {
   type: 'object',
   additionalProperties: false,
   required: ['type', 'data'],
-  properties: { type: { type: 'string', maxLength: 200 }, data: {}, metadata: { type: 'object' } },
+  properties: {
+    type: { type: 'string', maxLength: 200 },
+    data: {},
+    metadata: { type: 'object' },
+    /** The event's organization (also read from `metadata.organization`): only its webhooks receive it. */
+    organization: organizationName,
+  },
 } as const;
 
 export const publishResultSchema = object({
@@ -204,3 +213,5 @@ export function eventEnvelopeSchema(type: string) {
     },
   } as const;
 }
+
+export * from './api-key-schemas.js';

@@ -22,6 +22,7 @@ import {
   webhookSchema,
   webhookWithSecretSchema,
 } from './schemas.js';
+import { organizationFor } from './scope.js';
 import { webhookJson } from './serialize.js';
 
 type IdRequest = { Params: { id: string } };
@@ -45,7 +46,10 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
       },
     },
     async (request, reply) => {
-      const { subscription, secret, publicKey } = await subscriptions.create(request.body);
+      // A scoped key's webhooks are its organization's, named or not.
+      const workspace = organizationFor(request, namedOrganization(request.body));
+      const defaults = workspace === undefined ? {} : { workspace };
+      const { subscription, secret, publicKey } = await subscriptions.create(request.body, defaults);
       return reply.status(201).send({
         ...webhookJson(subscription, undefined, { revealHeaders: true }),
         secret,
@@ -74,7 +78,8 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
       },
     },
     async (request) => {
-      const { limit, organization, project, status } = request.query;
+      const { limit, project, status } = request.query;
+      const organization = organizationFor(request, request.query.organization);
       const offset = request.query.cursor ? decodeCursor(request.query.cursor) : request.query.offset;
       const query = {
         kind: 'api' as const,
@@ -106,23 +111,25 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
     async (request) => one(request.params.id),
   );
 
-  // PUT replaces every field it is given a default for; PATCH changes only the fields it is given.
-  for (const [method, mode, summary] of [
-    ['PUT', 'replace', 'Replace a webhook'],
-    ['PATCH', 'merge', 'Change some fields of a webhook'],
-  ] as const) {
+  // PUT and PATCH are one merge: seed 002's PUT sends only `url` and `events` and expects the
+  // name, description and every other field it left out to stay as they were.
+  for (const method of ['PUT', 'PATCH'] as const) {
     app.route<IdRequest>({
       method,
       url: '/webhooks/:id',
       schema: {
         tags: ['webhooks'],
-        summary,
+        summary: 'Change the fields given; the others keep their values',
+        description:
+          'PUT and PATCH behave the same: only the fields in the body change, nothing is reset to a default. ' +
+          'The secret changes only through rotate-secret.',
         params: idParams,
         body: webhookInputSchema,
         response: { 200: webhookSchema, ...errorResponses },
       },
       handler: async (request) => {
-        await subscriptions.update(request.params.id, request.body, mode);
+        organizationFor(request, namedOrganization(request.body));
+        await subscriptions.update(request.params.id, request.body);
         return one(request.params.id);
       },
     });
@@ -247,4 +254,11 @@ function decodeCursor(cursor: string): number {
       details: { field: 'cursor', expected: 'a next_cursor from a previous page', received: cursor },
     });
   return offset;
+}
+
+/** The organization a webhook body names (`workspace` wins, as the input parser reads it). */
+function namedOrganization(body: unknown): string | undefined {
+  const { workspace, organization } = (body ?? {}) as { workspace?: unknown; organization?: unknown };
+  const named = workspace ?? organization;
+  return typeof named === 'string' ? named : undefined;
 }

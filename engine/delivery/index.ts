@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import type { HooklineConfig } from '../config.js';
 import { createEvent, type EventEnvelope } from '../events/envelope.js';
+import { withOrganization, workspaceOrganization } from '../events/organization.js';
 import type { CommitResult, Store, StoreSignal } from '../store/types.js';
 import { createRulesSync } from './rules-sync.js';
 import { TUNING } from '../tuning.js';
@@ -91,16 +92,22 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
         { subscriptionId: subscription.id, eventId: event.id, eventType: event.type, steps },
         'webhook rule ran over its work budget; counted as no match',
       );
-      publish([
-        createEvent('webhook.rule_budget_exceeded', {
-          webhook_id: subscription.id,
-          url: subscription.url,
-          event_id: event.id,
-          event_type: event.type,
-          steps,
-          exceeded_total: matcher.budgetExceeded,
-        }),
-      ]);
+      const organization = workspaceOrganization(subscription.workspace);
+      publish(
+        withOrganization(
+          [
+            createEvent('webhook.rule_budget_exceeded', {
+              webhook_id: subscription.id,
+              url: subscription.url,
+              event_id: event.id,
+              event_type: event.type,
+              steps,
+              exceeded_total: matcher.budgetExceeded,
+            }),
+          ],
+          organization,
+        ),
+      );
     },
   });
   const rules = createRulesSync({
@@ -148,14 +155,17 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     await store.outbox.settle([], [], [health]);
     matcher.patch(subscription.id, health);
     await options.committer.submit({
-      events: [
-        createEvent('webhook.disabled', {
-          webhook_id: subscription.id,
-          url: subscription.url,
-          reason: disabledReason,
-          field,
-        }),
-      ],
+      events: withOrganization(
+        [
+          createEvent('webhook.disabled', {
+            webhook_id: subscription.id,
+            url: subscription.url,
+            reason: disabledReason,
+            field,
+          }),
+        ],
+        workspaceOrganization(subscription.workspace),
+      ),
     });
   }
 

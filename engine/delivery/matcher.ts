@@ -2,7 +2,8 @@
  * Matches events to subscriptions. Subscriptions are compiled once when they change (rules to
  * JSON-logic closures, include_fields to a projector) and indexed by event type: exact names in a
  * map, `group.*` by prefix, `*` apart, so an event only meets the subscriptions that could want
- * it, never a scan of all of them.
+ * it, never a scan of all of them. A webhook of an organization takes only that organization's
+ * events (`events/organization.ts`); one of the default workspace takes every event.
  *
  * Loading never fails: a stored subscription whose rules no longer compile (written by an older
  * version, edited by hand) is kept with rules that match nothing and reported back, so the caller
@@ -10,6 +11,7 @@
  */
 import type { EventEnvelope, PayloadContext } from '../events/envelope.js';
 import { createId } from '../events/ids.js';
+import { eventOrganization, isInOrganization } from '../events/organization.js';
 import { serializePayload } from '../message/index.js';
 import { HooklineError } from '../errors.js';
 import { compileRules, lastEvaluationSteps, matchesEventPattern, type CompiledRules } from '../rules/index.js';
@@ -158,9 +160,13 @@ export function createMatcher(options: MatcherOptions): Matcher {
     // A webhook gets the events that happen once it exists: the fan-out may run a moment after an
     // event was written, and a webhook created in that moment must not receive it.
     const happenedAtMs = Date.parse(event.timestamp);
+    const organization = eventOrganization(event);
     return [...candidates].filter(
       ({ subscription }) =>
-        subscription.enabled && subscription.id !== aboutItself && subscription.createdAtMs <= happenedAtMs,
+        subscription.enabled &&
+        subscription.id !== aboutItself &&
+        subscription.createdAtMs <= happenedAtMs &&
+        isInOrganization(subscription.workspace, organization),
     );
   };
 
@@ -212,6 +218,7 @@ export function createMatcher(options: MatcherOptions): Matcher {
       if (!entry) return null;
       const { subscription, rules } = entry;
       if (!subscription.events.some((pattern) => matchesEventPattern(pattern, event.type))) return null;
+      if (!isInOrganization(subscription.workspace, eventOrganization(event))) return null;
       if (!wants(entry, event)) return null;
       return toDelivery(event, subscription, rules, nowMs, options.retentionMs);
     },

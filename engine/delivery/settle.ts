@@ -7,6 +7,7 @@
 import { ERROR_CODES } from '../errors.js';
 import { isSuccessStatus, maskedRequestHeaders } from '../message/index.js';
 import { createEvent, type EventEnvelope } from '../events/envelope.js';
+import { withOrganization, workspaceOrganization } from '../events/organization.js';
 import { createId } from '../events/ids.js';
 import type { SendResult } from '../pool/types.js';
 import { nextRetryDelayMs, type RetrySettings } from './retry-policy.js';
@@ -133,6 +134,8 @@ export function settleResult(
       }),
     );
   }
+  // Events about a webhook belong to its organization: its organization's webhooks hear of them.
+  withOrganization(settlement.events, workspaceOrganization(subscription.workspace));
   return settlement;
 }
 

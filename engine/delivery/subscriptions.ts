@@ -6,6 +6,7 @@
  */
 import { Errors } from '../errors.js';
 import { createId } from '../events/ids.js';
+import { NO_ORGANIZATION } from '../events/organization.js';
 import { generateEd25519Keys, generateSecret, publicKeyFromSecret, standardSecretProblem } from '../signing/index.js';
 import type { Store } from '../store/types.js';
 import type { Matcher } from './matcher.js';
@@ -31,7 +32,8 @@ export interface SecretReveal {
 
 export interface Subscriptions {
   create(input: unknown, defaults?: Partial<Subscription>): Promise<SecretReveal>;
-  update(id: string, input: unknown, mode: 'replace' | 'merge'): Promise<Subscription>;
+  /** Changes the fields given and keeps the others (PUT and PATCH alike). */
+  update(id: string, input: unknown): Promise<Subscription>;
   setEnabled(id: string, enabled: boolean): Promise<Subscription>;
   rotateSecret(id: string, newSecret?: string): Promise<SecretReveal>;
   updateFilters(id: string, filters: unknown): Promise<Subscription>;
@@ -102,9 +104,9 @@ export function createSubscriptions(
       await assertRoom(subscription, false);
       return reveal(await save(subscription));
     },
-    async update(id, input, mode) {
+    async update(id, input) {
       const current = await get(id);
-      const changes = parseSubscriptionInput(input, { requireAll: mode === 'replace', storedHeaders: current.headers });
+      const changes = parseSubscriptionInput(input, { requireAll: false, storedHeaders: current.headers });
       if (changes.secret !== undefined)
         throw Errors.INVALID_INPUT('Change the secret with POST /webhooks/{id}/rotate-secret', {
           details: {
@@ -113,12 +115,7 @@ export function createSubscriptions(
             received: 'present',
           },
         });
-      // PUT replaces: fields left out go back to their defaults; identity, secret and health stay.
-      const base =
-        mode === 'replace'
-          ? { ...blankSubscription(Date.now(), settings), ...pick(current, KEPT_ON_REPLACE) }
-          : current;
-      const next = apply(base, changes);
+      const next = apply(current, changes);
       await assertRoom(next, current.enabled);
       return save(next);
     },
@@ -153,7 +150,7 @@ export function createSubscriptions(
       return reveal(await save(next));
     },
     async updateFilters(id, filters) {
-      return this.update(id, { filters }, 'merge');
+      return this.update(id, { filters });
     },
     async remove(id) {
       if (!(await store.deleteSubscription(id))) throw Errors.NOT_FOUND(`Webhook '${id}' not found`);
@@ -165,24 +162,6 @@ export function createSubscriptions(
     saveInternal: async (subscription) => void (await save(subscription)),
   };
 }
-
-const KEPT_ON_REPLACE = [
-  'id',
-  'kind',
-  'workspace',
-  'secret',
-  'previousSecret',
-  'previousSecretExpiresAtMs',
-  // How the stored secret is read belongs to the secret, which a replace keeps.
-  'legacySecretUtf8',
-  'consecutiveFailures',
-  'failingSinceMs',
-  'circuitOpenUntilMs',
-  'lastDeliveryAtMs',
-  'createdAtMs',
-  'enabled',
-  'disabledReason',
-] as const;
 
 /**
  * A Standard Webhooks secret must be base64 (the spec, and every library that verifies it); a
@@ -225,10 +204,6 @@ function roundTrip<T>(value: T): T {
   return (text === undefined ? null : JSON.parse(text)) as T;
 }
 
-function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
-  return Object.fromEntries(keys.map((key) => [key, source[key]])) as Pick<T, K>;
-}
-
 function reveal(subscription: Subscription): SecretReveal {
   const publicKey = subscription.signatureScheme === 'ed25519' ? publicKeyFromSecret(subscription.secret) : undefined;
   return { subscription, secret: subscription.secret, ...(publicKey ? { publicKey } : {}) };
@@ -241,7 +216,7 @@ export function blankSubscription(
   return {
     id: createId('wh', nowMs),
     kind: 'api',
-    workspace: 'default',
+    workspace: NO_ORGANIZATION,
     name: 'Webhook',
     description: null,
     url: '',

@@ -11,6 +11,8 @@ import { Errors, isHooklineError } from '../errors.js';
 import { newExecution } from '../workflow/execution-record.js';
 import type { ExecutionOutcome, Executor } from '../workflow/executor.js';
 import { acceptedEvents } from '../workflow/lifecycle-events.js';
+import { workflowOrganization } from '../workflow/organization.js';
+import { withOrganization } from '../events/organization.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import type { Store } from '../store/types.js';
 import type { CredentialResolver } from '../workflow/node-context.js';
@@ -123,7 +125,14 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
     const committed = await options.committer.submit({
       acknowledged: true,
       executions: [
-        { record: execution, events: acceptedEvents(subject), idempotencyWindowSec: options.idempotencyWindowSec },
+        {
+          record: execution,
+          events: withOrganization(
+            acceptedEvents(subject),
+            workflowOrganization(binding.workflow.definition, binding.node.name),
+          ),
+          idempotencyWindowSec: options.idempotencyWindowSec,
+        },
       ],
     });
     const stored = committed.executionIds.get(execution.id)!;

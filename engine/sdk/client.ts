@@ -1,4 +1,5 @@
 /** `new Hookline({ baseUrl, apiKey })`: the typed client of the management API. */
+import { ApiKeysApi } from './api-keys.js';
 import { DeliveriesApi, EventsApi, ExecutionsApi, WorkflowsApi } from './resources.js';
 import { createTransport, type FetchLike } from './transport.js';
 import { WebhooksApi } from './webhooks.js';
@@ -38,6 +39,7 @@ export class Hookline {
   readonly events: EventsApi;
   readonly workflows: WorkflowsApi;
   readonly executions: ExecutionsApi;
+  readonly apiKeys: ApiKeysApi;
 
   constructor(options: HooklineOptions) {
     // A missing option is a bug in the caller, not an API answer: a TypeError, as for any bad argument.
@@ -55,5 +57,6 @@ export class Hookline {
     this.events = new EventsApi(send);
     this.workflows = new WorkflowsApi(send);
     this.executions = new ExecutionsApi(send);
+    this.apiKeys = new ApiKeysApi(send);
   }
 }

@@ -151,6 +151,11 @@ export interface PublishEventInput {
   type: string;
   data: unknown;
   metadata?: Record<string, unknown>;
+  /**
+   * The event's organization (or set `metadata.organization`): only that organization's webhooks,
+   * and those without one, receive it. A scoped key's events are always its organization's.
+   */
+  organization?: string;
 }
 
 /** The stored event and how many deliveries it fanned out to. */

@@ -16,3 +16,4 @@ export { DeliveriesApi, EventsApi, ExecutionsApi, WorkflowsApi } from './resourc
 export type { FetchLike } from './transport.js';
 export type * from './types.js';
 export type * from './delivery-types.js';
+export { ApiKeysApi, type ApiKey, type ApiKeyInput, type ApiKeyWithSecret } from './api-keys.js';

@@ -32,6 +32,9 @@ const UNDELIVERED_SQL = `status IN (${UNDELIVERED_STATUSES.map((s) => `'${s}'`).
 export function deliveryPageSql(query: DeliveryQuery, columns: string): { sql: string; params: unknown[] } {
   const where = createWhere();
   if (query.subscriptionId !== undefined) where.add('subscription_id = ?', query.subscriptionId);
+  // A key scoped to an organization sees only the deliveries of that organization's webhooks.
+  if (query.workspace !== undefined)
+    where.add('subscription_id IN (SELECT id FROM subscriptions WHERE workspace = ?)', query.workspace);
   if (query.eventId !== undefined) where.add('event_id = ?', query.eventId);
   if (query.eventType !== undefined) where.add('event_type = ?', query.eventType);
   addStatuses(where, query.statuses);

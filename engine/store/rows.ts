@@ -271,6 +271,8 @@ export function toApiKey(row: Row): ApiKeyRecord {
     keyHash: String(row.key_hash),
     prefix: String(row.prefix),
     createdAt: String(row.created_at),
+    organization: row.organization == null ? null : String(row.organization),
+    lastUsedAt: row.last_used_at == null ? null : String(row.last_used_at),
   };
 }
 

@@ -50,13 +50,22 @@ export function createSqliteCatalog(db: Database.Database, box: SecretBox): Sqli
       return row ? toApiKey(row) : null;
     },
     async createApiKey(record) {
-      db.prepare('INSERT INTO api_keys (id, name, key_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)').run(
-        record.id,
-        record.name,
-        record.keyHash,
-        record.prefix,
-        record.createdAt,
+      db.prepare(
+        'INSERT INTO api_keys (id, name, key_hash, prefix, created_at, organization) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(record.id, record.name, record.keyHash, record.prefix, record.createdAt, record.organization);
+    },
+    async listApiKeys() {
+      const rows = db.prepare('SELECT * FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at, id').all();
+      return (rows as Row[]).map(toApiKey);
+    },
+    async revokeApiKey(id, revokedAt) {
+      return (
+        db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(revokedAt, id)
+          .changes > 0
       );
+    },
+    async touchApiKey(id, usedAt) {
+      db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(usedAt, id);
     },
   };
 }

@@ -199,6 +199,12 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         WHERE status IN ('succeeded', 'failed', 'stopped');`,
   },
   {
+    version: 8,
+    name: 'API keys scoped to one organization',
+    // NULL: the key sees every organization (an admin key), as every key did before.
+    sql: `ALTER TABLE api_keys ADD COLUMN organization TEXT;`,
+  },
+  {
     // Numbered with room before it when it was written; versions 8–9 are still free.
     version: 10,
     name: 'index for a webhook’s delivery history and log pages',

@@ -152,6 +152,10 @@ export interface ApiKeyRecord {
   /** The first characters of the key, to tell keys apart in listings. */
   prefix: string;
   createdAt: string;
+  /** Set for a key that sees and changes only this organization's webhooks and deliveries. */
+  organization: string | null;
+  /** ISO-8601; written at most once a minute per key (`TUNING.apiKeys.lastUsedEveryMs`). */
+  lastUsedAt: string | null;
 }
 
 export interface ExecutionQuery {
@@ -189,6 +193,8 @@ export interface ClaimSpec {
 /** Which deliveries a history page or search shows (store/delivery-search.ts); every filter is optional. */
 export interface DeliveryQuery {
   subscriptionId?: string;
+  /** Only deliveries of this workspace's (organization's) subscriptions. */
+  workspace?: string;
   statuses?: DeliveryStatus[];
   eventType?: string;
   eventId?: string;
@@ -435,6 +441,12 @@ export interface Store extends HistoryStore {
   /** An unrevoked API key by the SHA-256 hex of its secret. */
   findApiKey(keyHash: string): Promise<ApiKeyRecord | null>;
   createApiKey(record: ApiKeyRecord): Promise<void>;
+  /** The unrevoked API keys, oldest first. */
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Revokes an unrevoked key; false when there is none by that id. */
+  revokeApiKey(id: string, revokedAt: string): Promise<boolean>;
+  /** Records when a key was last used. */
+  touchApiKey(id: string, usedAt: string): Promise<void>;
 
   saveSubscription(subscription: Subscription): Promise<void>;
   getSubscription(id: string): Promise<Subscription | null>;
@@ -461,4 +473,7 @@ export type CatalogStore = Pick<
   | 'findCredential'
   | 'findApiKey'
   | 'createApiKey'
+  | 'listApiKeys'
+  | 'revokeApiKey'
+  | 'touchApiKey'
 >;

@@ -5,10 +5,12 @@
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 import { createEvent, type EventEnvelope } from '../events/envelope.js';
+import { withOrganization, withOrganizationMetadata } from '../events/organization.js';
 import type { HooklineNodeHelpers, HooklineResponse } from '../node-contract/helpers.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import type { ExecutionRecord } from '../store/types.js';
 import { finishedEvents, startedEvents, stepEvent, type ExecutionSubject } from './lifecycle-events.js';
+import { workflowOrganization } from './organization.js';
 import { runGraph, type RunResult } from './runner.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
 import type { CredentialResolver } from './node-context.js';
@@ -63,10 +65,12 @@ export function createExecutor(options: ExecutorOptions): Executor {
   async function execute(request: RunRequest): Promise<ExecutionOutcome> {
     const { execution, workflow } = request;
     const subject: ExecutionSubject = { workflow, execution, agentId: request.agentId };
+    // Every event of the run carries its organization, so only that organization's webhooks get it.
+    const organization = workflowOrganization(workflow.definition, execution.triggerNode);
     const startedAt = new Date();
     const started = {
       executionUpdates: [{ id: execution.id, status: 'running' as const, startedAt: startedAt.toISOString() }],
-      events: startedEvents(subject, startedAt),
+      events: withOrganization(startedEvents(subject, startedAt), organization),
     };
     // Most runs end within milliseconds: their start is written with their end, one write
     // instead of two. A slower run is marked running after RUNNING_MARK_DELAY_MS, so pollers see it.
@@ -82,7 +86,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
       sendWebhook: (request) =>
         options.sendWebhook({ workflowId: workflow.id, nodeName: currentNode, executionId: execution.id }, request),
       async emitEvent(type, data, metadata) {
-        const event = createEvent(type, data, { ...metadata, workflow_id: workflow.id, execution_id: execution.id });
+        const event = createEvent(
+          type,
+          data,
+          withOrganizationMetadata({ ...metadata, workflow_id: workflow.id, execution_id: execution.id }, organization),
+        );
         const result = await committer.submit({ events: [event] });
         return { eventId: event.id, deliveries: result.deliveries ?? 0 };
       },
@@ -122,7 +130,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
           finishedAt: finishedAt.toISOString(),
         },
       ],
-      events: [...startEvents, ...stepEvents, ...finishedEvents(subject, result, startedAt, finishedAt)],
+      events: withOrganization(
+        [...startEvents, ...stepEvents, ...finishedEvents(subject, result, startedAt, finishedAt)],
+        organization,
+      ),
     });
     options.recorder?.executionFinished(result.status);
     if (result.status === 'failed')

@@ -66,6 +66,7 @@ export const WORKFLOW_SCHEMA = {
       properties: {
         respond: { enum: ['immediately', 'when_finished'] },
         inputSchema: { type: 'object' },
+        organization: { type: 'string', minLength: 1, maxLength: 200 },
       },
     },
   },

@@ -4,8 +4,10 @@
  * agent's), in the same durable write.
  */
 import { createEvent, type EventEnvelope } from '../events/envelope.js';
+import { withOrganization } from '../events/organization.js';
 import type { Store } from '../store/types.js';
 import type { GroupCommitter } from '../store/group-commit.js';
+import { triggerOrganization, workflowOrganization } from './organization.js';
 import type { LoadedWorkflow } from './types.js';
 
 export interface SyncSummary {
@@ -37,19 +39,23 @@ export async function syncWorkflows(
     });
     if (change === 'unchanged') continue;
     summary[change].push(workflow.id);
-    events.push(...changeEvents(change, workflow.id, workflow.name, workflow.definition.nodes));
+    events.push(
+      ...withOrganization(
+        changeEvents(change, workflow.id, workflow.name, workflow.definition.nodes),
+        workflowOrganization(workflow.definition),
+      ),
+    );
   }
   for (const stored of await store.listWorkflows()) {
     // Only files that came from this folder are removed when they vanish.
     if (loadedIds.has(stored.id) || !sourceDir || !stored.sourcePath?.startsWith(sourceDir)) continue;
     await store.deleteWorkflow(stored.id);
     summary.deleted.push(stored.id);
+    const definition = stored.definition as LoadedWorkflow['definition'];
     events.push(
-      ...changeEvents(
-        'deleted',
-        stored.id,
-        stored.name,
-        (stored.definition as LoadedWorkflow['definition']).nodes ?? [],
+      ...withOrganization(
+        changeEvents('deleted', stored.id, stored.name, definition.nodes ?? []),
+        workflowOrganization(definition),
       ),
     );
   }
@@ -68,13 +74,13 @@ function changeEvents(
   ];
   for (const node of nodes) {
     if (node.parameters.kind === 'agent' && node.parameters.agentId) {
-      events.push(
-        createEvent(`agent.${change}`, {
-          agent_id: node.parameters.agentId,
-          agentId: node.parameters.agentId,
-          workflow_id: id,
-        }),
-      );
+      const agentEvent = createEvent(`agent.${change}`, {
+        agent_id: node.parameters.agentId,
+        agentId: node.parameters.agentId,
+        workflow_id: id,
+      });
+      // The agent's own organization; the caller gives the others the workflow's.
+      events.push(...withOrganization([agentEvent], triggerOrganization(node)));
     }
   }
   return events;

@@ -37,6 +37,11 @@ export interface WorkflowSettings {
   respond?: 'immediately' | 'when_finished';
   /** Extra JSON Schema the trigger applies to `input_data` (workflow) or the body (agent). */
   inputSchema?: Record<string, unknown>;
+  /**
+   * The organization its events belong to: only that organization's webhooks (and those without
+   * one) receive them. An agent trigger's `options.organization` overrides it for its runs.
+   */
+  organization?: string;
   [key: string]: unknown;
 }
 

@@ -171,6 +171,15 @@ const optionsProperty: INodeProperties = {
         'Comma-separated IPv4/IPv6 addresses or CIDR ranges allowed to call; others get 403. Empty allows all.',
     },
     {
+      displayName: 'Organization',
+      name: 'organization',
+      type: 'string',
+      default: '',
+      placeholder: 'org-123',
+      description:
+        "The organization this trigger's events belong to (Hookline engine): only that organization's webhooks receive them. Empty uses the workflow's settings.organization.",
+    },
+    {
       displayName: 'Validate Body',
       name: 'validateBody',
       type: 'boolean',

@@ -66,8 +66,13 @@ describe('auth and OpenAPI', () => {
         '/api/v1/executions/{id}',
         '/api/v1/events/{id}',
         '/api/v1/events/{id}/content',
+        '/api/v1/api-keys',
+        '/api/v1/api-keys/{id}',
       ]),
     );
+    // PUT is a merge like PATCH (seed 002), and the document says so.
+    for (const method of ['put', 'patch'])
+      expect(document.paths['/api/v1/webhooks/{id}'][method].description).toContain('PUT and PATCH behave the same');
     expect((await fetch(`${running.url}/api/v1/docs`)).status).toBeLessThan(400);
   });
 });
@@ -167,19 +172,30 @@ describe('webhooks', () => {
   it('updates, patches, enables, disables, replaces filters and deletes', async ({ api, receiver, running }) => {
     const { body: created } = await api('POST', '/webhooks', {
       name: 'Before',
+      description: 'Kept by PUT',
       url: `${receiver.url}/u`,
       events: ['order.completed'],
+      timeout: 7,
+      metadata: { team: 'ops' },
     });
+    // Seed 002's PUT: url and events only; every field it leaves out keeps its value.
     const put = await api('PUT', `/webhooks/${created.id}`, {
       url: `${receiver.url}/u2`,
       events: ['order.completed', 'workflow.execution.failed'],
     });
+    expect(put.status).toBe(200);
     expect(put.body).toMatchObject({
-      name: 'Webhook',
+      name: 'Before',
+      description: 'Kept by PUT',
+      timeout_ms: 7000,
+      metadata: { team: 'ops' },
       url: `${receiver.url}/u2`,
       events: ['order.completed', 'workflow.execution.failed'],
     });
-    expect((await api('PUT', `/webhooks/${created.id}`, { name: 'No url' })).status).toBe(400);
+    expect((await api('GET', `/webhooks/${created.id}`)).body).toMatchObject({ name: 'Before', timeout_ms: 7000 });
+    const renamed = await api('PUT', `/webhooks/${created.id}`, { name: 'Only the name' });
+    expect(renamed.body).toMatchObject({ name: 'Only the name', url: `${receiver.url}/u2` });
+    expect((await api('PUT', `/webhooks/${created.id}`, { url: 'ftp://x' })).status).toBe(400);
     const emptyJson = await fetch(`${running.url}/api/v1/webhooks/${created.id}/disable`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },

@@ -162,6 +162,13 @@ const shapedBody = (receiverUrl: string) =>
         limit: fc.constantFrom(...HOSTILE_NUMBERS.filter((n) => /^[-\d]/.test(n)), '1', '0', '1e400'),
         rate_limit: fc.constantFrom(...HOSTILE_NUMBERS.filter((n) => /^[-\d]/.test(n)), '1', '0', 'null', '"5"', '1.5'),
         rateLimit: fc.constantFrom('1', '10000', '10001', '-1', 'null', '{}'),
+        name: fc.oneof(fc.constant('"ci"'), hostileObject),
+        organization: fc.oneof(
+          fc.constantFrom('"org-123"', '"org-456"', '"default"', '""', '" x "'),
+          fc.string().map((s) => JSON.stringify(s)),
+          hostileObject,
+        ),
+        workspace: fc.oneof(fc.constantFrom('"org-123"', '"org-456"'), hostileObject),
       },
       { requiredKeys: [] },
     )
@@ -326,7 +333,15 @@ async function prepare(startEngine: (options: object) => Promise<TestEngine>, re
   });
   expect(published.status).toBe(202);
   const { event_id: eventId } = (await published.json()) as { event_id: string };
-  return { running, webhookId: id, eventId };
+  // A key scoped to an organization: every route is tried with it too (403 off its scope, 404 for others' ids).
+  const made = await fetch(`${running.url}/api/v1/api-keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'scoped', organization: 'org-123' }),
+  });
+  expect(made.status).toBe(201);
+  const scoped = (await made.json()) as { id: string; key: string };
+  return { running, webhookId: id, eventId, scopedKey: scoped.key, scopedKeyId: scoped.id };
 }
 
 const API_AUTH = [`Bearer ${API_KEY}`];
@@ -395,13 +410,16 @@ describe('bad input at every route', () => {
     'every /api/v1 route answers 4xx in our shape, never 5xx',
     { timeout: 300_000 },
     async ({ startEngine, receiver }) => {
-      const { running, webhookId, eventId } = await prepare(startEngine, receiver.url);
+      const { running, webhookId, eventId, scopedKey, scopedKeyId } = await prepare(startEngine, receiver.url);
       const routes = await apiRoutes(running);
       expect(routes.length).toBeGreaterThan(15);
       expect(routes).toContainEqual({ method: 'DELETE', template: '/api/v1/events/{id}/content' });
-      // Each route gets its own share of the runs, with ids that exist as well as hostile ones.
+      expect(routes).toContainEqual({ method: 'DELETE', template: '/api/v1/api-keys/{id}' });
+      // Each route gets its own share of the runs, with ids that exist as well as hostile ones, and
+      // with the admin key as well as one scoped to an organization.
+      const known = [webhookId, eventId, 'orders', 'del_x', 'exec_x', scopedKeyId];
       for (const route of routes)
-        await throwAt(running, route, [webhookId, eventId, 'orders', 'del_x', 'exec_x'], receiver.url, API_AUTH);
+        await throwAt(running, route, known, receiver.url, [...API_AUTH, `Bearer ${scopedKey}`]);
     },
   );
 

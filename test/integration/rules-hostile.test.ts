@@ -295,11 +295,10 @@ describe('a stored rule that no longer loads', () => {
       details: { field: 'conditions.n.lt' },
     });
     expect((await engine.delivery.subscriptions.get(broken.subscription.id)).enabled).toBe(false);
-    const fixed = await engine.delivery.subscriptions.update(
-      broken.subscription.id,
-      { conditions: { n: { lt: 3 } }, enabled: true },
-      'merge',
-    );
+    const fixed = await engine.delivery.subscriptions.update(broken.subscription.id, {
+      conditions: { n: { lt: 3 } },
+      enabled: true,
+    });
     expect(fixed).toMatchObject({ enabled: true, disabledReason: null });
     await engine.publishEvent('agent.started', { n: 2 });
     await receiver.waitUntil((requests) => requests.some((r) => r.url === '/broken'));

@@ -68,7 +68,7 @@ describe('custom subscription headers over the API', () => {
     const second = (await receiver.waitFor(2))[1]!;
     expect(second.headers).toMatchObject({ 'x-api-key': SECRET_VALUE, 'x-team': 'green' });
 
-    // PUT replaces: the mask keeps a value (under the spelling sent), a header left out is gone.
+    // A headers object replaces the set: the mask keeps a value (under the spelling sent), a header left out is gone.
     const replaced = await call(running.url, 'PUT', `/webhooks/${created.id}`, {
       url: `${receiver.url}/hook`,
       events: ['order.completed'],

@@ -74,13 +74,24 @@ export function createPgCatalog(pool: pg.Pool, box: SecretBox): PgCatalog {
       return row ? toApiKey(row) : null;
     },
     async createApiKey(record) {
-      await pool.query('INSERT INTO api_keys (id, name, key_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5)', [
-        record.id,
-        record.name,
-        record.keyHash,
-        record.prefix,
-        record.createdAt,
-      ]);
+      await pool.query(
+        'INSERT INTO api_keys (id, name, key_hash, prefix, created_at, organization) VALUES ($1, $2, $3, $4, $5, $6)',
+        [record.id, record.name, record.keyHash, record.prefix, record.createdAt, record.organization],
+      );
+    },
+    async listApiKeys() {
+      const { rows } = await pool.query('SELECT * FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at, id');
+      return rows.map(toApiKey);
+    },
+    async revokeApiKey(id, revokedAt) {
+      const { rowCount } = await pool.query(
+        'UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL',
+        [revokedAt, id],
+      );
+      return (rowCount ?? 0) > 0;
+    },
+    async touchApiKey(id, usedAt) {
+      await pool.query('UPDATE api_keys SET last_used_at = $1 WHERE id = $2', [usedAt, id]);
     },
   };
 }

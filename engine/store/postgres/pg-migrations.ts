@@ -204,4 +204,10 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE subscriptions ADD COLUMN legacy_secret_utf8 boolean NOT NULL DEFAULT false;
       UPDATE subscriptions SET legacy_secret_utf8 = true WHERE signature_scheme = 'standard-webhooks';`,
   },
+  {
+    version: 4,
+    name: 'API keys scoped to one organization',
+    // As in the embedded store (its version 8): NULL is a key that sees every organization.
+    sql: `ALTER TABLE api_keys ADD COLUMN organization text;`,
+  },
 ];

@@ -46,6 +46,30 @@ describe('createMatcher', () => {
     ).toEqual(['older', 'same-ms']);
   });
 
+  it("gives an organization's webhook only that organization's events, and one without an organization all", () => {
+    matcher.load([
+      makeSubscription({ id: 'org-123', workspace: 'org-123', events: ['*'] }),
+      makeSubscription({ id: 'org-456', workspace: 'org-456', events: ['order.*'] }),
+      makeSubscription({ id: 'everyone', events: ['*'] }),
+    ]);
+    const ids = (metadata?: Record<string, unknown>) =>
+      matcher
+        .match(createEvent('order.completed', {}, metadata))
+        .map((entry) => entry.subscription.id)
+        .sort();
+    expect(ids({ organization: 'org-123' })).toEqual(['everyone', 'org-123']);
+    expect(ids({ organization: 'org-456', source: 'web' })).toEqual(['everyone', 'org-456']);
+    // Seed 000's complaint: an event without an organization reached the org-123 webhook.
+    expect(ids()).toEqual(['everyone']);
+    expect(ids({ organization: '' })).toEqual(['everyone']);
+    expect(ids({ organization: 7 })).toEqual(['everyone']);
+    expect(ids({ organization: 'org-789' })).toEqual(['everyone']);
+    expect(matcher.count(createEvent('order.completed', {}, { organization: 'org-123' }))).toBe(2);
+    // A replay to a named webhook keeps to its organization too.
+    expect(matcher.planFor('org-123', createEvent('order.completed', {}, { organization: 'org-456' }))).toBeNull();
+    expect(matcher.planFor('org-123', createEvent('order.completed', {}, { organization: 'org-123' }))).not.toBeNull();
+  });
+
   it('does not match a group on a bare or look-alike name', () => {
     matcher.load([makeSubscription({ id: 'group', events: ['agent.*'] })]);
     expect(matchedIds('agent')).toEqual([]);

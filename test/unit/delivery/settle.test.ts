@@ -135,6 +135,14 @@ describe('settleResult', () => {
     ]);
   });
 
+  it('puts the events about a webhook in its organization, and those about one without an organization in none', () => {
+    const gone = makeResult({ statusCode: 410, errorCode: 'DELIVERY_GONE' });
+    const ofOrg = settleResult(gone, [makeDelivery()], makeSubscription({ workspace: 'org-123' }), SETTINGS, NOW);
+    expect(ofOrg.events.map((e) => [e.type, e.metadata])).toEqual([['webhook.disabled', { organization: 'org-123' }]]);
+    const ofNone = settleResult(gone, [makeDelivery()], makeSubscription(), SETTINGS, NOW);
+    expect(ofNone.events.map((e) => [e.type, e.metadata])).toEqual([['webhook.disabled', undefined]]);
+  });
+
   it('expires a message whose next retry would fall past its retention window', () => {
     const delivery = makeDelivery({ expiresAtMs: NOW + 59_999 });
     const settled = settleResult(failed500, [delivery], makeSubscription(), SETTINGS, NOW);

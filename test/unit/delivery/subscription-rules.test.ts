@@ -84,10 +84,10 @@ describe('rules saved through subscriptions', () => {
     });
     const before = await temp.store.getSubscription(subscription.id);
     await expect(
-      subscriptions.update(subscription.id, { name: 'After', conditions: { n: { lt: Infinity } } }, 'merge'),
+      subscriptions.update(subscription.id, { name: 'After', conditions: { n: { lt: Infinity } } }),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT', details: { field: 'conditions.n.lt' } });
     await expect(
-      subscriptions.update(subscription.id, { name: 'After', filters: { 'agent.*': { n: { gt: {} } } } }, 'replace'),
+      subscriptions.update(subscription.id, { name: 'After', filters: { 'agent.*': { n: { gt: {} } } } }),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect(await temp.store.getSubscription(subscription.id)).toEqual(before);
   });

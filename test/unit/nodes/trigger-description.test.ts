@@ -91,6 +91,7 @@ describe('WebhookTrigger description', () => {
     expect(Object.fromEntries(options.map((o) => [o.name, o.default]))).toEqual({
       allowedOrigins: '',
       ipAllowlist: '',
+      organization: '',
       validateBody: true,
     });
   });

@@ -21,6 +21,7 @@ import type {
   WebhookStats,
 } from '../../../engine/sdk/delivery-types.js';
 import { deliveryQuery } from '../../../engine/sdk/query.js';
+import type { ApiKey, ApiKeyInput, ApiKeyWithSecret } from '../../../engine/sdk/api-keys.js';
 import type {
   ListWebhooksOptions,
   TestResult,
@@ -98,7 +99,9 @@ describe('SDK input types match the request schemas', () => {
     expect(requiredIn(schemas.testWebhookBody)).toEqual(requiredOf<TestWebhookOptions>()([]));
     expect(propertiesOf(schemas.replayBody)).toEqual(keysOf<ReplayOptions>()(['since', 'until', 'only_failed']));
     expect(requiredIn(schemas.replayBody)).toEqual(requiredOf<ReplayOptions>()([]));
-    expect(propertiesOf(schemas.publishEventBody)).toEqual(keysOf<PublishEventInput>()(['type', 'data', 'metadata']));
+    expect(propertiesOf(schemas.publishEventBody)).toEqual(
+      keysOf<PublishEventInput>()(['type', 'data', 'metadata', 'organization']),
+    );
     expect(requiredIn(schemas.publishEventBody)).toEqual(requiredOf<PublishEventInput>()(['type', 'data']));
   });
 
@@ -267,5 +270,15 @@ describe('SDK output types match the response schemas', () => {
     expect(propertiesOf(schemas.erasureResultSchema)).toEqual(
       keysOf<EventErasure>()(['success', 'event_id', 'erased_at', 'deliveries', 'closed_deliveries', 'attempts']),
     );
+  });
+
+  it('API keys: the listing, the new key and the create body', () => {
+    const key = keysOf<ApiKey>()(['id', 'name', 'prefix', 'organization', 'created_at', 'last_used_at']);
+    expect(propertiesOf(schemas.apiKeySchema)).toEqual(key);
+    expect(propertiesOf(schemas.apiKeyWithSecretSchema)).toEqual(
+      keysOf<ApiKeyWithSecret>()(['id', 'name', 'prefix', 'organization', 'created_at', 'last_used_at', 'key']),
+    );
+    expect(propertiesOf(schemas.createApiKeyBody)).toEqual(keysOf<ApiKeyInput>()(['name', 'organization']));
+    expect(requiredIn(schemas.createApiKeyBody)).toEqual(requiredOf<ApiKeyInput>()(['name']));
   });
 });
