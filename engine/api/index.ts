@@ -10,6 +10,7 @@ import type { ApiContext } from './context.js';
 import { registerCatalogRoutes } from './catalog-routes.js';
 import { registerDeliveryRoutes } from './deliveries-routes.js';
 import { registerEventRoutes } from './events-routes.js';
+import { registerEventTypeRoutes } from './event-types-routes.js';
 import { errorSchema } from './schemas.js';
 import { registerWebhookRoutes } from './webhooks-routes.js';
 
@@ -49,6 +50,7 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
       registerDeliveryRoutes(api, ctx);
       registerCatalogRoutes(api, ctx);
       registerEventRoutes(api, ctx);
+      registerEventTypeRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

@@ -146,8 +146,6 @@ export const replayResultSchema = object({
 // Events, workflows, executions.
 
 /** Every catalog event carries an object as `data`; the envelope is fixed. */
-export const eventDataSchema = { type: 'object' } as const;
-
 export const publishEventBody = {
   type: 'object',
   additionalProperties: false,
@@ -155,11 +153,19 @@ export const publishEventBody = {
   properties: { type: { type: 'string', maxLength: 200 }, data: {}, metadata: { type: 'object' } },
 } as const;
 
+/** Printable ASCII, as Stripe and the IETF Idempotency-Key draft use: a UUID or any caller-made key. */
+export const publishEventHeaders = {
+  type: 'object',
+  properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7e]+$' } },
+} as const;
+
 export const publishResultSchema = object({
   success: { type: 'boolean' },
   event_id: { type: 'string' },
   type: { type: 'string' },
   deliveries: { type: 'integer' },
+  /** A repeated Idempotency-Key: this is the first event, nothing new was written. */
+  duplicate: { type: 'boolean' },
 });
 
 export const listExecutionsQuery = {
@@ -174,8 +180,8 @@ export const listExecutionsQuery = {
 
 export const executionPageSchema = object({ executions: { type: 'array', items: executionSchema } });
 
-/** The JSON schema of one catalog event's envelope, as `GET /events` publishes it. */
-export function eventEnvelopeSchema(type: string) {
+/** The JSON schema of one catalog event's envelope, with its data's schema, as `GET /events` publishes it. */
+export function eventEnvelopeSchema(type: string, dataSchema: object) {
   return {
     type: 'object',
     required: ['id', 'type', 'timestamp', 'data'],
@@ -183,7 +189,7 @@ export function eventEnvelopeSchema(type: string) {
       id: { type: 'string' },
       type: { const: type },
       timestamp: dateTime,
-      data: eventDataSchema,
+      data: dataSchema,
       metadata: { type: 'object' },
     },
   } as const;
