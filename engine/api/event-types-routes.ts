@@ -8,38 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { Errors } from '../errors.js';
 import type { EventTypeRecord } from '../store/types.js';
 import type { ApiContext } from './context.js';
-import { errorResponses } from './schemas.js';
-
-const typeParams = {
-  type: 'object',
-  required: ['type'],
-  properties: {
-    type: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$' },
-  },
-} as const;
-
-const putBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['schema'],
-  properties: {
-    description: { type: ['string', 'null'], maxLength: 1000 },
-    /** Checked by events/schema-guard.ts, which names the problem inside it. */
-    schema: { type: 'object' },
-  },
-} as const;
-
-export const eventTypeSchema = {
-  type: 'object',
-  properties: {
-    type: { type: 'string' },
-    description: { type: ['string', 'null'] },
-    schema: { type: 'object', additionalProperties: true },
-    version: { type: 'integer' },
-    created_at: { type: 'string' },
-    updated_at: { type: 'string' },
-  },
-} as const;
+import { errorResponses, eventTypeParams, eventTypeSchema, putEventTypeBody } from './schemas.js';
 
 export function eventTypeJson(record: EventTypeRecord) {
   return {
@@ -74,7 +43,7 @@ export function registerEventTypeRoutes(app: FastifyInstance, ctx: ApiContext): 
       schema: {
         tags,
         summary: "One event type's registered data schema",
-        params: typeParams,
+        params: eventTypeParams,
         response: { 200: eventTypeSchema, ...errorResponses },
       },
     },
@@ -87,8 +56,8 @@ export function registerEventTypeRoutes(app: FastifyInstance, ctx: ApiContext): 
       schema: {
         tags,
         summary: 'Register or replace the JSON Schema of an event type’s data',
-        params: typeParams,
-        body: putBody,
+        params: eventTypeParams,
+        body: putEventTypeBody,
         response: { 200: eventTypeSchema, 201: eventTypeSchema, ...errorResponses },
       },
     },
@@ -106,7 +75,7 @@ export function registerEventTypeRoutes(app: FastifyInstance, ctx: ApiContext): 
       schema: {
         tags,
         summary: 'Remove an event type’s schema (its events are no longer checked)',
-        params: typeParams,
+        params: eventTypeParams,
         response: {
           200: { type: 'object', properties: { success: { type: 'boolean' }, type: { type: 'string' } } },
           ...errorResponses,

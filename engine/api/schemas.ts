@@ -180,6 +180,39 @@ export const listExecutionsQuery = {
 
 export const executionPageSchema = object({ executions: { type: 'array', items: executionSchema } });
 
+// Event types (publishers' data schemas).
+
+export const eventTypeParams = {
+  type: 'object',
+  required: ['type'],
+  properties: {
+    type: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$' },
+  },
+} as const;
+
+export const putEventTypeBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['schema'],
+  properties: {
+    description: { type: ['string', 'null'], maxLength: 1000 },
+    // Checked by events/schema-guard.ts, which names the problem inside it.
+    schema: { type: 'object' },
+  },
+} as const;
+
+export const eventTypeSchema = {
+  type: 'object',
+  properties: {
+    type: { type: 'string' },
+    description: { type: ['string', 'null'] },
+    schema: { type: 'object', additionalProperties: true },
+    version: { type: 'integer' },
+    created_at: { type: 'string' },
+    updated_at: { type: 'string' },
+  },
+} as const;
+
 /** The JSON schema of one catalog event's envelope, with its data's schema, as `GET /events` publishes it. */
 export function eventEnvelopeSchema(type: string, dataSchema: object) {
   return {

@@ -8,6 +8,7 @@ import { connect } from 'node:net';
 import fc from 'fast-check';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { credentials, incomingWorkflows, TOKENS } from '../fixtures/incoming.js';
+import { hostileSchema, schemaWithOneHostilePart } from '../fixtures/hostile-schemas.js';
 import { describe, expect, it } from '../helpers/engine-fixture.js';
 import type { TestEngine } from '../helpers/engine.js';
 
@@ -95,6 +96,14 @@ const HOSTILE_NUMBERS = [
   '{}',
 ];
 
+/** A type with a registered schema, so publishes of it are checked against one. */
+const REGISTERED_TYPE = 'invoice.settled';
+const REGISTERED_SCHEMA = {
+  type: 'object',
+  required: ['n'],
+  properties: { n: { type: 'integer' }, code: { type: 'string', pattern: '^(a+)+$' } },
+};
+
 const deepJson = fc
   .tuple(fc.integer({ min: 50, max: 6000 }), fc.constantFrom('[', '{"a":', '{"input_data":'))
   .map(([depth, open]) => open.repeat(depth) + '1' + (open === '[' ? ']' : '}').repeat(depth));
@@ -121,7 +130,7 @@ const shapedBody = (receiverUrl: string) =>
       {
         input_data: hostileObject,
         message: fc.oneof(fc.string(), hostileObject),
-        type: fc.oneof(fc.constantFrom('custom.thing', 'a.b', ''), fc.string()),
+        type: fc.oneof(fc.constantFrom('custom.thing', 'a.b', '', REGISTERED_TYPE), fc.string()),
         data: hostileObject,
         url: fc.oneof(
           fc.constant(JSON.stringify(receiverUrl)),
@@ -136,6 +145,13 @@ const shapedBody = (receiverUrl: string) =>
         ),
         only_failed: fc.oneof(fc.constantFrom('true', 'false'), hostileObject),
         limit: fc.constantFrom(...HOSTILE_NUMBERS.filter((n) => /^[-\d]/.test(n)), '1', '0', '1e400'),
+        // PUT /api/v1/event-types/{type}: a publisher's schema is hostile input too.
+        schema: fc
+          .oneof(hostileSchema, schemaWithOneHostilePart, fc.constant(REGISTERED_SCHEMA))
+          .map((v) => JSON.stringify(v)),
+        description: fc
+          .oneof(fc.string({ maxLength: 20 }), hostileObject)
+          .map((v) => (v.startsWith('{') ? v : JSON.stringify(v))),
       },
       { requiredKeys: [] },
     )
@@ -284,6 +300,12 @@ async function prepare(startEngine: (options: object) => Promise<TestEngine>, re
   });
   expect(published.status).toBe(202);
   const { event_id: eventId } = (await published.json()) as { event_id: string };
+  const registered = await fetch(`${running.url}/api/v1/event-types/${REGISTERED_TYPE}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ schema: REGISTERED_SCHEMA }),
+  });
+  expect(registered.status).toBe(201);
   return { running, webhookId: id, eventId };
 }
 
@@ -359,7 +381,13 @@ describe('bad input at every route', () => {
       expect(routes).toContainEqual({ method: 'DELETE', template: '/api/v1/events/{id}/content' });
       // Each route gets its own share of the runs, with ids that exist as well as hostile ones.
       for (const route of routes)
-        await throwAt(running, route, [webhookId, eventId, 'orders', 'del_x', 'exec_x'], receiver.url, API_AUTH);
+        await throwAt(
+          running,
+          route,
+          [webhookId, eventId, 'orders', 'del_x', 'exec_x', REGISTERED_TYPE],
+          receiver.url,
+          API_AUTH,
+        );
     },
   );
 
