@@ -12,10 +12,11 @@
 type Schema = Record<string, unknown>;
 
 const str = { type: 'string' } as const;
-const num = { type: 'number' } as const;
 const int = { type: 'integer', minimum: 0 } as const;
 const time = { type: 'string', format: 'date-time' } as const;
 const strOrNull = { type: ['string', 'null'] } as const;
+/** Optional figures a workflow sets (credits, scores): absent, null or a number. */
+const numOrNull = { type: ['number', 'null'] } as const;
 /** Whatever a caller sent or a workflow produced: any JSON value. */
 const anyValue = {} as const;
 
@@ -94,7 +95,7 @@ const workflowCompleted = object(
     steps: { type: 'array', items: step },
     status: { const: 'completed' },
     result: anyValue,
-    custom_data: { type: 'object' },
+    custom_data: { type: ['object', 'null'] },
   },
   [...EXECUTION_REQUIRED, 'workflow', 'steps', 'status'],
 );
@@ -108,7 +109,7 @@ const executionCompleted = object(
     input_data: anyValue,
     output_data: anyValue,
     steps_completed: int,
-    credits_used: num,
+    credits_used: numOrNull,
   },
   [...EXECUTION_REQUIRED, 'status', 'started_at', 'completed_at', 'duration_seconds', 'steps_completed'],
 );
@@ -160,9 +161,12 @@ const conversationCompleted = object(
     status: str,
     result: anyValue,
     message_count: int,
-    satisfaction_score: num,
-    credits_used: num,
-    resolution: object({ type: str, category: str, tags: { type: 'array', items: str } }),
+    satisfaction_score: numOrNull,
+    credits_used: numOrNull,
+    resolution: {
+      ...object({ type: str, category: str, tags: { type: 'array', items: str } }),
+      type: ['object', 'null'],
+    },
   },
   ['executionId', 'status', 'message_count', 'started_at', 'completed_at'],
 );
@@ -174,8 +178,24 @@ const agentFailed = object({ ...agentIds, status: { const: 'failed' }, error: st
 ]);
 
 /** Stopped executions and agent replies: the ids and a status, as the other lifecycle events carry. */
-const stopped = object({ ...executionIds, agent_id: str, agentId: str, status: str, stopped_at: time });
-const messageSent = object({ ...agentIds, ...executionIds, message: anyValue, user_id: anyValue });
+const stopped = object({
+  workflow_id: str,
+  workflowId: str,
+  execution_id: str,
+  executionId: str,
+  agent_id: strOrNull,
+  agentId: strOrNull,
+  status: str,
+  stopped_at: time,
+});
+const messageSent = object({
+  ...agentIds,
+  ...executionIds,
+  agent_id: strOrNull,
+  agentId: strOrNull,
+  message: anyValue,
+  user_id: anyValue,
+});
 
 const executionStarted = object(
   { ...executionIds, status: { const: 'queued' }, input_data: anyValue, trigger_source: anyValue },

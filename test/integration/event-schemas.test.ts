@@ -63,68 +63,72 @@ describe('catalog data schemas against the engine’s own events', () => {
     for (const spec of EVENT_CATALOG) expect(() => compileJsonSchema(spec.dataSchema), spec.type).not.toThrow();
   });
 
-  it('validates every event emitted by the example workflows, failures and deliveries', async ({ startEngine }) => {
-    const failing = await startReceiver({ behaviour: { status: 500, body: 'down' } });
-    const gone = await startReceiver({ behaviour: { status: 410, body: 'gone' } });
-    try {
-      const running = await startEngine({
-        workflows: {
-          'contact-form': example('contact-form.json'),
-          'score-leads': example('score-leads.json'),
-          'support-agent': example('support-agent.json'),
-          'broken-agent': brokenAgent,
-        },
-        credentials: example('credentials.json') as unknown[],
-        nodeTypes: { explode: explodingType },
-        config: { ...FAST_DELIVERY, apiKey: KEY },
-      });
-      await subscribe(running, failing.url);
-      await subscribe(running, gone.url);
-      await exerciseEngine(running);
-      const wanted = [
-        'workflow.created',
-        'workflow.updated',
-        'workflow.execution.started',
-        'workflow.started',
-        'workflow.executed',
-        'workflow.step.completed',
-        'workflow.completed',
-        'workflow.execution.completed',
-        'workflow.failed',
-        'workflow.execution.failed',
-        'agent.created',
-        'agent.message.received',
-        'agent.started',
-        'agent.conversation.started',
-        'agent.completed',
-        'agent.conversation.completed',
-        'agent.failed',
-        'webhook.received',
-        'webhook.disabled',
-        'delivery.failing',
-        'delivery.exhausted',
-      ];
-      const missing = async () => {
-        const types = new Set((await running.engine.store.listEvents({ limit: 10_000 })).map((e) => e.type));
-        return wanted.filter((type) => !types.has(type));
-      };
-      await until(async () => (await missing()).length === 0, 'an event of every wanted type');
-      const events = await running.engine.store.listEvents({ limit: 10_000 });
-      const problems: string[] = [];
-      for (const event of events) {
-        const spec = getEventSpec(event.type);
-        if (!spec) continue;
-        const validate = compileJsonSchema(spec.dataSchema);
-        if (!validate(event.data))
-          problems.push(`${event.type}: ${JSON.stringify(validate.errors?.[0])} in ${JSON.stringify(event.data)}`);
+  it(
+    'validates every event emitted by the example workflows, failures and deliveries',
+    { timeout: 120_000 },
+    async ({ startEngine }) => {
+      const failing = await startReceiver({ behaviour: { status: 500, body: 'down' } });
+      const gone = await startReceiver({ behaviour: { status: 410, body: 'gone' } });
+      try {
+        const running = await startEngine({
+          workflows: {
+            'contact-form': example('contact-form.json'),
+            'score-leads': example('score-leads.json'),
+            'support-agent': example('support-agent.json'),
+            'broken-agent': brokenAgent,
+          },
+          credentials: example('credentials.json') as unknown[],
+          nodeTypes: { explode: explodingType },
+          config: { ...FAST_DELIVERY, apiKey: KEY },
+        });
+        await subscribe(running, failing.url);
+        await subscribe(running, gone.url);
+        await exerciseEngine(running);
+        const wanted = [
+          'workflow.created',
+          'workflow.updated',
+          'workflow.execution.started',
+          'workflow.started',
+          'workflow.executed',
+          'workflow.step.completed',
+          'workflow.completed',
+          'workflow.execution.completed',
+          'workflow.failed',
+          'workflow.execution.failed',
+          'agent.created',
+          'agent.message.received',
+          'agent.started',
+          'agent.conversation.started',
+          'agent.completed',
+          'agent.conversation.completed',
+          'agent.failed',
+          'webhook.received',
+          'webhook.disabled',
+          'delivery.failing',
+          'delivery.exhausted',
+        ];
+        const missing = async () => {
+          const types = new Set((await running.engine.store.listEvents({ limit: 10_000 })).map((e) => e.type));
+          return wanted.filter((type) => !types.has(type));
+        };
+        await until(async () => (await missing()).length === 0, 'an event of every wanted type', 60_000);
+        const events = await running.engine.store.listEvents({ limit: 10_000 });
+        const problems: string[] = [];
+        for (const event of events) {
+          const spec = getEventSpec(event.type);
+          if (!spec) continue;
+          const validate = compileJsonSchema(spec.dataSchema);
+          if (!validate(event.data))
+            problems.push(`${event.type}: ${JSON.stringify(validate.errors?.[0])} in ${JSON.stringify(event.data)}`);
+        }
+        expect(events.length).toBeGreaterThan(wanted.length);
+        expect(problems).toEqual([]);
+      } finally {
+        await failing.close();
+        await gone.close();
       }
-      expect(events.length).toBeGreaterThan(wanted.length);
-      expect(problems).toEqual([]);
-    } finally {
-      await failing.close();
-      await gone.close();
-    }
-  });
+    },
+  );
 });
 
 async function subscribe(running: TestEngine, url: string): Promise<void> {
