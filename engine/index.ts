@@ -321,7 +321,7 @@ export function createEngine(options: EngineOptions): Engine {
         workflows,
         setWorkflowActive,
         publishEvent,
-        eventTypes: createEventTypeRegistry(store, log),
+        eventTypes: createEventTypeRegistry({ store, log, maxEventTypes: config.maxEventTypes }),
       });
       const address = await server.listen({ port: config.port, host: config.host });
       baseUrl = address;

@@ -30,7 +30,15 @@ export interface EventTypeRegistry {
 /** Compiled validators kept at most: older ones are compiled again when asked for. */
 const MAX_COMPILED = 1_000;
 
-export function createEventTypeRegistry(store: EventTypeStore, log: Logger): EventTypeRegistry {
+export interface EventTypeRegistryOptions {
+  store: EventTypeStore;
+  log: Logger;
+  /** Types that may have a registered schema at once: each process holds every one in memory. */
+  maxEventTypes: number;
+}
+
+export function createEventTypeRegistry(options: EventTypeRegistryOptions): EventTypeRegistry {
+  const { store, log } = options;
   let loaded = -1;
   let records = new Map<string, EventTypeRecord>();
   /** By `type@version`: a new registration gets a new version, so an entry never goes stale. */
@@ -91,6 +99,11 @@ export function createEventTypeRegistry(store: EventTypeStore, log: Logger): Eve
           details: { field: 'type', expected: 'a type the publisher sends itself', received: type },
         });
       const validate = compilePublisherSchema(schema);
+      await sync();
+      if (!records.has(type) && records.size >= options.maxEventTypes)
+        throw Errors.LIMIT_EXCEEDED(`At most ${options.maxEventTypes} event types may have a registered schema`, {
+          details: { limit: options.maxEventTypes },
+        });
       const record = await store.putEventType({ type, description, schema: schema as Record<string, unknown> });
       compiled.set(`${record.type}@${record.version}`, validate);
       await sync();

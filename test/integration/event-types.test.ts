@@ -168,6 +168,16 @@ describe('event type schemas', () => {
     expect(engine.body.error).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'type' } });
   });
 
+  it('holds at most maxEventTypes registered types; replacing one still works', async ({ startEngine }) => {
+    const api = apiOf(await startEngine({ config: { apiKey: KEY, maxEventTypes: 2 } }));
+    for (const type of ['a.one', 'a.two'])
+      expect((await api('PUT', `/event-types/${type}`, { schema: {} })).status).toBe(201);
+    const third = await api('PUT', '/event-types/a.three', { schema: {} });
+    expect(third.status).toBe(422);
+    expect(third.body.error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { limit: 2 } });
+    expect((await api('PUT', '/event-types/a.two', { schema: { type: 'object' } })).status).toBe(200);
+  });
+
   it('refuses hostile schemas with a 400 that names the problem', async ({ api }) => {
     const deep: Record<string, unknown> = { type: 'object' };
     let at = deep;
