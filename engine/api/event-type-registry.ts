@@ -3,9 +3,10 @@
  * once (by type and version) and checked against the data of every `POST /api/v1/events` of its type.
  *
  * Several processes may share a PostgreSQL store, and a registration made by one must hold in all.
- * It is kept in step the way the subscription rules are (delivery/rules-sync.ts): every change
- * moves the store's event types version in its own transaction, and a process compares that version
- * with the one it loaded before it uses the schemas, reloading when they differ. The comparison is
+ * It is kept in step the way the subscription rules are (delivery/rules-sync.ts, both through
+ * store/version-sync.ts): every change moves the store's event types version in its own
+ * transaction, and a process compares that version with the one it loaded before it uses the
+ * schemas, reloading when they differ. The comparison is
  * one single-row read per publish, so a registration that committed before a publish started applies
  * to it in whichever process it lands, with no signal to wait for.
  */
@@ -15,6 +16,7 @@ import { getEventSpec } from '../events/catalog.js';
 import { compilePublisherSchema } from '../events/schema-guard.js';
 import type { Logger } from '../logger.js';
 import type { EventTypeRecord, EventTypeStore } from '../store/types.js';
+import { createVersionSync } from '../store/version-sync.js';
 import { toInvalidInput } from '../validation.js';
 
 export interface EventTypeRegistry {
@@ -39,22 +41,13 @@ export interface EventTypeRegistryOptions {
 
 export function createEventTypeRegistry(options: EventTypeRegistryOptions): EventTypeRegistry {
   const { store, log } = options;
-  let loaded = -1;
   let records = new Map<string, EventTypeRecord>();
   /** By `type@version`: a new registration gets a new version, so an entry never goes stale. */
   const compiled = new Map<string, ValidateFunction>();
-  /** One reload at a time; a caller that finds a newer version waits for the reload it starts. */
-  let running: Promise<void> = Promise.resolve();
-
-  const syncTo = (version: number): Promise<void> => {
-    running = running.then(async () => {
-      if (version === loaded) return;
-      // The version is read before the list: a change in between makes the next sync reload again.
-      records = new Map((await store.listEventTypes()).map((record) => [record.type, record]));
-      loaded = version;
-    });
-    return running;
-  };
+  // The version is read before the list: a change in between makes the next sync reload again.
+  const { syncTo } = createVersionSync(async () => {
+    records = new Map((await store.listEventTypes()).map((record) => [record.type, record]));
+  });
   const sync = async (): Promise<void> => syncTo(await store.eventTypesVersion());
 
   function validatorOf(record: EventTypeRecord): ValidateFunction {
