@@ -230,6 +230,13 @@ export const SETTINGS = {
     schema: { minimum: 1 },
     doc: 'Enabled subscriptions allowed per workspace.',
   }),
+  maxEventTypes: setting({
+    default: 1000,
+    env: 'HOOKLINE_MAX_EVENT_TYPES',
+    type: 'integer',
+    schema: { minimum: 0 },
+    doc: 'Event types publishers may register a data schema for (each process holds them all).',
+  }),
   deliveryTimeoutMs: setting({
     default: 10_000,
     env: 'HOOKLINE_DELIVERY_TIMEOUT_MS',

@@ -25,6 +25,8 @@ import { registerTriggerRoutes } from './ingress/triggers.js';
 import { registerReceiveRoute } from './api/receive.js';
 import { createApiKeyCheck } from './api/api-keys.js';
 import { registerApi } from './api/index.js';
+import type { PublishedEvent, PublishIdempotency } from './api/context.js';
+import { createEventTypeRegistry } from './api/event-type-registry.js';
 import { registerMetricsRoute } from './api/metrics-route.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { createLogger, type Logger } from './logger.js';
@@ -75,12 +77,17 @@ export interface Engine {
   readonly problems: readonly WorkflowProblem[];
   start(): Promise<{ url: string }>;
   stop(): Promise<void>;
-  /** Publishes an event: durable, and fanned out to matching subscriptions in the same write. */
+  /**
+   * Publishes an event: durable, and fanned out to matching subscriptions in the same write. With
+   * `idempotency`, a repeat of the key within `idempotencyWindowSec` answers with the first event
+   * (`duplicate: true`) and writes nothing; the same key with another request is a CONFLICT.
+   */
   publishEvent(
     type: string,
     data: unknown,
     metadata?: Record<string, unknown>,
-  ): Promise<{ event: EventEnvelope; deliveries: number }>;
+    idempotency?: PublishIdempotency,
+  ): Promise<PublishedEvent>;
   /** Runs a workflow from its manual trigger (or first trigger) with the given items. */
   runManually(workflowId: string, items: IDataObject[]): Promise<ExecutionOutcome>;
 }
@@ -273,11 +280,28 @@ export function createEngine(options: EngineOptions): Engine {
     return executor.run({ workflow, execution, startOutput: [itemsOf(items)] });
   }
 
-  async function publishEvent(type: string, data: unknown, metadata?: Record<string, unknown>) {
+  async function publishEvent(
+    type: string,
+    data: unknown,
+    metadata?: Record<string, unknown>,
+    idempotency?: PublishIdempotency,
+  ): Promise<PublishedEvent> {
     const event = createEvent(type, data, metadata);
-    await committer.submit({ acknowledged: true, events: [event] });
-    // The fan-out writes the deliveries right after; the count is what the subscriptions say now.
-    return { event, deliveries: delivery.countMatches(event) };
+    if (!idempotency) {
+      await committer.submit({ acknowledged: true, events: [event] });
+      // The fan-out writes the deliveries right after; the count is what the subscriptions say now.
+      return { event, deliveries: delivery.countMatches(event), duplicate: false };
+    }
+    const keyed = { event, ...idempotency, idempotencyWindowSec: config.idempotencyWindowSec };
+    const committed = await committer.submit({ acknowledged: true, keyedEvents: [keyed] });
+    const standing = committed.eventIds.get(event.id)!;
+    if (!standing.duplicate) return { event, deliveries: delivery.countMatches(event), duplicate: false };
+    if (standing.requestHash !== idempotency.requestHash)
+      throw Errors.CONFLICT(`Idempotency-Key '${idempotency.idempotencyKey}' was already used with another request`, {
+        details: { idempotency_key: idempotency.idempotencyKey, event_id: standing.id },
+      });
+    const first = (await store.getEvent(standing.id)) ?? { ...event, id: standing.id };
+    return { event: first, deliveries: delivery.countMatches(first), duplicate: true };
   }
 
   return {
@@ -310,6 +334,7 @@ export function createEngine(options: EngineOptions): Engine {
         workflows,
         setWorkflowActive,
         publishEvent,
+        eventTypes: createEventTypeRegistry({ store, log, maxEventTypes: config.maxEventTypes }),
       });
       const address = await server.listen({ port: config.port, host: config.host });
       baseUrl = address;

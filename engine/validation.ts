@@ -8,6 +8,8 @@
  * - `text`: values that arrive as text (query strings, path parameters, environment settings),
  *   coerced to the schema's types with defaults filled in (`?limit=10`).
  * - `report`: workflow files, written by the operator, where every violation is worth listing.
+ * A publisher's event type schema is hostile input and gets an instance of its own per schema
+ * (`compileUntrustedSchema`).
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -37,6 +39,35 @@ export function compileTextSchema<T = unknown>(schema: object): ValidateFunction
 /** A validator that reports every violation, for documents an author fixes in one pass. */
 export function compileReportingSchema<T = unknown>(schema: object): ValidateFunction<T> {
   return report.compile<T>(schema);
+}
+
+/**
+ * A validator for a schema from an API caller (an event type's data schema), checked first by
+ * `events/schema-guard.ts`. Each gets a fresh instance: ajv keeps every compiled schema and
+ * pattern for the life of its instance, so a shared one would grow with every registration.
+ * Strict about its own keywords (a typo is an error, not an ignored rule); patterns run in
+ * `regExp`, a linear-time engine, never in V8's backtracking one.
+ */
+export function compileUntrustedSchema(
+  schema: object,
+  regExp: (pattern: string, flags: string) => { test(input: string): boolean },
+): ValidateFunction {
+  const ajv = new Ajv({
+    strictSchema: true,
+    strictNumbers: true,
+    strictTypes: false,
+    strictTuples: false,
+    strictRequired: false,
+    allErrors: false,
+    coerceTypes: false,
+    useDefaults: false,
+    removeAdditional: false,
+    verbose: true,
+    logger: false,
+    addUsedSchema: false,
+    code: { regExp: regExp as never },
+  });
+  return withFormats(ajv).compile(schema);
 }
 
 /**

@@ -5,38 +5,53 @@
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { Errors } from '../errors.js';
-import { EVENT_CATALOG, EVENT_TYPE_PATTERN, getEventSpec } from '../events/catalog.js';
-import type { ExecutionStatus } from '../store/types.js';
+import { EVENT_CATALOG, EVENT_TYPE_PATTERN, getEventSpec, type EventSpec } from '../events/catalog.js';
+import type { EventTypeRecord, ExecutionStatus } from '../store/types.js';
 import type { ApiContext } from './context.js';
 import {
   errorResponses,
-  eventDataSchema,
   eventEnvelopeSchema,
   executionPageSchema,
   executionSchema,
   idParams,
   listExecutionsQuery,
   publishEventBody,
+  publishEventHeaders,
   publishResultSchema,
   workflowSchema,
 } from './schemas.js';
-import { compileJsonSchema } from '../validation.js';
 import { executionJson } from './serialize.js';
 import { publisherMetadata } from './event-organization.js';
+import { hashRequest } from './request-hash.js';
 
-const validateData = compileJsonSchema(eventDataSchema);
+/**
+ * The catalog's types, then the types only publishers registered; a registration replaces the
+ * catalog's schema (and, when it has one, the description) of a type publishers send.
+ */
+function catalogEntries(registered: ReadonlyMap<string, EventTypeRecord>) {
+  const entry = (spec: Omit<EventSpec, 'dataSchema'>, dataSchema: object, record?: EventTypeRecord) => ({
+    type: spec.type,
+    description: record?.description ?? spec.description,
+    source: spec.source,
+    group: spec.type.split('.')[0],
+    schema: eventEnvelopeSchema(spec.type, dataSchema),
+    ...(record ? { registered: { version: record.version, updated_at: record.updatedAt } } : {}),
+  });
+  const known = EVENT_CATALOG.map((spec) => {
+    const record = registered.get(spec.type);
+    return entry(spec, record?.schema ?? spec.dataSchema, record);
+  });
+  const own = [...registered.values()]
+    .filter((record) => !getEventSpec(record.type))
+    .map((record) => entry({ type: record.type, description: '', source: 'custom' }, record.schema, record));
+  return [...known, ...own];
+}
 
 export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/events',
     { schema: { tags: ['events'], summary: 'The event catalog, with a JSON schema per type' } },
-    async () => ({
-      events: EVENT_CATALOG.map((spec) => ({
-        ...spec,
-        group: spec.type.split('.')[0],
-        schema: eventEnvelopeSchema(spec.type),
-      })),
-    }),
+    async () => ({ events: catalogEntries(await ctx.eventTypes.current()) }),
   );
 
   app.post<{ Body: { type: string; data: unknown; metadata?: Record<string, unknown>; organization?: string } }>(
@@ -44,9 +59,10 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): vo
     {
       schema: {
         tags: ['events'],
-        summary: 'Publish an event to every matching webhook',
+        summary: 'Publish an event to every matching webhook (Idempotency-Key: a repeat answers with the first)',
+        headers: publishEventHeaders,
         body: publishEventBody,
-        response: { 202: publishResultSchema, ...errorResponses },
+        response: { 200: publishResultSchema, 202: publishResultSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -59,16 +75,20 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): vo
             received: type,
           },
         });
-      if (getEventSpec(type) && !validateData(data))
-        throw Errors.INVALID_INPUT(`Field 'data' of '${type}' must be an object`, {
-          details: {
-            field: 'data',
-            expected: 'object',
-            received: Array.isArray(data) ? 'array' : typeof data,
-          },
-        });
-      const { event, deliveries } = await ctx.publishEvent(type, data, publisherMetadata(request, metadata));
-      return reply.status(202).send({ success: true, event_id: event.id, type, deliveries });
+      await ctx.eventTypes.validate(type, data);
+      const key = request.headers['idempotency-key'];
+      const idempotency =
+        typeof key === 'string' ? { idempotencyKey: key, requestHash: hashRequest(request.body) } : undefined;
+      const { event, deliveries, duplicate } = await ctx.publishEvent(
+        type,
+        data,
+        publisherMetadata(request, metadata),
+        idempotency,
+      );
+      const answer = { success: true, event_id: event.id, type: event.type, deliveries };
+      // As the triggers answer a repeated key: 200 with the first result, marked as a duplicate.
+      if (duplicate) return reply.status(200).send({ ...answer, duplicate: true });
+      return reply.status(202).send(answer);
     },
   );
 

@@ -5,6 +5,20 @@ import type { EventEnvelope } from '../events/envelope.js';
 import type { Store } from '../store/types.js';
 import type { LoadedWorkflow } from '../workflow/types.js';
 import type { ApiKeyCheck } from './api-keys.js';
+import type { EventTypeRegistry } from './event-type-registry.js';
+
+/** `Idempotency-Key` of a publish, with the hash that tells a repeat from another request. */
+export interface PublishIdempotency {
+  idempotencyKey: string;
+  requestHash: string;
+}
+
+/** A published event (for a repeat: the first one) and how many deliveries match it now. */
+export interface PublishedEvent {
+  event: EventEnvelope;
+  deliveries: number;
+  duplicate: boolean;
+}
 
 export interface ApiContext {
   config: HooklineConfig;
@@ -13,9 +27,12 @@ export interface ApiContext {
   apiKeys: ApiKeyCheck;
   workflows: ReadonlyMap<string, LoadedWorkflow>;
   setWorkflowActive(id: string, active: boolean): Promise<LoadedWorkflow>;
+  /** Publishers' event type schemas: `/event-types`, the catalog, and the check of `POST /events`. */
+  eventTypes: EventTypeRegistry;
   publishEvent(
     type: string,
     data: unknown,
     metadata?: Record<string, unknown>,
-  ): Promise<{ event: EventEnvelope; deliveries: number }>;
+    idempotency?: PublishIdempotency,
+  ): Promise<PublishedEvent>;
 }

@@ -11,6 +11,7 @@ import { registerApiKeyRoutes } from './api-keys-routes.js';
 import { registerCatalogRoutes } from './catalog-routes.js';
 import { registerDeliveryRoutes } from './deliveries-routes.js';
 import { registerEventRoutes } from './events-routes.js';
+import { registerEventTypeRoutes } from './event-types-routes.js';
 import { errorSchema } from './schemas.js';
 import { registerScope } from './scope.js';
 import { registerWebhookRoutes } from './webhooks-routes.js';
@@ -59,6 +60,7 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
       registerCatalogRoutes(api, ctx);
       registerEventRoutes(api, ctx);
       registerApiKeyRoutes(api, ctx);
+      registerEventTypeRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

@@ -165,8 +165,6 @@ export const replayResultSchema = object({
 // Events, workflows, executions.
 
 /** Every catalog event carries an object as `data`; the envelope is fixed. */
-export const eventDataSchema = { type: 'object' } as const;
-
 export const publishEventBody = {
   type: 'object',
   additionalProperties: false,
@@ -180,11 +178,19 @@ export const publishEventBody = {
   },
 } as const;
 
+/** Printable ASCII, as Stripe and the IETF Idempotency-Key draft use: a UUID or any caller-made key. */
+export const publishEventHeaders = {
+  type: 'object',
+  properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7e]+$' } },
+} as const;
+
 export const publishResultSchema = object({
   success: { type: 'boolean' },
   event_id: { type: 'string' },
   type: { type: 'string' },
   deliveries: { type: 'integer' },
+  /** A repeated Idempotency-Key: this is the first event, nothing new was written. */
+  duplicate: { type: 'boolean' },
 });
 
 export const listExecutionsQuery = {
@@ -199,8 +205,41 @@ export const listExecutionsQuery = {
 
 export const executionPageSchema = object({ executions: { type: 'array', items: executionSchema } });
 
-/** The JSON schema of one catalog event's envelope, as `GET /events` publishes it. */
-export function eventEnvelopeSchema(type: string) {
+// Event types (publishers' data schemas).
+
+export const eventTypeParams = {
+  type: 'object',
+  required: ['type'],
+  properties: {
+    type: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$' },
+  },
+} as const;
+
+export const putEventTypeBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['schema'],
+  properties: {
+    description: { type: ['string', 'null'], maxLength: 1000 },
+    // Checked by events/schema-guard.ts, which names the problem inside it.
+    schema: { type: 'object' },
+  },
+} as const;
+
+export const eventTypeSchema = {
+  type: 'object',
+  properties: {
+    type: { type: 'string' },
+    description: { type: ['string', 'null'] },
+    schema: { type: 'object', additionalProperties: true },
+    version: { type: 'integer' },
+    created_at: { type: 'string' },
+    updated_at: { type: 'string' },
+  },
+} as const;
+
+/** The JSON schema of one catalog event's envelope, with its data's schema, as `GET /events` publishes it. */
+export function eventEnvelopeSchema(type: string, dataSchema: object) {
   return {
     type: 'object',
     required: ['id', 'type', 'timestamp', 'data'],
@@ -208,7 +247,7 @@ export function eventEnvelopeSchema(type: string) {
       id: { type: 'string' },
       type: { const: type },
       timestamp: dateTime,
-      data: eventDataSchema,
+      data: dataSchema,
       metadata: { type: 'object' },
     },
   } as const;

@@ -1,5 +1,6 @@
-/** `hookline events get|erase`: stored events by id (`hookline events` alone lists the catalog). */
+/** `hookline events get|erase|publish`: stored events by id (`hookline events` alone lists the catalog). */
 import type { CommandSpec } from './command.js';
+import { PUBLISH_COMMAND } from './event-types-command.js';
 import { details } from './format.js';
 import { EXIT, printJson, remote } from './remote.js';
 
@@ -42,5 +43,5 @@ const erase = remote({
   },
 });
 
-/** `events get`, `events erase`. */
-export const EVENT_COMMANDS: CommandSpec[] = [get, erase];
+/** `events get`, `events erase`, `events publish`. */
+export const EVENT_COMMANDS: CommandSpec[] = [get, erase, PUBLISH_COMMAND];

@@ -15,6 +15,7 @@
  */
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
+import { createVersionSync } from '../store/version-sync.js';
 import type { LoadFailure, Matcher } from './matcher.js';
 
 export interface RulesSync {
@@ -41,23 +42,14 @@ export interface RulesSyncOptions {
 
 export function createRulesSync(options: RulesSyncOptions): RulesSync {
   const { store, matcher } = options;
-  let loaded = -1;
-  /** One reload at a time: a signal during a reload is answered by a check after it. */
-  let running: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
-
-  async function reload(version: number): Promise<void> {
-    // The version is read before the list: a change in between makes the next check reload again.
+  // One reload at a time: a signal during a reload is answered by a check after it. The version is
+  // read before the list: a change in between makes the next check reload again.
+  const { syncTo } = createVersionSync(async () => {
     const subscriptions = await store.listSubscriptions();
     for (const failure of matcher.load(subscriptions)) await options.onLoadFailure(failure);
-    loaded = version;
     options.onReload();
-  }
-
-  const syncTo = (version: number): Promise<void> => {
-    running = running.then(() => (version === loaded ? undefined : reload(version)));
-    return running;
-  };
+  });
   const check = async (): Promise<void> => syncTo(await store.subscriptionsVersion());
 
   return {

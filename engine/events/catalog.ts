@@ -1,20 +1,26 @@
 /**
  * The event catalog: every event type Hookline knows, from the five product seeds plus the
- * delivery system's own operational events. One typed module: code refers to `EventType`
- * values, never to loose strings, so a typo is a compile error.
+ * delivery system's own operational events, each with the JSON Schema of its `data`
+ * (data-schemas.ts). One typed module: code refers to `EventType` values, never to loose
+ * strings, so a typo is a compile error. Publishers add schemas for their own types through
+ * `PUT /api/v1/event-types/{type}`; those live in the store, not here.
  */
+import { catalogDataSchema } from './data-schemas.js';
 
 export interface EventSpec {
   readonly type: string;
   readonly description: string;
   /** Who emits it: the engine itself, the delivery system, or a user publishing custom events. */
   readonly source: 'engine' | 'delivery' | 'custom';
+  /** JSON Schema (draft-07) of the event's `data`. */
+  readonly dataSchema: Readonly<Record<string, unknown>>;
 }
 
 const spec = (type: string, description: string, source: EventSpec['source'] = 'custom'): EventSpec => ({
   type,
   description,
   source,
+  dataSchema: catalogDataSchema(type),
 });
 
 export const EVENT_CATALOG = [

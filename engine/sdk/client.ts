@@ -1,6 +1,6 @@
 /** `new Hookline({ baseUrl, apiKey })`: the typed client of the management API. */
 import { ApiKeysApi } from './api-keys.js';
-import { DeliveriesApi, EventsApi, ExecutionsApi, WorkflowsApi } from './resources.js';
+import { DeliveriesApi, EventsApi, EventTypesApi, ExecutionsApi, WorkflowsApi } from './resources.js';
 import { createTransport, type FetchLike } from './transport.js';
 import { WebhooksApi } from './webhooks.js';
 
@@ -37,6 +37,7 @@ export class Hookline {
   readonly webhooks: WebhooksApi;
   readonly deliveries: DeliveriesApi;
   readonly events: EventsApi;
+  readonly eventTypes: EventTypesApi;
   readonly workflows: WorkflowsApi;
   readonly executions: ExecutionsApi;
   readonly apiKeys: ApiKeysApi;
@@ -55,6 +56,7 @@ export class Hookline {
     this.webhooks = new WebhooksApi(send);
     this.deliveries = new DeliveriesApi(send);
     this.events = new EventsApi(send);
+    this.eventTypes = new EventTypesApi(send);
     this.workflows = new WorkflowsApi(send);
     this.executions = new ExecutionsApi(send);
     this.apiKeys = new ApiKeysApi(send);

@@ -137,13 +137,43 @@ export interface ReplayResult {
   only_failed: boolean;
 }
 
-/** An event type of the catalog, with the JSON schema of its envelope. */
+/** An event type of the catalog, with the JSON schema of its envelope (its `data` schema inside). */
 export interface EventTypeInfo {
   type: string;
   description: string;
   source: string;
   group: string;
   schema: Record<string, unknown>;
+  /** Set when a publisher registered the type's data schema (`eventTypes.register`). */
+  registered?: { version: number; updated_at: string };
+}
+
+/** A publisher's data schema for one event type (`/api/v1/event-types`). */
+export interface EventTypeSchema {
+  type: string;
+  description: string | null;
+  /** JSON Schema (draft-07) of the event's `data`. */
+  schema: Record<string, unknown>;
+  /** Moves with every registration (never reused). */
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `eventTypes.register` input. */
+export interface RegisterEventTypeInput {
+  description?: string | null;
+  schema: Record<string, unknown>;
+}
+
+/** `events.publish` options. */
+export interface PublishOptions {
+  /**
+   * Sent as `Idempotency-Key`: a repeat within the server's window (24 h by default) answers with
+   * the first event (`duplicate: true`) instead of publishing again; the same key with another
+   * body is a `CONFLICT`.
+   */
+  idempotencyKey?: string;
 }
 
 /** `events.publish` input. */
@@ -164,6 +194,8 @@ export interface PublishResult {
   event_id: string;
   type: string;
   deliveries: number;
+  /** The key was used before: this is the first event, nothing new was published. */
+  duplicate?: boolean;
 }
 
 /** A stored event read by id (`events.get`); once its content is erased, `data` is null and `metadata` gone. */

@@ -12,7 +12,7 @@ export {
   type SignatureScheme,
 } from './verify.js';
 export { WebhooksApi } from './webhooks.js';
-export { DeliveriesApi, EventsApi, ExecutionsApi, WorkflowsApi } from './resources.js';
+export { DeliveriesApi, EventsApi, EventTypesApi, ExecutionsApi, WorkflowsApi } from './resources.js';
 export type { FetchLike } from './transport.js';
 export type * from './types.js';
 export type * from './delivery-types.js';

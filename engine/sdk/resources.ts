@@ -1,13 +1,16 @@
-/** `client.deliveries`, `client.events`, `client.workflows` and `client.executions`. */
+/** `client.deliveries`, `client.events`, `client.eventTypes`, `client.workflows` and `client.executions`. */
 import type {
   DeliveryPage,
   EventErasure,
   EventTypeInfo,
+  EventTypeSchema,
   Execution,
   ListDeliveriesOptions,
   ListExecutionsOptions,
   PublishEventInput,
+  PublishOptions,
   PublishResult,
+  RegisterEventTypeInput,
   StoredEvent,
   Workflow,
 } from './delivery-types.js';
@@ -34,9 +37,13 @@ export class EventsApi {
     return events;
   }
 
-  /** Publishes an event to every matching webhook (validated against its schema when it has one). */
-  publish(input: PublishEventInput): Promise<PublishResult> {
-    return this.send('POST', '/events', { body: input });
+  /**
+   * Publishes an event to every matching webhook, its data checked against the type's registered
+   * schema when it has one (`INVALID_INPUT` naming the path otherwise).
+   */
+  publish(input: PublishEventInput, options: PublishOptions = {}): Promise<PublishResult> {
+    const headers = options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : undefined;
+    return this.send('POST', '/events', { body: input, headers });
   }
 
   /** One stored event by id (e.g. the `event_id` of `publish` or of a delivery). */
@@ -51,6 +58,34 @@ export class EventsApi {
    */
   eraseContent(eventId: string): Promise<EventErasure> {
     return this.send('DELETE', `/events/${segment(eventId)}/content`);
+  }
+}
+
+/** Publishers' JSON Schemas for the data of their own event types. */
+export class EventTypesApi {
+  constructor(private readonly send: Transport) {}
+
+  /** The types with a registered schema. */
+  async list(): Promise<EventTypeSchema[]> {
+    const { event_types } = await this.send<{ event_types: EventTypeSchema[] }>('GET', '/event-types');
+    return event_types;
+  }
+
+  get(type: string): Promise<EventTypeSchema> {
+    return this.send('GET', `/event-types/${segment(type)}`);
+  }
+
+  /**
+   * Registers or replaces the schema of `type`'s data; later publishes of the type are checked
+   * against it. A schema the server will not run (remote `$ref`, recursion, a pattern that needs
+   * backtracking …) is `INVALID_INPUT` naming the problem.
+   */
+  register(type: string, input: RegisterEventTypeInput): Promise<EventTypeSchema> {
+    return this.send('PUT', `/event-types/${segment(type)}`, { body: input });
+  }
+
+  remove(type: string): Promise<{ success: boolean; type: string }> {
+    return this.send('DELETE', `/event-types/${segment(type)}`);
   }
 }
 

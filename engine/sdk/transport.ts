@@ -18,8 +18,15 @@ export interface TransportOptions {
   timeoutMs: number;
 }
 
+/** One request's optional parts; `headers` go beside the transport's own (e.g. `Idempotency-Key`). */
+export interface RequestParts {
+  query?: Query;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
 /** Sends one request and resolves with the parsed JSON body of a 2xx answer. */
-export type Transport = <T>(method: string, path: string, options?: { query?: Query; body?: unknown }) => Promise<T>;
+export type Transport = <T>(method: string, path: string, options?: RequestParts) => Promise<T>;
 
 /** `/api/v1` under the given root, without a trailing slash. */
 export function apiRoot(baseUrl: string): string {
@@ -39,9 +46,13 @@ function buildUrl(root: string, path: string, query: Query | undefined): string 
 /** Creates the transport the resource classes share. */
 export function createTransport(options: TransportOptions): Transport {
   const root = apiRoot(options.baseUrl);
-  return async <T>(method: string, path: string, request: { query?: Query; body?: unknown } = {}): Promise<T> => {
+  return async <T>(method: string, path: string, request: RequestParts = {}): Promise<T> => {
     const url = buildUrl(root, path, request.query);
-    const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' };
+    const headers: Record<string, string> = {
+      ...request.headers,
+      authorization: `Bearer ${options.apiKey}`,
+      accept: 'application/json',
+    };
     // No body, no content type: the API answers an empty JSON body with MALFORMED_JSON.
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;

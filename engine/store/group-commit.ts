@@ -110,6 +110,7 @@ function mergeBatches(batches: readonly WriteBatch[]): WriteBatch {
     executions: [],
     executionUpdates: [],
     events: [],
+    keyedEvents: [],
     deliveries: [],
   };
   for (const batch of batches) {
@@ -117,6 +118,7 @@ function mergeBatches(batches: readonly WriteBatch[]): WriteBatch {
     if (batch.executions) merged.executions.push(...batch.executions);
     if (batch.executionUpdates) merged.executionUpdates.push(...batch.executionUpdates);
     if (batch.events) merged.events.push(...batch.events);
+    if (batch.keyedEvents) merged.keyedEvents.push(...batch.keyedEvents);
     if (batch.deliveries) merged.deliveries.push(...batch.deliveries);
   }
   return merged;

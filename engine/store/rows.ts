@@ -12,6 +12,7 @@ import type {
   DeliveryCounts,
   DeliveryLogRow,
   CredentialRecord,
+  EventTypeRecord,
   ExecutionRecord,
   ExecutionUpdate,
   StoredEvent,
@@ -131,6 +132,17 @@ export function toWorkflow(row: Row): WorkflowRecord {
     definition: JSON.parse(String(row.definition)),
     hash: String(row.hash),
     sourcePath: orNull(row.source_path),
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+  };
+}
+
+export function toEventType(row: Row): EventTypeRecord {
+  return {
+    type: String(row.type),
+    description: orNull(row.description),
+    schema: JSON.parse(String(row.schema)) as Record<string, unknown>,
+    version: Number(row.version),
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
   };

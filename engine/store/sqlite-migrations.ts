@@ -242,4 +242,24 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE subscriptions ADD COLUMN legacy_secret_utf8 INTEGER NOT NULL DEFAULT 0;
       UPDATE subscriptions SET legacy_secret_utf8 = 1 WHERE signature_scheme = 'standard-webhooks';`,
   },
+  {
+    version: 13,
+    name: 'published events keyed by Idempotency-Key; registered event type schemas',
+    // POST /api/v1/events looks a key up by (key, timestamp) inside its window, like the triggers'
+    // executions_by_idempotency; request_hash tells a repeat from another request under the same key.
+    // event_types_version moves with every registration, as subscriptions_version does.
+    sql: `ALTER TABLE events ADD COLUMN idempotency_key TEXT;
+      ALTER TABLE events ADD COLUMN request_hash TEXT;
+      CREATE INDEX events_by_idempotency ON events (idempotency_key, timestamp) WHERE idempotency_key IS NOT NULL;
+      CREATE TABLE event_types (
+        type TEXT PRIMARY KEY,
+        description TEXT,
+        schema TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE event_types_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+      INSERT INTO event_types_version (id, version) VALUES (1, 0);`,
+  },
 ];

@@ -12,7 +12,9 @@ import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { TUNING } from '../tuning.js';
 import { createWhere } from './sql-where.js';
 import type { SecretBox } from './secret-box.js';
-import type { CommitResult, EventQuery, ExecutionQuery, NewExecution, Store, WriteBatch } from './types.js';
+import type { CommitResult, EventQuery, ExecutionQuery, KeyedEvent, NewExecution, Store, WriteBatch } from './types.js';
+import { idempotencySince } from './idempotency.js';
+import { createSqliteEventTypes } from './sqlite-event-types.js';
 import { createSqliteOutbox, type SqliteOutbox } from './sqlite-outbox.js';
 import { createSqliteDeliveryLog } from './sqlite-delivery-log.js';
 import { createSqliteSubscriptions } from './sqlite-subscriptions.js';
@@ -57,6 +59,10 @@ export const STORE_SQL = {
     error = CASE WHEN @hasError THEN @error ELSE error END,
     started_at = COALESCE(@startedAt, started_at), finished_at = COALESCE(@finishedAt, finished_at) WHERE id = @id`,
   insertEvent: 'INSERT OR IGNORE INTO events (id, type, timestamp, data, metadata) VALUES (?, ?, ?, ?, ?)',
+  /** events_by_idempotency. */
+  findKeyedEvent: `SELECT id, request_hash FROM events WHERE idempotency_key = ? AND timestamp >= ?
+    ORDER BY timestamp LIMIT 1`,
+  keyEvent: 'UPDATE events SET idempotency_key = ?, request_hash = ? WHERE id = ?',
 } as const;
 
 export type SqliteStore = Store & { readonly db: Database.Database; readonly outbox: SqliteOutbox };
@@ -112,6 +118,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     findIdempotent: db.prepare(STORE_SQL.findIdempotent).pluck(),
     updateExecution: db.prepare(STORE_SQL.updateExecution),
     insertEvent: db.prepare(STORE_SQL.insertEvent),
+    findKeyedEvent: db.prepare(STORE_SQL.findKeyedEvent),
+    keyEvent: db.prepare(STORE_SQL.keyEvent),
     getExecution: db.prepare('SELECT * FROM executions WHERE id = ?'),
     getEvent: db.prepare('SELECT * FROM events WHERE id = ?'),
     subscriptionsVersion: db.prepare('SELECT version FROM subscriptions_version WHERE id = 1').pluck(),
@@ -123,6 +131,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const deliveryLog = createSqliteDeliveryLog(db);
   const catalog = createSqliteCatalog(db, box);
   const history = createSqliteHistory(db);
+  const eventTypes = createSqliteEventTypes(db);
 
   /** Writes events (an id already written is skipped); returns how many were new. */
   const insertEvents = (events: readonly EventEnvelope[]): number => {
@@ -142,7 +151,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const insertExecution = (item: NewExecution, result: CommitResult): void => {
     const { record } = item;
     if (record.idempotencyKey) {
-      const since = new Date(Date.parse(record.createdAt) - (item.idempotencyWindowSec ?? 86_400) * 1000).toISOString();
+      const since = idempotencySince(record.createdAt, item.idempotencyWindowSec);
       const existing = stmt.findIdempotent.get(record.workflowId, record.triggerNode, record.idempotencyKey, since) as
         string | undefined;
       if (existing) {
@@ -155,9 +164,28 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     result.events += insertEvents(item.events ?? []);
   };
 
+  /** Writes the event unless its key was used in its window (then the first event stands). */
+  const insertKeyedEvent = (item: KeyedEvent, result: CommitResult): void => {
+    const { event, idempotencyKey, requestHash } = item;
+    const since = idempotencySince(event.timestamp, item.idempotencyWindowSec);
+    const existing = stmt.findKeyedEvent.get(idempotencyKey, since) as Row | undefined;
+    if (existing) {
+      const standing = {
+        id: String(existing.id),
+        duplicate: true,
+        requestHash: (existing.request_hash as string) ?? null,
+      };
+      return void result.eventIds.set(event.id, standing);
+    }
+    result.events += insertEvents([event]);
+    stmt.keyEvent.run(idempotencyKey, requestHash, event.id);
+    result.eventIds.set(event.id, { id: event.id, duplicate: false, requestHash });
+  };
+
   const commitSync = db.transaction((batch: WriteBatch): CommitResult => {
-    const result: CommitResult = { executionIds: new Map(), deliveries: 0, events: 0 };
+    const result: CommitResult = { executionIds: new Map(), eventIds: new Map(), deliveries: 0, events: 0 };
     for (const item of batch.executions ?? []) insertExecution(item, result);
+    for (const item of batch.keyedEvents ?? []) insertKeyedEvent(item, result);
     for (const update of batch.executionUpdates ?? []) stmt.updateExecution.run(updateParams(update));
     result.events += insertEvents(batch.events ?? []);
     outbox.insertDeliveries(batch.deliveries ?? []);
@@ -186,6 +214,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       return commitSync(batch);
     },
     ...catalog,
+    ...eventTypes,
     async purgeHistory(beforeMs, batchRows) {
       useSync('NORMAL');
       return history.purge(beforeMs, batchRows);

@@ -62,6 +62,31 @@ export interface NewExecution {
   idempotencyWindowSec?: number;
 }
 
+/**
+ * An event published under an `Idempotency-Key` (POST /api/v1/events): within the window, a repeat
+ * of the key is answered with the first event instead of writing a second one. The executions'
+ * keys (`NewExecution`) and these share one rule: the first write in the window stands.
+ */
+export interface KeyedEvent {
+  event: EventEnvelope;
+  idempotencyKey: string;
+  /** Hash of the request the key came with: a repeat whose hash differs is another request. */
+  requestHash: string;
+  /** @defaultValue 86400 */
+  idempotencyWindowSec?: number;
+}
+
+/** A publisher's JSON Schema for the data of one event type (`PUT /api/v1/event-types/{type}`). */
+export interface EventTypeRecord {
+  type: string;
+  description: string | null;
+  schema: Record<string, unknown>;
+  /** The event types version this registration made: unique over all registrations, never reused. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface WorkflowRecord {
   id: string;
   name: string;
@@ -111,12 +136,16 @@ export interface WriteBatch {
   executions?: NewExecution[];
   executionUpdates?: ExecutionUpdate[];
   events?: EventEnvelope[];
+  /** Events that stand only if their key is new in its window (written with `events`, same transaction). */
+  keyedEvents?: KeyedEvent[];
   deliveries?: NewDelivery[];
 }
 
 export interface CommitResult {
   /** For each submitted execution id: the id that stands (the first one, for an idempotent repeat). */
   executionIds: Map<string, { id: string; duplicate: boolean }>;
+  /** For each submitted keyed event id: the event that stands, and the request hash it was written with. */
+  eventIds: Map<string, { id: string; duplicate: boolean; requestHash: string | null }>;
   /** Deliveries written by this commit (given explicitly; for a group commit: by the whole group). */
   deliveries: number;
   /** Events written by this commit: their deliveries are planned later, by the fan-out. */
@@ -393,7 +422,7 @@ export interface HistoryStore {
   eraseEventContent(id: string, nowMs: number): Promise<ErasureResult | null>;
 }
 
-export interface Store extends HistoryStore {
+export interface Store extends HistoryStore, EventTypeStore {
   readonly kind: 'sqlite' | 'postgres';
   /**
    * This process's name in the store: it owns the executions it accepts (see `heartbeat`), and
@@ -459,6 +488,20 @@ export interface Store extends HistoryStore {
 
   listEvents(query?: EventQuery): Promise<StoredEvent[]>;
   getEvent(id: string): Promise<StoredEvent | null>;
+}
+
+/** Publishers' event type schemas, which each store implements in one file. */
+export interface EventTypeStore {
+  /** Moves with every registration and removal, in the same transaction (as `subscriptionsVersion`). */
+  eventTypesVersion(): Promise<number>;
+  /** Creates or replaces a type's schema; the record carries the new version. */
+  putEventType(input: {
+    type: string;
+    description: string | null;
+    schema: Record<string, unknown>;
+  }): Promise<EventTypeRecord>;
+  listEventTypes(): Promise<EventTypeRecord[]>;
+  deleteEventType(type: string): Promise<boolean>;
 }
 
 /** The catalog part of the store (workflows, credentials, API keys), which each store implements in one file. */

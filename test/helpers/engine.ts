@@ -25,6 +25,8 @@ export interface TestEngine {
   sql: RawSql;
   /** A new store on the engine's database, as a restarted process opens it; the caller closes it. */
   reopenStore(): Store;
+  /** Where its database is: another engine started with `sharedStore` set to it works on the same one. */
+  location: StoreLocation;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,8 @@ export async function startTestEngine(
      * store is opened, migrated, handed over and closed.
      */
     prepare?: (store: Store) => Promise<void>;
+    /** Another engine's database (`TestEngine.location`), as a second process on it; that engine removes it. */
+    sharedStore?: StoreLocation;
   } = {},
 ): Promise<TestEngine> {
   const dir = makeTempDir();
@@ -50,11 +54,12 @@ export async function startTestEngine(
   if (options.credentials) dir.file('credentials.json', options.credentials);
   const dbPath = `${dir.path}/data/hookline.db`;
   const location: StoreLocation =
-    TEST_STORE === 'postgres'
+    options.sharedStore ??
+    (TEST_STORE === 'postgres'
       ? { kind: 'postgres', schema: await createTestSchema('engine') }
-      : { kind: 'sqlite', path: dbPath };
+      : { kind: 'sqlite', path: dbPath });
   const remove = async (): Promise<void> => {
-    if (location.kind === 'postgres') await location.schema.drop();
+    if (location.kind === 'postgres' && !options.sharedStore) await location.schema.drop();
     dir.remove();
   };
   let engine: Engine | undefined;
@@ -65,7 +70,7 @@ export async function startTestEngine(
         port: 0,
         host: '127.0.0.1',
         workflowsDir: dir.path,
-        dbPath,
+        dbPath: location.kind === 'sqlite' ? location.path : dbPath,
         ...(location.kind === 'postgres'
           ? { databaseUrl: location.schema.urlWithSchema, pgPoolSize: PG_POOL_SIZE }
           : {}),
@@ -101,6 +106,7 @@ export async function startTestEngine(
       dbPath,
       sql: (text, params) => rawSql(engine.store)(text, params),
       reopenStore: () => openTestStore(location),
+      location,
       async stop() {
         await engine.stop();
         await remove();

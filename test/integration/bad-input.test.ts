@@ -8,6 +8,7 @@ import { connect } from 'node:net';
 import fc from 'fast-check';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { credentials, incomingWorkflows, TOKENS } from '../fixtures/incoming.js';
+import { hostileSchema, schemaWithOneHostilePart } from '../fixtures/hostile-schemas.js';
 import { describe, expect, it } from '../helpers/engine-fixture.js';
 import type { TestEngine } from '../helpers/engine.js';
 
@@ -95,6 +96,14 @@ const HOSTILE_NUMBERS = [
   '{}',
 ];
 
+/** A type with a registered schema, so publishes of it are checked against one. */
+const REGISTERED_TYPE = 'invoice.settled';
+const REGISTERED_SCHEMA = {
+  type: 'object',
+  required: ['n'],
+  properties: { n: { type: 'integer' }, code: { type: 'string', pattern: '^(a+)+$' } },
+};
+
 const deepJson = fc
   .tuple(fc.integer({ min: 50, max: 6000 }), fc.constantFrom('[', '{"a":', '{"input_data":'))
   .map(([depth, open]) => open.repeat(depth) + '1' + (open === '[' ? ']' : '}').repeat(depth));
@@ -123,7 +132,7 @@ const shapedBody = (receiverUrl: string) =>
       {
         input_data: hostileObject,
         message: fc.oneof(fc.string(), hostileObject),
-        type: fc.oneof(fc.constantFrom('custom.thing', 'a.b', ''), fc.string()),
+        type: fc.oneof(fc.constantFrom('custom.thing', 'a.b', '', REGISTERED_TYPE), fc.string()),
         data: hostileObject,
         url: fc.oneof(
           fc.constant(JSON.stringify(receiverUrl)),
@@ -169,6 +178,13 @@ const shapedBody = (receiverUrl: string) =>
           hostileObject,
         ),
         workspace: fc.oneof(fc.constantFrom('"org-123"', '"org-456"'), hostileObject),
+        // PUT /api/v1/event-types/{type}: a publisher's schema is hostile input too.
+        schema: fc
+          .oneof(hostileSchema, schemaWithOneHostilePart, fc.constant(REGISTERED_SCHEMA))
+          .map((v) => JSON.stringify(v)),
+        description: fc
+          .oneof(fc.string({ maxLength: 20 }), hostileObject)
+          .map((v) => (v.startsWith('{') ? v : JSON.stringify(v))),
       },
       { requiredKeys: [] },
     )
@@ -333,6 +349,12 @@ async function prepare(startEngine: (options: object) => Promise<TestEngine>, re
   });
   expect(published.status).toBe(202);
   const { event_id: eventId } = (await published.json()) as { event_id: string };
+  const registered = await fetch(`${running.url}/api/v1/event-types/${REGISTERED_TYPE}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ schema: REGISTERED_SCHEMA }),
+  });
+  expect(registered.status).toBe(201);
   // A key scoped to an organization: every route is tried with it too (403 off its scope, 404 for others' ids).
   const made = await fetch(`${running.url}/api/v1/api-keys`, {
     method: 'POST',
@@ -417,7 +439,7 @@ describe('bad input at every route', () => {
       expect(routes).toContainEqual({ method: 'DELETE', template: '/api/v1/api-keys/{id}' });
       // Each route gets its own share of the runs, with ids that exist as well as hostile ones, and
       // with the admin key as well as one scoped to an organization.
-      const known = [webhookId, eventId, 'orders', 'del_x', 'exec_x', scopedKeyId];
+      const known = [webhookId, eventId, 'orders', 'del_x', 'exec_x', scopedKeyId, REGISTERED_TYPE];
       for (const route of routes)
         await throwAt(running, route, known, receiver.url, [...API_AUTH, `Bearer ${scopedKey}`]);
     },

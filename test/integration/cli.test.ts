@@ -373,6 +373,46 @@ describe('deliveries, replay, api keys and verify', () => {
     expect([again.code, again.stdout]).toEqual([0, expect.stringContaining(`${eventId} erased: 1 delivery emptied`)]);
   });
 
+  it('registers an event type schema, publishes against it once per key, and removes it', SLOW, async () => {
+    const schema = JSON.stringify({ type: 'object', required: ['amount'], properties: { amount: { type: 'number' } } });
+    const registered = await hookline([
+      'event-types',
+      'register',
+      'refund.issued',
+      '--schema',
+      schema,
+      '--description',
+      'Money back',
+    ]);
+    expect([registered.code, registered.stdout]).toEqual([
+      0,
+      expect.stringMatching(/refund\.issued registered \(version \d+\)/),
+    ]);
+    const [listed, shown] = await Promise.all([
+      hookline(['event-types', 'list']),
+      hookline(['event-types', 'get', 'refund.issued', '--json']),
+    ]);
+    expect(listed.stdout).toMatch(/refund\.issued\s+\d+\s+\S+\s+Money back/);
+    expect(shown.json).toMatchObject({ type: 'refund.issued', schema: JSON.parse(schema) });
+    const args = ['events', 'publish', 'refund.issued', '--data', '{"amount":5}', '--idempotency-key', 'r-1', '--json'];
+    const first = await hookline(args);
+    const repeat = await hookline(args);
+    expect(first.json).toMatchObject({ success: true, type: 'refund.issued' });
+    expect(repeat.json).toMatchObject({ event_id: first.json.event_id, duplicate: true });
+    const bad = await hookline(['events', 'publish', 'refund.issued', '--data', '{"amount":"5"}']);
+    expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining('INVALID_INPUT')]);
+    expect(bad.stderr).toContain('(field: data.amount)');
+    const hostile = await hookline([
+      'event-types',
+      'register',
+      'refund.issued',
+      '--schema',
+      '{"$ref":"https://x.example/s"}',
+    ]);
+    expect([hostile.code, hostile.stderr]).toEqual([1, expect.stringContaining('field: schema.$ref')]);
+    expect((await hookline(['event-types', 'remove', 'refund.issued'])).stdout).toContain('refund.issued removed');
+  });
+
   it('replays a time range window by window and shows the progress on stderr', SLOW, async () => {
     const hook = await deliveredOnce('/replay');
     const replayed = await hookline(['replay', '--webhook', hook.id, '--since', '10m', '--windows', '4', '--json']);

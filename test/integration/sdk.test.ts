@@ -269,6 +269,34 @@ describe('events, workflows and executions', () => {
     expect([bad.code, bad.status, bad.details?.field]).toEqual(['INVALID_INPUT', 400, 'type']);
   });
 
+  it('publishes once per Idempotency-Key and registers, reads and removes event type schemas', async () => {
+    const input = { type: 'order.completed', data: { order_id: 'o-9' } };
+    const first = await client.events.publish(input, { idempotencyKey: 'order-o-9' });
+    expect(await client.events.publish(input, { idempotencyKey: 'order-o-9' })).toMatchObject({
+      event_id: first.event_id,
+      duplicate: true,
+    });
+    const reused = await apiError(client.events.publish({ ...input, data: {} }, { idempotencyKey: 'order-o-9' }));
+    expect([reused.code, reused.status, reused.details?.event_id]).toEqual(['CONFLICT', 409, first.event_id]);
+
+    const schema = { type: 'object', required: ['amount'], properties: { amount: { type: 'number' } } };
+    const registered = await client.eventTypes.register('refund.issued', { description: 'Money back', schema });
+    expect(registered).toMatchObject({ type: 'refund.issued', description: 'Money back', schema });
+    expect(await client.eventTypes.list()).toEqual([registered]);
+    expect(await client.eventTypes.get('refund.issued')).toEqual(registered);
+    expect((await client.events.list()).find((e) => e.type === 'refund.issued')).toMatchObject({
+      registered: { version: registered.version },
+    });
+    const bad = await apiError(client.events.publish({ type: 'refund.issued', data: { amount: 'ten' } }));
+    expect([bad.code, bad.details?.field]).toEqual(['INVALID_INPUT', 'data.amount']);
+    const hostile = await apiError(
+      client.eventTypes.register('refund.issued', { schema: { $ref: 'https://x.example/s' } }),
+    );
+    expect([hostile.code, hostile.details?.field]).toEqual(['INVALID_INPUT', 'schema.$ref']);
+    expect(await client.eventTypes.remove('refund.issued')).toEqual({ success: true, type: 'refund.issued' });
+    expect((await apiError(client.eventTypes.get('refund.issued'))).code).toBe('NOT_FOUND');
+  });
+
   it('reads a stored event and erases its content everywhere', async () => {
     const hook = await webhook();
     const published = await client.events.publish({ type: 'order.completed', data: { email: 'ada@example.com' } });

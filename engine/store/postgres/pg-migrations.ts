@@ -210,4 +210,22 @@ export const PG_MIGRATIONS: readonly Migration[] = [
     // As in the embedded store (its version 8): NULL is a key that sees every organization.
     sql: `ALTER TABLE api_keys ADD COLUMN organization text;`,
   },
+  {
+    version: 8,
+    name: 'published events keyed by Idempotency-Key; registered event type schemas',
+    // As in the embedded store (its version 13).
+    sql: `ALTER TABLE events ADD COLUMN idempotency_key text;
+      ALTER TABLE events ADD COLUMN request_hash text;
+      CREATE INDEX events_by_idempotency ON events (idempotency_key, timestamp) WHERE idempotency_key IS NOT NULL;
+      CREATE TABLE event_types (
+        type text PRIMARY KEY,
+        description text,
+        schema text NOT NULL,
+        version bigint NOT NULL,
+        created_at text NOT NULL,
+        updated_at text NOT NULL
+      );
+      CREATE TABLE event_types_version (id int PRIMARY KEY CHECK (id = 1), version bigint NOT NULL);
+      INSERT INTO event_types_version (id, version) VALUES (1, 0);`,
+  },
 ];

@@ -20,6 +20,7 @@ import type {
   EventQuery,
   ExecutionQuery,
   ExecutionUpdate,
+  KeyedEvent,
   NewExecution,
   Store,
   WriteBatch,
@@ -42,6 +43,8 @@ import { createPgDeliveryLog } from './pg-delivery-log.js';
 import { listenPg } from './pg-listen.js';
 import { createPgCounters } from './pg-counters.js';
 import { createPgHistory } from './pg-history.js';
+import { createPgEventTypes } from './pg-event-types.js';
+import { idempotencyScopeKey, idempotencySince } from '../idempotency.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -79,6 +82,13 @@ const SQL = {
     WHERE e.id = u.id`,
   insertEvents: `INSERT INTO events (id, type, timestamp, data, metadata)
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT (id) DO NOTHING`,
+  /** One row per keyed event: the first event in the window with its key, if any. */
+  findKeyedEvents: `SELECT k.i, e.id AS existing, e.request_hash FROM unnest($1::int[], $2::text[], $3::text[])
+      AS k(i, key, since)
+    CROSS JOIN LATERAL (SELECT id, request_hash FROM events WHERE idempotency_key = k.key AND timestamp >= k.since
+      ORDER BY timestamp LIMIT 1) e`,
+  keyEvents: `UPDATE events e SET idempotency_key = k.key, request_hash = k.hash
+    FROM unnest($1::text[], $2::text[], $3::text[]) AS k(id, key, hash) WHERE e.id = k.id`,
   lockIdempotencyKeys: `SELECT pg_advisory_xact_lock(${LOCKS.namespace}, hashtext(k))
     FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys`,
   heartbeat: `INSERT INTO engine_processes (owner, heartbeat_at) VALUES ($1, $2)
@@ -113,11 +123,18 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       // Writes nobody waits on (run progress, attempts) need not wait for the WAL flush: a crash
       // may lose the last of them, as SQLite's NORMAL mode may, never an acknowledged one.
       if (!batch.acknowledged) await client.query('SET LOCAL synchronous_commit = off');
-      const result: CommitResult = { executionIds: new Map(), deliveries: 0, events: 0 };
+      const result: CommitResult = { executionIds: new Map(), eventIds: new Map(), deliveries: 0, events: 0 };
       const events = await insertExecutions(client, batch.executions ?? [], result);
       await updateExecutions(client, batch.executionUpdates ?? []);
-      events.push(...(batch.events ?? []));
+      const keyed = await freshKeyedEvents(client, batch.keyedEvents ?? [], result);
+      events.push(...(batch.events ?? []), ...keyed.map((item) => item.event));
       result.events = await insertEvents(client, events);
+      if (keyed.length > 0)
+        await client.query(SQL.keyEvents, [
+          keyed.map((item) => item.event.id),
+          keyed.map((item) => item.idempotencyKey),
+          keyed.map((item) => item.requestHash),
+        ]);
       const deliveries = batch.deliveries ?? [];
       if (deliveries.length > 0) {
         await insertDeliveries(client, deliveries);
@@ -139,7 +156,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     const fresh: NewExecution[] = [];
     items.forEach((item, i) => {
       const { record } = item;
-      const key = idempotencyLockKey(item);
+      const key = idempotencyScopeKey(item);
       const standing = existing.get(i) ?? (key ? firstInBatch.get(key) : undefined);
       if (standing) return void result.executionIds.set(record.id, { id: standing, duplicate: true });
       if (key) firstInBatch.set(key, record.id);
@@ -177,11 +194,13 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
    * key order so two groups never deadlock), so two processes never both accept one key.
    */
   async function findIdempotent(client: Queryable, items: readonly NewExecution[]): Promise<Map<number, string>> {
-    const keyed = items.map((item, i) => ({ item, i, key: idempotencyLockKey(item) })).filter((k) => k.key);
+    const keyed = items.map((item, i) => ({ item, i, key: idempotencyScopeKey(item) })).filter((k) => k.key);
     if (keyed.length === 0) return new Map();
-    await client.query(SQL.lockIdempotencyKeys, [[...new Set(keyed.map((k) => k.key!))]]);
-    const since = (item: NewExecution): string =>
-      new Date(Date.parse(item.record.createdAt) - (item.idempotencyWindowSec ?? 86_400) * 1000).toISOString();
+    await lockKeys(
+      client,
+      keyed.map((k) => k.key!),
+    );
+    const since = (item: NewExecution): string => idempotencySince(item.record.createdAt, item.idempotencyWindowSec);
     const { rows } = await client.query<{ i: number; existing: string | null }>(SQL.findIdempotent, [
       keyed.map((k) => k.i),
       keyed.map((k) => k.item.record.workflowId),
@@ -190,6 +209,43 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       keyed.map((k) => since(k.item)),
     ]);
     return new Map(rows.filter((r) => r.existing).map((r) => [r.i, r.existing!]));
+  }
+
+  /** Keyed executions and keyed events wait for each other's transactions by key, in key order. */
+  async function lockKeys(client: Queryable, keys: readonly string[]): Promise<void> {
+    await client.query(SQL.lockIdempotencyKeys, [[...new Set(keys)]]);
+  }
+
+  /** The keyed events to write: those whose key is new in its window and not taken earlier in the batch. */
+  async function freshKeyedEvents(
+    client: Queryable,
+    items: readonly KeyedEvent[],
+    result: CommitResult,
+  ): Promise<KeyedEvent[]> {
+    if (items.length === 0) return [];
+    await lockKeys(
+      client,
+      items.map((item) => idempotencyScopeKey(item)!),
+    );
+    const { rows } = await client.query<{ i: number; existing: string; request_hash: string | null }>(
+      SQL.findKeyedEvents,
+      [
+        items.map((_, i) => i),
+        items.map((item) => item.idempotencyKey),
+        items.map((item) => idempotencySince(item.event.timestamp, item.idempotencyWindowSec)),
+      ],
+    );
+    const existing = new Map(rows.map((row) => [row.i, { id: row.existing, requestHash: row.request_hash }]));
+    const firstInBatch = new Map<string, { id: string; requestHash: string | null }>();
+    const fresh: KeyedEvent[] = [];
+    items.forEach((item, i) => {
+      const standing = existing.get(i) ?? firstInBatch.get(item.idempotencyKey);
+      if (standing) return void result.eventIds.set(item.event.id, { ...standing, duplicate: true });
+      firstInBatch.set(item.idempotencyKey, { id: item.event.id, requestHash: item.requestHash });
+      fresh.push(item);
+      result.eventIds.set(item.event.id, { id: item.event.id, duplicate: false, requestHash: item.requestHash });
+    });
+    return fresh;
   }
 
   async function updateExecutions(client: Queryable, updates: readonly ExecutionUpdate[]): Promise<void> {
@@ -240,6 +296,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     counters: createPgCounters(pool),
     ...createPgCatalog(pool, box),
     ...createPgHistory(pool),
+    ...createPgEventTypes(pool),
     migrate: () =>
       migratePg(pool).catch((error: Error) => {
         throw Errors.STORE_UNAVAILABLE(describeServer(options.connectionString), error.message, { cause: error });
@@ -310,12 +367,6 @@ function describeServer(connectionString: string): string {
   } catch {
     return 'the configured PostgreSQL server';
   }
-}
-
-/** The key an idempotent execution is locked and deduplicated by, or null without one. */
-function idempotencyLockKey(item: NewExecution): string | null {
-  const { record } = item;
-  return record.idempotencyKey ? JSON.stringify([record.workflowId, record.triggerNode, record.idempotencyKey]) : null;
 }
 
 /** Two updates of one execution in one batch, as if applied one after the other. */

@@ -14,6 +14,7 @@ import type {
   EventErasure,
   PublishEventInput,
   PublishResult,
+  EventTypeSchema,
   ReplayOptions,
   ReplayResult,
   StoredEvent,
@@ -259,7 +260,10 @@ describe('SDK output types match the response schemas', () => {
       keysOf<ReplayResult>()(['success', 'replayed', 'webhook_id', 'since', 'until', 'only_failed']),
     );
     expect(propertiesOf(schemas.publishResultSchema)).toEqual(
-      keysOf<PublishResult>()(['success', 'event_id', 'type', 'deliveries']),
+      keysOf<PublishResult>()(['success', 'event_id', 'type', 'deliveries', 'duplicate']),
+    );
+    expect(propertiesOf(schemas.eventTypeSchema)).toEqual(
+      keysOf<EventTypeSchema>()(['type', 'description', 'schema', 'version', 'created_at', 'updated_at']),
     );
   });
 

@@ -5,8 +5,8 @@
  * event fanned out once, orphaned executions taken over once, and the wake-up signals.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPostgresStore, type PostgresStore } from '../../../engine/store/postgres/pg-store.js';
 import { PG_MIGRATIONS } from '../../../engine/store/postgres/pg-migrations.js';
+import { createPostgresStore, type PostgresStore } from '../../../engine/store/postgres/pg-store.js';
 import { createSecretBox } from '../../../engine/store/secret-box.js';
 import type { ExecutionRecord, NewDelivery, StoreSignal } from '../../../engine/store/types.js';
 import { makeNewDelivery, makeSubscription } from '../../helpers/records.js';
