@@ -203,7 +203,7 @@ describe('keys scoped to an organization', () => {
       403,
     );
     const other = await api('POST', '/events', { type: 'order.paid', data: { by: 'globex' }, organization: 'org-456' });
-    await receiver.waitFor(4);
+    await receiver.waitFor(4, 30_000); // patient: two shared, loaded cores
     const paths = receiver.requests.map((r) => r.url).sort();
     expect(paths).toEqual(['/default', '/default', '/org-123', '/org-456']);
 

@@ -11,6 +11,9 @@ import { bodies, describe, expect, it } from '../helpers/engine-fixture.js';
 import type { TestEngine } from '../helpers/engine.js';
 
 const KEY = 'hk_test_admin_organizations_01';
+/** Two shared, loaded cores run the executions and the fan-out: wait long, never fail on speed. */
+const PATIENCE_MS = 30_000;
+const SLOW = { timeout: 90_000 };
 const TRIGGER = 'n8n-nodes-hookline.webhookTrigger';
 
 function workflow(id: string, parameters: Record<string, unknown>, credential: string, settings = {}) {
@@ -103,82 +106,84 @@ const received = (receiver: Receiver) =>
     .sort((a, b) => String(a).localeCompare(String(b)));
 
 describe('organizations scope delivery', () => {
-  it("takes the publisher's organization from the body or metadata, and an event without one reaches no organization's webhook", async ({
-    startEngine,
-    receiver,
-  }) => {
-    const { call, receivers, deliveredTo, close } = await organizations(startEngine, receiver, ['order.*']);
-    try {
-      const published = [
-        await call('POST', '/api/v1/events', { type: 'order.paid', data: { n: 1 }, organization: 'org-123' }),
-        await call('POST', '/api/v1/events', {
-          type: 'order.paid',
-          data: { n: 2 },
-          metadata: { organization: 'org-456' },
-        }),
-        await call('POST', '/api/v1/events', { type: 'order.paid', data: { n: 3 } }),
-      ];
-      expect(published.map((p) => [p.status, p.body.deliveries])).toEqual([
-        [202, 2],
-        [202, 2],
-        [202, 1],
-      ]);
-      // Events fan out in order, whole: once the last reached everyone, every delivery is planned.
-      await receivers.everyone.waitFor(3);
-      await receivers['org-123'].waitFor(1);
-      await receivers['org-456'].waitFor(1);
-      expect(bodies(receivers['org-123'])).toMatchObject([{ data: { n: 1 }, metadata: { organization: 'org-123' } }]);
-      expect(bodies(receivers['org-456'])).toMatchObject([{ data: { n: 2 }, metadata: { organization: 'org-456' } }]);
-      expect([await deliveredTo('org-123'), await deliveredTo('org-456'), await deliveredTo('everyone')]).toEqual([
-        1, 1, 3,
-      ]);
-    } finally {
-      await close();
-    }
-  });
+  it(
+    "takes the publisher's organization from the body or metadata, and an event without one reaches no organization's webhook",
+    SLOW,
+    async ({ startEngine, receiver }) => {
+      const { call, receivers, deliveredTo, close } = await organizations(startEngine, receiver, ['order.*']);
+      try {
+        const published = [
+          await call('POST', '/api/v1/events', { type: 'order.paid', data: { n: 1 }, organization: 'org-123' }),
+          await call('POST', '/api/v1/events', {
+            type: 'order.paid',
+            data: { n: 2 },
+            metadata: { organization: 'org-456' },
+          }),
+          await call('POST', '/api/v1/events', { type: 'order.paid', data: { n: 3 } }),
+        ];
+        expect(published.map((p) => [p.status, p.body.deliveries])).toEqual([
+          [202, 2],
+          [202, 2],
+          [202, 1],
+        ]);
+        // Events fan out in order, whole: once the last reached everyone, every delivery is planned.
+        await receivers.everyone.waitFor(3, PATIENCE_MS);
+        await receivers['org-123'].waitFor(1, PATIENCE_MS);
+        await receivers['org-456'].waitFor(1, PATIENCE_MS);
+        expect(bodies(receivers['org-123'])).toMatchObject([{ data: { n: 1 }, metadata: { organization: 'org-123' } }]);
+        expect(bodies(receivers['org-456'])).toMatchObject([{ data: { n: 2 }, metadata: { organization: 'org-456' } }]);
+        expect([await deliveredTo('org-123'), await deliveredTo('org-456'), await deliveredTo('everyone')]).toEqual([
+          1, 1, 3,
+        ]);
+      } finally {
+        await close();
+      }
+    },
+  );
 
-  it("gives a workflow's events its settings.organization and an agent's its trigger's organization", async ({
-    startEngine,
-    receiver,
-  }) => {
-    const { call, receivers, deliveredTo, close, running } = await organizations(startEngine, receiver, [
-      'workflow.completed',
-      'agent.completed',
-    ]);
-    try {
-      // The workflow files' own events (written at start) carry their organizations too.
-      const created = await running.engine.store.listEvents({ type: 'workflow.created' });
-      expect(
-        Object.fromEntries(
-          created.map((e) => [(e.data as { workflow_id: string }).workflow_id, e.metadata?.organization ?? null]),
-        ),
-      ).toEqual({ acme: 'org-123', bot: 'org-123', plain: null });
-      const [agentCreated] = await running.engine.store.listEvents({ type: 'agent.created' });
-      expect(agentCreated.metadata).toEqual({ organization: 'org-456' });
-      const bearer = { authorization: `Bearer ${TOKENS.bearer}` };
-      for (const id of ['acme', 'plain'])
-        expect((await call('POST', `/webhooks/workflows/${id}`, { input_data: { id } }, bearer)).status).toBe(202);
-      const agent = await call('POST', `/webhooks/agents/globex-bot?token=${TOKENS.url}`, { message: 'hi' });
-      expect(agent.status).toBe(202);
-      // Three workflow.completed and one agent.completed; the executions end in any order.
-      await receivers.everyone.waitFor(4);
-      await receivers['org-123'].waitFor(1);
-      await receivers['org-456'].waitFor(2);
-      expect(received(receivers.everyone)).toEqual([
-        ['agent.completed', 'org-456'],
-        ['workflow.completed', null],
-        ['workflow.completed', 'org-123'],
-        ['workflow.completed', 'org-456'],
+  it(
+    "gives a workflow's events its settings.organization and an agent's its trigger's organization",
+    SLOW,
+    async ({ startEngine, receiver }) => {
+      const { call, receivers, deliveredTo, close, running } = await organizations(startEngine, receiver, [
+        'workflow.completed',
+        'agent.completed',
       ]);
-      expect(received(receivers['org-123'])).toEqual([['workflow.completed', 'org-123']]);
-      expect(bodies(receivers['org-123'])[0].data).toMatchObject({ workflow_id: 'acme' });
-      expect(received(receivers['org-456'])).toEqual([
-        ['agent.completed', 'org-456'],
-        ['workflow.completed', 'org-456'],
-      ]);
-      expect([await deliveredTo('org-123'), await deliveredTo('org-456')]).toEqual([1, 2]);
-    } finally {
-      await close();
-    }
-  });
+      try {
+        // The workflow files' own events (written at start) carry their organizations too.
+        const created = await running.engine.store.listEvents({ type: 'workflow.created' });
+        expect(
+          Object.fromEntries(
+            created.map((e) => [(e.data as { workflow_id: string }).workflow_id, e.metadata?.organization ?? null]),
+          ),
+        ).toEqual({ acme: 'org-123', bot: 'org-123', plain: null });
+        const [agentCreated] = await running.engine.store.listEvents({ type: 'agent.created' });
+        expect(agentCreated.metadata).toEqual({ organization: 'org-456' });
+        const bearer = { authorization: `Bearer ${TOKENS.bearer}` };
+        for (const id of ['acme', 'plain'])
+          expect((await call('POST', `/webhooks/workflows/${id}`, { input_data: { id } }, bearer)).status).toBe(202);
+        const agent = await call('POST', `/webhooks/agents/globex-bot?token=${TOKENS.url}`, { message: 'hi' });
+        expect(agent.status).toBe(202);
+        // Three workflow.completed and one agent.completed; the executions end in any order.
+        await receivers.everyone.waitFor(4, PATIENCE_MS);
+        await receivers['org-123'].waitFor(1, PATIENCE_MS);
+        await receivers['org-456'].waitFor(2, PATIENCE_MS);
+        expect(received(receivers.everyone)).toEqual([
+          ['agent.completed', 'org-456'],
+          ['workflow.completed', null],
+          ['workflow.completed', 'org-123'],
+          ['workflow.completed', 'org-456'],
+        ]);
+        expect(received(receivers['org-123'])).toEqual([['workflow.completed', 'org-123']]);
+        expect(bodies(receivers['org-123'])[0].data).toMatchObject({ workflow_id: 'acme' });
+        expect(received(receivers['org-456'])).toEqual([
+          ['agent.completed', 'org-456'],
+          ['workflow.completed', 'org-456'],
+        ]);
+        expect([await deliveredTo('org-123'), await deliveredTo('org-456')]).toEqual([1, 2]);
+      } finally {
+        await close();
+      }
+    },
+  );
 });
