@@ -11,6 +11,7 @@ import { type CommandSpec, commandHelp, parseCommand, UsageError } from './cli/c
 import { DELIVERY_COMMANDS } from './cli/deliveries-command.js';
 import { ENGINE_COMMANDS } from './cli/engine-commands.js';
 import { EVENT_COMMANDS } from './cli/events-command.js';
+import { EXECUTION_COMMANDS } from './cli/executions-command.js';
 import { type Env, type Output, stdio } from './cli/io.js';
 import { EXIT } from './cli/remote.js';
 import { verifyCommand } from './cli/verify-command.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...WEBHOOK_COMMANDS,
   ...DELIVERY_COMMANDS,
   ...EVENT_COMMANDS,
+  ...EXECUTION_COMMANDS,
   apiKeyCreateCommand,
   verifyCommand,
 ];
@@ -112,7 +114,7 @@ function help(): string {
     ...commandRows(ENGINE_COMMANDS),
     '',
     'Management API (engine at --api-url or HOOKLINE_URL, key in --api-key or HOOKLINE_API_KEY; --json for scripts):',
-    ...commandRows([...WEBHOOK_COMMANDS, ...DELIVERY_COMMANDS, ...EVENT_COMMANDS]),
+    ...commandRows([...WEBHOOK_COMMANDS, ...DELIVERY_COMMANDS, ...EVENT_COMMANDS, ...EXECUTION_COMMANDS]),
     '',
     'Local:',
     ...commandRows([apiKeyCreateCommand, verifyCommand]),

@@ -34,9 +34,9 @@ import type { Store } from './store/types.js';
 import { readCredentialsFile } from './workflow/credentials-file.js';
 import { createExecutor, type ExecutionOutcome, type Executor } from './workflow/executor.js';
 import { acceptedEvents } from './workflow/lifecycle-events.js';
-import { loadWorkflowDir } from './workflow/loader.js';
+import { createWorkflowFolder, type WorkflowFolder } from './workflow/live-folder.js';
 import { createNodeTypeRegistry } from './workflow/node-types.js';
-import { syncWorkflows } from './workflow/sync.js';
+import { createStopper, type StopResult } from './workflow/stopping.js';
 import { createCredentialCache, type CredentialCache } from './workflow/credential-cache.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './workflow/types.js';
 import type { WorkflowProblem } from './workflow/validate.js';
@@ -69,8 +69,10 @@ export interface Engine {
   /** Decrypted credentials in memory; clear after changing stored credentials. */
   readonly credentialCache: CredentialCache;
   readonly workflows: ReadonlyMap<string, LoadedWorkflow>;
-  /** Problems found in workflow files at start (those workflows are not served). */
+  /** Problems of the workflow files as last loaded (a refused file keeps its previous version, if any). */
   readonly problems: readonly WorkflowProblem[];
+  /** The workflow folder: `events` emits `reload` after each load (with `--watch`, on every change). */
+  readonly folder: WorkflowFolder;
   start(): Promise<{ url: string }>;
   stop(): Promise<void>;
   /** Publishes an event: durable, and fanned out to matching subscriptions in the same write. */
@@ -81,6 +83,8 @@ export interface Engine {
   ): Promise<{ event: EventEnvelope; deliveries: number }>;
   /** Runs a workflow from its manual trigger (or first trigger) with the given items. */
   runManually(workflowId: string, items: IDataObject[]): Promise<ExecutionOutcome>;
+  /** Stops a queued or running execution (see `workflow/stopping.ts`). */
+  stopExecution(executionId: string): Promise<StopResult>;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -134,9 +138,11 @@ export function createEngine(options: EngineOptions): Engine {
     resolveCredential: credentials.resolve,
     sendWebhook: delivery.sendFromNode,
     recorder: metrics,
+    conversations: store,
   });
   const workflows = new Map<string, LoadedWorkflow>();
   const problems: WorkflowProblem[] = [];
+  const stopper = createStopper({ store, executor, workflows, staleMs: config.executionLeaseSec * 1000, log });
   let state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   const server = createServer({
     log,
@@ -148,6 +154,17 @@ export function createEngine(options: EngineOptions): Engine {
     isReady: async () => state === 'running' && (await store.ping(), true),
   });
   const triggers = createTriggerTable(registry);
+  const folder = createWorkflowFolder({
+    dir: config.workflowsDir,
+    registry,
+    store,
+    committer,
+    workflows,
+    problems,
+    onServed: (served) => triggers.rebuild(served),
+    debounceMs: config.watchDebounceMs,
+    log,
+  });
   let baseUrl = '';
   // Any request (trigger, API, health) tells delivery to keep to its share of this thread.
   server.addHook('onRequest', (_request, _reply, done) => {
@@ -208,14 +225,8 @@ export function createEngine(options: EngineOptions): Engine {
       for (const credential of await readCredentialsFile(credentialsFile, env))
         await store.upsertCredential(credential);
     }
-    const loaded = await loadWorkflowDir(dir, registry);
-    for (const problem of loaded.problems)
-      log.error({ file: problem.file, pointer: problem.pointer }, `workflow problem: ${problem.message}`);
-    problems.push(...loaded.problems);
-    for (const workflow of loaded.workflows) workflows.set(workflow.id, workflow);
-    triggers.rebuild(workflows.values());
-    const summary = await syncWorkflows(store, committer, loaded.workflows, dir);
-    log.info({ workflows: workflows.size, ...summary }, 'workflows loaded');
+    await folder.load();
+    if (config.watch) await folder.watch();
   }
 
   /**
@@ -236,6 +247,16 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
   let heartbeat: NodeJS.Timeout | null = null;
+  let stopPoll: NodeJS.Timeout | null = null;
+
+  /** On a shared store, stop requests other processes made for this one's executions. */
+  function pollStopRequests(): void {
+    if (store.kind !== 'postgres') return;
+    stopPoll = setInterval(() => {
+      stopper.pollStopRequests().catch((error: unknown) => log.error({ err: error }, 'stop-request poll failed'));
+    }, config.executionStopPollMs);
+    stopPoll.unref();
+  }
 
   function runManually(workflowId: string, items: IDataObject[]): Promise<ExecutionOutcome> {
     return executor.track(acceptAndRun(workflowId, items));
@@ -278,7 +299,9 @@ export function createEngine(options: EngineOptions): Engine {
     server,
     workflows,
     problems,
+    folder,
     runManually,
+    stopExecution: stopper.stop,
     delivery,
     cleaner,
     metrics,
@@ -295,8 +318,10 @@ export function createEngine(options: EngineOptions): Engine {
         delivery,
         apiKeys,
         workflows,
+        problems,
         setWorkflowActive,
         publishEvent,
+        stopExecution: stopper.stop,
       });
       const address = await server.listen({ port: config.port, host: config.host });
       baseUrl = address;
@@ -309,6 +334,7 @@ export function createEngine(options: EngineOptions): Engine {
         (config.executionLeaseSec * 1000) / 3,
       );
       heartbeat.unref();
+      pollStopRequests();
       log.info({ address, store: store.kind }, 'hookline is listening');
       return { url: address };
     },
@@ -316,6 +342,8 @@ export function createEngine(options: EngineOptions): Engine {
       if (state === 'stopping' || state === 'stopped') return;
       state = 'stopping';
       if (heartbeat) clearInterval(heartbeat);
+      if (stopPoll) clearInterval(stopPoll);
+      await folder.close();
       await cleaner.stop();
       // Stop accepting, then let in-flight work finish (bounded), then close the store.
       await server.close();

@@ -4,6 +4,8 @@ import type { DeliverySystem } from '../delivery/index.js';
 import type { EventEnvelope } from '../events/envelope.js';
 import type { Store } from '../store/types.js';
 import type { LoadedWorkflow } from '../workflow/types.js';
+import type { StopResult } from '../workflow/stopping.js';
+import type { WorkflowProblem } from '../workflow/validate.js';
 import type { ApiKeyCheck } from './api-keys.js';
 
 export interface ApiContext {
@@ -12,10 +14,14 @@ export interface ApiContext {
   delivery: DeliverySystem;
   apiKeys: ApiKeyCheck;
   workflows: ReadonlyMap<string, LoadedWorkflow>;
+  /** Workflow files refused by the last load (`--watch` reloads), by file and JSON pointer. */
+  problems: readonly WorkflowProblem[];
   setWorkflowActive(id: string, active: boolean): Promise<LoadedWorkflow>;
   publishEvent(
     type: string,
     data: unknown,
     metadata?: Record<string, unknown>,
   ): Promise<{ event: EventEnvelope; deliveries: number }>;
+  /** Stops a queued or running execution. */
+  stopExecution(executionId: string): Promise<StopResult>;
 }

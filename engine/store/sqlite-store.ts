@@ -18,6 +18,7 @@ import { createSqliteDeliveryLog } from './sqlite-delivery-log.js';
 import { createSqliteSubscriptions } from './sqlite-subscriptions.js';
 import { createSqliteCatalog } from './sqlite-catalog.js';
 import { createSqliteHistory } from './sqlite-history.js';
+import { createSqliteRunState } from './sqlite-run-state.js';
 import { toJsonColumn } from './json-columns.js';
 import { executionParams, toEvent, toExecution, updateParams, type Row } from './rows.js';
 import { createMemoryCounters } from './memory-counters.js';
@@ -186,6 +187,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       return commitSync(batch);
     },
     ...catalog,
+    ...createSqliteRunState(db, owner),
     async purgeHistory(beforeMs, batchRows) {
       useSync('NORMAL');
       return history.purge(beforeMs, batchRows);

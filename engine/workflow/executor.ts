@@ -1,14 +1,17 @@
 /**
  * Runs accepted executions: marks them running, runs the graph, records the result and the
  * lifecycle events in one durable write. Executions are independent: one failing never touches
- * another. The executor counts what is in flight so shutdown can wait for it.
+ * another. The executor counts what is in flight so shutdown can wait for it, and holds an
+ * AbortController per run so a stop request ends it (as `stopped`) at the next node boundary.
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 import { createEvent, type EventEnvelope } from '../events/envelope.js';
 import type { HooklineNodeHelpers, HooklineResponse } from '../node-contract/helpers.js';
 import type { GroupCommitter } from '../store/group-commit.js';
-import type { ExecutionRecord } from '../store/types.js';
+import type { ExecutionRecord, RunStateStore } from '../store/types.js';
 import { finishedEvents, startedEvents, stepEvent, type ExecutionSubject } from './lifecycle-events.js';
+import { messagesOfRun, type AgentEnding } from './agent-events.js';
+import { agentIdOf, conversationKey, creditsUsed } from './run-data.js';
 import { runGraph, type RunResult } from './runner.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
 import type { CredentialResolver } from './node-context.js';
@@ -24,8 +27,16 @@ export interface ExecutionOutcome {
 }
 
 export interface Executor {
-  /** Runs an execution already stored as queued; resolves when its result is durable. */
+  /**
+   * Runs an execution already stored as queued; resolves when its result is durable. One already
+   * running here is not run twice: its run's outcome is returned. One asked to stop before it
+   * started (`stopRequestedAt`) ends as stopped without running.
+   */
   run(request: RunRequest): Promise<ExecutionOutcome>;
+  /** Stops a run of this process: true when it runs here (it then ends as `stopped`, see `outcome`). */
+  stop(executionId: string): boolean;
+  /** The outcome of a run of this process, or null when none runs here. */
+  outcome(executionId: string): Promise<ExecutionOutcome> | null;
   /** Counts other work (accepting a run, say) as in flight until it settles. */
   track<T>(work: Promise<T>): Promise<T>;
   /** Resolves when nothing is running (graceful shutdown). */
@@ -50,6 +61,13 @@ export interface ExecutorOptions {
   log: Logger;
   /** Told each run's final status once it is durable (the metrics). */
   recorder?: ExecutionRecorder;
+  /** Counts each agent run's messages and credits into its conversation. */
+  conversations: Pick<RunStateStore, 'addConversationMessages'>;
+}
+
+interface ActiveRun {
+  controller: AbortController;
+  outcome: Promise<ExecutionOutcome>;
 }
 
 const RUNNING_MARK_DELAY_MS = 100;
@@ -59,11 +77,18 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const running = new Set<Promise<unknown>>();
 
   const { resolveCredential } = options;
+  const active = new Map<string, ActiveRun>();
 
-  async function execute(request: RunRequest): Promise<ExecutionOutcome> {
+  async function execute(request: RunRequest, signal: AbortSignal): Promise<ExecutionOutcome> {
     const { execution, workflow } = request;
-    const subject: ExecutionSubject = { workflow, execution, agentId: request.agentId };
+    const subject: ExecutionSubject = {
+      workflow,
+      execution,
+      agentId: request.agentId ?? agentIdOf(workflow, execution),
+    };
     const startedAt = new Date();
+    // Stopped while queued: it never runs, so it never started.
+    if (signal.aborted) return finish(subject, { status: 'stopped', output: [], steps: [] }, startedAt, [], null);
     const started = {
       executionUpdates: [{ id: execution.id, status: 'running' as const, startedAt: startedAt.toISOString() }],
       events: startedEvents(subject, startedAt),
@@ -72,21 +97,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
     // instead of two. A slower run is marked running after RUNNING_MARK_DELAY_MS, so pollers see it.
     let startWritten: Promise<unknown> | null = null;
     const markRunning = setTimeout(() => void (startWritten = committer.submit(started)), RUNNING_MARK_DELAY_MS);
-    let response: HooklineResponse | undefined;
-    let currentNode = '';
     const stepEvents: EventEnvelope[] = [];
-    const hookline: HooklineNodeHelpers = {
-      executionId: execution.id,
-      workflowId: workflow.id,
-      setResponse: (value) => void (response = value),
-      sendWebhook: (request) =>
-        options.sendWebhook({ workflowId: workflow.id, nodeName: currentNode, executionId: execution.id }, request),
-      async emitEvent(type, data, metadata) {
-        const event = createEvent(type, data, { ...metadata, workflow_id: workflow.id, execution_id: execution.id });
-        const result = await committer.submit({ events: [event] });
-        return { eventId: event.id, deliveries: result.deliveries ?? 0 };
-      },
-    };
+    const helpers = nodeHelpers(request);
     const result = await runGraph({
       workflow,
       registry: options.registry,
@@ -94,20 +106,44 @@ export function createExecutor(options: ExecutorOptions): Executor {
       startNode: execution.triggerNode ?? '',
       startOutput: request.startOutput,
       resolveCredential,
-      hookline,
+      hookline: helpers.hookline,
       log: options.log,
+      signal,
       onStep: (step) => stepEvents.push(stepEvent(subject, step)),
-      onNodeStart: (name) => void (currentNode = name),
+      onNodeStart: helpers.onNodeStart,
     }).catch((error: unknown): RunResult => ({
       status: 'failed',
       output: [],
       steps: [],
       error: { node: '', message: error instanceof Error ? error.message : String(error) },
     }));
-    const finishedAt = new Date();
     clearTimeout(markRunning);
     if (startWritten) await startWritten;
-    const startEvents = startWritten ? [] : started.events;
+    const events = [...(startWritten ? [] : started.events), ...stepEvents];
+    return finish(subject, result, startedAt, events, helpers.response());
+  }
+
+  /** Records the end of a run (and its conversation's totals) in one durable write. */
+  async function finish(
+    subject: ExecutionSubject,
+    result: RunResult,
+    startedAt: Date,
+    events: EventEnvelope[],
+    response: HooklineResponse | null,
+  ): Promise<ExecutionOutcome> {
+    const { execution, workflow } = subject;
+    const finishedAt = new Date();
+    const agent: AgentEnding = { conversation: null, responseBody: response?.body };
+    const key = execution.kind === 'agent' ? conversationKey(execution, subject.agentId) : null;
+    if (key) {
+      const credits = result.status === 'succeeded' ? creditsUsed(result) : 0;
+      agent.conversation = await options.conversations.addConversationMessages(
+        key,
+        messagesOfRun(result),
+        credits,
+        finishedAt.getTime(),
+      );
+    }
     await committer.submit({
       executionUpdates: [
         {
@@ -121,7 +157,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
           finishedAt: finishedAt.toISOString(),
         },
       ],
-      events: [...startEvents, ...stepEvents, ...finishedEvents(subject, result, startedAt, finishedAt)],
+      events: [...events, ...finishedEvents(subject, result, startedAt, finishedAt, agent)],
     });
     options.recorder?.executionFinished(result.status);
     if (result.status === 'failed')
@@ -129,7 +165,39 @@ export function createExecutor(options: ExecutorOptions): Executor {
         { executionId: execution.id, workflowId: workflow.id, node: result.error?.node, err: result.error?.message },
         'execution failed',
       );
-    return { executionId: execution.id, result, response };
+    return { executionId: execution.id, result, response: response ?? undefined };
+  }
+
+  /** `this.helpers.hookline` of the run's nodes, and the response a Respond node set. */
+  function nodeHelpers({ execution, workflow }: RunRequest) {
+    let response: HooklineResponse | null = null;
+    let currentNode = '';
+    const hookline: HooklineNodeHelpers = {
+      executionId: execution.id,
+      workflowId: workflow.id,
+      setResponse: (value) => void (response = value),
+      sendWebhook: (request) =>
+        options.sendWebhook({ workflowId: workflow.id, nodeName: currentNode, executionId: execution.id }, request),
+      async emitEvent(type, data, metadata) {
+        const event = createEvent(type, data, { ...metadata, workflow_id: workflow.id, execution_id: execution.id });
+        const result = await committer.submit({ events: [event] });
+        return { eventId: event.id, deliveries: result.deliveries ?? 0 };
+      },
+    };
+    return { hookline, onNodeStart: (name: string) => void (currentNode = name), response: () => response };
+  }
+
+  function start(request: RunRequest): Promise<ExecutionOutcome> {
+    const id = request.execution.id;
+    const running = active.get(id);
+    if (running) return running.outcome;
+    const controller = new AbortController();
+    if (request.execution.stopRequestedAt) controller.abort();
+    const outcome = track(execute(request, controller.signal));
+    active.set(id, { controller, outcome });
+    const forget = () => active.delete(id);
+    outcome.then(forget, forget);
+    return outcome;
   }
 
   function track<T>(work: Promise<T>): Promise<T> {
@@ -141,7 +209,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
 
   return {
     track,
-    run: (request) => track(execute(request)),
+    run: start,
+    stop(executionId) {
+      const running = active.get(executionId);
+      running?.controller.abort();
+      return running !== undefined;
+    },
+    outcome: (executionId) => active.get(executionId)?.outcome ?? null,
     async idle() {
       while (running.size > 0) await Promise.allSettled([...running]);
     },

@@ -42,6 +42,7 @@ import { createPgDeliveryLog } from './pg-delivery-log.js';
 import { listenPg } from './pg-listen.js';
 import { createPgCounters } from './pg-counters.js';
 import { createPgHistory } from './pg-history.js';
+import { createPgRunState } from './pg-run-state.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -240,6 +241,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     counters: createPgCounters(pool),
     ...createPgCatalog(pool, box),
     ...createPgHistory(pool),
+    ...createPgRunState(pool, owner),
     migrate: () =>
       migratePg(pool).catch((error: Error) => {
         throw Errors.STORE_UNAVAILABLE(describeServer(options.connectionString), error.message, { cause: error });
