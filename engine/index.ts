@@ -247,16 +247,7 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
   let heartbeat: NodeJS.Timeout | null = null;
-  let stopPoll: NodeJS.Timeout | null = null;
-
-  /** On a shared store, stop requests other processes made for this one's executions. */
-  function pollStopRequests(): void {
-    if (store.kind !== 'postgres') return;
-    stopPoll = setInterval(() => {
-      stopper.pollStopRequests().catch((error: unknown) => log.error({ err: error }, 'stop-request poll failed'));
-    }, config.executionStopPollMs);
-    stopPoll.unref();
-  }
+  let stopPolling = (): void => undefined;
 
   function runManually(workflowId: string, items: IDataObject[]): Promise<ExecutionOutcome> {
     return executor.track(acceptAndRun(workflowId, items));
@@ -334,7 +325,7 @@ export function createEngine(options: EngineOptions): Engine {
         (config.executionLeaseSec * 1000) / 3,
       );
       heartbeat.unref();
-      pollStopRequests();
+      stopPolling = stopper.pollEvery(config.executionStopPollMs);
       log.info({ address, store: store.kind }, 'hookline is listening');
       return { url: address };
     },
@@ -342,7 +333,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (state === 'stopping' || state === 'stopped') return;
       state = 'stopping';
       if (heartbeat) clearInterval(heartbeat);
-      if (stopPoll) clearInterval(stopPoll);
+      stopPolling();
       await folder.close();
       await cleaner.stop();
       // Stop accepting, then let in-flight work finish (bounded), then close the store.

@@ -75,7 +75,6 @@ const RUNNING_MARK_DELAY_MS = 100;
 export function createExecutor(options: ExecutorOptions): Executor {
   const { committer } = options;
   const running = new Set<Promise<unknown>>();
-
   const { resolveCredential } = options;
   const active = new Map<string, ActiveRun>();
 
@@ -137,12 +136,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const key = execution.kind === 'agent' ? conversationKey(execution, subject.agentId) : null;
     if (key) {
       const credits = result.status === 'succeeded' ? creditsUsed(result) : 0;
-      agent.conversation = await options.conversations.addConversationMessages(
-        key,
-        messagesOfRun(result),
-        credits,
-        finishedAt.getTime(),
-      );
+      // A counter that cannot be written must not keep the run's result from being recorded.
+      agent.conversation = await options.conversations
+        .addConversationMessages(key, messagesOfRun(result), credits, finishedAt.getTime())
+        .catch((error: unknown) => {
+          options.log.error({ err: error, executionId: execution.id }, 'counting the conversation failed');
+          return null;
+        });
     }
     await committer.submit({
       executionUpdates: [

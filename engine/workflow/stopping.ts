@@ -26,6 +26,8 @@ export interface Stopper {
   stop(executionId: string): Promise<StopResult>;
   /** Acts on stop requests other processes left for this one's executions. */
   pollStopRequests(): Promise<number>;
+  /** Polls every `intervalMs` on a store that several processes share (none on SQLite); returns the stop. */
+  pollEvery(intervalMs: number): () => void;
 }
 
 export interface StopperOptions {
@@ -42,6 +44,7 @@ const POLL_BATCH = 100;
 
 export function createStopper(options: StopperOptions): Stopper {
   const { store, executor } = options;
+  const handling = new Set<string>();
 
   /** Ends an execution of this process as stopped: aborts its run, or ends it unrun. */
   function stopHere(execution: ExecutionRecord): Promise<unknown> {
@@ -49,6 +52,22 @@ export function createStopper(options: StopperOptions): Stopper {
     const workflow = options.workflows.get(execution.workflowId) ?? missingWorkflow(execution.workflowId);
     const stopping = { ...execution, stopRequestedAt: execution.stopRequestedAt ?? new Date().toISOString() };
     return executor.run({ workflow, execution: stopping, startOutput: [] });
+  }
+
+  async function pollStopRequests(): Promise<number> {
+    const requests = await store.listStopRequests(POLL_BATCH);
+    for (const execution of requests) {
+      // A stop still being written shows up again until it is: act on it once.
+      if (handling.has(execution.id)) continue;
+      handling.add(execution.id);
+      options.log.info({ executionId: execution.id }, 'stopping an execution as another process asked');
+      void stopHere(execution)
+        .catch((error: unknown) =>
+          options.log.error({ err: error, executionId: execution.id }, 'stopping an execution failed'),
+        )
+        .finally(() => handling.delete(execution.id));
+    }
+    return requests.length;
   }
 
   return {
@@ -66,15 +85,14 @@ export function createStopper(options: StopperOptions): Stopper {
       }
       return { execution, pending: true };
     },
-    async pollStopRequests() {
-      const requests = await store.listStopRequests(POLL_BATCH);
-      for (const execution of requests) {
-        options.log.info({ executionId: execution.id }, 'stopping an execution as another process asked');
-        void stopHere(execution).catch((error: unknown) =>
-          options.log.error({ err: error, executionId: execution.id }, 'stopping an execution failed'),
-        );
-      }
-      return requests.length;
+    pollStopRequests,
+    pollEvery(intervalMs) {
+      if (store.kind !== 'postgres') return () => undefined;
+      const timer = setInterval(() => {
+        pollStopRequests().catch((error: unknown) => options.log.error({ err: error }, 'stop-request poll failed'));
+      }, intervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
     },
   };
 }
