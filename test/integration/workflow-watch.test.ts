@@ -10,7 +10,9 @@ import type { ReloadSummary } from '../../engine/workflow/live-folder.js';
 import { chain, node } from '../fixtures/workflows.js';
 import { describe, expect, FAST_DELIVERY, it } from '../helpers/engine-fixture.js';
 import type { TestEngine } from '../helpers/engine.js';
-import { nextEvent } from '../helpers/wait.js';
+import { startServeProcess } from '../helpers/serve-process.js';
+import { makeTempDir } from '../helpers/temp.js';
+import { nextEvent, until } from '../helpers/wait.js';
 
 const API_KEY = 'hk_admin_watch_0123456789';
 const BEARER = 'wh_watch_bearer_0123456789';
@@ -140,5 +142,35 @@ describe('hookline serve --watch', () => {
       'workflow.deleted extra',
       'workflow.updated hello',
     ]);
+  });
+
+  it('hookline serve --watch names a refused file on stderr, and the SDK lists it', { timeout: 180_000 }, async () => {
+    const dir = makeTempDir();
+    const credentials = [{ name: 'Watch bearer', type: 'hooklineBearerApi', data: { token: BEARER } }];
+    dir.file('credentials.json', credentials);
+    dir.file('hello.json', greeter('hello', 'v1'));
+    const serving = await startServeProcess({
+      apiKey: API_KEY,
+      env: {
+        HOOKLINE_WORKFLOWS: dir.path,
+        HOOKLINE_DB: join(dir.path, 'data', 'hookline.db'),
+        HOOKLINE_ENCRYPTION_KEY: 'watch-test-key',
+        HOOKLINE_API_KEY: API_KEY,
+        HOOKLINE_WATCH: '1',
+        HOOKLINE_WATCH_DEBOUNCE_MS: '20',
+      },
+    });
+    try {
+      const file = dir.file('hello.json', greeter('hello', 'v2', 'no.such-node'));
+      const line = `refused ${file}:/nodes/1/type: unknown node type 'no.such-node'`;
+      await until(() => serving.output().includes(line), 'the refusal on stderr');
+      expect(await serving.api.workflows.problems()).toEqual([
+        { file, pointer: '/nodes/1/type', message: "unknown node type 'no.such-node'" },
+      ]);
+      expect((await serving.api.workflows.list()).map((w) => w.id)).toEqual(['hello']);
+    } finally {
+      await serving.stop();
+      dir.remove();
+    }
   });
 });
