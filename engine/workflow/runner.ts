@@ -172,7 +172,7 @@ async function executeWithRetries(
       return { outputs: (outputs as INodeExecutionData[][] | null) ?? [], retries };
     } catch (caught) {
       if (signal?.aborted) return { outputs: [], retries, stopped: true };
-      error = caught;
+      error = caught ?? new Error('node failed without an error');
       if (retries === tries - 1) return { outputs: [], error, retries };
     }
   }
