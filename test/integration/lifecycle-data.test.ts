@@ -124,46 +124,50 @@ const eventsOfType = async (running: TestEngine, type: string): Promise<StoredEv
   running.engine.store.listEvents({ type, limit: 1000 });
 
 describe('lifecycle events carry the seeds’ data', () => {
-  it("the README's outgoing example matches a real agent.conversation.completed past ten messages", async ({
-    startEngine,
-    receiver,
-  }) => {
-    const running = await startEngine(engineOptions);
-    const created = await fetch(`${running.url}/api/v1/webhooks`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ ...readmeSubscription(), url: `${receiver.url}/hooks/support` }),
-    });
-    expect(created.status).toBe(201);
-    const { id: webhookId } = (await created.json()) as { id: string };
-    // Six exchanges each: two messages apiece (the one received and the reply).
-    for (let i = 0; i < 6; i++) {
-      await say(running, 'conv_happy', 5);
-      await say(running, 'conv_unhappy', 2);
-    }
-    const [delivery] = await receiver.waitFor(1);
-    expect(JSON.parse(delivery.body)).toMatchObject({
-      type: 'agent.conversation.completed',
-      data: { agent_id: 'support-bot', satisfaction_score: 2 },
-    });
-    await until(async () => (await running.engine.store.outbox.pendingFanOut()) === 0, 'every event fanned out');
-    const deliveries = await running.engine.store.deliveryLog.listDeliveries({ subscriptionId: webhookId });
-    expect(deliveries).toHaveLength(1);
-    expect(bodies(receiver)).toHaveLength(1);
+  // Twelve runs one after the other: a budget for a loaded 2-core machine, not a performance claim.
+  it(
+    "the README's outgoing example matches a real agent.conversation.completed past ten messages",
+    {
+      timeout: 120_000,
+    },
+    async ({ startEngine, receiver }) => {
+      const running = await startEngine(engineOptions);
+      const created = await fetch(`${running.url}/api/v1/webhooks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...readmeSubscription(), url: `${receiver.url}/hooks/support` }),
+      });
+      expect(created.status).toBe(201);
+      const { id: webhookId } = (await created.json()) as { id: string };
+      // Six exchanges each: two messages apiece (the one received and the reply).
+      for (let i = 0; i < 6; i++) {
+        await say(running, 'conv_happy', 5);
+        await say(running, 'conv_unhappy', 2);
+      }
+      const [delivery] = await receiver.waitFor(1);
+      expect(JSON.parse(delivery.body)).toMatchObject({
+        type: 'agent.conversation.completed',
+        data: { agent_id: 'support-bot', satisfaction_score: 2 },
+      });
+      await until(async () => (await running.engine.store.outbox.pendingFanOut()) === 0, 'every event fanned out');
+      const deliveries = await running.engine.store.deliveryLog.listDeliveries({ subscriptionId: webhookId });
+      expect(deliveries).toHaveLength(1);
+      expect(bodies(receiver)).toHaveLength(1);
 
-    const completed = (await eventsOfType(running, 'agent.conversation.completed')).map((e) => e.data as never);
-    const unhappy = completed.filter((d: { conversation_id: string }) => d.conversation_id === 'conv_unhappy');
-    expect(unhappy.map((d: { message_count: number }) => d.message_count)).toEqual([2, 4, 6, 8, 10, 12]);
-    expect(unhappy.map((d: { credits_used: number }) => d.credits_used)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(new Set(unhappy.map((d: { started_at: string }) => d.started_at)).size).toBe(1);
-    expect(unhappy[5]).toMatchObject({
-      agent_id: 'support-bot',
-      user_id: 'user_123',
-      status: 'resolved',
-      satisfaction_score: 2,
-      resolution: { type: 'solved', category: 'technical_support' },
-    });
-  });
+      const completed = (await eventsOfType(running, 'agent.conversation.completed')).map((e) => e.data as never);
+      const unhappy = completed.filter((d: { conversation_id: string }) => d.conversation_id === 'conv_unhappy');
+      expect(unhappy.map((d: { message_count: number }) => d.message_count)).toEqual([2, 4, 6, 8, 10, 12]);
+      expect(unhappy.map((d: { credits_used: number }) => d.credits_used)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(new Set(unhappy.map((d: { started_at: string }) => d.started_at)).size).toBe(1);
+      expect(unhappy[5]).toMatchObject({
+        agent_id: 'support-bot',
+        user_id: 'user_123',
+        status: 'resolved',
+        satisfaction_score: 2,
+        resolution: { type: 'solved', category: 'technical_support' },
+      });
+    },
+  );
 
   it('an agent reply emits agent.message.sent with the reply and the conversation', async ({ startEngine }) => {
     const running = await startEngine(engineOptions);

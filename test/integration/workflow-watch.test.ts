@@ -59,90 +59,99 @@ async function greet(running: TestEngine, id: string): Promise<{ status: number;
 }
 
 describe('hookline serve --watch', () => {
-  it('reloads added, changed, broken and deleted workflow files', async ({ startEngine, receiver }) => {
-    const running = await startEngine({
-      workflows: { hello: greeter('hello', 'v1') },
-      credentials: [{ name: 'Watch bearer', type: 'hooklineBearerApi', data: { token: BEARER } }],
-      config: { ...FAST_DELIVERY, apiKey: API_KEY, watch: true, watchDebounceMs: 20 },
-    });
-    const created = await fetch(`${running.url}/api/v1/webhooks`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ url: receiver.url, events: ['workflow.created', 'workflow.updated', 'workflow.deleted'] }),
-    });
-    expect(created.status).toBe(201);
-    expect(await greet(running, 'hello')).toEqual({ status: 200, greeting: 'v1' });
+  it(
+    'reloads added, changed, broken and deleted workflow files',
+    { timeout: 120_000 },
+    async ({ startEngine, receiver }) => {
+      const running = await startEngine({
+        workflows: { hello: greeter('hello', 'v1') },
+        credentials: [{ name: 'Watch bearer', type: 'hooklineBearerApi', data: { token: BEARER } }],
+        config: { ...FAST_DELIVERY, apiKey: API_KEY, watch: true, watchDebounceMs: 20 },
+      });
+      const created = await fetch(`${running.url}/api/v1/webhooks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          url: receiver.url,
+          events: ['workflow.created', 'workflow.updated', 'workflow.deleted'],
+        }),
+      });
+      expect(created.status).toBe(201);
+      expect(await greet(running, 'hello')).toEqual({ status: 200, greeting: 'v1' });
 
-    // Add.
-    await reloadAfter(
-      running,
-      () => running.dir.file('extra.json', greeter('extra', 'extra')),
-      (s) => s.created.includes('extra'),
-    );
-    expect(await greet(running, 'extra')).toEqual({ status: 200, greeting: 'extra' });
+      // Add.
+      await reloadAfter(
+        running,
+        () => running.dir.file('extra.json', greeter('extra', 'extra')),
+        (s) => s.created.includes('extra'),
+      );
+      expect(await greet(running, 'extra')).toEqual({ status: 200, greeting: 'extra' });
 
-    // Change.
-    await reloadAfter(
-      running,
-      () => running.dir.file('hello.json', greeter('hello', 'v2')),
-      (s) => s.updated.includes('hello'),
-    );
-    expect(await greet(running, 'hello')).toEqual({ status: 200, greeting: 'v2' });
+      // Change.
+      await reloadAfter(
+        running,
+        () => running.dir.file('hello.json', greeter('hello', 'v2')),
+        (s) => s.updated.includes('hello'),
+      );
+      expect(await greet(running, 'hello')).toEqual({ status: 200, greeting: 'v2' });
 
-    // Break: refused by file and pointer, logged and listed by the API; v2 keeps serving.
-    const broken = await reloadAfter(
-      running,
-      () => running.dir.file('hello.json', greeter('hello', 'v3', 'no.such-node')),
-      (s) => s.problems.length > 0,
-    );
-    const helloFile = join(running.dir.path, 'hello.json');
-    expect(broken.problems[0]).toMatchObject({ file: helloFile, pointer: '/nodes/1/type' });
-    expect(broken.updated).toEqual([]);
-    const listed = await fetch(`${running.url}/api/v1/workflows`, { headers: { authorization: `Bearer ${API_KEY}` } });
-    const { problems, workflows } = (await listed.json()) as {
-      problems: { file: string; pointer: string; message: string }[];
-      workflows: { id: string }[];
-    };
-    expect(problems).toEqual([expect.objectContaining({ file: helloFile, pointer: '/nodes/1/type' })]);
-    expect(workflows.map((w) => w.id).sort()).toEqual(['extra', 'hello']);
-    expect(await greet(running, 'hello')).toEqual({ status: 200, greeting: 'v2' });
+      // Break: refused by file and pointer, logged and listed by the API; v2 keeps serving.
+      const broken = await reloadAfter(
+        running,
+        () => running.dir.file('hello.json', greeter('hello', 'v3', 'no.such-node')),
+        (s) => s.problems.length > 0,
+      );
+      const helloFile = join(running.dir.path, 'hello.json');
+      expect(broken.problems[0]).toMatchObject({ file: helloFile, pointer: '/nodes/1/type' });
+      expect(broken.updated).toEqual([]);
+      const listed = await fetch(`${running.url}/api/v1/workflows`, {
+        headers: { authorization: `Bearer ${API_KEY}` },
+      });
+      const { problems, workflows } = (await listed.json()) as {
+        problems: { file: string; pointer: string; message: string }[];
+        workflows: { id: string }[];
+      };
+      expect(problems).toEqual([expect.objectContaining({ file: helloFile, pointer: '/nodes/1/type' })]);
+      expect(workflows.map((w) => w.id).sort()).toEqual(['extra', 'hello']);
+      expect(await greet(running, 'hello')).toEqual({ status: 200, greeting: 'v2' });
 
-    // Broken JSON is refused the same way.
-    const unparsable = await reloadAfter(
-      running,
-      () => running.dir.file('hello.json', '{"id": "hello", '),
-      (s) => s.problems.some((p) => p.file === helloFile && /not valid JSON/.test(p.message)),
-    );
-    expect(unparsable.problems[0]).toMatchObject({ file: helloFile, pointer: '/' });
-    expect(await greet(running, 'hello')).toEqual({ status: 200, greeting: 'v2' });
+      // Broken JSON is refused the same way.
+      const unparsable = await reloadAfter(
+        running,
+        () => running.dir.file('hello.json', '{"id": "hello", '),
+        (s) => s.problems.some((p) => p.file === helloFile && /not valid JSON/.test(p.message)),
+      );
+      expect(unparsable.problems[0]).toMatchObject({ file: helloFile, pointer: '/' });
+      expect(await greet(running, 'hello')).toEqual({ status: 200, greeting: 'v2' });
 
-    // Delete.
-    await reloadAfter(
-      running,
-      () => rmSync(join(running.dir.path, 'extra.json')),
-      (s) => s.deleted.includes('extra'),
-    );
-    expect((await greet(running, 'extra')).status).toBe(404);
+      // Delete.
+      await reloadAfter(
+        running,
+        () => rmSync(join(running.dir.path, 'extra.json')),
+        (s) => s.deleted.includes('extra'),
+      );
+      expect((await greet(running, 'extra')).status).toBe(404);
 
-    // Fixed again: the problem is gone and the new version serves.
-    const fixed = await reloadAfter(
-      running,
-      () => running.dir.file('hello.json', greeter('hello', 'v4')),
-      (s) => s.updated.includes('hello'),
-    );
-    expect(fixed.problems).toEqual([]);
-    expect(await greet(running, 'hello')).toEqual({ status: 200, greeting: 'v4' });
+      // Fixed again: the problem is gone and the new version serves.
+      const fixed = await reloadAfter(
+        running,
+        () => running.dir.file('hello.json', greeter('hello', 'v4')),
+        (s) => s.updated.includes('hello'),
+      );
+      expect(fixed.problems).toEqual([]);
+      expect(await greet(running, 'hello')).toEqual({ status: 200, greeting: 'v4' });
 
-    // Each change went out as a lifecycle event to the subscribed receiver.
-    const requests = await receiver.waitUntil((all) => all.length >= 4);
-    const sent = requests.map((r) => JSON.parse(r.body) as { type: string; data: { workflow_id: string } });
-    expect(sent.map((e) => `${e.type} ${e.data.workflow_id}`)).toEqual([
-      'workflow.created extra',
-      'workflow.updated hello',
-      'workflow.deleted extra',
-      'workflow.updated hello',
-    ]);
-  });
+      // Each change went out as a lifecycle event to the subscribed receiver.
+      const requests = await receiver.waitUntil((all) => all.length >= 4);
+      const sent = requests.map((r) => JSON.parse(r.body) as { type: string; data: { workflow_id: string } });
+      expect(sent.map((e) => `${e.type} ${e.data.workflow_id}`)).toEqual([
+        'workflow.created extra',
+        'workflow.updated hello',
+        'workflow.deleted extra',
+        'workflow.updated hello',
+      ]);
+    },
+  );
 
   it('hookline serve --watch names a refused file on stderr, and the SDK lists it', { timeout: 180_000 }, async () => {
     const dir = makeTempDir();
