@@ -157,6 +157,7 @@ describe('stopping executions', () => {
 
   it.runIf(TEST_STORE === 'postgres')(
     'stops an execution that another engine on the same database runs',
+    { timeout: 60_000 },
     async ({ startEngine }) => {
       const runner = await startEngine(engineOptions);
       // A second engine process on the same database: its own pool, its own owner name.
