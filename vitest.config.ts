@@ -24,6 +24,8 @@ const STORE_TESTS = [
   'test/integration/erasure.test.ts',
   'test/integration/metrics.test.ts',
   'test/integration/event-*.test.ts',
+  'test/integration/executions-stop.test.ts',
+  'test/integration/lifecycle-data.test.ts',
 ];
 
 /** PostgreSQL's own tests (several processes, shared counters) whatever the run's store: once is enough. */

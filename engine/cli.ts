@@ -12,6 +12,7 @@ import { DELIVERY_COMMANDS } from './cli/deliveries-command.js';
 import { ENGINE_COMMANDS } from './cli/engine-commands.js';
 import { EVENT_COMMANDS } from './cli/events-command.js';
 import { EVENT_TYPE_COMMANDS } from './cli/event-types-command.js';
+import { EXECUTION_COMMANDS } from './cli/executions-command.js';
 import { type Env, exitQuietlyOnClosedPipe, type Output, stdio } from './cli/io.js';
 import { EXIT } from './cli/remote.js';
 import { verifyCommand } from './cli/verify-command.js';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...WEBHOOK_COMMANDS,
   ...DELIVERY_COMMANDS,
   ...EVENT_COMMANDS,
+  ...EXECUTION_COMMANDS,
   ...API_KEY_COMMANDS,
   ...EVENT_TYPE_COMMANDS,
   verifyCommand,
@@ -114,7 +116,13 @@ function help(): string {
     ...commandRows(ENGINE_COMMANDS),
     '',
     'Management API (engine at --api-url or HOOKLINE_URL, key in --api-key or HOOKLINE_API_KEY; --json for scripts):',
-    ...commandRows([...WEBHOOK_COMMANDS, ...DELIVERY_COMMANDS, ...EVENT_COMMANDS, ...EVENT_TYPE_COMMANDS]),
+    ...commandRows([
+      ...WEBHOOK_COMMANDS,
+      ...DELIVERY_COMMANDS,
+      ...EVENT_COMMANDS,
+      ...EVENT_TYPE_COMMANDS,
+      ...EXECUTION_COMMANDS,
+    ]),
     '',
     'Local:',
     ...commandRows([...API_KEY_COMMANDS, verifyCommand]),

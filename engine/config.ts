@@ -48,6 +48,20 @@ export const SETTINGS = {
     type: 'string',
     doc: 'Folder of workflow JSON files to load and serve.',
   }),
+  watch: setting({
+    default: false,
+    env: 'HOOKLINE_WATCH',
+    flag: 'watch',
+    type: 'boolean',
+    doc: 'Reload the workflow folder when a file in it changes; an invalid file is refused and its previous version keeps serving.',
+  }),
+  watchDebounceMs: setting({
+    default: 100,
+    env: 'HOOKLINE_WATCH_DEBOUNCE_MS',
+    type: 'integer',
+    schema: { minimum: 0, maximum: 60_000 },
+    doc: 'With --watch: how long a file must be quiet before the folder reloads (an editor saves in several writes).',
+  }),
   credentialsFile: setting({
     default: '',
     env: 'HOOKLINE_CREDENTIALS',
@@ -84,6 +98,13 @@ export const SETTINGS = {
     type: 'integer',
     schema: { minimum: 3 },
     doc: 'A process says it is alive every third of this; another takes over the unfinished runs of one silent this long.',
+  }),
+  executionStopPollMs: setting({
+    default: 1_000,
+    env: 'HOOKLINE_EXECUTION_STOP_POLL_MS',
+    type: 'integer',
+    schema: { minimum: 10, maximum: 2_147_483_647 },
+    doc: 'With PostgreSQL: how often a process looks for stop requests that another process made for its executions.',
   }),
   encryptionKey: setting({
     default: '',

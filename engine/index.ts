@@ -11,7 +11,7 @@ import type { IDataObject, INodeType } from 'n8n-workflow';
 import type { HooklineConfig } from './config.js';
 import { TUNING } from './tuning.js';
 import { newExecution } from './workflow/execution-record.js';
-import { createEvent, type EventEnvelope } from './events/envelope.js';
+import { createEvent } from './events/envelope.js';
 import { withOrganization } from './events/organization.js';
 import { Errors } from './errors.js';
 import { createDeliverySystem, type DeliverySystem } from './delivery/index.js';
@@ -37,10 +37,10 @@ import type { Store } from './store/types.js';
 import { readCredentialsFile } from './workflow/credentials-file.js';
 import { createExecutor, type ExecutionOutcome, type Executor } from './workflow/executor.js';
 import { acceptedEvents } from './workflow/lifecycle-events.js';
-import { loadWorkflowDir } from './workflow/loader.js';
 import { workflowOrganization } from './workflow/organization.js';
+import { createWorkflowFolder, type WorkflowFolder } from './workflow/live-folder.js';
 import { createNodeTypeRegistry } from './workflow/node-types.js';
-import { syncWorkflows } from './workflow/sync.js';
+import { createStopper, type StopResult } from './workflow/stopping.js';
 import { createCredentialCache, type CredentialCache } from './workflow/credential-cache.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './workflow/types.js';
 import type { WorkflowProblem } from './workflow/validate.js';
@@ -73,8 +73,10 @@ export interface Engine {
   /** Decrypted credentials in memory; clear after changing stored credentials. */
   readonly credentialCache: CredentialCache;
   readonly workflows: ReadonlyMap<string, LoadedWorkflow>;
-  /** Problems found in workflow files at start (those workflows are not served). */
+  /** Problems of the workflow files as last loaded (a refused file keeps its previous version, if any). */
   readonly problems: readonly WorkflowProblem[];
+  /** The workflow folder: `events` emits `reload` after each load (with `--watch`, on every change). */
+  readonly folder: WorkflowFolder;
   start(): Promise<{ url: string }>;
   stop(): Promise<void>;
   /**
@@ -90,6 +92,8 @@ export interface Engine {
   ): Promise<PublishedEvent>;
   /** Runs a workflow from its manual trigger (or first trigger) with the given items. */
   runManually(workflowId: string, items: IDataObject[]): Promise<ExecutionOutcome>;
+  /** Stops a queued or running execution (see `workflow/stopping.ts`). */
+  stopExecution(executionId: string): Promise<StopResult>;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -143,9 +147,11 @@ export function createEngine(options: EngineOptions): Engine {
     resolveCredential: credentials.resolve,
     sendWebhook: delivery.sendFromNode,
     recorder: metrics,
+    conversations: store,
   });
   const workflows = new Map<string, LoadedWorkflow>();
   const problems: WorkflowProblem[] = [];
+  const stopper = createStopper({ store, executor, workflows, staleMs: config.executionLeaseSec * 1000, log });
   let state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   const server = createServer({
     log,
@@ -157,6 +163,17 @@ export function createEngine(options: EngineOptions): Engine {
     isReady: async () => state === 'running' && (await store.ping(), true),
   });
   const triggers = createTriggerTable(registry);
+  const folder = createWorkflowFolder({
+    dir: config.workflowsDir,
+    registry,
+    store,
+    committer,
+    workflows,
+    problems,
+    onServed: (served) => triggers.rebuild(served),
+    debounceMs: config.watchDebounceMs,
+    log,
+  });
   let baseUrl = '';
   // Any request (trigger, API, health) tells delivery to keep to its share of this thread.
   server.addHook('onRequest', (_request, _reply, done) => {
@@ -220,14 +237,8 @@ export function createEngine(options: EngineOptions): Engine {
       for (const credential of await readCredentialsFile(credentialsFile, env))
         await store.upsertCredential(credential);
     }
-    const loaded = await loadWorkflowDir(dir, registry);
-    for (const problem of loaded.problems)
-      log.error({ file: problem.file, pointer: problem.pointer }, `workflow problem: ${problem.message}`);
-    problems.push(...loaded.problems);
-    for (const workflow of loaded.workflows) workflows.set(workflow.id, workflow);
-    triggers.rebuild(workflows.values());
-    const summary = await syncWorkflows(store, committer, loaded.workflows, dir);
-    log.info({ workflows: workflows.size, ...summary }, 'workflows loaded');
+    await folder.load();
+    if (config.watch) await folder.watch();
   }
 
   /**
@@ -248,6 +259,7 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
   let heartbeat: NodeJS.Timeout | null = null;
+  let stopPolling = (): void => undefined;
 
   function runManually(workflowId: string, items: IDataObject[]): Promise<ExecutionOutcome> {
     return executor.track(acceptAndRun(workflowId, items));
@@ -315,7 +327,9 @@ export function createEngine(options: EngineOptions): Engine {
     server,
     workflows,
     problems,
+    folder,
     runManually,
+    stopExecution: stopper.stop,
     delivery,
     cleaner,
     metrics,
@@ -332,9 +346,11 @@ export function createEngine(options: EngineOptions): Engine {
         delivery,
         apiKeys,
         workflows,
+        problems,
         setWorkflowActive,
         publishEvent,
         eventTypes: createEventTypeRegistry({ store, log, maxEventTypes: config.maxEventTypes }),
+        stopExecution: stopper.stop,
       });
       const address = await server.listen({ port: config.port, host: config.host });
       baseUrl = address;
@@ -347,6 +363,7 @@ export function createEngine(options: EngineOptions): Engine {
         (config.executionLeaseSec * 1000) / 3,
       );
       heartbeat.unref();
+      stopPolling = stopper.pollEvery(config.executionStopPollMs);
       log.info({ address, store: store.kind }, 'hookline is listening');
       return { url: address };
     },
@@ -354,6 +371,8 @@ export function createEngine(options: EngineOptions): Engine {
       if (state === 'stopping' || state === 'stopped') return;
       state = 'stopping';
       if (heartbeat) clearInterval(heartbeat);
+      stopPolling();
+      await folder.close();
       await cleaner.stop();
       // Stop accepting, then let in-flight work finish (bounded), then close the store.
       await server.close();

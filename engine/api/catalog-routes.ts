@@ -100,6 +100,8 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): vo
       nodes: w.definition.nodes.length,
       source_path: w.sourcePath,
     })),
+    // Files the last load refused; a refused file's previous version, if any, is still listed above.
+    problems: ctx.problems.map((p) => ({ file: p.file ?? null, pointer: p.pointer, message: p.message })),
   }));
 
   app.get<{ Params: { id: string } }>(
@@ -182,6 +184,25 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): vo
       const execution = await ctx.store.getExecution(request.params.id);
       if (!execution) throw Errors.NOT_FOUND(`Execution '${request.params.id}' not found`);
       return executionJson(execution);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/executions/:id/stop',
+    {
+      schema: {
+        tags: ['executions'],
+        summary: 'Stop a queued or running execution',
+        description:
+          'Emits workflow.stopped (and agent.stopped for an agent). 200: it is stopped. 202: another engine ' +
+          'process runs it and stops it at its next node boundary. 409: it already finished.',
+        params: idParams,
+        response: { 200: executionSchema, 202: executionSchema, 409: { $ref: 'Error#' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { execution, pending } = await ctx.stopExecution(request.params.id);
+      return reply.status(pending ? 202 : 200).send({ success: true, ...executionJson(execution) });
     },
   );
 }

@@ -4,6 +4,8 @@ import type { DeliverySystem } from '../delivery/index.js';
 import type { EventEnvelope } from '../events/envelope.js';
 import type { Store } from '../store/types.js';
 import type { LoadedWorkflow } from '../workflow/types.js';
+import type { StopResult } from '../workflow/stopping.js';
+import type { WorkflowProblem } from '../workflow/validate.js';
 import type { ApiKeyCheck } from './api-keys.js';
 import type { EventTypeRegistry } from './event-type-registry.js';
 
@@ -26,6 +28,8 @@ export interface ApiContext {
   delivery: DeliverySystem;
   apiKeys: ApiKeyCheck;
   workflows: ReadonlyMap<string, LoadedWorkflow>;
+  /** Workflow files refused by the last load (`--watch` reloads), by file and JSON pointer. */
+  problems: readonly WorkflowProblem[];
   setWorkflowActive(id: string, active: boolean): Promise<LoadedWorkflow>;
   /** Publishers' event type schemas: `/event-types`, the catalog, and the check of `POST /events`. */
   eventTypes: EventTypeRegistry;
@@ -35,4 +39,6 @@ export interface ApiContext {
     metadata?: Record<string, unknown>,
     idempotency?: PublishIdempotency,
   ): Promise<PublishedEvent>;
+  /** Stops a queued or running execution. */
+  stopExecution(executionId: string): Promise<StopResult>;
 }

@@ -164,6 +164,7 @@ export function executionJson(e: ExecutionRecord): Record<string, unknown> {
     created_at: e.createdAt,
     started_at: e.startedAt,
     finished_at: e.finishedAt,
+    stop_requested_at: e.stopRequestedAt ?? null,
   };
 }
 

@@ -10,6 +10,8 @@ import { EVENT_CATALOG } from '../events/catalog.js';
 import type { EndOutput } from '../workflow/runner.js';
 import type { CommandSpec, FlagSpec, Flags } from './command.js';
 import type { Env, Output } from './io.js';
+import type { ReloadSummary } from '../workflow/live-folder.js';
+import type { WorkflowProblem } from '../workflow/validate.js';
 import { EXIT } from './remote.js';
 
 /** Every setting that has a flag, as a command flag. */
@@ -37,6 +39,17 @@ async function serve(flags: Flags, env: Env, io: Output): Promise<number> {
   const engine = createEngine({ config, env });
   const { url } = await engine.start();
   io.out(`Hookline is serving ${engine.workflows.size} workflow(s) from ${config.workflowsDir} on ${url}`);
+  printProblems(engine.problems, io);
+  if (config.watch) {
+    io.out(`Watching ${config.workflowsDir}: changed files are reloaded`);
+    engine.folder.events.on('reload', (summary: ReloadSummary) => {
+      const changes = (['created', 'updated', 'deleted'] as const).flatMap((change) =>
+        summary[change].map((id) => `${change} ${id}`),
+      );
+      if (changes.length > 0) io.out(`Reloaded ${config.workflowsDir}: ${changes.join(', ')}`);
+      printProblems(summary.problems, io);
+    });
+  }
   await new Promise<void>((resolveStop) => {
     const shutdown = (signal: string) => {
       engine.log.info({ signal }, 'shutting down');
@@ -49,6 +62,14 @@ async function serve(flags: Flags, env: Env, io: Output): Promise<number> {
     process.once('SIGINT', () => shutdown('SIGINT'));
   });
   return EXIT.ok;
+}
+
+/** A refused file, as `hookline validate` prints it; with --watch its previous version keeps serving. */
+function printProblems(problems: readonly WorkflowProblem[], io: Output): void {
+  for (const problem of problems)
+    io.err(
+      `refused ${problem.file ?? ''}:${problem.pointer}: ${problem.message} (the previous version, if any, keeps serving)`,
+    );
 }
 
 async function validate(files: string[], io: Output): Promise<number> {

@@ -32,7 +32,11 @@ export const EVENT_CATALOG = [
   spec('workflow.executed', 'A workflow execution was triggered (seed 001: fired when execution starts).', 'engine'),
   spec('workflow.completed', 'A workflow execution completed successfully.', 'engine'),
   spec('workflow.failed', 'A workflow execution failed.', 'engine'),
-  spec('workflow.stopped', 'A workflow execution was stopped before it finished.', 'engine'),
+  spec(
+    'workflow.stopped',
+    'A workflow execution was stopped (POST /executions/{id}/stop) before it finished.',
+    'engine',
+  ),
   // Workflow execution events (seed 002).
   spec('workflow.execution.started', 'An incoming webhook queued a workflow execution.', 'engine'),
   spec('workflow.execution.completed', 'A workflow execution completed, with input and output data.', 'engine'),
@@ -45,11 +49,15 @@ export const EVENT_CATALOG = [
   spec('agent.started', 'An agent started a task.', 'engine'),
   spec('agent.completed', 'An agent completed a task.', 'engine'),
   spec('agent.failed', 'An agent failed a task.', 'engine'),
-  spec('agent.stopped', 'An agent execution was stopped.', 'engine'),
+  spec('agent.stopped', 'An agent execution was stopped (POST /executions/{id}/stop) before it finished.', 'engine'),
   spec('agent.message.received', 'An agent received a message through its webhook.', 'engine'),
-  spec('agent.message.sent', 'An agent sent a reply message.', 'engine'),
+  spec('agent.message.sent', 'An agent replied: the reply its workflow produced, in its conversation.', 'engine'),
   spec('agent.conversation.started', 'An agent conversation started.', 'engine'),
-  spec('agent.conversation.completed', 'An agent conversation completed.', 'engine'),
+  spec(
+    'agent.conversation.completed',
+    'An agent exchange completed, with the conversation’s message count and credits so far.',
+    'engine',
+  ),
   // Incoming webhooks from external services (seed 003 /api/v1/webhooks/receive).
   spec('webhook.received', 'An external service posted to /api/v1/webhooks/receive.', 'engine'),
   spec('webhook.configured', 'A test event sent when a webhook is configured (seed 004).', 'delivery'),

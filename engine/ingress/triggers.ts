@@ -200,9 +200,9 @@ async function answerWhenFinished(
       });
     }
     const output = result.output.length === 1 ? result.output[0] : result.output;
-    return reply
-      .status(200)
-      .send({ success: true, message: 'Workflow finished', execution_id: executionId, status: 'succeeded', output });
+    // A run stopped through the API answers with what it had produced when it stopped.
+    const message = result.status === 'stopped' ? 'Workflow stopped' : 'Workflow finished';
+    return reply.status(200).send({ success: true, message, execution_id: executionId, status: result.status, output });
   } finally {
     clearTimeout(timer);
   }

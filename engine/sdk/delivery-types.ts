@@ -232,6 +232,14 @@ export interface Workflow {
   definition?: Record<string, unknown>;
 }
 
+/** A workflow file the engine refused (at start or, with `--watch`, on a reload). */
+export interface WorkflowProblem {
+  file: string | null;
+  /** JSON pointer of the bad part, e.g. `/nodes/0/type`. */
+  pointer: string;
+  message: string;
+}
+
 /** Execution states. */
 export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'stopped';
 
@@ -248,6 +256,8 @@ export interface Execution {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** When a stop was asked (`executions.stop`), else null. */
+  stop_requested_at?: string | null;
 }
 
 /** `executions.list` filters. */

@@ -13,6 +13,7 @@ import type {
   RegisterEventTypeInput,
   StoredEvent,
   Workflow,
+  WorkflowProblem,
 } from './delivery-types.js';
 import { deliveryQuery, segment } from './query.js';
 import type { Transport } from './transport.js';
@@ -98,6 +99,12 @@ export class WorkflowsApi {
     return workflows;
   }
 
+  /** Workflow files the engine refused when it last loaded the folder, by file and JSON pointer. */
+  async problems(): Promise<WorkflowProblem[]> {
+    const { problems } = await this.send<{ problems: WorkflowProblem[] }>('GET', '/workflows');
+    return problems;
+  }
+
   /** One workflow with its definition. */
   get(id: string): Promise<Workflow> {
     return this.send('GET', `/workflows/${segment(id)}`);
@@ -131,5 +138,15 @@ export class ExecutionsApi {
   /** One execution's status, output and error. */
   get(executionId: string): Promise<Execution> {
     return this.send('GET', `/executions/${segment(executionId)}`);
+  }
+
+  /**
+   * Stops a queued or running execution; the engine emits `workflow.stopped` (and `agent.stopped`
+   * for an agent). Resolves with the execution: `status: 'stopped'`, or still `running` with
+   * `stop_requested_at` set when another engine process runs it and stops it at its next node.
+   * A finished execution rejects with `CONFLICT`, an unknown id with `NOT_FOUND`.
+   */
+  stop(executionId: string): Promise<Execution> {
+    return this.send('POST', `/executions/${segment(executionId)}/stop`);
   }
 }

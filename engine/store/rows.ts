@@ -11,6 +11,7 @@ import type {
   AttemptStats,
   DeliveryCounts,
   DeliveryLogRow,
+  ConversationTotals,
   CredentialRecord,
   EventTypeRecord,
   ExecutionRecord,
@@ -121,6 +122,15 @@ export function toExecution(row: Row): ExecutionRecord {
     createdAt: String(row.created_at),
     startedAt: orNull(row.started_at),
     finishedAt: orNull(row.finished_at),
+    stopRequestedAt: orNull(row.stop_requested_at),
+  };
+}
+
+export function toConversationTotals(row: Row): ConversationTotals {
+  return {
+    messageCount: Number(row.message_count),
+    creditsUsed: Number(row.credits_used),
+    startedAt: String(row.started_at),
   };
 }
 

@@ -262,4 +262,23 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE event_types_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
       INSERT INTO event_types_version (id, version) VALUES (1, 0);`,
   },
+  {
+    version: 12,
+    name: 'stop requests and conversation counters',
+    // A stop is asked through the store so the process that runs the execution sees it (on
+    // PostgreSQL another process may own it); a conversation's message count and credits outlive
+    // restarts and add up across processes.
+    sql: `ALTER TABLE executions ADD COLUMN stop_requested_at TEXT;
+      CREATE INDEX executions_stop_requested ON executions (owner) WHERE stop_requested_at IS NOT NULL
+        AND status IN ('queued', 'running');
+      CREATE TABLE conversations (
+        agent_id TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        message_count INTEGER NOT NULL,
+        credits_used REAL NOT NULL,
+        started_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (agent_id, conversation_id)
+      );`,
+  },
 ];

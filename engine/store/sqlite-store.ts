@@ -20,6 +20,7 @@ import { createSqliteDeliveryLog } from './sqlite-delivery-log.js';
 import { createSqliteSubscriptions } from './sqlite-subscriptions.js';
 import { createSqliteCatalog } from './sqlite-catalog.js';
 import { createSqliteHistory } from './sqlite-history.js';
+import { createSqliteRunState } from './sqlite-run-state.js';
 import { toJsonColumn } from './json-columns.js';
 import { executionParams, toEvent, toExecution, updateParams, type Row } from './rows.js';
 import { createMemoryCounters } from './memory-counters.js';
@@ -215,6 +216,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
     ...catalog,
     ...eventTypes,
+    ...createSqliteRunState(db, owner),
     async purgeHistory(beforeMs, batchRows) {
       useSync('NORMAL');
       return history.purge(beforeMs, batchRows);

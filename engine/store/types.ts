@@ -43,6 +43,8 @@ export interface ExecutionRecord {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** When a stop was asked (`requestStop`); the process that runs it then stops it. */
+  stopRequestedAt?: string | null;
 }
 
 export interface ExecutionUpdate {
@@ -422,7 +424,53 @@ export interface HistoryStore {
   eraseEventContent(id: string, nowMs: number): Promise<ErasureResult | null>;
 }
 
-export interface Store extends HistoryStore, EventTypeStore {
+/** What `requestStop` found. */
+export interface StopRequest {
+  /** The execution as it stands after the request (a finished one is unchanged). */
+  execution: ExecutionRecord;
+  /**
+   * This process owns it now (it owned it, or its owner stopped heartbeating and it passed to this
+   * one): this process finishes it as stopped. Otherwise its live owner does when it next looks.
+   */
+  owned: boolean;
+}
+
+/** A conversation of an agent, keyed by the caller's conversation id. */
+export interface ConversationKey {
+  agentId: string;
+  conversationId: string;
+}
+
+/** A conversation's totals so far. */
+export interface ConversationTotals {
+  messageCount: number;
+  creditsUsed: number;
+  /** When its first message was counted (ISO-8601). */
+  startedAt: string;
+}
+
+/**
+ * What runs share across processes: stop requests (the owner of a running execution acts on them)
+ * and conversation counters (messages and credits add up whichever process ran the exchange).
+ */
+export interface RunStateStore {
+  /**
+   * Marks an unfinished (queued or running) execution as asked to stop, and passes it to this
+   * process when its owner is this one or stopped heartbeating `staleMs` ago. Null for an unknown id.
+   */
+  requestStop(id: string, nowMs: number, staleMs: number): Promise<StopRequest | null>;
+  /** Up to `limit` unfinished executions of this process that were asked to stop. */
+  listStopRequests(limit: number): Promise<ExecutionRecord[]>;
+  /** Adds messages and credits to a conversation (made on its first message); returns its totals. */
+  addConversationMessages(
+    key: ConversationKey,
+    messages: number,
+    credits: number,
+    nowMs: number,
+  ): Promise<ConversationTotals>;
+}
+
+export interface Store extends HistoryStore, EventTypeStore, RunStateStore {
   readonly kind: 'sqlite' | 'postgres';
   /**
    * This process's name in the store: it owns the executions it accepts (see `heartbeat`), and

@@ -31,6 +31,8 @@ export interface NodeContextOptions {
   resolveCredential: CredentialResolver;
   hookline: HooklineNodeHelpers;
   log: Logger;
+  /** Aborted when the execution is asked to stop (n8n's `getExecutionCancelSignal`). */
+  signal?: AbortSignal;
 }
 
 export function createExecuteContext(options: NodeContextOptions): IExecuteFunctions {
@@ -48,6 +50,7 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
     },
     getInputData: (inputIndex = 0) => (inputIndex === 0 ? items : []),
     getExecutionId: () => options.executionId,
+    getExecutionCancelSignal: () => options.signal,
     getTimezone: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
     evaluateExpression: (expression: string, itemIndex: number) =>
       evaluateParameter(expression, { ...options, nodeName: node.name, itemIndex, items }),

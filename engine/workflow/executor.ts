@@ -1,16 +1,19 @@
 /**
  * Runs accepted executions: marks them running, runs the graph, records the result and the
  * lifecycle events in one durable write. Executions are independent: one failing never touches
- * another. The executor counts what is in flight so shutdown can wait for it.
+ * another. The executor counts what is in flight so shutdown can wait for it, and holds an
+ * AbortController per run so a stop request ends it (as `stopped`) at the next node boundary.
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 import { createEvent, type EventEnvelope } from '../events/envelope.js';
 import { withOrganization, withOrganizationMetadata } from '../events/organization.js';
 import type { HooklineNodeHelpers, HooklineResponse } from '../node-contract/helpers.js';
 import type { GroupCommitter } from '../store/group-commit.js';
-import type { ExecutionRecord } from '../store/types.js';
+import type { ExecutionRecord, RunStateStore } from '../store/types.js';
 import { finishedEvents, startedEvents, stepEvent, type ExecutionSubject } from './lifecycle-events.js';
 import { workflowOrganization } from './organization.js';
+import { messagesOfRun, type AgentEnding } from './agent-events.js';
+import { agentIdOf, conversationKey, creditsUsed } from './run-data.js';
 import { runGraph, type RunResult } from './runner.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
 import type { CredentialResolver } from './node-context.js';
@@ -26,8 +29,16 @@ export interface ExecutionOutcome {
 }
 
 export interface Executor {
-  /** Runs an execution already stored as queued; resolves when its result is durable. */
+  /**
+   * Runs an execution already stored as queued; resolves when its result is durable. One already
+   * running here is not run twice: its run's outcome is returned. One asked to stop before it
+   * started (`stopRequestedAt`) ends as stopped without running.
+   */
   run(request: RunRequest): Promise<ExecutionOutcome>;
+  /** Stops a run of this process: true when it runs here (it then ends as `stopped`, see `outcome`). */
+  stop(executionId: string): boolean;
+  /** The outcome of a run of this process, or null when none runs here. */
+  outcome(executionId: string): Promise<ExecutionOutcome> | null;
   /** Counts other work (accepting a run, say) as in flight until it settles. */
   track<T>(work: Promise<T>): Promise<T>;
   /** Resolves when nothing is running (graceful shutdown). */
@@ -52,6 +63,13 @@ export interface ExecutorOptions {
   log: Logger;
   /** Told each run's final status once it is durable (the metrics). */
   recorder?: ExecutionRecorder;
+  /** Counts each agent run's messages and credits into its conversation. */
+  conversations: Pick<RunStateStore, 'addConversationMessages'>;
+}
+
+interface ActiveRun {
+  controller: AbortController;
+  outcome: Promise<ExecutionOutcome>;
 }
 
 const RUNNING_MARK_DELAY_MS = 100;
@@ -59,15 +77,22 @@ const RUNNING_MARK_DELAY_MS = 100;
 export function createExecutor(options: ExecutorOptions): Executor {
   const { committer } = options;
   const running = new Set<Promise<unknown>>();
-
   const { resolveCredential } = options;
+  const active = new Map<string, ActiveRun>();
 
-  async function execute(request: RunRequest): Promise<ExecutionOutcome> {
+  async function execute(request: RunRequest, signal: AbortSignal): Promise<ExecutionOutcome> {
     const { execution, workflow } = request;
-    const subject: ExecutionSubject = { workflow, execution, agentId: request.agentId };
+    const subject: ExecutionSubject = {
+      workflow,
+      execution,
+      agentId: request.agentId ?? agentIdOf(workflow, execution),
+    };
     // Every event of the run carries its organization, so only that organization's webhooks get it.
     const organization = workflowOrganization(workflow.definition, execution.triggerNode);
     const startedAt = new Date();
+    // Stopped while queued: it never runs, so it never started.
+    if (signal.aborted)
+      return finish(subject, { status: 'stopped', output: [], ends: [], steps: [] }, startedAt, [], null);
     const started = {
       executionUpdates: [{ id: execution.id, status: 'running' as const, startedAt: startedAt.toISOString() }],
       events: withOrganization(startedEvents(subject, startedAt), organization),
@@ -76,25 +101,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
     // instead of two. A slower run is marked running after RUNNING_MARK_DELAY_MS, so pollers see it.
     let startWritten: Promise<unknown> | null = null;
     const markRunning = setTimeout(() => void (startWritten = committer.submit(started)), RUNNING_MARK_DELAY_MS);
-    let response: HooklineResponse | undefined;
-    let currentNode = '';
     const stepEvents: EventEnvelope[] = [];
-    const hookline: HooklineNodeHelpers = {
-      executionId: execution.id,
-      workflowId: workflow.id,
-      setResponse: (value) => void (response = value),
-      sendWebhook: (request) =>
-        options.sendWebhook({ workflowId: workflow.id, nodeName: currentNode, executionId: execution.id }, request),
-      async emitEvent(type, data, metadata) {
-        const event = createEvent(
-          type,
-          data,
-          withOrganizationMetadata({ ...metadata, workflow_id: workflow.id, execution_id: execution.id }, organization),
-        );
-        const result = await committer.submit({ events: [event] });
-        return { eventId: event.id, deliveries: result.deliveries ?? 0 };
-      },
-    };
+    const helpers = nodeHelpers(request);
     const result = await runGraph({
       workflow,
       registry: options.registry,
@@ -102,10 +110,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
       startNode: execution.triggerNode ?? '',
       startOutput: request.startOutput,
       resolveCredential,
-      hookline,
+      hookline: helpers.hookline,
       log: options.log,
+      signal,
       onStep: (step) => stepEvents.push(stepEvent(subject, step)),
-      onNodeStart: (name) => void (currentNode = name),
+      onNodeStart: helpers.onNodeStart,
     }).catch((error: unknown): RunResult => ({
       status: 'failed',
       output: [],
@@ -113,10 +122,34 @@ export function createExecutor(options: ExecutorOptions): Executor {
       steps: [],
       error: { node: '', message: error instanceof Error ? error.message : String(error) },
     }));
-    const finishedAt = new Date();
     clearTimeout(markRunning);
     if (startWritten) await startWritten;
-    const startEvents = startWritten ? [] : started.events;
+    const events = [...(startWritten ? [] : started.events), ...stepEvents];
+    return finish(subject, result, startedAt, events, helpers.response());
+  }
+
+  /** Records the end of a run (and its conversation's totals) in one durable write. */
+  async function finish(
+    subject: ExecutionSubject,
+    result: RunResult,
+    startedAt: Date,
+    events: EventEnvelope[],
+    response: HooklineResponse | null,
+  ): Promise<ExecutionOutcome> {
+    const { execution, workflow } = subject;
+    const finishedAt = new Date();
+    const agent: AgentEnding = { conversation: null, responseBody: response?.body };
+    const key = execution.kind === 'agent' ? conversationKey(execution, subject.agentId) : null;
+    if (key) {
+      const credits = result.status === 'succeeded' ? creditsUsed(result) : 0;
+      // A counter that cannot be written must not keep the run's result from being recorded.
+      agent.conversation = await options.conversations
+        .addConversationMessages(key, messagesOfRun(result), credits, finishedAt.getTime())
+        .catch((error: unknown) => {
+          options.log.error({ err: error, executionId: execution.id }, 'counting the conversation failed');
+          return null;
+        });
+    }
     await committer.submit({
       executionUpdates: [
         {
@@ -130,9 +163,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
           finishedAt: finishedAt.toISOString(),
         },
       ],
+      // Every event of the run carries its organization, so only that organization's webhooks get it.
       events: withOrganization(
-        [...startEvents, ...stepEvents, ...finishedEvents(subject, result, startedAt, finishedAt)],
-        organization,
+        [...events, ...finishedEvents(subject, result, startedAt, finishedAt, agent)],
+        workflowOrganization(workflow.definition, execution.triggerNode),
       ),
     });
     options.recorder?.executionFinished(result.status);
@@ -141,7 +175,46 @@ export function createExecutor(options: ExecutorOptions): Executor {
         { executionId: execution.id, workflowId: workflow.id, node: result.error?.node, err: result.error?.message },
         'execution failed',
       );
-    return { executionId: execution.id, result, response };
+    return { executionId: execution.id, result, response: response ?? undefined };
+  }
+
+  /** `this.helpers.hookline` of the run's nodes, and the response a Respond node set. */
+  function nodeHelpers({ execution, workflow }: RunRequest) {
+    let response: HooklineResponse | null = null;
+    let currentNode = '';
+    const hookline: HooklineNodeHelpers = {
+      executionId: execution.id,
+      workflowId: workflow.id,
+      setResponse: (value) => void (response = value),
+      sendWebhook: (request) =>
+        options.sendWebhook({ workflowId: workflow.id, nodeName: currentNode, executionId: execution.id }, request),
+      async emitEvent(type, data, metadata) {
+        const event = createEvent(
+          type,
+          data,
+          withOrganizationMetadata(
+            { ...metadata, workflow_id: workflow.id, execution_id: execution.id },
+            workflowOrganization(workflow.definition, execution.triggerNode),
+          ),
+        );
+        const result = await committer.submit({ events: [event] });
+        return { eventId: event.id, deliveries: result.deliveries ?? 0 };
+      },
+    };
+    return { hookline, onNodeStart: (name: string) => void (currentNode = name), response: () => response };
+  }
+
+  function start(request: RunRequest): Promise<ExecutionOutcome> {
+    const id = request.execution.id;
+    const running = active.get(id);
+    if (running) return running.outcome;
+    const controller = new AbortController();
+    if (request.execution.stopRequestedAt) controller.abort();
+    const outcome = track(execute(request, controller.signal));
+    active.set(id, { controller, outcome });
+    const forget = () => active.delete(id);
+    outcome.then(forget, forget);
+    return outcome;
   }
 
   function track<T>(work: Promise<T>): Promise<T> {
@@ -153,7 +226,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
 
   return {
     track,
-    run: (request) => track(execute(request)),
+    run: start,
+    stop(executionId) {
+      const running = active.get(executionId);
+      running?.controller.abort();
+      return running !== undefined;
+    },
+    outcome: (executionId) => active.get(executionId)?.outcome ?? null,
     async idle() {
       while (running.size > 0) await Promise.allSettled([...running]);
     },

@@ -7,6 +7,8 @@ import { createEvent, type EventEnvelope } from '../events/envelope.js';
 import type { ExecutionRecord } from '../store/types.js';
 import type { RunResult, StepResult } from './runner.js';
 import type { LoadedWorkflow } from './types.js';
+import { agentFailedEvent, agentStoppedEvent, agentSucceededEvents, type AgentEnding } from './agent-events.js';
+import { conversationId, creditsUsed, customData, inputData, integrationOf, triggerBody } from './run-data.js';
 
 export interface ExecutionSubject {
   workflow: LoadedWorkflow;
@@ -38,6 +40,7 @@ export function acceptedEvents(subject: ExecutionSubject): EventEnvelope[] {
           ...base,
           agent_id: agentId,
           agentId,
+          conversation_id: conversationId(execution),
           message: input.message,
           user_id: input.user_id,
           metadata: input.metadata,
@@ -104,15 +107,23 @@ export function stepEvent(subject: ExecutionSubject, step: StepResult): EventEnv
   });
 }
 
-/** Emitted when the run ends, successfully or not. */
+/** Emitted when the run ends: successfully, failed, or stopped. */
 export function finishedEvents(
   subject: ExecutionSubject,
   result: RunResult,
   startedAt: Date,
   finishedAt: Date,
+  agent: AgentEnding = { conversation: null },
 ): EventEnvelope[] {
-  const { workflow, execution, agentId } = subject;
+  const { workflow, execution } = subject;
   const durationMs = finishedAt.getTime() - startedAt.getTime();
+  const timing = {
+    started_at: startedAt.toISOString(),
+    completed_at: finishedAt.toISOString(),
+    duration_seconds: durationMs / 1000,
+  };
+  if (result.status === 'stopped') return stoppedEvents(subject, result, finishedAt);
+  if (result.status === 'failed') return failedEvents(subject, result, finishedAt, timing);
   const steps = result.steps.map((s) => ({
     id: s.node,
     name: s.node,
@@ -120,63 +131,53 @@ export function finishedEvents(
     duration: s.durationMs,
   }));
   const output = result.output.length === 1 ? result.output[0] : result.output;
-  const common = {
-    workflowId: workflow.id,
-    executionId: execution.id,
-    workflow_id: workflow.id,
-    execution_id: execution.id,
-  };
-  const timing = {
-    started_at: startedAt.toISOString(),
-    completed_at: finishedAt.toISOString(),
-    duration_seconds: durationMs / 1000,
-  };
-  if (result.status === 'succeeded') {
-    const events: EventEnvelope[] = [
-      createEvent('workflow.completed', {
-        ...common,
-        workflow: {
-          id: workflow.id,
-          name: workflow.name,
-          status: 'completed',
-          execution_time: durationMs,
-          executed_at: startedAt.toISOString(),
-        },
-        steps,
+  const events: EventEnvelope[] = [
+    createEvent('workflow.completed', {
+      ...ids(subject),
+      workflow: {
+        id: workflow.id,
+        name: workflow.name,
         status: 'completed',
-        result: output,
-      }),
-      createEvent('workflow.execution.completed', {
-        ...common,
-        status: 'success',
-        ...timing,
-        input_data: inputData(execution),
-        output_data: output,
-        steps_completed: steps.length,
-      }),
-    ];
-    if (execution.kind === 'agent') {
-      const agentData = {
-        agentId,
-        agent_id: agentId,
-        executionId: execution.id,
-        execution_id: execution.id,
-        conversation_id: conversationId(execution),
-        status: 'completed',
-        ...timing,
-        result: output,
-      };
-      events.push(
-        createEvent('agent.completed', agentData),
-        createEvent('agent.conversation.completed', { ...agentData, status: 'resolved', message_count: 1 }),
-      );
-    }
-    return events;
-  }
+        execution_time: durationMs,
+        executed_at: startedAt.toISOString(),
+      },
+      steps,
+      custom_data: customData(result),
+      status: 'completed',
+      result: output,
+    }),
+    createEvent('workflow.execution.completed', {
+      ...ids(subject),
+      status: 'success',
+      ...timing,
+      input_data: inputData(execution),
+      output_data: output,
+      credits_used: creditsUsed(result),
+      steps_completed: steps.length,
+    }),
+  ];
+  if (execution.kind === 'agent') events.push(...agentSucceededEvents(subject, result, agent, timing));
+  return events;
+}
+
+const ids = ({ workflow, execution }: ExecutionSubject) => ({
+  workflowId: workflow.id,
+  executionId: execution.id,
+  workflow_id: workflow.id,
+  execution_id: execution.id,
+});
+
+function failedEvents(
+  subject: ExecutionSubject,
+  result: RunResult,
+  finishedAt: Date,
+  timing: Record<string, unknown>,
+): EventEnvelope[] {
+  const { workflow, execution } = subject;
   const error = result.error ?? { node: '', message: 'unknown error' };
   const events: EventEnvelope[] = [
     createEvent('workflow.failed', {
-      ...common,
+      ...ids(subject),
       workflow: {
         id: workflow.id,
         name: workflow.name,
@@ -184,51 +185,39 @@ export function finishedEvents(
         error_message: error.message,
         failed_at: finishedAt.toISOString(),
       },
-      error_details: { step: error.node, error_code: 'NODE_EXECUTION_FAILED' },
+      error_details: {
+        step: error.node,
+        integration: integrationOf(error.nodeType),
+        error_code: 'NODE_EXECUTION_FAILED',
+        retry_count: error.retries ?? 0,
+      },
       status: 'failed',
       error: error.message,
     }),
     createEvent('workflow.execution.failed', {
-      ...common,
+      ...ids(subject),
       status: 'failed',
       ...timing,
       input_data: inputData(execution),
       error: { node: error.node, message: error.message },
     }),
   ];
-  if (execution.kind === 'agent')
-    events.push(
-      createEvent('agent.failed', {
-        agentId,
-        agent_id: agentId,
-        executionId: execution.id,
-        status: 'failed',
-        error: error.message,
-      }),
-    );
+  if (execution.kind === 'agent') events.push(agentFailedEvent(subject, error.message));
   return events;
 }
 
-/**
- * The request body a trigger received. A webhook execution's input is the trigger's items
- * (`[{ body, headers, query, params }]`); a manual run's input is its items as given.
- */
-export function triggerBody(execution: ExecutionRecord): unknown {
-  const input = execution.input;
-  const first = Array.isArray(input) ? input[0] : input;
-  if (execution.kind !== 'manual' && first && typeof first === 'object' && 'body' in first)
-    return (first as { body: unknown }).body;
-  return Array.isArray(input) && input.length === 1 ? input[0] : input;
-}
-
-function inputData(execution: ExecutionRecord): unknown {
-  const body = triggerBody(execution) as Record<string, unknown> | null;
-  return body && typeof body === 'object' && 'input_data' in body ? body.input_data : body;
-}
-
-function conversationId(execution: ExecutionRecord): unknown {
-  return (
-    (triggerBody(execution) as { context?: { conversation_id?: unknown } } | null)?.context?.conversation_id ??
-    execution.id
-  );
+/** Seed 003's `workflow.stopped` (and `agent.stopped` for an agent): a stop request ended the run. */
+function stoppedEvents(subject: ExecutionSubject, result: RunResult, stoppedAt: Date): EventEnvelope[] {
+  const { workflow, execution } = subject;
+  const events: EventEnvelope[] = [
+    createEvent('workflow.stopped', {
+      ...ids(subject),
+      workflow: { id: workflow.id, name: workflow.name, status: 'stopped', stopped_at: stoppedAt.toISOString() },
+      status: 'stopped',
+      stopped_at: stoppedAt.toISOString(),
+      steps_completed: result.steps.length,
+    }),
+  ];
+  if (execution.kind === 'agent') events.push(agentStoppedEvent(subject, stoppedAt));
+  return events;
 }

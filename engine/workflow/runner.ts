@@ -2,7 +2,12 @@
  * Runs a workflow graph: items (`INodeExecutionData[]`) leave the trigger and flow along
  * `connections`, breadth first, as n8n's v1 execution order does for single-input nodes. A node
  * that throws stops the run with its name and message, unless the node says to continue on fail
- * (`isContinueOnFail`, the predicate its `this.continueOnFail()` answers with too).
+ * (`isContinueOnFail`, the predicate its `this.continueOnFail()` answers with too). A node with
+ * n8n's `retryOnFail` runs again, up to `maxTries` times, `waitBetweenTries` ms apart.
+ *
+ * Stopping: once `signal` aborts, no further node starts (the run stops at the next node boundary),
+ * and a node still awaiting I/O is no longer waited for: nodes that await I/O get the same signal
+ * from `this.getExecutionCancelSignal()` to abandon their requests.
  */
 import type { IDataObject, INodeExecutionData, INodeType, IRunExecutionData, ITaskData } from 'n8n-workflow';
 import type { HooklineNodeHelpers } from '../node-contract/helpers.js';
@@ -23,8 +28,19 @@ export interface StepResult {
   error?: string;
 }
 
+/** Why a run failed: the node, its type, its message, and how often it was retried (`retryOnFail`). */
+export interface RunError {
+  node: string;
+  message: string;
+  /** The failing node's type (`n8n-nodes-base.httpRequest`); empty when no node failed. */
+  nodeType?: string;
+  /** Tries after the first one (n8n's `retryOnFail`). */
+  retries?: number;
+}
+
 export interface RunResult {
-  status: 'succeeded' | 'failed';
+  /** `stopped`: the signal aborted it (a stop request) before it finished. */
+  status: 'succeeded' | 'failed' | 'stopped';
   /** The JSON of the items the last node produced. */
   output: IDataObject[];
   /**
@@ -33,7 +49,7 @@ export interface RunResult {
    */
   ends: EndOutput[];
   steps: StepResult[];
-  error?: { node: string; message: string };
+  error?: RunError;
 }
 
 export interface EndOutput {
@@ -56,6 +72,8 @@ export interface RunOptions {
   onNodeStart?: (node: string) => void;
   /** Guards against runaway graphs. @defaultValue 10000 */
   maxSteps?: number;
+  /** Aborted when the execution is asked to stop. */
+  signal?: AbortSignal;
 }
 
 interface Pending {
@@ -75,8 +93,9 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
   enqueueChildren(queue, workflow, options.startNode, options.startOutput);
 
   for (let count = 0; queue.length > 0; count++) {
+    if (options.signal?.aborted) return { status: 'stopped', output: jsonOf(lastOutput), ends, steps };
     if (count >= (options.maxSteps ?? 10_000))
-      return failed(steps, lastOutput, ends, options.startNode, 'execution exceeded the step limit');
+      return failed(steps, lastOutput, ends, { node: options.startNode, message: 'execution exceeded the step limit' });
     const { node: name, items } = queue.shift()!;
     const node = workflow.nodesByName.get(name)!;
     if (node.disabled) {
@@ -96,18 +115,25 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
       itemsOut: 0,
     };
     let outputs: INodeExecutionData[][];
-    try {
-      if (!nodeType.execute) throw new Error(`node type '${node.type}' cannot run inside a workflow`);
-      const context = createExecuteContext({ ...options, n8nWorkflow, node, nodeType, items, runExecutionData });
-      outputs = ((await nodeType.execute.call(context)) as INodeExecutionData[][] | null) ?? [];
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+    const attempt = await executeWithRetries(
+      node,
+      () => {
+        if (!nodeType.execute) throw new Error(`node type '${node.type}' cannot run inside a workflow`);
+        const context = createExecuteContext({ ...options, n8nWorkflow, node, nodeType, items, runExecutionData });
+        return nodeType.execute.call(context) as Promise<INodeExecutionData[][] | null>;
+      },
+      options.signal,
+    );
+    if (attempt.stopped) return { status: 'stopped', output: jsonOf(lastOutput), ends, steps };
+    if (attempt.error !== undefined) {
+      const message = attempt.error instanceof Error ? attempt.error.message : String(attempt.error);
       Object.assign(step, { status: 'failed', durationMs: Date.now() - startedAt.getTime(), error: message });
       steps.push(step);
       options.onStep?.(step);
-      if (!isContinueOnFail(node)) return failed(steps, lastOutput, ends, name, message);
+      if (!isContinueOnFail(node))
+        return failed(steps, lastOutput, ends, { node: name, message, nodeType: node.type, retries: attempt.retries });
       outputs = failedItemOutputs(node, nodeType, items, message);
-    }
+    } else outputs = attempt.outputs;
     if (step.status === 'succeeded') {
       step.durationMs = Date.now() - startedAt.getTime();
       step.itemsOut = outputs.reduce((sum, output) => sum + (output?.length ?? 0), 0);
@@ -119,22 +145,73 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
     if (isEndNode(workflow, name)) ends.push({ node: name, items: outputs.flat().map((item) => item.json) });
     enqueueChildren(queue, workflow, name, outputs);
   }
-  return { status: 'succeeded', output: lastOutput.map((item) => item.json), ends, steps };
+  return { status: 'succeeded', output: jsonOf(lastOutput), ends, steps };
 }
 
-function failed(
-  steps: StepResult[],
-  lastOutput: INodeExecutionData[],
-  ends: EndOutput[],
-  node: string,
-  message: string,
-): RunResult {
-  return { status: 'failed', output: lastOutput.map((item) => item.json), ends, steps, error: { node, message } };
+const jsonOf = (items: INodeExecutionData[]): IDataObject[] => items.map((item) => item.json);
+
+function failed(steps: StepResult[], lastOutput: INodeExecutionData[], ends: EndOutput[], error: RunError): RunResult {
+  return { status: 'failed', output: jsonOf(lastOutput), ends, steps, error };
 }
 
 function isEndNode(workflow: LoadedWorkflow, name: string): boolean {
   const outputs = workflow.definition.connections[name]?.main ?? [];
   return outputs.every((targets) => !targets || targets.length === 0);
+}
+
+interface Attempt {
+  outputs: INodeExecutionData[][];
+  error?: unknown;
+  retries: number;
+  stopped?: boolean;
+}
+
+/** n8n's limits on `maxTries` and `waitBetweenTries` (its node settings panel). */
+const RETRY_LIMITS = { minTries: 2, maxTries: 5, defaultTries: 3, maxWaitMs: 5000, defaultWaitMs: 1000 };
+
+/** Runs a node, again on failure when it has `retryOnFail`; gives up waiting once `signal` aborts. */
+async function executeWithRetries(
+  node: WorkflowNodeDefinition,
+  execute: () => Promise<INodeExecutionData[][] | null>,
+  signal: AbortSignal | undefined,
+): Promise<Attempt> {
+  const tries = node.retryOnFail
+    ? Math.min(Math.max(node.maxTries ?? RETRY_LIMITS.defaultTries, RETRY_LIMITS.minTries), RETRY_LIMITS.maxTries)
+    : 1;
+  const waitMs = Math.min(Math.max(node.waitBetweenTries ?? RETRY_LIMITS.defaultWaitMs, 0), RETRY_LIMITS.maxWaitMs);
+  let error: unknown;
+  for (let retries = 0; retries < tries; retries++) {
+    if (retries > 0 && (await untilAborted(signal, waitMs))) return { outputs: [], retries, stopped: true };
+    const stopped = Symbol('stopped');
+    try {
+      const outputs = await raceAbort(Promise.resolve().then(execute), signal, stopped);
+      if (outputs === stopped) return { outputs: [], retries, stopped: true };
+      return { outputs: (outputs as INodeExecutionData[][] | null) ?? [], retries };
+    } catch (caught) {
+      if (signal?.aborted) return { outputs: [], retries, stopped: true };
+      error = caught ?? new Error('node failed without an error');
+      if (retries === tries - 1) return { outputs: [], error, retries };
+    }
+  }
+  return { outputs: [], error, retries: tries - 1 };
+}
+
+/** The work's result, or `stopped` as soon as the signal aborts (the work is no longer awaited). */
+function raceAbort<T, S>(work: Promise<T>, signal: AbortSignal | undefined, stopped: S): Promise<T | S> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.resolve(stopped);
+  return new Promise<T | S>((resolve, reject) => {
+    const onAbort = () => resolve(stopped);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** Waits `ms` (between tries); true when the signal aborted first. */
+async function untilAborted(signal: AbortSignal | undefined, ms: number): Promise<boolean> {
+  const stopped = Symbol('stopped');
+  const timer = new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+  return (await raceAbort(timer, signal, stopped)) === stopped;
 }
 
 /**

@@ -49,7 +49,8 @@ export async function syncWorkflows(
   for (const stored of await store.listWorkflows()) {
     // Only files that came from this folder are removed when they vanish.
     if (loadedIds.has(stored.id) || !sourceDir || !stored.sourcePath?.startsWith(sourceDir)) continue;
-    await store.deleteWorkflow(stored.id);
+    // Several processes watching one folder all see the file go: the one whose delete took emits.
+    if (!(await store.deleteWorkflow(stored.id))) continue;
     summary.deleted.push(stored.id);
     const definition = stored.definition as LoadedWorkflow['definition'];
     events.push(

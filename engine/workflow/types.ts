@@ -16,6 +16,12 @@ export interface WorkflowNodeDefinition {
   /** n8n's error behaviour: stop the run, or pass the error on as an item. */
   onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
   continueOnFail?: boolean;
+  /** n8n's "Retry On Fail": run the node again when it throws, up to `maxTries` times in all. */
+  retryOnFail?: boolean;
+  /** Tries in all with `retryOnFail` (2 to 5). @defaultValue 3 */
+  maxTries?: number;
+  /** Pause between tries, in ms (0 to 5000). @defaultValue 1000 */
+  waitBetweenTries?: number;
   notes?: string;
 }
 

@@ -363,7 +363,15 @@ async function prepare(startEngine: (options: object) => Promise<TestEngine>, re
   });
   expect(made.status).toBe(201);
   const scoped = (await made.json()) as { id: string; key: string };
-  return { running, webhookId: id, eventId, scopedKey: scoped.key, scopedKeyId: scoped.id };
+  // An execution, so the execution routes (read, stop) are tried on one that exists too.
+  const triggered = await fetch(`${running.url}/webhooks/workflows/orders`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKENS.bearer}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ input_data: { n: 1 } }),
+  });
+  expect(triggered.status).toBe(202);
+  const { execution_id: executionId } = (await triggered.json()) as { execution_id: string };
+  return { running, webhookId: id, eventId, executionId, scopedKey: scoped.key, scopedKeyId: scoped.id };
 }
 
 const API_AUTH = [`Bearer ${API_KEY}`];
@@ -432,14 +440,18 @@ describe('bad input at every route', () => {
     'every /api/v1 route answers 4xx in our shape, never 5xx',
     { timeout: 300_000 },
     async ({ startEngine, receiver }) => {
-      const { running, webhookId, eventId, scopedKey, scopedKeyId } = await prepare(startEngine, receiver.url);
+      const { running, webhookId, eventId, executionId, scopedKey, scopedKeyId } = await prepare(
+        startEngine,
+        receiver.url,
+      );
       const routes = await apiRoutes(running);
       expect(routes.length).toBeGreaterThan(15);
       expect(routes).toContainEqual({ method: 'DELETE', template: '/api/v1/events/{id}/content' });
       expect(routes).toContainEqual({ method: 'DELETE', template: '/api/v1/api-keys/{id}' });
+      expect(routes).toContainEqual({ method: 'POST', template: '/api/v1/executions/{id}/stop' });
       // Each route gets its own share of the runs, with ids that exist as well as hostile ones, and
       // with the admin key as well as one scoped to an organization.
-      const known = [webhookId, eventId, 'orders', 'del_x', 'exec_x', scopedKeyId, REGISTERED_TYPE];
+      const known = [webhookId, eventId, executionId, 'orders', 'del_x', 'exec_x', scopedKeyId, REGISTERED_TYPE];
       for (const route of routes)
         await throwAt(running, route, known, receiver.url, [...API_AUTH, `Bearer ${scopedKey}`]);
     },

@@ -228,4 +228,21 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE event_types_version (id int PRIMARY KEY CHECK (id = 1), version bigint NOT NULL);
       INSERT INTO event_types_version (id, version) VALUES (1, 0);`,
   },
+  {
+    version: 7,
+    name: 'stop requests and conversation counters',
+    // As in the embedded store (its version 12).
+    sql: `ALTER TABLE executions ADD COLUMN stop_requested_at text;
+      CREATE INDEX executions_stop_requested ON executions (owner) WHERE stop_requested_at IS NOT NULL
+        AND status IN ('queued', 'running');
+      CREATE TABLE conversations (
+        agent_id text NOT NULL,
+        conversation_id text NOT NULL,
+        message_count integer NOT NULL,
+        credits_used double precision NOT NULL,
+        started_at text NOT NULL,
+        updated_at text NOT NULL,
+        PRIMARY KEY (agent_id, conversation_id)
+      );`,
+  },
 ];

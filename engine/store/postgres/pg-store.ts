@@ -45,6 +45,7 @@ import { createPgCounters } from './pg-counters.js';
 import { createPgHistory } from './pg-history.js';
 import { createPgEventTypes } from './pg-event-types.js';
 import { idempotencyScopeKey, idempotencySince } from '../idempotency.js';
+import { createPgRunState } from './pg-run-state.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -297,6 +298,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     ...createPgCatalog(pool, box),
     ...createPgHistory(pool),
     ...createPgEventTypes(pool),
+    ...createPgRunState(pool, owner),
     migrate: () =>
       migratePg(pool).catch((error: Error) => {
         throw Errors.STORE_UNAVAILABLE(describeServer(options.connectionString), error.message, { cause: error });
