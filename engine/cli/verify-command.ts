@@ -3,6 +3,7 @@
  * the way a receiver would (`verifyWebhook`). Exit 0 when authentic, 1 when not, 2 on bad usage.
  */
 import { type SignatureScheme, SIGNATURE_SCHEMES } from '../signing/index.js';
+import { isWireProfile, WIRE_PROFILES } from '../message/profiles.js';
 import { verifyWebhook, WebhookVerificationError } from '../sdk/verify.js';
 import { type CommandSpec, integerFlag, listFlag, stringFlag, UsageError } from './command.js';
 import { readStream } from './io.js';
@@ -26,6 +27,11 @@ export const verifyCommand: CommandSpec = {
       value: 'SCHEME',
       doc: `${SIGNATURE_SCHEMES.join('|')} (default: detected from the headers)`,
     },
+    profile: {
+      type: 'string',
+      value: 'PROFILE',
+      doc: `the webhook's wire profile: ${WIRE_PROFILES.join('|')} (sets the scheme, headers and timestamp unit)`,
+    },
     'signature-header': {
       type: 'string',
       value: 'NAME',
@@ -47,11 +53,15 @@ export const verifyCommand: CommandSpec = {
     const scheme = stringFlag(ctx.flags, 'scheme');
     if (scheme !== undefined && !SIGNATURE_SCHEMES.includes(scheme as SignatureScheme))
       throw new UsageError(`--scheme must be one of ${SIGNATURE_SCHEMES.join(', ')}`);
+    const profile = stringFlag(ctx.flags, 'profile');
+    if (profile !== undefined && !isWireProfile(profile))
+      throw new UsageError(`--profile must be one of ${WIRE_PROFILES.join(', ')}`);
     const headers: Record<string, string> = {};
     for (const [name, value] of headerFlags.map(parseHeader))
       headers[name.toLowerCase()] = headers[name.toLowerCase()] ? `${headers[name.toLowerCase()]} ${value}` : value;
     const body = await (ctx.io.readStdin?.() ?? readStream(process.stdin));
     const options = {
+      profile,
       scheme: scheme as SignatureScheme | undefined,
       headerName: stringFlag(ctx.flags, 'signature-header'),
       toleranceSec: integerFlag(ctx.flags, 'tolerance-sec'),

@@ -75,16 +75,17 @@ function detectScheme(headers: HeaderMap, secrets: readonly string[], options: V
     : 'hex';
 }
 
-/** The options with a profile's settings under the ones given. */
+/** The options with a profile's settings under the ones given (an option left undefined takes the profile's). */
 function withProfile(options: VerifyWebhookOptions): VerifyWebhookOptions {
   if (options.profile === undefined) return options;
   const preset = PROFILES[options.profile];
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
   return {
     scheme: preset.signatureScheme,
     headerName: preset.signatureHeader ?? undefined,
     timestampHeaderName: preset.timestampHeader ?? undefined,
     timestampUnit: preset.timestampUnit,
-    ...options,
+    ...given,
   };
 }
 

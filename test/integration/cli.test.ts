@@ -467,4 +467,27 @@ describe('deliveries, replay, api keys and verify', () => {
     expect([changed.code, changed.stderr]).toEqual([1, expect.stringContaining('invalid: mismatch')]);
     expect(usage.code).toBe(2);
   });
+
+  it('verifies a delivery of a profile webhook with --profile', SLOW, async () => {
+    await running.engine.delivery.subscriptions.create({
+      url: `${receiver.url}/admin-do`,
+      events: ['order.shipped'],
+      profile: 'admin-do',
+      secret: 'my-webhook-secret',
+    });
+    await running.engine.publishEvent('order.shipped', { order_id: 'admin-do' });
+    const [request] = await receiver.waitFor(1, 30_000);
+    const headers = ['x-admin-signature', 'x-admin-timestamp'].flatMap((name) => [
+      '--header',
+      `${name}: ${request.headers[name]}`,
+    ]);
+    const [valid, bare] = await Promise.all([
+      hookline(['verify', '--profile', 'admin-do', '--secret', 'my-webhook-secret', ...headers], {
+        stdin: request.body,
+      }),
+      hookline(['verify', '--profile', 'stripe', '--secret', 'my-webhook-secret', ...headers], { stdin: request.body }),
+    ]);
+    expect(valid.code).toBe(0);
+    expect(bare.code).toBe(2);
+  });
 });

@@ -20,6 +20,8 @@ const SECRET = 'a-plain-seed-secret-0123456789';
 const DATA = { workflow: { id: 'wf_abc123', name: 'Email Processor', status: 'completed' } };
 /** Seed 000 puts its webhook in `org-123` / `proj-123`; the event names the same organization. */
 const METADATA = { organization: 'org-123', project: 'proj-123' };
+/** Arrival wait: a fresh engine's pool thread starts slowly on loaded shared cores. */
+const ARRIVAL_MS = 30_000;
 
 interface Sent {
   app: SeedApp;
@@ -43,7 +45,7 @@ async function deliverTo(
     ...input,
   });
   await context.hookline.publishEvent('workflow.completed', DATA, METADATA);
-  const [request] = await context.receiver.waitFor(1);
+  const [request] = await context.receiver.waitFor(1, ARRIVAL_MS);
   return {
     app,
     body: JSON.parse(request.body) as Record<string, unknown>,
@@ -97,7 +99,7 @@ describe("wire profiles: each seed's receiver code verifies our deliveries uncha
     const next = seed001App({ WEBHOOK_SECRET: rotated.secret });
     receiver.respondWith(next.behaviour);
     await hookline.publishEvent('workflow.completed', DATA, METADATA);
-    await receiver.waitFor(2);
+    await receiver.waitFor(2, ARRIVAL_MS);
     expect(next.outcomes.map((o) => o.status)).toEqual([200]);
   });
 
@@ -211,7 +213,7 @@ describe('wire profiles: overrides and the timestamp fields on their own', () =>
     });
     const publishedAtMs = Date.now();
     await hookline.publishEvent('workflow.completed', DATA);
-    const [request] = await receiver.waitFor(1);
+    const [request] = await receiver.waitFor(1, ARRIVAL_MS);
     const timestamp = Number(request.headers['x-webhook-timestamp']);
     expect(timestamp).toBeGreaterThanOrEqual(publishedAtMs);
     expect(timestamp).toBeLessThanOrEqual(request.receivedAtMs);
@@ -242,7 +244,7 @@ describe('wire profiles: overrides and the timestamp fields on their own', () =>
     for (const profile of profiles)
       await client.webhooks.create({ url: `${receiver.url}/${profile}`, events: ['*'], secret: SECRET, profile });
     await hookline.publishEvent('workflow.completed', DATA, METADATA);
-    const requests = await receiver.waitFor(profiles.length);
+    const requests = await receiver.waitFor(profiles.length, ARRIVAL_MS);
     for (const profile of profiles) {
       const request = requests.find((r) => r.url === `/${profile}`)!;
       expect(verifyWebhook(request.body, request.headers, SECRET, { profile })).toBeTruthy();
