@@ -24,6 +24,7 @@ import { registerTriggerRoutes } from './ingress/triggers.js';
 import { registerReceiveRoute } from './api/receive.js';
 import { createApiKeyCheck } from './api/api-keys.js';
 import { registerApi } from './api/index.js';
+import { createLiveFeed } from './api/live-feed.js';
 import { registerMetricsRoute } from './api/metrics-route.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { createLogger, type Logger } from './logger.js';
@@ -108,6 +109,8 @@ export function createEngine(options: EngineOptions): Engine {
       ruleBudgetExceeded: () => delivery.matcher.budgetExceeded,
     },
   });
+  // What /api/v1/stream tells the dashboard: fed by the observers the engine already has.
+  const feed = createLiveFeed((error) => log.error({ err: error }, 'live stream listener failed'));
   const delivery: DeliverySystem = createDeliverySystem({
     store,
     config,
@@ -115,9 +118,11 @@ export function createEngine(options: EngineOptions): Engine {
     log,
     owner,
     committer,
-    recorder: metrics,
+    recorder: feed.deliveryRecorder(metrics),
+    onDeliveriesWritten: (ids) => feed.publish({ kind: 'deliveries', webhook_ids: ids }),
   });
   committer.onCommitted(delivery.afterCommit);
+  committer.onCommitted(feed.committed);
   const cleaner = createHistoryCleaner({
     store,
     retentionSec: config.historyRetentionSec,
@@ -133,7 +138,7 @@ export function createEngine(options: EngineOptions): Engine {
     log,
     resolveCredential: credentials.resolve,
     sendWebhook: delivery.sendFromNode,
-    recorder: metrics,
+    recorder: feed.executionRecorder(metrics),
   });
   const workflows = new Map<string, LoadedWorkflow>();
   const problems: WorkflowProblem[] = [];
@@ -294,6 +299,8 @@ export function createEngine(options: EngineOptions): Engine {
         store,
         delivery,
         apiKeys,
+        feed,
+        registry,
         workflows,
         setWorkflowActive,
         publishEvent,

@@ -22,6 +22,8 @@ import {
 } from './schemas.js';
 import { compileJsonSchema } from '../validation.js';
 import { executionJson } from './serialize.js';
+import { triggerRoute } from '../workflow/routes.js';
+import type { LoadedWorkflow, NodeTypeRegistry } from '../workflow/types.js';
 
 const validateData = compileJsonSchema(eventDataSchema);
 
@@ -100,6 +102,7 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): vo
         active: workflow.active,
         source_path: workflow.sourcePath,
         definition: workflow.definition,
+        triggers: triggersOf(workflow, ctx.registry),
       };
     },
   );
@@ -163,4 +166,26 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): vo
       return executionJson(execution);
     },
   );
+}
+
+/**
+ * Where each trigger node of a workflow listens and how a caller authenticates there (the node's
+ * `authentication` parameter, else its declared default).
+ */
+function triggersOf(workflow: LoadedWorkflow, registry: NodeTypeRegistry): Record<string, string>[] {
+  const triggers: Record<string, string>[] = [];
+  for (const node of workflow.definition.nodes) {
+    const route = triggerRoute(node, workflow.id, registry);
+    if (!route) continue;
+    const declared = registry.get(node.type)?.description.properties.find((p) => p.name === 'authentication');
+    const authentication = node.parameters.authentication ?? declared?.default ?? 'none';
+    triggers.push({
+      node: node.name,
+      method: route.method,
+      path: route.path,
+      kind: route.kind,
+      authentication: String(authentication),
+    });
+  }
+  return triggers;
 }

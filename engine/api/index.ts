@@ -12,6 +12,8 @@ import { registerDeliveryRoutes } from './deliveries-routes.js';
 import { registerEventRoutes } from './events-routes.js';
 import { errorSchema } from './schemas.js';
 import { registerWebhookRoutes } from './webhooks-routes.js';
+import { registerDashboardRoutes } from './dashboard-route.js';
+import { createStreamTokens, registerStreamRoute, registerStreamTokenRoute } from './stream-route.js';
 
 export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.addSchema(errorSchema);
@@ -38,6 +40,8 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
     hideUntagged: true,
   });
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
+  registerDashboardRoutes(app, ctx.config.dashboardDir);
+  const streamTokens = createStreamTokens();
   await app.register(
     async (api) => {
       api.addHook('onRequest', async (request) => {
@@ -49,7 +53,18 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
       registerDeliveryRoutes(api, ctx);
       registerCatalogRoutes(api, ctx);
       registerEventRoutes(api, ctx);
+      registerStreamTokenRoute(api, streamTokens);
     },
+    { prefix: '/api/v1' },
+  );
+  // Outside the scope above: the stream authenticates by header or by stream token itself.
+  await app.register(
+    async (stream) =>
+      registerStreamRoute(stream, streamTokens, {
+        feed: ctx.feed,
+        apiKeys: ctx.apiKeys,
+        maxClients: ctx.config.streamMaxClients,
+      }),
     { prefix: '/api/v1' },
   );
 }
