@@ -48,8 +48,7 @@ function readCapabilities(doc: OpenApi): Capabilities {
   const queryNames = (path: string) =>
     new Set((doc.paths[path]?.get?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name));
   const body = doc.paths['/api/v1/webhooks']?.post?.requestBody as
-    | { content?: { 'application/json'?: { schema?: JsonSchema } } }
-    | undefined;
+    { content?: { 'application/json'?: { schema?: JsonSchema } } } | undefined;
   const status = doc.paths['/api/v1/deliveries']?.get?.parameters?.find((p) => p.name === 'status')?.schema;
   return {
     undeliveredFilter: Boolean(status && (!status.enum || status.enum.includes('undelivered'))),

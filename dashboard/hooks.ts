@@ -1,6 +1,6 @@
 /** Loading API data into a view: the value, the error, and a reload the live stream can call. */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from './api.js';
+import type { ApiError } from './api.js';
 
 export interface Loaded<T> {
   data: T | null;

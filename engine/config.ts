@@ -114,7 +114,7 @@ export const SETTINGS = {
     env: 'HOOKLINE_STREAM_MAX_CLIENTS',
     type: 'integer',
     schema: { minimum: 0, maximum: 10_000 },
-    doc: 'Open /api/v1/stream connections (the dashboard\'s live view) at most; one more is refused with 503.',
+    doc: "Open /api/v1/stream connections (the dashboard's live view) at most; one more is refused with 503.",
   }),
   metricsWebhookLabels: setting({
     default: false,

@@ -41,12 +41,16 @@ export function TimeChart(props: { times: number[]; series: Series[]; height?: n
       axes: [
         { stroke: axisColor, grid: { stroke: `${axisColor}33` } },
         { stroke: axisColor, grid: { stroke: `${axisColor}33` } },
-        ...(props.series.some((s) => s.right) ? [{ side: 1, scale: 'right', stroke: axisColor, grid: { show: false } }] : []),
+        ...(props.series.some((s) => s.right)
+          ? [{ side: 1, scale: 'right', stroke: axisColor, grid: { show: false } }]
+          : []),
       ],
       scales: { x: { time: true } },
     };
     const plot = new uPlot(options, [props.times, ...props.series.map((s) => s.values)] as uPlot.AlignedData, element);
-    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(200, element.clientWidth), height: options.height }));
+    const resize = new ResizeObserver(() =>
+      plot.setSize({ width: Math.max(200, element.clientWidth), height: options.height }),
+    );
     resize.observe(element);
     return () => {
       resize.disconnect();
@@ -75,7 +79,10 @@ export function Sparkline({ values, label }: { values: number[]; label: string }
         cursor: { show: false },
         axes: [{ show: false }, { show: false }],
         scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-        series: [{}, { stroke: cssVar('--chart-1'), fill: `${cssVar('--chart-1')}33`, width: 1.5, points: { show: false } }],
+        series: [
+          {},
+          { stroke: cssVar('--chart-1'), fill: `${cssVar('--chart-1')}33`, width: 1.5, points: { show: false } },
+        ],
       },
       [xs, values],
       element,

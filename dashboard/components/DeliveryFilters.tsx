@@ -69,7 +69,14 @@ export function DeliveryFilters(props: { filter: DeliveryFilter; eventTypes: str
         />
       </label>
       <button type="submit">Apply filters</button>
-      <button type="button" class="secondary" onClick={() => (setDraft({}), setParams({ status: undefined, event_type: undefined, start: undefined, end: undefined }))}>
+      <button
+        type="button"
+        class="secondary"
+        onClick={() => (
+          setDraft({}),
+          setParams({ status: undefined, event_type: undefined, start: undefined, end: undefined })
+        )}
+      >
         Clear
       </button>
     </form>

@@ -91,7 +91,9 @@ function AttemptItem({ attempt, payload }: { attempt: Attempt; payload: unknown 
       <div class="exchange">
         <div>
           <h4>Request</h4>
-          {attempt.request_headers && <HeaderTable headers={attempt.request_headers} label={`${label} request headers`} />}
+          {attempt.request_headers && (
+            <HeaderTable headers={attempt.request_headers} label={`${label} request headers`} />
+          )}
           <Json value={payload} label={`${label} request body`} />
         </div>
         <div>

@@ -69,7 +69,8 @@ export function WebhookActions({ webhook, onChanged }: { webhook: Webhook; onCha
       </div>
       {test && (
         <p class="test-result" role="status">
-          Test event <code>{test.event}</code>: <Code code={test.status_code} /> in {Math.round(test.response_time_ms)} ms
+          Test event <code>{test.event}</code>: <Code code={test.status_code} /> in {Math.round(test.response_time_ms)}{' '}
+          ms
           {test.error ? ` — ${test.error}` : ''}
         </p>
       )}

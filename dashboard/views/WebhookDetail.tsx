@@ -30,7 +30,8 @@ export function WebhookDetail({ id, params }: { id: string; params: URLSearchPar
     refresh,
     useCallback(
       (notice: Notice) =>
-        notice.webhook_id === id || (notice.kind === 'deliveries' && (!notice.webhook_ids || notice.webhook_ids.includes(id))),
+        notice.webhook_id === id ||
+        (notice.kind === 'deliveries' && (!notice.webhook_ids || notice.webhook_ids.includes(id))),
       [id],
     ),
   );

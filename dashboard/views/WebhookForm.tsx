@@ -101,7 +101,13 @@ function Form(props: { id?: string; sections: Section[]; initial: FormValues }) 
           {section.fields
             .filter((field) => !field.when || field.when(values))
             .map((field) => (
-              <Control key={field.path} field={field} value={values[field.path]} error={shown[field.path]} onChange={change} />
+              <Control
+                key={field.path}
+                field={field}
+                value={values[field.path]}
+                error={shown[field.path]}
+                onChange={change}
+              />
             ))}
         </fieldset>
       ))}
@@ -134,7 +140,12 @@ function Control(props: {
         const onText = (e: Event) => onChange(field.path, (e.currentTarget as HTMLInputElement).value);
         if (field.kind === 'checkbox')
           return (
-            <input {...common} type="checkbox" checked={value === true} onChange={(e) => onChange(field.path, e.currentTarget.checked)} />
+            <input
+              {...common}
+              type="checkbox"
+              checked={value === true}
+              onChange={(e) => onChange(field.path, e.currentTarget.checked)}
+            />
           );
         if (field.kind === 'select')
           return (
@@ -160,7 +171,15 @@ function Control(props: {
         return (
           <input
             {...common}
-            type={field.kind === 'password' ? 'password' : field.kind === 'number' ? 'number' : field.path === 'url' ? 'url' : 'text'}
+            type={
+              field.kind === 'password'
+                ? 'password'
+                : field.kind === 'number'
+                  ? 'number'
+                  : field.path === 'url'
+                    ? 'url'
+                    : 'text'
+            }
             autocomplete="off"
             value={text}
             onInput={onText}

@@ -73,7 +73,9 @@ export function Webhooks() {
                       <Status value={webhook.status} />
                     </td>
                     <td class="events">{webhook.events.join(', ')}</td>
-                    <td>{percent(stats.successful_deliveries, stats.successful_deliveries + stats.failed_deliveries)}</td>
+                    <td>
+                      {percent(stats.successful_deliveries, stats.successful_deliveries + stats.failed_deliveries)}
+                    </td>
                     <td>{ago(webhook.last_delivery)}</td>
                     <td>
                       <Sparkline

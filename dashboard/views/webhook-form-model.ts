@@ -38,7 +38,12 @@ const SECTIONS: Section[] = [
       { path: 'name', label: 'Name', kind: 'text' },
       { path: 'description', label: 'Description', kind: 'textarea' },
       { path: 'url', label: 'Endpoint URL', kind: 'text', hint: 'Where deliveries are POSTed' },
-      { path: 'events', label: 'Events', kind: 'lines', hint: 'One per line or comma-separated: order.created, order.*, *' },
+      {
+        path: 'events',
+        label: 'Events',
+        kind: 'lines',
+        hint: 'One per line or comma-separated: order.created, order.*, *',
+      },
       { path: 'enabled', label: 'Enabled', kind: 'checkbox' },
       { path: 'organization', label: 'Organization', kind: 'text', hint: 'Receives only events of this organization' },
       { path: 'project', label: 'Project', kind: 'text' },
@@ -47,7 +52,12 @@ const SECTIONS: Section[] = [
   {
     title: 'Signature and format',
     fields: [
-      { path: 'profile', label: 'Profile', kind: 'select', hint: 'A seed’s wire format: signature, headers, payload and retries' },
+      {
+        path: 'profile',
+        label: 'Profile',
+        kind: 'select',
+        hint: 'A seed’s wire format: signature, headers, payload and retries',
+      },
       { path: 'signature_scheme', label: 'Signature scheme', kind: 'select' },
       { path: 'signature_header', label: 'Signature header', kind: 'text' },
       { path: 'timestamp_header', label: 'Timestamp header', kind: 'text' },
@@ -60,9 +70,24 @@ const SECTIONS: Section[] = [
     title: 'Authentication and headers',
     fields: [
       { path: 'authentication.type', label: 'Authentication', kind: 'select' },
-      { path: 'authentication.token', label: 'Bearer token', kind: 'password', when: (v) => v['authentication.type'] === 'bearer' },
-      { path: 'authentication.username', label: 'User name', kind: 'text', when: (v) => v['authentication.type'] === 'basic' },
-      { path: 'authentication.password', label: 'Password', kind: 'password', when: (v) => v['authentication.type'] === 'basic' },
+      {
+        path: 'authentication.token',
+        label: 'Bearer token',
+        kind: 'password',
+        when: (v) => v['authentication.type'] === 'bearer',
+      },
+      {
+        path: 'authentication.username',
+        label: 'User name',
+        kind: 'text',
+        when: (v) => v['authentication.type'] === 'basic',
+      },
+      {
+        path: 'authentication.password',
+        label: 'Password',
+        kind: 'password',
+        when: (v) => v['authentication.type'] === 'basic',
+      },
       { path: 'headers', label: 'Headers', kind: 'headers', hint: 'One per line: Name: value' },
     ],
   },
@@ -82,9 +107,24 @@ const SECTIONS: Section[] = [
   {
     title: 'Rules',
     fields: [
-      { path: 'conditions', label: 'Conditions (JSON)', kind: 'json', hint: 'JSON-logic or shorthand, e.g. {"data.amount": {"gt": 100}}' },
-      { path: 'filters', label: 'Filters (JSON)', kind: 'json', hint: 'Per-event value lists, e.g. {"order.created": {"data.country": ["DE"]}}' },
-      { path: 'include_fields', label: 'Include fields', kind: 'lines', hint: 'Dot paths to keep in the payload, one per line' },
+      {
+        path: 'conditions',
+        label: 'Conditions (JSON)',
+        kind: 'json',
+        hint: 'JSON-logic or shorthand, e.g. {"data.amount": {"gt": 100}}',
+      },
+      {
+        path: 'filters',
+        label: 'Filters (JSON)',
+        kind: 'json',
+        hint: 'Per-event value lists, e.g. {"order.created": {"data.country": ["DE"]}}',
+      },
+      {
+        path: 'include_fields',
+        label: 'Include fields',
+        kind: 'lines',
+        hint: 'Dot paths to keep in the payload, one per line',
+      },
       { path: 'metadata', label: 'Metadata (JSON)', kind: 'json' },
     ],
   },
@@ -142,7 +182,8 @@ export function toValues(sections: Section[], webhook?: Webhook): FormValues {
   if (!webhook) return values;
   for (const field of sections.flatMap((s) => s.fields)) {
     const value = field.path === 'project' ? get(webhook, 'metadata.project') : get(webhook, field.path);
-    if (field.kind === 'checkbox') values[field.path] = field.path === 'batching' ? Boolean(webhook.batch_settings) : value === true;
+    if (field.kind === 'checkbox')
+      values[field.path] = field.path === 'batching' ? Boolean(webhook.batch_settings) : value === true;
     else if (field.kind === 'json') values[field.path] = json(value);
     else if (field.kind === 'lines') values[field.path] = Array.isArray(value) ? value.join('\n') : '';
     else if (field.kind === 'headers')
@@ -194,7 +235,13 @@ export function toBody(sections: Section[], values: FormValues, creating: boolea
         errors[field.path] = `Not valid JSON: ${(error as Error).message}`;
       }
     } else if (field.kind === 'lines') {
-      put(field.path, text.split(/[\n,]/).map((line) => line.trim()).filter(Boolean));
+      put(
+        field.path,
+        text
+          .split(/[\n,]/)
+          .map((line) => line.trim())
+          .filter(Boolean),
+      );
     } else if (field.kind === 'headers') {
       const headers: Record<string, string> = {};
       for (const line of text.split('\n').filter((l) => l.trim())) {
@@ -213,7 +260,10 @@ export function toBody(sections: Section[], values: FormValues, creating: boolea
 /** The form field an API error names: the longest prefix of `details.field` that is a field here. */
 export function fieldFor(sections: Section[], apiField: string): string | null {
   const paths = new Set(sections.flatMap((s) => s.fields.map((f) => f.path)));
-  const parts = apiField.replace(/^\//, '').split(/[./[\]]+/).filter(Boolean);
+  const parts = apiField
+    .replace(/^\//, '')
+    .split(/[./[\]]+/)
+    .filter(Boolean);
   for (let n = parts.length; n > 0; n--) {
     const candidate = parts.slice(0, n).join('.');
     if (paths.has(candidate)) return candidate;

@@ -50,7 +50,10 @@ export interface StreamTokens {
 
 const digest = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-export function createStreamTokens(ttlMs = TUNING.stream.tokenTtlMs, maxTokens = TUNING.stream.maxTokens): StreamTokens {
+export function createStreamTokens(
+  ttlMs = TUNING.stream.tokenTtlMs,
+  maxTokens = TUNING.stream.maxTokens,
+): StreamTokens {
   // Insertion order is issue order: the first entries are the oldest.
   const expiryByDigest = new Map<string, number>();
   return {
@@ -69,7 +72,9 @@ export function createStreamTokens(ttlMs = TUNING.stream.tokenTtlMs, maxTokens =
       const expiresAtMs = expiryByDigest.get(key);
       expiryByDigest.delete(key);
       if (expiresAtMs === undefined || expiresAtMs <= nowMs)
-        throw Errors.UNAUTHORIZED('Stream token is unknown, used or expired: get a new one from POST /api/v1/stream/tokens');
+        throw Errors.UNAUTHORIZED(
+          'Stream token is unknown, used or expired: get a new one from POST /api/v1/stream/tokens',
+        );
     },
   };
 }

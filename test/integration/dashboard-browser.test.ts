@@ -55,6 +55,8 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
   const requested: string[] = [];
   let createdId = '';
 
+  /** An expression evaluated in the page (this file is type-checked without the DOM library). */
+  const inPage = (expression: string): Promise<unknown> => page.evaluate(expression);
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${engine.url}/api/v1${path}`, {
@@ -102,7 +104,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
     await page.getByText('Live', { exact: true }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem('hookline.apiKey'))).toBe(API_KEY);
+    expect(await inPage("sessionStorage.getItem('hookline.apiKey')")).toBe(API_KEY);
     await shot('1b-signed-in');
   });
 
@@ -117,7 +119,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await conditions.fill('{"data.total": {"$foo": 1}}');
     await page.getByRole('button', { name: 'Create webhook' }).click();
     await expect.poll(() => fieldError(page, 'conditions')).toMatch(/\S/);
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('wh-conditions');
+    await expect.poll(() => inPage('document.activeElement?.id')).toBe('wh-conditions');
     await shot('2a-rule-error-at-its-field');
     await conditions.fill('{"total": {"gt": 10}}');
     await page.getByRole('button', { name: 'Create webhook' }).click();
@@ -126,7 +128,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     expect(secret).toMatch(/^whsec_/);
     await page.getByRole('button', { name: 'Copy secret' }).click();
     await page.getByRole('button', { name: 'Copied' }).waitFor();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+    expect(await inPage('navigator.clipboard.readText()')).toBe(secret);
     await shot('2b-created-secret-once');
     await page.getByRole('link', { name: 'Open the webhook' }).click();
     await page.getByRole('heading', { name: 'Orders to the ERP' }).waitFor();
@@ -139,12 +141,12 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await expect.poll(() => page.locator('.test-result').textContent()).toContain('200');
     expect(ok.requests.at(-1)?.url).toBe('/orders');
     // Marks this page load: a reload would lose it.
-    await page.evaluate(() => ((window as unknown as { loadMark: number }).loadMark = 1));
+    await inPage('window.loadMark = 1');
     await call('POST', '/events', { type: 'order.created', data: { total: 250 } });
     const row = page.locator('tr[data-delivery]', { hasText: 'order.created' });
     await row.getByText('succeeded').waitFor();
     await expect.poll(() => row.locator('.status').allTextContents()).toEqual(['succeeded', '200']);
-    expect(await page.evaluate(() => (window as unknown as { loadMark?: number }).loadMark)).toBe(1);
+    expect(await inPage('window.loadMark')).toBe(1);
     await shot('3a-attempt-appeared-live');
     await row.getByRole('link', { name: /Details/ }).click();
     await page.getByRole('heading', { name: /Attempt 1: 200/ }).waitFor();
@@ -206,11 +208,11 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
       await page.goto(`${engine.url}/dashboard/${path}`);
       await page.getByRole('heading', { level: 1 }).waitFor();
       await page.locator('main table').first().waitFor();
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await inPage('document.documentElement.scrollWidth - window.innerWidth');
       expect(overflow).toBeLessThanOrEqual(0);
       await shot(`6-phone-${theme}`);
     }
-    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const background = await inPage('getComputedStyle(document.body).backgroundColor');
     expect(background).toBe('rgb(18, 20, 23)');
   });
 
