@@ -152,7 +152,7 @@ function Control(props: {
             <select {...common} value={text} onChange={onText}>
               {(field.options ?? []).map((option) => (
                 <option key={option} value={option}>
-                  {option || '(none)'}
+                  {option || '(default)'}
                 </option>
               ))}
             </select>

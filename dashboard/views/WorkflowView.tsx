@@ -21,7 +21,10 @@ export function curlFor(trigger: Trigger, origin: string): string {
   const lines = [`curl -X ${trigger.method} '${url}'`, `  -H 'Content-Type: application/json'`];
   if (trigger.authentication === 'bearer') lines.push(`  -H 'Authorization: Bearer YOUR_TOKEN'`);
   if (trigger.authentication === 'basic') lines.push(`  -u 'USER:PASSWORD'`);
-  if (trigger.method !== 'GET') lines.push(`  -d '{"hello": "world"}'`);
+  // The seeds' request formats: a workflow takes `input_data`, an agent a `message`.
+  const body =
+    trigger.kind === 'agent' ? '{"message": "Hello", "user_id": "user_1"}' : '{"input_data": {"hello": "world"}}';
+  if (trigger.method !== 'GET') lines.push(`  -d '${body}'`);
   return lines.join(' \\\n');
 }
 

@@ -111,13 +111,13 @@ const SECTIONS: Section[] = [
         path: 'conditions',
         label: 'Conditions (JSON)',
         kind: 'json',
-        hint: 'JSON-logic or shorthand, e.g. {"data.amount": {"gt": 100}}',
+        hint: 'Over the event’s data: JSON-logic or shorthand, e.g. {"amount": {"gt": 100}}',
       },
       {
         path: 'filters',
         label: 'Filters (JSON)',
         kind: 'json',
-        hint: 'Per-event value lists, e.g. {"order.created": {"data.country": ["DE"]}}',
+        hint: 'Per event type: value lists or startsWith, e.g. {"order.created": {"country": ["DE"]}}',
       },
       {
         path: 'include_fields',
@@ -134,6 +134,9 @@ const SECTIONS: Section[] = [
 const ALIASES = new Set(['targetUrl', 'isActive', 'workspace', 'ordered', 'timeout']);
 /** Form-only switches, not API fields. */
 const FORM_ONLY = new Set(['batching']);
+
+/** The values a new webhook's form starts with. */
+const FORM_DEFAULTS: FormValues = { enabled: true, 'authentication.type': 'none', ordering: 'unordered' };
 
 const topOf = (path: string) => path.split('.')[0];
 
@@ -159,7 +162,8 @@ export function formSections(schema: JsonSchema, creating: boolean): Section[] {
       .map((field) => {
         const options = schemaAt(schema, field.path)?.enum?.map(String);
         if (field.kind === 'select' && !options) return { ...field, kind: 'text' as const };
-        return options ? { ...field, options: field.path === 'profile' ? ['', ...options] : options } : field;
+        // '' is "the API's default" wherever the form has no default of its own.
+        return options ? { ...field, options: FORM_DEFAULTS[field.path] ? options : ['', ...options] } : field;
       }),
   }));
   const others = Object.keys(properties).filter((name) => !known.has(name) && !ALIASES.has(name));
@@ -178,7 +182,7 @@ const json = (value: unknown) => (value === null || value === undefined ? '' : J
 
 /** A webhook as the form's text values (new: the defaults). */
 export function toValues(sections: Section[], webhook?: Webhook): FormValues {
-  const values: FormValues = { enabled: true, 'authentication.type': 'none', ordering: 'unordered' };
+  const values: FormValues = { ...FORM_DEFAULTS };
   if (!webhook) return values;
   for (const field of sections.flatMap((s) => s.fields)) {
     const value = field.path === 'project' ? get(webhook, 'metadata.project') : get(webhook, field.path);

@@ -33,7 +33,7 @@ const ORDERS_WORKFLOW = {
   active: true,
   nodes: [
     node('Order webhook', 'n8n-nodes-hookline.webhookTrigger', { kind: 'workflow', authentication: 'none' }),
-    node('Shape', 'hookline.set', { fields: { total: '={{ $json.body.total }}' } }),
+    node('Shape', 'hookline.set', { fields: { total: '={{ $json.body.input_data.total }}' } }),
     node('Is big', 'hookline.if', { condition: { total: { gt: 100 } } }),
     node('Big', 'hookline.set', { fields: { size: 'big' } }),
     node('Small', 'hookline.set', { fields: { size: 'small' } }),
@@ -195,10 +195,27 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await page.getByText('None: anyone with the URL').waitFor();
     const curl = await page.getByLabel('curl example for Order webhook').textContent();
     expect(curl).toContain(`curl -X POST '${url}'`);
-    await shot('5-workflow-graph');
+    expect(curl).toContain(`-d '{"input_data": {"hello": "world"}}'`);
+    await shot('5a-workflow-graph');
+    // Its executions, filtered to it: a run started by a caller appears live.
+    await page.getByRole('link', { name: 'Executions', exact: true }).last().click();
+    await page.getByRole('heading', { name: 'Executions' }).waitFor();
+    const triggered = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input_data: { total: 150 } }),
+    });
+    expect(triggered.status, await triggered.clone().text()).toBeLessThan(300);
+    const row = page.locator('tr[data-execution]');
+    await row.getByText('succeeded').waitFor();
+    await row.getByText('Output').click();
+    expect(await row.locator('pre').textContent()).toContain('"size": "big"');
+    await shot('5b-execution-live');
+    await page.getByRole('link', { name: 'Event catalog' }).click();
+    await page.getByRole('heading', { name: 'workflow', exact: true }).waitFor();
   });
 
-  test('6. stays readable at phone width (390 px), in the light and the dark theme', async () => {
+  test('6. stays readable at phone width (390 px), in the light and the dark theme; sign-out forgets the key', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const [theme, path] of [
       ['light', `#/webhooks/${createdId}`],
@@ -214,6 +231,9 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     }
     const background = await inPage('getComputedStyle(document.body).backgroundColor');
     expect(background).toBe('rgb(18, 20, 23)');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    expect(await inPage("sessionStorage.getItem('hookline.apiKey')")).toBeNull();
   });
 
   test('every request of the page stayed on the engine’s origin', () => {
