@@ -21,6 +21,7 @@ const STORE_TESTS = [
   'test/integration/retention.test.ts',
   'test/integration/erasure.test.ts',
   'test/integration/metrics.test.ts',
+  'test/integration/dashboard-serving.test.ts',
 ];
 
 /** PostgreSQL's own tests (several processes, shared counters) whatever the run's store: once is enough. */

@@ -256,6 +256,10 @@ export function toBody(sections: Section[], values: FormValues, creating: boolea
       put(field.path, headers);
     } else put(field.path, text);
   }
+  // Stored tokens and passwords are never shown: an edit that leaves them empty keeps them.
+  const auth = body.authentication as { type?: string; token?: string; password?: string } | undefined;
+  if (!creating && auth && ((auth.type === 'bearer' && !auth.token) || (auth.type === 'basic' && !auth.password)))
+    delete body.authentication;
   if (values.batching === false && !creating && sections.some((s) => s.fields.some((f) => f.path === 'batching')))
     body.batch_settings = null;
   return { body, errors };
