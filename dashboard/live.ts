@@ -77,6 +77,13 @@ export function stopLive(): void {
   setState('offline');
 }
 
+/** Whether a notice is about one webhook's deliveries (a fan-out notice without ids may be). */
+export const aboutWebhook =
+  (id: string) =>
+  (notice: Notice): boolean =>
+    notice.webhook_id === id ||
+    (notice.kind === 'deliveries' && (!notice.webhook_ids || notice.webhook_ids.includes(id)));
+
 /** Calls `onNotice` for matching notices, at most every 300 ms (bursts of attempts → one reload). */
 export function useLive(onNotice: (notice: Notice) => void, matches: (notice: Notice) => boolean): void {
   useEffect(() => {
