@@ -10,6 +10,8 @@ import { afterEach, beforeEach } from 'vitest';
 import { chain, node } from '../fixtures/workflows.js';
 import { openEventStream } from '../helpers/event-stream.js';
 import { describe, expect, FAST_DELIVERY, test } from '../helpers/engine-fixture.js';
+import { createTestSchema, postgresAvailable } from '../helpers/postgres.js';
+import { TEST_STORE } from '../helpers/store.js';
 import { makeTempDir, type TempDir } from '../helpers/temp.js';
 
 const API_KEY = 'hk_dashboard_serving_0123456789';
@@ -197,5 +199,42 @@ describe('/api/v1/stream', () => {
     await stream.next('ready');
     await running.engine.stop();
     await stream.ended;
+  });
+});
+
+describe.skipIf(TEST_STORE !== 'postgres' || !(await postgresAvailable()))('/api/v1/stream on a shared store', () => {
+  test('a stream on one process shows the deliveries of an event published through another', async ({
+    startEngine,
+    receiver,
+  }) => {
+    const schema = await createTestSchema('stream');
+    try {
+      const config = { ...FAST_DELIVERY, apiKey: API_KEY, databaseUrl: schema.urlWithSchema };
+      const watched = await startEngine({ config });
+      const other = await startEngine({ config });
+      const stream = await openEventStream(`${watched.url}/api/v1/stream`, auth);
+      try {
+        await stream.next('ready');
+        const created = await fetch(`${other.url}/api/v1/webhooks`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ url: receiver.url, events: ['order.created'] }),
+        });
+        expect(created.status).toBe(201);
+        await fetch(`${other.url}/api/v1/events`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'order.created', data: { n: 1 } }),
+        });
+        expect((await stream.next('deliveries', 30_000)).data).toMatchObject({ kind: 'deliveries' });
+        await receiver.waitFor(1);
+      } finally {
+        stream.close();
+        await other.stop();
+        await watched.stop();
+      }
+    } finally {
+      await schema.drop();
+    }
   });
 });
