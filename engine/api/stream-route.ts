@@ -74,6 +74,7 @@ export function createStreamTokens(
       if (expiresAtMs === undefined || expiresAtMs <= nowMs)
         throw Errors.UNAUTHORIZED(
           'Stream token is unknown, used or expired: get a new one from POST /api/v1/stream/tokens',
+          { headers: { 'www-authenticate': 'Bearer realm="hookline-api"' } },
         );
     },
   };
@@ -125,7 +126,10 @@ export function registerStreamRoute(app: FastifyInstance, tokens: StreamTokens, 
       if (request.query.token !== undefined) tokens.consume(request.query.token, Date.now());
       else await options.apiKeys.check(request.headers.authorization, request.ip);
       if (clients.size >= options.maxClients)
-        throw Errors.RATE_LIMITED(RETRY_AFTER_SEC, { headers: { 'retry-after': String(RETRY_AFTER_SEC) } });
+        throw Errors.RATE_LIMITED(RETRY_AFTER_SEC, {
+          headers: { 'retry-after': String(RETRY_AFTER_SEC) },
+          details: { retry_after_seconds: RETRY_AFTER_SEC, reason: `at most ${options.maxClients} open streams` },
+        });
       reply.hijack();
       openStream(reply.raw, clients, options.feed);
     },

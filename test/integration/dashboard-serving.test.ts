@@ -116,6 +116,7 @@ describe('/api/v1/stream', () => {
     ] as const) {
       const answer = await rawGet(url, path, headers);
       expect(answer.status).toBe(401);
+      expect(answer.headers['www-authenticate']).toBe('Bearer realm="hookline-api"');
       expect(JSON.parse(answer.body)).toMatchObject({ success: false, error: { code: 'UNAUTHORIZED' } });
     }
   });
@@ -187,7 +188,10 @@ describe('/api/v1/stream', () => {
       const second = await rawGet(running.url, '/api/v1/stream', auth);
       expect(second.status).toBe(429);
       expect(second.headers['retry-after']).toBe('5');
-      expect(JSON.parse(second.body).error.code).toBe('RATE_LIMITED');
+      expect(JSON.parse(second.body).error).toMatchObject({
+        code: 'RATE_LIMITED',
+        details: { retry_after_seconds: 5 },
+      });
     } finally {
       first.close();
     }
