@@ -84,8 +84,11 @@ export const aboutWebhook =
     notice.webhook_id === id ||
     (notice.kind === 'deliveries' && (!notice.webhook_ids || notice.webhook_ids.includes(id)));
 
-/** Calls `onNotice` for matching notices, at most every 300 ms (bursts of attempts → one reload). */
-export function useLive(onNotice: (notice: Notice) => void, matches: (notice: Notice) => boolean): void {
+/**
+ * Calls `onNotice` for matching notices, at most once per `delayMs` (a burst of attempts is one
+ * reload). Views that read much per reload (a request per webhook) wait longer.
+ */
+export function useLive(onNotice: (notice: Notice) => void, matches: (notice: Notice) => boolean, delayMs = 300): void {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     let last: Notice | null = null;
@@ -95,14 +98,14 @@ export function useLive(onNotice: (notice: Notice) => void, matches: (notice: No
       timer ??= setTimeout(() => {
         timer = null;
         if (last) onNotice(last);
-      }, 300);
+      }, delayMs);
     };
     listeners.add(listener);
     return () => {
       listeners.delete(listener);
       if (timer) clearTimeout(timer);
     };
-  }, [onNotice, matches]);
+  }, [onNotice, matches, delayMs]);
 }
 
 export function useLiveState(): LiveState {

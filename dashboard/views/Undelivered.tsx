@@ -10,7 +10,7 @@ import { Code, Status } from '../components/Status.js';
 import { listDeliveries, UNDELIVERED } from '../deliveries.js';
 import { dateTime } from '../format.js';
 import { useLoad } from '../hooks.js';
-import { useLive } from '../live.js';
+import { useLive, type Notice } from '../live.js';
 import type { Delivery, Webhook } from '../types.js';
 
 async function load(filter: ReturnType<typeof readFilter>) {
@@ -27,7 +27,8 @@ export function Undelivered({ params }: { params: URLSearchParams }) {
   const { data, error, loading, reload } = useLoad(() => load(filter), key);
   useLive(
     reload,
-    useCallback(() => true, []),
+    useCallback((notice: Notice) => notice.kind !== 'executions', []),
+    1_000,
   );
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [outcome, setOutcome] = useState<string | null>(null);

@@ -33,9 +33,11 @@ async function loadWebhooks(): Promise<{ webhook: Webhook; hours: number[] }[]> 
 
 export function Webhooks() {
   const { data, error, loading, reload } = useLoad(loadWebhooks, 'webhooks');
+  // Each reload reads every webhook's last day: at most one every two seconds.
   useLive(
     reload,
     useCallback(() => true, []),
+    2_000,
   );
   return (
     <section aria-labelledby="webhooks-title">
