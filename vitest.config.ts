@@ -15,6 +15,7 @@ const STORE_TESTS = [
   'test/unit/delivery/subscription-rules.test.ts',
   'test/integration/delivery-*.test.ts',
   'test/integration/api.test.ts',
+  'test/integration/seed-profiles.test.ts',
   'test/integration/incoming-webhooks.test.ts',
   'test/integration/engine-run.test.ts',
   'test/integration/subscription-headers.test.ts',

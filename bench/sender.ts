@@ -32,7 +32,12 @@ export function envelopeMessage(
   subscriptionId: string,
 ): OutgoingMessage {
   const event = createEvent(type, data);
-  return { url, secret, msgId: event.id, body: JSON.stringify(formatPayload(event, 'envelope', subscriptionId)) };
+  return {
+    url,
+    secret,
+    msgId: event.id,
+    body: JSON.stringify(formatPayload(event, 'envelope', { webhookId: subscriptionId })),
+  };
 }
 
 export function createBaselineSender(connections: number): BaselineSender {

@@ -11,7 +11,7 @@ import { type CommandSpec, commandHelp, parseCommand, UsageError } from './cli/c
 import { DELIVERY_COMMANDS } from './cli/deliveries-command.js';
 import { ENGINE_COMMANDS } from './cli/engine-commands.js';
 import { EVENT_COMMANDS } from './cli/events-command.js';
-import { type Env, type Output, stdio } from './cli/io.js';
+import { type Env, exitQuietlyOnClosedPipe, type Output, stdio } from './cli/io.js';
 import { EXIT } from './cli/remote.js';
 import { verifyCommand } from './cli/verify-command.js';
 import { WEBHOOK_COMMANDS } from './cli/webhooks-command.js';
@@ -127,6 +127,7 @@ function help(): string {
 // Run when executed (directly or through the npm bin symlink), not when imported by tests.
 const entry = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : '';
 if (entry === import.meta.url) {
+  exitQuietlyOnClosedPipe();
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

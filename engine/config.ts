@@ -316,6 +316,13 @@ export const SETTINGS = {
     schema: { minimum: 1 },
     doc: 'Deliveries claimed from the outbox per round.',
   }),
+  maxTasksPerEndpoint: setting({
+    default: 2,
+    env: 'HOOKLINE_MAX_TASKS_PER_ENDPOINT',
+    type: 'integer',
+    schema: { minimum: 1 },
+    doc: 'Pool tasks (of up to 64 requests each) one endpoint may have in flight at once, so receivers that hang cannot take every slot from healthy ones.',
+  }),
   poolThreads: setting({
     default: 0,
     env: 'HOOKLINE_POOL_THREADS',

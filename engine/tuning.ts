@@ -11,6 +11,11 @@ export const TUNING = {
     parallelChunk: 64,
     /** Pool tasks in flight per pool thread: sending is mostly waiting on sockets. */
     tasksInFlightPerThread: 4,
+    /**
+     * How far ahead a rate-limited endpoint's send times are reserved (send-pacing.ts): claims come
+     * in runs of about this long, and a claimed row waits at most about this long for its time.
+     */
+    rateHorizonMs: 1_000,
     /** Rows one claim round may take across all endpoints: one round is a bounded amount of work. */
     claimRoundRows: 1_024,
     /** Events one fan-out step reads and plans at most (each makes a delivery per matching endpoint). */

@@ -77,6 +77,7 @@ export function toInvalidInput(issue: ValidationIssue | undefined, context?: str
       details: { field, expected: 'present', received: 'null' },
     });
   }
+  if (!path && issue?.keyword === 'type') return wholeOfWrongType(issue, context);
   const field = path;
   const whole = context ? `The ${context}` : 'The input';
   return Errors.INVALID_INPUT(`${field ? `Field '${field}'` : whole} ${issue?.message ?? 'is invalid'}`, {
@@ -86,6 +87,22 @@ export function toInvalidInput(issue: ValidationIssue | undefined, context?: str
       received: typeOf(issue?.data),
     },
   });
+}
+
+/** The whole body is not what the route takes: say what to send rather than name an empty field. */
+function wholeOfWrongType(issue: ValidationIssue, context = 'body'): HooklineError {
+  const received = typeOf(issue.data);
+  const expected = `a JSON ${String(issue.params.type)}`;
+  const message =
+    issue.data === undefined
+      ? `The request ${context} is empty: send ${expected}`
+      : `The request ${context} must be ${expected}, not ${withArticle(received)}`;
+  return Errors.INVALID_INPUT(message, { details: { field: '', expected, received } });
+}
+
+function withArticle(type: string): string {
+  if (type === 'null' || type === 'undefined') return type;
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
 function typeOf(data: unknown): string {

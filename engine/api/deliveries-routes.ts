@@ -6,14 +6,15 @@
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { Errors } from '../errors.js';
-import type { DeliveryStatus } from '../store/types.js';
 import type { ApiContext } from './context.js';
+import { msOf, pageOf, toDeliveryQuery, type DeliveryListQuery } from './delivery-query.js';
 import {
   deliveryDetailSchema,
   deliveryPageSchema,
   deliveryParams,
   deliveryRangeQuery,
   deliverySchema,
+  deliverySearchQuery,
   errorResponses,
   idParams,
   logPageSchema,
@@ -25,43 +26,15 @@ import {
 } from './schemas.js';
 import { deliveryJson, logJson, statsJson } from './serialize.js';
 
-interface RangeQuery {
-  start?: string;
-  end?: string;
-  status?: string;
-  limit: number;
-  offset: number;
-}
-
-function statusesOf(status: string | undefined): DeliveryStatus[] | undefined {
-  if (!status) return undefined;
-  if (status === 'success') return ['succeeded'];
-  return [status as DeliveryStatus];
-}
-
-function msOf(text: string | undefined, field: string): number | undefined {
-  if (text === undefined) return undefined;
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms))
-    throw Errors.INVALID_INPUT(`Field '${field}' is not a date-time`, {
-      details: {
-        field,
-        expected: 'ISO 8601 date-time',
-        received: text,
-      },
-    });
-  return ms;
-}
-
 export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const log = ctx.store.deliveryLog;
 
-  app.get<{ Params: { id: string }; Querystring: RangeQuery }>(
+  app.get<{ Params: { id: string }; Querystring: DeliveryListQuery }>(
     '/webhooks/:id/deliveries',
     {
       schema: {
         tags: ['deliveries'],
-        summary: 'Deliveries of a webhook in a time range',
+        summary: 'Deliveries of a webhook, newest first, by status, event type, event id and time range',
         params: idParams,
         querystring: deliveryRangeQuery,
         response: { 200: deliveryPageSchema, ...errorResponses },
@@ -69,16 +42,7 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): v
     },
     async (request) => {
       await ctx.delivery.subscriptions.get(request.params.id);
-      const q = request.query;
-      const rows = await log.listDeliveries({
-        subscriptionId: request.params.id,
-        statuses: statusesOf(q.status),
-        sinceMs: msOf(q.start, 'start'),
-        untilMs: msOf(q.end, 'end'),
-        limit: q.limit,
-        offset: q.offset,
-      });
-      return { deliveries: rows.map((d) => deliveryJson(d)), limit: q.limit, offset: q.offset };
+      return listPage(request.query, request.params.id);
     },
   );
 
@@ -134,7 +98,7 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): v
         limit: request.query.limit,
         offset: request.query.offset,
       });
-      return { logs: rows.map((row) => logJson(row.delivery, row.lastResponseTimeMs)) };
+      return { logs: rows.map(logJson) };
     },
   );
 
@@ -164,28 +128,23 @@ export function registerDeliveryRoutes(app: FastifyInstance, ctx: ApiContext): v
 
   registerReplay(app, ctx);
 
-  app.get<{ Querystring: RangeQuery }>(
+  app.get<{ Querystring: DeliveryListQuery }>(
     '/deliveries',
     {
       schema: {
         tags: ['deliveries'],
-        summary: 'Deliveries across all webhooks, e.g. everything pending, retrying or failed',
-        querystring: deliveryRangeQuery,
+        summary: 'Deliveries across all webhooks, newest first: e.g. every undelivered one, or one event’s',
+        querystring: deliverySearchQuery,
         response: { 200: deliveryPageSchema, ...errorResponses },
       },
     },
-    async (request) => {
-      const q = request.query;
-      const rows = await log.listDeliveries({
-        statuses: statusesOf(q.status),
-        sinceMs: msOf(q.start, 'start'),
-        untilMs: msOf(q.end, 'end'),
-        limit: q.limit,
-        offset: q.offset,
-      });
-      return { deliveries: rows.map((d) => deliveryJson(d)), limit: q.limit, offset: q.offset };
-    },
+    async (request) => listPage(request.query),
   );
+
+  async function listPage(q: DeliveryListQuery, subscriptionId?: string) {
+    const { rows, nextCursor } = pageOf(await log.listDeliveries(toDeliveryQuery(q, subscriptionId)), q);
+    return { deliveries: rows.map((d) => deliveryJson(d)), limit: q.limit, offset: q.offset, next_cursor: nextCursor };
+  }
 }
 
 interface ReplayBody {

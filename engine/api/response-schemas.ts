@@ -14,6 +14,9 @@ const anyValue = {} as const;
 const openObject = { type: 'object', additionalProperties: true } as const;
 const openObjectOrNull = { type: ['object', 'null'], additionalProperties: true } as const;
 
+const headersOrNull = (description: string) =>
+  ({ type: ['object', 'null'], additionalProperties: { type: 'string' }, description }) as const;
+
 const record = <P extends Record<string, unknown>>(description: string, properties: P) =>
   ({ type: 'object', description, additionalProperties: true, properties }) as const;
 
@@ -33,11 +36,15 @@ const webhookProperties = {
   disabled_reason: textOrNull,
   organization: text,
   authentication: openObject,
+  profile: textOrNull,
   signature_scheme: text,
   signature_header: textOrNull,
+  timestamp_header: textOrNull,
+  timestamp_unit: { enum: ['s', 'ms'] },
   payload_format: text,
   ordering: { enum: ['ordered', 'unordered'] },
   timeout_ms: count,
+  rate_limit: { type: ['integer', 'null'], description: 'Deliveries per second at most; null: no limit' },
   retry_policy: openObjectOrNull,
   batch_settings: openObjectOrNull,
   conditions: anyValue,
@@ -95,6 +102,8 @@ export const attemptSchema = record('One HTTP attempt of a delivery', {
   response_body: textOrNull,
   error_code: textOrNull,
   error: textOrNull,
+  request_headers: headersOrNull('The headers sent; signatures, Authorization and custom header values read ••••'),
+  response_headers: headersOrNull('The headers the receiver answered with (at most 50, values cut at 512 characters)'),
 });
 
 export const deliveryDetailSchema = record('A delivery with its payload and every attempt', {
@@ -112,6 +121,8 @@ export const logRowSchema = record("A delivery log row in the seed's format", {
   response_time_ms: msOrNull,
   attempts: count,
   payload_size: count,
+  request_headers: headersOrNull('The latest attempt’s request headers, masked as in the attempt log'),
+  response_headers: headersOrNull('The latest attempt’s response headers'),
 });
 
 export const statsSchema = record('Counts, success rate and response times of a webhook over a window', {

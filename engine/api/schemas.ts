@@ -5,6 +5,7 @@
  * types in step with them.
  */
 import { SUBSCRIPTION_INPUT_SCHEMA } from '../delivery/subscription-input.js';
+import { STATUS_FILTER_WORDS } from './delivery-query.js';
 import { deliverySchema, executionSchema, logRowSchema, webhookSchema } from './response-schemas.js';
 
 export * from './response-schemas.js';
@@ -48,10 +49,6 @@ export const MAX_OFFSET = 1_000_000_000;
 export const pageQuery = {
   limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
   offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 },
-} as const;
-
-export const deliveryStatus = {
-  enum: ['pending', 'in_flight', 'succeeded', 'retrying', 'failed', 'expired', 'success'],
 } as const;
 
 export const errorResponses = {
@@ -104,16 +101,35 @@ export const testWebhookBody = {
 
 // Deliveries.
 
-export const deliveryRangeQuery = {
+const statusWord = `(${STATUS_FILTER_WORDS.join('|')})`;
+
+/** The filters of a webhook's delivery list (api/delivery-query.ts reads them). */
+const deliveryFilters = {
+  ...pageQuery,
+  start: dateTime,
+  end: dateTime,
+  /** One state, a comma list, `success` (= succeeded) or `undelivered` (every state but succeeded). */
+  status: { type: 'string', maxLength: 200, pattern: `^${statusWord}(,${statusWord})*$` },
+  event_type: { type: 'string', minLength: 1, maxLength: 200 },
+  event_id: id,
+  /** The `next_cursor` of the previous page. */
+  cursor: { type: 'string', minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9_-]+$' },
+} as const;
+
+export const deliveryRangeQuery = { type: 'object', additionalProperties: false, properties: deliveryFilters } as const;
+
+/** `GET /deliveries`: the same filters across every webhook, and one more to pick a webhook. */
+export const deliverySearchQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { ...pageQuery, start: dateTime, end: dateTime, status: deliveryStatus },
+  properties: { ...deliveryFilters, webhook_id: id },
 } as const;
 
 export const deliveryPageSchema = object({
   deliveries: { type: 'array', items: deliverySchema },
   limit: { type: 'integer' },
   offset: { type: 'integer' },
+  next_cursor: { type: ['string', 'null'] },
 });
 
 export const pageOnlyQuery = { type: 'object', additionalProperties: false, properties: pageQuery } as const;

@@ -4,7 +4,7 @@
  * Custom header values are masked (`••••`) except in the create response, which passes `revealHeaders`.
  */
 import { maskHeaders } from '../delivery/subscription-headers.js';
-import type { AttemptStats, DeliveryCounts } from '../store/types.js';
+import type { AttemptStats, DeliveryCounts, DeliveryLogRow } from '../store/types.js';
 import type { AttemptRecord, DeliveryRecord, Subscription } from '../store/records.js';
 import type { ErasureResult, ExecutionRecord, StoredEvent } from '../store/types.js';
 
@@ -30,11 +30,15 @@ export function webhookJson(
       type: s.authentication.type,
       ...(s.authentication.username ? { username: s.authentication.username } : {}),
     },
+    profile: s.profile,
     signature_scheme: s.signatureScheme,
     signature_header: s.signatureHeader,
+    timestamp_header: s.timestampHeader,
+    timestamp_unit: s.timestampUnit,
     payload_format: s.payloadFormat,
     ordering: s.ordered ? 'ordered' : 'unordered',
     timeout_ms: s.timeoutMs,
+    rate_limit: s.rateLimit,
     retry_policy: s.retryPolicy,
     batch_settings: s.batchSettings,
     conditions: s.conditions,
@@ -95,11 +99,14 @@ export function attemptJson(a: AttemptRecord): Record<string, unknown> {
     response_body: a.responseExcerpt,
     error_code: a.errorCode,
     error: a.error,
+    request_headers: a.requestHeaders ?? null,
+    response_headers: a.responseHeaders ?? null,
   };
 }
 
 /** The seed's log row (`GET /webhooks/{id}/logs`): one per delivery, its latest state. */
-export function logJson(d: DeliveryRecord, lastResponseTimeMs: number | null): Record<string, unknown> {
+export function logJson(row: DeliveryLogRow): Record<string, unknown> {
+  const d = row.delivery;
   const status =
     d.status === 'succeeded' ? 'success' : d.status === 'failed' || d.status === 'expired' ? 'failed' : 'pending';
   return {
@@ -108,9 +115,11 @@ export function logJson(d: DeliveryRecord, lastResponseTimeMs: number | null): R
     event: d.eventType,
     status,
     response_code: d.lastStatusCode,
-    response_time_ms: lastResponseTimeMs,
+    response_time_ms: row.lastResponseTimeMs,
     attempts: d.attemptCount,
     payload_size: Buffer.byteLength(d.payload),
+    request_headers: row.lastRequestHeaders,
+    response_headers: row.lastResponseHeaders,
   };
 }
 

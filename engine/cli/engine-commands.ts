@@ -4,8 +4,10 @@
  * of them runs, so the API commands start without loading it.
  */
 import { readFile } from 'node:fs/promises';
+import type { IDataObject } from 'n8n-workflow';
 import { describeSettings, loadConfig, SETTINGS } from '../config.js';
 import { EVENT_CATALOG } from '../events/catalog.js';
+import type { EndOutput } from '../workflow/runner.js';
 import type { CommandSpec, FlagSpec, Flags } from './command.js';
 import type { Env, Output } from './io.js';
 import { EXIT } from './remote.js';
@@ -74,7 +76,8 @@ async function run(workflowId: string, flags: Flags, env: Env, io: Output): Prom
         {
           execution_id: outcome.executionId,
           status: outcome.result.status,
-          output: outcome.result.output,
+          // Every end node's items under its name: a branching workflow (If → hot | cold) ends in several.
+          output: itemsByEndNode(outcome.result.ends),
           error: outcome.result.error,
         },
         null,
@@ -85,6 +88,13 @@ async function run(workflowId: string, flags: Flags, env: Env, io: Output): Prom
   } finally {
     await engine.stop();
   }
+}
+
+/** A node that ran more than once (two branches join into it) shows all its items under its one name. */
+function itemsByEndNode(ends: readonly EndOutput[]): Record<string, IDataObject[]> {
+  const byNode: Record<string, IDataObject[]> = {};
+  for (const end of ends) (byNode[end.node] ??= []).push(...end.items);
+  return byNode;
 }
 
 /** `serve`, `validate`, `run`, `events`. */

@@ -28,6 +28,18 @@ export const stdio: Output = {
   readStdin: () => readStream(process.stdin),
 };
 
+/**
+ * A reader that closed its end of the pipe (`hookline events | head`) has all it wanted: exit at
+ * once and quietly, as Unix tools do, instead of crashing on the unhandled EPIPE of the next write.
+ */
+export function exitQuietlyOnClosedPipe(streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams)
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(process.exitCode ?? 0);
+    });
+}
+
 /** Reads a stream to its end as bytes (the verify command needs the exact body that was signed). */
 export async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];

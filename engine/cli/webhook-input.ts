@@ -23,6 +23,11 @@ export const WEBHOOK_INPUT_FLAGS: Record<string, FlagSpec> = {
     value: 'SCHEME',
     doc: 'signature scheme: standard-webhooks, ed25519, hex, sha256, timestamped, stripe, none',
   },
+  profile: {
+    type: 'string',
+    value: 'PROFILE',
+    doc: 'a seed’s wire format: admin-do, aetherflow, agenticflow, unified, admin (other flags override it)',
+  },
   header: {
     type: 'string',
     multiple: true,
@@ -83,6 +88,7 @@ function flagFields(flags: Flags): WebhookInput {
   if (text('description') !== undefined) fields.description = text('description');
   if (text('organization') !== undefined) fields.organization = text('organization');
   if (text('secret') !== undefined) fields.secret = text('secret');
+  if (text('profile') !== undefined) fields.profile = text('profile') as WebhookInput['profile'];
   if (text('scheme') !== undefined) fields.signature_scheme = text('scheme') as WebhookInput['signature_scheme'];
   const headers = listFlag(flags, 'header');
   if (headers.length > 0) fields.headers = Object.fromEntries(headers.map(parseHeader));

@@ -216,6 +216,8 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
       4,
       (config.poolThreads || availableParallelism()) * TUNING.outbox.tasksInFlightPerThread,
     ),
+    maxTasksPerEndpoint: config.maxTasksPerEndpoint,
+    reserveSlots: (key, count, intervalMs, nowMs) => store.counters.reserveSlots(key, count, intervalMs, nowMs),
     log: options.log,
   });
   const sendFromNode = createNodeSender({

@@ -8,7 +8,7 @@
  * version, edited by hand) is kept with rules that match nothing and reported back, so the caller
  * can disable it. A rule stopped by the work budget counts as "no match" and is counted.
  */
-import type { EventEnvelope } from '../events/envelope.js';
+import type { EventEnvelope, PayloadContext } from '../events/envelope.js';
 import { createId } from '../events/ids.js';
 import { serializePayload } from '../message/index.js';
 import { HooklineError } from '../errors.js';
@@ -243,9 +243,20 @@ export function toDelivery(
     subscriptionId: subscription.id,
     eventId: event.id,
     eventType: event.type,
-    payload: serializePayload(event, subscription.payloadFormat, subscription.id, data),
+    payload: serializePayload(event, subscription.payloadFormat, payloadContext(subscription), data),
     nextAttemptAtMs: nowMs,
     expiresAtMs: nowMs + retentionMs,
+  };
+}
+
+/** What the payload formats may name besides the event: the webhook, its organization and project. */
+function payloadContext(subscription: Subscription): PayloadContext {
+  const project = subscription.metadata?.project;
+  return {
+    webhookId: subscription.id,
+    // A sender node's internal subscription belongs to no organization (the node posts it inline as null too).
+    organization: subscription.kind === 'node' ? null : subscription.workspace,
+    project: typeof project === 'string' ? project : null,
   };
 }
 

@@ -9,6 +9,7 @@ import type { NodeWebhookRequest } from '../node-contract/helpers.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import { Errors } from '../errors.js';
 import { nodeSubscriptionId } from '../message/index.js';
+import { standardSecretProblem } from '../signing/index.js';
 import { toDelivery, type Matcher } from './matcher.js';
 import { blankSubscription, type Subscriptions } from './subscriptions.js';
 import { assertTargetAllowed, type TargetPolicy } from '../message/target-guard.js';
@@ -57,12 +58,18 @@ async function ensureSubscription(
   request: NodeWebhookRequest,
 ): Promise<Subscription> {
   const id = nodeSubscriptionId(source.workflowId, source.nodeName, request.url);
-  const existing = options.matcher.get(id)?.subscription;
+  const existing = options.matcher.get(id);
   if (request.signatureScheme !== 'none' && !request.secret)
     throw Errors.INVALID_INPUT(`Signature scheme '${request.signatureScheme}' needs a signing secret credential`);
-  const wanted = nodeSubscription(existing, source, request, options.deliveryTimeoutMs, Date.now());
+  const problem = request.signatureScheme === 'standard-webhooks' ? standardSecretProblem(request.secret ?? '') : null;
+  if (problem !== null && !existing?.subscription.legacySecretUtf8)
+    throw Errors.INVALID_INPUT(`The signing secret credential does not suit 'standard-webhooks': ${problem}`, {
+      details: { field: 'secret', expected: 'base64 secret, optionally whsec_-prefixed', received: 'not base64' },
+    });
+  const stored = existing?.subscription;
+  const wanted = nodeSubscription(stored, source, request, options.deliveryTimeoutMs, Date.now());
   // Saved only when the node's settings changed: most runs reuse the stored subscription.
-  if (!existing || settingsOf(existing) !== settingsOf(wanted))
+  if (!stored || settingsOf(stored) !== settingsOf(wanted))
     await options.subscriptions.saveInternal({ ...wanted, updatedAtMs: Date.now() });
   return wanted;
 }
@@ -87,6 +94,8 @@ export function nodeSubscription(
     secret: request.secret ?? existing?.secret ?? 'unsigned',
     signatureScheme: request.signatureScheme,
     signatureHeader: request.signatureHeader ?? null,
+    timestampHeader: request.timestampHeader ?? null,
+    timestampUnit: request.timestampUnit ?? 's',
     headers: request.headers ?? {},
     authentication: request.authentication ?? { type: 'none' },
     payloadFormat: request.payloadFormat ?? 'envelope',
@@ -103,6 +112,8 @@ function settingsOf(s: Subscription): string {
     s.secret,
     s.signatureScheme,
     s.signatureHeader,
+    s.timestampHeader,
+    s.timestampUnit,
     s.headers,
     s.authentication,
     s.payloadFormat,

@@ -9,30 +9,26 @@
  * page of them into deliveries (one per matching endpoint) after the commit, moving a durable
  * cursor in the same transaction. A request thus costs its events, not events × endpoints.
  *
- * The main thread only fans out, claims and settles; signing and sending happen in the pool. Every
+ * The main thread only fans out, claims (claim-round.ts) and settles (settle-batch.ts); signing and
+ * sending happen in the pool. Every
  * step (a fan-out page, a claim round, a settle batch, a maintenance pass) is bounded and paced
  * (see pacer.ts), so requests, `/healthz` and the API are answered between steps however large the
  * backlog.
  */
 import type { EventEnvelope } from '../events/envelope.js';
-import type { Dispatcher, SendTask, SendTaskResult } from '../pool/types.js';
-import type { ClaimSpec, DeliveryPlanner, FanOutResult, OutboxStore, SyncRules } from '../store/types.js';
-import { failedTask } from '../pool/outcome.js';
+import type { Dispatcher } from '../pool/types.js';
+import type { DeliveryPlanner, FanOutResult, LimitCounters, OutboxStore, SyncRules } from '../store/types.js';
 import { TUNING } from '../tuning.js';
 import type { Matcher } from './matcher.js';
 import type { Pacer } from './pacer.js';
 import { createLeaseKeeper } from './lease-keeper.js';
-import { buildRequest } from './request-builder.js';
-import { settleResult, type HealthSettings, type Settlement } from './settle.js';
+import type { HealthSettings } from './settle.js';
 import { createRecoveryProbes } from './recovery-probe.js';
+import { createClaimRound } from './claim-round.js';
+import { createSettleBatch } from './settle-batch.js';
+import { createSendPacing } from './send-pacing.js';
 import type { TargetPolicy } from '../message/target-guard.js';
-import type {
-  AttemptRecord,
-  DeliveryRecord,
-  DeliveryTransition,
-  Subscription,
-  SubscriptionHealth,
-} from '../store/records.js';
+import type { Subscription, SubscriptionHealth } from '../store/records.js';
 import type { Logger } from '../logger.js';
 import type { DeliveryRecorder } from '../metrics/index.js';
 
@@ -69,6 +65,10 @@ export interface OutboxWorkerOptions {
   recoveryProbeMs: number;
   /** Tasks in the pool at once. */
   maxTasksInFlight: number;
+  /** Tasks one endpoint may have in the pool at once, so hanging receivers cannot take every slot. */
+  maxTasksPerEndpoint: number;
+  /** Where rate-limited endpoints reserve their send times (the store's counters). */
+  reserveSlots: LimitCounters['reserveSlots'];
   log: Logger;
 }
 
@@ -82,22 +82,11 @@ export interface OutboxWorker {
   wakeFanOut(): void;
 }
 
-/** A finished pool task, waiting to be settled with others in one transaction. */
-interface Finished {
-  subscriptionId: string;
-  byId: Map<string, DeliveryRecord>;
-  outcome: SendTaskResult;
-}
-
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
-  const { outbox, matcher, pacer, targets } = options;
-  const { orderedRun, parallelChunk, claimRoundRows, settleBatch, maintenanceEveryMs, maintenanceRows } = TUNING.outbox;
+  const { outbox, matcher, pacer } = options;
+  const { claimRoundRows, settleBatch, maintenanceEveryMs, maintenanceRows, rateHorizonMs } = TUNING.outbox;
   /** Endpoints that may have work; an empty claim with nothing open drops one until it is woken. */
   const active = new Set<string>();
-  /** Endpoints with their one task in flight (ordered, or probing a half-open circuit). */
-  const busy = new Set<string>();
-  const finished: Finished[] = [];
-  let inFlight = 0;
   let running = false;
   let pumping = false;
   let again = false;
@@ -107,6 +96,18 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let fanOutPending = false;
   const leases = createLeaseKeeper({ outbox, owner: options.owner, leaseMs: options.leaseMs, log: options.log });
   const probes = createRecoveryProbes({ probeEveryMs: options.recoveryProbeMs, lookEveryMs: maintenanceEveryMs });
+  const pacing = createSendPacing({ reserveSlots: options.reserveSlots, horizonMs: rateHorizonMs });
+  const settler = createSettleBatch({ ...options, leases, active });
+  const claims = createClaimRound({
+    ...options,
+    leases,
+    probes,
+    pacing,
+    active,
+    failureThreshold: options.settings.failureThreshold,
+    onFinished: settler.add,
+    onTaskDone: () => void pump(),
+  });
 
   async function pump(): Promise<void> {
     if (!running) return;
@@ -120,10 +121,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       // (commits to fan out, results to settle) never starves the others.
       do {
         again = false;
-        if (finished.length > 0 && (await step(settleFinished))) again = true;
+        if (settler.pending > 0 && (await step(() => settler.settle(stepSize(settleBatch))))) again = true;
         if (fanOutPending && (await step(fanOutStep))) again = true;
         if (Date.now() - lastMaintenanceMs >= maintenanceEveryMs) await step(maintain);
-        if (await step(claimRound)) again = true;
+        if (await step(() => claims.run(stepSize(claimRoundRows)))) again = true;
       } while (again && running);
     } catch (error) {
       options.log.error({ err: error }, 'outbox round failed');
@@ -184,179 +185,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (reclaimed === maintenanceRows || expired.length === maintenanceRows) lastMaintenanceMs = 0;
   }
 
-  /** One transaction claims for as many endpoints as the pool has room for; returns whether anything was claimed. */
-  async function claimRound(): Promise<boolean> {
-    const nowMs = Date.now();
-    const picked: { subscription: Subscription; spec: ClaimSpec }[] = [];
-    let rows = 0;
-    let tasksLeft = options.maxTasksInFlight - inFlight;
-    for (const id of active) {
-      if (tasksLeft <= 0 || rows >= stepSize(claimRoundRows)) break;
-      if (busy.has(id)) continue;
-      const subscription = matcher.get(id)?.subscription;
-      if (!subscription) {
-        active.delete(id);
-        continue;
-      }
-      const circuitOpen = (subscription.circuitOpenUntilMs ?? 0) > nowMs;
-      const probeTriedBeforeMs = probes.probeTriedBeforeMs(subscription, circuitOpen, nowMs);
-      if (!subscription.enabled || (circuitOpen && probeTriedBeforeMs === undefined)) continue;
-      const spec = { ...claimSpec(subscription, tasksLeft), probeTriedBeforeMs };
-      picked.push({ subscription, spec });
-      rows += spec.limit;
-      tasksLeft -= subscription.ordered || spec.batch ? 1 : Math.ceil(spec.limit / parallelChunk);
-    }
-    if (picked.length === 0) return false;
-    const results = await pacer.charge(() =>
-      outbox.claimMany(
-        picked.map((p) => p.spec),
-        nowMs,
-        options.owner,
-        options.leaseMs,
-      ),
-    );
-    let claimedAny = false;
-    results.forEach(({ claimed, open }, i) => {
-      const { subscription } = picked[i];
-      // Re-adding moves the endpoint to the back of the line: endpoints take turns.
-      active.delete(subscription.id);
-      if (open) active.add(subscription.id);
-      if (claimed.length === 0) return;
-      claimedAny = true;
-      pacer.charge(() => dispatch(subscription, claimed));
-    });
-    return claimedAny;
-  }
-
-  function claimSpec(subscription: Subscription, tasksLeft: number): ClaimSpec {
-    const batch = subscription.batchSettings
-      ? {
-          maxEvents: subscription.batchSettings.max_events,
-          maxWaitMs: subscription.batchSettings.max_wait_seconds * 1000,
-        }
-      : undefined;
-    const halfOpen = isHalfOpen(subscription);
-    // A half-open circuit lets one probe through; a closed one takes a full share.
-    const unorderedLimit = Math.min(options.claimBatchSize, tasksLeft * parallelChunk);
-    const limit = halfOpen ? 1 : batch ? batch.maxEvents : subscription.ordered ? orderedRun : unorderedLimit;
-    return {
-      subscriptionId: subscription.id,
-      ordered: subscription.ordered,
-      limit,
-      batch: halfOpen ? undefined : batch,
-    };
-  }
-
-  function isHalfOpen(subscription: Subscription): boolean {
-    return subscription.consecutiveFailures >= options.settings.failureThreshold;
-  }
-
-  function dispatch(subscription: Subscription, claimed: DeliveryRecord[]): void {
-    const nowMs = Date.now();
-    const byId = new Map(claimed.map((d) => [d.id, d]));
-    leases.hold(byId.keys());
-    const groups: SendTask[] = subscription.batchSettings
-      ? [{ mode: 'sequential', requests: [buildRequest(subscription, claimed, nowMs)], targets }]
-      : subscription.ordered
-        ? [{ mode: 'sequential', requests: claimed.map((d) => buildRequest(subscription, [d], nowMs)), targets }]
-        : chunk(claimed, parallelChunk).map((part) => ({
-            mode: 'parallel' as const,
-            requests: part.map((d) => buildRequest(subscription, [d], nowMs)),
-            targets,
-          }));
-    // One task at a time for an ordered endpoint (FIFO), and for a half-open circuit (one probe).
-    const oneAtATime = subscription.ordered || isHalfOpen(subscription);
-    if (oneAtATime) busy.add(subscription.id);
-    for (const task of groups) {
-      inFlight++;
-      options.dispatcher
-        .send(task)
-        .then((outcome) => void finished.push({ subscriptionId: subscription.id, byId, outcome }))
-        .catch((error) => {
-          // The pool itself failed (a thread died): each request counts as a failed attempt, so it
-          // is retried with backoff instead of coming back unchanged whenever its lease runs out.
-          options.log.error({ err: error, subscriptionId: subscription.id }, 'delivery task failed in the pool');
-          finished.push({ subscriptionId: subscription.id, byId, outcome: failedTask(task, error) });
-        })
-        .finally(() => {
-          inFlight--;
-          if (oneAtATime) busy.delete(subscription.id);
-          void pump();
-        });
-    }
-  }
-
-  /** Settles up to `settleBatch` finished results in one transaction, in the order they finished. */
-  async function settleFinished(): Promise<boolean> {
-    const taken: Finished[] = [];
-    for (let rows = 0, most = stepSize(settleBatch); finished.length > 0 && rows < most;) {
-      const next = finished.shift()!;
-      taken.push(next);
-      rows += next.outcome.results.length;
-    }
-    const transitions: DeliveryTransition[] = [];
-    const attempts: AttemptRecord[] = [];
-    const events: EventEnvelope[] = [];
-    const toRelease: string[] = [];
-    /** Each endpoint's health as this batch leaves it: a later result builds on an earlier one. */
-    const current = new Map<string, Subscription>();
-    const health = new Map<string, SubscriptionHealth>();
-    const recovered = new Set<string>();
-    const settled: { subscriptionId: string; settlement: Settlement }[] = [];
-    pacer.charge(() => {
-      for (const { subscriptionId, byId, outcome } of taken) {
-        let subscription = current.get(subscriptionId) ?? matcher.get(subscriptionId)?.subscription;
-        if (!subscription) {
-          toRelease.push(...byId.keys());
-          continue;
-        }
-        for (const result of outcome.results) {
-          const deliveries = result.deliveryIds.map((id) => byId.get(id)!);
-          const settlement = settleResult(result, deliveries, subscription, options.settings, Date.now());
-          // Only while this worker still holds the lease: a late result never overwrites a newer one.
-          for (const t of settlement.transitions) transitions.push({ ...t, leaseOwner: options.owner });
-          attempts.push(...settlement.attempts);
-          events.push(...settlement.events);
-          if (settlement.recovered) recovered.add(subscriptionId);
-          settled.push({ subscriptionId, settlement });
-          health.set(subscriptionId, settlement.health);
-          subscription = { ...subscription, ...settlement.health };
-        }
-        current.set(subscriptionId, subscription);
-        toRelease.push(...outcome.skipped.flat());
-      }
-    });
-    let closed: number;
-    try {
-      closed = await pacer.charge(() => outbox.settle(transitions, attempts, [...health.values()]));
-    } catch (error) {
-      finished.unshift(...taken); // nothing was written: settle these again at the next pass
-      throw error;
-    }
-    // Not renewed from here on, even if the release fails: then the lease runs out and puts them back.
-    leases.drop(toRelease);
-    for (const { outcome } of taken) for (const result of outcome.results) leases.drop(result.deliveryIds);
-    if (toRelease.length > 0) await pacer.charge(() => outbox.release(toRelease, options.owner));
-    for (const [id, h] of health) options.onHealth(current.get(id)!, h);
-    for (const { subscriptionId, settlement } of settled)
-      options.recorder?.settled(subscriptionId, settlement.transitions, settlement.attempts);
-    for (const id of recovered) {
-      await outbox.wakeRetrying(id, Date.now());
-      active.add(id);
-    }
-    options.onClosed(closed);
-    if (events.length > 0)
-      options.publish(events).catch((error) => options.log.error({ err: error }, 'operational events not written'));
-    return finished.length > 0;
-  }
-
   function schedulePoll(): void {
     if (!running || timer) return;
+    // A rate-limited endpoint may be claimed again before the next poll: look then.
+    const pacedInMs = pacing.nextClaimInMs(Date.now());
+    const waitMs = pacedInMs === null ? options.pollIntervalMs : Math.min(options.pollIntervalMs, pacedInMs);
     timer = setTimeout(() => {
       timer = null;
       fanOutPending = true; // a backstop: one cheap cursor query finds events a failed step left behind
       void pump();
-    }, options.pollIntervalMs);
+    }, waitMs);
     timer.unref();
   }
 
@@ -374,9 +212,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       running = false;
       if (timer) clearTimeout(timer);
       timer = null;
-      while (inFlight > 0 || pumping) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (claims.inFlight > 0 || pumping) await new Promise((resolve) => setTimeout(resolve, 5));
       try {
-        while (finished.length > 0) await settleFinished();
+        while (settler.pending > 0) await settler.settle(settleBatch);
       } catch (error) {
         // Leases expire and the rows are sent again: at-least-once, and stop() still completes.
         options.log.error({ err: error }, 'results not settled at stop');
@@ -392,10 +230,4 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       void pump();
     },
   };
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

@@ -5,6 +5,7 @@
  * receiver auth, and the secrets that sign (during a rotation overlap, the old secret signs too).
  */
 import { buildHeaders, buildMessage, signingSpec } from '../message/index.js';
+import { legacyStandardSecret, standardSecretProblem } from '../signing/index.js';
 import type { SendRequest } from '../pool/types.js';
 import type { DeliveryRecord, Subscription } from '../store/records.js';
 
@@ -27,19 +28,37 @@ export function buildRequest(
     body: message.body,
     headers,
     msgId: message.msgId,
-    signing: signingSpec(
-      subscription.signatureScheme,
-      signingSecrets(subscription, nowMs),
-      subscription.signatureHeader ?? undefined,
-    ),
+    signing: signingSpec(subscription.signatureScheme, signingSecrets(subscription, nowMs), subscription),
     timeoutMs: subscription.timeoutMs,
   };
 }
 
-/** The current secret, and the previous one while its rotation overlap lasts. */
+/**
+ * The current secret, and the previous one while its rotation overlap lasts. A previous secret
+ * that cannot sign the current scheme (a plain one, after a switch to Standard Webhooks) is left
+ * out rather than failing every attempt. A profile's receivers (the seeds' code) compare a single
+ * signature, so a profile webhook signs with its current secret only: a receiver that has the new
+ * secret accepts at once, where two signatures would fail every receiver through the overlap.
+ */
 function signingSecrets(subscription: Subscription, nowMs: number): string[] {
-  const secrets = [subscription.secret];
-  if (subscription.previousSecret && (subscription.previousSecretExpiresAtMs ?? 0) > nowMs)
-    secrets.push(subscription.previousSecret);
+  const secrets = [signingForm(subscription)];
+  const previous = subscription.previousSecret;
+  if (previous && subscription.profile === null && (subscription.previousSecretExpiresAtMs ?? 0) > nowMs) {
+    if (subscription.signatureScheme !== 'standard-webhooks' || standardSecretProblem(previous) === null)
+      secrets.push(previous);
+  }
   return secrets;
+}
+
+/**
+ * The current secret as the signer reads it: a row stored before version 11 with Standard Webhooks
+ * and an unprefixed secret was keyed by the secret's UTF-8 bytes, and keeps being so through the
+ * spec form of those bytes (see `Subscription.legacySecretUtf8`).
+ */
+export function signingForm(
+  subscription: Pick<Subscription, 'secret' | 'signatureScheme' | 'legacySecretUtf8'>,
+): string {
+  return subscription.legacySecretUtf8 && subscription.signatureScheme === 'standard-webhooks'
+    ? legacyStandardSecret(subscription.secret)
+    : subscription.secret;
 }

@@ -1,7 +1,8 @@
 /**
  * When to try again. The default schedule is the seed's: 1 min, 5 min, 15 min, 1 h, 6 h, 24 h,
  * each with jitter so a recovering endpoint is not hit by every queued retry at once. A
- * subscription's `retry_policy {max_retries, backoff_multiplier}` (seed 002) overrides it.
+ * subscription's `retry_policy {max_retries, backoff_multiplier}` (seed 002) overrides it, and its
+ * `schedule_seconds` replaces the schedule (a wire profile's, `message/profiles.ts`).
  */
 import { exponentialDelay, retryAfterDelayMs } from '../message/index.js';
 import type { RetryPolicy } from '../store/records.js';
@@ -26,8 +27,10 @@ export function nextRetryDelayMs(
   retryAfterSec: number | null = null,
   random: () => number = Math.random,
 ): number | null {
-  const schedule = settings.scheduleSec.length > 0 ? settings.scheduleSec : [60];
-  const maxRetries = policy?.max_retries ?? settings.scheduleSec.length;
+  const own = policy?.schedule_seconds;
+  const configured = own !== undefined && own.length > 0 ? own : settings.scheduleSec;
+  const schedule = configured.length > 0 ? configured : [60];
+  const maxRetries = policy?.max_retries ?? configured.length;
   if (attemptsMade > maxRetries) return null;
   const askedMs = retryAfterDelayMs(retryAfterSec, MAX_RETRY_AFTER_SEC);
   if (askedMs !== null) return askedMs;

@@ -5,7 +5,7 @@
  * `webhook.disabled`). Pure: the worker writes the outcome in one transaction.
  */
 import { ERROR_CODES } from '../errors.js';
-import { isSuccessStatus } from '../message/index.js';
+import { isSuccessStatus, maskedRequestHeaders } from '../message/index.js';
 import { createEvent, type EventEnvelope } from '../events/envelope.js';
 import { createId } from '../events/ids.js';
 import type { SendResult } from '../pool/types.js';
@@ -41,6 +41,8 @@ export function settleResult(
   subscription: Subscription,
   settings: HealthSettings,
   nowMs: number,
+  /** The headers the request was built with, before signing (request-builder.ts): the attempt log keeps them masked. */
+  sentHeaders?: Readonly<Record<string, string>>,
 ): Settlement {
   const ok = result.errorCode === null && isSuccessStatus(result.statusCode);
   const health = nextHealth(subscription, ok, result, settings, nowMs);
@@ -52,6 +54,9 @@ export function settleResult(
     recovered: ok && subscription.consecutiveFailures > 0,
   };
   const errorText = ok ? null : (result.error ?? `HTTP ${result.statusCode}`);
+  const requestHeaders = sentHeaders
+    ? maskedRequestHeaders(sentHeaders, Object.keys(subscription.headers), result.signedHeaders)
+    : null;
   for (const delivery of deliveries) {
     const attemptNo = delivery.attemptCount + 1;
     settlement.attempts.push({
@@ -64,6 +69,8 @@ export function settleResult(
       responseExcerpt: result.responseExcerpt?.slice(0, EXCERPT_LIMIT) ?? null,
       errorCode: result.errorCode,
       error: errorText,
+      requestHeaders,
+      responseHeaders: result.responseHeaders ?? null,
     });
     const base = {
       deliveryId: delivery.id,

@@ -6,15 +6,14 @@
  * is refused when saved, so no delivery fails or changes meaning later.
  */
 import { Errors } from '../errors.js';
-import { TRANSPORT_HEADERS } from '../message/index.js';
+import { HEADER_VALUE_MASK, TRANSPORT_HEADERS } from '../message/index.js';
 import type { Subscription } from '../store/records.js';
 
 /**
- * What the API shows instead of a header value (everywhere but the create response). Sending it
- * back in a PUT or PATCH keeps the stored value. It cannot be a real value: `•` is not a Latin-1
- * character, and HTTP header values are.
+ * What the API shows instead of a header value (everywhere but the create response); the attempt
+ * log masks with it too. Sending it back in a PUT or PATCH keeps the stored value.
  */
-export const HEADER_VALUE_MASK = '••••';
+export { HEADER_VALUE_MASK };
 
 /** RFC 7230 §3.2.6 `token`: the only valid header names. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -33,8 +32,9 @@ const HOOKLINE_HEADERS = new Set([
 const HOOKLINE_PREFIX = 'x-hookline-';
 
 /** The signature headers each scheme adds besides the standard `webhook-*` ones. */
-function signatureHeaders(scheme: Subscription['signatureScheme'], configured: string | null): string[] {
-  switch (scheme) {
+function signatureHeaders(subscription: Subscription): string[] {
+  const configured = subscription.signatureHeader;
+  switch (subscription.signatureScheme) {
     case 'stripe':
       return ['stripe-signature'];
     case 'hex':
@@ -42,7 +42,10 @@ function signatureHeaders(scheme: Subscription['signatureScheme'], configured: s
     case 'sha256':
       return [(configured ?? 'x-hub-signature-256').toLowerCase()];
     case 'timestamped':
-      return [(configured ?? 'x-webhook-signature').toLowerCase(), 'x-webhook-timestamp'];
+      return [
+        (configured ?? 'x-webhook-signature').toLowerCase(),
+        (subscription.timestampHeader ?? 'x-webhook-timestamp').toLowerCase(),
+      ];
     default:
       return [];
   }
@@ -100,8 +103,20 @@ export function parseHeaders(
  * @throws INVALID_INPUT naming `headers.<name>`.
  */
 export function checkHeadersFit(subscription: Subscription): void {
-  checkSignatureHeaderName(subscription);
-  const taken = new Set(signatureHeaders(subscription.signatureScheme, subscription.signatureHeader));
+  checkSignatureHeaderName(subscription.signatureHeader, 'signature_header');
+  checkSignatureHeaderName(subscription.timestampHeader, 'timestamp_header');
+  if (
+    subscription.timestampHeader &&
+    subscription.timestampHeader.toLowerCase() === (subscription.signatureHeader ?? 'x-webhook-signature').toLowerCase()
+  )
+    throw Errors.INVALID_INPUT(`Timestamp header '${subscription.timestampHeader}' is the signature header too`, {
+      details: {
+        field: 'timestamp_header',
+        expected: 'a header other than the signature',
+        received: subscription.timestampHeader,
+      },
+    });
+  const taken = new Set(signatureHeaders(subscription));
   for (const name of Object.keys(subscription.headers)) {
     const lower = name.toLowerCase();
     if (lower === 'authorization' && subscription.authentication.type !== 'none')
@@ -117,11 +132,10 @@ export function checkHeadersFit(subscription: Subscription): void {
 }
 
 /**
- * A configured signature header is written last, over whatever else is set: it may not name a
- * transport header, one Hookline sets, or `Authorization` (the receiver's credentials).
+ * A configured signature or timestamp header is written last, over whatever else is set: it may
+ * not name a transport header, one Hookline sets, or `Authorization` (the receiver's credentials).
  */
-function checkSignatureHeaderName(subscription: Subscription): void {
-  const name = subscription.signatureHeader;
+function checkSignatureHeaderName(name: string | null, field: 'signature_header' | 'timestamp_header'): void {
   if (!name) return;
   const lower = name.toLowerCase();
   const reserved =
@@ -130,9 +144,12 @@ function checkSignatureHeaderName(subscription: Subscription): void {
     lower.startsWith(HOOKLINE_PREFIX) ||
     lower === 'authorization';
   if (reserved)
-    throw Errors.INVALID_INPUT(`Signature header '${name}' is reserved and would overwrite a header Hookline needs`, {
-      details: { field: 'signature_header', expected: 'a header Hookline does not set', received: name },
-    });
+    throw Errors.INVALID_INPUT(
+      `Header '${name}' of '${field}' is reserved and would overwrite a header Hookline needs`,
+      {
+        details: { field, expected: 'a header Hookline does not set', received: name },
+      },
+    );
 }
 
 /** The names with every value replaced by {@link HEADER_VALUE_MASK}. */

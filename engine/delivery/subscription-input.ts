@@ -8,9 +8,13 @@ import { Errors } from '../errors.js';
 import { compileJsonSchema, toInvalidInput } from '../validation.js';
 import { PAYLOAD_FORMATS } from '../events/envelope.js';
 import { SIGNATURE_SCHEMES } from '../signing/index.js';
+import { WIRE_PROFILES, wirePreset, type WireProfile } from '../message/profiles.js';
 import { EVENT_TYPE_PATTERN } from '../events/catalog.js';
 import type { Subscription } from '../store/records.js';
 import { parseHeaders } from './subscription-headers.js';
+
+/** A header name a subscription may configure (signature, timestamp). */
+const HEADER_NAME = { type: ['string', 'null'], pattern: '^[A-Za-z0-9-]{1,100}$' } as const;
 
 const eventPattern = {
   type: 'string',
@@ -50,12 +54,24 @@ export const SUBSCRIPTION_INPUT_SCHEMA = {
       properties: {
         max_retries: { type: 'integer', minimum: 0, maximum: 50 },
         backoff_multiplier: { type: 'number', minimum: 1, maximum: 10 },
+        schedule_seconds: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 50,
+          items: { type: 'integer', minimum: 0, maximum: 86_400 },
+        },
       },
     },
     timeout: { type: 'integer', minimum: 1, maximum: 120, description: 'seconds' },
     timeout_ms: { type: 'integer', minimum: 100, maximum: 120_000 },
+    /** Deliveries per second at most (Svix's `rateLimit`); null removes the limit. */
+    rate_limit: { type: ['integer', 'null'], minimum: 1, maximum: 10_000 },
+    rateLimit: { type: ['integer', 'null'], minimum: 1, maximum: 10_000 },
     signature_scheme: { enum: ['none', ...SIGNATURE_SCHEMES] },
-    signature_header: { type: 'string', pattern: '^[A-Za-z0-9-]{1,100}$' },
+    profile: { enum: [...WIRE_PROFILES, null] },
+    signature_header: HEADER_NAME,
+    timestamp_header: HEADER_NAME,
+    timestamp_unit: { enum: ['s', 'ms'] },
     payload_format: { enum: [...PAYLOAD_FORMATS] },
     ordering: { enum: ['ordered', 'unordered'] },
     ordered: { type: 'boolean' },
@@ -94,8 +110,12 @@ export type SubscriptionChanges = Partial<
     | 'authentication'
     | 'retryPolicy'
     | 'timeoutMs'
+    | 'rateLimit'
+    | 'profile'
     | 'signatureScheme'
     | 'signatureHeader'
+    | 'timestampHeader'
+    | 'timestampUnit'
     | 'payloadFormat'
     | 'ordered'
     | 'batchSettings'
@@ -137,8 +157,11 @@ export function parseSubscriptionInput(input: unknown, options: ParseOptions): S
         ? (raw.timeout as number) * 1000
         : undefined,
   );
+  set('rateLimit', (raw.rate_limit !== undefined ? raw.rate_limit : raw.rateLimit) as number | null | undefined);
   set('signatureScheme', raw.signature_scheme as Subscription['signatureScheme'] | undefined);
-  set('signatureHeader', raw.signature_header as string | undefined);
+  set('signatureHeader', raw.signature_header as string | null | undefined);
+  set('timestampHeader', raw.timestamp_header as string | null | undefined);
+  set('timestampUnit', raw.timestamp_unit as Subscription['timestampUnit'] | undefined);
   set('payloadFormat', raw.payload_format as Subscription['payloadFormat'] | undefined);
   set('ordered', raw.ordering !== undefined ? raw.ordering === 'ordered' : (raw.ordered as boolean | undefined));
   set(
@@ -158,6 +181,7 @@ export function parseSubscriptionInput(input: unknown, options: ParseOptions): S
       ? undefined
       : { ...(raw.metadata as object | null), ...(raw.project ? { project: raw.project } : {}) },
   );
+  if (raw.profile !== undefined) applyProfile(changes, raw.profile as WireProfile | null);
   if (options.requireAll) {
     for (const field of ['url', 'events'] as const) {
       if (changes[field] === undefined)
@@ -172,6 +196,19 @@ export function parseSubscriptionInput(input: unknown, options: ParseOptions): S
   }
   checkSemantics(changes);
   return changes;
+}
+
+/**
+ * Expands a profile into the fields it sets, under the fields given beside it (a `retry_policy`
+ * given beside it merges key by key). Expanded here, once, so the stored row holds the concrete
+ * fields: a later PATCH of other fields keeps them, and a PATCH naming a profile re-applies it.
+ */
+function applyProfile(changes: SubscriptionChanges, profile: WireProfile | null): void {
+  const preset = wirePreset(profile);
+  const explicit = { ...changes };
+  Object.assign(changes, preset, explicit, { profile });
+  if (explicit.retryPolicy && preset.retryPolicy)
+    changes.retryPolicy = { ...preset.retryPolicy, ...explicit.retryPolicy };
 }
 
 function checkSemantics(changes: SubscriptionChanges): void {

@@ -6,12 +6,13 @@
  */
 import { Errors } from '../errors.js';
 import { createId } from '../events/ids.js';
-import { generateEd25519Keys, generateSecret, publicKeyFromSecret } from '../signing/index.js';
+import { generateEd25519Keys, generateSecret, publicKeyFromSecret, standardSecretProblem } from '../signing/index.js';
 import type { Store } from '../store/types.js';
 import type { Matcher } from './matcher.js';
 import { parseSubscriptionInput, type SubscriptionChanges } from './subscription-input.js';
 import { assertTargetAllowed, type TargetPolicy } from '../message/target-guard.js';
 import { checkHeadersFit } from './subscription-headers.js';
+import { signingForm } from './request-builder.js';
 import type { Subscription, SubscriptionQuery } from '../store/records.js';
 
 export interface SubscriptionSettings extends TargetPolicy {
@@ -86,6 +87,7 @@ export function createSubscriptions(
     const next = { ...base, ...changes, updatedAtMs: Date.now() } as Subscription;
     assertTargetAllowed(next.url, settings);
     checkHeadersFit(next);
+    checkSecretFits(next, changes);
     if (changes.enabled === true) next.disabledReason = null;
     return next;
   }
@@ -141,10 +143,13 @@ export function createSubscriptions(
       const next: Subscription = {
         ...current,
         secret: newSecret ?? keys?.secretKey ?? generateSecret(),
-        previousSecret: current.secret,
+        previousSecret: signingForm(current),
         previousSecretExpiresAtMs: nowMs + settings.rotationOverlapSec * 1000,
+        // The new secret follows the spec; the old one signs on in its spec form (`signingForm`).
+        legacySecretUtf8: false,
         updatedAtMs: nowMs,
       };
+      checkSecretFits(next, { secret: next.secret });
       return reveal(await save(next));
     },
     async updateFilters(id, filters) {
@@ -168,6 +173,8 @@ const KEPT_ON_REPLACE = [
   'secret',
   'previousSecret',
   'previousSecretExpiresAtMs',
+  // How the stored secret is read belongs to the secret, which a replace keeps.
+  'legacySecretUtf8',
   'consecutiveFailures',
   'failingSinceMs',
   'circuitOpenUntilMs',
@@ -176,6 +183,31 @@ const KEPT_ON_REPLACE = [
   'enabled',
   'disabledReason',
 ] as const;
+
+/**
+ * A Standard Webhooks secret must be base64 (the spec, and every library that verifies it); a
+ * plain secret such as seed 000's `my-webhook-secret` suits the hex schemes only. Checked on the
+ * merged subscription, so switching the scheme or profile of a webhook with a plain secret is
+ * refused as well, naming the field that made it not fit.
+ */
+function checkSecretFits(next: Subscription, changes: SubscriptionChanges): void {
+  if (next.signatureScheme !== 'standard-webhooks' || next.legacySecretUtf8) return;
+  const problem = standardSecretProblem(next.secret);
+  if (problem === null) return;
+  const field =
+    changes.secret !== undefined ? 'secret' : changes.profile !== undefined ? 'profile' : 'signature_scheme';
+  throw Errors.INVALID_INPUT(
+    `Field '${field}': the secret does not suit signature_scheme 'standard-webhooks'. ${problem}; ` +
+      `leave the secret out to have one generated, or use a profile or scheme with plain secrets (hex, sha256, timestamped)`,
+    {
+      details: {
+        field,
+        expected: 'base64 secret, optionally whsec_-prefixed',
+        received: 'a secret that is not base64',
+      },
+    },
+  );
+}
 
 /** The rule fields as the store gives them back: through JSON, as its columns keep them. */
 function asStored(subscription: Subscription): Subscription {
@@ -221,11 +253,16 @@ export function blankSubscription(
     previousSecret: null,
     previousSecretExpiresAtMs: null,
     authentication: { type: 'none' },
+    profile: null,
     signatureScheme: 'standard-webhooks',
     signatureHeader: null,
+    timestampHeader: null,
+    timestampUnit: 's',
+    legacySecretUtf8: false,
     payloadFormat: 'envelope',
     ordered: true,
     timeoutMs: settings.deliveryTimeoutMs,
+    rateLimit: null,
     retryPolicy: null,
     batchSettings: null,
     conditions: null,

@@ -31,17 +31,43 @@ export function createEvent<T>(
  * - `envelope` (default, seed 004): `{id, type, timestamp, data, metadata}`
  * - `event` (seeds 001, 003): `{id, event, timestamp, data}`
  * - `webhook` (seed 002): `{event, timestamp, webhook_id, data}`
+ * - `organization` (seed 000): `{id, type, created, organization, project, data}`
  */
-export type PayloadFormat = 'envelope' | 'event' | 'webhook';
-export const PAYLOAD_FORMATS: readonly PayloadFormat[] = ['envelope', 'event', 'webhook'];
+export type PayloadFormat = 'envelope' | 'event' | 'webhook' | 'organization';
+export const PAYLOAD_FORMATS: readonly PayloadFormat[] = ['envelope', 'event', 'webhook', 'organization'];
+
+/** Where a payload goes: the `webhook_id`, and the organization and project the seed 000 format names. */
+export interface PayloadContext {
+  webhookId: string;
+  /** The subscription's organization, used when the event names none. */
+  organization?: string | null;
+  /** The subscription's project (`metadata.project`), used when the event names none. */
+  project?: string | null;
+}
+
+/** A text field of the event, on the envelope or in its metadata, or undefined. */
+function metadataText(event: EventEnvelope, key: string): string | undefined {
+  const value = (event as unknown as Record<string, unknown>)[key] ?? event.metadata?.[key];
+  return typeof value === 'string' ? value : undefined;
+}
 
 export function formatPayload(
   event: EventEnvelope,
   format: PayloadFormat,
-  webhookId: string,
+  context: PayloadContext,
   data: unknown = event.data,
 ): Record<string, unknown> {
+  const webhookId = context.webhookId;
   switch (format) {
+    case 'organization':
+      return {
+        id: event.id,
+        type: event.type,
+        created: event.timestamp,
+        organization: metadataText(event, 'organization') ?? context.organization ?? null,
+        project: metadataText(event, 'project') ?? context.project ?? null,
+        data,
+      };
     case 'event':
       return { id: event.id, event: event.type, timestamp: event.timestamp, data };
     case 'webhook':

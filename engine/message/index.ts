@@ -14,7 +14,19 @@ export {
   type AttemptVerdict,
   type ResponseHeaders,
 } from './answer.js';
+export { HEADER_VALUE_MASK, boundedResponseHeaders, maskedRequestHeaders, signedHeadersOf } from './attempt-headers.js';
 export { exponentialDelay, retryAfterDelayMs } from './backoff.js';
+export {
+  PROFILES,
+  STANDARD_PRESET,
+  WIRE_PROFILES,
+  isWireProfile,
+  wirePreset,
+  type ProfileInfo,
+  type ProfileRetryPolicy,
+  type WireProfile,
+  type WirePreset,
+} from './profiles.js';
 export {
   BATCH_EVENT_TYPE,
   TRANSPORT_HEADERS,
@@ -31,5 +43,6 @@ export {
   type MessagePart,
   type OutgoingMessage,
   type ReceiverAuth,
+  type SignatureWire,
   type SigningSpec,
 } from './outgoing.js';

@@ -6,8 +6,8 @@
  * it is bundled into the n8n package and runs in worker threads.
  */
 import { createHash } from 'node:crypto';
-import { formatPayload, type EventEnvelope, type PayloadFormat } from '../events/envelope.js';
-import { signPayload, type SignatureScheme } from '../signing/index.js';
+import { formatPayload, type EventEnvelope, type PayloadContext, type PayloadFormat } from '../events/envelope.js';
+import { signPayload, type SignatureScheme, type TimestampUnit } from '../signing/index.js';
 import { USER_AGENT } from '../version.js';
 
 /** `x-hookline-event` of a batch, whose body holds events of any type. */
@@ -40,6 +40,17 @@ export interface SigningSpec {
   secrets: string[];
   /** Header for the hex, sha256 and timestamped schemes. */
   headerName?: string;
+  /** Timestamp header of the timestamped scheme. */
+  timestampHeader?: string;
+  /** Unit of the timestamped scheme's timestamp. @defaultValue `s` */
+  timestampUnit?: TimestampUnit;
+}
+
+/** A subscription's say over its signature headers; each applies only to the schemes that take it. */
+export interface SignatureWire {
+  signatureHeader?: string | null;
+  timestampHeader?: string | null;
+  timestampUnit?: TimestampUnit;
 }
 
 /** How the sender authenticates to the receiver. */
@@ -65,10 +76,10 @@ export interface HeaderInput {
 export function serializePayload(
   event: EventEnvelope,
   format: PayloadFormat,
-  webhookId: string,
+  context: PayloadContext,
   data: unknown = event.data,
 ): string {
-  return JSON.stringify(formatPayload(event, format, webhookId, data));
+  return JSON.stringify(formatPayload(event, format, context, data));
 }
 
 /**
@@ -158,7 +169,10 @@ export function buildHeaders(message: OutgoingMessage, input: HeaderInput): Reco
   return headers;
 }
 
-/** Only the hex schemes take a configured header name; the others use their spec's names. */
+/**
+ * The sender node's header parameter as it applies: only `hex` and `timestamped` take it there
+ * (its `sha256` keeps GitHub's name); the others use their spec's names.
+ */
 export function signatureHeaderFor(scheme: SignatureScheme | 'none', configured: string): string | undefined {
   return scheme === 'hex' || scheme === 'timestamped' ? configured.toLowerCase() : undefined;
 }
@@ -167,24 +181,32 @@ export function signatureHeaderFor(scheme: SignatureScheme | 'none', configured:
 export function signingSpec(
   scheme: SignatureScheme | 'none',
   secrets: ReadonlyArray<string | undefined>,
-  headerName?: string,
+  wire: SignatureWire = {},
 ): SigningSpec | null {
   const usable = secrets.filter((secret): secret is string => secret !== undefined);
   if (scheme === 'none' || usable.length === 0) return null;
-  return headerName === undefined ? { scheme, secrets: usable } : { scheme, secrets: usable, headerName };
+  const spec: SigningSpec = { scheme, secrets: usable };
+  if (wire.signatureHeader) spec.headerName = wire.signatureHeader.toLowerCase();
+  if (scheme === 'timestamped') {
+    if (wire.timestampHeader) spec.timestampHeader = wire.timestampHeader.toLowerCase();
+    if (wire.timestampUnit === 'ms') spec.timestampUnit = 'ms';
+  }
+  return spec;
 }
 
 /**
  * `headers` plus the signature headers for `timestampSec`. Signed afresh per attempt: the signed
  * timestamp must be recent for the receiver's replay check, while `msgId` stays the same.
  *
- * @throws TypeError when a secret does not suit the scheme (e.g. an undecodable `whsec_`).
+ * @param timestampMs the same moment in milliseconds, for a timestamp sent in `ms`.
+ * @throws TypeError when a secret does not suit the scheme (e.g. a Standard Webhooks secret that is not base64).
  */
 export function signHeaders(
   headers: Record<string, string>,
   message: Pick<OutgoingMessage, 'msgId' | 'body'>,
   signing: SigningSpec | null,
   timestampSec: number,
+  timestampMs = timestampSec * 1000,
 ): Record<string, string> {
   if (signing === null) return headers;
   const signature = signPayload({
@@ -192,8 +214,11 @@ export function signHeaders(
     secrets: signing.secrets,
     msgId: message.msgId,
     timestampSec,
+    timestampMs,
     body: message.body,
     headerName: signing.headerName,
+    timestampHeaderName: signing.timestampHeader,
+    timestampUnit: signing.timestampUnit,
   });
   return { ...headers, ...signature };
 }

@@ -17,10 +17,14 @@ export interface NodeWebhookRequest {
   eventType: string;
   /** Event data; the engine wraps it in the envelope of `payloadFormat`. */
   data: unknown;
-  payloadFormat?: 'envelope' | 'event' | 'webhook';
+  payloadFormat?: 'envelope' | 'event' | 'webhook' | 'organization';
   signatureScheme: 'standard-webhooks' | 'ed25519' | 'hex' | 'sha256' | 'timestamped' | 'stripe' | 'none';
   secret?: string;
   signatureHeader?: string;
+  /** Timestamp header of the `timestamped` scheme. @defaultValue `x-webhook-timestamp` */
+  timestampHeader?: string;
+  /** Unit of the `timestamped` scheme's timestamp. @defaultValue `s` */
+  timestampUnit?: 's' | 'ms';
   headers?: Record<string, string>;
   authentication?: { type: 'none' | 'bearer' | 'basic'; token?: string; username?: string; password?: string };
   timeoutMs?: number;

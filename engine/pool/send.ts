@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request, type Dispatcher } from 'undici';
 import { refusalOfUrl, type TargetPolicy } from '../message/target-guard.js';
 import { Errors } from '../errors.js';
-import { parseRetryAfter, signHeaders } from '../message/index.js';
+import { boundedResponseHeaders, parseRetryAfter, signedHeadersOf, signHeaders } from '../message/index.js';
 import { createGuardedLookup, type ResolveHost } from './guarded-lookup.js';
 import { classifyError, classifyResponse, describeError } from './outcome.js';
 import type { SendRequest, SendResult, SendTask, SendTaskResult } from './types.js';
@@ -126,6 +126,7 @@ export async function sendRequest(
   dispatcher: Dispatcher,
   targets: TargetPolicy,
 ): Promise<SendResult> {
+  await waitUntil(req.notBeforeMs);
   const startedAtMs = Date.now();
   const started = performance.now();
   const base = { deliveryIds: req.deliveryIds, startedAtMs, responseExcerpt: null, retryAfterSec: null };
@@ -136,12 +137,13 @@ export async function sendRequest(
   }
   let headers: Record<string, string>;
   try {
-    headers = signHeaders(req.headers, req, req.signing, Math.floor(startedAtMs / 1000));
+    headers = signHeaders(req.headers, req, req.signing, Math.floor(startedAtMs / 1000), startedAtMs);
   } catch (err) {
     // A bad secret is configuration, not network; report it per request so the batch goes on.
     const error = `Signing failed: ${describeError(err)}`;
     return { ...base, statusCode: null, responseTimeMs: 0, abort: false, errorCode: 'DELIVERY_CONNECTION', error };
   }
+  const signedHeaders = signedHeadersOf(req.headers, headers);
   const deadline = AbortSignal.timeout(req.timeoutMs);
   try {
     const response = await request(req.url, {
@@ -161,11 +163,19 @@ export async function sendRequest(
       responseExcerpt,
       retryAfterSec: parseRetryAfter(response.statusCode, response.headers['retry-after']),
       ...classifyResponse(response.statusCode, response.headers),
+      signedHeaders,
+      responseHeaders: boundedResponseHeaders(response.headers),
     };
   } catch (err) {
     const outcome = classifyError(err, deadline, req.timeoutMs);
-    return { ...base, statusCode: null, responseTimeMs: performance.now() - started, ...outcome };
+    return { ...base, statusCode: null, responseTimeMs: performance.now() - started, ...outcome, signedHeaders };
   }
+}
+
+/** A rate-limited endpoint's request waits for its send time (the main thread reserved it). */
+async function waitUntil(atMs: number | undefined): Promise<void> {
+  const waitMs = (atMs ?? 0) - Date.now();
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
 }
 
 /** The URL's refusal; an unparsable URL is left to undici, whose error becomes DELIVERY_CONNECTION. */

@@ -17,6 +17,11 @@ export interface SendRequest {
   msgId: string;
   signing: SigningSpec | null;
   timeoutMs: number;
+  /**
+   * Epoch ms before which the request is not sent: a rate-limited endpoint's reserved send time.
+   * In a sequential task it is sent at this time or when the one before it ends, whichever is later.
+   */
+  notBeforeMs?: number;
 }
 
 export interface SendResult {
@@ -42,6 +47,10 @@ export interface SendResult {
     | 'DELIVERY_TARGET_REFUSED'
     | null;
   error: string | null;
+  /** The headers signing added (ids and timestamps as sent, signatures masked); absent when nothing was signed. */
+  signedHeaders?: Record<string, string>;
+  /** The response's headers, bounded (`message/attempt-headers.ts`); absent without a response. */
+  responseHeaders?: Record<string, string>;
 }
 
 export interface SendTask {

@@ -14,6 +14,10 @@ export interface DeliveryAttempt {
   response_body: string | null;
   error_code: string | null;
   error: string | null;
+  /** The headers sent; signature values, `Authorization` and custom header values read `••••`. Null on older attempts. */
+  request_headers: Record<string, string> | null;
+  /** The receiver's response headers (at most 50, values cut at 512 characters); null when none came. */
+  response_headers: Record<string, string> | null;
 }
 
 /** One event (or batch member) for one webhook, and where it stands. */
@@ -49,10 +53,26 @@ export interface TimeRange {
   end?: DateInput;
 }
 
-/** Filters of `webhooks.getDeliveries` and `deliveries.list`. */
+/**
+ * A `status` filter word: a state, `success` (= succeeded), or `undelivered`: every state but
+ * succeeded (pending, in flight, retrying, failed, expired).
+ */
+export type DeliveryStatusFilter = DeliveryStatus | 'success' | 'undelivered';
+
+/** Filters of `webhooks.getDeliveries` and `deliveries.list`; pages are newest first. */
 export interface ListDeliveriesOptions {
+  /** On the delivery's creation time. */
   timeRange?: TimeRange;
-  status?: DeliveryStatus | 'success';
+  /** One word, or several (any of them matches). */
+  status?: DeliveryStatusFilter | DeliveryStatusFilter[];
+  /** An exact event type, e.g. `workflow.failed`. */
+  eventType?: string;
+  /** One event's deliveries. */
+  eventId?: string;
+  /** `deliveries.list` only: one webhook's deliveries. */
+  webhookId?: string;
+  /** The `next_cursor` of the previous page. */
+  cursor?: string;
   /** @defaultValue 50 */
   limit?: number;
   /** @defaultValue 0 */
@@ -64,6 +84,8 @@ export interface DeliveryPage {
   deliveries: Delivery[];
   limit: number;
   offset: number;
+  /** Pass as `cursor` for the next page; null on the last page. */
+  next_cursor: string | null;
 }
 
 /** The seed's log row: one per delivery, its latest state. */
@@ -76,6 +98,9 @@ export interface DeliveryLog {
   response_time_ms: number | null;
   attempts: number;
   payload_size: number;
+  /** The latest attempt's request headers (masked) and response headers; null before any attempt. */
+  request_headers: Record<string, string> | null;
+  response_headers: Record<string, string> | null;
 }
 
 /** Counts and response times of a webhook over a window. */

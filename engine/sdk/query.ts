@@ -13,12 +13,17 @@ export function isoOf(value: DateInput | undefined): string | undefined {
   return value instanceof Date ? value.toISOString() : value;
 }
 
-/** The `start/end/status/limit/offset` query of the delivery lists. */
+/** The query of the delivery lists (`webhook_id` only means something to `GET /deliveries`). */
 export function deliveryQuery(options: ListDeliveriesOptions): Query {
+  const status = Array.isArray(options.status) ? options.status.join(',') : options.status;
   return {
     start: isoOf(options.timeRange?.start),
     end: isoOf(options.timeRange?.end),
-    status: options.status,
+    status: status || undefined,
+    event_type: options.eventType,
+    event_id: options.eventId,
+    webhook_id: options.webhookId,
+    cursor: options.cursor,
     limit: options.limit,
     offset: options.offset,
   };

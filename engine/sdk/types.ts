@@ -3,7 +3,10 @@
  * answers (`engine/api/serialize.ts`, `engine/delivery/subscription-input.ts`). Field names are the
  * API's own snake_case, so a body logged from the wire reads the same as the typed object.
  */
-import type { SignatureScheme } from '../signing/index.js';
+import type { SignatureScheme, TimestampUnit } from '../signing/index.js';
+import type { WireProfile } from '../message/profiles.js';
+
+export type { TimestampUnit, WireProfile };
 
 /** A date-time sent to the API: a `Date` or an ISO 8601 string. */
 export type DateInput = Date | string;
@@ -24,6 +27,8 @@ export interface RetryPolicy {
   max_retries?: number;
   /** Delays grow geometrically by this factor when set. */
   backoff_multiplier?: number;
+  /** Delays before each retry in seconds, the last repeating. @defaultValue the engine's schedule */
+  schedule_seconds?: number[];
 }
 
 /** Several events sent as one JSON array. */
@@ -34,7 +39,7 @@ export interface BatchSettings {
 }
 
 /** How the JSON body of a delivery is shaped. */
-export type PayloadFormat = 'envelope' | 'event' | 'webhook';
+export type PayloadFormat = 'envelope' | 'event' | 'webhook' | 'organization';
 
 /**
  * Fields of `webhooks.create` and `webhooks.update`. Both seed spellings are accepted
@@ -65,9 +70,23 @@ export interface WebhookInput {
   /** Receiver timeout in seconds. */
   timeout?: number;
   timeout_ms?: number;
+  /** Deliveries per second this endpoint receives at most (Svix's `rateLimit`); null removes the limit. */
+  rate_limit?: number | null;
+  /** Svix's spelling of `rate_limit`. */
+  rateLimit?: number | null;
+  /**
+   * A seed's wire format: sets `signature_scheme`, `signature_header`, `timestamp_header`,
+   * `timestamp_unit`, `payload_format` and `retry_policy`, under any of them given beside it.
+   * `null` goes back to the Standard Webhooks defaults.
+   */
+  profile?: WireProfile | null;
   /** @defaultValue 'standard-webhooks' */
   signature_scheme?: SignatureScheme | 'none';
-  signature_header?: string;
+  signature_header?: string | null;
+  /** Timestamp header of the `timestamped` scheme. @defaultValue 'x-webhook-timestamp' */
+  timestamp_header?: string | null;
+  /** Unit of the `timestamped` scheme's timestamp. @defaultValue 's' */
+  timestamp_unit?: TimestampUnit;
   payload_format?: PayloadFormat;
   ordering?: 'ordered' | 'unordered';
   /** The boolean spelling of `ordering`. */
@@ -101,11 +120,16 @@ export interface Webhook {
   disabled_reason: string | null;
   organization: string;
   authentication: { type: WebhookAuthentication['type']; username?: string };
+  profile: WireProfile | null;
   signature_scheme: SignatureScheme | 'none';
   signature_header: string | null;
+  timestamp_header: string | null;
+  timestamp_unit: TimestampUnit;
   payload_format: PayloadFormat;
   ordering: 'ordered' | 'unordered';
   timeout_ms: number;
+  /** Deliveries per second at most; null: no limit. */
+  rate_limit: number | null;
   retry_policy: RetryPolicy | null;
   batch_settings: Required<BatchSettings> | null;
   conditions: unknown;

@@ -10,11 +10,18 @@ import {
   WebhookVerificationError,
   type HeaderMap,
   type SignatureScheme,
+  type TimestampUnit,
 } from '../signing/index.js';
 import { findHeader } from '../signing/common.js';
+import { PROFILES, type WireProfile } from '../message/profiles.js';
 
 /** Options of {@link verifyWebhook}; everything is detected when left out. */
 export interface VerifyWebhookOptions {
+  /**
+   * The wire profile the webhook was created with: its scheme, headers and timestamp unit become
+   * the defaults of the options below.
+   */
+  profile?: WireProfile;
   /** The scheme to require; detected from the headers when left out. */
   scheme?: SignatureScheme;
   /**
@@ -27,6 +34,11 @@ export interface VerifyWebhookOptions {
    * @defaultValue `x-webhook-timestamp`
    */
   timestampHeaderName?: string;
+  /**
+   * Unit of the `timestamped` scheme's timestamp.
+   * @defaultValue `s`
+   */
+  timestampUnit?: TimestampUnit;
   /**
    * Largest distance between the signed timestamp and now, in seconds (replay protection).
    * @defaultValue 300
@@ -63,12 +75,25 @@ function detectScheme(headers: HeaderMap, secrets: readonly string[], options: V
     : 'hex';
 }
 
+/** The options with a profile's settings under the ones given. */
+function withProfile(options: VerifyWebhookOptions): VerifyWebhookOptions {
+  if (options.profile === undefined) return options;
+  const preset = PROFILES[options.profile];
+  return {
+    scheme: preset.signatureScheme,
+    headerName: preset.signatureHeader ?? undefined,
+    timestampHeaderName: preset.timestampHeader ?? undefined,
+    timestampUnit: preset.timestampUnit,
+    ...options,
+  };
+}
+
 /**
  * Checks that a webhook came from Hookline and returns its JSON body.
  *
  * Pass the raw body exactly as received (before any JSON parsing: re-serialised JSON no longer
  * matches the signature), the request headers (any case) and the webhook's secret: `whsec_…` for
- * Standard Webhooks, the `whpk_…` public key for Ed25519, the plain secret for the hex schemes.
+ * Standard Webhooks (base64 with or without the prefix, as the spec reads it), the `whpk_…` public key for Ed25519, the plain secret for the hex schemes.
  * During a rotation pass both secrets as an array.
  *
  * @returns The parsed JSON payload.
@@ -83,6 +108,7 @@ export function verifyWebhook<T = unknown>(
   options: VerifyWebhookOptions = {},
 ): T {
   const secrets = typeof secret === 'string' ? [secret] : secret;
+  options = withProfile(options);
   const scheme = options.scheme ?? detectScheme(headers, secrets, options);
   verifyPayload({
     scheme,
@@ -93,6 +119,7 @@ export function verifyWebhook<T = unknown>(
     nowSec: options.nowSec,
     headerName: options.headerName,
     timestampHeaderName: options.timestampHeaderName,
+    timestampUnit: options.timestampUnit,
   });
   try {
     return JSON.parse(Buffer.isBuffer(payload) ? payload.toString('utf8') : payload) as T;

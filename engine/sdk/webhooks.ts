@@ -91,9 +91,10 @@ export class WebhooksApi {
     return this.send('POST', `/webhooks/${segment(id)}/test`, { body: options });
   }
 
-  /** Deliveries of this webhook, newest first, in an optional time range and status. */
-  getDeliveries(id: string, options: ListDeliveriesOptions = {}): Promise<DeliveryPage> {
-    return this.send('GET', `/webhooks/${segment(id)}/deliveries`, { query: deliveryQuery(options) });
+  /** Deliveries of this webhook, newest first, filtered by status, event type or id and time range. */
+  getDeliveries(id: string, options: Omit<ListDeliveriesOptions, 'webhookId'> = {}): Promise<DeliveryPage> {
+    const query = deliveryQuery({ ...options, webhookId: undefined });
+    return this.send('GET', `/webhooks/${segment(id)}/deliveries`, { query });
   }
 
   /** One delivery with its payload and every attempt. */

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { timingSafeEqual } from 'node:crypto';
 import { WebhookVerificationError } from './errors.js';
-import { DEFAULT_TOLERANCE_SEC, type HeaderMap } from './types.js';
+import { DEFAULT_TOLERANCE_SEC, type HeaderMap, type TimestampUnit } from './types.js';
 
 /**
  * More signatures than this in one header is not a rotation but an attempt to make us run one
@@ -36,25 +36,33 @@ export function requireHeader(headers: HeaderMap, name: string, separator = ' ')
 }
 
 /**
- * Checks a signed Unix-seconds timestamp against now. Only plain digits are accepted: `parseInt`
- * would let `12abc` or `1e3` through as a different time from the one that was signed.
+ * Checks a signed Unix timestamp (seconds, or milliseconds for `unit` `ms`) against now; returns it
+ * in seconds. Only plain digits are accepted: `parseInt` would let `12abc` or `1e3` through as a
+ * different time from the one that was signed.
  */
-export function checkTimestamp(raw: string, toleranceSec = DEFAULT_TOLERANCE_SEC, nowSec?: number): number {
+export function checkTimestamp(
+  raw: string,
+  toleranceSec = DEFAULT_TOLERANCE_SEC,
+  nowSec?: number,
+  unit: TimestampUnit = 's',
+): number {
   if (!/^\d{1,15}$/.test(raw)) {
-    throw new WebhookVerificationError('bad_format', `Timestamp '${raw.slice(0, 32)}' is not a Unix time in seconds`);
+    const what = unit === 'ms' ? 'milliseconds' : 'seconds';
+    throw new WebhookVerificationError('bad_format', `Timestamp '${raw.slice(0, 32)}' is not a Unix time in ${what}`);
   }
-  const timestamp = Number(raw);
-  const now = nowSec ?? Math.floor(Date.now() / 1000);
-  if (now - timestamp > toleranceSec) {
+  const timestamp = unit === 'ms' ? Number(raw) / 1000 : Number(raw);
+  const now = nowSec ?? (unit === 'ms' ? Date.now() / 1000 : Math.floor(Date.now() / 1000));
+  const age = now - timestamp;
+  if (age > toleranceSec) {
     throw new WebhookVerificationError(
       'timestamp',
-      `Message timestamp too old (${now - timestamp} s > ${toleranceSec} s)`,
+      `Message timestamp too old (${Math.round(age)} s > ${toleranceSec} s)`,
     );
   }
-  if (timestamp - now > toleranceSec) {
+  if (-age > toleranceSec) {
     throw new WebhookVerificationError(
       'timestamp',
-      `Message timestamp too new (${timestamp - now} s ahead > ${toleranceSec} s)`,
+      `Message timestamp too new (${Math.round(-age)} s ahead > ${toleranceSec} s)`,
     );
   }
   return timestamp;

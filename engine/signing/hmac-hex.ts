@@ -37,7 +37,9 @@ export function hmacHex(secret: string, prefix: string, body: string | Buffer): 
 /** Signs with every secret, space-separated, so receivers on either side of a rotation accept. */
 export function signHex(input: SignInput, scheme: HexScheme): Record<string, string> {
   const variant = VARIANTS[scheme];
-  const prefix = variant.timestamped ? `${input.timestampSec}.` : '';
+  const timestamp =
+    input.timestampUnit === 'ms' ? Math.floor(input.timestampMs ?? input.timestampSec * 1000) : input.timestampSec;
+  const prefix = variant.timestamped ? `${timestamp}.` : '';
   let value = '';
   for (const secret of input.secrets) {
     const entry = variant.tag + hmacHex(secret, prefix, input.body);
@@ -45,7 +47,7 @@ export function signHex(input: SignInput, scheme: HexScheme): Record<string, str
   }
   const headers: Record<string, string> = { [(input.headerName ?? variant.header).toLowerCase()]: value };
   if (variant.timestamped) {
-    headers[(input.timestampHeaderName ?? DEFAULT_TIMESTAMP_HEADER).toLowerCase()] = String(input.timestampSec);
+    headers[(input.timestampHeaderName ?? DEFAULT_TIMESTAMP_HEADER).toLowerCase()] = String(timestamp);
   }
   return headers;
 }
@@ -71,7 +73,7 @@ export function verifyHex(input: VerifyInput, scheme: HexScheme): void {
       input.headers,
       (input.timestampHeaderName ?? DEFAULT_TIMESTAMP_HEADER).toLowerCase(),
     );
-    checkTimestamp(timestamp, input.toleranceSec, input.nowSec);
+    checkTimestamp(timestamp, input.toleranceSec, input.nowSec, input.timestampUnit);
     prefix = `${timestamp}.`;
   }
   const received = receivedDigests(header, variant.tag);

@@ -10,7 +10,7 @@ import { signStripe, verifyStripe } from './stripe.js';
 import type { SignInput, VerifyInput } from './types.js';
 
 export { WebhookVerificationError, type VerificationFailureReason } from './errors.js';
-export { generateSecret } from './secrets.js';
+export { generateSecret, legacyStandardSecret, SECRET_PREFIX, standardSecretProblem } from './secrets.js';
 export { generateEd25519Keys, publicKeyFromSecret, type Ed25519KeyPair } from './ed25519.js';
 export {
   DEFAULT_TOLERANCE_SEC,
@@ -18,6 +18,7 @@ export {
   type HeaderMap,
   type SignatureScheme,
   type SignInput,
+  type TimestampUnit,
   type VerifyInput,
 } from './types.js';
 

@@ -22,6 +22,9 @@ export const SIGNATURE_SCHEMES: readonly SignatureScheme[] = Object.freeze([
   'stripe',
 ] as const);
 
+/** The unit of a signed timestamp: Unix seconds, or milliseconds as seed 000's receiver reads it. */
+export type TimestampUnit = 's' | 'ms';
+
 /** How far (seconds, either direction) a signed timestamp may be from now: the value all the copied specs use. */
 export const DEFAULT_TOLERANCE_SEC = 300;
 
@@ -35,13 +38,23 @@ export interface SignInput {
    * Signing secrets; the first is the current one, the others are still signed with during a
    * rotation overlap so receivers holding either secret accept the message. For `ed25519` these are
    * `whsk_` secret keys; for `standard-webhooks` `whsec_<base64>` secrets (a secret without the
-   * prefix is used as UTF-8 bytes); every other scheme uses the secret string's UTF-8 bytes as is.
+   * prefix is base64 too, as the spec reads it); every other scheme uses the secret string's UTF-8 bytes as is.
    */
   secrets: readonly string[];
   /** Message id; signed by `standard-webhooks` and `ed25519` only. */
   msgId: string;
   /** Unix time in whole seconds; ignored by `hex` and `sha256`. */
   timestampSec: number;
+  /**
+   * The same moment in milliseconds, signed by `timestamped` when {@link SignInput.timestampUnit} is `ms`.
+   * @defaultValue `timestampSec * 1000`
+   */
+  timestampMs?: number;
+  /**
+   * Unit of the `timestamped` scheme's timestamp (signed and sent); the other schemes' specs fix seconds.
+   * @defaultValue `s`
+   */
+  timestampUnit?: TimestampUnit;
   /** The exact bytes that will be sent. */
   body: string | Buffer;
   /**
@@ -71,6 +84,11 @@ export interface VerifyInput {
    * @defaultValue {@link DEFAULT_TOLERANCE_SEC} (300)
    */
   toleranceSec?: number;
+  /**
+   * Unit of the `timestamped` scheme's timestamp header.
+   * @defaultValue `s`
+   */
+  timestampUnit?: TimestampUnit;
   /**
    * The current Unix time in seconds, for tests and replays.
    * @defaultValue `Math.floor(Date.now() / 1000)`

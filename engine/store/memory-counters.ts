@@ -18,6 +18,8 @@ interface FailureWindow {
 export function createMemoryCounters(maxKeys = 100_000): LimitCounters {
   const buckets = new Map<string, Bucket>();
   const windows = new Map<string, FailureWindow>();
+  /** Each rate-limited endpoint's next free send time. */
+  const slots = new Map<string, number>();
 
   const currentWindow = (key: string, windowMs: number, nowMs: number): FailureWindow | null => {
     const window = windows.get(key);
@@ -56,6 +58,14 @@ export function createMemoryCounters(maxKeys = 100_000): LimitCounters {
         return 0;
       }
       return Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000));
+    },
+    async reserveSlots(key, count, intervalMs, nowMs) {
+      const firstMs = Math.max(slots.get(key) ?? nowMs, nowMs);
+      // Re-set moves the key to the end: the oldest is forgotten first (an endpoint long idle).
+      slots.delete(key);
+      if (slots.size >= maxKeys) slots.delete(slots.keys().next().value as string);
+      slots.set(key, firstMs + count * intervalMs);
+      return firstMs;
     },
     async addFailure(key, windowMs, nowMs) {
       const window = currentWindow(key, windowMs, nowMs);

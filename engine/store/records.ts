@@ -6,7 +6,8 @@
  * ordered. Stored by the store (secrets encrypted), compiled by the matcher.
  */
 import type { PayloadFormat } from '../events/envelope.js';
-import type { SignatureScheme } from '../signing/index.js';
+import type { SignatureScheme, TimestampUnit } from '../signing/index.js';
+import type { WireProfile } from '../message/profiles.js';
 
 export interface ReceiverAuthentication {
   type: 'none' | 'bearer' | 'basic';
@@ -20,6 +21,8 @@ export interface RetryPolicy {
   max_retries?: number;
   /** When set, delays grow geometrically from the schedule's first delay by this factor. */
   backoff_multiplier?: number;
+  /** Delays before each retry in seconds, the last repeating; replaces the configured schedule. */
+  schedule_seconds?: number[];
 }
 
 export interface BatchSettings {
@@ -43,11 +46,28 @@ export interface Subscription {
   previousSecret: string | null;
   previousSecretExpiresAtMs: number | null;
   authentication: ReceiverAuthentication;
+  /** The seed preset the wire fields were expanded from (`message/profiles.ts`); null for none. */
+  profile: WireProfile | null;
   signatureScheme: SignatureScheme | 'none';
   signatureHeader: string | null;
+  /** Timestamp header of the `timestamped` scheme; null for `x-webhook-timestamp`. */
+  timestampHeader: string | null;
+  /** Unit of the `timestamped` scheme's timestamp. */
+  timestampUnit: TimestampUnit;
+  /**
+   * Set on rows stored before version 11 with `standard-webhooks`: an unprefixed secret keeps being
+   * keyed by its UTF-8 bytes (the old reading) until the next rotation, so their receivers go on
+   * verifying. New rows follow the spec: the secret is base64.
+   */
+  legacySecretUtf8: boolean;
   payloadFormat: PayloadFormat;
   ordered: boolean;
   timeoutMs: number;
+  /**
+   * Deliveries per second this endpoint receives at most (Svix's `rateLimit`); null: no limit.
+   * Claims are paced to it, never dropped, and an ordered endpoint keeps its order.
+   */
+  rateLimit: number | null;
   retryPolicy: RetryPolicy | null;
   batchSettings: BatchSettings | null;
   conditions: unknown;
@@ -117,6 +137,10 @@ export interface AttemptRecord {
   responseExcerpt: string | null;
   errorCode: string | null;
   error: string | null;
+  /** The headers sent, secrets masked (`••••`): signatures, `Authorization`, every custom header. Null on rows from before they were kept. */
+  requestHeaders?: Record<string, string> | null;
+  /** The headers the receiver answered with, bounded in count and size; null when no response came. */
+  responseHeaders?: Record<string, string> | null;
 }
 
 /** What settling one attempt does to a delivery row. */

@@ -10,6 +10,7 @@ import type {
   ApiKeyRecord,
   AttemptStats,
   DeliveryCounts,
+  DeliveryLogRow,
   CredentialRecord,
   ExecutionRecord,
   ExecutionUpdate,
@@ -67,6 +68,27 @@ export function toAttempt(row: Row): AttemptRecord {
     responseExcerpt: orNull(row.response_excerpt),
     errorCode: orNull(row.error_code),
     error: orNull(row.error),
+    requestHeaders: parse(row.request_headers ?? null),
+    responseHeaders: parse(row.response_headers ?? null),
+  };
+}
+
+/** A log page row: the delivery with its latest attempt's figures (`last_*` columns). */
+export function toLogRow(row: Row): DeliveryLogRow {
+  return {
+    delivery: toDelivery(row),
+    lastResponseTimeMs: numberOrNull(row.last_response_time_ms),
+    lastRequestHeaders: parse(row.last_request_headers ?? null),
+    lastResponseHeaders: parse(row.last_response_headers ?? null),
+  };
+}
+
+/** An attempt's columns by parameter name (headers as JSON text). */
+export function attemptParams(attempt: AttemptRecord): Row {
+  return {
+    ...attempt,
+    requestHeaders: json(attempt.requestHeaders),
+    responseHeaders: json(attempt.responseHeaders),
   };
 }
 
@@ -155,11 +177,16 @@ export const SUBSCRIPTION_COLUMNS = {
   previous_secret_enc: 'previousSecretEnc',
   previous_secret_expires_at: 'previousSecretExpiresAtMs',
   authentication_enc: 'authenticationEnc',
+  profile: 'profile',
   signature_scheme: 'signatureScheme',
   signature_header: 'signatureHeader',
+  timestamp_header: 'timestampHeader',
+  timestamp_unit: 'timestampUnit',
+  legacy_secret_utf8: 'legacySecretUtf8',
   payload_format: 'payloadFormat',
   ordered: 'ordered',
   timeout_ms: 'timeoutMs',
+  rate_limit: 'rateLimit',
   retry_policy: 'retryPolicy',
   batch_settings: 'batchSettings',
   conditions: 'conditions',
@@ -212,11 +239,16 @@ export function toSubscription(row: Row, box: SecretBox): Subscription {
     previousSecret: row.previous_secret_enc ? box.open(String(row.previous_secret_enc)) : null,
     previousSecretExpiresAtMs: numberOrNull(row.previous_secret_expires_at),
     authentication: row.authentication_enc ? JSON.parse(box.open(String(row.authentication_enc))) : { type: 'none' },
+    profile: orNull(row.profile) as Subscription['profile'],
     signatureScheme: row.signature_scheme as Subscription['signatureScheme'],
     signatureHeader: orNull(row.signature_header),
+    timestampHeader: orNull(row.timestamp_header),
+    timestampUnit: row.timestamp_unit === 'ms' ? 'ms' : 's',
+    legacySecretUtf8: Boolean(row.legacy_secret_utf8),
     payloadFormat: row.payload_format as Subscription['payloadFormat'],
     ordered: Boolean(row.ordered),
     timeoutMs: Number(row.timeout_ms),
+    rateLimit: numberOrNull(row.rate_limit),
     retryPolicy: parse(row.retry_policy),
     batchSettings: parse(row.batch_settings),
     conditions: parseRule(row.conditions),

@@ -6,8 +6,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { DeliveryRecord } from './records.js';
-import { createWhere } from './sql-where.js';
-import { toAttempt, toAttemptStats, toDelivery, toDeliveryCounts, type Row } from './rows.js';
+import { deliveryPageSql } from './delivery-search.js';
+import { toAttempt, toLogRow, toAttemptStats, toDelivery, toDeliveryCounts, type Row } from './rows.js';
 import type { AttemptStats, DeliveryCounts, DeliveryLog, DeliveryQuery } from './types.js';
 
 /** Counts per subscription in one grouped query (the by-subscription index serves the IN list). */
@@ -37,35 +37,30 @@ const ATTEMPT_STATS_SQL = `WITH w AS (
     MAX(CASE WHEN i = MIN(n - 1, CAST(0.95 * n AS INTEGER)) THEN rt END) AS p95
   FROM ranked`;
 
-/** The latest attempt's response time rides along with each row: one query per page. */
-const LAST_RESPONSE_TIME_SQL = `(SELECT COALESCE(a.response_time_ms, 0) FROM attempts a
-  WHERE a.delivery_id = deliveries.id ORDER BY a.attempt_no DESC LIMIT 1) AS last_response_time_ms`;
+/** The latest attempt's figures ride along with each row (attempts_by_delivery): one query per page. */
+const LAST_ATTEMPT_SQL = [
+  ['COALESCE(a.response_time_ms, 0)', 'last_response_time_ms'],
+  ['a.request_headers', 'last_request_headers'],
+  ['a.response_headers', 'last_response_headers'],
+]
+  .map(
+    ([value, name]) => `(SELECT ${value} FROM attempts a
+  WHERE a.delivery_id = deliveries.id ORDER BY a.attempt_no DESC LIMIT 1) AS ${name}`,
+  )
+  .join(', ');
 
 /** Event ids with a delivery to one subscription that succeeded or is still open, found by event (deliveries_by_event). */
 const DELIVERED_OR_OPEN_SQL = (count: number): string => `SELECT DISTINCT event_id FROM deliveries
   INDEXED BY deliveries_by_event WHERE event_id IN (${Array(count).fill('?').join(', ')}) AND subscription_id = ?
   AND status IN ('succeeded', 'pending', 'in_flight', 'retrying')`;
 
-/** One page of deliveries, newest first unless asked otherwise. */
-function pageQuery(query: DeliveryQuery, columns: string): { sql: string; params: unknown[] } {
-  const where = createWhere();
-  if (query.subscriptionId) where.add('subscription_id = ?', query.subscriptionId);
-  if (query.statuses?.length) where.add(`status IN (${query.statuses.map(() => '?').join(', ')})`, ...query.statuses);
-  if (query.sinceMs !== undefined) where.add('created_at >= ?', query.sinceMs);
-  if (query.untilMs !== undefined) where.add('created_at <= ?', query.untilMs);
-  const order = query.order === 'asc' ? 'ASC' : 'DESC';
-  return {
-    sql: `SELECT ${columns} FROM deliveries ${where.sql} ORDER BY seq ${order} LIMIT ? OFFSET ?`,
-    params: [...where.params, query.limit ?? 50, query.offset ?? 0],
-  };
-}
-
 /** The statements behind the log, for the query-plan checks in the store tests. */
 export const DELIVERY_LOG_SQL = {
   attemptStats: ATTEMPT_STATS_SQL,
   deliveryCounts: DELIVERY_COUNTS_SQL,
   deliveredOrOpen: DELIVERED_OR_OPEN_SQL,
-  logPage: (query: DeliveryQuery) => pageQuery(query, `*, ${LAST_RESPONSE_TIME_SQL}`),
+  logPage: (query: DeliveryQuery) => deliveryPageSql(query, `*, ${LAST_ATTEMPT_SQL}`),
+  page: (query: DeliveryQuery) => deliveryPageSql(query, '*'),
 } as const;
 
 export function createSqliteDeliveryLog(db: Database.Database): DeliveryLog {
@@ -96,16 +91,13 @@ export function createSqliteDeliveryLog(db: Database.Database): DeliveryLog {
       return row ? toDelivery(row) : null;
     },
     async listDeliveries(query) {
-      return select(pageQuery(query, '*')).map(toDelivery);
+      return select(DELIVERY_LOG_SQL.page(query)).map(toDelivery);
     },
     async listAttempts(deliveryId) {
       return (stmt.attempts.all(deliveryId) as Row[]).map(toAttempt);
     },
     async listLog(query) {
-      return select(DELIVERY_LOG_SQL.logPage(query)).map((row) => ({
-        delivery: toDelivery(row),
-        lastResponseTimeMs: (row.last_response_time_ms as number | null) ?? null,
-      }));
+      return select(DELIVERY_LOG_SQL.logPage(query)).map(toLogRow);
     },
     async requeue(id, nowMs, expiresAtMs) {
       return requeue(id, nowMs, expiresAtMs);

@@ -206,4 +206,34 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     // page sorted all of the webhook's deliveries. Written once per delivery (both columns never change).
     sql: `CREATE INDEX deliveries_by_subscription_seq ON deliveries (subscription_id, seq);`,
   },
+  {
+    // Numbered as assigned (8 is another change's); applied by version, so after 10 is fine.
+    version: 9,
+    name: 'delivery search, attempt headers, per-endpoint rate limit',
+    // Search reads newest first (seq DESC) and each filter has an index in that order, so a page
+    // reads about a page of index entries however large the table. The undelivered ones are partial
+    // (only rows not succeeded: few in a healthy system); the statuses are literals, as the queries
+    // spell them (store/delivery-search.ts), since a partial index serves only its own IN list.
+    sql: `ALTER TABLE subscriptions ADD COLUMN rate_limit INTEGER;
+      ALTER TABLE attempts ADD COLUMN request_headers TEXT;
+      ALTER TABLE attempts ADD COLUMN response_headers TEXT;
+      CREATE INDEX deliveries_undelivered ON deliveries (seq)
+        WHERE status IN ('pending', 'in_flight', 'retrying', 'failed', 'expired');
+      CREATE INDEX deliveries_undelivered_by_subscription ON deliveries (subscription_id, seq)
+        WHERE status IN ('pending', 'in_flight', 'retrying', 'failed', 'expired');
+      CREATE INDEX deliveries_by_type ON deliveries (event_type, seq);
+      CREATE INDEX deliveries_by_subscription_type ON deliveries (subscription_id, event_type, seq);`,
+  },
+  {
+    version: 11,
+    name: 'wire profiles, timestamp header and unit, legacy Standard Webhooks secrets',
+    // Before this version an unprefixed Standard Webhooks secret was keyed by its UTF-8 bytes; the
+    // spec reads it as base64. Rows that exist now keep the old reading (legacy_secret_utf8) until
+    // their next rotation, so their receivers go on verifying (PostgreSQL: its version 6).
+    sql: `ALTER TABLE subscriptions ADD COLUMN profile TEXT;
+      ALTER TABLE subscriptions ADD COLUMN timestamp_header TEXT;
+      ALTER TABLE subscriptions ADD COLUMN timestamp_unit TEXT NOT NULL DEFAULT 's';
+      ALTER TABLE subscriptions ADD COLUMN legacy_secret_utf8 INTEGER NOT NULL DEFAULT 0;
+      UPDATE subscriptions SET legacy_secret_utf8 = 1 WHERE signature_scheme = 'standard-webhooks';`,
+  },
 ];

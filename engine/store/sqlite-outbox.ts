@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { AttemptRecord, DeliveryRecord, DeliveryTransition, SubscriptionHealth } from './records.js';
-import { toDelivery, toEvent, type Row } from './rows.js';
+import { attemptParams, toDelivery, toEvent, type Row } from './rows.js';
 import { readyToSend } from './claim-rules.js';
 import type { ClaimResult, ClaimSpec, DeliveryPlanner, FanOutResult, OutboxStore } from './types.js';
 import type { NewDelivery } from './types.js';
@@ -51,8 +51,8 @@ export const OUTBOX_SQL = {
     lease_expires_at = NULL, updated_at = @now
     WHERE id = @deliveryId AND (@leaseOwner IS NULL OR (status = 'in_flight' AND lease_owner = @leaseOwner))`,
   attempt: `INSERT INTO attempts (id, delivery_id, attempt_no, started_at, status_code, response_time_ms,
-    response_excerpt, error_code, error) VALUES (@id, @deliveryId, @attemptNo, @startedAtMs, @statusCode,
-    @responseTimeMs, @responseExcerpt, @errorCode, @error)`,
+    response_excerpt, error_code, error, request_headers, response_headers) VALUES (@id, @deliveryId, @attemptNo,
+    @startedAtMs, @statusCode, @responseTimeMs, @responseExcerpt, @errorCode, @error, @requestHeaders, @responseHeaders)`,
   /** The partial index's own IN list, so that the index (not the endpoint's whole history) serves it. */
   wake: `UPDATE deliveries INDEXED BY deliveries_due SET next_attempt_at = ?, updated_at = ? WHERE subscription_id = ?
     AND status IN ('pending', 'retrying') AND next_attempt_at > ? AND status = 'retrying'`,
@@ -197,7 +197,7 @@ export function createSqliteOutbox(
       const now = Date.now();
       return db.transaction(() => {
         let closed = 0;
-        for (const attempt of attempts) stmt.attempt.run(attempt);
+        for (const attempt of attempts) stmt.attempt.run(attemptParams(attempt));
         for (const transition of transitions) {
           const changed = stmt.settle.run({ ...transition, leaseOwner: transition.leaseOwner ?? null, now }).changes;
           if (changed > 0 && FINAL_STATUSES.has(transition.status)) closed++;

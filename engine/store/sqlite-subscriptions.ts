@@ -86,6 +86,7 @@ export function createSqliteSubscriptions(db: Database.Database, box: SecretBox)
           headers: null,
           enabled: s.enabled ? 1 : 0,
           ordered: s.ordered ? 1 : 0,
+          legacySecretUtf8: s.legacySecretUtf8 ? 1 : 0,
         });
       })();
     },

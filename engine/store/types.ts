@@ -186,11 +186,17 @@ export interface ClaimSpec {
   probeTriedBeforeMs?: number;
 }
 
+/** Which deliveries a history page or search shows (store/delivery-search.ts); every filter is optional. */
 export interface DeliveryQuery {
   subscriptionId?: string;
   statuses?: DeliveryStatus[];
+  eventType?: string;
+  eventId?: string;
+  /** Bounds on the creation time, inclusive. */
   sinceMs?: number;
   untilMs?: number;
+  /** A cursor: only rows past this `seq` in the page's order (below it newest first, above it oldest first). */
+  cursorSeq?: number;
   limit?: number;
   offset?: number;
   order?: 'asc' | 'desc';
@@ -256,6 +262,9 @@ export interface OutboxStore {
 export interface DeliveryLogRow {
   delivery: DeliveryRecord;
   lastResponseTimeMs: number | null;
+  /** The latest attempt's headers (masked as stored); null before any attempt. */
+  lastRequestHeaders: Record<string, string> | null;
+  lastResponseHeaders: Record<string, string> | null;
 }
 
 /** Attempt figures of one subscription over a time window, aggregated by the store. */
@@ -315,6 +324,12 @@ export interface LimitCounters {
    * when allowed, else the whole seconds until a token is available (at least 1).
    */
   takeToken(key: string, perMinute: number, nowMs: number): Promise<number>;
+  /**
+   * Reserves `count` send times `intervalMs` apart for the key (a rate-limited endpoint), after
+   * those already reserved and not before `nowMs`; returns the first. Every process of a shared
+   * store reserves from the same line, so together they keep the endpoint's rate.
+   */
+  reserveSlots(key: string, count: number, intervalMs: number, nowMs: number): Promise<number>;
   /** Adds one failure to the key's fixed window of `windowMs` (a new window when the last one ended). */
   addFailure(key: string, windowMs: number, nowMs: number): Promise<void>;
   /** The key's current failure window, or null when it has none or it ended. */

@@ -101,6 +101,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     }).catch((error: unknown): RunResult => ({
       status: 'failed',
       output: [],
+      ends: [],
       steps: [],
       error: { node: '', message: error instanceof Error ? error.message : String(error) },
     }));

@@ -10,6 +10,7 @@ import type {
   Workflow as N8nWorkflow,
 } from 'n8n-workflow';
 import { Workflow } from '../node-contract/n8n-runtime.js';
+import { NOT_PLAIN, resolvePlainReads } from './json-path-expressions.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
 
 const cache = new WeakMap<LoadedWorkflow, N8nWorkflow>();
@@ -55,6 +56,8 @@ export interface ExpressionScope {
 
 export function evaluateParameter(value: unknown, scope: ExpressionScope): unknown {
   if (!hasExpression(value)) return value;
+  const plain = resolvePlainReads(value, scope.items[scope.itemIndex]?.json);
+  if (plain !== NOT_PLAIN) return plain;
   return scope.n8nWorkflow.expression.getParameterValue(
     value as NodeParameterValueType,
     scope.runExecutionData,

@@ -27,8 +27,18 @@ export interface RunResult {
   status: 'succeeded' | 'failed';
   /** The JSON of the items the last node produced. */
   output: IDataObject[];
+  /**
+   * The items of every end node that ran (a node with nothing connected after it), in the order they
+   * ran: a workflow that branches ends in several, and `output` shows only the last of them.
+   */
+  ends: EndOutput[];
   steps: StepResult[];
   error?: { node: string; message: string };
+}
+
+export interface EndOutput {
+  node: string;
+  items: IDataObject[];
 }
 
 export interface RunOptions {
@@ -59,13 +69,14 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
   const runExecutionData = { resultData: { runData: {} } } as unknown as IRunExecutionData;
   const steps: StepResult[] = [];
   const queue: Pending[] = [];
+  const ends: EndOutput[] = [];
   let lastOutput: INodeExecutionData[] = options.startOutput[0] ?? [];
   recordRun(runExecutionData, options.startNode, options.startOutput);
   enqueueChildren(queue, workflow, options.startNode, options.startOutput);
 
   for (let count = 0; queue.length > 0; count++) {
     if (count >= (options.maxSteps ?? 10_000))
-      return failed(steps, lastOutput, options.startNode, 'execution exceeded the step limit');
+      return failed(steps, lastOutput, ends, options.startNode, 'execution exceeded the step limit');
     const { node: name, items } = queue.shift()!;
     const node = workflow.nodesByName.get(name)!;
     if (node.disabled) {
@@ -94,7 +105,7 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
       Object.assign(step, { status: 'failed', durationMs: Date.now() - startedAt.getTime(), error: message });
       steps.push(step);
       options.onStep?.(step);
-      if (!isContinueOnFail(node)) return failed(steps, lastOutput, name, message);
+      if (!isContinueOnFail(node)) return failed(steps, lastOutput, ends, name, message);
       outputs = failedItemOutputs(node, nodeType, items, message);
     }
     if (step.status === 'succeeded') {
@@ -105,13 +116,25 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
     }
     recordRun(runExecutionData, name, outputs);
     lastOutput = outputs.find((output) => output && output.length > 0) ?? [];
+    if (isEndNode(workflow, name)) ends.push({ node: name, items: outputs.flat().map((item) => item.json) });
     enqueueChildren(queue, workflow, name, outputs);
   }
-  return { status: 'succeeded', output: lastOutput.map((item) => item.json), steps };
+  return { status: 'succeeded', output: lastOutput.map((item) => item.json), ends, steps };
 }
 
-function failed(steps: StepResult[], lastOutput: INodeExecutionData[], node: string, message: string): RunResult {
-  return { status: 'failed', output: lastOutput.map((item) => item.json), steps, error: { node, message } };
+function failed(
+  steps: StepResult[],
+  lastOutput: INodeExecutionData[],
+  ends: EndOutput[],
+  node: string,
+  message: string,
+): RunResult {
+  return { status: 'failed', output: lastOutput.map((item) => item.json), ends, steps, error: { node, message } };
+}
+
+function isEndNode(workflow: LoadedWorkflow, name: string): boolean {
+  const outputs = workflow.definition.connections[name]?.main ?? [];
+  return outputs.every((targets) => !targets || targets.length === 0);
 }
 
 /**

@@ -9,10 +9,10 @@ import {
   buildHeaders,
   buildMessage,
   serializePayload,
-  signatureHeaderFor,
   signHeaders,
   signingSpec,
   type OutgoingMessage,
+  type SignatureWire,
 } from '../../engine/message/index.js';
 import type { SenderSecrets } from './load-credentials.js';
 import type { SignatureOption } from './parameters.js';
@@ -43,7 +43,7 @@ export function messageOf(envelopes: readonly EventEnvelope[], shape: MessageSha
   const parts = envelopes.map((envelope) => ({
     eventId: envelope.id,
     eventType: envelope.type,
-    payload: serializePayload(envelope, shape.payloadFormat, shape.webhookId),
+    payload: serializePayload(envelope, shape.payloadFormat, { webhookId: shape.webhookId }),
   }));
   return buildMessage(parts, batch);
 }
@@ -51,8 +51,8 @@ export function messageOf(envelopes: readonly EventEnvelope[], shape: MessageSha
 /** How an inline post is signed and authenticated. */
 export interface HeaderSettings {
   signature: SignatureOption;
-  /** Header of the `hex` and `timestamped` schemes. */
-  signatureHeader: string;
+  /** The signature and timestamp headers as they apply (`SenderParameters.wire`). */
+  wire: SignatureWire;
   secrets: SenderSecrets;
   /** The user's extra headers. */
   headers: Record<string, string>;
@@ -74,10 +74,6 @@ export function attemptHeaders(
     authentication: settings.secrets.authentication,
     attempt,
   });
-  const signing = signingSpec(
-    settings.signature,
-    [settings.secrets.signingSecret],
-    signatureHeaderFor(settings.signature, settings.signatureHeader),
-  );
+  const signing = signingSpec(settings.signature, [settings.secrets.signingSecret], settings.wire);
   return signHeaders(headers, message, signing, nowSec);
 }

@@ -4,6 +4,7 @@
  * trigger (`testedBy`), for all four shared Hookline credential types.
  */
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import { profileProperty } from './profile-property.js';
 
 /** Event types look like `order.completed`: lower-case dot-separated words, at least two. */
 export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
@@ -101,6 +102,7 @@ const payloadFormatProperty: INodeProperties = {
   options: [
     { name: 'Envelope', value: 'envelope', description: 'ID, type, timestamp, data and metadata (the default)' },
     { name: 'Event', value: 'event', description: 'ID, event, timestamp and data' },
+    { name: 'Organization', value: 'organization', description: 'ID, type, created, organization, project and data' },
     { name: 'Webhook', value: 'webhook', description: 'Event, timestamp, webhook_id and data' },
   ],
   default: 'envelope',
@@ -268,6 +270,7 @@ export const senderProperties: INodeProperties[] = [
   urlProperty,
   payloadSourceProperty,
   dataProperty,
+  profileProperty,
   payloadFormatProperty,
   signatureProperty,
   signatureHeaderProperty,

@@ -5,7 +5,6 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 import type { HooklineNodeHelpers, NodeWebhookRequest } from '../../engine/node-contract/helpers.js';
-import { signatureHeaderFor } from '../../engine/message/index.js';
 import { toNodeError } from './error.js';
 import type { SenderSecrets } from './load-credentials.js';
 import type { SenderParameters } from './parameters.js';
@@ -35,7 +34,9 @@ export function toWebhookRequest(
     payloadFormat: params.payloadFormat,
     signatureScheme: params.signature,
     secret: secrets.signingSecret,
-    signatureHeader: signatureHeaderFor(params.signature, params.signatureHeader),
+    signatureHeader: params.wire.signatureHeader ?? undefined,
+    timestampHeader: params.wire.timestampHeader ?? undefined,
+    timestampUnit: params.wire.timestampUnit,
     headers: options.headers,
     authentication: secrets.authentication,
     timeoutMs: options.timeoutMs,

@@ -91,7 +91,7 @@ async function sendGroup(
   const message = messageFor(context, params, group);
   const headerSettings: HeaderSettings = {
     signature: params.signature,
-    signatureHeader: params.signatureHeader,
+    wire: params.wire,
     secrets,
     headers: params.options.headers,
   };

@@ -6,6 +6,13 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 import type { PayloadFormat } from '../../engine/events/envelope.js';
+import {
+  PROFILES,
+  signatureHeaderFor,
+  WIRE_PROFILES,
+  type SignatureWire,
+  type WireProfile,
+} from '../../engine/message/index.js';
 import { EVENT_TYPE_PATTERN } from './description.js';
 import { configError } from './error.js';
 
@@ -48,6 +55,10 @@ export interface SenderParameters {
   signature: SignatureOption;
   /** @defaultValue 'X-Webhook-Signature' */
   signatureHeader: string;
+  /** A seed's wire format; it replaces `payloadFormat`, `signature` and the headers. @defaultValue 'none' */
+  profile: WireProfile | 'none';
+  /** The signature headers as they apply: the profile's, or the signature header parameter's. */
+  wire: SignatureWire;
   /** @defaultValue 'none' */
   authentication: ReceiverAuth;
   /** Parsed `conditions`, or null when empty. */
@@ -143,11 +154,11 @@ export function readSenderParameters(source: ParameterSource): SenderParameters 
     .split(',')
     .map((path) => path.trim())
     .filter((path) => path !== '');
-  return {
+  const params: SenderParameters = {
     mode,
     payloadSource: choice(source, 'payloadSource', ['item', 'json'], 'item'),
     payloadFormat: url
-      ? choice<PayloadFormat>(source, 'payloadFormat', ['envelope', 'event', 'webhook'], 'envelope')
+      ? choice<PayloadFormat>(source, 'payloadFormat', ['envelope', 'event', 'webhook', 'organization'], 'envelope')
       : 'envelope',
     signature: url
       ? choice<SignatureOption>(
@@ -162,6 +173,27 @@ export function readSenderParameters(source: ParameterSource): SenderParameters 
     conditions: parseJson(source, 'conditions', read(source, 'conditions', ''), 0) ?? null,
     includeFields,
     options: readOptions(source),
+    profile: url ? choice<WireProfile | 'none'>(source, 'profile', [...WIRE_PROFILES, 'none'], 'none') : 'none',
+    wire: {},
+  };
+  return withProfile(params);
+}
+
+/** The parameters with the profile's format, scheme and headers in place of the node's own. */
+export function withProfile(params: SenderParameters): SenderParameters {
+  if (params.profile === 'none')
+    return { ...params, wire: { signatureHeader: signatureHeaderFor(params.signature, params.signatureHeader) } };
+  const preset = PROFILES[params.profile];
+  return {
+    ...params,
+    payloadFormat: preset.payloadFormat,
+    signature: preset.signatureScheme as SignatureOption,
+    signatureHeader: preset.signatureHeader ?? params.signatureHeader,
+    wire: {
+      signatureHeader: preset.signatureHeader,
+      timestampHeader: preset.timestampHeader,
+      timestampUnit: preset.timestampUnit,
+    },
   };
 }
 

@@ -119,6 +119,17 @@ describe('webhooks', () => {
       body: '{"url":',
     });
     expect(badJson.status).toBe(400);
+    const empty = await fetch(`${running.url}/api/v1/webhooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}` },
+    });
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as { error: { message: string } }).error.message).toBe(
+      'The request body is empty: send a JSON object',
+    );
+    const list = await api('POST', '/webhooks', [{ url: receiver.url }]);
+    expect(list.status).toBe(400);
+    expect(list.body.error.message).toBe('The request body must be a JSON object, not an array');
   });
 
   it('lists with limit, offset and cursor, filtered by status', async ({ api, receiver }) => {

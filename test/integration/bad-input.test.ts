@@ -123,6 +123,8 @@ const hostileObject: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) =
   ),
 })).value;
 
+const printableJson = printable(120).map((text) => JSON.stringify(text));
+
 /** A body that looks like what a route wants, with one field swapped for something hostile. */
 const shapedBody = (receiverUrl: string) =>
   fc
@@ -137,7 +139,29 @@ const shapedBody = (receiverUrl: string) =>
           fc.string().map((s) => JSON.stringify(s)),
         ),
         events: fc.oneof(fc.constant('["*"]'), hostileObject),
-        secret: fc.string({ maxLength: 40 }).map((s) => JSON.stringify(s)),
+        secret: fc.oneof(
+          fc.string({ maxLength: 40 }).map((s) => JSON.stringify(s)),
+          fc.constantFrom('"my-webhook-secret"', '"MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"', '"whsec_abc"'),
+        ),
+        // Wire profiles (issue 15): a preset with the fields it sets, each of which may override it.
+        profile: fc.oneof(
+          fc.constantFrom('"admin-do"', '"aetherflow"', '"agenticflow"', '"unified"', '"admin"', 'null', '"none"'),
+          hostileObject,
+        ),
+        signature_scheme: fc.oneof(
+          fc.constantFrom('"standard-webhooks"', '"timestamped"', '"hex"', 'null'),
+          hostileObject,
+        ),
+        signature_header: fc.oneof(fc.constantFrom('"X-Admin-Signature"', '"Content-Length"', 'null'), printableJson),
+        timestamp_header: fc.oneof(
+          fc.constantFrom('"X-Admin-Timestamp"', '"X-Webhook-Signature"', '"webhook-id"', '"Host"', 'null', '""'),
+          printableJson,
+        ),
+        timestamp_unit: fc.oneof(fc.constantFrom('"s"', '"ms"', '"us"', '1000', 'null'), hostileObject),
+        retry_policy: fc.oneof(
+          fc.constantFrom('{"schedule_seconds":[]}', '{"schedule_seconds":[-1]}', '{"schedule_seconds":[1e400]}'),
+          hostileObject,
+        ),
         headers: hostileObject,
         since: fc.oneof(
           fc.constant('"2020-01-01T00:00:00Z"'),
@@ -145,6 +169,8 @@ const shapedBody = (receiverUrl: string) =>
         ),
         only_failed: fc.oneof(fc.constantFrom('true', 'false'), hostileObject),
         limit: fc.constantFrom(...HOSTILE_NUMBERS.filter((n) => /^[-\d]/.test(n)), '1', '0', '1e400'),
+        rate_limit: fc.constantFrom(...HOSTILE_NUMBERS.filter((n) => /^[-\d]/.test(n)), '1', '0', 'null', '"5"', '1.5'),
+        rateLimit: fc.constantFrom('1', '10000', '10001', '-1', 'null', '{}'),
       },
       { requiredKeys: [] },
     )
@@ -170,12 +196,28 @@ const queryString = fc
   .array(
     fc.tuple(
       fc.oneof(
-        fc.constantFrom('limit', 'offset', 'cursor', 'status', 'start', 'end', 'workflow_id', 'organization', 'token'),
+        fc.constantFrom(
+          'limit',
+          'offset',
+          'cursor',
+          'status',
+          'start',
+          'end',
+          'workflow_id',
+          'organization',
+          'token',
+          'event_type',
+          'event_id',
+          'webhook_id',
+        ),
         fc.constantFrom(...HOSTILE_KEYS),
         fc.string({ maxLength: 10 }),
       ),
       fc.oneof(
         fc.constantFrom(...HOSTILE_NUMBERS, TOKENS.url),
+        // Delivery search: status words and lists, and cursors that decode to a row position or past any.
+        fc.constantFrom('undelivered', 'failed,expired', 'success,undelivered', ',', 'failed,', 'ZDE', 'ZDA', 'ZC0x'),
+        fc.bigInt({ min: 0n, max: 10n ** 30n }).map((n) => Buffer.from(`d${n}`).toString('base64url')),
         fc.constantFrom(...HOSTILE_NUMBERS).map((n) => Buffer.from(n).toString('base64url')),
         fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
         fc.string({ maxLength: 30 }),
@@ -429,4 +471,45 @@ describe('bad input at every route', () => {
       await expectHealthy(running);
     },
   );
+});
+
+describe('bad input in the wire fields of a webhook (profile, timestamp_header, timestamp_unit, secret)', () => {
+  it('create and patch answer 4xx in our shape, never 5xx', { timeout: 120_000 }, async ({ startEngine, receiver }) => {
+    const { running, webhookId } = await prepare(startEngine, receiver.url);
+    for (const route of [
+      { method: 'POST', template: '/api/v1/webhooks' },
+      { method: 'PATCH', template: '/api/v1/webhooks/{id}' },
+    ])
+      await throwAt(running, route, [webhookId], receiver.url, API_AUTH);
+  });
+
+  it('each bad value is INVALID_INPUT naming its field', async ({ startEngine, receiver }) => {
+    const { running } = await prepare(startEngine, receiver.url);
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ profile: 'stripe' }, 'profile'],
+      [{ timestamp_unit: 'us' }, 'timestamp_unit'],
+      [{ timestamp_header: 'X Bad' }, 'timestamp_header'],
+      [{ signature_scheme: 'timestamped', timestamp_header: 'webhook-id' }, 'timestamp_header'],
+      [{ signature_scheme: 'timestamped', timestamp_header: 'X-Webhook-Signature' }, 'timestamp_header'],
+      [{ retry_policy: { schedule_seconds: [] } }, 'retry_policy.schedule_seconds'],
+      [{ secret: 'my-webhook-secret' }, 'secret'],
+      [{ secret: 'my-webhook-secret', profile: 'admin-do', signature_scheme: 'standard-webhooks' }, 'secret'],
+    ];
+    for (const [fields, field] of cases) {
+      const response = await fetch(`${running.url}/api/v1/webhooks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ url: receiver.url, events: ['*'], ...fields }),
+      });
+      const answer = (await response.json()) as {
+        success: boolean;
+        error: { code: string; details: { field: string } };
+      };
+      expect([response.status, answer.error.code, answer.error.details.field], JSON.stringify(fields)).toEqual([
+        400,
+        'INVALID_INPUT',
+        field,
+      ]);
+    }
+  });
 });

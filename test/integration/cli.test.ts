@@ -85,6 +85,17 @@ function hookline(args: string[], options: { stdin?: string; env?: Record<string
 const onSqlite = it.skipIf(TEST_STORE !== 'sqlite');
 
 describe('help and usage', () => {
+  it('exits quietly when the reader closes the pipe early (hookline events | head)', SLOW, async () => {
+    const child = spawn(process.execPath, ['--import', LOADER, CLI, 'events'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The reader is gone before the first line: every write the command makes meets a closed pipe.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
   it('answers --help on every command with its usage and exit 0', async () => {
     for (const command of COMMANDS) {
       const lines: string[] = [];
@@ -171,6 +182,30 @@ describe('helpers', () => {
 });
 
 describe('webhooks', () => {
+  it('creates a webhook with a seed profile, its plain secret accepted', SLOW, async () => {
+    const created = await hookline([
+      'webhooks',
+      'create',
+      '--url',
+      `${receiver.url}/admin-do`,
+      '--events',
+      'workflow.completed',
+      '--profile',
+      'admin-do',
+      '--secret',
+      'my-webhook-secret',
+      '--json',
+    ]);
+    expect(created.code).toBe(0);
+    expect(created.json).toMatchObject({
+      profile: 'admin-do',
+      signature_scheme: 'timestamped',
+      timestamp_header: 'X-Admin-Timestamp',
+      timestamp_unit: 'ms',
+      secret: 'my-webhook-secret',
+    });
+  });
+
   it('creates, reads, lists, updates, toggles, tests, rotates and deletes with --json', SLOW, async () => {
     const created = await hookline([
       'webhooks',

@@ -2,7 +2,8 @@ import { createHmac, createPublicKey, verify as verifyEd25519 } from 'node:crypt
 import { verify as githubVerify } from '@octokit/webhooks-methods';
 import { Webhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
-import { describe, expect, it } from '../helpers/engine-fixture.js';
+import { blankSubscription } from '../../engine/delivery/subscriptions.js';
+import { describe, expect, FAST_DELIVERY, it } from '../helpers/engine-fixture.js';
 
 describe('signing: every scheme verified by its reference library', () => {
   const event = { order_id: 'o-1', total: 42 };
@@ -108,5 +109,38 @@ describe('signing: every scheme verified by its reference library', () => {
     expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
     expect(() => new Webhook(created.secret).verify(request.body, headers)).not.toThrow();
     expect(() => new Webhook(rotated.secret).verify(request.body, headers)).not.toThrow();
+  });
+
+  it('a webhook stored with a plain secret before the spec reading keeps its key; a rotation moves it to the spec', async ({
+    startEngine,
+    receiver,
+  }) => {
+    const plain = 'plain-secret-from-before-v11';
+    const running = await startEngine({
+      config: FAST_DELIVERY,
+      prepare: (store) =>
+        store.saveSubscription({
+          ...blankSubscription(Date.now(), { deliveryTimeoutMs: 5000 }),
+          id: 'wh_legacy',
+          url: receiver.url,
+          events: ['order.completed'],
+          secret: plain,
+          legacySecretUtf8: true,
+        }),
+    });
+    // The old reading: the secret's UTF-8 bytes are the key, which is `whsec_` + their base64 in spec terms.
+    const specForm = `whsec_${Buffer.from(plain).toString('base64')}`;
+    await running.engine.publishEvent('order.completed', event);
+    const [before] = await receiver.waitFor(1);
+    expect(() => new Webhook(specForm).verify(before.body, before.headers as Record<string, string>)).not.toThrow();
+
+    const rotated = await running.engine.delivery.subscriptions.rotateSecret('wh_legacy');
+    expect(rotated.subscription.legacySecretUtf8).toBe(false);
+    await running.engine.publishEvent('order.completed', event);
+    const [, after] = await receiver.waitFor(2);
+    const headers = after.headers as Record<string, string>;
+    expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
+    expect(() => new Webhook(rotated.secret).verify(after.body, headers)).not.toThrow();
+    expect(() => new SvixWebhook(specForm).verify(after.body, headers)).not.toThrow();
   });
 });

@@ -318,15 +318,19 @@ describe('query strings, ids and secrets', () => {
     receiver,
   }) => {
     const running = await startEngine(engineOptions());
-    const create = (secret?: string) =>
+    const create = (secret?: string, profile?: string) =>
       send(running, 'POST', '/api/v1/webhooks', {
-        body: JSON.stringify({ url: receiver.url, events: ['*'], ...(secret ? { secret } : {}) }),
+        body: JSON.stringify({ url: receiver.url, events: ['*'], ...(secret ? { secret } : {}), profile }),
         headers: admin,
       });
     const short = await create('eight-ch');
     expect(short.status).toBe(400);
     expect(short.body.error.details.field).toContain('secret');
-    const seed = await create('my-webhook-secret');
+    // Seed 000's plain secret suits its own profile, not Standard Webhooks (whose secrets are base64).
+    const standard = await create('my-webhook-secret');
+    expect(standard.status).toBe(400);
+    expect(standard.body.error.details.field).toBe('secret');
+    const seed = await create('my-webhook-secret', 'admin-do');
     expect(seed.status).toBe(201);
     expect(seed.body.secret).toBe('my-webhook-secret');
     const generated = await create();

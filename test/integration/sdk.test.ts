@@ -120,7 +120,10 @@ describe('webhooks', () => {
     expect(rotated.secret).toMatch(/^whsec_/);
     expect(rotated.secret).not.toBe(created.secret);
     expect(rotated.secret_rotation?.previous_secret_expires_at).toEqual(expect.any(String));
-    expect((await client.webhooks.rotateSecret(created.id, 'my-own-secret-123')).secret).toBe('my-own-secret-123');
+    const own = `whsec_${Buffer.from('my-own-secret-123').toString('base64')}`;
+    expect((await client.webhooks.rotateSecret(created.id, own)).secret).toBe(own);
+    const plain = await apiError(client.webhooks.rotateSecret(created.id, 'my-own-secret-123'));
+    expect([plain.code, plain.details]).toEqual(['INVALID_INPUT', expect.objectContaining({ field: 'secret' })]);
     expect((await apiError(client.webhooks.rotateSecret('wh_missing'))).code).toBe('NOT_FOUND');
   });
 

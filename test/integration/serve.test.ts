@@ -93,8 +93,36 @@ describe('cli', () => {
       expect(code).toBe(0);
       expect(JSON.parse(lines.out.join('\n'))).toMatchObject({
         status: 'succeeded',
-        output: [{ name: 'ada', label: 'ADA', size: 'big' }],
+        output: { Big: [{ name: 'ada', label: 'ADA', size: 'big' }] },
       });
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('run prints the items of every end node, labelled, so both branches of an If show', async () => {
+    const dir = makeTempDir();
+    try {
+      const { io, lines } = capture();
+      const code = await main(
+        [
+          'run',
+          'score-leads',
+          '--input',
+          'examples/inputs/leads.json',
+          '--workflows',
+          'examples',
+          '--db',
+          `${dir.path}/h.db`,
+        ],
+        io,
+        { HOOKLINE_ENCRYPTION_KEY: 'k' },
+      );
+      expect(code).toBe(0);
+      const printed = JSON.parse(lines.out.join('\n'));
+      expect(Object.keys(printed.output).sort()).toEqual(['Cold', 'Hot']);
+      expect(printed.output.Hot).toEqual([expect.objectContaining({ name: 'Ada', tier: 'hot' })]);
+      expect(printed.output.Cold).toEqual([expect.objectContaining({ name: 'Bob', tier: 'cold' })]);
     } finally {
       dir.remove();
     }

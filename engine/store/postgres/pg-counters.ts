@@ -48,6 +48,15 @@ const FAILURE_WINDOW = `
   SELECT failures, window_start FROM auth_failures
   WHERE key = $1 AND $2::bigint - window_start < $3::bigint`;
 
+/** The line of send times: the reservation starts at the later of the stored next time and now. */
+const RESERVE_SLOTS = `
+  INSERT INTO send_slots AS s (key, next_at) VALUES ($1, $2::float8 + $3::float8)
+  ON CONFLICT (key) DO UPDATE SET next_at = GREATEST(s.next_at, $2::float8) + $3::float8
+  RETURNING next_at - $3::float8 AS first_at`;
+
+/** A line whose next time passed a minute ago is the same as none. */
+const DELETE_PAST_SLOTS = 'DELETE FROM send_slots WHERE next_at < $1::float8';
+
 const DELETE_FULL_BUCKETS = 'DELETE FROM rate_buckets WHERE updated_at < $1::bigint';
 /** Every caller of one store uses one failure window (the failed-auth limiter's), so this call's is theirs. */
 const DELETE_ENDED_WINDOWS = 'DELETE FROM auth_failures WHERE window_start <= $1::bigint';
@@ -55,6 +64,7 @@ const DELETE_ENDED_WINDOWS = 'DELETE FROM auth_failures WHERE window_start <= $1
 export function createPgCounters(pool: pg.Pool): LimitCounters {
   const sweepBuckets = createSweep();
   const sweepWindows = createSweep();
+  const sweepSlots = createSweep();
   return {
     async takeToken(key, perMinute, nowMs) {
       if (perMinute <= 0) return 0;
@@ -64,6 +74,11 @@ export function createPgCounters(pool: pg.Pool): LimitCounters {
       if (stored >= 0) return 0;
       const tokens = -1 - stored;
       return Math.max(1, Math.ceil((1 - tokens) / (perMinute / 60_000) / 1000));
+    },
+    async reserveSlots(key, count, intervalMs, nowMs) {
+      await sweepSlots(nowMs, () => pool.query(DELETE_PAST_SLOTS, [nowMs - BUCKET_REFILL_MS]));
+      const { rows } = await pool.query<{ first_at: number }>(RESERVE_SLOTS, [key, nowMs, count * intervalMs]);
+      return Number(rows[0].first_at);
     },
     async addFailure(key, windowMs, nowMs) {
       await sweepWindows(nowMs, () => pool.query(DELETE_ENDED_WINDOWS, [nowMs - windowMs]));

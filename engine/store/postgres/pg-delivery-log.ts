@@ -3,8 +3,8 @@
  * figures and manual requeue, each one query computed by the server (as in the embedded store).
  */
 import type pg from 'pg';
-import { createWhere } from '../sql-where.js';
-import { toAttempt, toAttemptStats, toDelivery, toDeliveryCounts, type Row } from '../rows.js';
+import { deliveryPageSql } from '../delivery-search.js';
+import { toAttempt, toLogRow, toAttemptStats, toDelivery, toDeliveryCounts, type Row } from '../rows.js';
 import type { AttemptStats, DeliveryCounts, DeliveryLog, DeliveryQuery } from '../types.js';
 import { CHANNELS, inTransaction, notify, numbered } from './pg-db.js';
 
@@ -33,23 +33,23 @@ const ATTEMPT_STATS = `WITH w AS (
 const DELIVERED_OR_OPEN = `SELECT DISTINCT event_id FROM deliveries WHERE event_id = ANY($1::text[])
   AND subscription_id = $2 AND status IN ('succeeded', 'pending', 'in_flight', 'retrying')`;
 
-const LAST_RESPONSE_TIME = `(SELECT COALESCE(a.response_time_ms, 0) FROM attempts a
-  WHERE a.delivery_id = deliveries.id ORDER BY a.attempt_no DESC LIMIT 1) AS last_response_time_ms`;
+const LAST_ATTEMPT = [
+  'COALESCE(a.response_time_ms, 0) AS last_response_time_ms',
+  'a.request_headers AS last_request_headers',
+  'a.response_headers AS last_response_headers',
+]
+  .map((column) => column.split(' AS '))
+  .map(
+    ([value, name]) => `(SELECT ${value} FROM attempts a
+  WHERE a.delivery_id = deliveries.id ORDER BY a.attempt_no DESC LIMIT 1) AS ${name}`,
+  )
+  .join(', ');
 
+/** The shared page query, numbered for PostgreSQL. */
 function pageQuery(query: DeliveryQuery, columns: string): { sql: string; params: unknown[] } {
-  const where = createWhere();
-  if (query.subscriptionId) where.add('subscription_id = ?', query.subscriptionId);
-  if (query.statuses?.length) where.add('status = ANY(?::text[])', query.statuses);
-  if (query.sinceMs !== undefined) where.add('created_at >= ?', query.sinceMs);
-  if (query.untilMs !== undefined) where.add('created_at <= ?', query.untilMs);
-  const order = query.order === 'asc' ? 'ASC' : 'DESC';
-  return {
-    sql: numbered(`SELECT ${columns} FROM deliveries ${where.sql} ORDER BY seq ${order} LIMIT ? OFFSET ?`),
-    params: [...where.params, query.limit ?? 50, query.offset ?? 0],
-  };
+  const { sql, params } = deliveryPageSql(query, columns);
+  return { sql: numbered(sql), params };
 }
-
-const orNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
 export function createPgDeliveryLog(pool: pg.Pool): DeliveryLog {
   const select = async ({ sql, params }: { sql: string; params: unknown[] }): Promise<Row[]> =>
@@ -70,10 +70,7 @@ export function createPgDeliveryLog(pool: pg.Pool): DeliveryLog {
       return rows.map(toAttempt);
     },
     async listLog(query) {
-      return (await select(pageQuery(query, `*, ${LAST_RESPONSE_TIME}`))).map((row) => ({
-        delivery: toDelivery(row),
-        lastResponseTimeMs: orNull(row.last_response_time_ms),
-      }));
+      return (await select(pageQuery(query, `*, ${LAST_ATTEMPT}`))).map(toLogRow);
     },
     async requeue(id, nowMs, expiresAtMs) {
       return inTransaction(pool, async (client) => {

@@ -177,4 +177,31 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX executions_finished ON executions ((COALESCE(finished_at, created_at)))
         WHERE status IN ('succeeded', 'failed', 'stopped');`,
   },
+  {
+    version: 5,
+    name: 'delivery search, attempt headers, per-endpoint rate limit',
+    // As in the embedded store (its version 9). send_slots holds each rate-limited endpoint's next
+    // free send time, shared by every process (pg-counters.ts); unlogged: a crash only forgets pacing.
+    sql: `ALTER TABLE subscriptions ADD COLUMN rate_limit integer;
+      ALTER TABLE attempts ADD COLUMN request_headers text;
+      ALTER TABLE attempts ADD COLUMN response_headers text;
+      CREATE INDEX deliveries_undelivered ON deliveries (seq)
+        WHERE status IN ('pending', 'in_flight', 'retrying', 'failed', 'expired');
+      CREATE INDEX deliveries_undelivered_by_subscription ON deliveries (subscription_id, seq)
+        WHERE status IN ('pending', 'in_flight', 'retrying', 'failed', 'expired');
+      CREATE INDEX deliveries_by_type ON deliveries (event_type, seq);
+      CREATE INDEX deliveries_by_subscription_type ON deliveries (subscription_id, event_type, seq);
+      CREATE UNLOGGED TABLE send_slots (key text PRIMARY KEY, next_at double precision NOT NULL);`,
+  },
+  {
+    version: 6,
+    name: 'wire profiles, timestamp header and unit, legacy Standard Webhooks secrets',
+    // As in the embedded store (its version 11): rows that exist now keep keying an unprefixed
+    // Standard Webhooks secret by its UTF-8 bytes until their next rotation; new rows follow the spec.
+    sql: `ALTER TABLE subscriptions ADD COLUMN profile text;
+      ALTER TABLE subscriptions ADD COLUMN timestamp_header text;
+      ALTER TABLE subscriptions ADD COLUMN timestamp_unit text NOT NULL DEFAULT 's';
+      ALTER TABLE subscriptions ADD COLUMN legacy_secret_utf8 boolean NOT NULL DEFAULT false;
+      UPDATE subscriptions SET legacy_secret_utf8 = true WHERE signature_scheme = 'standard-webhooks';`,
+  },
 ];

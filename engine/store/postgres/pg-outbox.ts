@@ -16,6 +16,7 @@ import type pg from 'pg';
 import type { DeliveryRecord, DeliveryTransition, SubscriptionHealth } from '../records.js';
 import { toDelivery, toEvent, type Row } from '../rows.js';
 import { readyToSend } from '../claim-rules.js';
+import { toJsonColumn } from '../json-columns.js';
 import type { ClaimResult, ClaimSpec, NewDelivery, OutboxStore } from '../types.js';
 import { CHANNELS, deliveriesPayload, inTransaction, LOCKS, notify, type Queryable } from './pg-db.js';
 
@@ -70,9 +71,9 @@ export const PG_OUTBOX_SQL = {
   renew: `UPDATE deliveries SET lease_expires_at = $3 WHERE id = ANY($1::text[]) AND status = 'in_flight'
     AND lease_owner = $2`,
   attempts: `INSERT INTO attempts (id, delivery_id, attempt_no, started_at, status_code, response_time_ms,
-      response_excerpt, error_code, error)
+      response_excerpt, error_code, error, request_headers, response_headers)
     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::int[], $6::int[], $7::text[],
-      $8::text[], $9::text[])`,
+      $8::text[], $9::text[], $10::text[], $11::text[])`,
   /** A transition with an owner applies only while that owner still holds the lease. */
   settle: `UPDATE deliveries d SET status = t.status, attempt_count = t.attempt_count, next_attempt_at = t.next_at,
       last_status_code = t.status_code, last_error = t.error, completed_at = t.completed_at, lease_owner = NULL,
@@ -244,6 +245,8 @@ export function createPgOutbox(pool: pg.Pool, saveHealth: SaveHealth): OutboxSto
             attempts.map((a) => a.responseExcerpt),
             attempts.map((a) => a.errorCode),
             attempts.map((a) => a.error),
+            attempts.map((a) => toJsonColumn(a.requestHeaders)),
+            attempts.map((a) => toJsonColumn(a.responseHeaders)),
           ]);
         let closed = 0;
         if (transitions.length > 0) {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nextRetryDelayMs, type RetrySettings } from '../../../engine/delivery/retry-policy.js';
+import { PROFILES } from '../../../engine/message/profiles.js';
 
 const SEED: RetrySettings = { scheduleSec: [60, 300, 900, 3600, 21_600, 86_400], jitter: 0 };
 
@@ -20,6 +21,16 @@ describe('nextRetryDelayMs', () => {
     expect(nextRetryDelayMs(3, { max_retries: 2 }, SEED)).toBeNull();
     expect(nextRetryDelayMs(8, policy, SEED)).toBe(86_400_000);
     expect(nextRetryDelayMs(9, policy, SEED)).toBeNull();
+  });
+
+  it("follows a policy's own schedule_seconds (a wire profile's) over the configured one", () => {
+    const fast: RetrySettings = { scheduleSec: [0.05, 0.05], jitter: 0 };
+    const agenticflow = PROFILES.agenticflow.retryPolicy!;
+    const delays = [1, 2, 3, 4, 5, 6, 7].map((attempts) => nextRetryDelayMs(attempts, agenticflow, fast));
+    expect(delays).toEqual([60_000, 300_000, 900_000, 3_600_000, 21_600_000, 86_400_000, null]);
+    // Without max_retries the schedule's own length bounds the retries.
+    expect(nextRetryDelayMs(2, { schedule_seconds: [1, 2, 3] }, SEED)).toBe(2000);
+    expect(nextRetryDelayMs(4, { schedule_seconds: [1, 2, 3] }, SEED)).toBeNull();
   });
 
   it('never retries with max_retries 0', () => {

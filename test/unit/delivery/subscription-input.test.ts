@@ -168,3 +168,49 @@ describe('parseSubscriptionInput', () => {
     expect(errorOf(() => patch({ payload_format: 'xml' }))).toMatchObject({ details: { field: 'payload_format' } });
   });
 });
+
+describe('wire profiles in the input', () => {
+  it('expands a profile into the fields it sets', () => {
+    expect(create({ url: 'https://example.com', events: ['*'], profile: 'admin-do' })).toMatchObject({
+      profile: 'admin-do',
+      signatureScheme: 'timestamped',
+      signatureHeader: 'X-Admin-Signature',
+      timestampHeader: 'X-Admin-Timestamp',
+      timestampUnit: 'ms',
+      payloadFormat: 'organization',
+      retryPolicy: null,
+    });
+  });
+
+  it('lets fields given beside it win, merging retry_policy key by key', () => {
+    const changes = patch({
+      profile: 'agenticflow',
+      signature_header: 'X-Other-Signature',
+      retry_policy: { max_retries: 2 },
+    });
+    expect(changes).toMatchObject({
+      signatureScheme: 'sha256',
+      signatureHeader: 'X-Other-Signature',
+      retryPolicy: { max_retries: 2, schedule_seconds: [60, 300, 900, 3600, 21_600, 86_400] },
+    });
+  });
+
+  it('null goes back to the Standard Webhooks defaults; a patch without profile leaves the wire fields alone', () => {
+    expect(patch({ profile: null })).toMatchObject({
+      profile: null,
+      signatureScheme: 'standard-webhooks',
+      signatureHeader: null,
+      timestampHeader: null,
+      timestampUnit: 's',
+      payloadFormat: 'envelope',
+    });
+    expect(patch({ name: 'x' })).toEqual({ name: 'x' });
+  });
+
+  it('takes timestamp_header and timestamp_unit on their own', () => {
+    expect(patch({ timestamp_header: 'X-Sent-At', timestamp_unit: 'ms' })).toEqual({
+      timestampHeader: 'X-Sent-At',
+      timestampUnit: 'ms',
+    });
+  });
+});

@@ -18,7 +18,8 @@ import { USER_AGENT } from '../../../engine/version.js';
 import { attemptHeaders, messageOf } from '../../../nodes/WebhookSender/build-request.js';
 import { toWebhookRequest } from '../../../nodes/WebhookSender/engine-send.js';
 import type { SenderSecrets } from '../../../nodes/WebhookSender/load-credentials.js';
-import type { SenderParameters, SignatureOption } from '../../../nodes/WebhookSender/parameters.js';
+import { withProfile, type SenderParameters, type SignatureOption } from '../../../nodes/WebhookSender/parameters.js';
+import { PROFILES, WIRE_PROFILES, type WireProfile } from '../../../engine/message/index.js';
 
 const source = { workflowId: 'wf_orders', nodeName: 'Notify', executionId: 'exec_1' };
 const url = 'https://receiver.example/hooks';
@@ -29,10 +30,13 @@ interface Case {
   payloadFormat: PayloadFormat;
   batch: boolean;
   secret: string;
+  profile?: WireProfile;
 }
 
 function parameters(c: Case): SenderParameters {
-  return {
+  return withProfile({
+    profile: c.profile ?? 'none',
+    wire: {},
     mode: 'url',
     payloadSource: 'item',
     payloadFormat: c.payloadFormat,
@@ -50,12 +54,12 @@ function parameters(c: Case): SenderParameters {
       retryBaseMs: 1000,
       timeoutMs: 10_000,
     },
-  };
+  });
 }
 
 function secretsOf(c: Case): SenderSecrets {
   return {
-    signingSecret: c.signature === 'none' ? undefined : c.secret,
+    signingSecret: c.signature === 'none' && !c.profile ? undefined : c.secret,
     authentication: { type: 'bearer', token: 't0k' },
   };
 }
@@ -106,7 +110,7 @@ function viaNode(c: Case, envelopes: readonly EventEnvelope[], timestampSec: num
   const message = messageOf(envelopes, shape, c.batch);
   const settings = {
     signature: params.signature,
-    signatureHeader: params.signatureHeader,
+    wire: params.wire,
     secrets: secretsOf(c),
     headers: params.options.headers,
   };
@@ -137,6 +141,26 @@ describe('the same event through the engine outbox and the inline sender node', 
         expect(Object.keys(engine.headers).length).toBe(Object.keys(node.headers).length + 1);
       });
     }
+  }
+
+  for (const profile of WIRE_PROFILES) {
+    it(`sends identical bytes and headers for one event with the ${profile} profile`, () => {
+      const c: Case = {
+        signature: 'none',
+        payloadFormat: 'envelope',
+        batch: false,
+        secret: 'a-plain-secret-0123456789',
+        profile,
+      };
+      const [event] = events(1);
+      const timestampSec = Math.floor(Date.now() / 1000);
+      const engine = viaEngine(c, [event], timestampSec);
+      const node = viaNode(c, [event], timestampSec);
+      expect(engine.body).toBe(node.body);
+      expect(withoutDeliveryId(engine.headers)).toEqual(node.headers);
+      const header = PROFILES[profile].signatureHeader!.toLowerCase();
+      expect(node.headers[header]).toEqual(expect.any(String));
+    });
   }
 
   it('keys one event by its event id, with Hookline headers, receiver auth and custom headers', () => {

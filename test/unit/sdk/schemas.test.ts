@@ -73,8 +73,13 @@ describe('SDK input types match the request schemas', () => {
       'retry_policy',
       'timeout',
       'timeout_ms',
+      'rate_limit',
+      'rateLimit',
+      'profile',
       'signature_scheme',
       'signature_header',
+      'timestamp_header',
+      'timestamp_unit',
       'payload_format',
       'ordering',
       'ordered',
@@ -107,8 +112,20 @@ describe('SDK input types match the request schemas', () => {
       'cursor',
     ]);
     expect(propertiesOf(schemas.listWebhooksQuery)).toEqual(webhookList);
-    const everything = deliveryQuery({ timeRange: { start: 'a', end: 'b' }, status: 'failed', limit: 1, offset: 0 });
-    expect(propertiesOf(schemas.deliveryRangeQuery)).toEqual(Object.keys(everything).sort());
+    const everything = deliveryQuery({
+      timeRange: { start: 'a', end: 'b' },
+      status: ['failed', 'undelivered'],
+      eventType: 'workflow.failed',
+      eventId: 'evt_1',
+      webhookId: 'wh_1',
+      cursor: 'ZDE',
+      limit: 1,
+      offset: 0,
+    });
+    expect(everything.status).toBe('failed,undelivered');
+    expect(propertiesOf(schemas.deliverySearchQuery)).toEqual(Object.keys(everything).sort());
+    const perWebhook = Object.keys(everything).filter((key) => key !== 'webhook_id');
+    expect(propertiesOf(schemas.deliveryRangeQuery)).toEqual(perWebhook.sort());
     expect(propertiesOf(schemas.statsQuery)).toEqual(keysOf<TimeRange>()(['start', 'end']));
   });
 });
@@ -126,11 +143,15 @@ describe('SDK output types match the response schemas', () => {
     'disabled_reason',
     'organization',
     'authentication',
+    'profile',
     'signature_scheme',
     'signature_header',
+    'timestamp_header',
+    'timestamp_unit',
     'payload_format',
     'ordering',
     'timeout_ms',
+    'rate_limit',
     'retry_policy',
     'batch_settings',
     'conditions',
@@ -195,9 +216,13 @@ describe('SDK output types match the response schemas', () => {
       'response_body',
       'error_code',
       'error',
+      'request_headers',
+      'response_headers',
     ]);
     expect(propertiesOf(schemas.attemptSchema)).toEqual(attempt);
-    expect(propertiesOf(schemas.deliveryPageSchema)).toEqual(keysOf<DeliveryPage>()(['deliveries', 'limit', 'offset']));
+    expect(propertiesOf(schemas.deliveryPageSchema)).toEqual(
+      keysOf<DeliveryPage>()(['deliveries', 'limit', 'offset', 'next_cursor']),
+    );
     const log = keysOf<DeliveryLog>()([
       'id',
       'timestamp',
@@ -207,6 +232,8 @@ describe('SDK output types match the response schemas', () => {
       'response_time_ms',
       'attempts',
       'payload_size',
+      'request_headers',
+      'response_headers',
     ]);
     expect(propertiesOf(schemas.logRowSchema)).toEqual(log);
     const stats = keysOf<WebhookStats>()([

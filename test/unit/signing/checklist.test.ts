@@ -169,17 +169,20 @@ describe('scheme specifics', () => {
     expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}= v1,[A-Za-z0-9+/]{43}=$/);
   });
 
-  it('standard-webhooks accepts a raw secret without the whsec_ prefix', () => {
-    const headers = signPayload({
-      scheme: 'standard-webhooks',
-      secrets: ['plain-text-secret'],
-      msgId,
-      timestampSec: NOW,
-      body,
-    });
+  it('standard-webhooks reads a secret without the whsec_ prefix as base64, as the spec does', () => {
+    const prefixed = generateSecret();
+    const bare = prefixed.slice('whsec_'.length);
+    const headers = signPayload({ scheme: 'standard-webhooks', secrets: [bare], msgId, timestampSec: NOW, body });
     expect(() =>
-      verifyPayload({ scheme: 'standard-webhooks', secrets: ['plain-text-secret'], headers, body, nowSec: NOW }),
+      verifyPayload({ scheme: 'standard-webhooks', secrets: [prefixed], headers, body, nowSec: NOW }),
     ).not.toThrow();
+  });
+
+  it('standard-webhooks refuses a secret that is not base64 as a misconfiguration, not a forgery', () => {
+    const sign = () =>
+      signPayload({ scheme: 'standard-webhooks', secrets: ['my-webhook-secret'], msgId, timestampSec: NOW, body });
+    expect(sign).toThrow(TypeError);
+    expect(sign).toThrow(/base64/);
   });
 
   it('standard-webhooks rejects a tampered message id or timestamp', () => {
