@@ -19,6 +19,8 @@ export interface FieldSpec {
   /** Shown only when this is true of the current values (e.g. the bearer token). */
   when?: (values: FormValues) => boolean;
   createOnly?: boolean;
+  /** The API takes null here: an edit that empties the field clears it. */
+  nullable?: boolean;
 }
 
 export interface Section {
@@ -131,7 +133,7 @@ const SECTIONS: Section[] = [
 ];
 
 /** Spellings the API also accepts for fields above: not shown twice. */
-const ALIASES = new Set(['targetUrl', 'isActive', 'workspace', 'ordered', 'timeout']);
+const ALIASES = new Set(['targetUrl', 'isActive', 'workspace', 'ordered', 'timeout', 'rateLimit']);
 /** Form-only switches, not API fields. */
 const FORM_ONLY = new Set(['batching']);
 
@@ -160,7 +162,10 @@ export function formSections(schema: JsonSchema, creating: boolean): Section[] {
         return topOf(field.path) in properties;
       })
       .map((field) => {
-        const options = schemaAt(schema, field.path)?.enum?.map(String);
+        const at = schemaAt(schema, field.path);
+        const nullable = Boolean(at && ([at.type].flat().includes('null') || at.enum?.includes(null)));
+        field = { ...field, nullable };
+        const options = at?.enum?.filter((value) => value !== null).map(String);
         if (field.kind === 'select' && !options) return { ...field, kind: 'text' as const };
         // '' is "the API's default" wherever the form has no default of its own.
         return options ? { ...field, options: FORM_DEFAULTS[field.path] ? options : ['', ...options] } : field;
@@ -170,7 +175,7 @@ export function formSections(schema: JsonSchema, creating: boolean): Section[] {
   if (others.length)
     sections.push({
       title: 'Other fields',
-      fields: others.map((name) => ({ path: name, label: `${name} (JSON)`, kind: 'json' as const })),
+      fields: others.map((name) => ({ path: name, label: `${name} (JSON)`, kind: 'json' as const, nullable: true })),
     });
   return sections.filter((section) => section.fields.length > 0);
 }
@@ -224,8 +229,7 @@ export function toBody(sections: Section[], values: FormValues, creating: boolea
     }
     const text = typeof raw === 'string' ? raw.trim() : '';
     if (!text) {
-      if (!creating && ['description', 'conditions', 'filters', 'include_fields', 'metadata'].includes(field.path))
-        put(field.path, null);
+      if (!creating && field.nullable) put(field.path, null);
       continue;
     }
     if (field.kind === 'number') {

@@ -21,7 +21,7 @@ describe('webhook form model', () => {
   test('shows a control for every field of the API schema, aliases once', () => {
     const sections = formSections(schema, true);
     const shown = new Set(paths(sections).map((path) => path.split('.')[0]));
-    const aliases = ['targetUrl', 'isActive', 'workspace', 'ordered', 'timeout'];
+    const aliases = ['targetUrl', 'isActive', 'workspace', 'ordered', 'timeout', 'rateLimit'];
     for (const field of Object.keys(schema.properties!).filter((name) => !aliases.includes(name)))
       expect(shown, field).toContain(field);
     expect(sections.map((s) => s.title)).not.toContain('Other fields');
@@ -42,6 +42,11 @@ describe('webhook form model', () => {
       .find((f) => f.path === 'signature_scheme')!;
     expect(field.options?.[0]).toBe('');
     expect(field.options).toContain('standard-webhooks');
+    const profile = formSections(schema, true)
+      .flatMap((s) => s.fields)
+      .find((f) => f.path === 'profile');
+    // A nullable enum (profile) offers its values, never the text "null".
+    if (profile) expect(profile.options).not.toContain('null');
   });
 
   test('builds the API body: nested fields, lists, headers, numbers, JSON; bad JSON is an error at its field', () => {
@@ -101,6 +106,7 @@ describe('webhook form model', () => {
     expect(paths(sections)).not.toContain('secret');
     const { body } = toBody(sections, { ...values, description: '', conditions: '', batching: false }, false);
     expect(body).toMatchObject({ description: null, conditions: null, batch_settings: null });
+    if (paths(sections).includes('rate_limit')) expect(body).toMatchObject({ rate_limit: null });
     // The bearer token is never read back: left empty, the stored one stays.
     expect(body).not.toHaveProperty('authentication');
   });
