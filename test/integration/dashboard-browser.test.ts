@@ -164,6 +164,8 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await page.getByRole('heading', { name: /Attempt 1: 200/ }).waitFor();
     expect(await page.getByLabel('Attempt 1 request body').textContent()).toContain('"total": 250');
     expect(await page.getByLabel('Attempt 1 response body').textContent()).toContain('ok');
+    expect(await page.getByLabel('Attempt 1 request headers').textContent()).toContain('webhook-signature');
+    expect(await page.getByLabel('Attempt 1 response headers').textContent()).toContain('date');
     await shot('3b-attempt-request-and-response');
   });
 
