@@ -1,5 +1,5 @@
 /**
- * typescript-eslint over the whole tree (engine/, nodes/, credentials/, test/, bench/, scripts/),
+ * typescript-eslint over the whole tree (engine/, nodes/, credentials/, test/, bench/, scripts/, dashboard/),
  * with Prettier owning layout (eslint-config-prettier turns off the rules that would argue with it).
  * The n8n community-node lint is a separate config (eslint.config.mjs), run by `npm run lint:n8n`.
  */
@@ -12,7 +12,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts', '**/*.mjs'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mjs'],
     languageOptions: {
       globals: {
         process: 'readonly',
@@ -45,6 +45,12 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },
+  },
+  {
+    // The dashboard runs in the browser: its names (document, sessionStorage, EventSource …) are
+    // checked by TypeScript against the DOM library (dashboard/tsconfig.json), not listed here.
+    files: ['dashboard/**/*.ts', 'dashboard/**/*.tsx'],
+    rules: { 'no-undef': 'off' },
   },
   prettier,
 );

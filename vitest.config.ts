@@ -26,6 +26,7 @@ const STORE_TESTS = [
   'test/integration/event-*.test.ts',
   'test/integration/executions-stop.test.ts',
   'test/integration/lifecycle-data.test.ts',
+  'test/integration/dashboard-serving.test.ts',
 ];
 
 /** PostgreSQL's own tests (several processes, shared counters) whatever the run's store: once is enough. */

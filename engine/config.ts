@@ -124,6 +124,19 @@ export const SETTINGS = {
     type: 'boolean',
     doc: 'Serve GET /metrics (Prometheus) without an API key, e.g. to a scraper on a private network.',
   }),
+  dashboardDir: setting({
+    default: '',
+    env: 'HOOKLINE_DASHBOARD_DIR',
+    type: 'string',
+    doc: 'Folder of the built dashboard served at /dashboard; empty means the one `npm run build` makes (dist/dashboard).',
+  }),
+  streamMaxClients: setting({
+    default: 50,
+    env: 'HOOKLINE_STREAM_MAX_CLIENTS',
+    type: 'integer',
+    schema: { minimum: 0, maximum: 10_000 },
+    doc: "Open /api/v1/stream connections (the dashboard's live view) at most; one more is refused with 503.",
+  }),
   metricsWebhookLabels: setting({
     default: false,
     env: 'HOOKLINE_METRICS_WEBHOOK_LABELS',

@@ -27,6 +27,7 @@ import { createApiKeyCheck } from './api/api-keys.js';
 import { registerApi } from './api/index.js';
 import type { PublishedEvent, PublishIdempotency } from './api/context.js';
 import { createEventTypeRegistry } from './api/event-type-registry.js';
+import { createLiveFeed } from './api/live-feed.js';
 import { registerMetricsRoute } from './api/metrics-route.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { createLogger, type Logger } from './logger.js';
@@ -121,6 +122,8 @@ export function createEngine(options: EngineOptions): Engine {
       ruleBudgetExceeded: () => delivery.matcher.budgetExceeded,
     },
   });
+  // What /api/v1/stream tells the dashboard: fed by the observers the engine already has.
+  const feed = createLiveFeed((error) => log.error({ err: error }, 'live stream listener failed'));
   const delivery: DeliverySystem = createDeliverySystem({
     store,
     config,
@@ -128,9 +131,11 @@ export function createEngine(options: EngineOptions): Engine {
     log,
     owner,
     committer,
-    recorder: metrics,
+    recorder: feed.deliveryRecorder(metrics),
+    onDeliveriesWritten: (ids) => feed.publish({ kind: 'deliveries', webhook_ids: ids }),
   });
   committer.onCommitted(delivery.afterCommit);
+  committer.onCommitted(feed.committed);
   const cleaner = createHistoryCleaner({
     store,
     retentionSec: config.historyRetentionSec,
@@ -146,7 +151,7 @@ export function createEngine(options: EngineOptions): Engine {
     log,
     resolveCredential: credentials.resolve,
     sendWebhook: delivery.sendFromNode,
-    recorder: metrics,
+    recorder: feed.executionRecorder(metrics),
     conversations: store,
   });
   const workflows = new Map<string, LoadedWorkflow>();
@@ -345,6 +350,8 @@ export function createEngine(options: EngineOptions): Engine {
         store,
         delivery,
         apiKeys,
+        feed,
+        registry,
         workflows,
         problems,
         setWorkflowActive,

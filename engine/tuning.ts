@@ -97,6 +97,17 @@ export const TUNING = {
     /** Executions a restart resumes at most (queued or running when the process died). */
     unfinishedExecutions: 10_000,
   },
+  stream: {
+    /**
+     * A comment line on every open `/api/v1/stream` this often: it keeps the connection from being
+     * closed as idle (the server's connection timeout, proxies) and finds dead clients.
+     */
+    heartbeatMs: 15_000,
+    /** A stream token opens one stream within this long of being issued, once. */
+    tokenTtlMs: 60_000,
+    /** Unused stream tokens held at most; the oldest go first (each is 32 random bytes). */
+    maxTokens: 1_000,
+  },
   /** While shedding is on, the backlog is recounted from the store this often (counters miss deletes). */
   backlogRecountEveryMs: 5_000,
   /** Seconds a shed trigger request is told to wait (`Retry-After`) while the backlog is over the mark. */

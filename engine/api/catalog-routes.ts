@@ -23,6 +23,8 @@ import {
 import { executionJson } from './serialize.js';
 import { publisherMetadata } from './event-organization.js';
 import { hashRequest } from './request-hash.js';
+import { triggerRoute } from '../workflow/routes.js';
+import type { LoadedWorkflow, NodeTypeRegistry } from '../workflow/types.js';
 
 /**
  * The catalog's types, then the types only publishers registered; a registration replaces the
@@ -123,6 +125,7 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): vo
         active: workflow.active,
         source_path: workflow.sourcePath,
         definition: workflow.definition,
+        triggers: triggersOf(workflow, ctx.registry),
       };
     },
   );
@@ -205,4 +208,26 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ApiContext): vo
       return reply.status(pending ? 202 : 200).send({ success: true, ...executionJson(execution) });
     },
   );
+}
+
+/**
+ * Where each trigger node of a workflow listens and how a caller authenticates there (the node's
+ * `authentication` parameter, else its declared default).
+ */
+function triggersOf(workflow: LoadedWorkflow, registry: NodeTypeRegistry): Record<string, string>[] {
+  const triggers: Record<string, string>[] = [];
+  for (const node of workflow.definition.nodes) {
+    const route = triggerRoute(node, workflow.id, registry);
+    if (!route) continue;
+    const declared = registry.get(node.type)?.description.properties.find((p) => p.name === 'authentication');
+    const authentication = node.parameters.authentication ?? declared?.default ?? 'none';
+    triggers.push({
+      node: node.name,
+      method: route.method,
+      path: route.path,
+      kind: route.kind,
+      authentication: String(authentication),
+    });
+  }
+  return triggers;
 }

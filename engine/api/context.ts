@@ -3,11 +3,12 @@ import type { HooklineConfig } from '../config.js';
 import type { DeliverySystem } from '../delivery/index.js';
 import type { EventEnvelope } from '../events/envelope.js';
 import type { Store } from '../store/types.js';
-import type { LoadedWorkflow } from '../workflow/types.js';
+import type { LoadedWorkflow, NodeTypeRegistry } from '../workflow/types.js';
 import type { StopResult } from '../workflow/stopping.js';
 import type { WorkflowProblem } from '../workflow/validate.js';
 import type { ApiKeyCheck } from './api-keys.js';
 import type { EventTypeRegistry } from './event-type-registry.js';
+import type { LiveFeed } from './live-feed.js';
 
 /** `Idempotency-Key` of a publish, with the hash that tells a repeat from another request. */
 export interface PublishIdempotency {
@@ -27,6 +28,10 @@ export interface ApiContext {
   store: Store;
   delivery: DeliverySystem;
   apiKeys: ApiKeyCheck;
+  /** New deliveries, attempts and executions, for `/api/v1/stream`. */
+  feed: LiveFeed;
+  /** The node types: where a workflow's triggers listen and how they authenticate. */
+  registry: NodeTypeRegistry;
   workflows: ReadonlyMap<string, LoadedWorkflow>;
   /** Workflow files refused by the last load (`--watch` reloads), by file and JSON pointer. */
   problems: readonly WorkflowProblem[];

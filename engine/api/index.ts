@@ -15,6 +15,8 @@ import { registerEventTypeRoutes } from './event-types-routes.js';
 import { errorSchema } from './schemas.js';
 import { registerScope } from './scope.js';
 import { registerWebhookRoutes } from './webhooks-routes.js';
+import { registerDashboardRoutes } from './dashboard-route.js';
+import { createStreamTokens, registerStreamRoute, registerStreamTokenRoute } from './stream-route.js';
 
 export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.addSchema(errorSchema);
@@ -44,6 +46,8 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
     hideUntagged: true,
   });
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
+  registerDashboardRoutes(app, ctx.config.dashboardDir);
+  const streamTokens = createStreamTokens();
   await app.register(
     async (api) => {
       registerScope(
@@ -61,7 +65,18 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
       registerEventRoutes(api, ctx);
       registerApiKeyRoutes(api, ctx);
       registerEventTypeRoutes(api, ctx);
+      registerStreamTokenRoute(api, streamTokens);
     },
+    { prefix: '/api/v1' },
+  );
+  // Outside the scope above: the stream authenticates by header or by stream token itself.
+  await app.register(
+    async (stream) =>
+      registerStreamRoute(stream, streamTokens, {
+        feed: ctx.feed,
+        apiKeys: ctx.apiKeys,
+        maxClients: ctx.config.streamMaxClients,
+      }),
     { prefix: '/api/v1' },
   );
 }

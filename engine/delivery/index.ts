@@ -76,6 +76,11 @@ export interface DeliveryOptions {
   owner: string;
   /** Told about attempts and final states (the metrics). */
   recorder?: DeliveryRecorder;
+  /**
+   * Told when deliveries were written: by this process's fan-out (ids unknown: null), or by another
+   * process that announced them through the store (PostgreSQL). The live stream listens here.
+   */
+  onDeliveriesWritten?: (subscriptionIds: string[] | null) => void;
 }
 
 export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
@@ -193,6 +198,7 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
       onFannedOut(result) {
         backlog.opened(result.deliveries);
         backlog.eventsFannedOut(result.events);
+        if (result.deliveries > 0) options.onDeliveriesWritten?.(null);
       },
     },
     targets,
@@ -251,6 +257,7 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
       rules.check().catch((error: unknown) => options.log.error({ err: error }, 'subscriptions reload failed'));
     else if (signal.subscriptionIds) worker.wake(signal.subscriptionIds);
     else wakeAll();
+    if (signal.kind === 'deliveries') options.onDeliveriesWritten?.(signal.subscriptionIds);
   }
   let stopListening: () => Promise<void> = async () => {};
   /** When `outboxPending` last recounted the backlog. */

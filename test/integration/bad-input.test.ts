@@ -1,9 +1,12 @@
 /**
  * Property-based bad input at every route: malformed, deep and prototype-polluting bodies, odd
- * headers, hostile query strings and path ids, and garbage on the raw socket. Whatever arrives,
- * the answer is never a 5xx, every error is in the seed's shape, and `/healthz` keeps answering.
+ * headers, hostile query strings and path ids (the dashboard's files and the live stream too), and
+ * garbage on the raw socket. Whatever arrives, the answer is never a 5xx, every error is in the
+ * seed's shape, and `/healthz` keeps answering.
  */
+import { mkdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -11,6 +14,7 @@ import { credentials, incomingWorkflows, TOKENS } from '../fixtures/incoming.js'
 import { hostileSchema, schemaWithOneHostilePart } from '../fixtures/hostile-schemas.js';
 import { describe, expect, it } from '../helpers/engine-fixture.js';
 import type { TestEngine } from '../helpers/engine.js';
+import { makeTempDir } from '../helpers/temp.js';
 
 const API_KEY = 'hk_admin_bad_input_0123456789';
 const RUNS = 200;
@@ -46,6 +50,11 @@ function send(running: TestEngine, attempt: Attempt): Promise<Answer> {
         },
       },
       (response) => {
+        // A stream never ends by itself (GET /api/v1/stream): its status and type are the answer.
+        if (String(response.headers['content-type']).startsWith('text/event-stream')) {
+          response.destroy();
+          return resolve({ status: response.statusCode ?? 0, text: '' });
+        }
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (text += chunk));
@@ -306,6 +315,13 @@ const TRIGGER_ROUTES: Route[] = [
   { method: 'PUT', template: '/webhook/{path}', known: ['forms%2Fcontact', 'nope'], auth: [BASIC] },
   { method: 'POST', template: '/api/v1/webhooks/receive', auth: [`Bearer ${API_KEY}`] },
   { method: 'GET', template: '/metrics', auth: [`Bearer ${API_KEY}`] },
+  // The dashboard's files: hidden from the OpenAPI document, served without a key.
+  {
+    method: 'GET',
+    template: '/dashboard/{file}',
+    known: ['index.html', 'app-ABCD1234.js', '..%2Fsecret.txt', '%2e%2e/secret.txt', '..', 'assets/../..'],
+  },
+  { method: 'GET', template: '/{file}', known: ['dashboard', 'dashboard/', ''] },
 ];
 
 async function apiRoutes(running: TestEngine): Promise<Route[]> {
@@ -320,6 +336,17 @@ async function apiRoutes(running: TestEngine): Promise<Route[]> {
   );
 }
 
+/** A built dashboard's shape, in a folder removed when the process exits. */
+function dashboardFiles(): string {
+  const site = makeTempDir('hookline-bad-input-site-');
+  process.once('exit', () => site.remove());
+  mkdirSync(join(site.path, 'dashboard'));
+  site.file('dashboard/index.html', '<!doctype html><title>Hookline</title>');
+  site.file('dashboard/app-ABCD1234.js', 'console.log(1)');
+  site.file('secret.txt', 'outside');
+  return join(site.path, 'dashboard');
+}
+
 async function prepare(startEngine: (options: object) => Promise<TestEngine>, receiverUrl: string) {
   const running = await startEngine({
     workflows: incomingWorkflows,
@@ -332,6 +359,7 @@ async function prepare(startEngine: (options: object) => Promise<TestEngine>, re
       maxSubscriptionsPerWorkspace: 10_000,
       headersTimeoutMs: 2000,
       requestTimeoutMs: 2000,
+      dashboardDir: dashboardFiles(),
     },
   });
   const created = await fetch(`${running.url}/api/v1/webhooks`, {
@@ -427,7 +455,7 @@ async function throwAt(
 
 describe('bad input at every route', () => {
   it(
-    'trigger routes, /webhooks/receive and /metrics answer 4xx in our shape, never 5xx',
+    'trigger routes, /webhooks/receive, /metrics and the dashboard’s files answer 4xx in our shape, never 5xx',
     { timeout: 120_000 },
     async ({ startEngine, receiver }) => {
       const { running } = await prepare(startEngine, receiver.url);

@@ -1,0 +1,4 @@
+export function buildDashboard(options?: {
+  outdir?: string;
+  minify?: boolean;
+}): Promise<{ outdir: string; files: string[] }>;
