@@ -1,18 +1,22 @@
 /** `hookline deliveries list|get|retry` and `hookline replay`. */
-import type { Delivery, DeliveryStatus } from '../sdk/delivery-types.js';
+import type { Delivery, DeliveryStatusFilter } from '../sdk/delivery-types.js';
 import { type CommandSpec, type Flags, integerFlag, requireFlag, stringFlag, UsageError } from './command.js';
 import { details, table } from './format.js';
 import { EXIT, parseTime, printJson, remote } from './remote.js';
 import { replayCommand } from './replay-command.js';
 
-const STATUSES = ['pending', 'in_flight', 'succeeded', 'success', 'retrying', 'failed', 'expired'];
+const STATUSES = ['pending', 'in_flight', 'succeeded', 'success', 'retrying', 'failed', 'expired', 'undelivered'];
 const webhookFlag = { type: 'string', value: 'ID', doc: 'the webhook the delivery belongs to (required)' } as const;
 
-function statusFlag(flags: Flags): DeliveryStatus | 'success' | undefined {
+/** `--status failed,expired`: each word checked here, so a typo is a usage error, not a 400. */
+function statusFlag(flags: Flags): DeliveryStatusFilter[] | undefined {
   const status = stringFlag(flags, 'status');
-  if (status !== undefined && !STATUSES.includes(status))
-    throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, got '${status}'`);
-  return status as DeliveryStatus | 'success' | undefined;
+  if (status === undefined) return undefined;
+  const words = status.split(',');
+  for (const word of words)
+    if (!STATUSES.includes(word))
+      throw new UsageError(`--status takes ${STATUSES.join(', ')} (or a comma list of them), got '${status}'`);
+  return words as DeliveryStatusFilter[];
 }
 
 const list = remote({
@@ -20,7 +24,10 @@ const list = remote({
   summary: 'List deliveries, newest first: of one webhook, or across all (e.g. everything failed).',
   flags: {
     webhook: { type: 'string', value: 'ID', doc: 'only this webhook’s deliveries' },
-    status: { type: 'string', value: 'STATUS', doc: STATUSES.join('|') },
+    status: { type: 'string', value: 'STATUS', doc: `${STATUSES.join('|')}, or a comma list` },
+    'event-type': { type: 'string', value: 'TYPE', doc: 'only this event type' },
+    'event-id': { type: 'string', value: 'ID', doc: 'only this event’s deliveries' },
+    cursor: { type: 'string', value: 'CURSOR', doc: 'the next page, as the previous one printed it' },
     since: { type: 'string', value: 'TIME', doc: 'ISO date-time or a duration ago (2h, 7d)' },
     until: { type: 'string', value: 'TIME', doc: 'ISO date-time or a duration ago' },
     limit: { type: 'string', value: 'N', doc: 'page size (default 50)' },
@@ -31,6 +38,9 @@ const list = remote({
     const until = stringFlag(ctx.flags, 'until');
     const options = {
       status: statusFlag(ctx.flags),
+      eventType: stringFlag(ctx.flags, 'event-type'),
+      eventId: stringFlag(ctx.flags, 'event-id'),
+      cursor: stringFlag(ctx.flags, 'cursor'),
       limit: integerFlag(ctx.flags, 'limit'),
       offset: integerFlag(ctx.flags, 'offset'),
       timeRange: {
@@ -45,6 +55,7 @@ const list = remote({
     if (ctx.json) return (printJson(ctx, page), EXIT.ok);
     for (const line of deliveryTable(page.deliveries)) ctx.io.out(line);
     ctx.io.err(`${page.deliveries.length} deliver${page.deliveries.length === 1 ? 'y' : 'ies'}`);
+    if (page.next_cursor) ctx.io.err(`more: --cursor ${page.next_cursor}`);
     return EXIT.ok;
   },
 });

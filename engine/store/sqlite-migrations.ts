@@ -218,15 +218,17 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: 'delivery search, attempt headers, per-endpoint rate limit',
     // Search reads newest first (seq DESC) and each filter has an index in that order, so a page
     // reads about a page of index entries however large the table. The undelivered ones are partial
-    // (only rows not succeeded: few in a healthy system); the statuses are literals, as the queries
-    // spell them (store/delivery-search.ts), since a partial index serves only its own IN list.
+    // (only rows not succeeded: few in a healthy system); their condition is spelled as the search
+    // spells it (store/delivery-search.ts), since a partial index serves only its own IN list. Its
+    // always-true `length(status) > 0` is implied by no claim statement, so PostgreSQL's planner
+    // (which may read any partial index a statement's condition implies) never reads them for a claim.
     sql: `ALTER TABLE subscriptions ADD COLUMN rate_limit INTEGER;
       ALTER TABLE attempts ADD COLUMN request_headers TEXT;
       ALTER TABLE attempts ADD COLUMN response_headers TEXT;
       CREATE INDEX deliveries_undelivered ON deliveries (seq)
-        WHERE status IN ('pending', 'in_flight', 'retrying', 'failed', 'expired');
+        WHERE status IN ('pending', 'in_flight', 'retrying', 'failed', 'expired') AND length(status) > 0;
       CREATE INDEX deliveries_undelivered_by_subscription ON deliveries (subscription_id, seq)
-        WHERE status IN ('pending', 'in_flight', 'retrying', 'failed', 'expired');
+        WHERE status IN ('pending', 'in_flight', 'retrying', 'failed', 'expired') AND length(status) > 0;
       CREATE INDEX deliveries_by_type ON deliveries (event_type, seq);
       CREATE INDEX deliveries_by_subscription_type ON deliveries (subscription_id, event_type, seq);`,
   },

@@ -338,11 +338,25 @@ describe('deliveries, replay, api keys and verify', () => {
       expect.objectContaining({ webhook_id: hook.id, status: 'succeeded', attempts: 1 }),
     ]);
     const deliveryId: string = listed.json.deliveries[0].id;
-    const [detail, human, missingWebhook] = await Promise.all([
+    const [detail, human, missingWebhook, undelivered, byEvent, badStatus] = await Promise.all([
       hookline(['deliveries', 'get', deliveryId, '--webhook', hook.id, '--json']),
       hookline(['deliveries', 'list', '--status', 'succeeded']),
       hookline(['deliveries', 'get', deliveryId]),
+      hookline(['deliveries', 'list', '--webhook', hook.id, '--status', 'undelivered,failed', '--json']),
+      hookline([
+        'deliveries',
+        'list',
+        '--webhook',
+        hook.id,
+        '--event-id',
+        listed.json.deliveries[0].event_id,
+        '--json',
+      ]),
+      hookline(['deliveries', 'list', '--status', 'failed,gone']),
     ]);
+    expect([undelivered.json.deliveries, undelivered.json.next_cursor]).toEqual([[], null]);
+    expect(byEvent.json.deliveries.map((d: { id: string }) => d.id)).toEqual([deliveryId]);
+    expect([badStatus.code, badStatus.stderr]).toEqual([2, expect.stringContaining('--status takes')]);
     expect(detail.json.attempt_log).toEqual([expect.objectContaining({ attempt: 1, response_code: 200 })]);
     expect(human.stdout).toContain(deliveryId);
     expect([missingWebhook.code, missingWebhook.stderr]).toEqual([2, expect.stringContaining('--webhook is required')]);

@@ -186,9 +186,9 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE attempts ADD COLUMN request_headers text;
       ALTER TABLE attempts ADD COLUMN response_headers text;
       CREATE INDEX deliveries_undelivered ON deliveries (seq)
-        WHERE status IN ('pending', 'in_flight', 'retrying', 'failed', 'expired');
+        WHERE status IN ('pending', 'in_flight', 'retrying', 'failed', 'expired') AND length(status) > 0;
       CREATE INDEX deliveries_undelivered_by_subscription ON deliveries (subscription_id, seq)
-        WHERE status IN ('pending', 'in_flight', 'retrying', 'failed', 'expired');
+        WHERE status IN ('pending', 'in_flight', 'retrying', 'failed', 'expired') AND length(status) > 0;
       CREATE INDEX deliveries_by_type ON deliveries (event_type, seq);
       CREATE INDEX deliveries_by_subscription_type ON deliveries (subscription_id, event_type, seq);
       CREATE UNLOGGED TABLE send_slots (key text PRIMARY KEY, next_at double precision NOT NULL);`,
