@@ -83,16 +83,15 @@ export function createClaimRound(options: ClaimRoundOptions): ClaimRound {
     let tasksLeft = options.maxTasksInFlight - inFlight;
     for (const id of active) {
       if (tasksLeft <= 0 || rows >= maxRows) break;
-      const subscription = pick(id, nowMs);
+      const subscription = claimable(id);
       if (!subscription) continue;
       const endpointTasks = Math.min(tasksLeft, options.maxTasksPerEndpoint - (tasksOf.get(id) ?? 0));
       const rateLimit = pacing.claimLimit(subscription, nowMs);
       if (endpointTasks <= 0 || rateLimit <= 0) continue;
-      const probeTriedBeforeMs = options.probes.probeTriedBeforeMs(
-        subscription,
-        isCircuitOpen(subscription, nowMs),
-        nowMs,
-      );
+      // Asked once, and only for a claim that goes ahead: a look behind an open circuit is used up.
+      const circuitOpen = (subscription.circuitOpenUntilMs ?? 0) > nowMs;
+      const probeTriedBeforeMs = options.probes.probeTriedBeforeMs(subscription, circuitOpen, nowMs);
+      if (circuitOpen && probeTriedBeforeMs === undefined) continue;
       const spec = { ...claimSpec(subscription, endpointTasks, rateLimit), probeTriedBeforeMs };
       picked.push({ subscription, spec });
       rows += spec.limit;
@@ -114,23 +113,12 @@ export function createClaimRound(options: ClaimRoundOptions): ClaimRound {
     return claimedAny;
   }
 
-  /** The endpoint if it may be claimed for now (enabled, not busy, circuit closed or owed a probe). */
-  function pick(id: string, nowMs: number): Subscription | undefined {
+  /** The endpoint, if it is known, enabled and has no one-at-a-time task in flight. */
+  function claimable(id: string): Subscription | undefined {
     if (busy.has(id)) return undefined;
     const subscription = matcher.get(id)?.subscription;
-    if (!subscription) {
-      active.delete(id);
-      return undefined;
-    }
-    const circuitOpen = isCircuitOpen(subscription, nowMs);
-    if (!subscription.enabled) return undefined;
-    if (circuitOpen && options.probes.probeTriedBeforeMs(subscription, circuitOpen, nowMs) === undefined)
-      return undefined;
-    return subscription;
-  }
-
-  function isCircuitOpen(subscription: Subscription, nowMs: number): boolean {
-    return (subscription.circuitOpenUntilMs ?? 0) > nowMs;
+    if (!subscription) active.delete(id);
+    return subscription?.enabled ? subscription : undefined;
   }
 
   function tasksNeeded(subscription: Subscription, spec: ClaimSpec): number {
