@@ -8,7 +8,8 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-n8n/**', 'node_modules/**', 'coverage/**'] },
+  // bench/.build holds the bench's bundles while it runs (and after a run that was killed).
+  { ignores: ['dist/**', 'dist-n8n/**', 'node_modules/**', 'coverage/**', 'bench/.build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
