@@ -12,7 +12,7 @@ import type { HooklineConfig } from './config.js';
 import { TUNING } from './tuning.js';
 import { newExecution } from './workflow/execution-record.js';
 import { createEvent } from './events/envelope.js';
-import { withOrganization } from './events/organization.js';
+import { eventOrganization, withOrganization } from './events/organization.js';
 import { Errors } from './errors.js';
 import { createDeliverySystem, type DeliverySystem } from './delivery/index.js';
 import type { Dispatcher } from './pool/types.js';
@@ -309,7 +309,16 @@ export function createEngine(options: EngineOptions): Engine {
       // The fan-out writes the deliveries right after; the count is what the subscriptions say now.
       return { event, deliveries: delivery.countMatches(event), duplicate: false };
     }
-    const keyed = { event, ...idempotency, idempotencyWindowSec: config.idempotencyWindowSec };
+    // Each organization has its own keys: one reusing another's key must neither be answered with
+    // the other's event nor refused for it. Keys are printable, so a control character separates.
+    const organization = eventOrganization(event);
+    const keyed = {
+      event,
+      ...idempotency,
+      idempotencyKey:
+        organization === null ? idempotency.idempotencyKey : `${organization}\u001f${idempotency.idempotencyKey}`,
+      idempotencyWindowSec: config.idempotencyWindowSec,
+    };
     const committed = await committer.submit({ acknowledged: true, keyedEvents: [keyed] });
     const standing = committed.eventIds.get(event.id)!;
     if (!standing.duplicate) return { event, deliveries: delivery.countMatches(event), duplicate: false };

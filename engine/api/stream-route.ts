@@ -16,6 +16,7 @@ import { Errors } from '../errors.js';
 import { TUNING } from '../tuning.js';
 import type { ApiKeyCheck } from './api-keys.js';
 import type { LiveFeed, LiveNotice } from './live-feed.js';
+import { assertUnscoped } from './scope.js';
 
 export interface StreamOptions {
   feed: LiveFeed;
@@ -123,8 +124,10 @@ export function registerStreamRoute(app: FastifyInstance, tokens: StreamTokens, 
       },
     },
     async (request, reply) => {
+      // Tokens are issued to unscoped keys only (`POST /stream/tokens`); a key given here must be one
+      // too: the notices name every organization's webhooks and deliveries.
       if (request.query.token !== undefined) tokens.consume(request.query.token, Date.now());
-      else await options.apiKeys.check(request.headers.authorization, request.ip);
+      else assertUnscoped(await options.apiKeys.check(request.headers.authorization, request.ip));
       if (clients.size >= options.maxClients)
         throw Errors.RATE_LIMITED(RETRY_AFTER_SEC, {
           headers: { 'retry-after': String(RETRY_AFTER_SEC) },

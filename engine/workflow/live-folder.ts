@@ -33,7 +33,7 @@ export interface WorkflowFolder {
   /** Starts watching; resolves once the watcher is ready to see changes. */
   watch(): Promise<void>;
   close(): Promise<void>;
-  /** Emits `reload` with a {@link ReloadSummary} after each load, `error` when one fails. */
+  /** Emits `reload` with a {@link ReloadSummary} after each load, `reloadFailed` with the error when one fails. */
   readonly events: EventEmitter;
 }
 
@@ -91,8 +91,10 @@ export function createWorkflowFolder(options: WorkflowFolderOptions): WorkflowFo
       load().then(
         (summary) => events.emit('reload', summary),
         (error: unknown) => {
+          // Not 'error': an EventEmitter throws an 'error' nobody listens to, which would end the
+          // process over a reload that the next change retries. The previous workflows keep serving.
           options.log.error({ err: error }, 'reloading the workflow folder failed');
-          events.emit('error', error);
+          events.emit('reloadFailed', error);
         },
       );
     }, options.debounceMs);

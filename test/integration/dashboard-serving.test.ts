@@ -121,6 +121,24 @@ describe('/api/v1/stream', () => {
     }
   });
 
+  test('refuses a key scoped to an organization: the notices name every organization', async ({ startEngine }) => {
+    const { url } = await startEngine({ config: { apiKey: API_KEY } });
+    const made = await fetch(`${url}/api/v1/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'org-123 only', organization: 'org-123' }),
+    });
+    const { key } = (await made.json()) as { key: string };
+    const stream = await rawGet(url, '/api/v1/stream', { authorization: `Bearer ${key}` });
+    expect(stream.status).toBe(403);
+    expect(JSON.parse(stream.body)).toMatchObject({ success: false, error: { code: 'FORBIDDEN' } });
+    const token = await fetch(`${url}/api/v1/stream/tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(token.status).toBe(403);
+  });
+
   test('a token opens one stream once; notices of deliveries and attempts arrive', async ({ setup }) => {
     const { receiver, running } = await setup({ apiKey: API_KEY });
     const issued = await fetch(`${running.url}/api/v1/stream/tokens`, { method: 'POST', headers: auth });

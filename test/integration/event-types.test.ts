@@ -107,6 +107,21 @@ describe('POST /api/v1/events with an Idempotency-Key', () => {
     expect(await storedEvents(running, 'order.completed')).toHaveLength(4);
   });
 
+  it('keeps each organization’s keys apart: one reusing another’s key publishes its own event', async ({ api }) => {
+    const key = { 'idempotency-key': 'order-1' };
+    const first = await api('POST', '/events', { type: 'order.completed', data: { n: 1 }, organization: 'org-a' }, key);
+    const other = await api('POST', '/events', { type: 'order.completed', data: { n: 2 }, organization: 'org-b' }, key);
+    const repeat = await api(
+      'POST',
+      '/events',
+      { type: 'order.completed', data: { n: 1 }, organization: 'org-a' },
+      key,
+    );
+    expect([first.status, other.status, repeat.status]).toEqual([202, 202, 200]);
+    expect(other.body.event_id).not.toBe(first.body.event_id);
+    expect(repeat.body.event_id).toBe(first.body.event_id);
+  });
+
   it('refuses a key that is empty or too long', async ({ api }) => {
     const body = { type: 'order.completed', data: {} };
     for (const key of ['', 'x'.repeat(256)]) {

@@ -4,7 +4,7 @@
  * (delivered to a real receiver), and refuses a broken file by file and JSON pointer while its
  * previous version keeps serving. Each step waits for the engine's `reload` event, never a sleep.
  */
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReloadSummary } from '../../engine/workflow/live-folder.js';
 import { chain, node } from '../fixtures/workflows.js';
@@ -181,5 +181,27 @@ describe('hookline serve --watch', () => {
       await serving.stop();
       dir.remove();
     }
+  });
+
+  it('survives a reload that fails (a folder named like a workflow file) and serves the previous workflows', async ({
+    startEngine,
+  }) => {
+    const running = await startEngine({
+      workflows: { hello: greeter('hello', 'v1') },
+      credentials: [{ name: 'Watch bearer', type: 'hooklineBearerApi', data: { token: BEARER } }],
+      config: { apiKey: API_KEY, watch: true, watchDebounceMs: 20 },
+    });
+    const failed = nextEvent(running.engine.folder.events, 'reloadFailed');
+    // Reading `odd.json` fails (EISDIR): the whole load fails, not one file's validation.
+    mkdirSync(join(running.dir.path, 'odd.json'));
+    const [error] = (await failed) as [NodeJS.ErrnoException];
+    expect(error.code).toBe('EISDIR');
+    expect(await greet(running, 'hello')).toEqual({ status: 200, greeting: 'v1' });
+    await reloadAfter(
+      running,
+      () => rmSync(join(running.dir.path, 'odd.json'), { recursive: true }),
+      () => true,
+    );
+    expect(await greet(running, 'hello')).toEqual({ status: 200, greeting: 'v1' });
   });
 });
