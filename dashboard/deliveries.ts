@@ -7,7 +7,8 @@ import { capabilities } from './capabilities.js';
 import type { DeliveryFilter } from './components/DeliveryFilters.js';
 import type { Delivery, DeliveryPage } from './types.js';
 
-export const UNDELIVERED = ['pending', 'retrying', 'failed', 'expired'];
+/** Every state but succeeded, as the API's `undelivered` means it. */
+export const UNDELIVERED = ['pending', 'in_flight', 'retrying', 'failed', 'expired'];
 
 export async function listDeliveries(
   webhookId: string | null,
@@ -18,7 +19,9 @@ export async function listDeliveries(
   const supported = webhookId ? caps.webhookDeliveryFilters : caps.deliveryFilters;
   const path = webhookId ? `/webhooks/${encodeURIComponent(webhookId)}/deliveries` : '/deliveries';
   const params = { limit, start: filter.start, end: filter.end } as Record<string, string | number | undefined>;
-  if (filter.event_type && supported.has('event_type')) params.event_type = filter.event_type;
+  // The API matches a type exactly; a `group.*` filter is applied to the rows here.
+  const exactType = filter.event_type && !filter.event_type.endsWith('.*');
+  if (exactType && supported.has('event_type')) params.event_type = filter.event_type;
   const statuses = filter.status === 'undelivered' ? UNDELIVERED : filter.status ? [filter.status] : [];
   let rows: Delivery[];
   if (statuses.length <= 1 || (filter.status === 'undelivered' && caps.undeliveredFilter))
