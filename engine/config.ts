@@ -229,6 +229,13 @@ export const SETTINGS = {
     schema: { minimum: 0, maximum: 50 },
     doc: 'Group commit: accepted requests wait at most this long to share one transaction.',
   }),
+  eventHistory: setting({
+    default: 'subscribed',
+    env: 'HOOKLINE_EVENT_HISTORY',
+    type: 'string',
+    schema: { enum: ['subscribed', 'all'] },
+    doc: "Which of the engine's own lifecycle events get a row: 'subscribed' (those some webhook's event patterns take, the only ones that can be delivered or replayed) or 'all' (an audit trail, GET /events/{id} for every one). PostgreSQL always writes all.",
+  }),
   idempotencyWindowSec: setting({
     default: 86_400,
     env: 'HOOKLINE_IDEMPOTENCY_WINDOW_SEC',

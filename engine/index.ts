@@ -11,7 +11,8 @@ import type { IDataObject, INodeType } from 'n8n-workflow';
 import type { HooklineConfig } from './config.js';
 import { TUNING } from './tuning.js';
 import { newExecution } from './workflow/execution-record.js';
-import { createEvent } from './events/envelope.js';
+import { createEvent, type EventEnvelope } from './events/envelope.js';
+import { getEventSpec } from './events/catalog.js';
 import { eventOrganization, withOrganization } from './events/organization.js';
 import { Errors } from './errors.js';
 import { createDeliverySystem, type DeliverySystem } from './delivery/index.js';
@@ -97,6 +98,22 @@ export interface Engine {
   stopExecution(executionId: string): Promise<StopResult>;
 }
 
+/**
+ * Which events the committer writes. Most lifecycle events (six rows a run) go to no webhook and
+ * nothing reads them, and they were most of a request's write cost. With `eventHistory: subscribed`
+ * such an event is written only when some webhook's patterns take its type: only then can it be
+ * delivered, or replayed later (a webhook gets and replays the events that happen once it exists).
+ * On SQLite this process's matcher knows every webhook the moment it is saved. On PostgreSQL another
+ * process's new webhook reaches this one a moment later, so every event is written there.
+ */
+function lifecycleRowsWanted(
+  config: HooklineConfig,
+  hasPatternFor: (type: string) => boolean,
+): ((event: EventEnvelope) => boolean) | undefined {
+  if (config.eventHistory === 'all' || config.databaseUrl) return undefined;
+  return (event) => getEventSpec(event.type)?.source !== 'engine' || hasPatternFor(event.type);
+}
+
 export function createEngine(options: EngineOptions): Engine {
   const { config } = options;
   const env = options.env ?? process.env;
@@ -110,6 +127,7 @@ export function createEngine(options: EngineOptions): Engine {
     store,
     windowMs: config.commitWindowMs,
     onListenerError: (error) => log.error({ err: error }, 'after-commit hook failed; the write stands'),
+    keepEvent: lifecycleRowsWanted(config, (type) => delivery.matcher.hasPatternFor(type)),
   });
   // The gauges read the delivery system when scraped, by then long made.
   const metrics = createMetrics({

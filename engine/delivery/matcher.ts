@@ -70,6 +70,12 @@ export interface Matcher {
    * null. Enabled or not, and events about itself included: a replay is asked for explicitly.
    */
   planFor(id: string, event: EventEnvelope, nowMs?: number): NewDelivery | null;
+  /**
+   * Whether any webhook (enabled or not, of any organization) has an event pattern that takes this
+   * type, rules aside. An event no webhook takes can never be delivered, nor replayed later: a webhook
+   * receives (and replays) only events that happen once it exists.
+   */
+  hasPatternFor(type: string): boolean;
   readonly size: number;
   /** Evaluations stopped by the rule work budget since start (each counted as "no match"). */
   readonly budgetExceeded: number;
@@ -173,7 +179,15 @@ export function createMatcher(options: MatcherOptions): Matcher {
   const match = (event: EventEnvelope): CompiledSubscription[] =>
     candidatesFor(event).filter((entry) => wants(entry, event));
 
+  const hasPatternFor = (type: string): boolean => {
+    if (everything.length > 0 || exact.has(type)) return true;
+    for (let dot = type.indexOf('.'); dot !== -1; dot = type.indexOf('.', dot + 1))
+      if (groups.has(type.slice(0, dot + 1))) return true;
+    return false;
+  };
+
   return {
+    hasPatternFor,
     load(subscriptions) {
       byId.clear();
       const failures: LoadFailure[] = [];

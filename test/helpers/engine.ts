@@ -78,6 +78,8 @@ export async function startTestEngine(
         encryptionKey: TEST_ENCRYPTION_KEY,
         allowPrivateTargets: true,
         poolThreads: 1,
+        // Most tests read the lifecycle rows of their runs; event-history.test.ts runs the default.
+        eventHistory: 'all',
         ...options.config,
       },
     });

@@ -70,6 +70,22 @@ describe('createMatcher', () => {
     expect(matcher.planFor('org-123', createEvent('order.completed', {}, { organization: 'org-123' }))).not.toBeNull();
   });
 
+  it('says which event types some webhook could take, enabled or not, rules aside', () => {
+    expect(matcher.hasPatternFor('workflow.completed')).toBe(false);
+    matcher.load([
+      makeSubscription({ id: 'exact', events: ['workflow.completed'], enabled: false }),
+      makeSubscription({ id: 'group', events: ['agent.conversation.*'], conditions: { never: { eq: 1 } } }),
+    ]);
+    expect(matcher.hasPatternFor('workflow.completed')).toBe(true);
+    expect(matcher.hasPatternFor('agent.conversation.completed')).toBe(true);
+    expect(matcher.hasPatternFor('workflow.started')).toBe(false);
+    expect(matcher.hasPatternFor('agent.completed')).toBe(false);
+    matcher.upsert(makeSubscription({ id: 'all', events: ['*'] }));
+    expect(matcher.hasPatternFor('workflow.started')).toBe(true);
+    matcher.remove('all');
+    expect(matcher.hasPatternFor('workflow.started')).toBe(false);
+  });
+
   it('does not match a group on a bare or look-alike name', () => {
     matcher.load([makeSubscription({ id: 'group', events: ['agent.*'] })]);
     expect(matchedIds('agent')).toEqual([]);
