@@ -4,13 +4,14 @@
  * with it. What differs per store is only how the lookup is locked (SQLite: its one writer;
  * PostgreSQL: an advisory lock per key, see pg-store.ts).
  */
+import { DEFAULTS } from '../config.js';
 import type { KeyedEvent, NewExecution } from './types.js';
 
-/** @defaultValue the engine's `idempotencyWindowSec` default: 24 h */
-const DEFAULT_WINDOW_SEC = 86_400;
-
-/** The earliest creation time (ISO) whose key a write made at `createdAt` still repeats. */
-export function idempotencySince(createdAt: string, windowSec: number = DEFAULT_WINDOW_SEC): string {
+/**
+ * The earliest creation time (ISO) whose key a write made at `createdAt` still repeats.
+ * @defaultValue windowSec: the engine's `idempotencyWindowSec` default
+ */
+export function idempotencySince(createdAt: string, windowSec: number = DEFAULTS.idempotencyWindowSec): string {
   return new Date(Date.parse(createdAt) - windowSec * 1000).toISOString();
 }
 
