@@ -3,6 +3,7 @@
  * into a store query, and the page written back with its cursor. The filters and what they mean
  * are in the README ("Searching deliveries").
  */
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { Errors } from '../errors.js';
 import { UNDELIVERED_STATUSES } from '../store/delivery-search.js';
 import type { DeliveryQuery, DeliveryStatus } from '../store/types.js';
@@ -62,7 +63,7 @@ export function toDeliveryQuery(q: DeliveryListQuery, subscriptionId?: string): 
     eventId: q.event_id,
     sinceMs: msOf(q.start, 'start'),
     untilMs: msOf(q.end, 'end'),
-    cursorSeq: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
+    cursorSeq: q.cursor === undefined ? undefined : decodeCursor('seq', q.cursor, Number.MAX_SAFE_INTEGER),
     // One row more than the page: whether it exists says whether there is a next page.
     limit: q.limit + 1,
     offset: q.offset,
@@ -76,20 +77,5 @@ export function pageOf(
 ): { rows: DeliveryRecord[]; nextCursor: string | null } {
   if (rows.length <= q.limit) return { rows, nextCursor: null };
   const page = rows.slice(0, q.limit);
-  return { rows: page, nextCursor: encodeCursor(page[page.length - 1].seq) };
-}
-
-/** Opaque to callers: the row's `seq` in base64url. */
-function encodeCursor(seq: number): string {
-  return Buffer.from(`d${seq}`).toString('base64url');
-}
-
-/** A `next_cursor` back to its `seq`; anything else is a 400. */
-function decodeCursor(cursor: string): number {
-  const match = /^d([1-9]\d{0,14})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match)
-    throw Errors.INVALID_INPUT('cursor is not a next_cursor value from a previous page', {
-      details: { field: 'cursor', expected: 'a next_cursor from a previous page', received: cursor },
-    });
-  return Number(match[1]);
+  return { rows: page, nextCursor: encodeCursor('seq', page[page.length - 1].seq) };
 }

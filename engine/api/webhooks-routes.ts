@@ -4,9 +4,9 @@
  */
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import { Errors } from '../errors.js';
 import { createEvent } from '../events/envelope.js';
 import type { ApiContext } from './context.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import {
   deletedSchema,
   errorResponses,
@@ -80,7 +80,9 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
     async (request) => {
       const { limit, project, status } = request.query;
       const organization = organizationFor(request, request.query.organization);
-      const offset = request.query.cursor ? decodeCursor(request.query.cursor) : request.query.offset;
+      const offset = request.query.cursor
+        ? decodeCursor('offset', request.query.cursor, MAX_OFFSET)
+        : request.query.offset;
       const query = {
         kind: 'api' as const,
         workspace: organization,
@@ -92,8 +94,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ApiContext): vo
         ctx.store.countSubscriptions(query),
       ]);
       const stats = await withStats(page.map((s) => s.id));
-      const next =
-        offset + page.length < total ? Buffer.from(String(offset + page.length)).toString('base64url') : null;
+      const next = offset + page.length < total ? encodeCursor('offset', offset + page.length) : null;
       return { webhooks: page.map((s) => webhookJson(s, stats.get(s.id))), next_cursor: next, total };
     },
   );
@@ -243,17 +244,6 @@ function registerTestRoute(app: FastifyInstance, ctx: ApiContext): void {
       };
     },
   );
-}
-
-/** A `next_cursor` back to its offset; anything else (`1.5`, `1e400`, a huge number) is a 400. */
-function decodeCursor(cursor: string): number {
-  const text = Buffer.from(cursor, 'base64url').toString();
-  const offset = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
-  if (!(offset <= MAX_OFFSET))
-    throw Errors.INVALID_INPUT('cursor is not a next_cursor value from a previous page', {
-      details: { field: 'cursor', expected: 'a next_cursor from a previous page', received: cursor },
-    });
-  return offset;
 }
 
 /** The organization a webhook body names (`workspace` wins, as the input parser reads it). */
