@@ -1,48 +1,26 @@
 import { describe, expect, it } from '../helpers/engine-fixture.js';
-import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { chain, node, scoringWorkflow } from '../fixtures/workflows.js';
+import { testNodeType } from '../fixtures/node-types.js';
 
 /** A node that throws when an item asks it to: for failure isolation. */
-const explodingType = {
-  description: {
-    displayName: 'Explode',
-    name: 'explode',
-    group: ['transform'],
-    version: 1,
-    description: '',
-    defaults: {},
-    inputs: ['main'],
-    outputs: ['main'],
-    properties: [],
-  },
-  async execute(this: IExecuteFunctions) {
-    const items = this.getInputData();
-    if (items.some((item) => item.json.explode)) throw new Error('boom: asked to explode');
-    return [items];
-  },
-} as unknown as INodeType;
+const explodingType = testNodeType('explode', async function (this: IExecuteFunctions) {
+  const items = this.getInputData();
+  if (items.some((item) => item.json.explode)) throw new Error('boom: asked to explode');
+  return [items];
+});
 
 /** A node that reads its credential, to show credentials come from the credentials file. */
-const credentialType = {
-  description: {
-    displayName: 'Cred',
-    name: 'cred',
-    group: ['transform'],
-    version: 1,
-    description: '',
-    defaults: {},
-    inputs: ['main'],
-    outputs: ['main'],
-    properties: [],
-    credentials: [{ name: 'hooklineBearerApi', required: true }],
-  },
-  async execute(this: IExecuteFunctions) {
+const credentialType = testNodeType(
+  'cred',
+  async function (this: IExecuteFunctions) {
     const credential = await this.getCredentials('hooklineBearerApi');
     return [
       this.getInputData().map((item) => ({ json: { ...item.json, tokenLength: String(credential.token).length } })),
     ];
   },
-} as unknown as INodeType;
+  { credentials: [{ name: 'hooklineBearerApi', required: true }] },
+);
 
 describe('engine: running workflows through the node host', () => {
   it('runs a multi-node workflow end to end and routes items by condition', async ({ startEngine }) => {

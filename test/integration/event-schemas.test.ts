@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { ENGINE_DATA_SCHEMAS } from '../../engine/events/data-schemas.js';
 import { EVENT_CATALOG, getEventSpec } from '../../engine/events/catalog.js';
 import { compileJsonSchema } from '../../engine/validation.js';
@@ -14,27 +14,15 @@ import { startReceiver } from '../fixtures/receiver.js';
 import { describe, expect, FAST_DELIVERY, it } from '../helpers/engine-fixture.js';
 import type { TestEngine } from '../helpers/engine.js';
 import { until } from '../helpers/wait.js';
+import { testNodeType } from '../fixtures/node-types.js';
 
 const KEY = 'hk_test_event_schemas_01';
 const example = (name: string): unknown =>
   JSON.parse(readFileSync(fileURLToPath(new URL(`../../examples/${name}`, import.meta.url)), 'utf8'));
 
-const explodingType = {
-  description: {
-    displayName: 'Explode',
-    name: 'explode',
-    group: ['transform'],
-    version: 1,
-    description: '',
-    defaults: {},
-    inputs: ['main'],
-    outputs: ['main'],
-    properties: [],
-  },
-  async execute(this: IExecuteFunctions) {
-    throw new Error('boom');
-  },
-} as unknown as INodeType;
+const explodingType = testNodeType('explode', async function (this: IExecuteFunctions) {
+  throw new Error('boom');
+});
 
 /** An agent trigger (URL token) followed by a node that fails. */
 const brokenAgent = {

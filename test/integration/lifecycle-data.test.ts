@@ -6,12 +6,13 @@
  * `credits_used` and `error_details.integration/retry_count` from the run and its output.
  */
 import { readFileSync } from 'node:fs';
-import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import type { StoredEvent } from '../../engine/store/types.js';
 import { chain, node } from '../fixtures/workflows.js';
 import { bodies, describe, expect, FAST_DELIVERY, it } from '../helpers/engine-fixture.js';
 import type { TestEngine } from '../helpers/engine.js';
 import { until } from '../helpers/wait.js';
+import { testNodeType } from '../fixtures/node-types.js';
 
 const API_KEY = 'hk_admin_lifecycle_0123456789';
 const URL_TOKEN = 'wh_lifecycle_url_0123456789';
@@ -42,22 +43,9 @@ const supportAgent = {
 };
 
 /** A node that always fails, as an integration that times out does. */
-const salesforceType = {
-  description: {
-    displayName: 'Salesforce',
-    name: 'salesforce',
-    group: ['transform'],
-    version: 1,
-    description: '',
-    defaults: {},
-    inputs: ['main'],
-    outputs: ['main'],
-    properties: [],
-  },
-  async execute(this: IExecuteFunctions) {
-    throw new Error('Integration timeout');
-  },
-} as unknown as INodeType;
+const salesforceType = testNodeType('salesforce', async function (this: IExecuteFunctions) {
+  throw new Error('Integration timeout');
+});
 
 const workflows = {
   support: supportAgent,
