@@ -34,8 +34,9 @@ export function loadTrigger(
   options: BenchOptions,
   target: TriggerTarget = BENCH_TRIGGER,
 ): Promise<LoadResult> {
-  const { durationSec, warmupSec, connections } = options.ingress;
+  const { durationSec, warmupSec, connections, maxRequests } = options.ingress;
   return runLoad({
+    maxRequests,
     url: `${baseUrl}${target.path}`,
     headers: target.headers,
     body: INGRESS_BODY,

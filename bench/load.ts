@@ -13,6 +13,8 @@ export interface LoadOptions {
   connections?: number;
   /** Warm-up seconds before the measured run; 0 for none. @defaultValue 0 */
   warmupSec?: number;
+  /** Stop after this many requests even before `durationSec` (the smoke run: what it queues must drain fast). */
+  maxRequests?: number;
 }
 
 export interface LoadResult {
@@ -25,7 +27,7 @@ export interface LoadResult {
   failed: number;
 }
 
-function fire(options: LoadOptions, durationSec: number): Promise<Result> {
+function fire(options: LoadOptions, durationSec: number, amount?: number): Promise<Result> {
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -35,6 +37,8 @@ function fire(options: LoadOptions, durationSec: number): Promise<Result> {
         body: options.body,
         connections: options.connections ?? 50,
         duration: durationSec,
+        // autocannon ignores `duration` when `amount` is set.
+        ...(amount ? { amount } : {}),
         idReplacement: true,
         timeout: 30,
       },
@@ -45,7 +49,7 @@ function fire(options: LoadOptions, durationSec: number): Promise<Result> {
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (options.warmupSec) await fire(options, options.warmupSec);
-  const result = await fire(options, options.durationSec);
+  const result = await fire(options, options.durationSec, options.maxRequests);
   const ok = result['2xx'];
   return {
     okPerSec: ok / result.duration,

@@ -7,7 +7,15 @@ export type BenchMode = 'full' | 'quick' | 'smoke';
 
 export interface BenchOptions {
   mode: BenchMode;
-  ingress: { rounds: number; durationSec: number; warmupSec: number; connections: number; killAfterSec: number };
+  ingress: {
+    rounds: number;
+    durationSec: number;
+    warmupSec: number;
+    connections: number;
+    killAfterSec: number;
+    /** Caps each load's requests (smoke: what the overload figure queues must drain in a shared test run). */
+    maxRequests?: number;
+  };
   delivery: {
     rounds: number;
     events: number;
@@ -71,7 +79,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     n8n: { enabled: true, rounds: 2, durationSec: 3 },
   },
   smoke: {
-    ingress: { rounds: 1, durationSec: 0.3, warmupSec: 0, connections: 10, killAfterSec: 0.2 },
+    ingress: { rounds: 1, durationSec: 0.3, warmupSec: 0, connections: 10, killAfterSec: 0.2, maxRequests: 40 },
     delivery: {
       rounds: 1,
       events: 100,
@@ -84,7 +92,7 @@ const SIZES: Record<BenchMode, Sizes> = {
     scaleout: { rounds: 1, events: 100 },
     backlog: { deliveries: 1_000, endpoints: 4, retryEverySec: 1 },
     pool: { rounds: 1, events: 100, signatures: 500, batchSizes: [1, 64] },
-    outage: { slowBacklog: 100 },
+    outage: { slowBacklog: 50 },
     crash: { requests: 200, seeds: [11] },
     n8n: { enabled: false, rounds: 1, durationSec: 1 },
   },
