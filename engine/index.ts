@@ -43,7 +43,7 @@ import { workflowOrganization } from './workflow/organization.js';
 import { createWorkflowFolder, type WorkflowFolder } from './workflow/live-folder.js';
 import { createNodeTypeRegistry } from './workflow/node-types.js';
 import { createStopper, type StopResult } from './workflow/stopping.js';
-import { createScheduler } from './workflow/schedules.js';
+import { createScheduler, type Scheduler } from './workflow/schedules.js';
 import { createWaitResumer } from './workflow/wait-resumer.js';
 import { createCredentialCache, type CredentialCache } from './workflow/credential-cache.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './workflow/types.js';
@@ -81,6 +81,8 @@ export interface Engine {
   readonly problems: readonly WorkflowProblem[];
   /** The workflow folder: `events` emits `reload` after each load (with `--watch`, on every change). */
   readonly folder: WorkflowFolder;
+  /** The schedule triggers of the served workflows (running between `start()` and `stop()`). */
+  readonly schedules: Scheduler;
   start(): Promise<{ url: string }>;
   stop(): Promise<void>;
   /**
@@ -208,8 +210,10 @@ export function createEngine(options: EngineOptions): Engine {
     workflows,
     problems,
     onServed: (served) => {
-      triggers.rebuild(served);
-      schedules.sync(served);
+      // `served` may be a one-pass iterator: each reader gets its own copy.
+      const list = [...served];
+      triggers.rebuild(list);
+      schedules.sync(list);
     },
     debounceMs: config.watchDebounceMs,
     log,
@@ -378,6 +382,7 @@ export function createEngine(options: EngineOptions): Engine {
     workflows,
     problems,
     folder,
+    schedules,
     runManually,
     stopExecution: stopper.stop,
     delivery,

@@ -102,7 +102,7 @@ describe('the Wait node', () => {
     expect(await stepsOf(running, id, 'After')).toHaveLength(0);
     // The list filters by the new status too.
     const listed = (await (await api(running, '/executions?status=waiting')).json()) as {
-      executions: { id: string }[];
+      executions: { execution_id: string }[];
     };
     expect(listed.executions.map((e) => e.execution_id)).toContain(id);
 
