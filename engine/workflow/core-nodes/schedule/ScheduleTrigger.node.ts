@@ -17,6 +17,7 @@ import {
   intervalProblem,
   intervalsOf,
   SCHEDULE_FIELDS,
+  triggerAtProblem,
 } from './schedule-rules.js';
 
 const isExpression = (value: unknown): boolean => typeof value === 'string' && value.startsWith('=');
@@ -51,7 +52,7 @@ export class ScheduleTrigger implements INodeType, ScheduledNodeType, CheckedNod
       else if (!SCHEDULE_FIELDS.includes(interval.field))
         problems.push(`${where}: unknown field '${String(interval.field)}' (one of ${SCHEDULE_FIELDS.join(', ')})`);
       else {
-        const problem = intervalProblem(interval);
+        const problem = intervalProblem(interval) ?? triggerAtProblem(interval);
         if (problem) problems.push(`${where}: Invalid interval: ${problem}`);
       }
     });

@@ -56,10 +56,12 @@ export function intervalsOf(parameters: Record<string, unknown>): ScheduleInterv
   return list.map((entry) => ({ ...DEFAULTS, field: 'days', ...(entry as object) }) as ScheduleInterval);
 }
 
+const inRange = (value: unknown, min: number, max: number): boolean =>
+  typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+
 /** Why n8n would refuse the interval ("Invalid interval"), or null. */
 export function intervalProblem(interval: ScheduleInterval): string | null {
-  const range = (value: unknown, min: number, max: number) =>
-    typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+  const range = inRange;
   switch (interval.field) {
     case 'seconds':
       return range(interval.secondsInterval, 1, 59) ? null : 'Seconds must be in range 1-59';
@@ -78,6 +80,21 @@ export function intervalProblem(interval: ScheduleInterval): string | null {
     default:
       return `unknown trigger interval '${String((interval as { field: unknown }).field)}'`;
   }
+}
+
+/** Why the interval's time of day, weekdays or day of month cannot be scheduled, or null. */
+export function triggerAtProblem(interval: ScheduleInterval): string | null {
+  const { field } = interval;
+  if (['hours', 'days', 'weeks', 'months'].includes(field) && !inRange(interval.triggerAtMinute, 0, 59))
+    return 'Trigger at Minute must be in range 0-59';
+  if (['days', 'weeks', 'months'].includes(field) && !inRange(interval.triggerAtHour, 0, 23))
+    return 'Trigger at Hour must be in range 0-23';
+  if (field === 'months' && !inRange(interval.triggerAtDayOfMonth, 1, 31))
+    return 'Trigger at Day of Month must be in range 1-31';
+  const days = interval.triggerAtDay;
+  if (field === 'weeks' && !(Array.isArray(days) && days.every((day) => inRange(day, 0, 6))))
+    return 'Trigger on Weekdays must list days 0 (Sunday) to 6';
+  return null;
 }
 
 /** Why croner refuses the expression (5 or 6 fields), or null. */
