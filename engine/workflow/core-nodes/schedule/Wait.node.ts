@@ -7,8 +7,7 @@
  * A time already past does not wait. Resuming on a webhook call or a form is refused at load.
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
-import { tryToParseDateTime } from 'n8n-workflow';
-import { NodeOperationError } from '../../../node-contract/n8n-runtime.js';
+import { NodeOperationError, tryToParseDateTime } from '../../../node-contract/n8n-runtime.js';
 import { nodeLabel, type CheckedNodeType } from '../../node-checks.js';
 import type { WorkflowNodeDefinition } from '../../types.js';
 import { waitDescription } from './description.js';
