@@ -45,6 +45,8 @@ export interface Scheduler {
   stop(): void;
   /** Cron jobs running now (one per rule). */
   readonly jobs: number;
+  /** Ticks this process fired, and of those, how many another process had already written. */
+  readonly ticks: { fired: number; duplicate: number };
 }
 
 export interface SchedulerOptions {
@@ -70,6 +72,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const scheduled = new Map<string, Scheduled>();
   let wanted = new Map<string, Omit<Scheduled, 'jobs'>>();
   let running = false;
+  const ticks = { fired: 0, duplicate: 0 };
 
   function apply(): void {
     for (const [key, current] of scheduled) {
@@ -110,6 +113,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     at: Date,
   ): void {
     if (!running || !rule.fires(at)) return;
+    ticks.fired++;
     const items = nodeType.scheduledItems(at, spec.timezone);
     // The workflow as served now: a reload that left this node alone may have changed the others.
     const workflow = wanted.get(spec.key)?.workflow ?? spec.workflow;
@@ -135,7 +139,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       acknowledged: true,
       executions: [{ record: execution, events, idempotencyWindowSec: options.tickWindowSec ?? 86_400 }],
     });
-    if (committed.executionIds.get(execution.id)?.duplicate) return;
+    if (committed.executionIds.get(execution.id)?.duplicate) return void ticks.duplicate++;
     await options.executor.run({ workflow, execution, startOutput: [items] });
   }
 
@@ -163,6 +167,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       running = false;
       apply();
     },
+    ticks,
     get jobs() {
       return [...scheduled.values()].reduce((sum, entry) => sum + entry.jobs.length, 0);
     },

@@ -96,6 +96,10 @@ describe('the Schedule Trigger', () => {
         // Both engines fired every tick; one of them wrote each.
         const all = await first.engine.store.listExecutions({ workflowId: 'tick', limit: 1000 });
         expect(new Set(all.map((r) => r.idempotencyKey)).size).toBe(all.length);
+        // Both fired, and the store turned the later of a tick's two writes away.
+        expect(first.engine.schedules.ticks.fired).toBeGreaterThan(0);
+        expect(second.engine.schedules.ticks.fired).toBeGreaterThan(0);
+        expect(first.engine.schedules.ticks.duplicate + second.engine.schedules.ticks.duplicate).toBeGreaterThan(0);
       } finally {
         await second.stop();
       }
