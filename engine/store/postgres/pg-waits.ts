@@ -63,13 +63,11 @@ export function createPgWaits(pool: pg.Pool, owner: string): PgWaits {
         const byId = new Map(running.map((row) => [String(row.id), toExecution(row)]));
         return claimed
           .filter((row) => byId.has(String(row.execution_id)))
-          .map(
-            (row): DueWait => ({
-              execution: byId.get(String(row.execution_id))!,
-              resumeAtMs: Number(row.resume_at_ms),
-              state: JSON.parse(String(row.state)) as unknown,
-            }),
-          )
+          .map((row): DueWait => ({
+            execution: byId.get(String(row.execution_id))!,
+            resumeAtMs: Number(row.resume_at_ms),
+            state: JSON.parse(String(row.state)) as unknown,
+          }))
           .sort((a, b) => a.resumeAtMs - b.resumeAtMs || a.execution.id.localeCompare(b.execution.id));
       });
     },
