@@ -1,8 +1,9 @@
 /**
- * n8n's Schedule Trigger (v1, 1.1, 1.2): `rule.interval[]` of seconds, minutes, hours, days, weeks,
+ * n8n's Schedule Trigger (v1 to 1.3): `rule.interval[]` of seconds, minutes, hours, days, weeks,
  * months or a custom cron expression, fired in the workflow's time zone. The engine's scheduler
  * (workflow/schedules.ts) asks this node for its cron rules and the item each tick emits; the node
- * checks its rules when the workflow loads, so a rule n8n would refuse is refused by name.
+ * checks its rules when the workflow loads, so a rule n8n would refuse is refused by name (n8n itself
+ * checks them from v1.3 on, when the workflow activates; earlier versions' bad rules are refused too).
  */
 import type { INodeExecutionData, INodeType } from 'n8n-workflow';
 import { nodeLabel, type CheckedNodeType } from '../../node-checks.js';

@@ -59,7 +59,7 @@ function resumeTime(context: IExecuteFunctions): Date {
     } catch {
       throw new NodeOperationError(
         node,
-        '[Wait node] Cannot put execution to wait because `dateTime` parameter is not a valid date. Please pick a specific date and time to wait until.',
+        'Cannot put execution to wait because `dateTime` parameter is not a valid date. Please pick a specific date and time to wait until.',
       );
     }
   }
@@ -71,6 +71,7 @@ function resumeTime(context: IExecuteFunctions): Date {
   const unitMs = UNIT_MS[String(given('unit'))];
   if (!(amount >= 0))
     throw new NodeOperationError(node, 'Invalid wait amount. Please enter a number that is 0 or greater.');
-  if (!unitMs) throw new NodeOperationError(node, `Unknown wait unit '${String(given('unit'))}'`);
+  if (!unitMs)
+    throw new NodeOperationError(node, "Invalid wait unit. Valid units are 'seconds', 'minutes', 'hours', or 'days'.");
   return new Date(Date.now() + amount * unitMs);
 }

@@ -112,7 +112,7 @@ export const scheduleTriggerDescription: INodeTypeDescription = {
   name: 'scheduleTrigger',
   icon: 'fa:clock',
   group: ['trigger', 'schedule'],
-  version: [1, 1.1, 1.2],
+  version: [1, 1.1, 1.2, 1.3],
   description: 'Triggers the workflow on a given schedule',
   defaults: { name: 'Schedule Trigger' },
   inputs: [],
@@ -159,6 +159,7 @@ export const waitDescription: INodeTypeDescription = {
       name: 'dateTime',
       type: 'dateTime',
       default: '',
+      required: true,
       displayOptions: shownForResume('specificTime'),
     },
     {
