@@ -148,7 +148,7 @@ const POSITION: Record<Unit, { of: (at: ZonedTime) => number; cycle: number }> =
  * the interval is hours, days, weeks or months with a size other than 1; then a firing counts when
  * at least that many units passed since the last one that counted (weeks: or it is the same week,
  * so several weekdays of one week all fire). The first firing always counts. n8n 2.8.4 asks for
- * exactly that many, so its every-5-hours rule stops after 20:00 (no `*/5` hour is 5 after it):
+ * exactly that many, so its every-5-hours rule stops after 20:00 (no later firing hour is 5 after it):
  * this takes n8n's later "at least" (docs/n8n-schedule-wait.md).
  */
 export function createRecurrenceGate(interval: ScheduleInterval, timezone: string): (at: Date) => boolean {
