@@ -4,12 +4,14 @@
  * sleep); deactivating the workflow ends its schedule; on PostgreSQL two engines with the same
  * workflow run each tick once.
  */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ExecutionRecord } from '../../engine/store/types.js';
 import { chain, node } from '../fixtures/workflows.js';
 import { describe, expect, it } from '../helpers/engine-fixture.js';
 import { startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { TEST_STORE } from '../helpers/store.js';
-import { untilValue } from '../helpers/wait.js';
+import { nextEvent, untilValue } from '../helpers/wait.js';
 
 const API_KEY = 'hk_admin_schedule_0123456789';
 
@@ -81,6 +83,31 @@ describe('the Schedule Trigger', () => {
     });
     expect(response.status).toBe(200);
     expect(running.engine.schedules.jobs).toBe(0);
+  });
+
+  it('follows the workflow file with --watch: a changed rule replaces the schedule, a removed file ends it', async ({
+    startEngine,
+  }) => {
+    const hourly = (interval: unknown[]) => ({
+      ...everySecond,
+      nodes: [node('Schedule', 'n8n-nodes-base.scheduleTrigger', { rule: { interval } }, { typeVersion: 1.3 })],
+      connections: {},
+    });
+    const twoRules = hourly([{ field: 'hours' }, { field: 'cronExpression', expression: '0 9 * * 1' }]);
+    const running = await startEngine({
+      workflows: { tick: twoRules },
+      config: { apiKey: API_KEY, watch: true, watchDebounceMs: 20 },
+    });
+    const { engine } = running;
+    expect(engine.schedules.jobs).toBe(2);
+    let reloaded = nextEvent(engine.folder.events, 'reload');
+    running.dir.file('tick.json', hourly([{ field: 'days', triggerAtHour: 6 }]));
+    await reloaded;
+    expect(engine.schedules.jobs).toBe(1);
+    reloaded = nextEvent(engine.folder.events, 'reload');
+    rmSync(join(running.dir.path, 'tick.json'));
+    await reloaded;
+    expect(engine.schedules.jobs).toBe(0);
   });
 
   it.skipIf(TEST_STORE !== 'postgres')(
