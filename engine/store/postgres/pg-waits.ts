@@ -15,12 +15,17 @@ const SQL = {
     ON CONFLICT (execution_id) DO UPDATE SET resume_at_ms = excluded.resume_at_ms, state = excluded.state,
       owner = NULL`,
   forget: 'DELETE FROM execution_waits WHERE execution_id = ANY($1::text[])',
-  /** Due, not asked to stop, and unclaimed or claimed by a process silent since `$3`. */
+  /**
+   * Due, not asked to stop, and unclaimed or claimed by a process silent since `$3`. The claimer's
+   * liveness is a subquery, not a join: when a row is locked after another claim changed it,
+   * PostgreSQL re-checks the condition on the new row, and a subquery is evaluated again for it, where
+   * a joined row would keep what was read for the old owner (and let two processes claim one row).
+   */
   claim: `WITH due AS (
       SELECT w.execution_id FROM execution_waits w JOIN executions e ON e.id = w.execution_id
-        LEFT JOIN engine_processes p ON p.owner = w.owner
       WHERE w.resume_at_ms <= $1 AND e.stop_requested_at IS NULL AND e.status IN ('waiting', 'running')
-        AND (w.owner IS NULL OR (w.owner <> $2 AND (p.owner IS NULL OR p.heartbeat_at < $3)))
+        AND (w.owner IS NULL OR (w.owner <> $2
+          AND NOT EXISTS (SELECT 1 FROM engine_processes p WHERE p.owner = w.owner AND p.heartbeat_at >= $3)))
       ORDER BY w.resume_at_ms, w.execution_id LIMIT $4
       FOR UPDATE OF w SKIP LOCKED)
     UPDATE execution_waits w SET owner = $2 FROM due WHERE w.execution_id = due.execution_id
