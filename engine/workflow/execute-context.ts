@@ -15,6 +15,7 @@ import { NodeOperationError } from '../node-contract/n8n-runtime.js';
 import { evaluateParameter } from './expressions.js';
 import { createBaseContext, hostContext, type CredentialResolver } from './node-context.js';
 import { parameterOrDefault } from './node-types.js';
+import { workflowTimezone } from './timezone.js';
 import type { LoadedWorkflow, WorkflowNodeDefinition } from './types.js';
 import type { Logger } from '../logger.js';
 
@@ -33,6 +34,8 @@ export interface NodeContextOptions {
   log: Logger;
   /** Aborted when the execution is asked to stop (n8n's `getExecutionCancelSignal`). */
   signal?: AbortSignal;
+  /** n8n's `putExecutionToWait`: the run parks after this node until the date (runner.ts). */
+  putExecutionToWait?: (waitTill: Date) => Promise<void>;
 }
 
 export function createExecuteContext(options: NodeContextOptions): IExecuteFunctions {
@@ -51,7 +54,7 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
     getInputData: (inputIndex = 0) => (inputIndex === 0 ? items : []),
     getExecutionId: () => options.executionId,
     getExecutionCancelSignal: () => options.signal,
-    getTimezone: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
+    getTimezone: () => workflowTimezone(options.workflow.definition),
     evaluateExpression: (expression: string, itemIndex: number) =>
       evaluateParameter(expression, { ...options, nodeName: node.name, itemIndex, items }),
     logger: {
@@ -61,6 +64,7 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
       error: (message: string, meta?: object) => options.log.warn({ node: node.name, ...meta }, message),
     },
     helpers: { ...base.helpers, hookline: options.hookline },
+    ...(options.putExecutionToWait && { putExecutionToWait: options.putExecutionToWait }),
   };
   return hostContext<IExecuteFunctions>(node, context);
 }
