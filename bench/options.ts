@@ -51,7 +51,7 @@ const SIZES: Record<BenchMode, Sizes> = {
       latencyRatePerSec: 1_000,
       latencySec: 10,
     },
-    matcher: { rounds: 5, subscriptions: 10_000, iterations: 2_000 },
+    matcher: { rounds: 5, subscriptions: 100_000, iterations: 2_000 },
     scaleout: { rounds: 3, events: 20_000 },
     backlog: { deliveries: 1_000_000, endpoints: 10, retryEverySec: 3 },
     pool: { rounds: 3, events: 50_000, signatures: 100_000, batchSizes: [1, 4, 16, 64, 256] },
@@ -69,7 +69,7 @@ const SIZES: Record<BenchMode, Sizes> = {
       latencyRatePerSec: 1_000,
       latencySec: 2,
     },
-    matcher: { rounds: 3, subscriptions: 10_000, iterations: 500 },
+    matcher: { rounds: 3, subscriptions: 100_000, iterations: 300 },
     scaleout: { rounds: 3, events: 5_000 },
     // 100,000 drained at this machine's ~1,300/s takes 80 s alone: quick mode queues a quarter.
     backlog: { deliveries: 25_000, endpoints: 10, retryEverySec: 2 },

@@ -279,4 +279,3 @@ function payloadContext(subscription: Subscription): PayloadContext {
     project: typeof project === 'string' ? project : null,
   };
 }
-

@@ -40,7 +40,8 @@ export function compileRules(input: RuleInput): CompiledRules {
   // Without filters no per-type lookup is needed, which is the common case on the hot path.
   const select = filters.entries.length === 0 ? null : compileSelector(conditions, conditionsOnly, filters.entries);
   const projector = includeFields === null ? null : compileProjection(includeFields);
-  const filterFor = filters.entries.length === 0 ? null : createPatternIndex(filters.entries.map((e) => [e.pattern, e]));
+  const filterFor =
+    filters.entries.length === 0 ? null : createPatternIndex(filters.entries.map((e) => [e.pattern, e]));
 
   const verdict = (event: RuleEvent): RuleVerdict => {
     if (subscribed !== null && !subscribed(event.type)) return 'no-match';
