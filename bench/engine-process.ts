@@ -58,7 +58,17 @@ function kernelPeakMb(): number {
 function publisher(engine: Engine) {
   return {
     /** Publishes `count` events, `concurrency` at a time (they share group commits, like concurrent producers). */
-    async publish({ type, count, concurrency, from = 0 }: { type: string; count: number; concurrency: number; from?: number }) {
+    async publish({
+      type,
+      count,
+      concurrency,
+      from = 0,
+    }: {
+      type: string;
+      count: number;
+      concurrency: number;
+      from?: number;
+    }) {
       const started = performance.now();
       for (let seq = from; seq < from + count; seq += concurrency) {
         const batch = [];
