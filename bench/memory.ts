@@ -1,9 +1,9 @@
 /**
  * Memory per idle subscription: subscriptions of the fan-out figure's mix are stored in steps,
- * and after each step a fresh engine process starts on them (loading them, as a restart does),
- * matches one event (so the matcher's index is built) and has its RSS read after a full garbage
- * collection. A fresh process per reading: one that had just stored the rows would still hold the
- * memory the writing used. The row is the least-squares slope of RSS over the subscription count.
+ * and before each step a fresh engine process starts on those stored so far (loading them, as a
+ * restart does), matches one event (so the matcher's index is built) and has its RSS read after a
+ * full garbage collection; then it stores the next step's. A fresh process per reading: one that
+ * had just stored the rows would still hold the memory the writing used. The row is the least-squares slope of RSS over the subscription count.
  * The issue sets no target: it asks for the figure to be measured and printed.
  */
 import { startChild, type ChildHandle } from './child.js';
@@ -24,22 +24,24 @@ async function withEngine<T>(dir: BenchDir, use: (engine: ChildHandle) => Promis
   }
 }
 
-const idleRssMb = (dir: BenchDir): Promise<number> =>
+/** A fresh engine's idle RSS over what `dir` holds; then it stores subscriptions `from`…`to - 1` for the next reading. */
+const readThenSeed = (dir: BenchDir, seed?: { from: number; to: number }): Promise<number> =>
   withEngine(dir, async (engine) => {
     await engine.call('indexSubscriptions');
-    return (await engine.call<{ currentMb: number }>('rss', { gc: true })).currentMb;
+    const { currentMb } = await engine.call<{ currentMb: number }>('rss', { gc: true });
+    if (seed) await engine.call('seedSubscriptions', seed);
+    return currentMb;
   });
 
 export async function benchMemory(options: BenchOptions): Promise<Row[]> {
   const { subscriptions: total, steps } = options.memory;
   const dir = makeBenchDir();
   try {
-    const points: [number, number][] = [[0, await idleRssMb(dir)]];
-    for (let step = 1, seeded = 0; step <= steps; step++) {
-      const to = Math.round((total * step) / steps);
-      await withEngine(dir, (engine) => engine.call('seedSubscriptions', { from: seeded, to }));
-      seeded = to;
-      points.push([to, await idleRssMb(dir)]);
+    const counts = Array.from({ length: steps + 1 }, (_, step) => Math.round((total * step) / steps));
+    const points: [number, number][] = [];
+    for (const [step, count] of counts.entries()) {
+      const next = counts[step + 1];
+      points.push([count, await readThenSeed(dir, next === undefined ? undefined : { from: count, to: next })]);
     }
     const bytesPer = slope(points) * MB;
     const readings = points.map(([n, mb]) => `${n.toLocaleString('en-US')}: ${mb.toFixed(0)} MB`).join(', ');

@@ -73,7 +73,7 @@ const SIZES: Record<BenchMode, Sizes> = {
       latencySec: 2,
     },
     matcher: { rounds: 3, subscriptions: 100_000, iterations: 300 },
-    memory: { subscriptions: 20_000, steps: 4 },
+    memory: { subscriptions: 10_000, steps: 2 },
     scaleout: { rounds: 3, events: 5_000 },
     // 100,000 drained at this machine's ~1,300/s takes 80 s alone: quick mode queues a quarter.
     backlog: { deliveries: 25_000, endpoints: 10, retryEverySec: 2 },
