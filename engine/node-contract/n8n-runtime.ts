@@ -11,3 +11,12 @@ import n8nWorkflowCjs from 'n8n-workflow/dist/cjs/index.js';
 const runtime = n8nWorkflowCjs as unknown as typeof N8nWorkflow;
 
 export const { Workflow, NodeApiError, NodeConnectionTypes, NodeOperationError, deepCopy, sleep } = runtime;
+/** n8n's condition model (If, Filter, Switch): the filter evaluator and the type validation it rests on. */
+export const {
+  ApplicationError,
+  ExpressionError,
+  executeFilter,
+  executeFilterCondition,
+  isFilterValue,
+  validateFieldType,
+} = runtime;
