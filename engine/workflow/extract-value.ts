@@ -3,11 +3,13 @@
  * type holds more than its value is reduced to what the node wants. A `filter` parameter (the
  * conditions of If, Filter and Switch) becomes the boolean its conditions give for the item,
  * decided by n8n-workflow's own `executeFilter`, so the semantics (operators, strict or loose type
- * validation, the errors and their wording) are n8n's by construction. A `resourceLocator` becomes
+ * validation, the errors and their wording) are n8n's by construction; only its regex operators are
+ * tested in bounded time (filter-regexp.ts). A `resourceLocator` becomes
  * its `value`. Any other parameter passes through unchanged.
  */
 import type { FilterValue, INodeProperties, INodePropertyCollection, INodeTypeDescription } from 'n8n-workflow';
-import { ExpressionError, executeFilter, isFilterValue, validateFieldType } from '../node-contract/n8n-runtime.js';
+import { ExpressionError, isFilterValue, validateFieldType } from '../node-contract/n8n-runtime.js';
+import { executeGuardedFilter } from './filter-regexp.js';
 
 type PropertyLike = INodeProperties | INodePropertyCollection;
 
@@ -39,7 +41,7 @@ export function extractParameterValue(
   const types = parameterTypesAt(description, name);
   if (types.has('filter')) {
     if (!isFilterValue(value as never)) return value;
-    return executeFilter(withDatesAsText(value) as FilterValue, { itemIndex });
+    return executeGuardedFilter(withDatesAsText(value) as FilterValue, itemIndex);
   }
   if (types.has('resourceLocator') && value !== null && typeof value === 'object' && '__rl' in value)
     return (value as unknown as { value: unknown }).value;
