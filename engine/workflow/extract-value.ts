@@ -13,9 +13,21 @@ import { executeGuardedFilter } from './filter-regexp.js';
 
 type PropertyLike = INodeProperties | INodePropertyCollection;
 
+/** Per node type, the declared types by parameter path: looked up on every item, found once. */
+const typesByDescription = new WeakMap<INodeTypeDescription, Map<string, Set<string>>>();
+
 /** The parameter's declared types along a path such as `rules.values[0].conditions`. */
 export function parameterTypesAt(description: INodeTypeDescription, name: string): Set<string> {
-  const steps = name.replace(/\[\d+\]/g, '').split('.');
+  let known = typesByDescription.get(description);
+  if (!known) typesByDescription.set(description, (known = new Map()));
+  const path = name.replace(/\[\d+\]/g, '');
+  let types = known.get(path);
+  if (!types) known.set(path, (types = findTypes(description, path)));
+  return types;
+}
+
+function findTypes(description: INodeTypeDescription, path: string): Set<string> {
+  const steps = path.split('.');
   let level: PropertyLike[] = description.properties;
   let found: PropertyLike[] = [];
   for (const step of steps) {
@@ -41,7 +53,7 @@ export function extractParameterValue(
   const types = parameterTypesAt(description, name);
   if (types.has('filter')) {
     if (!isFilterValue(value as never)) return value;
-    return executeGuardedFilter(withDatesAsText(value) as FilterValue, itemIndex);
+    return executeGuardedFilter(withDatesAsText(value as FilterValue), itemIndex);
   }
   if (types.has('resourceLocator') && value !== null && typeof value === 'object' && '__rl' in value)
     return (value as unknown as { value: unknown }).value;
@@ -70,18 +82,23 @@ export function validatedParameterValue(
 
 /**
  * n8n turns a luxon DateTime an expression returns (`{{ $now }}`) into its ISO text before a node
- * sees the parameter; the filter then parses that text as a date (or refuses it as a string).
+ * sees the parameter; the filter then parses that text as a date (or refuses it as a string). In a
+ * filter value only the conditions' two sides come from expressions, so only they are looked at
+ * (this runs per item), and the value is copied only when one of them is a date.
  */
-function withDatesAsText(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if ((value as { isLuxonDateTime?: unknown }).isLuxonDateTime === true) return String(value);
-  // Copies only along a path that holds a date: most filter values have none, and this runs per item.
-  let copy: Record<string, unknown> | unknown[] | undefined;
-  for (const [key, entry] of Object.entries(value)) {
-    const cleaned = withDatesAsText(entry);
-    if (cleaned === entry) continue;
-    copy ??= Array.isArray(value) ? [...value] : { ...value };
-    (copy as Record<string, unknown>)[key] = cleaned;
-  }
-  return copy ?? value;
+function withDatesAsText(value: FilterValue): FilterValue {
+  const conditions = Array.isArray(value.conditions) ? value.conditions : [];
+  if (!conditions.some((condition) => isDateTime(condition?.leftValue) || isDateTime(condition?.rightValue)))
+    return value;
+  return {
+    ...value,
+    conditions: conditions.map((condition) => ({
+      ...condition,
+      leftValue: isDateTime(condition.leftValue) ? String(condition.leftValue) : condition.leftValue,
+      rightValue: isDateTime(condition.rightValue) ? String(condition.rightValue) : condition.rightValue,
+    })),
+  };
 }
+
+const isDateTime = (value: unknown): boolean =>
+  value !== null && typeof value === 'object' && (value as { isLuxonDateTime?: unknown }).isLuxonDateTime === true;

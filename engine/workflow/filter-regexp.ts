@@ -53,7 +53,7 @@ function regexConditionPasses(
   if (!options.caseSensitive && typeof left === 'string') left = left.toLocaleLowerCase();
   if (typeof right !== 'string' && right !== undefined && right !== null)
     return executeFilterCondition(condition, options, { index, itemIndex });
-  const matched = patternTest(right || '', String(left ?? ''), itemIndex);
+  const matched = guardedRegexTest(right || '', String(left ?? ''), itemIndex);
   return condition.operator.operation === 'regex' ? matched : !matched;
 }
 
@@ -78,7 +78,11 @@ const compiled = new Map<string, CompiledPattern>();
 /** Patterns come from workflow files (or expressions), so the set is small; the cap bounds a surprise. */
 const MAX_COMPILED = 1_000;
 
-function patternTest(pattern: string, input: string, itemIndex: number): boolean {
+/**
+ * `new RegExp(…).test(input)` for a pattern read as n8n reads it (`/body/flags` or a bare body), in
+ * bounded time; a test stopped at the limit throws an error naming the item.
+ */
+export function guardedRegexTest(pattern: string, input: string, itemIndex: number): boolean {
   const { body, flags, linear } = compiledPattern(pattern);
   if (linear) return linear.test(input);
   try {

@@ -1,11 +1,15 @@
 /**
- * n8n's If (`n8n-nodes-base.if`, v2 to 2.3): each item goes to the `true` output when it passes the
- * conditions, else to `false`. Written from n8n's documented behaviour; the conditions are decided by
- * n8n-workflow's filter evaluator through the host.
+ * n8n's If (`n8n-nodes-base.if`, v1 and v2 to 2.3): each item goes to the `true` output when it
+ * passes the conditions, else to `false`. Written from n8n's documented behaviour; from v2 the
+ * conditions are decided by n8n-workflow's filter evaluator through the host, v1 has its own
+ * comparisons (if-v1.ts).
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { IF_V1_PROPERTIES, routeByLegacyConditions } from './if-v1.js';
 import { conditionNodeError } from './node-error.js';
 import { conditionOptions, conditionsProperty, itemPasses, looseTypeValidationProperty } from './filter-parameter.js';
+
+const fromV2 = { show: { '@version': [{ _cnd: { gte: 2 } }] } };
 
 export class If implements INodeType {
   description: INodeTypeDescription = {
@@ -13,7 +17,7 @@ export class If implements INodeType {
     name: 'if',
     icon: 'fa:map-signs',
     group: ['transform'],
-    version: [2, 2.1, 2.2, 2.3],
+    version: [1, 2, 2.1, 2.2, 2.3],
     description: 'Route items to different branches (true/false)',
     defaults: { name: 'If', color: '#408000' },
     inputs: ['main'],
@@ -21,7 +25,7 @@ export class If implements INodeType {
     outputNames: ['true', 'false'],
     parameterPane: 'wide',
     properties: [
-      conditionsProperty(2.1, [2.2, 2.3]),
+      { ...conditionsProperty(2.1, [2.2, 2.3]), displayOptions: fromV2 },
       looseTypeValidationProperty(2.1),
       {
         displayName: 'Options',
@@ -29,12 +33,15 @@ export class If implements INodeType {
         type: 'collection',
         placeholder: 'Add option',
         default: {},
+        displayOptions: fromV2,
         options: conditionOptions(2.1),
       },
+      ...IF_V1_PROPERTIES,
     ],
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    if (this.getNode().typeVersion < 2) return routeByLegacyConditions(this);
     const passed: INodeExecutionData[] = [];
     const failed: INodeExecutionData[] = [];
     this.getInputData().forEach((item, itemIndex) => {
