@@ -10,7 +10,8 @@ import type { FilterValue, IDataObject } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { executeFilter } from '../../../../engine/node-contract/n8n-runtime.js';
 import { executeGuardedFilter } from '../../../../engine/workflow/filter-regexp.js';
-import { filterValue, runNode } from './run-node.js';
+import { filterValue } from '../../../fixtures/conditions.js';
+import { runNode } from './run-node.js';
 
 const OPERATIONS: Record<string, string[]> = {
   string: [
