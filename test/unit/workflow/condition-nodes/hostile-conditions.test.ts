@@ -124,27 +124,24 @@ const hostileFilter = fc.record({
 });
 
 describe('hostile conditions', () => {
-  it('never crash the engine: a run ends succeeded, or failed with a message', async () => {
+  it('never crash the engine: a run of If, Filter or Switch ends succeeded, or failed with a message', async () => {
     await fc.assert(
       fc.asyncProperty(
         hostileFilter,
+        fc.constantFrom('if', 'filter', 'switch rules', 'switch expression'),
+        hostileValue,
         fc.array(fc.dictionary(fc.string(), fc.anything()), { maxLength: 3 }),
-        async (spec, items) => {
-          const conditions = filterValue(spec.conditions, spec);
+        async (spec, shape, other, items) => {
           const { result } = await runNode(
-            {
-              name: 'If',
-              type: 'n8n-nodes-base.if',
-              typeVersion: 2.2,
-              parameters: { conditions, looseTypeValidation: true },
-            },
+            hostileNode(shape, filterValue(spec.conditions, spec), other),
             (items.length > 0 ? items : [{}]) as IDataObject[],
+            3,
           );
           expect(['succeeded', 'failed']).toContain(result.status);
           if (result.status === 'failed') expect(result.error?.message).toEqual(expect.any(String));
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
   });
 
@@ -241,6 +238,35 @@ describe('hostile conditions', () => {
     );
   });
 });
+
+/** One condition node around a hostile filter value; `other` lands in an option or the output index. */
+function hostileNode(shape: string, conditions: unknown, other: unknown) {
+  const base = {
+    name: 'Tested',
+    typeVersion: 2.2,
+    onError: other === true ? ('continueErrorOutput' as const) : undefined,
+  };
+  if (shape === 'if')
+    return { ...base, type: 'n8n-nodes-base.if', parameters: { conditions, looseTypeValidation: true } };
+  if (shape === 'filter')
+    return { ...base, type: 'n8n-nodes-base.filter', parameters: { conditions, options: { ignoreCase: other } } };
+  if (shape === 'switch rules')
+    return {
+      ...base,
+      type: 'n8n-nodes-base.switch',
+      typeVersion: 3.2,
+      parameters: {
+        rules: { values: [{ conditions }, { conditions }] },
+        options: { fallbackOutput: other, allMatchingOutputs: true },
+      },
+    };
+  return {
+    ...base,
+    type: 'n8n-nodes-base.switch',
+    typeVersion: 3.2,
+    parameters: { mode: 'expression', numberOutputs: 2, output: typeof other === 'string' ? `={{ ${other} }}` : other },
+  };
+}
 
 function outcome(evaluate: () => boolean): { value: boolean } | { error: string } {
   try {
