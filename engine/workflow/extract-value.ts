@@ -9,7 +9,7 @@
  */
 import type { FilterValue, INodeProperties, INodePropertyCollection, INodeTypeDescription } from 'n8n-workflow';
 import { ExpressionError, isFilterValue, validateFieldType } from '../node-contract/n8n-runtime.js';
-import { executeGuardedFilter } from './filter-regexp.js';
+import { createRegExpBudget, executeGuardedFilter, type RegExpBudget } from './filter-regexp.js';
 
 type PropertyLike = INodeProperties | INodePropertyCollection;
 
@@ -49,11 +49,12 @@ export function extractParameterValue(
   name: string,
   value: unknown,
   itemIndex: number,
+  regexBudget: RegExpBudget = createRegExpBudget(),
 ): unknown {
   const types = parameterTypesAt(description, name);
   if (types.has('filter')) {
     if (!isFilterValue(value as never)) return value;
-    return executeGuardedFilter(withDatesAsText(value as FilterValue), itemIndex);
+    return executeGuardedFilter(withDatesAsText(value as FilterValue), itemIndex, regexBudget);
   }
   if (types.has('resourceLocator') && value !== null && typeof value === 'object' && '__rl' in value)
     return (value as unknown as { value: unknown }).value;

@@ -199,6 +199,31 @@ describe('hostile conditions', () => {
     expect(next.outputs).toEqual([[{ s: 'ab' }], [{ s: 'ac' }]]);
   });
 
+  it('spends at most a budget of time limits per node run: later hostile items are refused at once', async () => {
+    const hostile = { s: 'A'.repeat(40) + '!' };
+    const rule = {
+      conditions: filterValue([
+        { leftValue: '={{ $json.s }}', rightValue: '/^(a+)+$/i', operator: { type: 'string', operation: 'regex' } },
+      ]),
+    };
+    const { result, outputs } = await runNode(
+      {
+        name: 'Switch',
+        type: 'n8n-nodes-base.switch',
+        typeVersion: 3.2,
+        onError: 'continueRegularOutput',
+        parameters: { rules: { values: [rule] } },
+      },
+      [hostile, hostile, hostile, hostile],
+      1,
+    );
+    expect(result.status).toBe('succeeded');
+    const messages = outputs[0].map((item) => String(item.error));
+    expect(messages).toHaveLength(4);
+    expect(messages[0]).toMatch(/took longer than 1000 ms on item 0 and was stopped$/);
+    expect(messages[3]).toMatch(/had no time left \(earlier tests in this run used it up\) on item 3 and was stopped$/);
+  });
+
   it("answers as n8n-workflow's executeFilter on regex conditions, errors included", () => {
     const side = fc.oneof(
       fc.string({ maxLength: 12 }),
