@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { CASES_DIR } from './n8n-diff-cases.mjs';
-import { conditionArb, ITEMS_ARB, sortFieldArb, setParametersArb } from './n8n-diff-arbitraries.mjs';
+import { conditionArb, FULL_ITEMS_ARB, ITEMS_ARB, sortFieldArb, setParametersArb } from './n8n-diff-arbitraries.mjs';
 
 /** Changing the seed or the counts rewrites every generated case; record their goldens again after. */
 export const SEED = 18_2026;
-const COUNTS = { if: 40, filter: 30, set: 32, sort: 12, limit: 8 };
+const COUNTS = { if: 45, filter: 35, set: 40, sort: 15, limit: 10 };
 const GENERATED_DIR = join(CASES_DIR, 'generated');
 
 const filterParameters = fc.record({
@@ -62,7 +62,7 @@ const GENERATORS = {
   })),
   sort: fc
     .record({
-      items: ITEMS_ARB,
+      items: FULL_ITEMS_ARB,
       fields: fc.uniqueArray(sortFieldArb, { minLength: 1, maxLength: 2, selector: (field) => field.fieldName }),
       disableDotNotation: fc.boolean(),
     })
