@@ -133,9 +133,15 @@ const assignmentArb = fc
   })
   .chain(({ name, type }) => ASSIGNMENT_VALUES[type].map((value) => ({ name, value, type })));
 
+/** An assignment under `obj.` whose value is the item's `obj` itself would make n8n's item circular. */
+const selfNesting = (assignments) =>
+  assignments.some((a) => a.name.startsWith('obj.') && typeof a.value === 'string' && a.value.includes('$json.obj'));
+
 export const setParametersArb = fc
   .record({
-    assignments: fc.uniqueArray(assignmentArb, { minLength: 1, maxLength: 3, selector: (a) => a.name }),
+    assignments: fc
+      .uniqueArray(assignmentArb, { minLength: 1, maxLength: 3, selector: (a) => a.name })
+      .filter((assignments) => !selfNesting(assignments)),
     includeOtherFields: fc.boolean(),
     include: fc.constantFrom('all', 'selected', 'except'),
     fields: fc.constantFrom('name', 'n,flag', 'obj', 'tags, when'),
