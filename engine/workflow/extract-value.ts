@@ -4,8 +4,9 @@
  * conditions of If, Filter and Switch) becomes the boolean its conditions give for the item,
  * decided by n8n-workflow's own `executeFilter`, so the semantics (operators, strict or loose type
  * validation, the errors and their wording) are n8n's by construction; only its regex operators are
- * tested in bounded time (filter-regexp.ts). A `resourceLocator` becomes
- * its `value`. Any other parameter passes through unchanged.
+ * tested in bounded time (filter-regexp.ts). A `resourceLocator` becomes its `value` (a mode's own
+ * extraction regex, which n8n also applies, is not applied yet). Any other parameter passes through
+ * unchanged.
  */
 import type { FilterValue, INodeProperties, INodePropertyCollection, INodeTypeDescription } from 'n8n-workflow';
 import { ExpressionError, isFilterValue, validateFieldType } from '../node-contract/n8n-runtime.js';
