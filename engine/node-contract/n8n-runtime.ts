@@ -14,3 +14,16 @@ export const { Workflow, NodeApiError, NodeConnectionTypes, NodeOperationError, 
 
 /** n8n's date parsing (the Wait node's `dateTime`): ISO, SQL, HTTP and RFC 2822 dates, in a zone. */
 export const { tryToParseDateTime } = runtime;
+/**
+ * n8n's condition model (If, Filter, Switch): the filter evaluator and the type validation it rests
+ * on; its errors; and the node helpers that count a node's outputs (its error output included).
+ */
+export const {
+  ApplicationError,
+  ExpressionError,
+  NodeHelpers,
+  executeFilter,
+  executeFilterCondition,
+  isFilterValue,
+  validateFieldType,
+} = runtime;
