@@ -297,7 +297,7 @@ export const SETTINGS = {
     env: 'HOOKLINE_CODE_MEMORY_MB',
     type: 'integer',
     schema: { minimum: 16 },
-    doc: "Heap limit of a Code node worker thread (resourceLimits); past it the worker is ended and the node fails.",
+    doc: 'Heap limit of a Code node worker thread (resourceLimits); past it the worker is ended and the node fails.',
   }),
   codeWorkers: setting({
     default: 2,

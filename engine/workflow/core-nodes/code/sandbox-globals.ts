@@ -70,8 +70,7 @@ function dataVariables(task: SandboxTask, itemIndex: number): Record<string, unk
   const current: SandboxItem | undefined = items[itemIndex];
   const $ = (name: string) => nodeAccessor(task, name, itemIndex);
   const node = new Proxy({}, { get: (_target, name) => (typeof name === 'string' ? $(name).item : undefined) });
-  const perMode =
-    task.mode === 'runOnceForAllItems' ? { items } : { item: current, $itemIndex: itemIndex };
+  const perMode = task.mode === 'runOnceForAllItems' ? { items } : { item: current, $itemIndex: itemIndex };
   return {
     ...perMode,
     $input: { all: () => items, first: () => items[0], last: () => items[items.length - 1], item: current },

@@ -34,6 +34,9 @@ export class CodeSandboxError extends Error {
   override name = 'CodeSandboxError';
 }
 
+/** How much later than the vm's own limit the engine's timer ends a thread. */
+const TIMER_GRACE_MS = 1000;
+
 const ENTRY = resolveWorkerEntry(
   new URL('../../../pool/dispatcher.js', import.meta.url).href,
   '../workflow/core-nodes/code/sandbox-worker',
@@ -42,30 +45,49 @@ const ENTRY = resolveWorkerEntry(
 export function createCodeSandbox(options: CodeSandboxOptions): CodeSandbox {
   const idle: Worker[] = [];
   const all = new Set<Worker>();
-  const waiting: Array<(worker: Worker) => void> = [];
+  const waiting: Array<(worker: Promise<Worker>) => void> = [];
 
-  function spawn(): Worker {
+  /** A new thread, once it has loaded (loading is not the task's time). */
+  async function spawn(): Promise<Worker> {
     const worker = new Worker(ENTRY.filename, {
       execArgv: ENTRY.execArgv,
       resourceLimits: { maxOldGenerationSizeMb: options.memoryMb, maxYoungGenerationSizeMb: 16 },
     });
+    all.add(worker);
+    // A thread that fails while idle is forgotten (a running task's own listeners report it).
+    const forget = () => {
+      all.delete(worker);
+      const at = idle.indexOf(worker);
+      if (at >= 0) idle.splice(at, 1);
+    };
+    worker.on('error', forget).once('exit', forget);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        worker.once('message', (message: WorkerMessage) =>
+          message.kind === 'ready' ? resolve() : reject(new Error(`unexpected ${message.kind}`)),
+        );
+        worker.once('error', reject).once('exit', (code) => reject(new Error(`exited with code ${code}`)));
+      });
+    } catch (error) {
+      forget();
+      void worker.terminate();
+      throw new CodeSandboxError(`The Code node's worker thread could not start: ${(error as Error).message}`);
+    }
     // An idle thread never keeps the process alive; a running task's timer does.
     worker.unref();
-    all.add(worker);
-    worker.once('exit', () => all.delete(worker));
     return worker;
   }
 
   function acquire(): Promise<Worker> {
     const ready = idle.pop();
     if (ready) return Promise.resolve(ready);
-    if (all.size < options.maxWorkers) return Promise.resolve(spawn());
-    return new Promise((resolve) => waiting.push(resolve));
+    if (all.size < options.maxWorkers) return spawn();
+    return new Promise((resolve, reject) => waiting.push((next) => next.then(resolve, reject)));
   }
 
   function release(worker: Worker): void {
     const next = waiting.shift();
-    if (next) next(worker);
+    if (next) next(Promise.resolve(worker));
     else idle.push(worker);
   }
 
@@ -99,9 +121,11 @@ export function createCodeSandbox(options: CodeSandboxOptions): CodeSandbox {
         settle({ error: new CodeSandboxError(describeWorkerError(error, options.memoryMb)) });
       const onExit = (code: number) =>
         settle({ error: new CodeSandboxError(`The Code node's worker thread exited (code ${code})`) });
+      // The vm stops synchronous code at the limit itself and the thread lives on; this timer, a
+      // little later, catches what the vm cannot (a loop after an await) by ending the thread.
       const timer = setTimeout(
         () => settle({ error: new CodeSandboxError(timeLimitMessage(options.timeoutMs)) }),
-        options.timeoutMs,
+        options.timeoutMs + Math.min(options.timeoutMs, TIMER_GRACE_MS),
       );
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
       worker.postMessage({ ...task, timeoutMs: options.timeoutMs } satisfies SandboxTask);

@@ -58,5 +58,7 @@ export interface SandboxRun {
 }
 
 export type WorkerMessage =
+  /** The thread loaded and listens: a task's time limit starts only then. */
+  | { kind: 'ready' }
   | { kind: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; text: string }
   | { kind: 'done'; runs: SandboxRun[] };

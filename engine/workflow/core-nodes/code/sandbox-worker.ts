@@ -8,7 +8,13 @@
 import { Script, createContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import { sandboxGlobals } from './sandbox-globals.js';
-import { timeLimitMessage, type SandboxError, type SandboxRun, type SandboxTask, type WorkerMessage } from './sandbox-types.js';
+import {
+  timeLimitMessage,
+  type SandboxError,
+  type SandboxRun,
+  type SandboxTask,
+  type WorkerMessage,
+} from './sandbox-types.js';
 
 /** The file name in stack traces of user code: how a frame is known to be the user's line. */
 const SCRIPT_FILE = 'code-node.js';
@@ -94,3 +100,4 @@ export async function runTask(task: SandboxTask): Promise<SandboxRun[]> {
 parentPort?.on('message', (task: SandboxTask) => {
   void runTask(task).then((runs) => post({ kind: 'done', runs }));
 });
+post({ kind: 'ready' });
