@@ -10,10 +10,11 @@
  */
 import type { INodeType } from 'n8n-workflow';
 import { codeNodeTypes } from './code/index.js';
+import { httpNodeTypes } from './http/index.js';
 
 type Family = () => Record<string, INodeType>;
 
-const FAMILIES: Family[] = [codeNodeTypes];
+const FAMILIES: Family[] = [codeNodeTypes, httpNodeTypes];
 
 export function coreNodeTypes(): Record<string, INodeType> {
   return Object.assign({}, ...FAMILIES.map((family) => family()));

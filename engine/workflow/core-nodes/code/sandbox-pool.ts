@@ -115,7 +115,7 @@ export function createCodeSandbox(options: CodeSandboxOptions): CodeSandbox {
       };
       const onMessage = (message: WorkerMessage) => {
         if (message.kind === 'log') options.log[message.level]({ ...logContext, console: true }, message.text);
-        else settle({ runs: message.runs });
+        else if (message.kind === 'done') settle({ runs: message.runs });
       };
       const onError = (error: Error & { code?: string }) =>
         settle({ error: new CodeSandboxError(describeWorkerError(error, options.memoryMb)) });
