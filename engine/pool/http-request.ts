@@ -6,7 +6,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { STATUS_CODES } from 'node:http';
-import { request, type Dispatcher } from 'undici';
+import { request, type Dispatcher, type FormData } from 'undici';
 import { Errors } from '../errors.js';
 import { refusalOfUrl, type TargetPolicy } from '../message/target-guard.js';
 import { sharedAgentFor } from './send.js';
@@ -16,6 +16,7 @@ export interface GuardedRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
+  /** A multipart body must be undici's own FormData (Node's global one is another undici's). */
   body?: string | Buffer | FormData;
   /** Bounds the whole request, connect to last byte. */
   timeoutMs: number;

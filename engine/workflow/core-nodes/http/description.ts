@@ -21,6 +21,8 @@ const keyPairs = (
       name: 'parameters',
       displayName: 'Parameter',
       values: [
+        // Multipart bodies say which kind of field each is; only text fields run here.
+        { displayName: 'Parameter Type', name: 'parameterType', type: 'string', default: 'formData' },
         { displayName: 'Name', name: 'name', type: 'string', default: '' },
         { displayName: 'Value', name: 'value', type: 'string', default: '' },
       ],
@@ -47,6 +49,88 @@ const json = (name: string, show: Record<string, Array<string | boolean>>): INod
   displayOptions: { show },
   default: '',
 });
+
+/** An option holding one named group of values: `options.<name>.<inner>.<value>`, as n8n nests them. */
+const fixed = (name: string, displayName: string, values: INodeProperties[], inner = name): INodeProperties => ({
+  displayName,
+  name,
+  type: 'fixedCollection',
+  default: { [inner]: {} },
+  options: [{ name: inner, displayName, values }],
+});
+
+/**
+ * The Options collection, declared in full: n8n-workflow keeps only the parameters a node
+ * declares (and shows), so an undeclared option would vanish before the node reads it.
+ */
+const optionsCollection: INodeProperties = {
+  displayName: 'Options',
+  name: 'options',
+  type: 'collection',
+  placeholder: 'Add option',
+  default: {},
+  options: [
+    fixed(
+      'batching',
+      'Batching',
+      [
+        { displayName: 'Items per Batch', name: 'batchSize', type: 'number', default: 50 },
+        { displayName: 'Batch Interval (ms)', name: 'batchInterval', type: 'number', default: 1000 },
+      ],
+      'batch',
+    ),
+    { displayName: 'Ignore SSL Issues', name: 'allowUnauthorizedCerts', type: 'boolean', default: false },
+    {
+      displayName: 'Array Format in Query Parameters',
+      name: 'queryParameterArrays',
+      type: 'options',
+      options: [
+        { name: 'No Brackets', value: 'repeat' },
+        { name: 'Brackets Only', value: 'brackets' },
+        { name: 'Brackets with Indices', value: 'indices' },
+      ],
+      default: 'brackets',
+    },
+    { displayName: 'Lowercase Headers', name: 'lowercaseHeaders', type: 'boolean', default: true },
+    fixed('redirect', 'Redirects', [
+      // Hookline's default: a redirect is followed only when asked (n8n v4 follows by default).
+      { displayName: 'Follow Redirects', name: 'followRedirects', type: 'boolean', default: false },
+      { displayName: 'Max Redirects', name: 'maxRedirects', type: 'number', default: 21 },
+    ]),
+    fixed('response', 'Response', [
+      { displayName: 'Include Response Headers and Status', name: 'fullResponse', type: 'boolean', default: false },
+      { displayName: 'Never Error', name: 'neverError', type: 'boolean', default: false },
+      {
+        displayName: 'Response Format',
+        name: 'responseFormat',
+        type: 'options',
+        options: ['autodetect', 'file', 'json', 'text'].map((value) => ({ name: value, value })),
+        default: 'autodetect',
+      },
+      {
+        displayName: 'Put Output in Field',
+        name: 'outputPropertyName',
+        type: 'string',
+        default: 'data',
+        displayOptions: { show: { responseFormat: ['file', 'text'] } },
+      },
+    ]),
+    fixed('pagination', 'Pagination', [
+      {
+        displayName: 'Pagination Mode',
+        name: 'paginationMode',
+        type: 'options',
+        options: ['off', 'updateAParameterInEachRequest', 'responseContainsNextURL'].map((value) => ({
+          name: value,
+          value,
+        })),
+        default: 'updateAParameterInEachRequest',
+      },
+    ]),
+    { displayName: 'Proxy', name: 'proxy', type: 'string', default: '' },
+    { displayName: 'Timeout', name: 'timeout', type: 'number', default: 10000 },
+  ],
+};
 
 export const httpRequestDescription: INodeTypeDescription = {
   displayName: 'HTTP Request',
@@ -119,20 +203,6 @@ export const httpRequestDescription: INodeTypeDescription = {
       default: '',
       displayOptions: { show: { sendBody: [true], contentType: ['raw'] } },
     },
-    {
-      displayName: 'Options',
-      name: 'options',
-      type: 'collection',
-      placeholder: 'Add option',
-      default: {},
-      options: [
-        { displayName: 'Batching', name: 'batching', type: 'fixedCollection', default: { batch: {} }, options: [] },
-        { displayName: 'Lowercase Headers', name: 'lowercaseHeaders', type: 'boolean', default: true },
-        { displayName: 'Redirects', name: 'redirect', type: 'fixedCollection', default: { redirect: {} }, options: [] },
-        { displayName: 'Response', name: 'response', type: 'fixedCollection', default: { response: {} }, options: [] },
-        { displayName: 'Pagination', name: 'pagination', type: 'fixedCollection', default: {}, options: [] },
-        { displayName: 'Timeout', name: 'timeout', type: 'number', default: 10000 },
-      ],
-    },
+    optionsCollection,
   ],
 } as unknown as INodeTypeDescription;

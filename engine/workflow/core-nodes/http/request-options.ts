@@ -5,6 +5,7 @@
  * not run (binary bodies, proxies, pagination, predefined credential types) is refused by name.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { FormData } from 'undici';
 import { NodeOperationError } from '../../../node-contract/n8n-runtime.js';
 import type { GuardedRequest } from '../../../pool/http-request.js';
 
