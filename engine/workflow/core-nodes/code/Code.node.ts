@@ -55,7 +55,12 @@ function refuseAllItemsMethods(context: IExecuteFunctions, code: string): void {
   });
 }
 
-const plainItem = (item: INodeExecutionData): SandboxItem => ({ json: item.json, pairedItem: item.pairedItem });
+/**
+ * An item as plain JSON: what n8n sends its task runner, and what a thread can take (n8n's data
+ * proxy hands out proxies, which cannot be cloned into a thread).
+ */
+const plainItem = (item: INodeExecutionData): SandboxItem =>
+  JSON.parse(JSON.stringify({ json: item.json, pairedItem: item.pairedItem })) as SandboxItem;
 
 /** The input items, and the data of every node the code names, read through n8n's own data proxy. */
 function buildTask(context: IExecuteFunctions, code: string, mode: CodeMode): Omit<SandboxTask, 'timeoutMs'> {
