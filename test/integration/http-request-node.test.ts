@@ -3,6 +3,7 @@
  * query, headers, bodies, auth from the credentials file, response formats, errors as n8n words
  * them, batching, redirects, and the SSRF guard (loopback refused unless allowPrivateTargets).
  */
+import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../fixtures/receiver.js';
@@ -152,7 +153,19 @@ function answer(req: { url: string; method: string; headers: Record<string, unkn
 beforeAll(async () => {
   receiver = await startReceiver({ behaviour: (req) => answer(req) });
   open = await startTestEngine({ workflows: CASES(), credentials: CREDENTIALS });
-  guarded = await startTestEngine({ workflows: { get: CASES().get }, config: { allowPrivateTargets: false } });
+  guarded = await startTestEngine({
+    workflows: {
+      get: CASES().get,
+      dynamic: workflow('dynamic', {
+        method: '={{ $json.method }}',
+        url: '={{ $json.url }}',
+        sendQuery: true,
+        specifyQuery: 'json',
+        jsonQuery: '={{ $json.query }}',
+      }),
+    },
+    config: { allowPrivateTargets: false },
+  });
 });
 afterAll(async () => {
   await open?.stop();
@@ -249,6 +262,38 @@ describe('HTTP Request node', () => {
     const result = await run('get', [{ q: 'x' }], guarded);
     expect(result.status).toBe('failed');
     expect(result.error?.message).toMatch(/private or special-purpose|special-purpose/);
+    expect(receiver.requests.length).toBe(seen);
+  });
+
+  it('fails cleanly, never crashes, on hostile URLs, methods and query JSON (guard on)', async () => {
+    const seen = receiver.requests.length;
+    const loopbackish = fc.constantFrom(
+      receiver.url,
+      'http://localhost:1/',
+      'http://[::1]:1/',
+      'http://0x7f.1/',
+      'http://169.254.169.254/latest',
+      'file:///etc/passwd',
+      'ftp://x/',
+      'http://',
+    );
+    const input = fc.record({
+      url: fc.oneof(
+        loopbackish,
+        fc.string({ maxLength: 30 }),
+        fc.webUrl().map((url) => url.replace(/^https?:\/\/[^/]+/, receiver.url)),
+      ),
+      method: fc.oneof(fc.constantFrom('GET', 'POST', 'DELETE'), fc.string({ maxLength: 8 })),
+      query: fc.oneof(fc.json(), fc.string({ maxLength: 20 })),
+    });
+    await fc.assert(
+      fc.asyncProperty(input, async (item) => {
+        const result = await run('dynamic', [item], guarded);
+        expect(result.status).toBe('failed');
+        expect(typeof result.error?.message).toBe('string');
+      }),
+      { numRuns: 30 },
+    );
     expect(receiver.requests.length).toBe(seen);
   });
 });
