@@ -6,7 +6,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 import { NodeOperationError } from '../../../node-contract/n8n-runtime.js';
 import { coreServicesOf } from '../services.js';
-import { DEFAULT_ALL_ITEMS_CODE, DEFAULT_EACH_ITEM_CODE, codeDescription } from './description.js';
+import { codeDescription } from './description.js';
 import { itemFromEachItemRun, itemsFromAllItemsRun } from './result.js';
 import type { CodeMode, SandboxItem, SandboxRun, SandboxTask } from './sandbox-types.js';
 
@@ -29,7 +29,7 @@ export class Code implements INodeType {
         { description: 'Rewrite the code in JavaScript, or run this workflow in n8n.' },
       );
     const mode = this.getNodeParameter('mode', 0) as CodeMode;
-    const code = codeOf(this, mode);
+    const code = codeOf(this);
     if (mode === 'runOnceForEachItem') refuseAllItemsMethods(this, code);
     const task = buildTask(this, code, mode);
     const runs = await coreServicesOf(this.helpers).codeSandbox.run(task, { node: node.name });
@@ -37,9 +37,17 @@ export class Code implements INodeType {
   }
 }
 
-function codeOf(context: IExecuteFunctions, mode: CodeMode): string {
-  if ('jsCode' in context.getNode().parameters) return String(context.getNodeParameter('jsCode', 0));
-  return mode === 'runOnceForAllItems' ? DEFAULT_ALL_ITEMS_CODE : DEFAULT_EACH_ITEM_CODE;
+/**
+ * The node's JavaScript. n8n's editor always writes `jsCode` into an export; a file without it
+ * fails in n8n 2.8 with 'Unknown error' (its task runner gets no code), and so it does here.
+ */
+function codeOf(context: IExecuteFunctions): string {
+  const code = context.getNodeParameter('jsCode', 0, '') as unknown;
+  if (typeof code !== 'string' || code === '')
+    throw new NodeOperationError(context.getNode(), 'Unknown error', {
+      description: "The Code node has no JavaScript code (parameter 'jsCode')",
+    });
+  return code;
 }
 
 function refuseAllItemsMethods(context: IExecuteFunctions, code: string): void {

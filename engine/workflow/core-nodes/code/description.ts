@@ -4,22 +4,6 @@
  */
 import type { INodeTypeDescription } from 'n8n-workflow';
 
-/** The code a new all-items Code node starts with; used when a workflow leaves `jsCode` out. */
-export const DEFAULT_ALL_ITEMS_CODE = [
-  '// Give every input item a field myNewField = 1',
-  'for (const item of $input.all()) {',
-  '  item.json.myNewField = 1;',
-  '}',
-  'return $input.all();',
-].join('\n');
-
-/** The same for each-item mode. */
-export const DEFAULT_EACH_ITEM_CODE = [
-  '// Give this item a field myNewField = 1',
-  '$input.item.json.myNewField = 1;',
-  'return $input.item;',
-].join('\n');
-
 export const codeDescription: INodeTypeDescription = {
   displayName: 'Code',
   name: 'code',
@@ -60,7 +44,7 @@ export const codeDescription: INodeTypeDescription = {
       name: 'jsCode',
       type: 'string',
       typeOptions: { editor: 'codeNodeEditor', editorLanguage: 'javaScript' },
-      default: DEFAULT_ALL_ITEMS_CODE,
+      default: '',
       noDataExpression: true,
     },
     {

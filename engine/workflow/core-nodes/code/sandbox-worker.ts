@@ -46,11 +46,12 @@ function userLine(stack: string): number | undefined {
  */
 export function describeThrown(thrown: unknown): SandboxError {
   const stack = typeof thrown === 'object' && thrown !== null ? (thrown as { stack?: unknown }).stack : undefined;
-  if (typeof stack !== 'string') return { message: 'Unknown error' };
+  // n8n words a throw it cannot read (a string, a plain object) as 'Unknown error ' (sic).
+  if (typeof stack !== 'string') return { message: 'Unknown error ' };
   const line = userLine(stack);
   const suffix = line === undefined ? '' : ` [line ${line}]`;
   const messageRow = stack.split('\n').find((row) => row.includes('Error:'));
-  if (!messageRow) return { message: `Unknown error${suffix}` };
+  if (!messageRow) return { message: `Unknown error ${suffix.trimStart()}` };
   const segments = messageRow.split(':').map((part) => part.trim());
   const joined = segments.reduce<string[]>((parts, part) => {
     const previous = parts[parts.length - 1];
@@ -60,7 +61,7 @@ export function describeThrown(thrown: unknown): SandboxError {
   }, []);
   const details = joined[joined.length - 1];
   const name = joined.length > 1 ? joined[joined.length - 2] : undefined;
-  return { message: details ? `${details}${suffix}` : `Unknown error${suffix}`, name };
+  return { message: details ? `${details}${suffix}` : `Unknown error ${suffix.trimStart()}`, name };
 }
 
 async function runOne(script: Script, task: SandboxTask, index: number): Promise<SandboxRun> {
