@@ -19,20 +19,30 @@ export class HttpRequest implements INodeType {
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const items = this.getInputData();
     const services = coreServicesOf(this.helpers);
-    const sent: Array<Promise<GuardedResponse>> = [];
+    const sent: Array<Promise<GuardedResponse> | { refused: string }> = [];
     for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
       const options = this.getNodeParameter('options', itemIndex, {}) as HttpOptions;
-      refuseUnsupportedOptions(this, options, itemIndex);
       await waitForBatch(options, itemIndex);
-      const request = await buildRequest(this, itemIndex, options);
-      const response = services.httpRequest(request);
-      // Settled below, in input order; a rejection is not unhandled meanwhile.
-      response.catch(() => undefined);
-      sent.push(response);
+      try {
+        refuseUnsupportedOptions(this, options, itemIndex);
+        const response = services.httpRequest(await buildRequest(this, itemIndex, options));
+        // Settled below, in input order; a rejection is not unhandled meanwhile.
+        response.catch(() => undefined);
+        sent.push(response);
+      } catch (error) {
+        // As n8n: an item whose request cannot be built fails the node, or with continue-on-fail
+        // becomes `{ error: message }` while the other items are still sent.
+        if (!this.continueOnFail()) throw error;
+        sent.push({ refused: (error as Error).message });
+      }
     }
     const output: INodeExecutionData[] = [];
     for (const [itemIndex, pending] of sent.entries()) {
       const options = this.getNodeParameter('options', itemIndex, {}) as HttpOptions;
+      if ('refused' in pending) {
+        output.push({ json: { error: pending.refused }, pairedItem: { item: itemIndex } });
+        continue;
+      }
       try {
         output.push(...responseItems(this, await answered(this, pending, options, itemIndex), options, itemIndex));
       } catch (error) {
