@@ -42,16 +42,18 @@ function userLine(stack: string): number | undefined {
 /**
  * The message n8n's Code node shows for a thrown value: the text after the error's type on the
  * stack's message row (n8n keeps the last `:`-separated part, rejoining `node:` module names),
- * then `[line N]` when the throw happened in the user's code.
+ * a space, then `[line N]` when the throw happened in the user's code (n8n's trailing space
+ * stays when it did not: a syntax error reads `Unexpected token ';' `).
  */
 export function describeThrown(thrown: unknown): SandboxError {
   const stack = typeof thrown === 'object' && thrown !== null ? (thrown as { stack?: unknown }).stack : undefined;
   // n8n words a throw it cannot read (a string, a plain object) as 'Unknown error ' (sic).
   if (typeof stack !== 'string') return { message: 'Unknown error ' };
   const line = userLine(stack);
-  const suffix = line === undefined ? '' : ` [line ${line}]`;
+  // n8n always joins message and line display with a space, even when there is no line.
+  const display = line === undefined ? '' : `[line ${line}]`;
   const messageRow = stack.split('\n').find((row) => row.includes('Error:'));
-  if (!messageRow) return { message: `Unknown error ${suffix.trimStart()}` };
+  if (!messageRow) return { message: `Unknown error ${display}` };
   const segments = messageRow.split(':').map((part) => part.trim());
   const joined = segments.reduce<string[]>((parts, part) => {
     const previous = parts[parts.length - 1];
@@ -61,7 +63,7 @@ export function describeThrown(thrown: unknown): SandboxError {
   }, []);
   const details = joined[joined.length - 1];
   const name = joined.length > 1 ? joined[joined.length - 2] : undefined;
-  return { message: details ? `${details}${suffix}` : `Unknown error ${suffix.trimStart()}`, name };
+  return { message: `${details || 'Unknown error'} ${display}`, name };
 }
 
 async function runOne(script: Script, task: SandboxTask, index: number): Promise<SandboxRun> {
