@@ -240,7 +240,9 @@ describe('HTTP Request node', () => {
 
   it('does not follow a redirect unless the Redirects option says so', async () => {
     const refused = await run('noFollow');
-    expect(refused.status).toBe('failed');
+    expect(refused.error?.message).toBe(
+      'The server answered 302 (a redirect to /landing), and redirects are not followed',
+    );
     expect((await run('follow')).output).toEqual([{ landed: true }]);
   });
 

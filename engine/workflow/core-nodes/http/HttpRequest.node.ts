@@ -77,8 +77,16 @@ async function answered(
     throw networkError(context, error, itemIndex);
   }
   const ok = response.statusCode >= 200 && response.statusCode < 300;
-  if (!ok && !options.response?.response?.neverError) throw statusError(context, response, itemIndex);
-  return response;
+  if (ok || options.response?.response?.neverError) return response;
+  const location = response.headers.location;
+  if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string')
+    // n8n v4 follows redirects by default; Hookline does not, so say why the node stopped here.
+    throw new NodeOperationError(
+      context.getNode(),
+      `The server answered ${response.statusCode} (a redirect to ${location}), and redirects are not followed`,
+      { itemIndex, description: "Turn on Follow Redirects under the node's Redirects option to follow it." },
+    );
+  throw statusError(context, response, itemIndex);
 }
 
 function networkError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
