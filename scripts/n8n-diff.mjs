@@ -24,6 +24,7 @@ import { promisify } from 'node:util';
 import { CASES_DIR, caseWorkflow, GOLDEN_DIR, goldenPath, listCaseFiles, readCase } from './n8n-diff-cases.mjs';
 import { goldenOf, goldenText, orphanGoldens } from './n8n-diff-golden.mjs';
 import { ensureN8n, freePort, n8nEnv, N8N_VERSION } from './n8n-install.mjs';
+import { startHttpFixture } from '../test/n8n-diff/http-fixture.mjs';
 
 const run = promisify(execFile);
 const CAPTURE = fileURLToPath(new URL('./n8n-diff-capture.mjs', import.meta.url));
@@ -93,11 +94,15 @@ async function runInN8n(loaded, { keep, log }) {
       '--retries=0',
       '--shortOutput',
     ];
+    // The HTTP Request node's cases call the fixture server (test/n8n-diff/http-fixture.mjs).
+    const fixture = loaded.some((entry) => entry.id.startsWith('http/')) ? await startHttpFixture() : null;
     // execute-batch exits 1 when a workflow failed: a failing case is a result like any other.
-    const output = await n8n(batchArgs, ['--import', pathToFileURL(CAPTURE).href]).catch((error) => {
-      if (error.code !== 1) throw error;
-      return error;
-    });
+    const output = await n8n(batchArgs, ['--import', pathToFileURL(CAPTURE).href])
+      .catch((error) => {
+        if (error.code !== 1) throw error;
+        return error;
+      })
+      .finally(() => fixture?.close());
     writeFileSync(join(folder, 'execute-batch.log'), `${output.stdout}${output.stderr}`);
     log(`ran them in ${seconds(startedMs)}`);
     const byWorkflow = new Map();

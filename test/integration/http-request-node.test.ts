@@ -180,7 +180,7 @@ describe('HTTP Request node', () => {
   it('GETs with query parameters per item and turns a JSON array into items', async () => {
     const result = await run('get', [{ q: 'a b' }]);
     expect(result.status).toBe('succeeded');
-    expect(result.output).toEqual([{ id: 1, url: '/items?q=a+b' }, { id: 2 }]);
+    expect(result.output).toEqual([{ id: 1, url: '/items?q=a%20b' }, { id: 2 }]);
   });
 
   it('POSTs a JSON body from fields (dotted names nest) with its headers, lowercased', async () => {

@@ -76,19 +76,28 @@ function parseJson(context: Context, name: string, itemIndex: number): IDataObje
 const text = (value: unknown): string =>
   typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value ?? '');
 
-/** Repeated names become an array, written as `queryParameterArrays` says (qs's `indices` by default). */
-function appendQuery(url: URL, entries: Array<[string, unknown]>, format: HttpOptions['queryParameterArrays']): void {
+/**
+ * n8n's request library writes query strings and form bodies with `qs` (RFC 3986): every byte but
+ * `A-Z a-z 0-9 - _ . ~` percent-encoded, a space as `%20` (not `+`, as URLSearchParams writes it).
+ */
+const encode = (value: string): string =>
+  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** `name=value` pairs; repeated names become an array, written as `queryParameterArrays` says (qs's `indices` by default). */
+function encodePairs(entries: Array<[string, unknown]>, format: HttpOptions['queryParameterArrays']): string {
   const grouped = new Map<string, unknown[]>();
   for (const [name, value] of entries) grouped.set(name, [...(grouped.get(name) ?? []), value]);
+  const parts: string[] = [];
   for (const [name, values] of grouped) {
     const flat = values.flatMap((value) => (Array.isArray(value) ? value : [value]));
-    if (flat.length === 1 && !Array.isArray(values[0])) url.searchParams.append(name, text(flat[0]));
+    if (flat.length === 1 && !Array.isArray(values[0])) parts.push(`${encode(name)}=${encode(text(flat[0]))}`);
     else
       flat.forEach((value, index) => {
         const key = format === 'repeat' ? name : format === 'brackets' ? `${name}[]` : `${name}[${index}]`;
-        url.searchParams.append(key, text(value));
+        parts.push(`${encode(key)}=${encode(text(value))}`);
       });
   }
+  return parts.join('&');
 }
 
 function buildUrl(context: Context, itemIndex: number, options: HttpOptions): string {
@@ -107,7 +116,8 @@ function buildUrl(context: Context, itemIndex: number, options: HttpOptions): st
       option(context, 'specifyQuery', itemIndex, 'keypair') === 'json'
         ? Object.entries(parseJson(context, 'jsonQuery', itemIndex))
         : pairsOf(context, 'queryParameters', itemIndex).map((pair) => [pair.name!, pair.value]);
-    appendQuery(url, entries, options.queryParameterArrays);
+    const query = encodePairs(entries, options.queryParameterArrays);
+    if (query) url.search = url.search ? `${url.search.slice(1)}&${query}` : query;
   }
   return url.href;
 }
@@ -152,11 +162,11 @@ function buildBody(context: Context, itemIndex: number): Body {
       return { body: JSON.stringify(object), contentType: 'application/json' };
     }
     case 'form-urlencoded': {
-      const form =
+      const entries: Array<[string, unknown]> =
         specify === 'string'
-          ? new URLSearchParams(String(param(context, 'body', itemIndex, '')))
-          : new URLSearchParams(pairs().map((pair): [string, string] => [pair.name!, text(pair.value)]));
-      return { body: form.toString(), contentType: 'application/x-www-form-urlencoded' };
+          ? [...new URLSearchParams(String(param(context, 'body', itemIndex, '')))]
+          : pairs().map((pair) => [pair.name!, pair.value]);
+      return { body: encodePairs(entries, undefined), contentType: 'application/x-www-form-urlencoded' };
     }
     case 'multipart-form-data': {
       const form = new FormData();
