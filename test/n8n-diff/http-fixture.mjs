@@ -63,6 +63,8 @@ export async function startHttpFixture(port = HTTP_FIXTURE_PORT) {
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://fixture');
+      // Never answers: the client's timeout decides (the socket goes when the fixture closes).
+      if (url.pathname === '/hang') return;
       const header = req.headers['x-case'] ?? null;
       const reply = answer(req.method, url, Buffer.concat(chunks).toString('utf8'), header);
       res.sendDate = false;
@@ -82,5 +84,11 @@ export async function startHttpFixture(port = HTTP_FIXTURE_PORT) {
     throw error;
   }
   server.unref();
-  return { close: () => new Promise((resolve) => server.close(() => resolve(undefined))) };
+  return {
+    close: () => {
+      const closed = new Promise((resolve) => server.close(() => resolve(undefined)));
+      server.closeAllConnections();
+      return closed;
+    },
+  };
 }

@@ -92,8 +92,13 @@ async function answered(
 function networkError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
   const node = context.getNode();
   if (error instanceof HooklineError) {
+    // n8n's client reports its timeout as an aborted connection (ECONNABORTED), and so do we.
     if (error.code === 'DELIVERY_TIMEOUT')
-      return new NodeApiError(node, { code: 'ETIMEDOUT', message: error.message }, { itemIndex });
+      return new NodeApiError(
+        node,
+        { code: 'ECONNABORTED', message: error.message },
+        { itemIndex, description: `${error.message} (the node's Timeout option)` },
+      );
     // The SSRF guard's refusal, or a URL the guard cannot read: nothing was sent.
     return new NodeOperationError(node, error.message, { itemIndex });
   }
