@@ -83,19 +83,22 @@ const text = (value: unknown): string =>
 const encode = (value: string): string =>
   encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-/** `name=value` pairs; repeated names become an array, written as `queryParameterArrays` says (qs's `indices` by default). */
+/**
+ * `name=value` pairs as qs writes them. A name given twice keeps its last value (n8n before v4.3
+ * assigns each field in turn); an array value is written as `queryParameterArrays` says (qs's
+ * `indices`, `a[0]=1&a[1]=2`, by default).
+ */
 function encodePairs(entries: Array<[string, unknown]>, format: HttpOptions['queryParameterArrays']): string {
-  const grouped = new Map<string, unknown[]>();
-  for (const [name, value] of entries) grouped.set(name, [...(grouped.get(name) ?? []), value]);
   const parts: string[] = [];
-  for (const [name, values] of grouped) {
-    const flat = values.flatMap((value) => (Array.isArray(value) ? value : [value]));
-    if (flat.length === 1 && !Array.isArray(values[0])) parts.push(`${encode(name)}=${encode(text(flat[0]))}`);
-    else
-      flat.forEach((value, index) => {
-        const key = format === 'repeat' ? name : format === 'brackets' ? `${name}[]` : `${name}[${index}]`;
-        parts.push(`${encode(key)}=${encode(text(value))}`);
-      });
+  for (const [name, value] of Object.entries(Object.fromEntries(entries))) {
+    if (!Array.isArray(value)) {
+      parts.push(`${encode(name)}=${encode(text(value))}`);
+      continue;
+    }
+    value.forEach((element: unknown, index) => {
+      const key = format === 'repeat' ? name : format === 'brackets' ? `${name}[]` : `${name}[${index}]`;
+      parts.push(`${encode(key)}=${encode(text(element))}`);
+    });
   }
   return parts.join('&');
 }
