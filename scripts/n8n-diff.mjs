@@ -16,7 +16,7 @@
  * results scripts/n8n-diff-capture.mjs writes out as they finish.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,6 +24,7 @@ import { promisify } from 'node:util';
 import { CASES_DIR, caseWorkflow, GOLDEN_DIR, goldenPath, listCaseFiles, readCase } from './n8n-diff-cases.mjs';
 import { goldenOf, goldenText, orphanGoldens } from './n8n-diff-golden.mjs';
 import { ensureN8n, freePort, n8nEnv, N8N_VERSION } from './n8n-install.mjs';
+import { startHttpFixture } from '../test/n8n-diff/http-fixture.mjs';
 
 const run = promisify(execFile);
 const CAPTURE = fileURLToPath(new URL('./n8n-diff-capture.mjs', import.meta.url));
@@ -75,6 +76,7 @@ async function runInN8n(loaded, { keep, log }) {
       ...n8nEnv({ userFolder: folder, port: await freePort(), brokerPort: await freePort(), logLevel: 'warn' }),
       HOOKLINE_DIFF_CAPTURE: join(folder, 'capture.jsonl'),
     };
+    await copyMigratedUserFolder(install, folder, log);
     const ids = loaded.map((_, index) => `hldiff${String(index + 1).padStart(6, '0')}`);
     const workflows = loaded.map((entry, index) => caseWorkflow(entry, { id: ids[index], sourceNode: codeNode }));
     writeFileSync(join(folder, 'workflows.json'), JSON.stringify(workflows));
@@ -93,11 +95,15 @@ async function runInN8n(loaded, { keep, log }) {
       '--retries=0',
       '--shortOutput',
     ];
+    // The HTTP Request node's cases call the fixture server (test/n8n-diff/http-fixture.mjs).
+    const fixture = loaded.some((entry) => entry.id.startsWith('http/')) ? await startHttpFixture() : null;
     // execute-batch exits 1 when a workflow failed: a failing case is a result like any other.
-    const output = await n8n(batchArgs, ['--import', pathToFileURL(CAPTURE).href]).catch((error) => {
-      if (error.code !== 1) throw error;
-      return error;
-    });
+    const output = await n8n(batchArgs, ['--import', pathToFileURL(CAPTURE).href])
+      .catch((error) => {
+        if (error.code !== 1) throw error;
+        return error;
+      })
+      .finally(() => fixture?.close());
     writeFileSync(join(folder, 'execute-batch.log'), `${output.stdout}${output.stderr}`);
     log(`ran them in ${seconds(startedMs)}`);
     const byWorkflow = new Map();
@@ -110,6 +116,40 @@ async function runInN8n(loaded, { keep, log }) {
     if (keep) log(`kept n8n's user folder and its output: ${folder}`);
     else rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/**
+ * n8n migrates a fresh database at its first command (about half of that command's time): the
+ * first run keeps a migrated, empty user folder in the install's cache folder, and every run
+ * starts from a copy of it. Built aside and renamed into place, so concurrent runs never see half.
+ */
+async function copyMigratedUserFolder(install, folder, log) {
+  const template = join(install.dir, 'diff-user-folder');
+  if (!existsSync(template)) {
+    const building = `${template}.${process.pid}`;
+    rmSync(building, { recursive: true, force: true });
+    mkdirSync(building, { recursive: true });
+    writeFileSync(join(building, 'none.json'), '[]');
+    const env = n8nEnv({
+      userFolder: building,
+      port: await freePort(),
+      brokerPort: await freePort(),
+      logLevel: 'warn',
+    });
+    const startedMs = Date.now();
+    await run(process.execPath, [install.bin, 'import:workflow', `--input=${join(building, 'none.json')}`], {
+      env,
+      cwd: building,
+    });
+    rmSync(join(building, 'none.json'));
+    try {
+      renameSync(building, template);
+      log(`migrated n8n's database once, in ${seconds(startedMs)} (kept in ${template})`);
+    } catch {
+      rmSync(building, { recursive: true, force: true }); // another run made it first
+    }
+  }
+  cpSync(template, folder, { recursive: true });
 }
 
 /** n8n's Code node (v2, JavaScript, once for all items) returning a feed's items. */

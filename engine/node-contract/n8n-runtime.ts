@@ -10,7 +10,8 @@ import n8nWorkflowCjs from 'n8n-workflow/dist/cjs/index.js';
 
 const runtime = n8nWorkflowCjs as unknown as typeof N8nWorkflow;
 
-export const { Workflow, NodeApiError, NodeConnectionTypes, NodeOperationError, deepCopy, sleep } = runtime;
+export const { Workflow, WorkflowDataProxy, NodeApiError, NodeConnectionTypes, NodeOperationError, deepCopy, sleep } =
+  runtime;
 
 /** n8n's date parsing (the Wait node's `dateTime`): ISO, SQL, HTTP and RFC 2822 dates, in a zone. */
 export const { tryToParseDateTime } = runtime;

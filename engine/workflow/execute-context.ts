@@ -12,7 +12,7 @@ import type {
   Workflow as N8nWorkflow,
 } from 'n8n-workflow';
 import type { HooklineNodeHelpers } from '../node-contract/helpers.js';
-import { NodeOperationError } from '../node-contract/n8n-runtime.js';
+import { NodeOperationError, WorkflowDataProxy } from '../node-contract/n8n-runtime.js';
 import { evaluateParameter } from './expressions.js';
 import { extractParameterValue, validatedParameterValue } from './extract-value.js';
 import { createRegExpBudget } from './filter-regexp.js';
@@ -62,6 +62,21 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
     getExecutionId: () => options.executionId,
     getExecutionCancelSignal: () => options.signal,
     getTimezone: () => workflowTimezone(options.workflow.definition),
+    // n8n's own data proxy (`$`, `$input`, `$json`, …) over this run's data, as the Code node reads it.
+    getWorkflowDataProxy: (itemIndex: number) =>
+      new WorkflowDataProxy(
+        options.n8nWorkflow,
+        options.runExecutionData,
+        0,
+        itemIndex,
+        node.name,
+        items,
+        {},
+        'webhook',
+        {
+          $executionId: options.executionId,
+        },
+      ).getDataProxy(),
     evaluateExpression: (expression: string, itemIndex: number) =>
       evaluateParameter(expression, { ...options, nodeName: node.name, itemIndex, items }),
     logger: {

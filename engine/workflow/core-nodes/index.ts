@@ -9,12 +9,14 @@
  * `description.version`; validation refuses other versions by name.
  */
 import type { INodeType } from 'n8n-workflow';
+import { codeNodeTypes } from './code/index.js';
 import { conditionNodeTypes } from './conditions/index.js';
+import { httpNodeTypes } from './http/index.js';
 import { scheduleNodeTypes } from './schedule/index.js';
 
 type Family = () => Record<string, INodeType>;
 
-const FAMILIES: Family[] = [conditionNodeTypes, scheduleNodeTypes];
+const FAMILIES: Family[] = [codeNodeTypes, conditionNodeTypes, httpNodeTypes, scheduleNodeTypes];
 
 export function coreNodeTypes(): Record<string, INodeType> {
   return Object.assign({}, ...FAMILIES.map((family) => family()));
