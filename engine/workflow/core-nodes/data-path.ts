@@ -2,12 +2,15 @@
  * Dot paths into item JSON (`a.b`, `a[0].c`, `a["x.y"]`), read and written the way n8n's core nodes
  * do it (they use lodash's `get`/`set`/`unset`): the same path syntax, a whole key that exists as is
  * wins over splitting it, and writing through a missing or primitive step makes an array when the
- * next key is an index, else an object. Unlike lodash, reads see own properties only and writes
- * never touch a prototype: item JSON is user data, and `__proto__`, `constructor` or `prototype`
- * in a path are hostile (n8n-workflow's `isSafeObjectProperty` decides, as in n8n).
+ * next key is an index, else an object, and a path through `__proto__`, `constructor` or
+ * `prototype` writes nothing (lodash's guard, so outputs match n8n's). Unlike lodash, reads see own
+ * properties only and writes define own properties, so item JSON (user data, hostile) can never
+ * reach or change a prototype.
  */
 import type { IDataObject } from 'n8n-workflow';
-import { isSafeObjectProperty } from '../../node-contract/n8n-runtime.js';
+
+/** The keys lodash's `set` refuses anywhere in a path. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** lodash's property-name grammar: plain names, `[0]`, `[-1.5]`, `["quoted"]`, and empty names. */
 const PROPERTY_NAME = /[^.[\]]+|\[(?:(-?\d+(?:\.\d+)?)|(["'])((?:(?!\2)[^\\]|\\.)*?)\2)\]|(?=(?:\.|\[\])(?:\.|\[\]|$))/g;
@@ -66,7 +69,7 @@ export function hasPath(object: unknown, path: DataPath): boolean {
  */
 export function setPath(object: IDataObject, path: DataPath, value: unknown): void {
   const keys = toPath(path, object);
-  if (keys.some((key) => !isSafeObjectProperty(key))) return;
+  if (keys.some((key) => PROTOTYPE_KEYS.has(key))) return;
   let cursor: Container = object;
   keys.forEach((key, index) => {
     if (index === keys.length - 1) {
@@ -83,16 +86,26 @@ export function setPath(object: IDataObject, path: DataPath, value: unknown): vo
   });
 }
 
-/** Removes the property at `path`; a path with an unsafe key or a missing parent removes nothing. */
+/** Removes the own property at `path`; a missing parent (or an inherited step) removes nothing. */
 export function unsetPath(object: IDataObject, path: DataPath): void {
   const keys = toPath(path, object);
-  if (keys.length === 0 || keys.some((key) => !isSafeObjectProperty(key))) return;
+  if (keys.length === 0) return;
   let cursor: unknown = object;
   for (const key of keys.slice(0, -1)) {
     if (!isContainer(cursor) || !hasOwn(cursor, key)) return;
     cursor = cursor[key];
   }
-  if (isContainer(cursor)) delete cursor[keys[keys.length - 1]];
+  const last = keys[keys.length - 1];
+  if (isContainer(cursor) && hasOwn(cursor, last)) delete cursor[last];
+}
+
+/**
+ * `object[key] = value` for one plain key (no path), as n8n's nodes write a field with dot notation
+ * off, but as an own property: `__proto__` is skipped, since n8n's assignment would swap the item's
+ * prototype rather than add a field (its output shows no such field either).
+ */
+export function setKey(object: IDataObject, key: string, value: unknown): void {
+  if (key !== '__proto__') assignOwn(object, key, value);
 }
 
 /**

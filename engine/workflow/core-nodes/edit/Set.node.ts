@@ -13,7 +13,8 @@ import type {
   INodeExecutionData,
   INodeType,
 } from 'n8n-workflow';
-import { NodeOperationError, isSafeObjectProperty } from '../../../node-contract/n8n-runtime.js';
+import { NodeOperationError } from '../../../node-contract/n8n-runtime.js';
+import { setKey } from '../data-path.js';
 import { setDescription } from './set-description.js';
 import { composeReturnItem, parseJsonParameter, resolveRawData, validateEntry, type SetOptions } from './set-fields.js';
 
@@ -58,7 +59,7 @@ function rawTemplates(node: INode, mode: 'manual' | 'raw'): RawTemplates {
   }
   for (const entry of fieldEntries(node.parameters.fields)) {
     const value = entry.objectValue;
-    if (entry.type === 'objectValue' && typeof value === 'string' && value.startsWith('=') && isSafeObjectProperty(entry.name))
+    if (entry.type === 'objectValue' && typeof value === 'string' && value.startsWith('=') && entry.name !== '__proto__')
       templates[entry.name] = value.replace(/^=+/, '');
   }
   return templates;
@@ -124,9 +125,7 @@ function manualFields(
   templates: RawTemplates,
 ): IDataObject {
   const fields: IDataObject = {};
-  const add = ({ name, value }: { name: string; value: unknown }) => {
-    if (isSafeObjectProperty(name)) fields[name] = value as IDataObject[string];
-  };
+  const add = ({ name, value }: { name: string; value: unknown }) => setKey(fields, name, value);
   if (node.typeVersion < 3.3) {
     const entries = fieldEntries(context.getNodeParameter('fields', itemIndex, {}));
     for (const entry of entries) {

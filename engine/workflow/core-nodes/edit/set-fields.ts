@@ -13,7 +13,7 @@ import {
   jsonParse,
   validateFieldType,
 } from '../../../node-contract/n8n-runtime.js';
-import { getPath, setPath, unsetPath } from '../data-path.js';
+import { getPath, setKey, setPath, unsetPath } from '../data-path.js';
 import { splitFieldList } from '../field-list.js';
 
 /** The node's `options` plus the resolved `include` choice. */
@@ -118,7 +118,7 @@ const DOT_PATHS: FieldAccess = { get: getPath, set: setPath, unset: unsetPath };
 /** Keys as given; `["a.b"]` or `['a.b']` names the key inside the brackets when that key exists. */
 const PLAIN_KEYS: FieldAccess = {
   get: (item, key) => getPath(item, [plainKey(item, key)]),
-  set: (item, key, value) => setPath(item, [plainKey(item, key)], value),
+  set: (item, key, value) => setKey(item, plainKey(item, key), value),
   unset: (item, key) => unsetPath(item, [plainKey(item, key)]),
 };
 

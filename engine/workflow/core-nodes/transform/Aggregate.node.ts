@@ -4,8 +4,8 @@
  * all-but-some of their fields).
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
-import { NodeOperationError, isSafeObjectProperty } from '../../../node-contract/n8n-runtime.js';
-import { getPath, setPath } from '../data-path.js';
+import { NodeOperationError } from '../../../node-contract/n8n-runtime.js';
+import { getPath, setKey, setPath } from '../data-path.js';
 import { prepareFieldsArray } from '../field-list.js';
 import { aggregateDescription } from './aggregate-description.js';
 
@@ -44,7 +44,7 @@ function byField(context: IExecuteFunctions, items: INodeExecutionData[], option
       description: 'Please add a field to aggregate',
     });
   const dotted = !options.disableDotNotation;
-  const values: Record<string, unknown[]> = {};
+  const values = new Map<string, unknown[]>();
   const outputFields: string[] = [];
   for (const { fieldToAggregate, outputFieldName, renameField } of fields) {
     const field = renameField ? outputFieldName : fieldToAggregate;
@@ -56,12 +56,12 @@ function byField(context: IExecuteFunctions, items: INodeExecutionData[], option
     if (fieldToAggregate === '') continue;
     // Without a new name, a nested field lands under its last key (`a.b` → `b`).
     const target = outputFieldName || (dotted && fieldToAggregate.includes('.') ? fieldToAggregate.split('.').pop()! : fieldToAggregate);
-    values[target] = collect(items, fieldToAggregate, dotted, options);
+    values.set(target, collect(items, fieldToAggregate, dotted, options));
   }
   const json: IDataObject = {};
-  for (const [key, list] of Object.entries(values)) {
+  for (const [key, list] of values) {
     if (dotted) setPath(json, key, list);
-    else if (isSafeObjectProperty(key)) json[key] = list as IDataObject[string];
+    else setKey(json, key, list);
   }
   return { json, pairedItem: items.map((_, item) => ({ item })) };
 }
@@ -97,7 +97,7 @@ function allItemData(context: IExecuteFunctions, items: INodeExecutionData[]): I
       const kept: IDataObject = {};
       for (const key of Object.keys(item.json)) {
         if (exclude.includes(key) || (include.length && !include.includes(key))) continue;
-        kept[key] = item.json[key];
+        setKey(kept, key, item.json[key]);
       }
       // An item left with no field is dropped, not kept as `{}`.
       if (Object.keys(kept).length === 0) return;
@@ -106,7 +106,7 @@ function allItemData(context: IExecuteFunctions, items: INodeExecutionData[]): I
     });
   }
   const json: IDataObject = {};
-  if (isSafeObjectProperty(destination)) json[destination] = list;
+  setKey(json, destination, list);
   return { json, pairedItem };
 }
 

@@ -4,8 +4,8 @@
  * list counts as a list of one; an object as the list of its values.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeOperationError, deepCopy, isSafeObjectProperty } from '../../../node-contract/n8n-runtime.js';
-import { getPath, unsetPath } from '../data-path.js';
+import { NodeOperationError, deepCopy } from '../../../node-contract/n8n-runtime.js';
+import { getPath, setKey, unsetPath } from '../data-path.js';
 import { prepareFieldsArray } from '../field-list.js';
 
 type Include = 'noOtherFields' | 'allOtherFields' | 'selectedOtherFields';
@@ -115,7 +115,7 @@ function spreadField(
     // An object element with no other fields and no destination becomes the item itself.
     if (typeof element === 'object' && element !== null && include === 'noOtherFields' && !destination && !multiSplit)
       entries[index] = { json: { ...entries[index].json, ...(element as IDataObject) }, pairedItem: { item: itemIndex } };
-    else if (isSafeObjectProperty(name)) entries[index].json[name] = element as IDataObject[string];
+    else setKey(entries[index].json, name, element);
   });
 }
 
@@ -144,7 +144,7 @@ function withOtherFields(
     const rest = deepCopy(item);
     for (const field of fields) {
       if (!options.disableDotNotation) unsetPath(rest, field);
-      else if (isSafeObjectProperty(field)) delete rest[field];
+      else unsetPath(rest, [field]);
     }
     entry.json = { ...rest, ...entry.json };
   }
@@ -155,8 +155,7 @@ function withOtherFields(
         description: 'Please add a field to include',
       });
     for (const field of selected) {
-      if (!isSafeObjectProperty(field)) continue;
-      entry.json[field] = (options.disableDotNotation ? ownValue(item, field) : getPath(item, field)) as IDataObject[string];
+      setKey(entry.json, field, options.disableDotNotation ? ownValue(item, field) : getPath(item, field));
     }
   }
   if (options.includeBinary && input.binary && !entry.binary) entry.binary = input.binary;

@@ -7,7 +7,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from '../../../node-contract/n8n-runtime.js';
-import { getPath, setPath, toPath } from '../data-path.js';
+import { getPath, setKey, setPath, toPath } from '../data-path.js';
 import { prepareFieldsArray } from '../field-list.js';
 import { isEqualValue, isLessThan } from './compare.js';
 
@@ -71,10 +71,10 @@ function unionOfKeys(items: INodeExecutionData[], keysOf: (json: IDataObject) =>
 
 /** Dotted paths of every leaf (`a.b`, `list.0`); empty objects and lists have none. */
 function leafPaths(json: IDataObject): string[] {
-  const paths: Record<string, true> = {};
+  const paths: IDataObject = {};
   const walk = (value: unknown, prefix: string[]) => {
     if (typeof value !== 'object' || value === null) {
-      paths[prefix.join('.')] = true;
+      setKey(paths, prefix.join('.'), true);
       return;
     }
     for (const [key, child] of Object.entries(value)) walk(child, [...prefix, key]);
