@@ -35,7 +35,8 @@ export class Set implements INodeType {
     const items = this.getInputData();
     const node = this.getNode();
     const mode = this.getNodeParameter('mode', 0) as 'manual' | 'raw';
-    if (mode !== 'manual' && mode !== 'raw') throw new NodeOperationError(node, `The mode "${String(mode)}" is not known`);
+    if (mode !== 'manual' && mode !== 'raw')
+      throw new NodeOperationError(node, `The mode "${String(mode)}" is not known`);
     const templates = rawTemplates(node, mode);
     const output: INodeExecutionData[] = [];
     for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
@@ -59,7 +60,12 @@ function rawTemplates(node: INode, mode: 'manual' | 'raw'): RawTemplates {
   }
   for (const entry of fieldEntries(node.parameters.fields)) {
     const value = entry.objectValue;
-    if (entry.type === 'objectValue' && typeof value === 'string' && value.startsWith('=') && entry.name !== '__proto__')
+    if (
+      entry.type === 'objectValue' &&
+      typeof value === 'string' &&
+      value.startsWith('=') &&
+      entry.name !== '__proto__'
+    )
       templates[entry.name] = value.replace(/^=+/, '');
   }
   return templates;

@@ -36,7 +36,11 @@ export class Aggregate implements INodeType {
   }
 }
 
-function byField(context: IExecuteFunctions, items: INodeExecutionData[], options: AggregateOptions): INodeExecutionData {
+function byField(
+  context: IExecuteFunctions,
+  items: INodeExecutionData[],
+  options: AggregateOptions,
+): INodeExecutionData {
   const fields = ((context.getNodeParameter('fieldsToAggregate', 0, {}) as IDataObject).fieldToAggregate ??
     []) as FieldToAggregate[];
   if (!fields.length)
@@ -55,7 +59,9 @@ function byField(context: IExecuteFunctions, items: INodeExecutionData[], option
     outputFields.push(field as string);
     if (fieldToAggregate === '') continue;
     // Without a new name, a nested field lands under its last key (`a.b` → `b`).
-    const target = outputFieldName || (dotted && fieldToAggregate.includes('.') ? fieldToAggregate.split('.').pop()! : fieldToAggregate);
+    const target =
+      outputFieldName ||
+      (dotted && fieldToAggregate.includes('.') ? fieldToAggregate.split('.').pop()! : fieldToAggregate);
     values.set(target, collect(items, fieldToAggregate, dotted, options));
   }
   const json: IDataObject = {};
@@ -75,7 +81,8 @@ function collect(items: INodeExecutionData[], field: string, dotted: boolean, op
       if (Array.isArray(value)) value = value.filter((entry) => entry !== null);
       else if (value === null || value === undefined) continue;
     }
-    if (Array.isArray(value) && options.mergeLists) list.push(...(value as unknown[]));
+    // A loop, not `push(...value)`: a spread of a huge list overflows the call stack.
+    if (Array.isArray(value) && options.mergeLists) for (const entry of value as unknown[]) list.push(entry);
     else list.push(value);
   }
   return list;

@@ -63,7 +63,8 @@ export class SplitOut implements INodeType {
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const output: INodeExecutionData[] = [];
     const items = this.getInputData();
-    for (let itemIndex = 0; itemIndex < items.length; itemIndex++) output.push(...splitItem(this, items[itemIndex], itemIndex));
+    for (let itemIndex = 0; itemIndex < items.length; itemIndex++)
+      for (const entry of splitItem(this, items[itemIndex], itemIndex)) output.push(entry); // no spread: lists may be huge
     return [output];
   }
 }
@@ -86,7 +87,17 @@ function splitItem(context: IExecuteFunctions, input: INodeExecutionData, itemIn
   const item = { ...input.json };
   const entries: INodeExecutionData[] = [];
   fields.forEach((field, fieldIndex) =>
-    spreadField(entries, input, item, field, destinations[fieldIndex] || '', include, fields.length > 1, options, itemIndex),
+    spreadField(
+      entries,
+      input,
+      item,
+      field,
+      destinations[fieldIndex] || '',
+      include,
+      fields.length > 1,
+      options,
+      itemIndex,
+    ),
   );
   return entries.map((entry) => withOtherFields(context, entry, input, item, fields, include, options, itemIndex));
 }
@@ -114,7 +125,10 @@ function spreadField(
     }
     // An object element with no other fields and no destination becomes the item itself.
     if (typeof element === 'object' && element !== null && include === 'noOtherFields' && !destination && !multiSplit)
-      entries[index] = { json: { ...entries[index].json, ...(element as IDataObject) }, pairedItem: { item: itemIndex } };
+      entries[index] = {
+        json: { ...entries[index].json, ...(element as IDataObject) },
+        pairedItem: { item: itemIndex },
+      };
     else setKey(entries[index].json, name, element);
   });
 }
@@ -149,7 +163,10 @@ function withOtherFields(
     entry.json = { ...rest, ...entry.json };
   }
   if (include === 'selectedOtherFields') {
-    const selected = prepareFieldsArray(context.getNodeParameter('fieldsToInclude', itemIndex, ''), 'Fields To Include');
+    const selected = prepareFieldsArray(
+      context.getNodeParameter('fieldsToInclude', itemIndex, ''),
+      'Fields To Include',
+    );
     if (!selected.length)
       throw new NodeOperationError(context.getNode(), 'No fields specified', {
         description: 'Please add a field to include',

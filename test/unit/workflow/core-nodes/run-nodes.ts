@@ -34,13 +34,27 @@ export async function runNodes(
   const definition: WorkflowDefinition = {
     name: 'case',
     nodes: [
-      { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-      ...nodes.map((node, index) => ({ id: `n${index}`, position: [index * 200, 0] as [number, number], parameters: {}, ...node })),
+      {
+        id: 'start',
+        name: 'Start',
+        type: 'n8n-nodes-base.manualTrigger',
+        typeVersion: 1,
+        position: [0, 0],
+        parameters: {},
+      },
+      ...nodes.map((node, index) => ({
+        id: `n${index}`,
+        position: [index * 200, 0] as [number, number],
+        parameters: {},
+        ...node,
+      })),
     ],
     connections: connections ?? chainOf(['Start', ...nodes.map((node) => node.name)]),
   };
   const workflow = toLoaded(structuredClone(definition), null);
-  const startOutput: INodeExecutionData[][] = [input.map((json) => ({ json: structuredClone(json) }) as INodeExecutionData)];
+  const startOutput: INodeExecutionData[][] = [
+    input.map((json) => ({ json: structuredClone(json) }) as INodeExecutionData),
+  ];
   const result = await runGraph({
     workflow,
     registry,

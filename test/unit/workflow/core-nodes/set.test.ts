@@ -33,21 +33,30 @@ describe('Edit Fields (n8n-nodes-base.set) through the runner', () => {
       ...assignments(assignment('user.name', '={{ $json.first }} {{ $json.last }}', 'string')),
       includeOtherFields: true,
     });
-    const { items } = await runNodes([node], [{ first: 'Ada', last: 'L' }, { first: 'Bo', last: 'K' }]);
+    const { items } = await runNodes(
+      [node],
+      [
+        { first: 'Ada', last: 'L' },
+        { first: 'Bo', last: 'K' },
+      ],
+    );
     expect(items).toEqual([
       { first: 'Ada', last: 'L', user: { name: 'Ada L' } },
       { first: 'Bo', last: 'K', user: { name: 'Bo K' } },
     ]);
   });
 
-  it("reports a conversion error as n8n does, naming the field and the item", async () => {
+  it('reports a conversion error as n8n does, naming the field and the item', async () => {
     const node = set(3.4, assignments(assignment('n', '={{ $json.v }}', 'number')));
     const { error } = await runNodes([node], [{ v: '1' }, { v: 'abc' }]);
     expect(error).toEqual({ node: 'Edit Fields', message: "'n' expects a number but we got 'abc' [item 1]" });
   });
 
   it('keeps the value as given when conversion errors are ignored', async () => {
-    const node = set(3.4, { ...assignments(assignment('n', 'abc', 'number')), options: { ignoreConversionErrors: true } });
+    const node = set(3.4, {
+      ...assignments(assignment('n', 'abc', 'number')),
+      options: { ignoreConversionErrors: true },
+    });
     expect((await runNodes([node], [{}])).items).toEqual([{ n: 'abc' }]);
   });
 
@@ -58,7 +67,12 @@ describe('Edit Fields (n8n-nodes-base.set) through the runner', () => {
 
   it('keeps selected input fields (a nested one under its last key) or all but the excluded ones', async () => {
     const input = [{ a: 1, b: { c: 2 }, d: 3 }];
-    const selected = set(3.4, { ...assignments(), includeOtherFields: true, include: 'selected', includeFields: 'a, b.c' });
+    const selected = set(3.4, {
+      ...assignments(),
+      includeOtherFields: true,
+      include: 'selected',
+      includeFields: 'a, b.c',
+    });
     expect((await runNodes([selected], input)).items).toEqual([{ a: 1, c: 2 }]);
     const except = set(3.4, { ...assignments(), includeOtherFields: true, include: 'except', excludeFields: 'b.c,d' });
     expect((await runNodes([except], input)).items).toEqual([{ a: 1, b: {} }]);
@@ -91,13 +105,21 @@ describe('Edit Fields (n8n-nodes-base.set) through the runner', () => {
         ],
       },
     });
-    expect((await runNodes([node], [{ a: 1 }])).items).toEqual([{ a: 1, n: 3, s: 'text', flag: false, o: { copy: 1 } }]);
+    expect((await runNodes([node], [{ a: 1 }])).items).toEqual([
+      { a: 1, n: 3, s: 'text', flag: false, o: { copy: 1 } },
+    ]);
   });
 
   it('turns a failing item into { error } with continue-on-fail', async () => {
-    const node = { ...set(3.4, assignments(assignment('n', '={{ $json.v }}', 'number'))), onError: 'continueRegularOutput' as const };
+    const node = {
+      ...set(3.4, assignments(assignment('n', '={{ $json.v }}', 'number'))),
+      onError: 'continueRegularOutput' as const,
+    };
     const { items, error } = await runNodes([node], [{ v: '2' }, { v: 'no' }]);
     expect(error).toBeUndefined();
-    expect(items).toEqual([{ n: 2 }, { error: "'n' expects a number but we got 'no' [item 1]", pairedItem: { item: 1 } }]);
+    expect(items).toEqual([
+      { n: 2 },
+      { error: "'n' expects a number but we got 'no' [item 1]", pairedItem: { item: 1 } },
+    ]);
   });
 });

@@ -11,7 +11,13 @@ const node = (type: string, parameters: Record<string, unknown>, typeVersion = 1
 describe('transform core nodes through the runner', () => {
   it('splits a list into items, an object element becoming the item', async () => {
     const split = node('splitOut', { fieldToSplitOut: 'rows' });
-    const { items } = await runNodes([split], [{ id: 1, rows: [{ a: 1 }, { a: 2 }] }, { id: 2, rows: 'solo' }]);
+    const { items } = await runNodes(
+      [split],
+      [
+        { id: 1, rows: [{ a: 1 }, { a: 2 }] },
+        { id: 2, rows: 'solo' },
+      ],
+    );
     expect(items).toEqual([{ a: 1 }, { a: 2 }, { rows: 'solo' }]);
   });
 
@@ -49,24 +55,47 @@ describe('transform core nodes through the runner', () => {
       include: 'specifiedFields',
       fieldsToInclude: 'a',
     });
-    expect((await runNodes([aggregate], [{ a: 1, b: 2 }, { b: 3 }, { a: 4 }])).items).toEqual([{ rows: [{ a: 1 }, { a: 4 }] }]);
+    expect((await runNodes([aggregate], [{ a: 1, b: 2 }, { b: 3 }, { a: 4 }])).items).toEqual([
+      { rows: [{ a: 1 }, { a: 4 }] },
+    ]);
   });
 
   it('limits to the first or the last items', async () => {
     const input = [{ i: 1 }, { i: 2 }, { i: 3 }];
     expect((await runNodes([node('limit', { maxItems: 2 })], input)).items).toEqual([{ i: 1 }, { i: 2 }]);
-    expect((await runNodes([node('limit', { maxItems: 2, keep: 'lastItems' })], input)).items).toEqual([{ i: 2 }, { i: 3 }]);
+    expect((await runNodes([node('limit', { maxItems: 2, keep: 'lastItems' })], input)).items).toEqual([
+      { i: 2 },
+      { i: 3 },
+    ]);
   });
 
   it('removes duplicates on all fields, keeping the first of each', async () => {
-    const input = [{ a: 1, b: { c: 1 } }, { a: 1, b: { c: 2 } }, { a: 1, b: { c: 1 } }];
+    const input = [
+      { a: 1, b: { c: 1 } },
+      { a: 1, b: { c: 2 } },
+      { a: 1, b: { c: 1 } },
+    ];
     const { items } = await runNodes([node('removeDuplicates', {}, 2)], input);
-    expect(items).toEqual([{ a: 1, b: { c: 1 } }, { a: 1, b: { c: 2 } }]);
+    expect(items).toEqual([
+      { a: 1, b: { c: 1 } },
+      { a: 1, b: { c: 2 } },
+    ]);
   });
 
   it('removes duplicates on selected fields and can drop the other fields', async () => {
-    const dedupe = node('removeDuplicates', { compare: 'selectedFields', fieldsToCompare: 'k', options: { removeOtherFields: true } });
-    const { items } = await runNodes([dedupe], [{ k: 'x', n: 1 }, { k: 'y', n: 2 }, { k: 'x', n: 3 }]);
+    const dedupe = node('removeDuplicates', {
+      compare: 'selectedFields',
+      fieldsToCompare: 'k',
+      options: { removeOtherFields: true },
+    });
+    const { items } = await runNodes(
+      [dedupe],
+      [
+        { k: 'x', n: 1 },
+        { k: 'y', n: 2 },
+        { k: 'x', n: 3 },
+      ],
+    );
     expect(items).toEqual([{ k: 'x' }, { k: 'y' }]);
   });
 
@@ -113,6 +142,8 @@ describe('transform core nodes through the runner', () => {
 
   it("reports a sort field that no item has with n8n's message", async () => {
     const sort = node('sort', { sortFieldsUi: { sortField: [{ fieldName: 'nope' }] } });
-    expect((await runNodes([sort], [{ a: 1 }])).error?.message).toBe("Couldn't find the field 'nope' in the input data");
+    expect((await runNodes([sort], [{ a: 1 }])).error?.message).toBe(
+      "Couldn't find the field 'nope' in the input data",
+    );
   });
 });
