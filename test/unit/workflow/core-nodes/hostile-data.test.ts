@@ -5,6 +5,7 @@
  * is n8n's behaviour for bad values) but never crashes the engine, and nothing reaches a prototype.
  */
 import fc from 'fast-check';
+import type { IDataObject } from 'n8n-workflow';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getPath, setKey, setPath, unsetPath } from '../../../../engine/workflow/core-nodes/data-path.js';
 import { runNodes, type CaseNode } from './run-nodes.js';
@@ -131,7 +132,7 @@ describe('core nodes under hostile data', () => {
   it('dot paths never write through a prototype key, and read only own properties', () => {
     fc.assert(
       fc.property(fieldName, jsonValue, (path, value) => {
-        const target: Record<string, unknown> = {};
+        const target: IDataObject = {};
         setPath(target, path, value);
         setKey(target, path, value);
         unsetPath(target, path);
