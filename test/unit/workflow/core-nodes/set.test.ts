@@ -123,3 +123,18 @@ describe('Edit Fields (n8n-nodes-base.set) through the runner', () => {
     ]);
   });
 });
+
+describe("the built-in hookline.set shares the core nodes' dot-path setter", () => {
+  it('writes nested paths and refuses prototype keys', async () => {
+    const node: CaseNode = {
+      name: 'Set',
+      type: 'hookline.set',
+      typeVersion: 1,
+      parameters: { fields: { 'a.b': '={{ $json.n }}', '__proto__.polluted': 'yes', 'list[0]': 'x' } },
+    };
+    const { items, error } = await runNodes([node], [{ n: 2 }]);
+    expect(error).toBeUndefined();
+    expect(items).toEqual([{ n: 2, a: { b: 2 }, list: ['x'] }]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
