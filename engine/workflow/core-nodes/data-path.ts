@@ -48,8 +48,9 @@ export function getPath(object: unknown, path: DataPath): unknown {
   const keys = toPath(path, object);
   let cursor: unknown = object;
   for (const key of keys) {
-    if (!isContainer(cursor) || !hasOwn(cursor, key)) return undefined;
-    cursor = cursor[key];
+    // Text has own indexes and a length (`"abc".1` is "b"), as lodash reads them.
+    if (cursor === null || cursor === undefined || !hasOwn(Object(cursor), key)) return undefined;
+    cursor = (cursor as Container)[key];
   }
   return keys.length > 0 ? cursor : undefined;
 }
