@@ -66,14 +66,15 @@ export function hasPath(object: unknown, path: DataPath): boolean {
 }
 
 /**
- * Writes `value` at `path`, making objects (or arrays before an index) on the way. A path with an
- * unsafe key is ignored as a whole, as lodash's `set` ignores `__proto__`: nothing is written.
+ * Writes `value` at `path`, making objects (or arrays before an index) on the way. At a prototype
+ * key the write stops, as lodash's `set` stops (`x.__proto__.y` leaves `x: {}`): nothing past it.
  */
 export function setPath(object: IDataObject, path: DataPath, value: unknown): void {
   const keys = toPath(path, object);
-  if (keys.some((key) => PROTOTYPE_KEYS.has(key))) return;
   let cursor: Container = object;
-  keys.forEach((key, index) => {
+  for (const [index, key] of keys.entries()) {
+    // As lodash: the walk stops at a prototype key, keeping the steps it already made.
+    if (PROTOTYPE_KEYS.has(key)) return;
     if (index === keys.length - 1) {
       assignOwn(cursor, key, value);
       return;
@@ -85,7 +86,7 @@ export function setPath(object: IDataObject, path: DataPath, value: unknown): vo
       assignOwn(cursor, key, made);
       cursor = made;
     }
-  });
+  }
 }
 
 /** Removes the own property at `path`; a missing parent (or an inherited step) removes nothing. */

@@ -103,11 +103,7 @@ function runMode(
     return composeReturnItem(context, itemIndex, item, newFields, options, node.typeVersion);
   } catch (error) {
     const message = (error as Error).message;
-    if (context.continueOnFail())
-      // n8n's manual mode puts `pairedItem` inside the error item's JSON; kept, so outputs match.
-      return mode === 'raw'
-        ? { json: { error: message }, pairedItem: { item: itemIndex } }
-        : { json: { error: message, pairedItem: { item: itemIndex } } };
+    if (context.continueOnFail()) return { json: { error: message }, pairedItem: { item: itemIndex } };
     throw new NodeOperationError(node, error as Error, {
       itemIndex,
       description: (error as { description?: string }).description,
