@@ -9,6 +9,7 @@
  *   node scripts/n8n-diff.mjs --family set          only cases/set/**
  *   node scripts/n8n-diff.mjs --case cases/if/x.json  only that case (repeatable; with --family too)
  *   node scripts/n8n-diff.mjs --check               record, write nothing, exit 1 if a golden differs
+ *   node scripts/n8n-diff.mjs --keep                keep n8n's temp user folder and its output (debugging)
  *
  * Speed: n8n boots in seconds, so all chosen cases run in one user folder (a temp dir), imported
  * with one `n8n import:workflow` and run by one `n8n execute-batch` (several at a time), whose
@@ -66,7 +67,7 @@ export function chooseCases({ families, cases }) {
 }
 
 /** Runs the cases in one n8n user folder; resolves with each case's captured run, by case id. */
-async function runInN8n(loaded, log) {
+async function runInN8n(loaded, { keep, log }) {
   const install = await ensureN8n({ log });
   const folder = mkdtempSync(join(tmpdir(), 'hookline-n8n-diff-'));
   try {
@@ -93,9 +94,11 @@ async function runInN8n(loaded, log) {
       '--shortOutput',
     ];
     // execute-batch exits 1 when a workflow failed: a failing case is a result like any other.
-    await n8n(batchArgs, ['--import', pathToFileURL(CAPTURE).href]).catch((error) => {
+    const output = await n8n(batchArgs, ['--import', pathToFileURL(CAPTURE).href]).catch((error) => {
       if (error.code !== 1) throw error;
+      return error;
     });
+    writeFileSync(join(folder, 'execute-batch.log'), `${output.stdout}${output.stderr}`);
     log(`ran them in ${seconds(startedMs)}`);
     const byWorkflow = new Map();
     for (const line of readFileSync(env.HOOKLINE_DIFF_CAPTURE, 'utf8').split('\n').filter(Boolean)) {
@@ -104,7 +107,8 @@ async function runInN8n(loaded, log) {
     }
     return new Map(loaded.map((entry, index) => [entry.id, byWorkflow.get(ids[index])]));
   } finally {
-    rmSync(folder, { recursive: true, force: true });
+    if (keep) log(`kept n8n's user folder and its output: ${folder}`);
+    else rmSync(folder, { recursive: true, force: true });
   }
 }
 
@@ -131,14 +135,14 @@ export async function main(argv = process.argv.slice(2), log = (line) => console
   const loaded = chosen.map(readCase);
   const startedMs = Date.now();
   log(`recording ${loaded.length} case(s) in n8n ${N8N_VERSION}`);
-  const captured = await runInN8n(loaded, log);
+  const captured = await runInN8n(loaded, { keep: options.keep, log });
   const elapsedMin = (Date.now() - startedMs) / 60_000;
   let changed = 0;
   const problems = [];
   for (const entry of loaded) {
     const capture = captured.get(entry.id);
-    if (!capture) {
-      problems.push(`${entry.id}: n8n returned no run (see its output with --keep)`);
+    if (!capture || capture.captureError) {
+      problems.push(`${entry.id}: ${capture?.captureError ?? 'n8n returned no run (see its output with --keep)'}`);
       continue;
     }
     const text = await goldenText(goldenOf(entry, capture), goldenPath(entry.id));

@@ -30,7 +30,11 @@ const record = (loaded: LoadedCase, status: Status, detail?: string) =>
   results.set(loaded.id, {
     id: loaded.id,
     name: loaded.spec.name,
-    nodes: loaded.spec.nodes.map((node) => ({ type: node.type, version: node.typeVersion })),
+    nodes: [
+      ...loaded.spec.nodes.map((node) => ({ type: node.type, version: node.typeVersion })),
+      // Without feeds the harness's Manual Trigger feeds the first node: its item is compared too.
+      ...(loaded.feeds.length === 0 ? [{ type: 'n8n-nodes-base.manualTrigger', version: 1 }] : []),
+    ],
     status,
     detail,
   });
