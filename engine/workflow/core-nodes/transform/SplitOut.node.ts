@@ -69,6 +69,18 @@ export class SplitOut implements INodeType {
   }
 }
 
+/** One input item being split: what every step needs. */
+interface Split {
+  context: IExecuteFunctions;
+  input: INodeExecutionData;
+  /** A shallow copy of the input's JSON, read by every field. */
+  item: IDataObject;
+  itemIndex: number;
+  fields: string[];
+  include: Include;
+  options: SplitOptions;
+}
+
 function splitItem(context: IExecuteFunctions, input: INodeExecutionData, itemIndex: number): INodeExecutionData[] {
   const fields = String(context.getNodeParameter('fieldToSplitOut', itemIndex))
     .split(',')
@@ -84,56 +96,32 @@ function splitItem(context: IExecuteFunctions, input: INodeExecutionData, itemIn
       'If multiple fields to split out are given, the same number of destination fields must be given',
     );
   const include = context.getNodeParameter('include', itemIndex) as Include;
-  const item = { ...input.json };
+  const split: Split = { context, input, item: { ...input.json }, itemIndex, fields, include, options };
   const entries: INodeExecutionData[] = [];
-  fields.forEach((field, fieldIndex) =>
-    spreadField(
-      entries,
-      input,
-      item,
-      field,
-      destinations[fieldIndex] || '',
-      include,
-      fields.length > 1,
-      options,
-      itemIndex,
-    ),
-  );
-  return entries.map((entry) => withOtherFields(context, entry, input, item, fields, include, options, itemIndex));
+  fields.forEach((field, fieldIndex) => spreadField(split, entries, field, destinations[fieldIndex] || ''));
+  return entries.map((entry) => withOtherFields(split, entry));
 }
 
 /** The field's elements, one per entry (entry `n` gets element `n` of every field). */
-function spreadField(
-  entries: INodeExecutionData[],
-  input: INodeExecutionData,
-  item: IDataObject,
-  field: string,
-  destination: string,
-  include: Include,
-  multiSplit: boolean,
-  options: SplitOptions,
-  itemIndex: number,
-): void {
-  const elements = fieldElements(input, item, field, options);
-  const name = destination || field;
-  elements.forEach((element, index) => {
+function spreadField(split: Split, entries: INodeExecutionData[], field: string, destination: string): void {
+  const { itemIndex } = split;
+  // An object element with no other fields, no destination and one field becomes the item itself.
+  const spreads = split.include === 'noOtherFields' && !destination && split.fields.length === 1;
+  fieldElements(split, field).forEach((element, index) => {
     entries[index] ??= { json: {}, pairedItem: { item: itemIndex } };
     if (field === '$binary') {
       const [key, value] = Object.entries(element as IDataObject)[0];
       entries[index].binary = { ...entries[index].binary, [key]: value as never };
-      return;
-    }
-    // An object element with no other fields and no destination becomes the item itself.
-    if (typeof element === 'object' && element !== null && include === 'noOtherFields' && !destination && !multiSplit)
+    } else if (spreads && typeof element === 'object' && element !== null)
       entries[index] = {
         json: { ...entries[index].json, ...(element as IDataObject) },
         pairedItem: { item: itemIndex },
       };
-    else setKey(entries[index].json, name, element);
+    else setKey(entries[index].json, destination || field, element);
   });
 }
 
-function fieldElements(input: INodeExecutionData, item: IDataObject, field: string, options: SplitOptions): unknown[] {
+function fieldElements({ input, item, options }: Split, field: string): unknown[] {
   if (field === '$binary') return Object.entries(input.binary ?? {}).map(([key, value]) => ({ [key]: value }));
   const value = options.disableDotNotation ? ownValue(item, field) : getPath(item, field);
   if (value === undefined) return [];
@@ -144,25 +132,14 @@ function fieldElements(input: INodeExecutionData, item: IDataObject, field: stri
 const ownValue = (item: IDataObject, key: string): unknown =>
   Object.prototype.hasOwnProperty.call(item, key) ? item[key] : undefined;
 
-function withOtherFields(
-  context: IExecuteFunctions,
-  entry: INodeExecutionData,
-  input: INodeExecutionData,
-  item: IDataObject,
-  fields: string[],
-  include: Include,
-  options: SplitOptions,
-  itemIndex: number,
-): INodeExecutionData {
-  if (include === 'allOtherFields') {
+function withOtherFields(split: Split, entry: INodeExecutionData): INodeExecutionData {
+  const { context, input, item, options, itemIndex } = split;
+  if (split.include === 'allOtherFields') {
     const rest = deepCopy(item);
-    for (const field of fields) {
-      if (!options.disableDotNotation) unsetPath(rest, field);
-      else unsetPath(rest, [field]);
-    }
+    for (const field of split.fields) unsetPath(rest, options.disableDotNotation ? [field] : field);
     entry.json = { ...rest, ...entry.json };
   }
-  if (include === 'selectedOtherFields') {
+  if (split.include === 'selectedOtherFields') {
     const selected = prepareFieldsArray(
       context.getNodeParameter('fieldsToInclude', itemIndex, ''),
       'Fields To Include',
@@ -171,9 +148,8 @@ function withOtherFields(
       throw new NodeOperationError(context.getNode(), 'No fields specified', {
         description: 'Please add a field to include',
       });
-    for (const field of selected) {
+    for (const field of selected)
       setKey(entry.json, field, options.disableDotNotation ? ownValue(item, field) : getPath(item, field));
-    }
   }
   if (options.includeBinary && input.binary && !entry.binary) entry.binary = input.binary;
   return entry;
