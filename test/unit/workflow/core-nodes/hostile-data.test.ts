@@ -40,13 +40,15 @@ const setNode = fc.record({
     jsonValue.map((value) => JSON.stringify(value)),
     fc.dictionary(fieldName, jsonValue, { maxKeys: 4 }).map((value) => JSON.stringify(value)),
     fc.string({ maxLength: 20 }),
+    // JSON mode templates: `{{ }}` inside the text, resolved per item then parsed.
+    fc.constantFrom('={ "a": {{ $json }} }', '={{ $json.__proto__ }}', '={ "__proto__": {{ 1 }} }', '={{ }}', '={{'),
   ),
   includeOtherFields: fc.boolean(),
-  include: fc.constantFrom('all', 'selected', 'except'),
+  include: fc.constantFrom('all', 'none', 'selected', 'except'),
   fields: fc.array(fieldName, { maxLength: 4 }).map((names) => names.join(',')),
   dotNotation: fc.boolean(),
   ignoreConversionErrors: fc.boolean(),
-  typeVersion: fc.constantFrom(3.3, 3.4),
+  typeVersion: fc.constantFrom(3, 3.1, 3.2, 3.3, 3.4),
 });
 
 function prototypesUntouched(): void {
@@ -80,6 +82,14 @@ describe('core nodes under hostile data', () => {
         const parameters = {
           mode: spec.mode,
           assignments: { assignments: spec.assignments },
+          // v3–3.2's shape: the same fields as `<type>Value` entries (object ones may be templates).
+          fields: {
+            values: spec.assignments.map(({ name, value, type }) => ({
+              name,
+              type: `${type}Value`,
+              [`${type}Value`]: value,
+            })),
+          },
           jsonOutput: spec.jsonOutput,
           includeOtherFields: spec.includeOtherFields,
           include: spec.include,
