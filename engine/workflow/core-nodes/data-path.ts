@@ -34,6 +34,21 @@ const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwn
 export function toPath(path: DataPath, object?: unknown): string[] {
   if (typeof path !== 'string') return [...path];
   if (PLAIN_NAME.test(path) || !DEEP_PATH.test(path) || (isContainer(object) && hasOwn(object, path))) return [path];
+  let keys = parsedPaths.get(path);
+  if (!keys) {
+    keys = parsePath(path);
+    // Paths come from workflow parameters and item keys: few, reused per item. A full cache is
+    // dropped, as lodash drops its own, so hostile data cannot grow it without bound.
+    if (parsedPaths.size >= MAX_PARSED_PATHS) parsedPaths.clear();
+    parsedPaths.set(path, keys);
+  }
+  return [...keys];
+}
+
+const parsedPaths = new Map<string, readonly string[]>();
+const MAX_PARSED_PATHS = 500;
+
+function parsePath(path: string): string[] {
   const keys: string[] = [];
   if (path.startsWith('.')) keys.push('');
   path.replace(PROPERTY_NAME, (match: string, number?: string, quote?: string, quoted?: string) => {
@@ -112,10 +127,10 @@ export function setKey(object: IDataObject, key: string, value: unknown): void {
 }
 
 /**
- * Sets an own property: an existing one by assignment (an array's `length` keeps its checks), a new
- * one by definition, so an inherited accessor of that name (`__defineGetter__`…) is never called.
+ * Sets an own property. `__proto__` never gets here (callers skip it), and every other member a
+ * plain object or array inherits is a plain value, not a setter, so assignment creates an own
+ * property and can call no inherited code.
  */
 function assignOwn(target: Container, key: string, value: unknown): void {
-  if (hasOwn(target, key)) target[key] = value;
-  else Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  if (key !== '__proto__') target[key] = value;
 }

@@ -14,6 +14,7 @@ import type {
   INodeType,
 } from 'n8n-workflow';
 import { NodeOperationError } from '../../../node-contract/n8n-runtime.js';
+import { withConstantParameters } from '../constant-parameters.js';
 import { setKey } from '../data-path.js';
 import { setDescription } from './set-description.js';
 import { composeReturnItem, parseJsonParameter, resolveRawData, validateEntry, type SetOptions } from './set-fields.js';
@@ -32,16 +33,17 @@ export class Set implements INodeType {
   description = setDescription;
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    const items = this.getInputData();
-    const node = this.getNode();
-    const mode = this.getNodeParameter('mode', 0) as 'manual' | 'raw';
+    const context = withConstantParameters(this);
+    const items = context.getInputData();
+    const node = context.getNode();
+    const mode = context.getNodeParameter('mode', 0) as 'manual' | 'raw';
     if (mode !== 'manual' && mode !== 'raw')
       throw new NodeOperationError(node, `The mode "${String(mode)}" is not known`);
     const templates = rawTemplates(node, mode);
     const output: INodeExecutionData[] = [];
     for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-      const options = itemOptions(this, node, itemIndex);
-      output.push(runMode(this, mode, items[itemIndex], itemIndex, options, templates));
+      const options = itemOptions(context, node, itemIndex);
+      output.push(runMode(context, mode, items[itemIndex], itemIndex, options, templates));
     }
     return [output];
   }

@@ -5,6 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeOperationError, deepCopy } from '../../../node-contract/n8n-runtime.js';
+import { withConstantParameters } from '../constant-parameters.js';
 import { getPath, setKey, unsetPath } from '../data-path.js';
 import { prepareFieldsArray } from '../field-list.js';
 
@@ -62,9 +63,11 @@ export class SplitOut implements INodeType {
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const output: INodeExecutionData[] = [];
-    const items = this.getInputData();
+    const context = withConstantParameters(this);
+    const items = context.getInputData();
+    // A loop, not `push(...entries)`: a spread of a huge list overflows the call stack.
     for (let itemIndex = 0; itemIndex < items.length; itemIndex++)
-      for (const entry of splitItem(this, items[itemIndex], itemIndex)) output.push(entry); // no spread: lists may be huge
+      for (const entry of splitItem(context, items[itemIndex], itemIndex)) output.push(entry);
     return [output];
   }
 }
