@@ -2,7 +2,8 @@
  * Runs n8n node JSON through the engine's real graph runner, fed from a manual trigger, the way
  * a differential case runs: `runNodes(nodes, items)` returns the last node's items or the error.
  */
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { testNodeType } from '../../../fixtures/node-types.js';
 import { toLoaded } from '../../../../engine/workflow/loader.js';
 import { createNodeTypeRegistry } from '../../../../engine/workflow/node-types.js';
 import { runGraph } from '../../../../engine/workflow/runner.js';
@@ -31,6 +32,38 @@ export async function runNodes(
   input: Array<Record<string, unknown>>,
   connections?: WorkflowDefinition['connections'],
 ): Promise<NodesResult> {
+  return runItems(
+    nodes,
+    input.map((json) => ({ json }) as INodeExecutionData),
+    connections,
+  );
+}
+
+/** Items captured after the last node, whole (binary included), by a test-only capture node. */
+const captured: INodeExecutionData[][] = [];
+const CAPTURE = 'hooklineTest.coreNodesCapture';
+const captureRegistry = createNodeTypeRegistry({
+  [CAPTURE]: testNodeType('coreNodesCapture', async function (this: IExecuteFunctions) {
+    captured.push(this.getInputData());
+    return [[]];
+  }),
+});
+
+/** Runs a chain of `nodes` on whole items (JSON and binary) and returns the last node's items. */
+export async function runWholeItems(nodes: CaseNode[], input: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+  const capture: CaseNode = { name: 'Capture', type: CAPTURE, typeVersion: 1 };
+  captured.length = 0;
+  const result = await runItems([...nodes, capture], input, undefined, captureRegistry);
+  if (result.error) throw new Error(`${result.error.node}: ${result.error.message}`);
+  return captured.flat();
+}
+
+async function runItems(
+  nodes: CaseNode[],
+  input: INodeExecutionData[],
+  connections?: WorkflowDefinition['connections'],
+  types = registry,
+): Promise<NodesResult> {
   const definition: WorkflowDefinition = {
     name: 'case',
     nodes: [
@@ -52,12 +85,10 @@ export async function runNodes(
     connections: connections ?? chainOf(['Start', ...nodes.map((node) => node.name)]),
   };
   const workflow = toLoaded(structuredClone(definition), null);
-  const startOutput: INodeExecutionData[][] = [
-    input.map((json) => ({ json: structuredClone(json) }) as INodeExecutionData),
-  ];
+  const startOutput: INodeExecutionData[][] = [structuredClone(input)];
   const result = await runGraph({
     workflow,
-    registry,
+    registry: types,
     executionId: 'exec_case',
     startNode: 'Start',
     startOutput,

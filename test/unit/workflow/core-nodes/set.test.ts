@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runNodes, type CaseNode } from './run-nodes.js';
+import { runNodes, runWholeItems, type CaseNode } from './run-nodes.js';
 
 const set = (typeVersion: number, parameters: Record<string, unknown>): CaseNode => ({
   name: 'Edit Fields',
@@ -133,5 +133,27 @@ describe("the built-in hookline.set shares the core nodes' dot-path setter", () 
     expect(error).toBeUndefined();
     expect(items).toEqual([{ n: 2, a: { b: 2 }, list: ['x'] }]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('Edit Fields binary options', () => {
+  const file = { data: 'aGk=', mimeType: 'text/plain', fileName: 'a.txt' };
+  const input = () => [{ json: { a: 1 }, binary: { file } }];
+  const setWith = (typeVersion: number, parameters: Record<string, unknown>) => [
+    set(typeVersion, { ...assignments(assignment('b', '2', 'number')), ...parameters }),
+  ];
+  const binaryOf = async (typeVersion: number, parameters: Record<string, unknown>) =>
+    (await runWholeItems(setWith(typeVersion, parameters), input()))[0].binary;
+
+  it('v3.4 keeps binary data with other fields, unless told to strip it', async () => {
+    expect(await binaryOf(3.4, { includeOtherFields: true })).toEqual({ file });
+    expect(await binaryOf(3.4, { includeOtherFields: true, options: { stripBinary: true } })).toBeUndefined();
+    expect(await binaryOf(3.4, {})).toBeUndefined();
+  });
+
+  it('v3.3 and earlier keep binary data only with includeBinary', async () => {
+    expect(await binaryOf(3.3, { includeOtherFields: true })).toBeUndefined();
+    expect(await binaryOf(3.3, { options: { includeBinary: true } })).toEqual({ file });
+    expect(await binaryOf(3.2, { options: { includeBinary: true } })).toEqual({ file });
   });
 });

@@ -1,5 +1,6 @@
+import type { INodeExecutionData } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { runNodes, type CaseNode } from './run-nodes.js';
+import { runNodes, runWholeItems, type CaseNode } from './run-nodes.js';
 
 const node = (type: string, parameters: Record<string, unknown>, typeVersion = 1): CaseNode => ({
   name: type,
@@ -145,5 +146,34 @@ describe('transform core nodes through the runner', () => {
     expect((await runNodes([sort], [{ a: 1 }])).error?.message).toBe(
       "Couldn't find the field 'nope' in the input data",
     );
+  });
+});
+
+describe('transform nodes carry binary data when asked', () => {
+  const file = (name: string, size: string) => ({
+    data: 'aGk=',
+    mimeType: 'text/plain',
+    fileName: name,
+    fileSize: size,
+  });
+
+  it('aggregate gathers every binary file, renaming repeated keys, or only unique ones', async () => {
+    const input = (): INodeExecutionData[] => [
+      { json: { a: 1 }, binary: { file: file('a.txt', '2 B') } },
+      { json: { a: 2 }, binary: { file: file('b.txt', '2 B') } },
+      { json: { a: 3 }, binary: { other: file('c.txt', '9 B') } },
+    ];
+    const aggregate = (options: Record<string, unknown>) =>
+      node('aggregate', { fieldsToAggregate: { fieldToAggregate: [{ fieldToAggregate: 'a' }] }, options });
+    const [all] = await runWholeItems([aggregate({ includeBinaries: true })], input());
+    expect(Object.keys(all.binary ?? {})).toEqual(['file', 'file_1', 'other']);
+    const [unique] = await runWholeItems([aggregate({ includeBinaries: true, keepOnlyUnique: true })], input());
+    expect(Object.keys(unique.binary ?? {})).toEqual(['file', 'other']);
+  });
+
+  it("split out copies the item's binary data to each new item with includeBinary", async () => {
+    const split = node('splitOut', { fieldToSplitOut: 'list', options: { includeBinary: true } });
+    const items = await runWholeItems([split], [{ json: { list: [1, 2] }, binary: { file: file('a.txt', '2 B') } }]);
+    expect(items.map((item) => Object.keys(item.binary ?? {}))).toEqual([['file'], ['file']]);
   });
 });
