@@ -28,3 +28,5 @@ export const {
   isFilterValue,
   validateFieldType,
 } = runtime;
+/** n8n's value descriptions and JSON parsing (with repair), as the data-transformation core nodes use them. */
+export const { getValueDescription, jsonParse } = runtime;

@@ -11,12 +11,21 @@
 import type { INodeType } from 'n8n-workflow';
 import { codeNodeTypes } from './code/index.js';
 import { conditionNodeTypes } from './conditions/index.js';
+import { editNodeTypes } from './edit/index.js';
 import { httpNodeTypes } from './http/index.js';
 import { scheduleNodeTypes } from './schedule/index.js';
+import { transformNodeTypes } from './transform/index.js';
 
 type Family = () => Record<string, INodeType>;
 
-const FAMILIES: Family[] = [codeNodeTypes, conditionNodeTypes, httpNodeTypes, scheduleNodeTypes];
+const FAMILIES: Family[] = [
+  codeNodeTypes,
+  conditionNodeTypes,
+  editNodeTypes,
+  httpNodeTypes,
+  scheduleNodeTypes,
+  transformNodeTypes,
+];
 
 export function coreNodeTypes(): Record<string, INodeType> {
   return Object.assign({}, ...FAMILIES.map((family) => family()));
