@@ -9,10 +9,12 @@
  * `description.version`; validation refuses other versions by name.
  */
 import type { INodeType } from 'n8n-workflow';
+import { conditionNodeTypes } from './conditions/index.js';
+import { scheduleNodeTypes } from './schedule/index.js';
 
 type Family = () => Record<string, INodeType>;
 
-const FAMILIES: Family[] = [];
+const FAMILIES: Family[] = [conditionNodeTypes, scheduleNodeTypes];
 
 export function coreNodeTypes(): Record<string, INodeType> {
   return Object.assign({}, ...FAMILIES.map((family) => family()));
