@@ -19,8 +19,11 @@ function expectMeasured(rows: readonly Row[]): void {
   expect(measured.map((row) => row.note ?? '').filter((note) => note.startsWith('failed'))).toEqual([]);
   for (const row of measured) {
     expect(Number.isFinite(row.hookline), row.figure).toBe(true);
-    // Order violations are counted, and zero is the hoped-for count; everything else is a rate, a time or a size.
-    if (!row.figure.endsWith('per-endpoint order')) expect(row.hookline, row.figure).toBeGreaterThan(0);
+    // Order violations are counted, and zero is the hoped-for count. RSS slopes at smoke size are noise
+    // around zero (the garbage collector can give back more than a few rows take). Everything else is
+    // a rate, a time or a size.
+    if (!row.figure.endsWith('per-endpoint order') && !row.figure.startsWith('RSS per'))
+      expect(row.hookline, row.figure).toBeGreaterThan(0);
   }
 }
 
