@@ -51,6 +51,11 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
     getInputData: (inputIndex = 0) => (inputIndex === 0 ? items : []),
     getExecutionId: () => options.executionId,
     getExecutionCancelSignal: () => options.signal,
+    getParentNodes: (name: string) =>
+      options.n8nWorkflow.getParentNodes(name).map((parent) => {
+        const found = options.workflow.nodesByName.get(parent);
+        return { name: parent, type: found?.type ?? '', typeVersion: found?.typeVersion ?? 1, disabled: found?.disabled };
+      }),
     getTimezone: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
     evaluateExpression: (expression: string, itemIndex: number) =>
       evaluateParameter(expression, { ...options, nodeName: node.name, itemIndex, items }),

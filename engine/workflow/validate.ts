@@ -6,7 +6,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { validateWorkflowSchema } from './schema.js';
 import { isTriggerType, parameterOrDefault } from './node-types.js';
-import { triggerRoute } from './routes.js';
+import { triggerRoutes } from './routes.js';
 import type { NodeTypeRegistry, WorkflowDefinition, WorkflowNodeDefinition } from './types.js';
 
 export interface WorkflowProblem {
@@ -154,14 +154,14 @@ export function checkTriggerClashes(
   const problems: WorkflowProblem[] = [];
   for (const { file, id, definition } of workflows) {
     definition.nodes.forEach((node, index) => {
-      const route = triggerRoute(node, id, registry);
-      if (!route) return;
-      const key = `${route.method} ${route.path}`;
-      const owner = owners.get(key);
-      const here = `${file ?? id}#/nodes/${index}`;
-      if (owner)
-        problems.push({ file, pointer: `/nodes/${index}`, message: `two triggers on ${key}: this node and ${owner}` });
-      else owners.set(key, here);
+      for (const route of triggerRoutes(node, id, registry)) {
+        const key = `${route.method} ${route.path}`;
+        const owner = owners.get(key);
+        const here = `${file ?? id}#/nodes/${index}`;
+        if (owner)
+          problems.push({ file, pointer: `/nodes/${index}`, message: `two triggers on ${key}: this node and ${owner}` });
+        else owners.set(key, here);
+      }
     });
   }
   return problems;

@@ -9,10 +9,11 @@
  * `description.version`; validation refuses other versions by name.
  */
 import type { INodeType } from 'n8n-workflow';
+import { webhookNodeTypes } from './webhook/index.js';
 
 type Family = () => Record<string, INodeType>;
 
-const FAMILIES: Family[] = [];
+const FAMILIES: Family[] = [webhookNodeTypes];
 
 export function coreNodeTypes(): Record<string, INodeType> {
   return Object.assign({}, ...FAMILIES.map((family) => family()));
