@@ -24,7 +24,13 @@ import { checkWebhookCaller, type WebhookRefusal } from '../workflow/core-nodes/
 import type { ExecutionOutcome, Executor } from '../workflow/executor.js';
 import type { CredentialResolver } from '../workflow/node-context.js';
 import { acceptExecution, type AcceptOptions } from './accept-execution.js';
-import { lastNodeAnswer, onReceivedAnswer, responseNodeAnswer, sendAnswer, type N8nAnswer } from './n8n-webhook-responses.js';
+import {
+  lastNodeAnswer,
+  onReceivedAnswer,
+  responseNodeAnswer,
+  sendAnswer,
+  type N8nAnswer,
+} from './n8n-webhook-responses.js';
 import type { TriggerBinding } from './trigger-table.js';
 import { createWebhookContext } from './webhook-context.js';
 
@@ -62,10 +68,14 @@ export async function checkN8nWebhookCaller(
   resolve: CredentialResolver,
 ): Promise<string> {
   const params = binding.webhookParams!;
-  const { refusal, jwtPayload } = await checkWebhookCaller({ headers: request.headers, ip: request.ip }, params, (type) => {
-    const reference = binding.node.credentials?.[type];
-    return reference ? resolve(type, reference) : Promise.resolve(null);
-  });
+  const { refusal, jwtPayload } = await checkWebhookCaller(
+    { headers: request.headers, ip: request.ip },
+    params,
+    (type) => {
+      const reference = binding.node.credentials?.[type];
+      return reference ? resolve(type, reference) : Promise.resolve(null);
+    },
+  );
   if (refusal) throw refusalError(refusal);
   request.webhookJwtPayload = jwtPayload;
   const caller = params.authentication === 'none' ? request.ip : params.authentication;
@@ -167,7 +177,12 @@ export async function answerN8nWebhook(
   if (duplicateOf) return answerDuplicate(options, reply, binding, duplicateOf, headers);
   let responded: (value: HooklineResponse) => void = () => {};
   const fromNode = new Promise<HooklineResponse>((resolve) => (responded = resolve));
-  const run = options.executor.run({ workflow: binding.workflow, execution, startOutput: outputs, onResponse: responded });
+  const run = options.executor.run({
+    workflow: binding.workflow,
+    execution,
+    startOutput: outputs,
+    onResponse: responded,
+  });
   void run.catch((error: unknown) => request.log.error({ err: error, executionId: execution.id }, 'execution crashed'));
   let answer: N8nAnswer;
   if (params.responseMode === 'lastNode')
@@ -178,7 +193,8 @@ export async function answerN8nWebhook(
       options.respondTimeoutMs,
       execution.id,
     );
-    answer = 'outcome' in first ? responseNodeAnswer(params, null, first.outcome) : responseNodeAnswer(params, first, null);
+    answer =
+      'outcome' in first ? responseNodeAnswer(params, null, first.outcome) : responseNodeAnswer(params, first, null);
   } else answer = onReceivedAnswer(params);
   return sendAnswer(reply, answer, headers);
 }
@@ -229,6 +245,14 @@ export function registerN8nBodyParsers(scope: FastifyInstance): void {
   const form = (raw: Buffer) =>
     Object.fromEntries(Object.entries(parseQueryString(raw.toString('utf8'), undefined, undefined, { maxKeys: 1000 })));
   scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, parser(form));
-  scope.addContentTypeParser('text/plain', { parseAs: 'buffer' }, parser((raw) => raw.toString('utf8')));
-  scope.addContentTypeParser('*', { parseAs: 'buffer' }, parser(() => undefined));
+  scope.addContentTypeParser(
+    'text/plain',
+    { parseAs: 'buffer' },
+    parser((raw) => raw.toString('utf8')),
+  );
+  scope.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer' },
+    parser(() => undefined),
+  );
 }

@@ -106,7 +106,8 @@ export function createTriggerTable(registry: NodeTypeRegistry): TriggerTable {
       const methods = [...bindings.keys()].filter((key) => key.endsWith(` ${trimmed}`)).map((key) => key.split(' ')[0]);
       const segments = trimmed.split('/');
       for (const entry of dynamic)
-        if (matchDynamic([entry], entry.method, segments) && !methods.includes(entry.method)) methods.push(entry.method);
+        if (matchDynamic([entry], entry.method, segments) && !methods.includes(entry.method))
+          methods.push(entry.method);
       return methods;
     },
     rebuild(workflows) {

@@ -78,7 +78,10 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
     if (methods.length === 0) throw Errors.NOT_FOUND(`No trigger listens on ${path.slice(0, 200)}`);
     const requested = String(request.headers['access-control-request-method'] ?? methods[0]).toUpperCase();
     const binding = options.table.find(methods.includes(requested) ? requested : methods[0], path);
-    return reply.status(204).headers(corsHeaders(binding, request, methods)).send();
+    return reply
+      .status(204)
+      .headers(corsHeaders(binding, request, methods))
+      .send();
   }
 
   /**
@@ -186,7 +189,8 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
   void app.register(async (scope) => {
     registerN8nBodyParsers(scope);
     const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-    for (const url of ['/webhook/*', '/webhook-test/*']) scope.route({ method: methods, url, exposeHeadRoute: false, ...route });
+    for (const url of ['/webhook/*', '/webhook-test/*'])
+      scope.route({ method: methods, url, exposeHeadRoute: false, ...route });
   });
 }
 

@@ -76,7 +76,10 @@ export function createWebhookContext(options: WebhookContextOptions): {
     params: options.params ?? request.params,
   };
   const base = createBaseContext(options);
-  const hooklineTrigger: HooklineTriggerHelpers = { checksPassed: options.checksPassed, jwtPayload: options.jwtPayload };
+  const hooklineTrigger: HooklineTriggerHelpers = {
+    checksPassed: options.checksPassed,
+    jwtPayload: options.jwtPayload,
+  };
   const context = {
     ...base,
     getBodyData: () => request.body ?? {},

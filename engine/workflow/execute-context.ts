@@ -54,7 +54,12 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
     getParentNodes: (name: string) =>
       options.n8nWorkflow.getParentNodes(name).map((parent) => {
         const found = options.workflow.nodesByName.get(parent);
-        return { name: parent, type: found?.type ?? '', typeVersion: found?.typeVersion ?? 1, disabled: found?.disabled };
+        return {
+          name: parent,
+          type: found?.type ?? '',
+          typeVersion: found?.typeVersion ?? 1,
+          disabled: found?.disabled,
+        };
       }),
     getTimezone: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
     evaluateExpression: (expression: string, itemIndex: number) =>

@@ -159,7 +159,11 @@ export function checkTriggerClashes(
         const owner = owners.get(key);
         const here = `${file ?? id}#/nodes/${index}`;
         if (owner)
-          problems.push({ file, pointer: `/nodes/${index}`, message: `two triggers on ${key}: this node and ${owner}` });
+          problems.push({
+            file,
+            pointer: `/nodes/${index}`,
+            message: `two triggers on ${key}: this node and ${owner}`,
+          });
         else owners.set(key, here);
       }
     });

@@ -22,7 +22,12 @@ const CREDENTIALS = [
     type: 'jwtAuth',
     data: { keyType: 'passphrase', secret: JWT_SECRET, algorithm: 'HS256' },
   },
-  { id: 'jwt-2', name: 'JwtPem', type: 'jwtAuth', data: { keyType: 'pemKey', publicKey: PUBLIC_PEM, algorithm: 'RS256' } },
+  {
+    id: 'jwt-2',
+    name: 'JwtPem',
+    type: 'jwtAuth',
+    data: { keyType: 'pemKey', publicKey: PUBLIC_PEM, algorithm: 'RS256' },
+  },
 ];
 
 const echo = (id: string, extra: Record<string, unknown>, credentials?: Record<string, { name: string }>) =>
@@ -96,8 +101,16 @@ describe('basicAuth (httpBasicAuth)', () => {
     const none = await call('basic');
     expect(none.headers.get('www-authenticate')).toBe('Basic realm="Webhook"');
     await expectRefused(none, 401, 'Authorization is required!');
-    await expectRefused(await call('basic', { authorization: basic('ada', 'wrong') }), 403, 'Authorization data is wrong!');
-    await expectRefused(await call('basic', { authorization: basic('bob', 'lovelace') }), 403, 'Authorization data is wrong!');
+    await expectRefused(
+      await call('basic', { authorization: basic('ada', 'wrong') }),
+      403,
+      'Authorization data is wrong!',
+    );
+    await expectRefused(
+      await call('basic', { authorization: basic('bob', 'lovelace') }),
+      403,
+      'Authorization data is wrong!',
+    );
   });
 
   it('lets the right user in, and hands the request on', async () => {
@@ -107,7 +120,11 @@ describe('basicAuth (httpBasicAuth)', () => {
   });
 
   it('answers 500 when the node has no credential, as n8n does', async () => {
-    await expectRefused(await call('no-credential', { authorization: basic('a', 'b') }), 500, 'No authentication data defined on node!');
+    await expectRefused(
+      await call('no-credential', { authorization: basic('a', 'b') }),
+      500,
+      'No authentication data defined on node!',
+    );
   });
 });
 
@@ -180,7 +197,11 @@ describe('source checks', () => {
 
 describe('bodies and limits', () => {
   it('reads form-urlencoded and text bodies as n8n does', async () => {
-    const form = await call('local', { 'content-type': 'application/x-www-form-urlencoded' }, 'a=1&b=x&b=y&__proto__=z');
+    const form = await call(
+      'local',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      'a=1&b=x&b=y&__proto__=z',
+    );
     const [formItem] = (await form.json()) as Array<{ body: Record<string, unknown> }>;
     expect(formItem.body).toEqual({ a: '1', b: ['x', 'y'], ['__proto__']: 'z' });
     expect(Object.getPrototypeOf(formItem.body)).toBe(Object.prototype);

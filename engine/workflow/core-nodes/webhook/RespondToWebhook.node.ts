@@ -7,13 +7,7 @@
  * `enableResponseOutput`, add a second output holding the response sent.
  */
 import { importPKCS8, SignJWT } from 'jose';
-import type {
-  IDataObject,
-  IExecuteFunctions,
-  INodeExecutionData,
-  INodeType,
-  INodeTypeDescription,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { getHooklineHelpers, type HooklineResponse } from '../../../node-contract/helpers.js';
 import { NodeOperationError } from '../../../node-contract/n8n-runtime.js';
 import { respondProperties } from './respond-description.js';
@@ -61,9 +55,14 @@ export class RespondToWebhook implements INodeType {
     }
     getHooklineHelpers(this.helpers)?.setResponse(response);
     const withResponse =
-      node.typeVersion === 1.3 || (node.typeVersion >= 1.4 && this.getNodeParameter('enableResponseOutput', 0) === true);
+      node.typeVersion === 1.3 ||
+      (node.typeVersion >= 1.4 && this.getNodeParameter('enableResponseOutput', 0) === true);
     if (!withResponse) return [items];
-    const sent = { body: response.body as IDataObject, headers: response.headers ?? {}, statusCode: response.statusCode };
+    const sent = {
+      body: response.body as IDataObject,
+      headers: response.headers ?? {},
+      statusCode: response.statusCode,
+    };
     return [items, [{ json: { response: sent } }]];
   }
 }

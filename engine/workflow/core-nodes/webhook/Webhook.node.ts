@@ -60,8 +60,10 @@ export class Webhook implements INodeType {
     const trigger = getHooklineTriggerHelpers(this.helpers);
     let jwtPayload = trigger?.jwtPayload as IDataObject | undefined;
     if (!trigger?.checksPassed.includes('authentication')) {
-      const caller = await checkWebhookCaller({ headers: req.headers, ip: req.ip }, params, async (type) =>
-        (await this.getCredentials(type)) as Record<string, unknown>,
+      const caller = await checkWebhookCaller(
+        { headers: req.headers, ip: req.ip },
+        params,
+        async (type) => (await this.getCredentials(type)) as Record<string, unknown>,
       );
       if (caller.refusal) {
         const res = this.getResponseObject();

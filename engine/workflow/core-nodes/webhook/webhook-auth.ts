@@ -159,4 +159,3 @@ export async function checkWebhookCaller(
   if (method === 'jwtAuth') return checkJwt(request, credential);
   return { refusal: method === 'basicAuth' ? checkBasic(request, credential) : checkHeader(request, credential) };
 }
-

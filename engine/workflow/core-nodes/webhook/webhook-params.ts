@@ -85,7 +85,8 @@ function headersOf(raw: unknown): Record<string, string> {
 }
 
 function optionsOf(raw: Record<string, unknown>): WebhookOptions {
-  const optional = (name: string) => (typeof raw[name] === 'string' && raw[name] !== '' ? String(raw[name]) : undefined);
+  const optional = (name: string) =>
+    typeof raw[name] === 'string' && raw[name] !== '' ? String(raw[name]) : undefined;
   return {
     allowedOrigins: text(raw.allowedOrigins, '*') || '*',
     ignoreBots: raw.ignoreBots === true,
@@ -110,7 +111,9 @@ export function readWebhookParameters(read: ParameterReader, version: number): W
   return {
     methods: methodsOf(read, multipleMethods),
     multipleMethods,
-    path: text(read('path', '')).trim().replace(/^\/+|\/+$/g, ''),
+    path: text(read('path', ''))
+      .trim()
+      .replace(/^\/+|\/+$/g, ''),
     authentication: text(read('authentication', 'none'), 'none'),
     responseMode,
     responseCode: responseCodeOf(read, version, options),
