@@ -6,6 +6,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { validateWorkflowSchema } from './schema.js';
 import { isTriggerType, parameterOrDefault } from './node-types.js';
+import { WEBHOOK_NODE_TYPE } from './core-nodes/webhook/webhook-params.js';
 import { triggerRoutes } from './routes.js';
 import type { NodeTypeRegistry, WorkflowDefinition, WorkflowNodeDefinition } from './types.js';
 
@@ -30,7 +31,26 @@ export function validateWorkflow(input: unknown, registry: NodeTypeRegistry): Wo
     }));
   }
   const workflow = input as unknown as WorkflowDefinition;
-  return [...checkNodes(workflow, registry), ...checkConnections(workflow), ...checkCycles(workflow)];
+  return [
+    ...checkNodes(workflow, registry),
+    ...checkConnections(workflow),
+    ...checkCycles(workflow),
+    ...checkWebhookPaths(workflow, registry),
+  ];
+}
+
+/** An n8n Webhook node Hookline cannot serve: no path and no `webhookId`, or a path or method given as an expression. */
+function checkWebhookPaths(workflow: WorkflowDefinition, registry: NodeTypeRegistry): WorkflowProblem[] {
+  const problems: WorkflowProblem[] = [];
+  workflow.nodes.forEach((node, index) => {
+    if (node.type !== WEBHOOK_NODE_TYPE || node.disabled || !registry.has(node.type)) return;
+    if (triggerRoutes(node, workflow.id ?? '', registry).length > 0) return;
+    problems.push({
+      pointer: `/nodes/${index}/parameters/path`,
+      message: `webhook node '${node.name}' cannot be served: its path must be static text, and a path that is empty or has ':name' segments needs the node's webhookId`,
+    });
+  });
+  return problems;
 }
 
 function checkNodes(workflow: WorkflowDefinition, registry: NodeTypeRegistry): WorkflowProblem[] {

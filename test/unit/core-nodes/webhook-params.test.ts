@@ -8,6 +8,7 @@ import {
 import { createTriggerTable } from '../../../engine/ingress/trigger-table.js';
 import { createNodeTypeRegistry } from '../../../engine/workflow/node-types.js';
 import { triggerRoutes } from '../../../engine/workflow/routes.js';
+import { validateWorkflow } from '../../../engine/workflow/validate.js';
 import type { LoadedWorkflow, WorkflowNodeDefinition } from '../../../engine/workflow/types.js';
 
 const reader =
@@ -111,5 +112,25 @@ describe('routes and the trigger table', () => {
     expect(table.find('GET', '/webhook-test/hook/teams/7')?.route.n8n?.test).toBe(true);
     expect(table.find('GET', '/webhook/hook/users')).toBeUndefined();
     expect(table.find('POST', '/webhook/hook/users/42')).toBeUndefined();
+  });
+});
+
+describe('validation', () => {
+  it('names a Webhook node Hookline cannot serve: no path and no webhookId, or an expression path', () => {
+    const registry = createNodeTypeRegistry();
+    const workflow = (parameters: Record<string, unknown>, webhookId?: string) => ({
+      name: 'w',
+      nodes: [{ ...webhookNode('Webhook', parameters, webhookId) }],
+      connections: {},
+    });
+    expect(validateWorkflow(workflow({ path: 'orders' }), registry)).toEqual([]);
+    expect(validateWorkflow(workflow({ path: '' }, 'an-id'), registry)).toEqual([]);
+    for (const bad of [workflow({ path: '' }), workflow({ path: 'users/:id' }), workflow({ path: '={{ 1 }}' }, 'id')])
+      expect(validateWorkflow(bad, registry)).toEqual([
+        {
+          pointer: '/nodes/0/parameters/path',
+          message: expect.stringContaining("webhook node 'Webhook' cannot be served"),
+        },
+      ]);
   });
 });
