@@ -10,4 +10,5 @@ import n8nWorkflowCjs from 'n8n-workflow/dist/cjs/index.js';
 
 const runtime = n8nWorkflowCjs as unknown as typeof N8nWorkflow;
 
-export const { Workflow, NodeApiError, NodeConnectionTypes, NodeOperationError, deepCopy, sleep } = runtime;
+export const { Workflow, NodeApiError, NodeConnectionTypes, NodeOperationError, NodeHelpers, deepCopy, sleep } =
+  runtime;

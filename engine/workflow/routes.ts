@@ -2,8 +2,8 @@
  * Where a webhook trigger listens. Workflow triggers: `/webhooks/workflows/{workflowId}`; agent
  * triggers: `/webhooks/agents/{agentId}` (seed 002); a custom path `p`: `/webhook/p`, as n8n names
  * its production webhook URLs. n8n's own Webhook node listens where n8n serves it: `/webhook/{path}`
- * and the test URL `/webhook-test/{path}`, once per method, with `webhookId` standing in for an
- * empty path and prefixing a path with `:name` segments.
+ * and the test URL `/webhook-test/{path}`, once per method, at the path n8n computes (see
+ * `webhookPathOf`).
  */
 import { readWebhookParameters, WEBHOOK_NODE_TYPE, webhookPathOf } from './core-nodes/webhook/webhook-params.js';
 import { parameterOrDefault } from './node-types.js';
@@ -31,7 +31,7 @@ export function triggerRoutes(
 ): TriggerRoute[] {
   const nodeType = registry.get(node.type);
   if (!nodeType?.description.webhooks?.length || node.disabled) return [];
-  if (node.type === WEBHOOK_NODE_TYPE) return n8nWebhookRoutes(node, registry);
+  if (node.type === WEBHOOK_NODE_TYPE) return n8nWebhookRoutes(node, workflowId, registry);
   const params = node.parameters;
   const kind = params.kind === 'agent' ? 'agent' : 'workflow';
   const method = String(params.httpMethod ?? 'POST').toUpperCase();
@@ -53,12 +53,16 @@ export function triggerRoute(
 /** An expression (`=…`) in the path or methods is evaluated per request by n8n; Hookline serves static ones. */
 const isExpression = (value: unknown): boolean => typeof value === 'string' && value.startsWith('=');
 
-function n8nWebhookRoutes(node: WorkflowNodeDefinition, registry: NodeTypeRegistry): TriggerRoute[] {
+function n8nWebhookRoutes(
+  node: WorkflowNodeDefinition,
+  workflowId: string,
+  registry: NodeTypeRegistry,
+): TriggerRoute[] {
   const description = registry.get(node.type)!.description;
   if (isExpression(node.parameters.path) || isExpression(node.parameters.httpMethod)) return [];
   const read = (name: string, fallback: unknown) => parameterOrDefault(description, node.parameters, name) ?? fallback;
   const params = readWebhookParameters(read, node.typeVersion);
-  const path = webhookPathOf(params.path, node.webhookId);
+  const path = webhookPathOf(workflowId, node, params.path);
   if (path === null) return [];
   const productionPath = `/webhook/${path}`;
   return [...new Set(params.methods)].flatMap((method) => [

@@ -39,7 +39,7 @@ export function validateWorkflow(input: unknown, registry: NodeTypeRegistry): Wo
   ];
 }
 
-/** An n8n Webhook node Hookline cannot serve: no path and no `webhookId`, or a path or method given as an expression. */
+/** An n8n Webhook node Hookline cannot serve: a `:name` path without `webhookId`, or a path or method given as an expression. */
 function checkWebhookPaths(workflow: WorkflowDefinition, registry: NodeTypeRegistry): WorkflowProblem[] {
   const problems: WorkflowProblem[] = [];
   workflow.nodes.forEach((node, index) => {
@@ -47,7 +47,7 @@ function checkWebhookPaths(workflow: WorkflowDefinition, registry: NodeTypeRegis
     if (triggerRoutes(node, workflow.id ?? '', registry).length > 0) return;
     problems.push({
       pointer: `/nodes/${index}/parameters/path`,
-      message: `webhook node '${node.name}' cannot be served: its path must be static text, and a path that is empty or has ':name' segments needs the node's webhookId`,
+      message: `webhook node '${node.name}' cannot be served: its path and method must be static text, and a path with ':name' segments needs the node's webhookId`,
     });
   });
   return problems;

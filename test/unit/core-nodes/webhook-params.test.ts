@@ -48,12 +48,17 @@ describe('readWebhookParameters', () => {
 });
 
 describe('webhookPathOf', () => {
+  const node = (webhookId?: string) => ({ name: 'My Hook', webhookId });
   it('uses the path, else the webhookId, and prefixes a dynamic path with the webhookId', () => {
-    expect(webhookPathOf('orders/new', 'id-1')).toBe('orders/new');
-    expect(webhookPathOf('', 'id-1')).toBe('id-1');
-    expect(webhookPathOf('users/:id', 'id-1')).toBe('id-1/users/:id');
-    expect(webhookPathOf('users/:id', undefined)).toBeNull();
-    expect(webhookPathOf('', undefined)).toBeNull();
+    expect(webhookPathOf('wf', node('id-1'), 'orders/new')).toBe('orders/new');
+    expect(webhookPathOf('wf', node('id-1'), '')).toBe('id-1');
+    expect(webhookPathOf('wf', node('id-1'), 'users/:id')).toBe('id-1/users/:id');
+    expect(webhookPathOf('wf', node(), 'users/:id')).toBeNull();
+  });
+
+  it('serves a node without webhookId under its workflow id and lower-cased name, as n8n does', () => {
+    expect(webhookPathOf('wf', node(), 'orders')).toBe('wf/my%20hook/orders');
+    expect(webhookPathOf('wf', node(), '')).toBe('wf/my%20hook');
   });
 });
 
@@ -87,7 +92,7 @@ describe('routes and the trigger table', () => {
   const registry = createNodeTypeRegistry();
 
   it('serves each method at the production and the test URL, none for an expression path or a disabled node', () => {
-    const routes = triggerRoutes(webhookNode('W', { httpMethod: 'POST', path: '/a/b/' }), 'wf', registry);
+    const routes = triggerRoutes(webhookNode('W', { httpMethod: 'POST', path: '/a/b/' }, 'w-id'), 'wf', registry);
     expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual([
       'POST /webhook/a/b',
       'POST /webhook-test/a/b',
@@ -101,7 +106,7 @@ describe('routes and the trigger table', () => {
     table.rebuild([
       workflowOf('a', [webhookNode('Any', { path: ':kind/:id' }, 'hook')]),
       workflowOf('b', [webhookNode('Users', { path: 'users/:id' }, 'hook')]),
-      workflowOf('c', [webhookNode('Static', { path: 'hook/users/me' })]),
+      workflowOf('c', [webhookNode('Static', { path: 'hook/users/me' }, 'static-id')]),
     ]);
     expect(table.find('GET', '/webhook/hook/users/me')?.node.name).toBe('Static');
     expect(table.find('GET', '/webhook/hook/users/42')).toMatchObject({
@@ -116,7 +121,7 @@ describe('routes and the trigger table', () => {
 });
 
 describe('validation', () => {
-  it('names a Webhook node Hookline cannot serve: no path and no webhookId, or an expression path', () => {
+  it('names a Webhook node Hookline cannot serve: a dynamic path without webhookId, or an expression path', () => {
     const registry = createNodeTypeRegistry();
     const workflow = (parameters: Record<string, unknown>, webhookId?: string) => ({
       name: 'w',
@@ -125,7 +130,8 @@ describe('validation', () => {
     });
     expect(validateWorkflow(workflow({ path: 'orders' }), registry)).toEqual([]);
     expect(validateWorkflow(workflow({ path: '' }, 'an-id'), registry)).toEqual([]);
-    for (const bad of [workflow({ path: '' }), workflow({ path: 'users/:id' }), workflow({ path: '={{ 1 }}' }, 'id')])
+    expect(validateWorkflow(workflow({ path: '' }), registry)).toEqual([]);
+    for (const bad of [workflow({ path: 'users/:id' }), workflow({ path: '={{ 1 }}' }, 'id')])
       expect(validateWorkflow(bad, registry)).toEqual([
         {
           pointer: '/nodes/0/parameters/path',

@@ -93,7 +93,7 @@ async function buildResponse(context: IExecuteFunctions, items: INodeExecutionDa
   const respondWith = String(context.getNodeParameter('respondWith', 0));
   const options = context.getNodeParameter('options', 0, {}) as RespondOptions;
   const headers = headersOf(options);
-  const statusCode = Number(options.responseCode ?? 200);
+  const statusCode = Number(options.responseCode || 200);
   const keyed = (value: unknown) => (options.responseKey ? nestUnder(options.responseKey, value) : value);
   switch (respondWith) {
     case 'allIncomingItems':

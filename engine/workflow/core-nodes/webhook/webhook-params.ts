@@ -4,6 +4,8 @@
  * Values are n8n's; how each one is read (which version keeps `responseCode` where, when
  * `responseData` applies) follows n8n's documented behaviour.
  */
+import type { INode } from 'n8n-workflow';
+import { NodeHelpers } from '../../../node-contract/n8n-runtime.js';
 
 /** n8n's type names for the two nodes of this family. */
 export const WEBHOOK_NODE_TYPE = 'n8n-nodes-base.webhook';
@@ -124,14 +126,21 @@ export function readWebhookParameters(read: ParameterReader, version: number): W
 }
 
 /**
- * The path n8n serves the node at, after `/webhook/`: `path`, or the node's `webhookId` when the
- * path is empty; a path with `:name` segments is served under `webhookId/` (n8n's dynamic webhooks).
- * Null when n8n could not serve it either (no path and no id, or a dynamic path without an id).
+ * The path n8n serves the node at, after `/webhook/` (n8n-workflow's own `getNodeWebhookPath`, so
+ * it matches by construction): `path`, or the node's `webhookId` when the path is empty; a node
+ * without `webhookId` (hand-written JSON) is served under `{workflowId}/{node name}/`. A path with
+ * `:name` segments is served under `webhookId/` (n8n's dynamic webhooks); without a `webhookId` n8n
+ * cannot serve it, and neither does Hookline: null.
  */
-export function webhookPathOf(path: string, webhookId: string | undefined): string | null {
-  if (path === '') return webhookId || null;
-  if (!isDynamicPath(path)) return path;
-  return webhookId ? `${webhookId}/${path}` : null;
+export function webhookPathOf(
+  workflowId: string,
+  node: { name: string; webhookId?: string },
+  path: string,
+): string | null {
+  const dynamic = isDynamicPath(path);
+  if (dynamic && !node.webhookId) return null;
+  const full = NodeHelpers.getNodeWebhookPath(workflowId, node as INode, path, !dynamic);
+  return full.replace(/^\/+|\/+$/g, '') || null;
 }
 
 /** A path with at least one `:name` segment. */
