@@ -167,7 +167,7 @@ describe('jwtAuth (jwtAuth)', () => {
 
 describe('source checks', () => {
   it('refuses an address outside the allowlist with 403 and lets a listed one in', async () => {
-    await expectRefused(await call('allowlist'), 403, 'IP is not whitelisted to access the webhook!');
+    await expectRefused(await call('allowlist'), 403, 'IP is not allowed to access the webhook!');
     expect((await call('local')).status).toBe(200);
   });
 
