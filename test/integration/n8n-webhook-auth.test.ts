@@ -251,3 +251,28 @@ describe('bodies and limits', () => {
     expect(await form.json()).toMatchObject({ success: false, error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
   });
 });
+
+describe('rate limits', () => {
+  it('limits callers per workflow, node and credential with 429 and Retry-After', async () => {
+    const limited = await startTestEngine({
+      workflows: { basic: WORKFLOWS.basic },
+      credentials: CREDENTIALS,
+      config: { rateLimitPerMinute: 1 },
+    });
+    try {
+      const send = () =>
+        fetch(`${limited.url}/webhook/basic`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: basic('ada', 'lovelace') },
+          body: '{}',
+        });
+      expect((await send()).status).toBe(200);
+      const refused = await send();
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await refused.json()).toMatchObject({ success: false, error: { code: 'RATE_LIMITED' } });
+    } finally {
+      await limited.stop();
+    }
+  });
+});
