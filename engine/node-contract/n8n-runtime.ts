@@ -10,5 +10,20 @@ import n8nWorkflowCjs from 'n8n-workflow/dist/cjs/index.js';
 
 const runtime = n8nWorkflowCjs as unknown as typeof N8nWorkflow;
 
-export const { Workflow, NodeApiError, NodeConnectionTypes, NodeOperationError, NodeHelpers, deepCopy, sleep } =
-  runtime;
+export const { Workflow, NodeApiError, NodeConnectionTypes, NodeOperationError, deepCopy, sleep } = runtime;
+
+/** n8n's date parsing (the Wait node's `dateTime`): ISO, SQL, HTTP and RFC 2822 dates, in a zone. */
+export const { tryToParseDateTime } = runtime;
+/**
+ * n8n's condition model (If, Filter, Switch): the filter evaluator and the type validation it rests
+ * on; its errors; and the node helpers that count a node's outputs (its error output included).
+ */
+export const {
+  ApplicationError,
+  ExpressionError,
+  NodeHelpers,
+  executeFilter,
+  executeFilterCondition,
+  isFilterValue,
+  validateFieldType,
+} = runtime;

@@ -5,6 +5,7 @@
  */
 import type {
   IExecuteFunctions,
+  IGetNodeParameterOptions,
   INodeExecutionData,
   INodeType,
   IRunExecutionData,
@@ -13,8 +14,11 @@ import type {
 import type { HooklineNodeHelpers } from '../node-contract/helpers.js';
 import { NodeOperationError } from '../node-contract/n8n-runtime.js';
 import { evaluateParameter } from './expressions.js';
+import { extractParameterValue, validatedParameterValue } from './extract-value.js';
+import { createRegExpBudget } from './filter-regexp.js';
 import { createBaseContext, hostContext, type CredentialResolver } from './node-context.js';
 import { parameterOrDefault } from './node-types.js';
+import { workflowTimezone } from './timezone.js';
 import type { LoadedWorkflow, WorkflowNodeDefinition } from './types.js';
 import type { Logger } from '../logger.js';
 
@@ -33,20 +37,26 @@ export interface NodeContextOptions {
   log: Logger;
   /** Aborted when the execution is asked to stop (n8n's `getExecutionCancelSignal`). */
   signal?: AbortSignal;
+  /** n8n's `putExecutionToWait`: the run parks after this node until the date (runner.ts). */
+  putExecutionToWait?: (waitTill: Date) => Promise<void>;
 }
 
 export function createExecuteContext(options: NodeContextOptions): IExecuteFunctions {
   const { node, nodeType, items } = options;
   const base = createBaseContext(options);
+  // One node run's regex time budget (filter-regexp.ts), shared by all its items.
+  const regexBudget = createRegExpBudget();
   const context = {
     ...base,
-    getNodeParameter(name: string, itemIndex = 0, fallback?: unknown) {
+    getNodeParameter(name: string, itemIndex = 0, fallback?: unknown, extra?: IGetNodeParameterOptions) {
       const raw = parameterOrDefault(nodeType.description, node.parameters, name);
       if (raw === undefined) {
         if (arguments.length >= 3) return fallback;
         throw new NodeOperationError(node as never, `Could not get parameter '${name}'`);
       }
-      return evaluateParameter(raw, { ...options, nodeName: node.name, itemIndex, items });
+      let value = evaluateParameter(raw, { ...options, nodeName: node.name, itemIndex, items });
+      if (extra?.extractValue) value = extractParameterValue(nodeType.description, name, value, itemIndex, regexBudget);
+      return extra?.skipValidation ? value : validatedParameterValue(nodeType.description, name, value, itemIndex);
     },
     getInputData: (inputIndex = 0) => (inputIndex === 0 ? items : []),
     getExecutionId: () => options.executionId,
@@ -61,7 +71,7 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
           disabled: found?.disabled,
         };
       }),
-    getTimezone: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
+    getTimezone: () => workflowTimezone(options.workflow.definition),
     evaluateExpression: (expression: string, itemIndex: number) =>
       evaluateParameter(expression, { ...options, nodeName: node.name, itemIndex, items }),
     logger: {
@@ -71,6 +81,7 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
       error: (message: string, meta?: object) => options.log.warn({ node: node.name, ...meta }, message),
     },
     helpers: { ...base.helpers, hookline: options.hookline },
+    ...(options.putExecutionToWait && { putExecutionToWait: options.putExecutionToWait }),
   };
   return hostContext<IExecuteFunctions>(node, context);
 }

@@ -8,10 +8,16 @@
  * Stopping: once `signal` aborts, no further node starts (the run stops at the next node boundary),
  * and a node still awaiting I/O is no longer waited for: nodes that await I/O get the same signal
  * from `this.getExecutionCancelSignal()` to abandon their requests.
+ *
+ * Waiting: a node that calls `this.putExecutionToWait(date)` (n8n's Wait node) and succeeds ends the
+ * run as `waiting` once its output is queued for its children; `parked` holds what `resumeGraph`
+ * continues from (the queue and the run data, plain JSON), so the host can store it and resume later,
+ * in another process if need be.
  */
 import type { IDataObject, INodeExecutionData, INodeType, IRunExecutionData, ITaskData } from 'n8n-workflow';
 import type { HooklineNodeHelpers } from '../node-contract/helpers.js';
 import { createExecuteContext } from './execute-context.js';
+import { mainOutputCount, routeErrorItems } from './error-output.js';
 import { n8nWorkflowFor } from './expressions.js';
 import { isContinueOnFail, type CredentialResolver } from './node-context.js';
 import type { LoadedWorkflow, NodeTypeRegistry, WorkflowNodeDefinition } from './types.js';
@@ -39,8 +45,8 @@ export interface RunError {
 }
 
 export interface RunResult {
-  /** `stopped`: the signal aborted it (a stop request) before it finished. */
-  status: 'succeeded' | 'failed' | 'stopped';
+  /** `stopped`: the signal aborted it (a stop request) before it finished; `waiting`: see `parked`. */
+  status: 'succeeded' | 'failed' | 'stopped' | 'waiting';
   /** The JSON of the items the last node produced. */
   output: IDataObject[];
   /**
@@ -50,6 +56,16 @@ export interface RunResult {
   ends: EndOutput[];
   steps: StepResult[];
   error?: RunError;
+  /** With `waiting`: when to resume, and the state to resume from. */
+  parked?: { resumeAtMs: number; state: ParkedGraph };
+}
+
+/** A run parked by a Wait node, as JSON: the nodes still queued and what ran before (for expressions). */
+export interface ParkedGraph {
+  queue: Pending[];
+  runData: IRunExecutionData['resultData']['runData'];
+  lastOutput: INodeExecutionData[];
+  ends: EndOutput[];
 }
 
 export interface EndOutput {
@@ -74,9 +90,11 @@ export interface RunOptions {
   maxSteps?: number;
   /** Aborted when the execution is asked to stop. */
   signal?: AbortSignal;
+  /** Continue a parked run from here instead of starting at `startNode` (see `resumeGraph`). */
+  resumeFrom?: ParkedGraph;
 }
 
-interface Pending {
+export interface Pending {
   node: string;
   items: INodeExecutionData[];
 }
@@ -84,13 +102,16 @@ interface Pending {
 export async function runGraph(options: RunOptions): Promise<RunResult> {
   const { workflow, registry } = options;
   const n8nWorkflow = n8nWorkflowFor(workflow, registry);
-  const runExecutionData = { resultData: { runData: {} } } as unknown as IRunExecutionData;
+  const resumed = options.resumeFrom;
+  const runExecutionData = { resultData: { runData: resumed?.runData ?? {} } } as unknown as IRunExecutionData;
   const steps: StepResult[] = [];
-  const queue: Pending[] = [];
-  const ends: EndOutput[] = [];
-  let lastOutput: INodeExecutionData[] = options.startOutput[0] ?? [];
-  recordRun(runExecutionData, options.startNode, options.startOutput);
-  enqueueChildren(queue, workflow, options.startNode, options.startOutput);
+  const queue: Pending[] = [...(resumed?.queue ?? [])];
+  const ends: EndOutput[] = [...(resumed?.ends ?? [])];
+  let lastOutput: INodeExecutionData[] = resumed?.lastOutput ?? options.startOutput[0] ?? [];
+  if (!resumed) {
+    recordRun(runExecutionData, options.startNode, options.startOutput);
+    enqueueChildren(queue, workflow, options.startNode, options.startOutput);
+  }
 
   for (let count = 0; queue.length > 0; count++) {
     if (options.signal?.aborted) return { status: 'stopped', output: jsonOf(lastOutput), ends, steps };
@@ -115,11 +136,14 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
       itemsOut: 0,
     };
     let outputs: INodeExecutionData[][];
+    let waitTill: Date | undefined;
+    const putExecutionToWait = async (date: Date) => void (waitTill = date);
     const attempt = await executeWithRetries(
       node,
       () => {
         if (!nodeType.execute) throw new Error(`node type '${node.type}' cannot run inside a workflow`);
-        const context = createExecuteContext({ ...options, n8nWorkflow, node, nodeType, items, runExecutionData });
+        const contextOptions = { ...options, n8nWorkflow, node, nodeType, items, runExecutionData, putExecutionToWait };
+        const context = createExecuteContext(contextOptions);
         return nodeType.execute.call(context) as Promise<INodeExecutionData[][] | null>;
       },
       options.signal,
@@ -134,6 +158,8 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
         return failed(steps, lastOutput, ends, { node: name, message, nodeType: node.type, retries: attempt.retries });
       outputs = failedItemOutputs(node, nodeType, items, message);
     } else outputs = attempt.outputs;
+    if (step.status === 'succeeded' && node.onError === 'continueErrorOutput')
+      outputs = routeErrorItems(outputs, mainOutputCount(n8nWorkflow, node, nodeType), items);
     if (step.status === 'succeeded') {
       step.durationMs = Date.now() - startedAt.getTime();
       step.itemsOut = outputs.reduce((sum, output) => sum + (output?.length ?? 0), 0);
@@ -144,8 +170,23 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
     lastOutput = outputs.find((output) => output && output.length > 0) ?? [];
     if (isEndNode(workflow, name)) ends.push({ node: name, items: outputs.flat().map((item) => item.json) });
     enqueueChildren(queue, workflow, name, outputs);
+    if (waitTill && attempt.error === undefined) {
+      const state: ParkedGraph = { queue, runData: runExecutionData.resultData.runData, lastOutput, ends };
+      return {
+        status: 'waiting',
+        output: jsonOf(lastOutput),
+        ends,
+        steps,
+        parked: { resumeAtMs: waitTill.getTime(), state },
+      };
+    }
   }
   return { status: 'succeeded', output: jsonOf(lastOutput), ends, steps };
+}
+
+/** Continues a run a Wait node parked (`RunResult.parked.state`) from the nodes it had queued. */
+export function resumeGraph(options: Omit<RunOptions, 'resumeFrom'>, state: ParkedGraph): Promise<RunResult> {
+  return runGraph({ ...options, resumeFrom: state });
 }
 
 const jsonOf = (items: INodeExecutionData[]): IDataObject[] => items.map((item) => item.json);

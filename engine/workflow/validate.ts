@@ -7,6 +7,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { validateWorkflowSchema } from './schema.js';
 import { isTriggerType, parameterOrDefault } from './node-types.js';
 import { WEBHOOK_NODE_TYPE } from './core-nodes/webhook/webhook-params.js';
+import { nodeCheckMessages } from './node-checks.js';
 import { triggerRoutes } from './routes.js';
 import type { NodeTypeRegistry, WorkflowDefinition, WorkflowNodeDefinition } from './types.js';
 
@@ -75,6 +76,8 @@ function checkNodes(workflow: WorkflowDefinition, registry: NodeTypeRegistry): W
         message: `node '${node.name}' is missing required parameter '${name}'`,
       });
     }
+    for (const message of nodeCheckMessages(nodeType, node, workflow))
+      problems.push({ pointer: `/nodes/${index}/parameters`, message });
   });
   if (!workflow.nodes.some((node) => registry.get(node.type) && isTriggerType(registry.get(node.type)!))) {
     problems.push({ pointer: '/nodes', message: 'workflow has no trigger node, so nothing can start it' });

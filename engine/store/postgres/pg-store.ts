@@ -46,6 +46,7 @@ import { createPgHistory } from './pg-history.js';
 import { createPgEventTypes } from './pg-event-types.js';
 import { idempotencyScopeKey, idempotencySince } from '../idempotency.js';
 import { createPgRunState } from './pg-run-state.js';
+import { createPgWaits } from './pg-waits.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -94,11 +95,17 @@ const SQL = {
     FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys`,
   heartbeat: `INSERT INTO engine_processes (owner, heartbeat_at) VALUES ($1, $2)
     ON CONFLICT (owner) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`,
-  /** Orphans: unfinished runs whose owner has not said it is alive since `$2`; each taken by one process. */
+  /**
+   * Orphans: unfinished runs whose owner has not said it is alive since `$2`; each taken by one process.
+   * The liveness test is a subquery, not a join: when a row locked by another claim is re-checked
+   * (READ COMMITTED), a subquery sees the row's new owner, a joined row would still be the dead one.
+   */
   claimOrphans: `UPDATE executions SET owner = $1 WHERE id IN (
-      SELECT e.id FROM executions e LEFT JOIN engine_processes p ON p.owner = e.owner
+      SELECT e.id FROM executions e
       WHERE e.status IN ('queued', 'running') AND e.owner IS DISTINCT FROM $1
-        AND (p.owner IS NULL OR p.heartbeat_at < $2)
+        AND NOT EXISTS (SELECT 1 FROM engine_processes p WHERE p.owner = e.owner AND p.heartbeat_at >= $2)
+        -- A resumed parked execution is not an orphan: claimDueWaits takes it back (pg-waits.ts).
+        AND NOT EXISTS (SELECT 1 FROM execution_waits w WHERE w.execution_id = e.id)
       ORDER BY e.created_at, e.id LIMIT $3 FOR UPDATE OF e SKIP LOCKED)
     RETURNING *`,
   forgetProcesses: `DELETE FROM engine_processes WHERE heartbeat_at < $1`,
@@ -117,6 +124,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   const box = options.secretBox;
   const subscriptions = createPgSubscriptions(pool, box);
   const outbox = createPgOutbox(pool, subscriptions.saveHealth);
+  const waits = createPgWaits(pool, owner);
   let closed = false;
 
   async function commit(batch: WriteBatch): Promise<CommitResult> {
@@ -127,6 +135,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       const result: CommitResult = { executionIds: new Map(), eventIds: new Map(), deliveries: 0, events: 0 };
       const events = await insertExecutions(client, batch.executions ?? [], result);
       await updateExecutions(client, batch.executionUpdates ?? []);
+      await waits.writeWaits(client, batch.executionUpdates ?? []);
       const keyed = await freshKeyedEvents(client, batch.keyedEvents ?? [], result);
       events.push(...(batch.events ?? []), ...keyed.map((item) => item.event));
       result.events = await insertEvents(client, events);
@@ -299,6 +308,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     ...createPgHistory(pool),
     ...createPgEventTypes(pool),
     ...createPgRunState(pool, owner),
+    claimDueWaits: waits.claimDueWaits,
+    nextWaitAtMs: waits.nextWaitAtMs,
     migrate: () =>
       migratePg(pool).catch((error: Error) => {
         throw Errors.STORE_UNAVAILABLE(describeServer(options.connectionString), error.message, { cause: error });

@@ -9,11 +9,13 @@
  * `description.version`; validation refuses other versions by name.
  */
 import type { INodeType } from 'n8n-workflow';
+import { conditionNodeTypes } from './conditions/index.js';
+import { scheduleNodeTypes } from './schedule/index.js';
 import { webhookNodeTypes } from './webhook/index.js';
 
 type Family = () => Record<string, INodeType>;
 
-const FAMILIES: Family[] = [webhookNodeTypes];
+const FAMILIES: Family[] = [conditionNodeTypes, scheduleNodeTypes, webhookNodeTypes];
 
 export function coreNodeTypes(): Record<string, INodeType> {
   return Object.assign({}, ...FAMILIES.map((family) => family()));
