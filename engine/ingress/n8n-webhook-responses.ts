@@ -2,7 +2,8 @@
  * What n8n answers a Webhook node's caller, by response mode, as n8n documents and does it:
  * `onReceived` at once (`{"message":"Workflow was started"}`, the custom `responseData` text, or no
  * body); `lastNode` with the last node's output (`firstEntryJson`, `allEntries`, `noData`;
- * `firstEntryBinary` needs binary data, which the run's result does not carry); `responseNode` with
+ * `firstEntryBinary` needs binary data, which the run's result does not carry), read from the first
+ * output of the node that ran last; `responseNode` with
  * what the Respond to Webhook node set. The bodies n8n sends after a run (`Error in workflow`, …)
  * are n8n's own; refusals before a run are in Hookline's error shape (see n8n-webhooks.ts).
  */
@@ -23,6 +24,9 @@ const message = (statusCode: number, text: string): N8nAnswer => ({
   headers: {},
   body: { message: text },
 });
+
+/** n8n's answer when its webhook code fails after the run: an error response, `code` 0. */
+const failure = (text: string): N8nAnswer => ({ statusCode: 500, headers: {}, body: { code: 0, message: text } });
 
 /** `onReceived`: n8n's default message, the custom text, or nothing with `noResponseBody`. */
 export function onReceivedAnswer(params: WebhookParameters): N8nAnswer {
@@ -47,8 +51,9 @@ function valueAt(value: unknown, path: string): unknown {
 export function lastNodeAnswer(params: WebhookParameters, outcome: ExecutionOutcome): N8nAnswer {
   const { result } = outcome;
   if (result.status === 'failed') return message(500, 'Error in workflow');
-  if (result.status === 'stopped') return message(500, 'There was a problem executing the workflow');
-  const items = result.output;
+  if (result.status === 'stopped') return failure('There was a problem executing the workflow');
+  // n8n answers from the first output of the node that ran last, even when that output is empty.
+  const items = result.lastNodeOutput ?? result.output;
   const code = params.responseCode;
   switch (params.responseData) {
     case 'noData':
@@ -56,9 +61,9 @@ export function lastNodeAnswer(params: WebhookParameters, outcome: ExecutionOutc
     case 'allEntries':
       return { statusCode: code, headers: {}, body: items };
     case 'firstEntryBinary':
-      return message(500, items.length === 0 ? 'No item was found to return' : 'No binary data was found to return');
+      return failure(items.length === 0 ? 'No item was found to return' : 'No binary data was found to return');
     default: {
-      if (items.length === 0) return message(500, 'No item to return was found');
+      if (items.length === 0) return failure('No item to return was found');
       const property = params.options.responsePropertyName;
       const body = property === undefined ? items[0] : valueAt(items[0], property);
       const contentType = params.options.responseContentType;
@@ -75,7 +80,7 @@ export function responseNodeAnswer(
 ): N8nAnswer {
   if (response) return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
   if (outcome?.result.status === 'failed') return message(500, 'Error in workflow');
-  if (outcome?.result.status === 'stopped') return message(500, 'There was a problem executing the workflow');
+  if (outcome?.result.status === 'stopped') return failure('There was a problem executing the workflow');
   return { statusCode: params.responseCode, headers: {}, body: undefined };
 }
 

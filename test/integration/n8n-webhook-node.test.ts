@@ -229,7 +229,7 @@ describe('responseMode lastNode', () => {
   it("answers n8n's 500 messages when the last node has no item or the run fails", async () => {
     const empty = await post('/webhook/empty', {});
     expect(empty.status).toBe(500);
-    expect(await empty.json()).toEqual({ message: 'No item to return was found' });
+    expect(await empty.json()).toEqual({ code: 0, message: 'No item to return was found' });
     const failed = await post('/webhook/failing', {});
     expect(failed.status).toBe(500);
     expect(await failed.json()).toEqual({ message: 'Error in workflow' });
