@@ -29,6 +29,7 @@ const STORE_TESTS = [
   'test/integration/schedule-trigger.test.ts',
   'test/integration/lifecycle-data.test.ts',
   'test/integration/dashboard-serving.test.ts',
+  'test/integration/n8n-webhook-*.test.ts',
 ];
 
 /**

@@ -61,6 +61,16 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
     getInputData: (inputIndex = 0) => (inputIndex === 0 ? items : []),
     getExecutionId: () => options.executionId,
     getExecutionCancelSignal: () => options.signal,
+    getParentNodes: (name: string) =>
+      options.n8nWorkflow.getParentNodes(name).map((parent) => {
+        const found = options.workflow.nodesByName.get(parent);
+        return {
+          name: parent,
+          type: found?.type ?? '',
+          typeVersion: found?.typeVersion ?? 1,
+          disabled: found?.disabled,
+        };
+      }),
     getTimezone: () => workflowTimezone(options.workflow.definition),
     // n8n's own data proxy (`$`, `$input`, `$json`, …) over this run's data, as the Code node reads it.
     getWorkflowDataProxy: (itemIndex: number) =>

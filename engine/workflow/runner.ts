@@ -56,6 +56,8 @@ export interface RunResult {
   ends: EndOutput[];
   steps: StepResult[];
   error?: RunError;
+  /** The JSON of the first output of the node that ran last (n8n's `lastNode` webhook answer reads it). */
+  lastNodeOutput?: IDataObject[];
   /** With `waiting`: when to resume, and the state to resume from. */
   parked?: { resumeAtMs: number; state: ParkedGraph };
 }
@@ -108,6 +110,7 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
   const queue: Pending[] = [...(resumed?.queue ?? [])];
   const ends: EndOutput[] = [...(resumed?.ends ?? [])];
   let lastOutput: INodeExecutionData[] = resumed?.lastOutput ?? options.startOutput[0] ?? [];
+  let lastNodeOutput = lastOutput;
   if (!resumed) {
     recordRun(runExecutionData, options.startNode, options.startOutput);
     enqueueChildren(queue, workflow, options.startNode, options.startOutput);
@@ -168,6 +171,7 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
     }
     recordRun(runExecutionData, name, outputs);
     lastOutput = outputs.find((output) => output && output.length > 0) ?? [];
+    lastNodeOutput = outputs[0] ?? [];
     if (isEndNode(workflow, name)) ends.push({ node: name, items: outputs.flat().map((item) => item.json) });
     enqueueChildren(queue, workflow, name, outputs);
     if (waitTill && attempt.error === undefined) {
@@ -181,7 +185,7 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
       };
     }
   }
-  return { status: 'succeeded', output: jsonOf(lastOutput), ends, steps };
+  return { status: 'succeeded', output: jsonOf(lastOutput), ends, steps, lastNodeOutput: jsonOf(lastNodeOutput) };
 }
 
 /** Continues a run a Wait node parked (`RunResult.parked.state`) from the nodes it had queued. */

@@ -6,8 +6,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { validateWorkflowSchema } from './schema.js';
 import { isTriggerType, parameterOrDefault } from './node-types.js';
+import { WEBHOOK_NODE_TYPE } from './core-nodes/webhook/webhook-params.js';
 import { nodeCheckMessages } from './node-checks.js';
-import { triggerRoute } from './routes.js';
+import { triggerRoutes } from './routes.js';
 import type { NodeTypeRegistry, WorkflowDefinition, WorkflowNodeDefinition } from './types.js';
 
 export interface WorkflowProblem {
@@ -31,7 +32,26 @@ export function validateWorkflow(input: unknown, registry: NodeTypeRegistry): Wo
     }));
   }
   const workflow = input as unknown as WorkflowDefinition;
-  return [...checkNodes(workflow, registry), ...checkConnections(workflow), ...checkCycles(workflow)];
+  return [
+    ...checkNodes(workflow, registry),
+    ...checkConnections(workflow),
+    ...checkCycles(workflow),
+    ...checkWebhookPaths(workflow, registry),
+  ];
+}
+
+/** An n8n Webhook node Hookline cannot serve: a `:name` path without `webhookId`, or a path or method given as an expression. */
+function checkWebhookPaths(workflow: WorkflowDefinition, registry: NodeTypeRegistry): WorkflowProblem[] {
+  const problems: WorkflowProblem[] = [];
+  workflow.nodes.forEach((node, index) => {
+    if (node.type !== WEBHOOK_NODE_TYPE || node.disabled || !registry.has(node.type)) return;
+    if (triggerRoutes(node, workflow.id ?? '', registry).length > 0) return;
+    problems.push({
+      pointer: `/nodes/${index}/parameters/path`,
+      message: `webhook node '${node.name}' cannot be served: its path and method must be static text, and a path with ':name' segments needs the node's webhookId`,
+    });
+  });
+  return problems;
 }
 
 function checkNodes(workflow: WorkflowDefinition, registry: NodeTypeRegistry): WorkflowProblem[] {
@@ -157,14 +177,18 @@ export function checkTriggerClashes(
   const problems: WorkflowProblem[] = [];
   for (const { file, id, definition } of workflows) {
     definition.nodes.forEach((node, index) => {
-      const route = triggerRoute(node, id, registry);
-      if (!route) return;
-      const key = `${route.method} ${route.path}`;
-      const owner = owners.get(key);
-      const here = `${file ?? id}#/nodes/${index}`;
-      if (owner)
-        problems.push({ file, pointer: `/nodes/${index}`, message: `two triggers on ${key}: this node and ${owner}` });
-      else owners.set(key, here);
+      for (const route of triggerRoutes(node, id, registry)) {
+        const key = `${route.method} ${route.path}`;
+        const owner = owners.get(key);
+        const here = `${file ?? id}#/nodes/${index}`;
+        if (owner)
+          problems.push({
+            file,
+            pointer: `/nodes/${index}`,
+            message: `two triggers on ${key}: this node and ${owner}`,
+          });
+        else owners.set(key, here);
+      }
     });
   }
   return problems;

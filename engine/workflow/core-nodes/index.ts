@@ -15,6 +15,7 @@ import { editNodeTypes } from './edit/index.js';
 import { httpNodeTypes } from './http/index.js';
 import { scheduleNodeTypes } from './schedule/index.js';
 import { transformNodeTypes } from './transform/index.js';
+import { webhookNodeTypes } from './webhook/index.js';
 
 type Family = () => Record<string, INodeType>;
 
@@ -25,6 +26,7 @@ const FAMILIES: Family[] = [
   httpNodeTypes,
   scheduleNodeTypes,
   transformNodeTypes,
+  webhookNodeTypes,
 ];
 
 export function coreNodeTypes(): Record<string, INodeType> {
