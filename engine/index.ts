@@ -296,7 +296,7 @@ export function createEngine(options: EngineOptions): Engine {
       workflow.definition.nodes.find(
         (node) =>
           !Object.values(workflow.definition.connections).some((c) =>
-            c.main.some((t) => t?.some((x) => x.node === node.name)),
+            (c.main ?? []).some((t) => t?.some((x) => x.node === node.name)),
           ),
       );
     const execution = newExecution(workflow.id, trigger?.name ?? null, 'manual', items);

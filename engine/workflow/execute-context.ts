@@ -26,6 +26,8 @@ export interface NodeContextOptions {
   node: WorkflowNodeDefinition;
   nodeType: INodeType;
   items: INodeExecutionData[];
+  /** The items of every input, by input index (`null` where one got nothing); else `items` is input 0. */
+  inputs?: ReadonlyArray<INodeExecutionData[] | null>;
   runExecutionData: IRunExecutionData;
   executionId: string;
   resolveCredential: CredentialResolver;
@@ -48,7 +50,8 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
       }
       return evaluateParameter(raw, { ...options, nodeName: node.name, itemIndex, items });
     },
-    getInputData: (inputIndex = 0) => (inputIndex === 0 ? items : []),
+    getInputData: (inputIndex = 0) =>
+      options.inputs ? (options.inputs[inputIndex] ?? []) : inputIndex === 0 ? items : [],
     getExecutionId: () => options.executionId,
     getExecutionCancelSignal: () => options.signal,
     getTimezone: () => Intl.DateTimeFormat().resolvedOptions().timeZone,

@@ -1,6 +1,7 @@
 /**
  * Runs a workflow graph: items (`INodeExecutionData[]`) leave the trigger and flow along
- * `connections`, breadth first, as n8n's v1 execution order does for single-input nodes. A node
+ * `connections` in n8n's v1 execution order (`run-order.ts`: depth first, top-left branch first, a
+ * Merge waits for its inputs). A node
  * that throws stops the run with its name and message, unless the node says to continue on fail
  * (`isContinueOnFail`, the predicate its `this.continueOnFail()` answers with too). A node with
  * n8n's `retryOnFail` runs again, up to `maxTries` times, `waitBetweenTries` ms apart.
@@ -14,6 +15,7 @@ import type { HooklineNodeHelpers } from '../node-contract/helpers.js';
 import { createExecuteContext } from './execute-context.js';
 import { n8nWorkflowFor } from './expressions.js';
 import { isContinueOnFail, type CredentialResolver } from './node-context.js';
+import { ExecutionOrder, type RunTask } from './run-order.js';
 import type { LoadedWorkflow, NodeTypeRegistry, WorkflowNodeDefinition } from './types.js';
 import type { Logger } from '../logger.js';
 
@@ -76,33 +78,31 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-interface Pending {
-  node: string;
-  items: INodeExecutionData[];
-}
-
 export async function runGraph(options: RunOptions): Promise<RunResult> {
   const { workflow, registry } = options;
   const n8nWorkflow = n8nWorkflowFor(workflow, registry);
   const runExecutionData = { resultData: { runData: {} } } as unknown as IRunExecutionData;
   const steps: StepResult[] = [];
-  const queue: Pending[] = [];
+  const order = new ExecutionOrder(workflow, registry, n8nWorkflow);
   const ends: EndOutput[] = [];
   let lastOutput: INodeExecutionData[] = options.startOutput[0] ?? [];
   recordRun(runExecutionData, options.startNode, options.startOutput);
-  enqueueChildren(queue, workflow, options.startNode, options.startOutput);
+  order.addChildren(options.startNode, options.startOutput);
 
-  for (let count = 0; queue.length > 0; count++) {
+  for (let count = 0, task = order.next(); task; count++, task = order.next()) {
     if (options.signal?.aborted) return { status: 'stopped', output: jsonOf(lastOutput), ends, steps };
     if (count >= (options.maxSteps ?? 10_000))
       return failed(steps, lastOutput, ends, { node: options.startNode, message: 'execution exceeded the step limit' });
-    const { node: name, items } = queue.shift()!;
+    const { node: name } = task;
     const node = workflow.nodesByName.get(name)!;
     if (node.disabled) {
-      enqueueChildren(queue, workflow, name, [items]);
+      // n8n passes a disabled node's first input on, whatever else it had.
+      order.addChildren(name, [task.inputs[0] ?? []]);
       continue;
     }
     const nodeType = registry.get(node.type)!;
+    const inputs = node.executeOnce ? task.inputs.map((input) => input && input.slice(0, 1)) : task.inputs;
+    const items = connectionItems(inputs);
     options.onNodeStart?.(name);
     const startedAt = new Date();
     const step: StepResult = {
@@ -111,7 +111,7 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
       status: 'succeeded',
       startedAt: startedAt.toISOString(),
       durationMs: 0,
-      itemsIn: items.length,
+      itemsIn: countItems(inputs),
       itemsOut: 0,
     };
     let outputs: INodeExecutionData[][];
@@ -119,7 +119,15 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
       node,
       () => {
         if (!nodeType.execute) throw new Error(`node type '${node.type}' cannot run inside a workflow`);
-        const context = createExecuteContext({ ...options, n8nWorkflow, node, nodeType, items, runExecutionData });
+        const context = createExecuteContext({
+          ...options,
+          n8nWorkflow,
+          node,
+          nodeType,
+          items,
+          inputs,
+          runExecutionData,
+        });
         return nodeType.execute.call(context) as Promise<INodeExecutionData[][] | null>;
       },
       options.signal,
@@ -133,19 +141,46 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
       if (!isContinueOnFail(node))
         return failed(steps, lastOutput, ends, { node: name, message, nodeType: node.type, retries: attempt.retries });
       outputs = failedItemOutputs(node, nodeType, items, message);
-    } else outputs = attempt.outputs;
+    } else outputs = withAlwaysOutputData(node, task, attempt.outputs);
     if (step.status === 'succeeded') {
       step.durationMs = Date.now() - startedAt.getTime();
-      step.itemsOut = outputs.reduce((sum, output) => sum + (output?.length ?? 0), 0);
+      step.itemsOut = countItems(outputs);
       steps.push(step);
       options.onStep?.(step);
     }
     recordRun(runExecutionData, name, outputs);
     lastOutput = outputs.find((output) => output && output.length > 0) ?? [];
     if (isEndNode(workflow, name)) ends.push({ node: name, items: outputs.flat().map((item) => item.json) });
-    enqueueChildren(queue, workflow, name, outputs);
+    order.addChildren(name, outputs);
   }
   return { status: 'succeeded', output: jsonOf(lastOutput), ends, steps };
+}
+
+/** n8n's v1 "connection input data" (what `$json` reads): the first input that has items. */
+function connectionItems(inputs: RunTask['inputs']): INodeExecutionData[] {
+  for (const input of inputs) if (input && input.length > 0) return input;
+  return inputs[0] ?? [];
+}
+
+function countItems(lists: ReadonlyArray<INodeExecutionData[] | null | undefined>): number {
+  let count = 0;
+  for (const list of lists) count += list?.length ?? 0;
+  return count;
+}
+
+/** n8n's "Always Output Data": a node that output nothing on its first output outputs one empty item. */
+function withAlwaysOutputData(
+  node: WorkflowNodeDefinition,
+  task: RunTask,
+  outputs: INodeExecutionData[][],
+): INodeExecutionData[][] {
+  if (!node.alwaysOutputData || outputs[0]?.[0]) return outputs;
+  const pairedItem = task.inputs.flatMap((input, inputIndex) =>
+    (input ?? []).map((_item, itemIndex) => ({ item: itemIndex, input: inputIndex })),
+  );
+  const filled = outputs.slice();
+  filled[0] = [{ json: {}, pairedItem }];
+  return filled;
 }
 
 const jsonOf = (items: INodeExecutionData[]): IDataObject[] => items.map((item) => item.json);
@@ -232,21 +267,6 @@ function failedItemOutputs(
   const { outputs } = nodeType.description;
   const errorOutput = Array.isArray(outputs) ? outputs.length : 1;
   return Array.from({ length: errorOutput + 1 }, (_, index) => (index === errorOutput ? failedItems : []));
-}
-
-/** n8n runs a child only when the output feeding it has items. */
-function enqueueChildren(
-  queue: Pending[],
-  workflow: LoadedWorkflow,
-  source: string,
-  outputs: INodeExecutionData[][],
-): void {
-  const connections = workflow.definition.connections[source]?.main ?? [];
-  connections.forEach((targets, outputIndex) => {
-    const items = outputs[outputIndex];
-    if (!items || items.length === 0) return;
-    for (const target of targets ?? []) queue.push({ node: target.node, items });
-  });
 }
 
 /** Keeps `$('Node').item` and `$node["Node"]` expressions working for later nodes. */

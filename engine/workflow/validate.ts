@@ -1,11 +1,19 @@
 /**
  * Checks a workflow definition and names every problem by JSON pointer: the schema, then the
- * graph (unknown node types, duplicate names, dangling connections, cycles, missing required
- * parameters), then, across a set of workflows, two triggers on one method and path.
+ * graph (unsupported node types and versions, duplicate names, dangling connections, connection
+ * types other than `main`, cycles, missing required parameters), then, across a set of workflows,
+ * two triggers on one method and path. `workflowWarnings` lists what loads but behaves differently
+ * from what the file asks (n8n's legacy execution order, pinned data).
  */
 import type { INodeProperties } from 'n8n-workflow';
 import { validateWorkflowSchema } from './schema.js';
-import { isTriggerType, parameterOrDefault } from './node-types.js';
+import {
+  describeSupportedTypes,
+  isTriggerType,
+  parameterOrDefault,
+  supportsVersion,
+  typeVersions,
+} from './node-types.js';
 import { triggerRoute } from './routes.js';
 import type { NodeTypeRegistry, WorkflowDefinition, WorkflowNodeDefinition } from './types.js';
 
@@ -30,12 +38,13 @@ export function validateWorkflow(input: unknown, registry: NodeTypeRegistry): Wo
     }));
   }
   const workflow = input as unknown as WorkflowDefinition;
-  return [...checkNodes(workflow, registry), ...checkConnections(workflow), ...checkCycles(workflow)];
+  return [...checkNodes(workflow, registry), ...checkConnections(workflow, registry), ...checkCycles(workflow)];
 }
 
 function checkNodes(workflow: WorkflowDefinition, registry: NodeTypeRegistry): WorkflowProblem[] {
   const problems: WorkflowProblem[] = [];
   const seen = new Map<string, number>();
+  const unsupported: WorkflowNodeDefinition[] = [];
   workflow.nodes.forEach((node, index) => {
     const first = seen.get(node.name);
     if (first !== undefined)
@@ -44,22 +53,66 @@ function checkNodes(workflow: WorkflowDefinition, registry: NodeTypeRegistry): W
         message: `duplicate node name '${node.name}' (also /nodes/${first}/name)`,
       });
     else seen.set(node.name, index);
-    const nodeType = registry.get(node.type);
-    if (!nodeType) {
-      problems.push({ pointer: `/nodes/${index}/type`, message: `unknown node type '${node.type}'` });
+    const refusal = unsupportedType(node, registry);
+    if (refusal) {
+      unsupported.push(node);
+      // n8n skips a disabled node's checks and passes its items on; so does the engine (a warning).
+      if (!node.disabled) problems.push({ pointer: `/nodes/${index}/${refusal.field}`, message: refusal.message });
       return;
     }
-    for (const name of missingRequired(nodeType.description.properties, node)) {
+    for (const name of missingRequired(registry.get(node.type)!.description.properties, node)) {
       problems.push({
         pointer: `/nodes/${index}/parameters/${escapePointer(name)}`,
         message: `node '${node.name}' is missing required parameter '${name}'`,
       });
     }
   });
-  if (!workflow.nodes.some((node) => registry.get(node.type) && isTriggerType(registry.get(node.type)!))) {
-    problems.push({ pointer: '/nodes', message: 'workflow has no trigger node, so nothing can start it' });
-  }
+  if (!workflow.nodes.some((node) => !node.disabled && isRunnableTrigger(node, registry)))
+    problems.push({ pointer: '/nodes', message: noTriggerMessage(workflow, unsupported) });
   return problems;
+}
+
+const isRunnableTrigger = (node: WorkflowNodeDefinition, registry: NodeTypeRegistry): boolean => {
+  const nodeType = registry.get(node.type);
+  return nodeType !== undefined && supportsVersion(nodeType, node.typeVersion) && isTriggerType(nodeType);
+};
+
+/** Why the engine cannot run the node's type or version, or null when it can. */
+function unsupportedType(
+  node: WorkflowNodeDefinition,
+  registry: NodeTypeRegistry,
+): { field: 'type' | 'typeVersion'; message: string } | null {
+  const nodeType = registry.get(node.type);
+  const version = node.typeVersion ?? 1;
+  if (nodeType && supportsVersion(nodeType, version)) return null;
+  const supported = `the engine supports: ${describeSupportedTypes(registry)}`;
+  if (!nodeType)
+    return {
+      field: 'type',
+      message: `unknown node type '${node.type}' (version ${version}) of node '${node.name}'; ${supported}`,
+    };
+  return {
+    field: 'typeVersion',
+    message:
+      `node '${node.name}' has type '${node.type}' version ${version}, which the engine does not support ` +
+      `(it runs versions ${typeVersions(nodeType).join(', ')} of that type); ${supported}`,
+  };
+}
+
+/** "No trigger", naming the start nodes the engine could not run when that is why. */
+function noTriggerMessage(workflow: WorkflowDefinition, unsupported: WorkflowNodeDefinition[]): string {
+  const base = 'workflow has no trigger node, so nothing can start it';
+  const targets = new Set(
+    Object.values(workflow.connections)
+      .flatMap((types) =>
+        Object.values(types ?? {}).flatMap((outputs) => (outputs ?? []).flatMap((targets) => targets ?? [])),
+      )
+      .map((target) => target.node),
+  );
+  const starts = unsupported.filter((node) => !targets.has(node.name));
+  if (starts.length === 0) return base;
+  const named = starts.map((node) => `'${node.name}' (${node.type} version ${node.typeVersion ?? 1})`).join(', ');
+  return `${base}: its start node${starts.length > 1 ? 's' : ''} ${named} ${starts.length > 1 ? 'have' : 'has'} a type or version the engine does not support`;
 }
 
 function missingRequired(properties: INodeProperties[], node: WorkflowNodeDefinition): string[] {
@@ -91,24 +144,51 @@ function isShown(
   return true;
 }
 
-function checkConnections(workflow: WorkflowDefinition): WorkflowProblem[] {
-  const names = new Set(workflow.nodes.map((node) => node.name));
+function checkConnections(workflow: WorkflowDefinition, registry: NodeTypeRegistry): WorkflowProblem[] {
+  const nodes = new Map(workflow.nodes.map((node) => [node.name, node]));
   const problems: WorkflowProblem[] = [];
-  for (const [source, outputs] of Object.entries(workflow.connections)) {
+  for (const [source, types] of Object.entries(workflow.connections)) {
     const base = `/connections/${escapePointer(source)}`;
-    if (!names.has(source)) problems.push({ pointer: base, message: `connection from unknown node '${source}'` });
-    outputs.main.forEach((targets, outputIndex) => {
-      (targets ?? []).forEach((target, targetIndex) => {
-        if (!names.has(target.node)) {
-          problems.push({
-            pointer: `${base}/main/${outputIndex}/${targetIndex}/node`,
-            message: `connection from '${source}' to unknown node '${target.node}'`,
-          });
-        }
+    if (!nodes.has(source)) problems.push({ pointer: base, message: `connection from unknown node '${source}'` });
+    for (const [type, outputs] of Object.entries(types)) {
+      if (type !== 'main' && outputs.some((targets) => targets && targets.length > 0)) {
+        problems.push({
+          pointer: `${base}/${escapePointer(type)}`,
+          message: `connection type '${type}' from '${source}' is not supported: the engine runs 'main' connections only (n8n's AI sub-nodes use the others)`,
+        });
+        continue;
+      }
+      outputs.forEach((targets, outputIndex) => {
+        (targets ?? []).forEach((target, targetIndex) => {
+          const pointer = `${base}/${escapePointer(type)}/${outputIndex}/${targetIndex}/node`;
+          const problem = connectionProblem(source, target.node, nodes, registry);
+          if (problem) problems.push({ pointer, message: problem });
+        });
       });
-    });
+    }
   }
   return problems;
+}
+
+/** A target that does not exist, or an end that takes no connections (a trigger's input, a sticky note). */
+function connectionProblem(
+  source: string,
+  target: string,
+  nodes: ReadonlyMap<string, WorkflowNodeDefinition>,
+  registry: NodeTypeRegistry,
+): string | null {
+  if (!nodes.has(target)) return `connection from '${source}' to unknown node '${target}'`;
+  const ends = [
+    { name: source, side: 'outputs' as const },
+    { name: target, side: 'inputs' as const },
+  ];
+  for (const { name, side } of ends) {
+    const node = nodes.get(name);
+    const declared = node && registry.get(node.type)?.description[side];
+    if (Array.isArray(declared) && declared.length === 0)
+      return `connection from '${source}' to '${target}': node '${name}' (${node!.type}) has no ${side}`;
+  }
+  return null;
 }
 
 function checkCycles(workflow: WorkflowDefinition): WorkflowProblem[] {
@@ -137,6 +217,35 @@ function checkCycles(workflow: WorkflowDefinition): WorkflowProblem[] {
       ];
   }
   return [];
+}
+
+/**
+ * What a valid workflow asks for that the engine does differently, said once at load: n8n's legacy
+ * (`v0`) execution order (the engine runs v1 only), pinned data (n8n uses it in manual test runs
+ * only, as the engine never does), a disabled node of a type the engine lacks (passed through).
+ */
+export function workflowWarnings(workflow: WorkflowDefinition, registry: NodeTypeRegistry): WorkflowProblem[] {
+  const warnings: WorkflowProblem[] = [];
+  const order = workflow.settings?.executionOrder;
+  if (order !== undefined && order !== 'v1')
+    warnings.push({
+      pointer: '/settings/executionOrder',
+      message: `execution order '${String(order)}' is not supported; the workflow runs in n8n's v1 order (branches one after another, top to bottom)`,
+    });
+  const pinned = workflow.pinData;
+  if (pinned && typeof pinned === 'object' && Object.keys(pinned).length > 0)
+    warnings.push({
+      pointer: '/pinData',
+      message: 'pinned data is ignored: as in n8n, only test runs in its editor use it',
+    });
+  workflow.nodes.forEach((node, index) => {
+    if (node.disabled && unsupportedType(node, registry))
+      warnings.push({
+        pointer: `/nodes/${index}/type`,
+        message: `disabled node '${node.name}' has type '${node.type}' version ${node.typeVersion ?? 1}, which the engine does not support; while disabled it passes its items on`,
+      });
+  });
+  return warnings;
 }
 
 export interface NamedWorkflow {
