@@ -11,3 +11,5 @@ import n8nWorkflowCjs from 'n8n-workflow/dist/cjs/index.js';
 const runtime = n8nWorkflowCjs as unknown as typeof N8nWorkflow;
 
 export const { Workflow, NodeApiError, NodeConnectionTypes, NodeOperationError, deepCopy, sleep } = runtime;
+/** Type validation and safe property helpers the data-transformation core nodes use (as n8n's own nodes do). */
+export const { validateFieldType, getValueDescription, isSafeObjectProperty, jsonParse, ApplicationError } = runtime;

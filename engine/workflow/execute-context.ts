@@ -55,8 +55,9 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
     getExecutionId: () => options.executionId,
     getExecutionCancelSignal: () => options.signal,
     getTimezone: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
-    evaluateExpression: (expression: string, itemIndex: number) =>
-      evaluateParameter(expression, { ...options, nodeName: node.name, itemIndex, items }),
+    // As n8n: the text is an expression body (`{{ $json.a }}`), evaluated as `={{ $json.a }}`.
+    evaluateExpression: (expression: string, itemIndex = 0) =>
+      evaluateParameter(`=${expression}`, { ...options, nodeName: node.name, itemIndex, items }),
     logger: {
       debug: (message: string, meta?: object) => options.log.debug({ node: node.name, ...meta }, message),
       info: (message: string, meta?: object) => options.log.debug({ node: node.name, ...meta }, message),

@@ -9,10 +9,12 @@
  * `description.version`; validation refuses other versions by name.
  */
 import type { INodeType } from 'n8n-workflow';
+import { editNodeTypes } from './edit/index.js';
+import { transformNodeTypes } from './transform/index.js';
 
 type Family = () => Record<string, INodeType>;
 
-const FAMILIES: Family[] = [];
+const FAMILIES: Family[] = [editNodeTypes, transformNodeTypes];
 
 export function coreNodeTypes(): Record<string, INodeType> {
   return Object.assign({}, ...FAMILIES.map((family) => family()));
