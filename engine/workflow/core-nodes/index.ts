@@ -10,11 +10,12 @@
  */
 import type { INodeType } from 'n8n-workflow';
 import { editNodeTypes } from './edit/index.js';
+import { flowNodeTypes } from './flow/index.js';
 import { transformNodeTypes } from './transform/index.js';
 
 type Family = () => Record<string, INodeType>;
 
-const FAMILIES: Family[] = [editNodeTypes, transformNodeTypes];
+const FAMILIES: Family[] = [editNodeTypes, flowNodeTypes, transformNodeTypes];
 
 export function coreNodeTypes(): Record<string, INodeType> {
   return Object.assign({}, ...FAMILIES.map((family) => family()));
