@@ -13,3 +13,12 @@ export interface N8nInstall {
   installMs: number;
 }
 export declare function ensureN8n(options?: { version?: string; log?: (line: string) => void }): Promise<N8nInstall>;
+/** A TCP port free on 127.0.0.1 right now. */
+export declare function freePort(): Promise<number>;
+/** Environment for an isolated n8n on 127.0.0.1 with its own user folder. */
+export declare function n8nEnv(options: {
+  userFolder: string;
+  port: number;
+  brokerPort: number;
+  logLevel?: string;
+}): Record<string, string | undefined>;

@@ -11,6 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,6 +27,43 @@ export function n8nInstallDir(version = N8N_VERSION) {
 }
 
 const MARKER = '.hookline-installed.json';
+
+/** A TCP port free on 127.0.0.1 right now (n8n needs two: its own and its task broker's). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/**
+ * Settings for an isolated, quiet n8n on 127.0.0.1 with its own user folder (its SQLite database,
+ * its settings). The broker port must differ per instance: n8n's default 5679 would clash.
+ */
+export function n8nEnv({ userFolder, port, brokerPort, logLevel = 'info' }) {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    // vitest sets NODE_ENV=test, under which n8n refuses to load nodes.
+    NODE_ENV: 'production',
+    N8N_USER_FOLDER: userFolder,
+    N8N_PORT: String(port),
+    N8N_LISTEN_ADDRESS: '127.0.0.1',
+    N8N_HOST: '127.0.0.1',
+    N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+    N8N_ENCRYPTION_KEY: 'hookline-e2e-encryption-key',
+    N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+    N8N_DIAGNOSTICS_ENABLED: 'false',
+    N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+    N8N_TEMPLATES_ENABLED: 'false',
+    N8N_PERSONALIZATION_ENABLED: 'false',
+    N8N_LOG_LEVEL: logLevel,
+    N8N_LOG_OUTPUT: 'console',
+  };
+}
 
 /**
  * Returns the n8n install folder, installing n8n first if it is missing or incomplete.

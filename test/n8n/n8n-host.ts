@@ -7,9 +7,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort, n8nEnv } from '../../scripts/n8n-install.mjs';
 import { makeTempDir, type TempDir } from '../helpers/temp.js';
 
 const run = promisify(execFile);
@@ -26,15 +26,6 @@ export interface N8nHost {
   output(): string;
   /** Stops n8n (SIGTERM, then SIGKILL to the group) and removes the user folder. */
   dispose(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Packs `packageDir` and unpacks it where n8n looks for installed community packages. */
@@ -63,29 +54,6 @@ async function installCommunityPackage(packageDir: string, userFolder: TempDir):
   );
 }
 
-/** n8n settings for an isolated, quiet instance on 127.0.0.1. */
-function n8nEnv(userFolder: string, port: number, brokerPort: number): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    // vitest sets NODE_ENV=test, under which n8n refuses to load nodes.
-    NODE_ENV: 'production',
-    N8N_USER_FOLDER: userFolder,
-    N8N_PORT: String(port),
-    N8N_LISTEN_ADDRESS: '127.0.0.1',
-    N8N_HOST: '127.0.0.1',
-    N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-    N8N_ENCRYPTION_KEY: 'hookline-e2e-encryption-key',
-    N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-    N8N_DIAGNOSTICS_ENABLED: 'false',
-    N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-    N8N_TEMPLATES_ENABLED: 'false',
-    N8N_PERSONALIZATION_ENABLED: 'false',
-    N8N_LOG_LEVEL: 'info',
-    N8N_LOG_OUTPUT: 'console',
-  };
-}
-
 /** Lines that mean the instance will never become ready; reported at once instead of timing out. */
 const FATAL =
   /Unrecognized node type|problem activating|could not be activated|There was an error (?:initializing|loading)|EADDRINUSE/i;
@@ -93,7 +61,7 @@ const FATAL =
 export async function createN8nHost(options: { bin: string; packageDir: string }): Promise<N8nHost> {
   const userFolder = makeTempDir('hookline-n8n-e2e-');
   const [port, brokerPort] = [await freePort(), await freePort()];
-  const env = n8nEnv(userFolder.path, port, brokerPort);
+  const env = n8nEnv({ userFolder: userFolder.path, port, brokerPort });
   await installCommunityPackage(options.packageDir, userFolder);
   let child: ChildProcess | null = null;
   let output = '';
