@@ -36,6 +36,8 @@ export function describeSupportedTypes(registry: NodeTypeRegistry): string {
 
 export function isTriggerType(nodeType: INodeType): boolean {
   const { description } = nodeType;
+  // A type with no outputs (n8n's Sticky Note) starts nothing, though it takes no inputs either.
+  if (Array.isArray(description.outputs) && description.outputs.length === 0) return false;
   return (
     description.group.includes('trigger') ||
     Boolean(description.webhooks?.length) ||
