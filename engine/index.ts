@@ -295,6 +295,8 @@ export function createEngine(options: EngineOptions): Engine {
       workflow.definition.nodes.find((node) => node.type.endsWith('manualTrigger')) ??
       workflow.definition.nodes.find(
         (node) =>
+          // A type with no outputs (a Sticky Note) starts nothing.
+          !isOutputless(registry, node.type) &&
           !Object.values(workflow.definition.connections).some((c) =>
             (c.main ?? []).some((t) => t?.some((x) => x.node === node.name)),
           ),
@@ -444,3 +446,9 @@ export {
   type Delivery,
   type DeliveryDetail,
 } from './sdk/index.js';
+
+/** A node type with no outputs (n8n's Sticky Note): never a start node. */
+function isOutputless(registry: NodeTypeRegistry, type: string): boolean {
+  const outputs = registry.get(type)?.description.outputs;
+  return Array.isArray(outputs) && outputs.length === 0;
+}
