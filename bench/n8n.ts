@@ -89,21 +89,34 @@ async function n8nEnv(folder: string): Promise<NodeJS.ProcessEnv> {
   };
 }
 
+/** A workflow for n8n to serve: its JSON (n8n's shape, with an `id`) and its webhook's path. */
+export interface N8nPeerWorkflow {
+  workflow: { id: string } & Record<string, unknown>;
+  /** The Webhook node's `path`: n8n serves it at `/webhook/<path>`. */
+  webhookPath: string;
+  /** A request body the workflow answers with 2xx (the readiness probe). */
+  probeBody: string;
+}
+
 /** Imports and publishes the workflow (n8n stopped), starts n8n, waits until the webhook answers. */
-async function startN8n(binary: string, folder: string): Promise<{ process: ChildProcess; url: string }> {
+export async function startN8n(
+  binary: string,
+  folder: string,
+  peer: N8nPeerWorkflow = { workflow: peerWorkflow(), webhookPath: 'bench', probeBody: INGRESS_BODY },
+): Promise<{ process: ChildProcess; url: string }> {
   const env = await n8nEnv(folder);
   const file = join(folder, 'peer.json');
-  writeFileSync(file, JSON.stringify(peerWorkflow()));
+  writeFileSync(file, JSON.stringify(peer.workflow));
   await run(binary, ['import:workflow', `--input=${file}`], { env, timeout: 300_000 });
-  await run(binary, ['publish:workflow', `--id=${WORKFLOW_ID}`], { env, timeout: 300_000 });
+  await run(binary, ['publish:workflow', `--id=${peer.workflow.id}`], { env, timeout: 300_000 });
   const child = spawn(binary, ['start'], { env, stdio: 'ignore' });
-  const url = `http://127.0.0.1:${env.N8N_PORT}/webhook/bench`;
+  const url = `http://127.0.0.1:${env.N8N_PORT}/webhook/${peer.webhookPath}`;
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     const ok = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: INGRESS_BODY,
+      body: peer.probeBody,
     }).then(
       (r) => r.ok,
       () => false,
@@ -116,7 +129,7 @@ async function startN8n(binary: string, folder: string): Promise<{ process: Chil
   throw new Error('n8n did not serve the webhook within 180 s');
 }
 
-async function stopN8n(child: ChildProcess): Promise<void> {
+export async function stopN8n(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');

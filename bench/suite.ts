@@ -10,6 +10,7 @@ import { benchDelivery } from './delivery.js';
 import { benchFanout } from './fanout.js';
 import { benchIngress } from './ingress.js';
 import { benchN8n } from './n8n.js';
+import { benchN8nExport } from './n8n-export.js';
 import { benchOverload } from './overload.js';
 import type { BenchOptions } from './options.js';
 import { benchPool } from './pool.js';
@@ -25,13 +26,14 @@ export const FIGURES = [
   'backlog',
   'pool',
   'n8n',
+  'n8nExport',
   'crash',
 ] as const;
 export type Figure = (typeof FIGURES)[number];
 
 /** Figures that may run at the same time as the other chains (smoke mode only). */
 const CHAINS: readonly (readonly Figure[])[] = [
-  ['ingress', 'n8n'],
+  ['ingress', 'n8n', 'n8nExport'],
   ['delivery', 'backlog'],
   ['fanout', 'pool'],
   ['scaleout'],
@@ -56,6 +58,7 @@ export async function runSuite(options: BenchOptions, only: readonly Figure[] = 
     backlog: () => benchBacklog(options, deliveryPerSec),
     pool: () => benchPool(options),
     n8n: () => benchN8n(options),
+    n8nExport: () => benchN8nExport(options),
     crash: () => benchCrash(options),
   };
   const runFigure = async (figure: Figure) => {

@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** The n8n release the end-to-end test runs. */
@@ -73,7 +73,17 @@ export async function ensureN8n({ version = N8N_VERSION, log = (line) => process
   const dir = n8nInstallDir(version);
   const bin = join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
   if (isInstalled(dir, version, bin)) return { dir, bin, version, installed: false, installMs: 0 };
+  // Another process installing into the same folder: wait for it instead of wiping its work.
+  const release = await takeInstallLock(`${dir}.lock`, log);
+  try {
+    if (isInstalled(dir, version, bin)) return { dir, bin, version, installed: false, installMs: 0 };
+    return await install(dir, version, bin, log);
+  } finally {
+    release();
+  }
+}
 
+async function install(dir, version, bin, log) {
   log(`hookline: installing n8n ${version} into ${dir} (about 2 GB, a few minutes; reused afterwards)`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -92,6 +102,39 @@ export async function ensureN8n({ version = N8N_VERSION, log = (line) => process
   writeFileSync(join(dir, MARKER), `${JSON.stringify({ version, installMs, node: process.version }, null, 2)}\n`);
   log(`hookline: n8n ${version} installed in ${(installMs / 1000).toFixed(0)} s`);
   return { dir, bin, version, installed: true, installMs };
+}
+
+/**
+ * An exclusive lock file holding the installer's pid. A live holder is waited for (polled); the
+ * lock of a process that died is taken over. Resolves with the function that releases it.
+ */
+async function takeInstallLock(lock, log) {
+  mkdirSync(dirname(lock), { recursive: true });
+  for (let waited = false; ; waited = true) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lock, { force: true });
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    const holder = Number(readFileSync(lock, 'utf8'));
+    if (!isAlive(holder)) {
+      rmSync(lock, { force: true });
+      continue;
+    }
+    if (!waited) log(`hookline: waiting for process ${holder}, which is installing n8n`);
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+  }
+}
+
+function isAlive(pid) {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
 }
 
 function isInstalled(dir, version, bin) {

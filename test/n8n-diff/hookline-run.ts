@@ -6,7 +6,7 @@
  * every output of every case node, keeps what each output carried (the runner follows an output only
  * when it has items, so an output never captured was empty, as in n8n).
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType } from 'n8n-workflow';
 import { pino } from 'pino';
 import { loadWorkflowTexts } from '../../engine/workflow/loader.js';
 import { createNodeTypeRegistry } from '../../engine/workflow/node-types.js';
@@ -35,23 +35,36 @@ export interface HooklineOutcome {
 /** Captured items per execution id, node and output index. */
 const captured = new Map<string, Map<string, IDataObject[][]>>();
 
-const feedType = testNodeType('diffFeed', async function (this: IExecuteFunctions) {
-  // Read raw, not through getNodeParameter: a fed string starting with '=' is data, not an expression.
-  const items = this.getNode().parameters.items as unknown as INodeExecutionData[];
-  return [structuredClone(items).map((item) => ({ json: item.json }))];
-});
+/** Declared parameters: n8n's Workflow (built for expressions) keeps only a node's declared parameters. */
+function harnessProperties(...properties: Array<Pick<INodeProperties, 'name' | 'type' | 'default'>>) {
+  return { properties: properties.map((property) => ({ displayName: property.name, ...property })) };
+}
 
-const captureType = testNodeType('diffCapture', async function (this: IExecuteFunctions) {
-  const { source, output } = this.getNode().parameters as { source: string; output: number };
-  const byNode = captured.get(this.getExecutionId()) ?? new Map<string, IDataObject[][]>();
-  captured.set(this.getExecutionId(), byNode);
-  const outputs = byNode.get(source) ?? [];
-  // JSON round trip: what n8n's run data holds (dates as ISO strings, no undefined members).
-  const items = this.getInputData().map((item) => JSON.parse(JSON.stringify(item.json)) as IDataObject);
-  outputs[output] = [...(outputs[output] ?? []), ...items];
-  byNode.set(source, outputs);
-  return [];
-});
+const feedType = testNodeType(
+  'diffFeed',
+  async function (this: IExecuteFunctions) {
+    // Read raw, not through getNodeParameter: a fed string starting with '=' is data, not an expression.
+    const items = this.getNode().parameters.items as unknown as INodeExecutionData[];
+    return [structuredClone(items).map((item) => ({ json: item.json }))];
+  },
+  harnessProperties({ name: 'items', type: 'json', default: [] }),
+);
+
+const captureType = testNodeType(
+  'diffCapture',
+  async function (this: IExecuteFunctions) {
+    const { source, output } = this.getNode().parameters as { source: string; output: number };
+    const byNode = captured.get(this.getExecutionId()) ?? new Map<string, IDataObject[][]>();
+    captured.set(this.getExecutionId(), byNode);
+    const outputs = byNode.get(source) ?? [];
+    // JSON round trip: what n8n's run data holds (dates as ISO strings, no undefined members).
+    const items = this.getInputData().map((item) => JSON.parse(JSON.stringify(item.json)) as IDataObject);
+    outputs[output] = [...(outputs[output] ?? []), ...items];
+    byNode.set(source, outputs);
+    return [];
+  },
+  harnessProperties({ name: 'source', type: 'string', default: '' }, { name: 'output', type: 'number', default: 0 }),
+);
 
 /** The engine's registry (built-ins and core nodes) plus the two harness types. */
 export function diffRegistry(): NodeTypeRegistry {

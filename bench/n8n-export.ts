@@ -1,0 +1,186 @@
+/**
+ * Figure 7: an export-shaped n8n workflow (Webhook v2 → Edit Fields (Set 3.4) → If v2.2 → HTTP
+ * Request v4.2 to a local receiver), one JSON file in n8n's export shape, served by Hookline and,
+ * where n8n is installed, by n8n 2.8.4 from the same file in the same run (issue 18: ≥ 20× n8n's
+ * requests per second). Hookline serves it on its n8n-compatible `/webhook/<path>` route.
+ *
+ * It needs n8n's core node types in the engine; until they are all registered the figure is
+ * skipped with a note naming the missing ones.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { createNodeTypeRegistry } from '../engine/workflow/node-types.js';
+import { startChild } from './child.js';
+import { runLoad, type LoadResult } from './load.js';
+import { n8nBinary, startN8n, stopN8n } from './n8n.js';
+import type { BenchOptions } from './options.js';
+import { alternate, median, ratio } from './stats.js';
+import type { Row } from './table.js';
+import { INGRESS_BODY, startEngineProcess } from './workspace.js';
+
+const FIGURE = 'ingress vs n8n: export-shaped workflow (Webhook → Edit Fields → If → HTTP Request)';
+const WEBHOOK_PATH = 'bench-export';
+const TARGET_RATIO = 20;
+const HEADERS = { 'content-type': 'application/json' };
+
+/** The node types and versions the export uses. */
+const NEEDED: ReadonlyArray<[string, number]> = [
+  ['n8n-nodes-base.webhook', 2],
+  ['n8n-nodes-base.set', 3.4],
+  ['n8n-nodes-base.if', 2.2],
+  ['n8n-nodes-base.httpRequest', 4.2],
+];
+
+/** Node types or versions the engine lacks, as `type vN`. */
+export function missingNodeTypes(): string[] {
+  const registry = createNodeTypeRegistry();
+  return NEEDED.filter(([type, version]) => {
+    const nodeType = registry.get(type);
+    return !nodeType || ![nodeType.description.version].flat().includes(version);
+  }).map(([type, version]) => `${type} v${version}`);
+}
+
+const node = (name: string, type: string, typeVersion: number, x: number, parameters: Record<string, unknown>) => ({
+  id: `b0e0c0d0-0000-4000-8000-00000000000${x / 220}`,
+  name,
+  type,
+  typeVersion,
+  position: [x, 0],
+  parameters,
+});
+const link = (to: string, index = 0) => ({ main: [[{ node: to, type: 'main', index }]] });
+
+/** The workflow as n8n's editor exports it; adults go on to the receiver, the rest stop at If. */
+export function exportShapedWorkflow(receiverUrl: string) {
+  return {
+    id: 'hooklineExport01',
+    name: 'bench export: Webhook → Edit Fields → If → HTTP Request',
+    active: false,
+    nodes: [
+      {
+        ...node('Webhook', 'n8n-nodes-base.webhook', 2, 0, { httpMethod: 'POST', path: WEBHOOK_PATH, options: {} }),
+        webhookId: 'b0e0c0d0-0000-4000-8000-0000000000ff',
+      },
+      node('Edit Fields', 'n8n-nodes-base.set', 3.4, 220, {
+        mode: 'manual',
+        assignments: {
+          assignments: [
+            { id: 'f1', name: 'email', value: '={{ $json.body.input_data.email }}', type: 'string' },
+            { id: 'f2', name: 'age', value: '={{ $json.body.input_data.age }}', type: 'number' },
+            { id: 'f3', name: 'vip', value: "={{ $json.body.input_data.tags.includes('vip') }}", type: 'boolean' },
+          ],
+        },
+        options: {},
+      }),
+      node('If', 'n8n-nodes-base.if', 2.2, 440, {
+        conditions: {
+          options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+          conditions: [
+            { id: 'c1', leftValue: '={{ $json.age }}', rightValue: 18, operator: { type: 'number', operation: 'gte' } },
+          ],
+          combinator: 'and',
+        },
+        options: {},
+      }),
+      node('HTTP Request', 'n8n-nodes-base.httpRequest', 4.2, 660, {
+        method: 'POST',
+        url: `${receiverUrl}/adults`,
+        sendBody: true,
+        specifyBody: 'json',
+        jsonBody: '={{ JSON.stringify($json) }}',
+        options: {},
+      }),
+    ],
+    connections: { Webhook: link('Edit Fields'), 'Edit Fields': link('If'), If: link('HTTP Request') },
+    settings: { executionOrder: 'v1' },
+    pinData: {},
+  };
+}
+
+const load = (url: string, options: BenchOptions, durationSec: number): Promise<LoadResult> =>
+  runLoad({
+    url,
+    headers: HEADERS,
+    body: INGRESS_BODY,
+    durationSec,
+    warmupSec: options.ingress.warmupSec,
+    connections: options.ingress.connections,
+    maxRequests: options.ingress.maxRequests,
+  });
+
+/** One request that must be answered with 2xx before a load is worth measuring. */
+async function probe(url: string, who: string): Promise<void> {
+  const answer = await fetch(url, { method: 'POST', headers: HEADERS, body: INGRESS_BODY });
+  if (!answer.ok) throw new Error(`${who} answered ${answer.status} on ${url}: ${(await answer.text()).slice(0, 200)}`);
+}
+
+const row = (hookline: number, baseline: number, note: string): Row => {
+  const value = ratio(hookline, baseline);
+  return {
+    figure: FIGURE,
+    hookline,
+    baseline,
+    unit: 'req/s',
+    ratio: value,
+    target: `≥ ${TARGET_RATIO}×`,
+    pass: Number.isFinite(value) ? value >= TARGET_RATIO : null,
+    note,
+  };
+};
+
+export async function benchN8nExport(options: BenchOptions): Promise<Row[]> {
+  const missing = missingNodeTypes();
+  if (missing.length > 0)
+    return [row(Number.NaN, Number.NaN, `skipped: the engine does not implement ${missing.join(', ')} yet.`)];
+  const folder = mkdtempSync(join(tmpdir(), 'hookline-bench-export-'));
+  const receiver = await startChild('receiver-process');
+  let hookline: Awaited<ReturnType<typeof startEngineProcess>> | undefined;
+  let n8n: { process: ChildProcess; url: string } | undefined;
+  try {
+    const workflowsDir = join(folder, 'workflows');
+    mkdirSync(workflowsDir);
+    const file = join(workflowsDir, 'export.json');
+    writeFileSync(file, JSON.stringify(exportShapedWorkflow(String(receiver.info.url)), null, 2));
+    hookline = await startEngineProcess({ workflowsDir });
+    const ours = `${hookline.url}/webhook/${WEBHOOK_PATH}`;
+    await probe(ours, 'Hookline');
+    const binary = n8nBinary();
+    const compare = options.n8n.enabled && existsSync(binary);
+    const durationSec = options.n8n.durationSec;
+    const measureOurs = async () => {
+      const result = await load(ours, options, durationSec);
+      await hookline!.child.call('idle');
+      return result;
+    };
+    if (!compare) {
+      const results: LoadResult[] = [];
+      for (let round = 0; round < options.n8n.rounds; round++) results.push(await measureOurs());
+      const why = options.n8n.enabled ? `n8n not installed (looked for ${binary})` : 'n8n not run in this mode';
+      return [row(median(results.map((r) => r.okPerSec)), Number.NaN, `Hookline only: ${why}.`)];
+    }
+    const peerFolder = join(folder, 'n8n');
+    mkdirSync(peerFolder);
+    const workflow = JSON.parse(readFileSync(file, 'utf8')) as { id: string };
+    n8n = await startN8n(binary, peerFolder, { workflow, webhookPath: WEBHOOK_PATH, probeBody: INGRESS_BODY });
+    const theirsUrl = n8n.url;
+    const { a, b } = await alternate(options.n8n.rounds, measureOurs, () => load(theirsUrl, options, durationSec));
+    const [oursPerSec, theirsPerSec] = [median(a.map((r) => r.okPerSec)), median(b.map((r) => r.okPerSec))];
+    const received = (await receiver.call<{ count: number }>('stats')).count;
+    options.log(`n8n export: hookline ${oursPerSec.toFixed(0)}/s, n8n ${theirsPerSec.toFixed(0)}/s`);
+    return [
+      row(
+        oursPerSec,
+        theirsPerSec,
+        `The same exported file in both (${options.ingress.connections} connections, ${durationSec} s × ` +
+          `${options.n8n.rounds} rounds, both answer on receipt); the receiver got ${received} HTTP Request calls.`,
+      ),
+    ];
+  } finally {
+    if (n8n) await stopN8n(n8n.process);
+    await hookline?.stop();
+    await receiver.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
