@@ -34,6 +34,15 @@ interface ChildLink {
 const ORIGIN: readonly [number, number] = [0, 0];
 
 /**
+ * What is left to run, as plain JSON: the stack, and the multi-input nodes still waiting with
+ * their entries. A run parked by a Wait node keeps it to resume from, in this process or another.
+ */
+export interface ExecutionOrderState {
+  stack: RunTask[];
+  waiting: Array<[node: string, entries: Array<Array<INodeExecutionData[] | null>>]>;
+}
+
+/**
  * n8n's comparator for the children of one node (bottom, then right, first: they are stacked one
  * by one, so the top-left one ends up running first). Kept as n8n has it, ties included, so
  * V8's sort gives the same order here as there.
@@ -55,7 +64,18 @@ export class ExecutionOrder {
     private readonly workflow: LoadedWorkflow,
     private readonly registry: NodeTypeRegistry,
     private readonly n8nWorkflow: N8nWorkflow,
-  ) {}
+    saved?: ExecutionOrderState,
+  ) {
+    if (saved) {
+      this.stack.push(...saved.stack);
+      for (const [node, entries] of saved.waiting) this.waiting.set(node, entries);
+    }
+  }
+
+  /** The state to resume from (see {@link ExecutionOrderState}). */
+  state(): ExecutionOrderState {
+    return { stack: [...this.stack], waiting: [...this.waiting] };
+  }
 
   /** The next node to run, or undefined when the run is over. */
   next(): RunTask | undefined {

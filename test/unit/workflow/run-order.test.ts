@@ -5,8 +5,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { n8nWorkflowFor } from '../../../engine/workflow/expressions.js';
 import { toLoaded } from '../../../engine/workflow/loader.js';
 import { createNodeTypeRegistry } from '../../../engine/workflow/node-types.js';
+import { ExecutionOrder } from '../../../engine/workflow/run-order.js';
 import { runGraph } from '../../../engine/workflow/runner.js';
 import type { WorkflowConnections, WorkflowNodeDefinition } from '../../../engine/workflow/types.js';
 import { validateWorkflow } from '../../../engine/workflow/validate.js';
@@ -187,5 +189,36 @@ describe("n8n's node settings", () => {
       { Start: { main: [[link('Nothing')]] }, Nothing: { main: [[link('After')]] } },
     );
     expect(outputOf('After')).toEqual([[{}]]);
+  });
+});
+
+describe('the execution order as state', () => {
+  it('resumes from its saved state as JSON with the same stack and waiting nodes', () => {
+    const definition = {
+      name: 'state',
+      nodes: [
+        node('Start', 'n8n-nodes-base.manualTrigger'),
+        emit('One', [], [200, 0]),
+        emit('Two', [], [200, 200]),
+        merge(),
+      ],
+      connections: {
+        Start: { main: [[link('One'), link('Two')]] },
+        One: { main: [[link('Merge', 0)]] },
+        Two: { main: [[link('Merge', 1)]] },
+      },
+    };
+    const workflow = toLoaded(definition, null);
+    const n8nWorkflow = n8nWorkflowFor(workflow, registry);
+    const order = new ExecutionOrder(workflow, registry, n8nWorkflow);
+    order.addChildren('Start', [[{ json: {} }]]);
+    expect(order.next()?.node).toBe('One');
+    order.addChildren('One', [[{ json: { a: 1 } }]]);
+    const saved = JSON.parse(JSON.stringify(order.state()));
+    const resumed = new ExecutionOrder(workflow, registry, n8nWorkflow, saved);
+    expect(resumed.next()?.node).toBe('Two');
+    resumed.addChildren('Two', [[{ json: { b: 2 } }]]);
+    expect(resumed.next()).toEqual({ node: 'Merge', inputs: [[{ json: { a: 1 } }], [{ json: { b: 2 } }]] });
+    expect(resumed.next()).toBeUndefined();
   });
 });
