@@ -2,6 +2,7 @@
  * n8n's v1 execution order in the graph runner: depth first, the top-left branch first, a node with
  * several inputs (Merge) run once with all of them, or with what it has once nothing else can run.
  */
+import fc from 'fast-check';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -220,5 +221,56 @@ describe('the execution order as state', () => {
     resumed.addChildren('Two', [[{ json: { b: 2 } }]]);
     expect(resumed.next()).toEqual({ node: 'Merge', inputs: [[{ json: { a: 1 } }], [{ json: { b: 2 } }]] });
     expect(resumed.next()).toBeUndefined();
+  });
+});
+
+describe('random graphs', () => {
+  /** A random acyclic graph: emitters (some emit nothing), NoOps and two-input Merges, wired forwards only. */
+  const graph = fc
+    .array(
+      fc.record({
+        kind: fc.constantFrom('emit', 'noOp', 'merge', 'chooseBranch'),
+        items: fc.nat(2),
+        position: fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: -2, max: 2 })),
+        sources: fc.array(fc.tuple(fc.nat(), fc.nat(1)), { maxLength: 3 }),
+      }),
+      { minLength: 1, maxLength: 8 },
+    )
+    .map((specs) => {
+      const nodes = specs.map((spec, index): WorkflowNodeDefinition => {
+        const name = `N${index}`;
+        const position: [number, number] = [spec.position[0] * 200, spec.position[1] * 200];
+        if (spec.kind === 'emit')
+          return emit(
+            name,
+            Array.from({ length: spec.items }, (_, n) => ({ n })),
+            position,
+          );
+        if (spec.kind === 'noOp') return noOp(name, position);
+        const parameters = spec.kind === 'chooseBranch' ? { mode: 'chooseBranch', useDataOfInput: 1 } : {};
+        return node(name, 'n8n-nodes-base.merge', parameters, { typeVersion: 3.2, position });
+      });
+      const connections: WorkflowConnections = { Start: { main: [[link('N0')]] } };
+      specs.forEach((spec, index) => {
+        const isMerge = spec.kind === 'merge' || spec.kind === 'chooseBranch';
+        for (const [from, input] of spec.sources) {
+          if (index === 0) break;
+          const source = `N${from % index}`;
+          const targets = (connections[source] ??= { main: [[]] }).main![0]!;
+          targets.push(link(`N${index}`, isMerge ? input : 0));
+        }
+      });
+      return { nodes, connections };
+    });
+
+  it('every random graph runs to its end without an error, each node a bounded number of times', async () => {
+    await fc.assert(
+      fc.asyncProperty(graph, async ({ nodes, connections }) => {
+        const { result } = await run(nodes, connections);
+        expect(result.status).toBe('succeeded');
+        expect(result.steps.length).toBeLessThan(2 ** nodes.length + nodes.length);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
