@@ -128,6 +128,8 @@ function unsupportedOptions(
     const value = Object.prototype.hasOwnProperty.call(node.parameters, name) ? node.parameters[name] : undefined;
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') continue;
     if (typeof value === 'string' && value.startsWith('=')) continue;
+    // A type's own default is never refused (some declare '' for "not chosen").
+    if (candidates.some((property) => property.default === value)) continue;
     const shown = candidates.filter((property) => isShown(property, node, description));
     const allowed = shown.flatMap((property) =>
       (property.options as Array<{ value?: unknown }>).map((option) => option.value),
