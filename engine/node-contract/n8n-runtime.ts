@@ -11,5 +11,18 @@ import n8nWorkflowCjs from 'n8n-workflow/dist/cjs/index.js';
 const runtime = n8nWorkflowCjs as unknown as typeof N8nWorkflow;
 
 export const { Workflow, NodeApiError, NodeConnectionTypes, NodeOperationError, deepCopy, sleep } = runtime;
+/**
+ * n8n's condition model (If, Filter, Switch): the filter evaluator and the type validation it rests
+ * on; its errors; and the node helpers that count a node's outputs (its error output included).
+ */
+export const {
+  ApplicationError,
+  ExpressionError,
+  NodeHelpers,
+  executeFilter,
+  executeFilterCondition,
+  isFilterValue,
+  validateFieldType,
+} = runtime;
 /** Type validation and safe property helpers the data-transformation core nodes use (as n8n's own nodes do). */
-export const { validateFieldType, getValueDescription, isSafeObjectProperty, jsonParse, ApplicationError } = runtime;
+export const { getValueDescription, isSafeObjectProperty, jsonParse } = runtime;

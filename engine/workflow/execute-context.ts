@@ -5,6 +5,7 @@
  */
 import type {
   IExecuteFunctions,
+  IGetNodeParameterOptions,
   INodeExecutionData,
   INodeType,
   IRunExecutionData,
@@ -13,6 +14,7 @@ import type {
 import type { HooklineNodeHelpers } from '../node-contract/helpers.js';
 import { NodeOperationError } from '../node-contract/n8n-runtime.js';
 import { evaluateParameter } from './expressions.js';
+import { extractParameterValue, validatedParameterValue } from './extract-value.js';
 import { createBaseContext, hostContext, type CredentialResolver } from './node-context.js';
 import { parameterOrDefault } from './node-types.js';
 import type { LoadedWorkflow, WorkflowNodeDefinition } from './types.js';
@@ -42,13 +44,15 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
   const base = createBaseContext(options);
   const context = {
     ...base,
-    getNodeParameter(name: string, itemIndex = 0, fallback?: unknown) {
+    getNodeParameter(name: string, itemIndex = 0, fallback?: unknown, extra?: IGetNodeParameterOptions) {
       const raw = parameterOrDefault(nodeType.description, node.parameters, name);
       if (raw === undefined) {
         if (arguments.length >= 3) return fallback;
         throw new NodeOperationError(node as never, `Could not get parameter '${name}'`);
       }
-      return evaluateParameter(raw, { ...options, nodeName: node.name, itemIndex, items });
+      let value = evaluateParameter(raw, { ...options, nodeName: node.name, itemIndex, items });
+      if (extra?.extractValue) value = extractParameterValue(nodeType.description, name, value, itemIndex);
+      return extra?.skipValidation ? value : validatedParameterValue(nodeType.description, name, value, itemIndex);
     },
     getInputData: (inputIndex = 0) =>
       options.inputs ? (options.inputs[inputIndex] ?? []) : inputIndex === 0 ? items : [],

@@ -45,14 +45,28 @@ export function isTriggerType(nodeType: INodeType): boolean {
   );
 }
 
-/** The parameter's value, or its declared default when the workflow leaves it out. */
+/**
+ * The parameter's value, or its declared default when the workflow leaves it out. A nested name
+ * (`rules.values[0].conditions`, as n8n's `getNodeParameter` takes it) is read along its path.
+ */
 export function parameterOrDefault(
   description: INodeTypeDescription,
   parameters: Record<string, unknown>,
   name: string,
 ): unknown {
   if (name in parameters) return parameters[name];
-  return description.properties.find((property) => property.name === name)?.default;
+  const [root, ...path] = name.split(/[.[\]]+/).filter(Boolean);
+  const value = root in parameters ? parameters[root] : description.properties.find((p) => p.name === root)?.default;
+  return path.length === 0 ? value : readParameterPath(value, path);
+}
+
+function readParameterPath(start: unknown, path: string[]): unknown {
+  let value = start;
+  for (const step of path) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, step)) return undefined;
+    value = (value as Record<string, unknown>)[step];
+  }
+  return value;
 }
 
 /** n8n's `getNodeParameter(name, fallback)` without expressions: the value, else its declared default, else `fallback`. */

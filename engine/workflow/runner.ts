@@ -13,6 +13,7 @@
 import type { IDataObject, INodeExecutionData, INodeType, IRunExecutionData, ITaskData } from 'n8n-workflow';
 import type { HooklineNodeHelpers } from '../node-contract/helpers.js';
 import { createExecuteContext } from './execute-context.js';
+import { mainOutputCount, routeErrorItems } from './error-output.js';
 import { n8nWorkflowFor } from './expressions.js';
 import { isContinueOnFail, type CredentialResolver } from './node-context.js';
 import { ExecutionOrder, type RunTask } from './run-order.js';
@@ -142,6 +143,8 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
         return failed(steps, lastOutput, ends, { node: name, message, nodeType: node.type, retries: attempt.retries });
       outputs = failedItemOutputs(node, nodeType, items, message);
     } else outputs = withAlwaysOutputData(node, task, attempt.outputs);
+    if (step.status === 'succeeded' && node.onError === 'continueErrorOutput')
+      outputs = routeErrorItems(outputs, mainOutputCount(n8nWorkflow, node, nodeType), items);
     if (step.status === 'succeeded') {
       step.durationMs = Date.now() - startedAt.getTime();
       step.itemsOut = countItems(outputs);

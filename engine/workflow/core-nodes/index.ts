@@ -9,13 +9,14 @@
  * `description.version`; validation refuses other versions by name.
  */
 import type { INodeType } from 'n8n-workflow';
+import { conditionNodeTypes } from './conditions/index.js';
 import { editNodeTypes } from './edit/index.js';
 import { flowNodeTypes } from './flow/index.js';
 import { transformNodeTypes } from './transform/index.js';
 
 type Family = () => Record<string, INodeType>;
 
-const FAMILIES: Family[] = [editNodeTypes, flowNodeTypes, transformNodeTypes];
+const FAMILIES: Family[] = [conditionNodeTypes, editNodeTypes, flowNodeTypes, transformNodeTypes];
 
 export function coreNodeTypes(): Record<string, INodeType> {
   return Object.assign({}, ...FAMILIES.map((family) => family()));
