@@ -27,6 +27,7 @@ const STORE_TESTS = [
   'test/integration/executions-stop.test.ts',
   'test/integration/lifecycle-data.test.ts',
   'test/integration/dashboard-serving.test.ts',
+  'test/integration/n8n-webhook-*.test.ts',
 ];
 
 /** PostgreSQL's own tests (several processes, shared counters) whatever the run's store: once is enough. */

@@ -3,21 +3,20 @@
  * `/webhook/{path}`. Each request's source and credentials are checked before its body is read,
  * then it is handed to the trigger node's `webhook()` (signature, seed format), checked against
  * the workflow's own input schema, de-duplicated by `Idempotency-Key`/`webhook-id`, stored as a
- * queued execution (group commit: durable before the reply), answered, then run.
+ * queued execution (group commit: durable before the reply), answered, then run. n8n's Webhook
+ * node is served at n8n's `/webhook/{path}` and `/webhook-test/{path}` (see n8n-webhooks.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { INodeExecutionData, IWebhookResponseData } from 'n8n-workflow';
 import { Errors, isHooklineError } from '../errors.js';
-import { newExecution } from '../workflow/execution-record.js';
 import type { ExecutionOutcome, Executor } from '../workflow/executor.js';
-import { acceptedEvents } from '../workflow/lifecycle-events.js';
-import { workflowOrganization } from '../workflow/organization.js';
-import { withOrganization } from '../events/organization.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import type { Store } from '../store/types.js';
 import type { CredentialResolver } from '../workflow/node-context.js';
 import { CALLER_CHECKS } from '../trigger-checks/index.js';
+import { acceptExecution } from './accept-execution.js';
 import { checkCaller } from './caller-checks.js';
+import { answerN8nWebhook, checkN8nWebhookCaller, corsHeaders, registerN8nBodyParsers } from './n8n-webhooks.js';
 import { createWebhookContext } from './webhook-context.js';
 import { checkInputSchema } from './input-schema.js';
 import type { FailedAuthLimiter } from './failed-auth.js';
@@ -54,12 +53,13 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
   const durations = new Map<string, number>();
 
   // Runs before the body is read: a caller without valid credentials costs us no parsing.
-  async function onRequest(request: FastifyRequest): Promise<void> {
+  async function onRequest(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    if (request.method === 'OPTIONS') return answerPreflight(request, reply);
     const shedSec = options.shedSeconds();
     if (shedSec > 0)
       throw Errors.BACKLOG_FULL(options.maxBacklog, shedSec, { headers: { 'retry-after': String(shedSec) } });
     await options.failedAuth.assertAllowed(request.ip);
-    const { binding, callerKey } = await findAuthenticated(request);
+    const { binding, callerKey } = await findAuthenticated(request, reply);
     if (!binding.workflow.active) throw Errors.WORKFLOW_INACTIVE(binding.workflow.id);
     const waitSec = await limiter.take(callerKey);
     if (waitSec > 0)
@@ -68,6 +68,20 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
         headers: { 'retry-after': String(waitSec) },
       });
     request.trigger = binding;
+    return undefined;
+  }
+
+  /** n8n answers a CORS preflight to a webhook path with 204 and its CORS headers, before any check. */
+  async function answerPreflight(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const path = request.url.split('?')[0];
+    const methods = options.table.methodsAt(path);
+    if (methods.length === 0) throw Errors.NOT_FOUND(`No trigger listens on ${path.slice(0, 200)}`);
+    const requested = String(request.headers['access-control-request-method'] ?? methods[0]).toUpperCase();
+    const binding = options.table.find(methods.includes(requested) ? requested : methods[0], path);
+    return reply
+      .status(204)
+      .headers(corsHeaders(binding, request, methods))
+      .send();
   }
 
   /**
@@ -75,7 +89,10 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
    * trigger, a known one and an inactive one all answer the same 404 (no `WWW-Authenticate`), and
    * each counts as a failed authentication: nothing tells a caller without credentials which ids exist.
    */
-  async function findAuthenticated(request: FastifyRequest): Promise<{ binding: TriggerBinding; callerKey: string }> {
+  async function findAuthenticated(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<{ binding: TriggerBinding; callerKey: string }> {
     const path = request.url.split('?')[0];
     const notFound = async () => {
       await options.failedAuth.recordFailure(request.ip);
@@ -83,6 +100,7 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
     };
     const binding = options.table.find(request.method, path);
     if (!binding) throw await notFound();
+    if (binding.webhookParams) return findN8nAuthenticated(request, reply, binding, path);
     try {
       return { binding, callerKey: await checkCaller(binding, request, options.resolveCredential) };
     } catch (error) {
@@ -92,8 +110,28 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
     }
   }
 
+  /**
+   * n8n's Webhook node answers refused callers as n8n does (401, 403, with its challenge), not with
+   * the 404 of Hookline's trigger; each refusal still counts as a failed authentication.
+   */
+  async function findN8nAuthenticated(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    binding: TriggerBinding,
+    path: string,
+  ): Promise<{ binding: TriggerBinding; callerKey: string }> {
+    void reply.headers(corsHeaders(binding, request, options.table.methodsAt(path)));
+    try {
+      return { binding, callerKey: await checkN8nWebhookCaller(binding, request, options.resolveCredential) };
+    } catch (error) {
+      if (isHooklineError(error) && error.status < 500) await options.failedAuth.recordFailure(request.ip);
+      throw error;
+    }
+  }
+
   async function handler(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const binding = request.trigger!;
+    if (binding.webhookParams) return answerN8nWebhook(options, request, reply, binding, {});
     const { context, response } = createWebhookContext({
       request,
       ...binding,
@@ -106,42 +144,19 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
     if (response.sent) return reply.status(response.statusCode).headers(response.headers).send(response.body);
     const items: INodeExecutionData[] = result.workflowData?.[0] ?? [];
     checkInputSchema(binding, items[0]?.json.body);
-    const headers = request.headers;
-    const idempotencyKey = String(headers['idempotency-key'] ?? headers['webhook-id'] ?? '') || null;
-    const execution = newExecution(
-      binding.workflow.id,
-      binding.node.name,
-      binding.route.kind,
+    const { execution, duplicateOf } = await acceptExecution(
+      options,
+      binding,
+      request,
       items.map((item) => item.json),
-      {
-        idempotencyKey,
-        metadata: {
-          trigger_source: (items[0]?.json.body as Record<string, unknown> | undefined)?.trigger_source ?? null,
-          ip: request.ip,
-        },
-      },
+      (items[0]?.json.body as Record<string, unknown> | undefined)?.trigger_source,
     );
-    const subject = { workflow: binding.workflow, execution, agentId: binding.agentId };
-    const committed = await options.committer.submit({
-      acknowledged: true,
-      executions: [
-        {
-          record: execution,
-          events: withOrganization(
-            acceptedEvents(subject),
-            workflowOrganization(binding.workflow.definition, binding.node.name),
-          ),
-          idempotencyWindowSec: options.idempotencyWindowSec,
-        },
-      ],
-    });
-    const stored = committed.executionIds.get(execution.id)!;
-    if (stored.duplicate) {
-      const first = await options.store.getExecution(stored.id);
+    if (duplicateOf) {
+      const first = await options.store.getExecution(duplicateOf);
       return reply.status(200).send({
         success: true,
         message: 'Duplicate request: returning the first execution',
-        execution_id: stored.id,
+        execution_id: duplicateOf,
         status: first?.status ?? 'queued',
         duplicate: true,
       });
@@ -170,7 +185,13 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
 
   const route = { onRequest, handler };
   app.route({ method: ['POST', 'PUT', 'PATCH'], url: '/webhooks/:kind/:id', ...route });
-  app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/webhook/*', ...route });
+  // n8n's URLs take every method n8n serves, and the body types its Webhook node reads.
+  void app.register(async (scope) => {
+    registerN8nBodyParsers(scope);
+    const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+    for (const url of ['/webhook/*', '/webhook-test/*'])
+      scope.route({ method: methods, url, exposeHeadRoute: false, ...route });
+  });
 }
 
 async function answerWhenFinished(

@@ -29,6 +29,14 @@ export interface WebhookContextOptions {
   path: string;
   /** The trigger checks that already ran and passed for this request. */
   checksPassed: readonly TriggerCheck[];
+  /** n8n's execution mode: `manual` for its test URL. @defaultValue 'webhook' */
+  mode?: 'webhook' | 'manual';
+  /** The path's parameters (n8n's dynamic paths), instead of the route's. */
+  params?: Record<string, string>;
+  /** Claims of the JWT the ingress verified, handed to the node. */
+  jwtPayload?: Record<string, unknown>;
+  /** n8n's `getChildNodes`, for nodes that check what follows them. */
+  childNodes?: (name: string) => Array<{ name: string; type: string; typeVersion: number }>;
 }
 
 export function createWebhookContext(options: WebhookContextOptions): {
@@ -65,16 +73,21 @@ export function createWebhookContext(options: WebhookContextOptions): {
     ip: request.ip,
     method: request.method,
     url: request.url,
-    params: request.params,
+    params: options.params ?? request.params,
   };
   const base = createBaseContext(options);
-  const hooklineTrigger: HooklineTriggerHelpers = { checksPassed: options.checksPassed };
+  const hooklineTrigger: HooklineTriggerHelpers = {
+    checksPassed: options.checksPassed,
+    jwtPayload: options.jwtPayload,
+  };
   const context = {
     ...base,
     getBodyData: () => request.body ?? {},
     getHeaderData: () => request.headers,
     getQueryData: () => request.query ?? {},
-    getParamsData: () => request.params ?? {},
+    getParamsData: () => requestObject.params ?? {},
+    getMode: () => options.mode ?? 'webhook',
+    getChildNodes: (name: string) => options.childNodes?.(name) ?? [],
     getRequestObject: () => requestObject,
     getResponseObject: () => res,
     getNodeParameter: (name: string, fallback?: unknown) =>

@@ -55,6 +55,8 @@ export interface HooklineTriggerHelpers {
    * before it reads the body); the node runs only the others, so each runs once per request.
    */
   readonly checksPassed: readonly TriggerCheck[];
+  /** The verified token's claims when the engine ran a JWT check (n8n's Webhook node puts them on the item). */
+  readonly jwtPayload?: Record<string, unknown>;
 }
 
 /** `this.helpers.hookline` of an execute context, or undefined outside the engine. */

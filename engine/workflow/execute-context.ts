@@ -58,6 +58,16 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
       options.inputs ? (options.inputs[inputIndex] ?? []) : inputIndex === 0 ? items : [],
     getExecutionId: () => options.executionId,
     getExecutionCancelSignal: () => options.signal,
+    getParentNodes: (name: string) =>
+      options.n8nWorkflow.getParentNodes(name).map((parent) => {
+        const found = options.workflow.nodesByName.get(parent);
+        return {
+          name: parent,
+          type: found?.type ?? '',
+          typeVersion: found?.typeVersion ?? 1,
+          disabled: found?.disabled,
+        };
+      }),
     getTimezone: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
     // As n8n: the text is an expression body (`{{ $json.a }}`), evaluated as `={{ $json.a }}`.
     evaluateExpression: (expression: string, itemIndex = 0) =>

@@ -52,6 +52,11 @@ export interface RunRequest {
   /** The trigger's output: what the webhook() call or the manual input produced. */
   startOutput: INodeExecutionData[][];
   agentId?: string;
+  /**
+   * Told the first response a node sets (n8n's Respond to Webhook), while the run goes on: the host
+   * answers a waiting caller at once, as n8n does.
+   */
+  onResponse?: (response: HooklineResponse) => void;
 }
 
 export interface ExecutorOptions {
@@ -179,13 +184,16 @@ export function createExecutor(options: ExecutorOptions): Executor {
   }
 
   /** `this.helpers.hookline` of the run's nodes, and the response a Respond node set. */
-  function nodeHelpers({ execution, workflow }: RunRequest) {
+  function nodeHelpers({ execution, workflow, onResponse }: RunRequest) {
     let response: HooklineResponse | null = null;
     let currentNode = '';
     const hookline: HooklineNodeHelpers = {
       executionId: execution.id,
       workflowId: workflow.id,
-      setResponse: (value) => void (response = value),
+      setResponse(value) {
+        if (response === null) onResponse?.(value);
+        response = value;
+      },
       sendWebhook: (request) =>
         options.sendWebhook({ workflowId: workflow.id, nodeName: currentNode, executionId: execution.id }, request),
       async emitEvent(type, data, metadata) {

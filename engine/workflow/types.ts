@@ -13,6 +13,8 @@ export interface WorkflowNodeDefinition {
   /** Credential references by type: `{ hooklineBearerApi: { id, name } }`; never secret values. */
   credentials?: Record<string, { id?: string; name: string }>;
   disabled?: boolean;
+  /** n8n's id for a webhook node: its path when `path` is empty, the prefix of a path with `:name` segments. */
+  webhookId?: string;
   /** n8n's error behaviour: stop the run, or pass the error on as an item. */
   onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
   continueOnFail?: boolean;
@@ -29,8 +31,6 @@ export interface WorkflowNodeDefinition {
   executeOnce?: boolean;
   /** n8n's "Always Output Data": a node that outputs nothing outputs one empty item instead. */
   alwaysOutputData?: boolean;
-  /** The id n8n gives a webhook node's URL; kept as exported, unused by the engine. */
-  webhookId?: string;
 }
 
 export interface ConnectionTarget {

@@ -7,7 +7,8 @@
  */
 import { validateWorkflowSchema } from './schema.js';
 import { checkNodes, escapePointer, unsupportedType } from './validate-nodes.js';
-import { triggerRoute } from './routes.js';
+import { WEBHOOK_NODE_TYPE } from './core-nodes/webhook/webhook-params.js';
+import { triggerRoutes } from './routes.js';
 import type { NodeTypeRegistry, WorkflowDefinition, WorkflowNodeDefinition } from './types.js';
 
 export interface WorkflowProblem {
@@ -29,7 +30,26 @@ export function validateWorkflow(input: unknown, registry: NodeTypeRegistry): Wo
     }));
   }
   const workflow = input as unknown as WorkflowDefinition;
-  return [...checkNodes(workflow, registry), ...checkConnections(workflow, registry), ...checkCycles(workflow)];
+  return [
+    ...checkNodes(workflow, registry),
+    ...checkConnections(workflow, registry),
+    ...checkCycles(workflow),
+    ...checkWebhookPaths(workflow, registry),
+  ];
+}
+
+/** An n8n Webhook node Hookline cannot serve: a `:name` path without `webhookId`, or a path or method given as an expression. */
+function checkWebhookPaths(workflow: WorkflowDefinition, registry: NodeTypeRegistry): WorkflowProblem[] {
+  const problems: WorkflowProblem[] = [];
+  workflow.nodes.forEach((node, index) => {
+    if (node.type !== WEBHOOK_NODE_TYPE || node.disabled || !registry.has(node.type)) return;
+    if (triggerRoutes(node, String(workflow.id ?? ''), registry).length > 0) return;
+    problems.push({
+      pointer: `/nodes/${index}/parameters/path`,
+      message: `webhook node '${node.name}' cannot be served: its path and method must be static text, and a path with ':name' segments needs the node's webhookId`,
+    });
+  });
+  return problems;
 }
 
 function checkConnections(workflow: WorkflowDefinition, registry: NodeTypeRegistry): WorkflowProblem[] {
@@ -151,14 +171,18 @@ export function checkTriggerClashes(
   const problems: WorkflowProblem[] = [];
   for (const { file, id, definition } of workflows) {
     definition.nodes.forEach((node, index) => {
-      const route = triggerRoute(node, id, registry);
-      if (!route) return;
-      const key = `${route.method} ${route.path}`;
-      const owner = owners.get(key);
-      const here = `${file ?? id}#/nodes/${index}`;
-      if (owner)
-        problems.push({ file, pointer: `/nodes/${index}`, message: `two triggers on ${key}: this node and ${owner}` });
-      else owners.set(key, here);
+      for (const route of triggerRoutes(node, id, registry)) {
+        const key = `${route.method} ${route.path}`;
+        const owner = owners.get(key);
+        const here = `${file ?? id}#/nodes/${index}`;
+        if (owner)
+          problems.push({
+            file,
+            pointer: `/nodes/${index}`,
+            message: `two triggers on ${key}: this node and ${owner}`,
+          });
+        else owners.set(key, here);
+      }
     });
   }
   return problems;

@@ -11,6 +11,12 @@ import { connect } from 'node:net';
 import fc from 'fast-check';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { credentials, incomingWorkflows, TOKENS } from '../fixtures/incoming.js';
+import {
+  N8N_BAD_INPUT_ID,
+  n8nBadInputCredentials,
+  n8nBadInputJwt,
+  n8nBadInputWorkflows,
+} from '../fixtures/n8n-webhook.js';
 import { hostileSchema, schemaWithOneHostilePart } from '../fixtures/hostile-schemas.js';
 import { describe, expect, it } from '../helpers/engine-fixture.js';
 import type { TestEngine } from '../helpers/engine.js';
@@ -314,6 +320,17 @@ const TRIGGER_ROUTES: Route[] = [
   { method: 'POST', template: '/webhook/forms/contact', auth: [BASIC] },
   { method: 'PUT', template: '/webhook/{path}', known: ['forms%2Fcontact', 'nope'], auth: [BASIC] },
   { method: 'POST', template: '/api/v1/webhooks/receive', auth: [`Bearer ${API_KEY}`] },
+  // n8n's Webhook node at n8n's URLs: basic and JWT auth, the test URL, a dynamic path, several methods.
+  { method: 'POST', template: '/webhook/n8n/orders', auth: [BASIC] },
+  { method: 'POST', template: '/webhook-test/n8n/respond', auth: [`Bearer ${n8nBadInputJwt()}`] },
+  { method: 'GET', template: `/webhook/${N8N_BAD_INPUT_ID}/items/{item}`, known: ['7', '%2F', '..'] },
+  {
+    method: 'POST',
+    template: '/webhook/{path}',
+    known: [`${N8N_BAD_INPUT_ID}%2Fitems%2F7`, 'n8n%2Forders', 'n8n%2Frespond'],
+    auth: [BASIC],
+  },
+  { method: 'OPTIONS', template: '/webhook-test/{path}', known: ['n8n%2Forders', `${N8N_BAD_INPUT_ID}%2Fitems%2Fx`] },
   { method: 'GET', template: '/metrics', auth: [`Bearer ${API_KEY}`] },
   // The dashboard's files: hidden from the OpenAPI document, served without a key.
   {
@@ -349,8 +366,8 @@ function dashboardFiles(): string {
 
 async function prepare(startEngine: (options: object) => Promise<TestEngine>, receiverUrl: string) {
   const running = await startEngine({
-    workflows: incomingWorkflows,
-    credentials,
+    workflows: { ...incomingWorkflows, ...n8nBadInputWorkflows },
+    credentials: [...credentials, ...n8nBadInputCredentials],
     // Throttling would answer most attempts 429 before they reach the code under test.
     config: {
       apiKey: API_KEY,

@@ -58,11 +58,12 @@ async function installCommunityPackage(packageDir: string, userFolder: TempDir):
 const FATAL =
   /Unrecognized node type|problem activating|could not be activated|There was an error (?:initializing|loading)|EADDRINUSE/i;
 
-export async function createN8nHost(options: { bin: string; packageDir: string }): Promise<N8nHost> {
+/** `packageDir`: a community package to install first (none: n8n with its own nodes only). */
+export async function createN8nHost(options: { bin: string; packageDir?: string }): Promise<N8nHost> {
   const userFolder = makeTempDir('hookline-n8n-e2e-');
   const [port, brokerPort] = [await freePort(), await freePort()];
   const env = n8nEnv({ userFolder: userFolder.path, port, brokerPort });
-  await installCommunityPackage(options.packageDir, userFolder);
+  if (options.packageDir) await installCommunityPackage(options.packageDir, userFolder);
   let child: ChildProcess | null = null;
   let output = '';
 
