@@ -25,6 +25,8 @@ const STORE_TESTS = [
   'test/integration/metrics.test.ts',
   'test/integration/event-*.test.ts',
   'test/integration/executions-stop.test.ts',
+  'test/integration/wait-node.test.ts',
+  'test/integration/schedule-trigger.test.ts',
   'test/integration/lifecycle-data.test.ts',
   'test/integration/dashboard-serving.test.ts',
   'test/integration/n8n-webhook-*.test.ts',

@@ -106,6 +106,13 @@ export const SETTINGS = {
     schema: { minimum: 10, maximum: 2_147_483_647 },
     doc: 'With PostgreSQL: how often a process looks for stop requests that another process made for its executions.',
   }),
+  waitPollMs: setting({
+    default: 1_000,
+    env: 'HOOKLINE_WAIT_POLL_MS',
+    type: 'integer',
+    schema: { minimum: 10, maximum: 2_147_483_647 },
+    doc: 'How often a process looks for parked executions (Wait node) that are due; the process that parked one also wakes at its time.',
+  }),
   encryptionKey: setting({
     default: '',
     env: 'HOOKLINE_ENCRYPTION_KEY',

@@ -43,6 +43,8 @@ import { workflowOrganization } from './workflow/organization.js';
 import { createWorkflowFolder, type WorkflowFolder } from './workflow/live-folder.js';
 import { createNodeTypeRegistry } from './workflow/node-types.js';
 import { createStopper, type StopResult } from './workflow/stopping.js';
+import { createScheduler, type Scheduler } from './workflow/schedules.js';
+import { createWaitResumer } from './workflow/wait-resumer.js';
 import { createCredentialCache, type CredentialCache } from './workflow/credential-cache.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './workflow/types.js';
 import type { WorkflowProblem } from './workflow/validate.js';
@@ -79,6 +81,8 @@ export interface Engine {
   readonly problems: readonly WorkflowProblem[];
   /** The workflow folder: `events` emits `reload` after each load (with `--watch`, on every change). */
   readonly folder: WorkflowFolder;
+  /** The schedule triggers of the served workflows (running between `start()` and `stop()`). */
+  readonly schedules: Scheduler;
   start(): Promise<{ url: string }>;
   stop(): Promise<void>;
   /**
@@ -171,10 +175,22 @@ export function createEngine(options: EngineOptions): Engine {
     sendWebhook: delivery.sendFromNode,
     recorder: feed.executionRecorder(metrics),
     conversations: store,
+    onParked: (resumeAtMs) => waits.wake(resumeAtMs),
   });
   const workflows = new Map<string, LoadedWorkflow>();
   const problems: WorkflowProblem[] = [];
   const stopper = createStopper({ store, executor, workflows, staleMs: config.executionLeaseSec * 1000, log });
+  // Schedule triggers run while their workflows are served; parked executions (Wait) resume when due.
+  const schedules = createScheduler({ registry, committer, executor, log });
+  const waits = createWaitResumer({
+    store,
+    executor,
+    committer,
+    workflows,
+    staleMs: config.executionLeaseSec * 1000,
+    pollMs: config.waitPollMs,
+    log,
+  });
   let state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   const server = createServer({
     log,
@@ -193,7 +209,12 @@ export function createEngine(options: EngineOptions): Engine {
     committer,
     workflows,
     problems,
-    onServed: (served) => triggers.rebuild(served),
+    onServed: (served) => {
+      // `served` may be a one-pass iterator: each reader gets its own copy.
+      const list = [...served];
+      triggers.rebuild(list);
+      schedules.sync(list);
+    },
     debounceMs: config.watchDebounceMs,
     log,
   });
@@ -236,6 +257,7 @@ export function createEngine(options: EngineOptions): Engine {
     const next = { ...current, active };
     workflows.set(id, next);
     triggers.rebuild(workflows.values());
+    schedules.sync(workflows.values());
     await committer.submit({
       acknowledged: true,
       events: withOrganization(
@@ -362,6 +384,7 @@ export function createEngine(options: EngineOptions): Engine {
     workflows,
     problems,
     folder,
+    schedules,
     runManually,
     stopExecution: stopper.stop,
     delivery,
@@ -400,6 +423,8 @@ export function createEngine(options: EngineOptions): Engine {
       );
       heartbeat.unref();
       stopPolling = stopper.pollEvery(config.executionStopPollMs);
+      schedules.start();
+      waits.start();
       log.info({ address, store: store.kind }, 'hookline is listening');
       return { url: address };
     },
@@ -408,6 +433,8 @@ export function createEngine(options: EngineOptions): Engine {
       state = 'stopping';
       if (heartbeat) clearInterval(heartbeat);
       stopPolling();
+      schedules.stop();
+      waits.stop();
       await folder.close();
       await cleaner.stop();
       // Stop accepting, then let in-flight work finish (bounded), then close the store.

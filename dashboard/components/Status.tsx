@@ -9,6 +9,7 @@ const TONES: Record<string, string> = {
   queued: 'wait',
   in_flight: 'wait',
   running: 'wait',
+  waiting: 'wait',
   retrying: 'warn',
   failed: 'bad',
   expired: 'bad',

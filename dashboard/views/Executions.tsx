@@ -11,7 +11,7 @@ import { useLive, type Notice } from '../live.js';
 import { setParams } from '../router.js';
 import type { Execution } from '../types.js';
 
-const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'stopped'];
+const STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'stopped'];
 
 async function load(status: string | undefined, workflowId: string | undefined) {
   const [page, caps] = await Promise.all([
@@ -85,7 +85,7 @@ export function Executions({ params }: { params: URLSearchParams }) {
                   </td>
                   <td>
                     <Status value={e.status} />
-                    {data.canStop && (e.status === 'queued' || e.status === 'running') && (
+                    {data.canStop && (e.status === 'queued' || e.status === 'running' || e.status === 'waiting') && (
                       <button type="button" class="secondary small" onClick={() => void stop(e.execution_id)}>
                         Stop<span class="sr-only"> {e.execution_id}</span>
                       </button>

@@ -199,7 +199,7 @@ export const listExecutionsQuery = {
   properties: {
     ...pageQuery,
     workflow_id: { type: 'string' },
-    status: { enum: ['queued', 'running', 'succeeded', 'failed', 'stopped'] },
+    status: { enum: ['queued', 'running', 'waiting', 'succeeded', 'failed', 'stopped'] },
   },
 } as const;
 

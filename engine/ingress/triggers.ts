@@ -221,8 +221,14 @@ async function answerWhenFinished(
       });
     }
     const output = result.output.length === 1 ? result.output[0] : result.output;
-    // A run stopped through the API answers with what it had produced when it stopped.
-    const message = result.status === 'stopped' ? 'Workflow stopped' : 'Workflow finished';
+    // A run stopped through the API answers with what it had produced when it stopped; one a Wait
+    // node parked, with what it had produced until then (it resumes later, see wait-resumer.ts).
+    const message =
+      result.status === 'stopped'
+        ? 'Workflow stopped'
+        : result.status === 'waiting'
+          ? 'Workflow waiting'
+          : 'Workflow finished';
     return reply.status(200).send({ success: true, message, execution_id: executionId, status: result.status, output });
   } finally {
     clearTimeout(timer);

@@ -241,7 +241,7 @@ export interface WorkflowProblem {
 }
 
 /** Execution states. */
-export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'stopped';
+export type ExecutionStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'stopped';
 
 /** A workflow run: poll it by the `execution_id` a trigger returned. */
 export interface Execution {

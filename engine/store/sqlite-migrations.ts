@@ -283,4 +283,52 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (agent_id, conversation_id)
       );`,
   },
+  {
+    version: 14,
+    name: 'parked executions (the Wait node): status waiting and execution_waits',
+    // SQLite cannot change a CHECK constraint in place: the executions table is rebuilt with the
+    // new status, its rows copied, its indexes made again (the stop-request index now covers waiting
+    // executions, which a stop cancels). A parked execution's state lives beside it, one row each,
+    // until it resumes and finishes; `owner` is the process that claimed it for resuming
+    // (PostgreSQL: its version 9).
+    sql: `CREATE TABLE executions_v14 (
+        id TEXT PRIMARY KEY,
+        workflow_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('workflow', 'agent', 'manual')),
+        trigger_node TEXT,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'waiting', 'succeeded', 'failed', 'stopped')),
+        input TEXT,
+        output TEXT,
+        error TEXT,
+        idempotency_key TEXT,
+        metadata TEXT,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT,
+        owner TEXT,
+        stop_requested_at TEXT
+      );
+      INSERT INTO executions_v14 (id, workflow_id, kind, trigger_node, status, input, output, error, idempotency_key,
+        metadata, created_at, started_at, finished_at, owner, stop_requested_at)
+        SELECT id, workflow_id, kind, trigger_node, status, input, output, error, idempotency_key, metadata, created_at,
+          started_at, finished_at, owner, stop_requested_at FROM executions;
+      DROP TABLE executions;
+      ALTER TABLE executions_v14 RENAME TO executions;
+      CREATE INDEX executions_by_workflow ON executions (workflow_id, created_at);
+      CREATE INDEX executions_unfinished ON executions (status, created_at) WHERE status IN ('queued', 'running');
+      CREATE INDEX executions_by_idempotency ON executions (workflow_id, trigger_node, idempotency_key, created_at)
+        WHERE idempotency_key IS NOT NULL;
+      CREATE INDEX executions_finished ON executions (COALESCE(finished_at, created_at))
+        WHERE status IN ('succeeded', 'failed', 'stopped');
+      CREATE INDEX executions_stop_requested ON executions (owner) WHERE stop_requested_at IS NOT NULL
+        AND status IN ('queued', 'running', 'waiting');
+      CREATE TABLE execution_waits (
+        execution_id TEXT PRIMARY KEY,
+        resume_at_ms INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        owner TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX execution_waits_due ON execution_waits (resume_at_ms);`,
+  },
 ];

@@ -9,10 +9,10 @@ import type { RunStateStore } from './types.js';
 
 const SQL = {
   requestStop: `UPDATE executions SET stop_requested_at = COALESCE(stop_requested_at, ?), owner = ?
-    WHERE id = ? AND status IN ('queued', 'running') RETURNING *`,
+    WHERE id = ? AND status IN ('queued', 'running', 'waiting') RETURNING *`,
   getExecution: 'SELECT * FROM executions WHERE id = ?',
   listStopRequests: `SELECT * FROM executions WHERE owner = ? AND stop_requested_at IS NOT NULL
-    AND status IN ('queued', 'running') ORDER BY created_at LIMIT ?`,
+    AND status IN ('queued', 'running', 'waiting') ORDER BY created_at LIMIT ?`,
   addMessages: `INSERT INTO conversations (agent_id, conversation_id, message_count, credits_used, started_at,
       updated_at) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (agent_id, conversation_id) DO UPDATE SET message_count = message_count + excluded.message_count,

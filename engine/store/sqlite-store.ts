@@ -21,6 +21,7 @@ import { createSqliteSubscriptions } from './sqlite-subscriptions.js';
 import { createSqliteCatalog } from './sqlite-catalog.js';
 import { createSqliteHistory } from './sqlite-history.js';
 import { createSqliteRunState } from './sqlite-run-state.js';
+import { createSqliteWaits } from './sqlite-waits.js';
 import { toJsonColumn } from './json-columns.js';
 import { executionParams, toEvent, toExecution, updateParams, type Row } from './rows.js';
 import { createMemoryCounters } from './memory-counters.js';
@@ -124,8 +125,11 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     getExecution: db.prepare('SELECT * FROM executions WHERE id = ?'),
     getEvent: db.prepare('SELECT * FROM events WHERE id = ?'),
     subscriptionsVersion: db.prepare('SELECT version FROM subscriptions_version WHERE id = 1').pluck(),
-    claimOrphans: db.prepare(`UPDATE executions SET owner = ? WHERE id IN (SELECT id FROM executions
-      WHERE status IN ('queued', 'running') AND owner IS NOT ? ORDER BY created_at, id LIMIT ?) RETURNING *`),
+    // A resumed parked execution is not an orphan: claimDueWaits takes it back (sqlite-waits.ts).
+    claimOrphans: db.prepare(`UPDATE executions SET owner = ? WHERE id IN (SELECT id FROM executions e
+      WHERE status IN ('queued', 'running') AND owner IS NOT ?
+        AND NOT EXISTS (SELECT 1 FROM execution_waits w WHERE w.execution_id = e.id)
+      ORDER BY created_at, id LIMIT ?) RETURNING *`),
   };
   const subscriptions = createSqliteSubscriptions(db, box);
   const outbox = createSqliteOutbox(db, subscriptions.saveHealth);
@@ -133,6 +137,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const catalog = createSqliteCatalog(db, box);
   const history = createSqliteHistory(db);
   const eventTypes = createSqliteEventTypes(db);
+  const waits = createSqliteWaits(db, owner);
 
   /** Writes events (an id already written is skipped); returns how many were new. */
   const insertEvents = (events: readonly EventEnvelope[]): number => {
@@ -188,6 +193,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     for (const item of batch.executions ?? []) insertExecution(item, result);
     for (const item of batch.keyedEvents ?? []) insertKeyedEvent(item, result);
     for (const update of batch.executionUpdates ?? []) stmt.updateExecution.run(updateParams(update));
+    waits.writeWaits(batch.executionUpdates ?? []);
     result.events += insertEvents(batch.events ?? []);
     outbox.insertDeliveries(batch.deliveries ?? []);
     result.deliveries = batch.deliveries?.length ?? 0;
@@ -217,6 +223,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     ...catalog,
     ...eventTypes,
     ...createSqliteRunState(db, owner),
+    claimDueWaits: waits.claimDueWaits,
+    nextWaitAtMs: waits.nextWaitAtMs,
     async purgeHistory(beforeMs, batchRows) {
       useSync('NORMAL');
       return history.purge(beforeMs, batchRows);

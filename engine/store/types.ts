@@ -19,7 +19,8 @@ import type {
 
 export type { DeliveryStatus } from './records.js';
 
-export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'stopped';
+/** `waiting`: parked by a Wait node until its resume time (see `ExecutionWait`). */
+export type ExecutionStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'stopped';
 export type ExecutionKind = 'workflow' | 'agent' | 'manual';
 
 export interface ExecutionError {
@@ -54,6 +55,44 @@ export interface ExecutionUpdate {
   error?: ExecutionError | null;
   startedAt?: string;
   finishedAt?: string;
+  /**
+   * Parks the execution until `resumeAtMs` with the state its run resumes from (an object), or, with
+   * null, removes its parked state (it resumed and finished, or was stopped while waiting). Written
+   * in the same transaction as the status. Left out: the parked state is not touched.
+   */
+  wait?: ExecutionWait | null;
+}
+
+/** Where a parked execution resumes: when, and the runner's state (JSON, see workflow/runner.ts). */
+export interface ExecutionWait {
+  resumeAtMs: number;
+  state: unknown;
+}
+
+/** A parked execution claimed for resuming (`claimDueWaits`): the record and its parked state. */
+export interface DueWait {
+  /** The execution, now `running` and owned by the claiming process. */
+  execution: ExecutionRecord;
+  resumeAtMs: number;
+  state: unknown;
+}
+
+/**
+ * Parked executions (n8n's Wait node): durable, resumed once whichever process claims them. The
+ * claim hands a due execution to one caller and marks it running; its parked state stays until the
+ * resumed run ends (`ExecutionUpdate.wait: null`), so a resumer that dies mid-run leaves it to be
+ * claimed again (its owner stopped heartbeating) instead of to the orphan recovery, which would rerun
+ * it from the trigger.
+ */
+export interface WaitStore {
+  /**
+   * Claims up to `limit` parked executions due at `nowMs` and not asked to stop, earliest first: those
+   * nobody claimed, and those whose claimer stopped heartbeating `staleMs` ago (on SQLite: any other
+   * owner, as with orphans). Each is handed to one caller only.
+   */
+  claimDueWaits(nowMs: number, staleMs: number, limit: number): Promise<DueWait[]>;
+  /** When the earliest unclaimed parked execution is due, or null when none waits. */
+  nextWaitAtMs(): Promise<number | null>;
 }
 
 export interface NewExecution {
@@ -455,7 +494,7 @@ export interface ConversationTotals {
  */
 export interface RunStateStore {
   /**
-   * Marks an unfinished (queued or running) execution as asked to stop, and passes it to this
+   * Marks an unfinished (queued, running or waiting) execution as asked to stop, and passes it to this
    * process when its owner is this one or stopped heartbeating `staleMs` ago. Null for an unknown id.
    */
   requestStop(id: string, nowMs: number, staleMs: number): Promise<StopRequest | null>;
@@ -470,7 +509,7 @@ export interface RunStateStore {
   ): Promise<ConversationTotals>;
 }
 
-export interface Store extends HistoryStore, EventTypeStore, RunStateStore {
+export interface Store extends HistoryStore, EventTypeStore, RunStateStore, WaitStore {
   readonly kind: 'sqlite' | 'postgres';
   /**
    * This process's name in the store: it owns the executions it accepts (see `heartbeat`), and
@@ -487,7 +526,8 @@ export interface Store extends HistoryStore, EventTypeStore, RunStateStore {
   /**
    * Takes over up to `limit` queued or running executions whose owner stopped heartbeating
    * `staleMs` ago (on SQLite, whose one process is this one: every execution another owner left),
-   * oldest first. Each is handed to one caller only.
+   * oldest first. Each is handed to one caller only. A resumed parked execution is not an orphan
+   * (`claimDueWaits` takes it back, so it resumes from its parked state, not from the trigger).
    */
   claimOrphanedExecutions(nowMs: number, staleMs: number, limit: number): Promise<ExecutionRecord[]>;
   /** Applies pending migrations; returns the versions applied now. */

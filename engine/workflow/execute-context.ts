@@ -17,6 +17,7 @@ import { evaluateParameter } from './expressions.js';
 import { extractParameterValue, validatedParameterValue } from './extract-value.js';
 import { createBaseContext, hostContext, type CredentialResolver } from './node-context.js';
 import { parameterOrDefault } from './node-types.js';
+import { workflowTimezone } from './timezone.js';
 import type { LoadedWorkflow, WorkflowNodeDefinition } from './types.js';
 import type { Logger } from '../logger.js';
 
@@ -37,6 +38,8 @@ export interface NodeContextOptions {
   log: Logger;
   /** Aborted when the execution is asked to stop (n8n's `getExecutionCancelSignal`). */
   signal?: AbortSignal;
+  /** n8n's `putExecutionToWait`: the run parks after this node until the date (runner.ts). */
+  putExecutionToWait?: (waitTill: Date) => Promise<void>;
 }
 
 export function createExecuteContext(options: NodeContextOptions): IExecuteFunctions {
@@ -68,7 +71,7 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
           disabled: found?.disabled,
         };
       }),
-    getTimezone: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
+    getTimezone: () => workflowTimezone(options.workflow.definition),
     // As n8n: the text is an expression body (`{{ $json.a }}`), evaluated as `={{ $json.a }}`.
     evaluateExpression: (expression: string, itemIndex = 0) =>
       evaluateParameter(`=${expression}`, { ...options, nodeName: node.name, itemIndex, items }),
@@ -79,6 +82,7 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
       error: (message: string, meta?: object) => options.log.warn({ node: node.name, ...meta }, message),
     },
     helpers: { ...base.helpers, hookline: options.hookline },
+    ...(options.putExecutionToWait && { putExecutionToWait: options.putExecutionToWait }),
   };
   return hostContext<IExecuteFunctions>(node, context);
 }

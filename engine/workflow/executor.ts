@@ -3,6 +3,10 @@
  * lifecycle events in one durable write. Executions are independent: one failing never touches
  * another. The executor counts what is in flight so shutdown can wait for it, and holds an
  * AbortController per run so a stop request ends it (as `stopped`) at the next node boundary.
+ *
+ * A run a Wait node parks (`waiting`) is written with its parked state in the same write as its
+ * status; `run` with `parked` resumes it later (see wait-resumer.ts), and the write that ends it
+ * removes the parked state, whether it finished or was stopped while waiting.
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 import { createEvent, type EventEnvelope } from '../events/envelope.js';
@@ -14,7 +18,7 @@ import { finishedEvents, startedEvents, stepEvent, type ExecutionSubject } from 
 import { workflowOrganization } from './organization.js';
 import { messagesOfRun, type AgentEnding } from './agent-events.js';
 import { agentIdOf, conversationKey, creditsUsed } from './run-data.js';
-import { runGraph, type RunResult } from './runner.js';
+import { runGraph, type ParkedGraph, type RunResult } from './runner.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
 import type { CredentialResolver } from './node-context.js';
 import type { NodeSender } from '../delivery/node-sends.js';
@@ -57,6 +61,8 @@ export interface RunRequest {
    * answers a waiting caller at once, as n8n does.
    */
   onResponse?: (response: HooklineResponse) => void;
+  /** Resumes a parked execution (claimed with `claimDueWaits`) from this state instead of its trigger. */
+  parked?: ParkedGraph;
 }
 
 export interface ExecutorOptions {
@@ -70,6 +76,8 @@ export interface ExecutorOptions {
   recorder?: ExecutionRecorder;
   /** Counts each agent run's messages and credits into its conversation. */
   conversations: Pick<RunStateStore, 'addConversationMessages'>;
+  /** Told when a run was parked (durably) until `resumeAtMs`, so the resumer can wake then. */
+  onParked?: (resumeAtMs: number) => void;
 }
 
 interface ActiveRun {
@@ -94,18 +102,24 @@ export function createExecutor(options: ExecutorOptions): Executor {
     };
     // Every event of the run carries its organization, so only that organization's webhooks get it.
     const organization = workflowOrganization(workflow.definition, execution.triggerNode);
-    const startedAt = new Date();
-    // Stopped while queued: it never runs, so it never started.
+    // A resumed run keeps the time it first started (the wait counts in its duration, as in n8n).
+    const startedAt = request.parked && execution.startedAt ? new Date(execution.startedAt) : new Date();
+    // Its parked state goes with the write that ends it (resumed, or stopped while waiting).
+    const parked = Boolean(request.parked) || execution.status === 'waiting';
+    // Stopped while queued or waiting: it does not run (again).
     if (signal.aborted)
-      return finish(subject, { status: 'stopped', output: [], ends: [], steps: [] }, startedAt, [], null);
+      return finish(subject, { status: 'stopped', output: [], ends: [], steps: [] }, startedAt, [], null, parked);
     const started = {
       executionUpdates: [{ id: execution.id, status: 'running' as const, startedAt: startedAt.toISOString() }],
       events: withOrganization(startedEvents(subject, startedAt), organization),
     };
     // Most runs end within milliseconds: their start is written with their end, one write
     // instead of two. A slower run is marked running after RUNNING_MARK_DELAY_MS, so pollers see it.
-    let startWritten: Promise<unknown> | null = null;
-    const markRunning = setTimeout(() => void (startWritten = committer.submit(started)), RUNNING_MARK_DELAY_MS);
+    let startWritten: Promise<unknown> | null = request.parked ? Promise.resolve() : null;
+    // A resumed run started before it parked, and its claim marked it running again.
+    const markRunning = request.parked
+      ? undefined
+      : setTimeout(() => void (startWritten = committer.submit(started)), RUNNING_MARK_DELAY_MS);
     const stepEvents: EventEnvelope[] = [];
     const helpers = nodeHelpers(request);
     const result = await runGraph({
@@ -120,6 +134,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       signal,
       onStep: (step) => stepEvents.push(stepEvent(subject, step)),
       onNodeStart: helpers.onNodeStart,
+      resumeFrom: request.parked,
     }).catch((error: unknown): RunResult => ({
       status: 'failed',
       output: [],
@@ -130,7 +145,25 @@ export function createExecutor(options: ExecutorOptions): Executor {
     clearTimeout(markRunning);
     if (startWritten) await startWritten;
     const events = [...(startWritten ? [] : started.events), ...stepEvents];
-    return finish(subject, result, startedAt, events, helpers.response());
+    if (result.status === 'waiting' && result.parked) return park(subject, result, startedAt, events);
+    return finish(subject, result, startedAt, events, helpers.response(), parked);
+  }
+
+  /** Writes a run a Wait node parked: status `waiting` and the state it resumes from, in one write. */
+  async function park(
+    subject: ExecutionSubject,
+    result: RunResult,
+    startedAt: Date,
+    events: EventEnvelope[],
+  ): Promise<ExecutionOutcome> {
+    const { execution, workflow } = subject;
+    const wait = result.parked!;
+    await committer.submit({
+      executionUpdates: [{ id: execution.id, status: 'waiting', startedAt: startedAt.toISOString(), wait }],
+      events: withOrganization(events, workflowOrganization(workflow.definition, execution.triggerNode)),
+    });
+    options.onParked?.(wait.resumeAtMs);
+    return { executionId: execution.id, result };
   }
 
   /** Records the end of a run (and its conversation's totals) in one durable write. */
@@ -140,6 +173,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     startedAt: Date,
     events: EventEnvelope[],
     response: HooklineResponse | null,
+    parked = false,
   ): Promise<ExecutionOutcome> {
     const { execution, workflow } = subject;
     const finishedAt = new Date();
@@ -166,6 +200,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
             : null,
           startedAt: startedAt.toISOString(),
           finishedAt: finishedAt.toISOString(),
+          ...(parked && { wait: null }),
         },
       ],
       // Every event of the run carries its organization, so only that organization's webhooks get it.

@@ -9,6 +9,11 @@
  * Stopping: once `signal` aborts, no further node starts (the run stops at the next node boundary),
  * and a node still awaiting I/O is no longer waited for: nodes that await I/O get the same signal
  * from `this.getExecutionCancelSignal()` to abandon their requests.
+ *
+ * Waiting: a node that calls `this.putExecutionToWait(date)` (n8n's Wait node) and succeeds ends the
+ * run as `waiting` once its output is queued for its children; `parked` holds what `resumeGraph`
+ * continues from (the execution order's stack and waiting nodes, and the run data: plain JSON), so the host can store it and resume later,
+ * in another process if need be.
  */
 import type { IDataObject, INodeExecutionData, INodeType, IRunExecutionData, ITaskData } from 'n8n-workflow';
 import type { HooklineNodeHelpers } from '../node-contract/helpers.js';
@@ -16,7 +21,7 @@ import { createExecuteContext } from './execute-context.js';
 import { mainOutputCount, routeErrorItems } from './error-output.js';
 import { n8nWorkflowFor } from './expressions.js';
 import { isContinueOnFail, type CredentialResolver } from './node-context.js';
-import { ExecutionOrder, type RunTask } from './run-order.js';
+import { ExecutionOrder, type ExecutionOrderState, type RunTask } from './run-order.js';
 import type { LoadedWorkflow, NodeTypeRegistry, WorkflowNodeDefinition } from './types.js';
 import type { Logger } from '../logger.js';
 
@@ -42,8 +47,8 @@ export interface RunError {
 }
 
 export interface RunResult {
-  /** `stopped`: the signal aborted it (a stop request) before it finished. */
-  status: 'succeeded' | 'failed' | 'stopped';
+  /** `stopped`: the signal aborted it (a stop request) before it finished; `waiting`: see `parked`. */
+  status: 'succeeded' | 'failed' | 'stopped' | 'waiting';
   /** The JSON of the items the last node produced. */
   output: IDataObject[];
   /**
@@ -53,6 +58,16 @@ export interface RunResult {
   ends: EndOutput[];
   steps: StepResult[];
   error?: RunError;
+  /** With `waiting`: when to resume, and the state to resume from. */
+  parked?: { resumeAtMs: number; state: ParkedGraph };
+}
+
+/** A run parked by a Wait node, as JSON: what is left to run (n8n's v1 order) and what ran before (for expressions). */
+export interface ParkedGraph {
+  order: ExecutionOrderState;
+  runData: IRunExecutionData['resultData']['runData'];
+  lastOutput: INodeExecutionData[];
+  ends: EndOutput[];
 }
 
 export interface EndOutput {
@@ -77,18 +92,23 @@ export interface RunOptions {
   maxSteps?: number;
   /** Aborted when the execution is asked to stop. */
   signal?: AbortSignal;
+  /** Continue a parked run from here instead of starting at `startNode` (see `resumeGraph`). */
+  resumeFrom?: ParkedGraph;
 }
 
 export async function runGraph(options: RunOptions): Promise<RunResult> {
   const { workflow, registry } = options;
   const n8nWorkflow = n8nWorkflowFor(workflow, registry);
-  const runExecutionData = { resultData: { runData: {} } } as unknown as IRunExecutionData;
+  const resumed = options.resumeFrom;
+  const runExecutionData = { resultData: { runData: resumed?.runData ?? {} } } as unknown as IRunExecutionData;
   const steps: StepResult[] = [];
-  const order = new ExecutionOrder(workflow, registry, n8nWorkflow);
-  const ends: EndOutput[] = [];
-  let lastOutput: INodeExecutionData[] = options.startOutput[0] ?? [];
-  recordRun(runExecutionData, options.startNode, options.startOutput);
-  order.addChildren(options.startNode, options.startOutput);
+  const order = new ExecutionOrder(workflow, registry, n8nWorkflow, resumed?.order);
+  const ends: EndOutput[] = [...(resumed?.ends ?? [])];
+  let lastOutput: INodeExecutionData[] = resumed?.lastOutput ?? options.startOutput[0] ?? [];
+  if (!resumed) {
+    recordRun(runExecutionData, options.startNode, options.startOutput);
+    order.addChildren(options.startNode, options.startOutput);
+  }
 
   for (let count = 0, task = order.next(); task; count++, task = order.next()) {
     if (options.signal?.aborted) return { status: 'stopped', output: jsonOf(lastOutput), ends, steps };
@@ -116,11 +136,13 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
       itemsOut: 0,
     };
     let outputs: INodeExecutionData[][];
+    let waitTill: Date | undefined;
+    const putExecutionToWait = async (date: Date) => void (waitTill = date);
     const attempt = await executeWithRetries(
       node,
       () => {
         if (!nodeType.execute) throw new Error(`node type '${node.type}' cannot run inside a workflow`);
-        const context = createExecuteContext({
+        const contextOptions = {
           ...options,
           n8nWorkflow,
           node,
@@ -128,7 +150,9 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
           items,
           inputs,
           runExecutionData,
-        });
+          putExecutionToWait,
+        };
+        const context = createExecuteContext(contextOptions);
         return nodeType.execute.call(context) as Promise<INodeExecutionData[][] | null>;
       },
       options.signal,
@@ -155,8 +179,28 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
     lastOutput = outputs.find((output) => output && output.length > 0) ?? [];
     if (isEndNode(workflow, name)) ends.push({ node: name, items: outputs.flat().map((item) => item.json) });
     order.addChildren(name, outputs);
+    if (waitTill && attempt.error === undefined) {
+      const state: ParkedGraph = {
+        order: order.state(),
+        runData: runExecutionData.resultData.runData,
+        lastOutput,
+        ends,
+      };
+      return {
+        status: 'waiting',
+        output: jsonOf(lastOutput),
+        ends,
+        steps,
+        parked: { resumeAtMs: waitTill.getTime(), state },
+      };
+    }
   }
   return { status: 'succeeded', output: jsonOf(lastOutput), ends, steps };
+}
+
+/** Continues a run a Wait node parked (`RunResult.parked.state`) from what it had left to run. */
+export function resumeGraph(options: Omit<RunOptions, 'resumeFrom'>, state: ParkedGraph): Promise<RunResult> {
+  return runGraph({ ...options, resumeFrom: state });
 }
 
 /** n8n's v1 "connection input data" (what `$json` reads): the first input that has items. */

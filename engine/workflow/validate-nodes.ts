@@ -11,6 +11,7 @@ import {
   supportsVersion,
   typeVersions,
 } from './node-types.js';
+import { nodeCheckMessages } from './node-checks.js';
 import type { NodeTypeRegistry, WorkflowDefinition, WorkflowNodeDefinition } from './types.js';
 import type { WorkflowProblem } from './validate.js';
 
@@ -42,6 +43,9 @@ export function checkNodes(workflow: WorkflowDefinition, registry: NodeTypeRegis
         message: `node '${node.name}' is missing required parameter '${name}'`,
       });
     }
+    // The type's own checks first: they say more than the generic fixed-choice one.
+    for (const message of nodeCheckMessages(registry.get(node.type)!, node, workflow))
+      problems.push({ pointer: `/nodes/${index}/parameters`, message });
     for (const { name, message } of unsupportedOptions(properties, node))
       problems.push({ pointer: `/nodes/${index}/parameters/${escapePointer(name)}`, message });
   });

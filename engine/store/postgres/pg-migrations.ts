@@ -245,4 +245,24 @@ export const PG_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (agent_id, conversation_id)
       );`,
   },
+  {
+    version: 9,
+    name: 'parked executions (the Wait node): status waiting and execution_waits',
+    // As in the embedded store (its version 14). The status check is the one PostgreSQL named for
+    // the column when version 1 made it.
+    sql: `ALTER TABLE executions DROP CONSTRAINT executions_status_check;
+      ALTER TABLE executions ADD CONSTRAINT executions_status_check
+        CHECK (status IN ('queued', 'running', 'waiting', 'succeeded', 'failed', 'stopped'));
+      DROP INDEX executions_stop_requested;
+      CREATE INDEX executions_stop_requested ON executions (owner) WHERE stop_requested_at IS NOT NULL
+        AND status IN ('queued', 'running', 'waiting');
+      CREATE TABLE execution_waits (
+        execution_id text PRIMARY KEY,
+        resume_at_ms bigint NOT NULL,
+        state text NOT NULL,
+        owner text,
+        created_at text NOT NULL
+      );
+      CREATE INDEX execution_waits_due ON execution_waits (resume_at_ms);`,
+  },
 ];

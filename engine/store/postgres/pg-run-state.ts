@@ -14,11 +14,11 @@ const SQL = {
       owner = CASE WHEN e.owner IS NOT DISTINCT FROM $3 OR p.owner IS NULL OR p.heartbeat_at < $4 THEN $3
         ELSE e.owner END
     FROM executions x LEFT JOIN engine_processes p ON p.owner = x.owner
-    WHERE e.id = $1 AND x.id = e.id AND e.status IN ('queued', 'running')
+    WHERE e.id = $1 AND x.id = e.id AND e.status IN ('queued', 'running', 'waiting')
     RETURNING e.*`,
   getExecution: 'SELECT * FROM executions WHERE id = $1',
   listStopRequests: `SELECT * FROM executions WHERE owner = $1 AND stop_requested_at IS NOT NULL
-    AND status IN ('queued', 'running') ORDER BY created_at LIMIT $2`,
+    AND status IN ('queued', 'running', 'waiting') ORDER BY created_at LIMIT $2`,
   addMessages: `INSERT INTO conversations (agent_id, conversation_id, message_count, credits_used, started_at,
       updated_at) VALUES ($1, $2, $3, $4, $5, $5)
     ON CONFLICT (agent_id, conversation_id) DO UPDATE

@@ -46,6 +46,7 @@ import { createPgHistory } from './pg-history.js';
 import { createPgEventTypes } from './pg-event-types.js';
 import { idempotencyScopeKey, idempotencySince } from '../idempotency.js';
 import { createPgRunState } from './pg-run-state.js';
+import { createPgWaits } from './pg-waits.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -99,6 +100,8 @@ const SQL = {
       SELECT e.id FROM executions e LEFT JOIN engine_processes p ON p.owner = e.owner
       WHERE e.status IN ('queued', 'running') AND e.owner IS DISTINCT FROM $1
         AND (p.owner IS NULL OR p.heartbeat_at < $2)
+        -- A resumed parked execution is not an orphan: claimDueWaits takes it back (pg-waits.ts).
+        AND NOT EXISTS (SELECT 1 FROM execution_waits w WHERE w.execution_id = e.id)
       ORDER BY e.created_at, e.id LIMIT $3 FOR UPDATE OF e SKIP LOCKED)
     RETURNING *`,
   forgetProcesses: `DELETE FROM engine_processes WHERE heartbeat_at < $1`,
@@ -117,6 +120,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   const box = options.secretBox;
   const subscriptions = createPgSubscriptions(pool, box);
   const outbox = createPgOutbox(pool, subscriptions.saveHealth);
+  const waits = createPgWaits(pool, owner);
   let closed = false;
 
   async function commit(batch: WriteBatch): Promise<CommitResult> {
@@ -127,6 +131,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       const result: CommitResult = { executionIds: new Map(), eventIds: new Map(), deliveries: 0, events: 0 };
       const events = await insertExecutions(client, batch.executions ?? [], result);
       await updateExecutions(client, batch.executionUpdates ?? []);
+      await waits.writeWaits(client, batch.executionUpdates ?? []);
       const keyed = await freshKeyedEvents(client, batch.keyedEvents ?? [], result);
       events.push(...(batch.events ?? []), ...keyed.map((item) => item.event));
       result.events = await insertEvents(client, events);
@@ -299,6 +304,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     ...createPgHistory(pool),
     ...createPgEventTypes(pool),
     ...createPgRunState(pool, owner),
+    claimDueWaits: waits.claimDueWaits,
+    nextWaitAtMs: waits.nextWaitAtMs,
     migrate: () =>
       migratePg(pool).catch((error: Error) => {
         throw Errors.STORE_UNAVAILABLE(describeServer(options.connectionString), error.message, { cause: error });

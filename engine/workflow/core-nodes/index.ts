@@ -12,12 +12,20 @@ import type { INodeType } from 'n8n-workflow';
 import { conditionNodeTypes } from './conditions/index.js';
 import { editNodeTypes } from './edit/index.js';
 import { flowNodeTypes } from './flow/index.js';
+import { scheduleNodeTypes } from './schedule/index.js';
 import { transformNodeTypes } from './transform/index.js';
 import { webhookNodeTypes } from './webhook/index.js';
 
 type Family = () => Record<string, INodeType>;
 
-const FAMILIES: Family[] = [conditionNodeTypes, editNodeTypes, flowNodeTypes, transformNodeTypes, webhookNodeTypes];
+const FAMILIES: Family[] = [
+  conditionNodeTypes,
+  editNodeTypes,
+  flowNodeTypes,
+  scheduleNodeTypes,
+  transformNodeTypes,
+  webhookNodeTypes,
+];
 
 export function coreNodeTypes(): Record<string, INodeType> {
   return Object.assign({}, ...FAMILIES.map((family) => family()));
