@@ -57,7 +57,8 @@ export function exportShapedWorkflow(receiverUrl: string) {
   return {
     id: 'hooklineExport01',
     name: 'bench export: Webhook → Edit Fields → If → HTTP Request',
-    active: false,
+    // Hookline serves an active workflow; n8n imports every file inactive and is published after.
+    active: true,
     nodes: [
       {
         ...node('Webhook', 'n8n-nodes-base.webhook', 2, 0, { httpMethod: 'POST', path: WEBHOOK_PATH, options: {} }),
@@ -168,7 +169,11 @@ export async function benchN8nExport(options: BenchOptions): Promise<Row[]> {
     const { a, b } = await alternate(options.n8n.rounds, measureOurs, () => load(theirsUrl, options, durationSec));
     const [oursPerSec, theirsPerSec] = [median(a.map((r) => r.okPerSec)), median(b.map((r) => r.okPerSec))];
     const received = (await receiver.call<{ count: number }>('stats')).count;
-    options.log(`n8n export: hookline ${oursPerSec.toFixed(0)}/s, n8n ${theirsPerSec.toFixed(0)}/s`);
+    const summary = (results: LoadResult[]) =>
+      results.map((r) => `${r.ok} ok, ${r.failed} failed, p99 ${r.p99Ms} ms`).join('; ');
+    options.log(
+      `n8n export: hookline ${oursPerSec.toFixed(0)}/s (${summary(a)}), n8n ${theirsPerSec.toFixed(0)}/s (${summary(b)})`,
+    );
     return [
       row(
         oursPerSec,

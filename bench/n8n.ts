@@ -78,6 +78,8 @@ function freePort(): Promise<number> {
 async function n8nEnv(folder: string): Promise<NodeJS.ProcessEnv> {
   return {
     ...process.env,
+    // Under vitest (the smoke test) NODE_ENV is `test`, in which n8n loads no nodes.
+    NODE_ENV: 'production',
     N8N_USER_FOLDER: folder,
     N8N_PORT: String(await freePort()),
     N8N_RUNNERS_BROKER_PORT: String(await freePort()),
@@ -109,7 +111,12 @@ export async function startN8n(
   writeFileSync(file, JSON.stringify(peer.workflow));
   await run(binary, ['import:workflow', `--input=${file}`], { env, timeout: 300_000 });
   await run(binary, ['publish:workflow', `--id=${peer.workflow.id}`], { env, timeout: 300_000 });
-  const child = spawn(binary, ['start'], { env, stdio: 'ignore' });
+  const child = spawn(binary, ['start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its last words, for the error when it never serves the webhook.
+  let output = '';
+  const keep = (chunk: Buffer) => void (output = `${output}${chunk.toString('utf8')}`.slice(-2000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const url = `http://127.0.0.1:${env.N8N_PORT}/webhook/${peer.webhookPath}`;
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
@@ -126,7 +133,7 @@ export async function startN8n(
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   child.kill('SIGKILL');
-  throw new Error('n8n did not serve the webhook within 180 s');
+  throw new Error(`n8n did not serve the webhook within 180 s: ${output.trim().split('\n').slice(-3).join(' | ')}`);
 }
 
 export async function stopN8n(child: ChildProcess): Promise<void> {

@@ -292,6 +292,27 @@ export const SETTINGS = {
     schema: { minimum: 1 },
     doc: 'Default receiver timeout of an outgoing webhook.',
   }),
+  codeTimeoutMs: setting({
+    default: 10_000,
+    env: 'HOOKLINE_CODE_TIMEOUT_MS',
+    type: 'integer',
+    schema: { minimum: 1 },
+    doc: "Time limit of one Code node run (all items, or one item); past it the node's worker is ended.",
+  }),
+  codeMemoryMb: setting({
+    default: 128,
+    env: 'HOOKLINE_CODE_MEMORY_MB',
+    type: 'integer',
+    schema: { minimum: 16 },
+    doc: 'Heap limit of a Code node worker thread (resourceLimits); past it the worker is ended and the node fails.',
+  }),
+  codeWorkers: setting({
+    default: 2,
+    env: 'HOOKLINE_CODE_WORKERS',
+    type: 'integer',
+    schema: { minimum: 1 },
+    doc: 'Code node worker threads at most (started on first use, so workflows without Code nodes pay nothing).',
+  }),
   retryScheduleSec: setting({
     default: [60, 300, 900, 3600, 21_600, 86_400],
     env: 'HOOKLINE_RETRY_SCHEDULE_SEC',

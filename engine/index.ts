@@ -49,6 +49,7 @@ import { createCredentialCache, type CredentialCache } from './workflow/credenti
 import type { LoadedWorkflow, NodeTypeRegistry } from './workflow/types.js';
 import type { WorkflowProblem } from './workflow/validate.js';
 import { packageNodeTypes } from './workflow/package-nodes.js';
+import { createCoreNodeServices } from './workflow/core-nodes/services.js';
 
 export interface EngineOptions {
   config: HooklineConfig;
@@ -167,7 +168,9 @@ export function createEngine(options: EngineOptions): Engine {
     log,
   });
   const credentials = createCredentialCache(store);
+  const coreServices = createCoreNodeServices(config, log);
   const executor = createExecutor({
+    core: coreServices,
     committer,
     registry,
     log,
@@ -443,6 +446,7 @@ export function createEngine(options: EngineOptions): Engine {
       await committer.flush();
       await delivery.stop();
       await committer.flush();
+      await coreServices.close();
       await store.close();
       state = 'stopped';
     },

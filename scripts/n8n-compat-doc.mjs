@@ -14,6 +14,29 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const COMPAT_DOC = fileURLToPath(new URL('../docs/n8n-compatibility.md', import.meta.url));
 
+/** n8n's core node types issue 18 asks for: listed even before an engine or a case has them. */
+const WANTED = [
+  'aggregate',
+  'code',
+  'filter',
+  'httpRequest',
+  'if',
+  'limit',
+  'manualTrigger',
+  'merge',
+  'noOp',
+  'removeDuplicates',
+  'respondToWebhook',
+  'scheduleTrigger',
+  'set',
+  'sort',
+  'splitOut',
+  'stickyNote',
+  'switch',
+  'wait',
+  'webhook',
+].map((name) => `n8n-nodes-base.${name}`);
+
 /**
  * @param {{ implemented: Array<{ type: string, versions: number[] }>,
  *   results: Array<{ id: string, name: string, nodes: Array<{ type: string, version: number }>,
@@ -36,7 +59,12 @@ export function renderCompatDoc({ implemented, results }) {
       if (result.status !== 'unrecorded') entry.recorded++;
     }
   }
-  const sorted = [...rows.values()].sort((a, b) => a.type.localeCompare(b.type) || a.version - b.version);
+  for (const type of WANTED)
+    if (![...rows.values()].some((entry) => entry.type === type)) rows.set(type, { type, version: '—', recorded: 0 });
+  const sorted = [...rows.values()].sort(
+    (a, b) =>
+      a.type.localeCompare(b.type) || String(a.version).localeCompare(String(b.version), 'en', { numeric: true }),
+  );
   const counted = results.filter((result) => result.status !== 'unrecorded');
   const equal = counted.filter((result) => result.status === 'equal').length;
   const different = results.filter((result) => result.status === 'different');
@@ -50,7 +78,8 @@ export function renderCompatDoc({ implemented, results }) {
     'n8n 2.8.4 by the differential cases in `test/n8n-diff/`: each case runs in n8n (its outputs are',
     "recorded as golden files) and in Hookline, and every node's output must be equal.",
     '',
-    `Cases with a golden: ${counted.length}; equal to n8n: ${equal}; different: ${different.length}.`,
+    `Cases with a golden: ${counted.length}; equal to n8n: ${equal}; different: ${different.length}; ` +
+      `not run, their node type or version not implemented yet: ${counted.length - equal - different.length}.`,
     '',
     '| Node type | Version | Hookline |',
     '| --- | --- | --- |',

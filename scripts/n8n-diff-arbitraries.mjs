@@ -21,16 +21,20 @@ const numberArb = fc.constantFrom(...NUMBERS);
 
 /** Per field, mostly its own type, sometimes a lookalike of another or nothing. */
 const FIELDS = {
-  n: fc.oneof({ weight: 6, arbitrary: numberArb }, fc.constantFrom('3', '10', 'x', null, true)),
-  name: fc.oneof({ weight: 6, arbitrary: nameArb }, fc.constantFrom(5, null, false)),
-  flag: fc.oneof({ weight: 5, arbitrary: fc.boolean() }, fc.constantFrom('true', 'false', 1, 0, null)),
-  when: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...DATES) }, fc.constantFrom(1705312800000, null)),
+  n: fc.oneof({ weight: 14, arbitrary: numberArb }, fc.constantFrom('3', '10', 'x', null, true)),
+  name: fc.oneof({ weight: 14, arbitrary: nameArb }, fc.constantFrom(5, null, false)),
+  flag: fc.oneof({ weight: 14, arbitrary: fc.boolean() }, fc.constantFrom('true', 'false', 1, 0, null)),
+  when: fc.oneof(
+    { weight: 14, arbitrary: fc.constantFrom(...DATES.slice(0, -1)) },
+    fc.constant(DATES.at(-1)),
+    fc.constantFrom(1705312800000, null),
+  ),
   tags: fc.oneof(
-    { weight: 5, arbitrary: fc.array(fc.oneof(nameArb, numberArb), { maxLength: 4 }) },
+    { weight: 14, arbitrary: fc.array(fc.oneof(nameArb, numberArb), { maxLength: 4 }) },
     fc.constantFrom('a,b', null),
   ),
   obj: fc.oneof(
-    { weight: 5, arbitrary: fc.record({ x: numberArb, label: nameArb }, { requiredKeys: [] }) },
+    { weight: 14, arbitrary: fc.record({ x: numberArb, label: nameArb }, { requiredKeys: [] }) },
     fc.constantFrom(null, 'object'),
   ),
 };
@@ -41,6 +45,17 @@ const itemArb = fc
   .record(FIELDS, { requiredKeys: [] })
   .map((json) => ({ json: Object.fromEntries(Object.entries(json).filter(([, v]) => v !== undefined)) }));
 export const ITEMS_ARB = fc.array(itemArb, { minLength: 1, maxLength: 5 });
+/** Items with every field (Sort stops at a field an item lacks: one case in four keeps that). */
+export const FULL_ITEMS_ARB = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.array(
+      fc.record(FIELDS).map((json) => ({ json })),
+      { minLength: 1, maxLength: 6 },
+    ),
+  },
+  ITEMS_ARB,
+);
 
 const SINGLE = new Set(['exists', 'notExists', 'empty', 'notEmpty', 'true', 'false']);
 const EXISTENCE = ['exists', 'notExists', 'empty', 'notEmpty'];
@@ -57,7 +72,7 @@ const OPERATORS = {
   number: {
     field: 'n',
     operations: [...EXISTENCE, 'equals', 'notEquals', 'gt', 'lt', 'gte', 'lte'],
-    right: fc.oneof({ weight: 4, arbitrary: numberArb }, fc.constantFrom('3', '')),
+    right: fc.oneof({ weight: 12, arbitrary: numberArb }, fc.constantFrom('3', '')),
   },
   dateTime: {
     field: 'when',
@@ -67,7 +82,7 @@ const OPERATORS = {
   boolean: {
     field: 'flag',
     operations: [...EXISTENCE, 'true', 'false', 'equals', 'notEquals'],
-    right: fc.oneof(fc.boolean(), fc.constantFrom('true')),
+    right: fc.oneof({ weight: 8, arbitrary: fc.boolean() }, fc.constant('true')),
   },
   array: {
     field: 'tags',
@@ -86,7 +101,7 @@ export const conditionArb = typeArb.chain((type) => {
   const spec = OPERATORS[type];
   const operation = fc.constantFrom(...spec.operations, ...(spec.more ?? []));
   // Mostly the field of the operator's type; sometimes another, to exercise type validation.
-  const field = fc.oneof({ weight: 4, arbitrary: fc.constant(spec.field) }, fc.constantFrom(...FIELD_NAMES));
+  const field = fc.oneof({ weight: 10, arbitrary: fc.constant(spec.field) }, fc.constantFrom(...FIELD_NAMES));
   return fc.record({ operation, field }).chain(({ operation, field }) => {
     const right = SINGLE.has(operation)
       ? fc.constant('')
@@ -118,9 +133,15 @@ const assignmentArb = fc
   })
   .chain(({ name, type }) => ASSIGNMENT_VALUES[type].map((value) => ({ name, value, type })));
 
+/** An assignment under `obj.` whose value is the item's `obj` itself would make n8n's item circular. */
+const selfNesting = (assignments) =>
+  assignments.some((a) => a.name.startsWith('obj.') && typeof a.value === 'string' && a.value.includes('$json.obj'));
+
 export const setParametersArb = fc
   .record({
-    assignments: fc.uniqueArray(assignmentArb, { minLength: 1, maxLength: 3, selector: (a) => a.name }),
+    assignments: fc
+      .uniqueArray(assignmentArb, { minLength: 1, maxLength: 3, selector: (a) => a.name })
+      .filter((assignments) => !selfNesting(assignments)),
     includeOtherFields: fc.boolean(),
     include: fc.constantFrom('all', 'selected', 'except'),
     fields: fc.constantFrom('name', 'n,flag', 'obj', 'tags, when'),

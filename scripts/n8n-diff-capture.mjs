@@ -47,10 +47,19 @@ function wrapExecutions({ ActiveExecutions }) {
     const workflowId = workflowOf.get(String(executionId));
     if (run && workflowId !== undefined) {
       workflowOf.delete(String(executionId));
-      appendFileSync(target, `${JSON.stringify(summarise(workflowId, run))}\n`);
+      appendFileSync(target, `${serialise(workflowId, run)}\n`);
     }
     return run;
   };
+}
+
+/** A run whose data JSON cannot hold (a circular item, say) is reported as such, not lost. */
+function serialise(workflowId, run) {
+  try {
+    return JSON.stringify(summarise(workflowId, run));
+  } catch (error) {
+    return JSON.stringify({ workflowId, captureError: `n8n's run data is not JSON: ${error.message}` });
+  }
 }
 
 function summarise(workflowId, run) {

@@ -58,6 +58,7 @@ export declare const TRIGGER_NAME: string;
 export declare function feedName(index: number): string;
 export declare function listJsonFiles(dir: string): string[];
 export declare function listCaseFiles(): string[];
+export declare function caseProblem(spec: unknown): string | null;
 export declare function readCase(relativePath: string): LoadedCase;
 export declare function feedsOf(spec: CaseSpec): Feed[];
 export declare function caseHash(spec: CaseSpec): string;

@@ -55,7 +55,8 @@ export function readCase(relativePath) {
   return { id, family: id.split('/')[0], file, spec, feeds: feedsOf(spec), hash: caseHash(spec) };
 }
 
-function caseProblem(spec) {
+/** What is wrong with a case, in words, or null. */
+export function caseProblem(spec) {
   if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return 'a case is a JSON object';
   if (typeof spec.name !== 'string' || spec.name === '') return "'name' must be a non-empty string";
   if (!Array.isArray(spec.nodes) || spec.nodes.length === 0) return "'nodes' must list at least one node";

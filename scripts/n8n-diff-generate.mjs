@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { CASES_DIR } from './n8n-diff-cases.mjs';
-import { conditionArb, ITEMS_ARB, sortFieldArb, setParametersArb } from './n8n-diff-arbitraries.mjs';
+import { conditionArb, FULL_ITEMS_ARB, ITEMS_ARB, sortFieldArb, setParametersArb } from './n8n-diff-arbitraries.mjs';
 
 /** Changing the seed or the counts rewrites every generated case; record their goldens again after. */
 export const SEED = 18_2026;
-const COUNTS = { if: 40, filter: 30, set: 32, sort: 12, limit: 8 };
+const COUNTS = { if: 45, filter: 35, set: 40, sort: 15, limit: 10, pipeline: 30 };
 const GENERATED_DIR = join(CASES_DIR, 'generated');
 
 const filterParameters = fc.record({
@@ -40,6 +40,41 @@ function filterNodeParameters({ conditions, combinator, loose, ignoreCase }) {
   };
 }
 
+const sortParameters = fc
+  .record({
+    fields: fc.uniqueArray(sortFieldArb, { minLength: 1, maxLength: 2, selector: (field) => field.fieldName }),
+    disableDotNotation: fc.boolean(),
+  })
+  .map(({ fields, disableDotNotation }) => ({
+    type: 'simple',
+    sortFieldsUi: { sortField: fields },
+    options: { disableDotNotation },
+  }));
+
+const limitParameters = fc.record({
+  maxItems: fc.integer({ min: 1, max: 6 }),
+  keep: fc.constantFrom('firstItems', 'lastItems'),
+});
+
+/** One stage of a generated pipeline: a node kind, its type and version, and its parameters. */
+const stageArb = fc.oneof(
+  setParametersArb.map((parameters) => ({ kind: 'Set', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters })),
+  filterParameters.map((filter) => ({
+    kind: 'If',
+    type: 'n8n-nodes-base.if',
+    typeVersion: 2.2,
+    parameters: filterNodeParameters(filter),
+  })),
+  filterParameters.map((filter) => ({
+    kind: 'Filter',
+    type: 'n8n-nodes-base.filter',
+    typeVersion: 2.2,
+    parameters: filterNodeParameters(filter),
+  })),
+  sortParameters.map((parameters) => ({ kind: 'Sort', type: 'n8n-nodes-base.sort', typeVersion: 1, parameters })),
+  limitParameters.map((parameters) => ({ kind: 'Limit', type: 'n8n-nodes-base.limit', typeVersion: 1, parameters })),
+);
+
 const describeConditions = ({ conditions, combinator, loose, ignoreCase }) =>
   `${conditions.map((c) => `${c.operator.type}.${c.operator.operation}`).join(` ${combinator} `)}` +
   `${loose ? ', loose' : ', strict'}${ignoreCase ? ', ignore case' : ''}`;
@@ -60,35 +95,50 @@ const GENERATORS = {
     input: items,
     nodes: [node('Edit Fields', 'n8n-nodes-base.set', 3.4, parameters)],
   })),
-  sort: fc
-    .record({
-      items: ITEMS_ARB,
-      fields: fc.uniqueArray(sortFieldArb, { minLength: 1, maxLength: 2, selector: (field) => field.fieldName }),
-      disableDotNotation: fc.boolean(),
-    })
-    .map(({ items, fields, disableDotNotation }) => ({
-      name: `generated sort: ${fields.map((f) => `${f.fieldName} ${f.order}`).join(', ')}`,
-      input: items,
-      nodes: [
-        node('Sort', 'n8n-nodes-base.sort', 1, {
-          type: 'simple',
-          sortFieldsUi: { sortField: fields },
-          options: { disableDotNotation },
-        }),
-      ],
-    })),
-  limit: fc
-    .record({
-      items: ITEMS_ARB,
-      maxItems: fc.integer({ min: 1, max: 6 }),
-      keep: fc.constantFrom('firstItems', 'lastItems'),
-    })
-    .map(({ items, maxItems, keep }) => ({
-      name: `generated limit: ${keep} ${maxItems}`,
-      input: items,
-      nodes: [node('Limit', 'n8n-nodes-base.limit', 1, { maxItems, keep })],
-    })),
+  sort: fc.record({ items: FULL_ITEMS_ARB, parameters: sortParameters }).map(({ items, parameters }) => ({
+    name: `generated sort: ${parameters.sortFieldsUi.sortField.map((f) => `${f.fieldName} ${f.order}`).join(', ')}`,
+    input: items,
+    nodes: [node('Sort', 'n8n-nodes-base.sort', 1, parameters)],
+  })),
+  limit: fc.record({ items: ITEMS_ARB, parameters: limitParameters }).map(({ items, parameters }) => ({
+    name: `generated limit: ${parameters.keep} ${parameters.maxItems}`,
+    input: items,
+    nodes: [node('Limit', 'n8n-nodes-base.limit', 1, parameters)],
+  })),
+  pipeline: fc
+    .record({ items: FULL_ITEMS_ARB, stages: fc.array(stageArb, { minLength: 2, maxLength: 4 }) })
+    .map(({ items, stages }) => pipeline(items, stages)),
 };
+
+/**
+ * A chain of stages, each fed by the one before; an If's false branch ends in a No Operation node
+ * of its own (so both branches are compared), its true branch goes on.
+ */
+function pipeline(items, stages) {
+  const nodes = [];
+  const connections = {};
+  let previous = null;
+  stages.forEach(({ kind, type, typeVersion, parameters }, index) => {
+    const name = `${kind} ${index + 1}`;
+    nodes.push({ ...node(name, type, typeVersion, parameters), position: [440 + index * 220, 0] });
+    if (previous)
+      connections[previous] = {
+        main: [[{ node: name, type: 'main', index: 0 }], ...(connections[previous]?.main.slice(1) ?? [])],
+      };
+    if (kind === 'If') {
+      const otherwise = `Else ${index + 1}`;
+      nodes.push({ ...node(otherwise, 'n8n-nodes-base.noOp', 1, {}), position: [660 + index * 220, 200] });
+      connections[name] = { main: [[], [{ node: otherwise, type: 'main', index: 0 }]] };
+    }
+    previous = name;
+  });
+  return {
+    name: `generated pipeline: ${stages.map((stage) => stage.kind).join(' → ')}`,
+    input: items,
+    nodes,
+    connections,
+  };
+}
 
 function node(name, type, typeVersion, parameters) {
   return { name, type, typeVersion, parameters };
@@ -100,7 +150,10 @@ export function generateCases() {
   Object.entries(COUNTS).forEach(([kind, count], kindIndex) => {
     const samples = fc.sample(GENERATORS[kind], { seed: SEED + kindIndex, numRuns: count });
     samples.forEach((spec, index) => {
-      cases.set(`generated/${kind}/${kind}-${String(index + 1).padStart(3, '0')}.json`, { ...spec, connections: {} });
+      cases.set(`generated/${kind}/${kind}-${String(index + 1).padStart(3, '0')}.json`, {
+        ...spec,
+        connections: spec.connections ?? {},
+      });
     });
   });
   return cases;

@@ -9,13 +9,14 @@
  *   node scripts/n8n-diff.mjs --family set          only cases/set/**
  *   node scripts/n8n-diff.mjs --case cases/if/x.json  only that case (repeatable; with --family too)
  *   node scripts/n8n-diff.mjs --check               record, write nothing, exit 1 if a golden differs
+ *   node scripts/n8n-diff.mjs --keep                keep n8n's temp user folder and its output (debugging)
  *
  * Speed: n8n boots in seconds, so all chosen cases run in one user folder (a temp dir), imported
  * with one `n8n import:workflow` and run by one `n8n execute-batch` (several at a time), whose
  * results scripts/n8n-diff-capture.mjs writes out as they finish.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,6 +24,7 @@ import { promisify } from 'node:util';
 import { CASES_DIR, caseWorkflow, GOLDEN_DIR, goldenPath, listCaseFiles, readCase } from './n8n-diff-cases.mjs';
 import { goldenOf, goldenText, orphanGoldens } from './n8n-diff-golden.mjs';
 import { ensureN8n, freePort, n8nEnv, N8N_VERSION } from './n8n-install.mjs';
+import { startHttpFixture } from '../test/n8n-diff/http-fixture.mjs';
 
 const run = promisify(execFile);
 const CAPTURE = fileURLToPath(new URL('./n8n-diff-capture.mjs', import.meta.url));
@@ -66,7 +68,7 @@ export function chooseCases({ families, cases }) {
 }
 
 /** Runs the cases in one n8n user folder; resolves with each case's captured run, by case id. */
-async function runInN8n(loaded, log) {
+async function runInN8n(loaded, { keep, log }) {
   const install = await ensureN8n({ log });
   const folder = mkdtempSync(join(tmpdir(), 'hookline-n8n-diff-'));
   try {
@@ -74,6 +76,7 @@ async function runInN8n(loaded, log) {
       ...n8nEnv({ userFolder: folder, port: await freePort(), brokerPort: await freePort(), logLevel: 'warn' }),
       HOOKLINE_DIFF_CAPTURE: join(folder, 'capture.jsonl'),
     };
+    await copyMigratedUserFolder(install, folder, log);
     const ids = loaded.map((_, index) => `hldiff${String(index + 1).padStart(6, '0')}`);
     const workflows = loaded.map((entry, index) => caseWorkflow(entry, { id: ids[index], sourceNode: codeNode }));
     writeFileSync(join(folder, 'workflows.json'), JSON.stringify(workflows));
@@ -92,10 +95,16 @@ async function runInN8n(loaded, log) {
       '--retries=0',
       '--shortOutput',
     ];
+    // The HTTP Request node's cases call the fixture server (test/n8n-diff/http-fixture.mjs).
+    const fixture = loaded.some((entry) => entry.id.startsWith('http/')) ? await startHttpFixture() : null;
     // execute-batch exits 1 when a workflow failed: a failing case is a result like any other.
-    await n8n(batchArgs, ['--import', pathToFileURL(CAPTURE).href]).catch((error) => {
-      if (error.code !== 1) throw error;
-    });
+    const output = await n8n(batchArgs, ['--import', pathToFileURL(CAPTURE).href])
+      .catch((error) => {
+        if (error.code !== 1) throw error;
+        return error;
+      })
+      .finally(() => fixture?.close());
+    writeFileSync(join(folder, 'execute-batch.log'), `${output.stdout}${output.stderr}`);
     log(`ran them in ${seconds(startedMs)}`);
     const byWorkflow = new Map();
     for (const line of readFileSync(env.HOOKLINE_DIFF_CAPTURE, 'utf8').split('\n').filter(Boolean)) {
@@ -104,8 +113,43 @@ async function runInN8n(loaded, log) {
     }
     return new Map(loaded.map((entry, index) => [entry.id, byWorkflow.get(ids[index])]));
   } finally {
-    rmSync(folder, { recursive: true, force: true });
+    if (keep) log(`kept n8n's user folder and its output: ${folder}`);
+    else rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/**
+ * n8n migrates a fresh database at its first command (about half of that command's time): the
+ * first run keeps a migrated, empty user folder in the install's cache folder, and every run
+ * starts from a copy of it. Built aside and renamed into place, so concurrent runs never see half.
+ */
+async function copyMigratedUserFolder(install, folder, log) {
+  const template = join(install.dir, 'diff-user-folder');
+  if (!existsSync(template)) {
+    const building = `${template}.${process.pid}`;
+    rmSync(building, { recursive: true, force: true });
+    mkdirSync(building, { recursive: true });
+    writeFileSync(join(building, 'none.json'), '[]');
+    const env = n8nEnv({
+      userFolder: building,
+      port: await freePort(),
+      brokerPort: await freePort(),
+      logLevel: 'warn',
+    });
+    const startedMs = Date.now();
+    await run(process.execPath, [install.bin, 'import:workflow', `--input=${join(building, 'none.json')}`], {
+      env,
+      cwd: building,
+    });
+    rmSync(join(building, 'none.json'));
+    try {
+      renameSync(building, template);
+      log(`migrated n8n's database once, in ${seconds(startedMs)} (kept in ${template})`);
+    } catch {
+      rmSync(building, { recursive: true, force: true }); // another run made it first
+    }
+  }
+  cpSync(template, folder, { recursive: true });
 }
 
 /** n8n's Code node (v2, JavaScript, once for all items) returning a feed's items. */
@@ -131,14 +175,14 @@ export async function main(argv = process.argv.slice(2), log = (line) => console
   const loaded = chosen.map(readCase);
   const startedMs = Date.now();
   log(`recording ${loaded.length} case(s) in n8n ${N8N_VERSION}`);
-  const captured = await runInN8n(loaded, log);
+  const captured = await runInN8n(loaded, { keep: options.keep, log });
   const elapsedMin = (Date.now() - startedMs) / 60_000;
   let changed = 0;
   const problems = [];
   for (const entry of loaded) {
     const capture = captured.get(entry.id);
-    if (!capture) {
-      problems.push(`${entry.id}: n8n returned no run (see its output with --keep)`);
+    if (!capture || capture.captureError) {
+      problems.push(`${entry.id}: ${capture?.captureError ?? 'n8n returned no run (see its output with --keep)'}`);
       continue;
     }
     const text = await goldenText(goldenOf(entry, capture), goldenPath(entry.id));

@@ -4,6 +4,7 @@
  * nodes import it and the n8n package bundles it; nodes never import the engine behind it.
  */
 import type { TriggerCheck } from '../trigger-checks/index.js';
+import type { CoreNodeServices } from '../workflow/core-nodes/services.js';
 
 export interface HooklineResponse {
   statusCode: number;
@@ -46,6 +47,8 @@ export interface HooklineNodeHelpers {
   setResponse(response: HooklineResponse): void;
   readonly executionId: string;
   readonly workflowId: string;
+  /** Engine services of n8n's core nodes (Code node threads, guarded HTTP); engine only. */
+  readonly core?: CoreNodeServices;
 }
 
 /** What the engine tells a trigger node through `this.helpers.hooklineTrigger` in a webhook call. */

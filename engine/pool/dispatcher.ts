@@ -53,14 +53,17 @@ export interface WorkerEntry {
  *   `--import <data: URL>` that registers `ts-worker-hooks.mjs`: it maps `./x.js` imports to
  *   `./x.ts` and transpiles them with the `typescript` devDependency. The real piscina path is
  *   thus exercised by tests without a build step or a stale `dist/`.
+ *
+ * @param worker - Another worker module, relative to `moduleUrl` without its extension (the Code
+ *   node's sandbox worker uses the same loading). @defaultValue `'./tasks'`
  */
-export function resolveWorkerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
-  const compiled = new URL('./tasks.js', moduleUrl);
+export function resolveWorkerEntry(moduleUrl: string = import.meta.url, worker = './tasks'): WorkerEntry {
+  const compiled = new URL(`${worker}.js`, moduleUrl);
   if (existsSync(compiled)) return { filename: fileURLToPath(compiled), execArgv: [...process.execArgv] };
   const hooksUrl = new URL('./ts-worker-hooks.mjs', moduleUrl).href;
   const registerHooks = `import { register } from 'node:module'; register(${JSON.stringify(hooksUrl)});`;
   return {
-    filename: fileURLToPath(new URL('./tasks.ts', moduleUrl)),
+    filename: fileURLToPath(new URL(`${worker}.ts`, moduleUrl)),
     execArgv: [...process.execArgv, '--import', `data:text/javascript,${encodeURIComponent(registerHooks)}`],
   };
 }

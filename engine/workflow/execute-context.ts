@@ -12,7 +12,7 @@ import type {
   Workflow as N8nWorkflow,
 } from 'n8n-workflow';
 import type { HooklineNodeHelpers } from '../node-contract/helpers.js';
-import { NodeOperationError } from '../node-contract/n8n-runtime.js';
+import { NodeOperationError, WorkflowDataProxy } from '../node-contract/n8n-runtime.js';
 import { evaluateParameter } from './expressions.js';
 import { extractParameterValue, validatedParameterValue } from './extract-value.js';
 import { createBaseContext, hostContext, type CredentialResolver } from './node-context.js';
@@ -72,6 +72,21 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
         };
       }),
     getTimezone: () => workflowTimezone(options.workflow.definition),
+    // n8n's own data proxy (`$`, `$input`, `$json`, …) over this run's data, as the Code node reads it.
+    getWorkflowDataProxy: (itemIndex: number) =>
+      new WorkflowDataProxy(
+        options.n8nWorkflow,
+        options.runExecutionData,
+        0,
+        itemIndex,
+        node.name,
+        items,
+        {},
+        'webhook',
+        {
+          $executionId: options.executionId,
+        },
+      ).getDataProxy(),
     // As n8n: the text is an expression body (`{{ $json.a }}`), evaluated as `={{ $json.a }}`.
     evaluateExpression: (expression: string, itemIndex = 0) =>
       evaluateParameter(`=${expression}`, { ...options, nodeName: node.name, itemIndex, items }),

@@ -22,6 +22,7 @@ import { runGraph, type ParkedGraph, type RunResult } from './runner.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
 import type { CredentialResolver } from './node-context.js';
 import type { NodeSender } from '../delivery/node-sends.js';
+import type { CoreNodeServices } from './core-nodes/services.js';
 import type { Logger } from '../logger.js';
 import type { ExecutionRecorder } from '../metrics/index.js';
 
@@ -78,6 +79,8 @@ export interface ExecutorOptions {
   conversations: Pick<RunStateStore, 'addConversationMessages'>;
   /** Told when a run was parked (durably) until `resumeAtMs`, so the resumer can wake then. */
   onParked?: (resumeAtMs: number) => void;
+  /** Services of n8n's core nodes (Code node threads, guarded HTTP), on `this.helpers.hookline.core`. */
+  core?: CoreNodeServices;
 }
 
 interface ActiveRun {
@@ -225,6 +228,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const hookline: HooklineNodeHelpers = {
       executionId: execution.id,
       workflowId: workflow.id,
+      core: options.core,
       setResponse(value) {
         if (response === null) onResponse?.(value);
         response = value;

@@ -1,7 +1,7 @@
 /**
  * The per-node checks of `validate.ts`: a type and version the engine runs (else a refusal that
- * names the node, its type and version, and what the engine supports), required parameters, fixed
- * choices the type lists, and a trigger to start the workflow.
+ * names the node, its type and version, and what the engine supports), required parameters, the
+ * type's own checks (`node-checks.ts`), and a trigger to start the workflow.
  */
 import type { INodeProperties } from 'n8n-workflow';
 import {
@@ -36,18 +36,15 @@ export function checkNodes(workflow: WorkflowDefinition, registry: NodeTypeRegis
       if (!node.disabled) problems.push({ pointer: `/nodes/${index}/${refusal.field}`, message: refusal.message });
       return;
     }
-    const { properties } = registry.get(node.type)!.description;
-    for (const name of missingRequired(properties, node)) {
+    for (const name of missingRequired(registry.get(node.type)!.description.properties, node)) {
       problems.push({
         pointer: `/nodes/${index}/parameters/${escapePointer(name)}`,
         message: `node '${node.name}' is missing required parameter '${name}'`,
       });
     }
-    // The type's own checks first: they say more than the generic fixed-choice one.
+    // The type's own checks: a mode it does not run (Merge's SQL Query, Wait's webhook resume).
     for (const message of nodeCheckMessages(registry.get(node.type)!, node, workflow))
       problems.push({ pointer: `/nodes/${index}/parameters`, message });
-    for (const { name, message } of unsupportedOptions(properties, node))
-      problems.push({ pointer: `/nodes/${index}/parameters/${escapePointer(name)}`, message });
   });
   if (!workflow.nodes.some((node) => !node.disabled && isRunnableTrigger(node, registry)))
     problems.push({ pointer: '/nodes', message: noTriggerMessage(workflow, unsupported) });
@@ -106,45 +103,6 @@ function missingRequired(properties: INodeProperties[], node: WorkflowNodeDefini
       return value === undefined || value === null || value === '';
     })
     .map((property) => property.name);
-}
-
-/**
- * A fixed choice (`type: 'options'`) set to a value the node type does not list: a mode the engine
- * does not implement (Merge's `combineBySql`) is refused at load, by name, not when a request runs.
- * Expressions and choices loaded at run time are not checked.
- */
-function unsupportedOptions(
-  properties: INodeProperties[],
-  node: WorkflowNodeDefinition,
-): Array<{ name: string; message: string }> {
-  const description = { properties } as Parameters<typeof parameterOrDefault>[0];
-  const found: Array<{ name: string; message: string }> = [];
-  const byName = new Map<string, INodeProperties[]>();
-  for (const property of properties)
-    if (
-      property.type === 'options' &&
-      Array.isArray(property.options) &&
-      property.options.length > 0 &&
-      !property.typeOptions?.loadOptionsMethod
-    )
-      byName.set(property.name, [...(byName.get(property.name) ?? []), property]);
-  for (const [name, candidates] of byName) {
-    const value = Object.prototype.hasOwnProperty.call(node.parameters, name) ? node.parameters[name] : undefined;
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') continue;
-    if (typeof value === 'string' && value.startsWith('=')) continue;
-    // A type's own default is never refused (some declare '' for "not chosen").
-    if (candidates.some((property) => property.default === value)) continue;
-    const shown = candidates.filter((property) => isShown(property, node, description));
-    const allowed = shown.flatMap((property) =>
-      (property.options as Array<{ value?: unknown }>).map((option) => option.value),
-    );
-    if (shown.length === 0 || allowed.includes(value)) continue;
-    found.push({
-      name,
-      message: `node '${node.name}' (${node.type} version ${node.typeVersion ?? 1}) has ${name} '${String(value)}', which the engine does not support; it supports: ${[...new Set(allowed)].join(', ')}`,
-    });
-  }
-  return found;
 }
 
 /** n8n's displayOptions: a parameter hidden by the others' values is not required. */

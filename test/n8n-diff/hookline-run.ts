@@ -21,6 +21,9 @@ import {
   type LoadedCase,
 } from '../../scripts/n8n-diff-cases.mjs';
 import { testNodeType } from '../fixtures/node-types.js';
+import { DEFAULTS } from '../../engine/config.js';
+import { createCoreNodeServices } from '../../engine/workflow/core-nodes/services.js';
+import { startHttpFixture } from './http-fixture.mjs';
 
 const FEED_TYPE = 'hooklineTest.diffFeed';
 const CAPTURE_TYPE = 'hooklineTest.diffCapture';
@@ -140,6 +143,7 @@ export async function runCaseInHookline(
   );
   if (problems.length > 0)
     throw new Error(`the loader refused the case: ${problems.map((p) => `${p.pointer}: ${p.message}`).join('; ')}`);
+  if (loaded.id.startsWith('http/')) await (httpFixture ??= startHttpFixture());
   try {
     const result = await runGraph({
       workflow: workflows[0],
@@ -170,5 +174,16 @@ function noHookline(executionId: string): HooklineNodeHelpers {
   const refuse = async (): Promise<never> => {
     throw new Error('differential cases have no Hookline services');
   };
-  return { executionId, workflowId: 'diff', sendWebhook: refuse, emitEvent: refuse, setResponse: () => undefined };
+  return {
+    executionId,
+    workflowId: 'diff',
+    sendWebhook: refuse,
+    emitEvent: refuse,
+    setResponse: () => undefined,
+    core: coreServices,
+  };
 }
+
+/** The HTTP Request node's cases call the fixture server on 127.0.0.1, so private targets are allowed here. */
+const coreServices = createCoreNodeServices({ ...DEFAULTS, allowPrivateTargets: true }, silent);
+let httpFixture: Promise<unknown> | undefined;

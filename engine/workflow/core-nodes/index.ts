@@ -9,9 +9,11 @@
  * `description.version`; validation refuses other versions by name.
  */
 import type { INodeType } from 'n8n-workflow';
+import { codeNodeTypes } from './code/index.js';
 import { conditionNodeTypes } from './conditions/index.js';
 import { editNodeTypes } from './edit/index.js';
 import { flowNodeTypes } from './flow/index.js';
+import { httpNodeTypes } from './http/index.js';
 import { scheduleNodeTypes } from './schedule/index.js';
 import { transformNodeTypes } from './transform/index.js';
 import { webhookNodeTypes } from './webhook/index.js';
@@ -19,9 +21,11 @@ import { webhookNodeTypes } from './webhook/index.js';
 type Family = () => Record<string, INodeType>;
 
 const FAMILIES: Family[] = [
+  codeNodeTypes,
   conditionNodeTypes,
   editNodeTypes,
   flowNodeTypes,
+  httpNodeTypes,
   scheduleNodeTypes,
   transformNodeTypes,
   webhookNodeTypes,

@@ -91,9 +91,9 @@ describe('an n8n export (Webhook v2 → Edit Fields 3.4 → If v2 → No Operati
     });
     expect(validateWorkflow(workflow, registryWithStandIns())).toEqual([
       {
-        pointer: '/nodes/5/parameters/mode',
+        pointer: '/nodes/5/parameters',
         message:
-          "node 'Merge' (n8n-nodes-base.merge version 3.2) has mode 'combineBySql', which the engine does not support; it supports: append, combine, chooseBranch",
+          "node 'Merge' (n8n-nodes-base.merge v3.2): mode 'combineBySql' is not supported; the engine runs append, combine, chooseBranch",
       },
     ]);
   });
