@@ -32,6 +32,19 @@ const STORE_TESTS = [
   'test/integration/n8n-webhook-*.test.ts',
 ];
 
+/**
+ * What a developer's `npm test` runs on PostgreSQL: the store contract and the PostgreSQL-specific
+ * paths (claims across processes, ordering, migrations). `HOOKLINE_TEST_POSTGRES=all` (CI sets it)
+ * runs every file of STORE_TESTS there too, about doubling the suite's time.
+ */
+const POSTGRES_QUICK_TESTS = [
+  'test/unit/store/**/*.test.ts',
+  'test/integration/delivery-ordering.test.ts',
+  'test/integration/delivery-retries.test.ts',
+  'test/integration/api.test.ts',
+  'test/integration/executions-stop.test.ts',
+];
+
 /** PostgreSQL's own tests (several processes, shared counters) whatever the run's store: once is enough. */
 const POSTGRES_ONLY_TESTS = ['test/unit/store/pg-*.test.ts'];
 
@@ -62,7 +75,15 @@ export default defineConfig({
     // Each project names its own files (a project's `include` would be appended to a root one).
     projects: [
       project('sqlite', ALL_TESTS),
-      ...(withPostgres ? [project('postgres', STORE_TESTS, POSTGRES_ONLY_TESTS)] : []),
+      ...(withPostgres
+        ? [
+            project(
+              'postgres',
+              process.env.HOOKLINE_TEST_POSTGRES === 'all' ? STORE_TESTS : POSTGRES_QUICK_TESTS,
+              POSTGRES_ONLY_TESTS,
+            ),
+          ]
+        : []),
     ],
   },
 });

@@ -7,7 +7,7 @@
 import { generateSecret } from '../engine/signing/index.js';
 import { startChild, type ChildHandle } from './child.js';
 import type { BenchOptions } from './options.js';
-import { ratio, wallClockMs } from './stats.js';
+import { ratio, slope, wallClockMs } from './stats.js';
 import type { Row } from './table.js';
 import { countRows, startEngineProcess, type EngineProcess } from './workspace.js';
 
@@ -29,12 +29,15 @@ interface ReceiverStats {
 /** With a retry every few seconds (options), enough attempts that queueing 1M never exhausts them. */
 const MAX_RETRIES = 50;
 const PUBLISH_CONCURRENCY = 1000;
+/** RSS readings while queueing, for the per-open-delivery slope. */
+const RSS_STEPS = 4;
 /** A drain that delivers nothing for this long has stalled: report it instead of waiting on. */
 const STALL_MS = 60_000;
 /** Queueing at a fifth of what a healthy engine manages here (~40,000/s) counts as stalled. */
 const queueDeadlineMs = (deliveries: number) => 60_000 + deliveries / 5;
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+const MB = 1024 * 1024;
 
 async function waitForDrain(receiver: ChildHandle, total: number, log: (m: string) => void): Promise<ReceiverStats> {
   let [lastCount, lastProgressMs, lastLogMs] = [0, Date.now(), Date.now()];
@@ -55,10 +58,15 @@ async function waitForDrain(receiver: ChildHandle, total: number, log: (m: strin
 }
 
 /**
- * Publishes the backlog, or, when that takes past the deadline, kills the engine (its thread may
- * be too busy to answer) and reports how many deliveries its database holds.
+ * Publishes events `from`…`from + events - 1`, or, when that takes past the deadline (for the
+ * whole backlog), kills the engine (its thread may be too busy to answer) and reports how many
+ * deliveries its database holds.
  */
-async function queueOrExplain(engine: EngineProcess, events: number, deliveries: number): Promise<{ ms: number }> {
+async function queueOrExplain(
+  engine: EngineProcess,
+  range: { from: number; events: number },
+  deliveries: number,
+): Promise<{ ms: number }> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>(
     (_, reject) => (timer = setTimeout(() => reject(new Error('deadline')), queueDeadlineMs(deliveries))),
@@ -67,7 +75,8 @@ async function queueOrExplain(engine: EngineProcess, events: number, deliveries:
     return await Promise.race([
       engine.child.call<{ ms: number }>('publish', {
         type: 'bench.backlog',
-        count: events,
+        count: range.events,
+        from: range.from,
         concurrency: PUBLISH_CONCURRENCY,
       }),
       deadline,
@@ -84,11 +93,34 @@ async function queueOrExplain(engine: EngineProcess, events: number, deliveries:
   }
 }
 
+/**
+ * Queues the backlog in {@link RSS_STEPS} parts, reading the engine's RSS after a full GC before
+ * and after each: (open deliveries, MB) points for the RSS-per-open-delivery slope.
+ */
+async function queueInSteps(
+  engine: EngineProcess,
+  events: number,
+  endpoints: number,
+): Promise<{ ms: number; points: [number, number][] }> {
+  const gcRss = async () => (await engine.child.call<Rss>('rss', { gc: true })).currentMb;
+  const points: [number, number][] = [[0, await gcRss()]];
+  let ms = 0;
+  for (let step = 1, from = 0; step <= RSS_STEPS; step++) {
+    const to = Math.round((events * step) / RSS_STEPS);
+    ms += (await queueOrExplain(engine, { from, events: to - from }, events * endpoints)).ms;
+    from = to;
+    points.push([to * endpoints, await gcRss()]);
+  }
+  return { ms, points };
+}
+
 interface Measured {
   idle: Rss;
   queueing: Rss;
   draining: Rss;
   queuedMs: number;
+  /** (open deliveries, RSS MB after a full GC) while queueing. */
+  points: [number, number][];
   upAtMs: number;
   stats: ReceiverStats;
 }
@@ -112,7 +144,7 @@ async function measureBacklog(
     });
   }
   const idle = await engine.child.call<Rss>('rss', { reset: true });
-  const queued = await queueOrExplain(engine, events, events * endpoints);
+  const queued = await queueInSteps(engine, events, endpoints);
   const queueing = await engine.child.call<Rss>('rss', { reset: true });
   options.log(
     `backlog: queued ${(events * endpoints).toLocaleString('en-US')} deliveries in ${(queued.ms / 1000).toFixed(1)} s, peak RSS ${queueing.peakMb.toFixed(0)} MB`,
@@ -122,7 +154,8 @@ async function measureBacklog(
   const upAtMs = wallClockMs();
   const stats = await waitForDrain(receiver, events * endpoints, options.log);
   await engine.child.call('settled');
-  return { idle, queueing, draining: await engine.child.call<Rss>('rss'), queuedMs: queued.ms, upAtMs, stats };
+  const draining = await engine.child.call<Rss>('rss');
+  return { idle, queueing, draining, queuedMs: queued.ms, points: queued.points, upAtMs, stats };
 }
 
 function backlogRows(options: BenchOptions, m: Measured, events: number, deliveryPerSec: number): Row[] {
@@ -148,6 +181,17 @@ function backlogRows(options: BenchOptions, m: Measured, events: number, deliver
       target: '≤ 300 MB',
       pass: peakMb <= 300,
       note: `${scaled}Engine process sampled every 20 ms; baseline = the same engine idle before queueing. Queueing ${m.queueing.peakMb.toFixed(0)} MB, draining ${m.draining.peakMb.toFixed(0)} MB, kernel VmHWM over both ${m.draining.kernelPeakMb.toFixed(0)} MB. ${endpoints} ordered endpoints, ${events.toLocaleString('en-US')} events each, queued in ${(m.queuedMs / 1000).toFixed(1)} s while the receiver refused connections.`,
+    },
+    {
+      figure: `RSS per open delivery (0 → ${size})`,
+      hookline: slope(m.points) * MB,
+      baseline: Number.NaN,
+      unit: 'B',
+      ratio: Number.NaN,
+      target: '',
+      pass: null,
+      note: `Slope of the engine's RSS (after a full GC) over the deliveries queued while the receiver was down. Readings: ${m.points.map(([n, mb]) => `${fmt(n)}: ${mb.toFixed(0)} MB`).join(', ')}.`,
+      details: { points: m.points },
     },
     {
       figure: `backlog ${size}: drain rate`,

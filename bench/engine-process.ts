@@ -6,20 +6,41 @@
  * argv[2]: JSON config overrides (the parent made the folder); argv[3]: `{"inline": true}` sends
  * from the main thread instead of the piscina pool (the pool figure). Commands: `subscribe`,
  * `publish`, `publishPaced`, `settled`, `rss`, `idle`, and for a shared PostgreSQL store `knows`
- * (this process has loaded these subscriptions) and `pgQueries` (round trips since the last call).
+ * (this process has loaded these subscriptions) and `pgQueries` (round trips since the last call);
+ * `seedSubscriptions` for the memory figure.
  */
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { loadConfig } from '../engine/config.js';
 import { createEngine, type Engine } from '../engine/index.js';
 import { createDispatcher } from '../engine/pool/dispatcher.js';
+import { createEvent } from '../engine/events/envelope.js';
+import { generateSecret } from '../engine/signing/index.js';
 import { failStart, serveParent } from './child.js';
 import { countPgQueries, takeQueryCounts } from './pg-query-counter.js';
+import { makeSubscriptions } from './fanout.js';
 import { pace, wallClockMs } from './stats.js';
 
 const MB = 1024 * 1024;
 const SAMPLE_EVERY_MS = 20;
+
+// A full collection before a memory reading, so the RSS slopes measure what is kept, not garbage.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/**
+ * Stores subscriptions `from`…`to - 1` of the fan-out figure's mix (each with its own secret and
+ * URL), bypassing the API's reload after every change: the memory figure restarts the engine on
+ * them, as a user's engine holding that many would start.
+ */
+async function seedSubscriptions(engine: Engine, { from, to }: { from: number; to: number }): Promise<void> {
+  for (const subscription of makeSubscriptions(to).slice(from)) {
+    await engine.store.saveSubscription({ ...subscription, secret: generateSecret() });
+  }
+}
 
 /** The kernel's own peak (VmHWM): catches a spike the sampler's ticks might miss. */
 function kernelPeakMb(): number {
@@ -37,11 +58,21 @@ function kernelPeakMb(): number {
 function publisher(engine: Engine) {
   return {
     /** Publishes `count` events, `concurrency` at a time (they share group commits, like concurrent producers). */
-    async publish({ type, count, concurrency }: { type: string; count: number; concurrency: number }) {
+    async publish({
+      type,
+      count,
+      concurrency,
+      from = 0,
+    }: {
+      type: string;
+      count: number;
+      concurrency: number;
+      from?: number;
+    }) {
       const started = performance.now();
-      for (let seq = 0; seq < count; seq += concurrency) {
+      for (let seq = from; seq < from + count; seq += concurrency) {
         const batch = [];
-        for (let i = seq; i < Math.min(seq + concurrency, count); i++)
+        for (let i = seq; i < Math.min(seq + concurrency, from + count); i++)
           batch.push(engine.publishEvent(type, { seq: i, t: wallClockMs() }));
         await Promise.all(batch);
       }
@@ -97,8 +128,10 @@ async function main(): Promise<void> {
     });
   }
   const { url } = await engine.start();
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), SAMPLE_EVERY_MS);
+  let peakRss = process.memoryUsage.rss();
+  // `memoryUsage.rss()`, not `memoryUsage()`: the full call walks the V8 heap, 50 times a second on the
+  // thread being measured (2 % of its CPU under load).
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), SAMPLE_EVERY_MS);
   // Event-loop lag as the overload figure reads it: how late this thread gets to its timers.
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
@@ -106,13 +139,18 @@ async function main(): Promise<void> {
     {
       ...publisher(engine),
       subscribe: async (input: unknown) => (await engine.delivery.subscriptions.create(input)).subscription.id,
-      rss: ({ reset }: { reset?: boolean } = {}) => {
+      seedSubscriptions: (range: { from: number; to: number }) => seedSubscriptions(engine, range),
+      /** Matches one event, so the matcher has built its index (it does on the first event after a load). */
+      indexSubscriptions: () => engine.delivery.matcher.count(createEvent('order.created', { amount: 1 })),
+      /** `gc`: collect garbage first, for a reading of what is kept. */
+      rss: ({ reset, gc }: { reset?: boolean; gc?: boolean } = {}) => {
+        if (gc) collectGarbage();
         const result = {
           peakMb: peakRss / MB,
-          currentMb: process.memoryUsage().rss / MB,
+          currentMb: process.memoryUsage.rss() / MB,
           kernelPeakMb: kernelPeakMb(),
         };
-        if (reset) peakRss = process.memoryUsage().rss;
+        if (reset) peakRss = process.memoryUsage.rss();
         return result;
       },
       idle: () => engine.executor.idle(),

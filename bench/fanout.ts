@@ -97,6 +97,9 @@ function createNaiveMatcher(subscriptions: readonly Subscription[]) {
   };
 }
 
+/** The issue's target for 100,000 subscriptions of this mix (it was 1 ms at 10,000). */
+const TARGET_MS = 0.5;
+
 /** Median milliseconds per call over `iterations` calls. */
 function timeCalls(iterations: number, call: () => number): { ms: number; matched: number } {
   const samples: number[] = [];
@@ -115,10 +118,13 @@ export async function benchFanout(options: BenchOptions): Promise<Row[]> {
   const matcher = createMatcher({ retentionMs: 86_400_000 });
   matcher.load(subscriptions);
   const naive = createNaiveMatcher(subscriptions);
+  // The first event of a type merges its candidates and plans its rules: not what each event costs.
+  matcher.match(BENCH_EVENT);
   const { a, b } = await alternate(
     rounds,
     async () => timeCalls(iterations, () => matcher.match(BENCH_EVENT).length),
-    async () => timeCalls(Math.max(1, Math.ceil(iterations / 10)), () => naive(BENCH_EVENT)),
+    // The naive scan takes about a thousand times as long: a few calls give its median.
+    async () => timeCalls(Math.max(3, Math.ceil(iterations / 100)), () => naive(BENCH_EVENT)),
   );
   const hookline = median(a.map((r) => r.ms));
   const baseline = median(b.map((r) => r.ms));
@@ -133,8 +139,8 @@ export async function benchFanout(options: BenchOptions): Promise<Row[]> {
       baseline,
       unit: 'ms',
       ratio: ratio(hookline, baseline),
-      target: '≤ 1 ms',
-      pass: hookline <= 1 && agree,
+      target: `≤ ${TARGET_MS} ms`,
+      pass: hookline <= TARGET_MS && agree,
       note: `Median per event; baseline = naive json-logic-js over every subscription. Speed-up ${(baseline / hookline).toFixed(0)}×; both matched ${a[0].matched}${agree ? '' : ` vs ${b[0].matched} (DISAGREE)`} subscriptions.`,
     },
   ];

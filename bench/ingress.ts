@@ -1,7 +1,8 @@
 /**
  * Figure 1, ingress: autocannon against a bare fastify route (the baseline) and against
  * Hookline's workflow trigger (bearer auth, ajv input schema, idempotency check, the queued
- * execution durable before the 202), each in its own process, alternating rounds.
+ * execution durable before the 202), each in its own process, taking turns; and against the
+ * bundled contact-form example on the same engine (a Set node's expressions and a sender event).
  * Plus the durability check the group commit must not break: `kill -9` under load loses no
  * request that was answered.
  */
@@ -11,10 +12,11 @@ import { Pool } from 'undici';
 import { startChild, type ChildHandle } from './child.js';
 import { runLoad, type LoadResult } from './load.js';
 import type { BenchOptions } from './options.js';
-import { alternate, median, ratio } from './stats.js';
+import { inTurns, median, ratio } from './stats.js';
 import type { Row } from './table.js';
 import {
   BENCH_TRIGGER,
+  CONTACT_FORM,
   INGRESS_BODY,
   INGRESS_HEADERS,
   startEngineProcess,
@@ -52,14 +54,18 @@ interface Round {
   cpuUsPerOk: number;
 }
 
-/** One load on a server process, with its CPU cost; `settle` waits for work left after the replies. */
+/**
+ * One load on a server process, with its CPU cost; `settle` waits for work left after the replies.
+ * `target`: the trigger → NoOp workflow unless told.
+ */
 export async function measureServer(
   child: ChildHandle,
   options: BenchOptions,
   settle?: () => Promise<unknown>,
+  target: TriggerTarget = BENCH_TRIGGER,
 ): Promise<Round> {
   const before = await child.call<number>('cpu');
-  const load = await loadTrigger(String(child.info.url), options);
+  const load = await loadTrigger(String(child.info.url), options, target);
   await settle?.();
   return { load, cpuUsPerOk: ((await child.call<number>('cpu')) - before) / Math.max(1, load.ok) };
 }
@@ -67,23 +73,43 @@ export async function measureServer(
 export async function benchIngress(options: BenchOptions): Promise<IngressResult> {
   const hookline = await startEngineProcess();
   const fastify = await startChild('fastify-process');
-  let results: { a: Round[]; b: Round[] };
+  let results: Round[][];
   try {
     // Runs answered with 202 still execute afterwards: let them finish before the other side's round.
-    results = await alternate(
-      options.ingress.rounds,
-      () => measureServer(hookline.child, options, () => hookline.child.call('idle')),
+    const settle = () => hookline.child.call('idle');
+    results = await inTurns(options.ingress.rounds, [
+      () => measureServer(hookline.child, options, settle),
       () => measureServer(fastify, options),
-    );
+      () => measureServer(hookline.child, options, settle, CONTACT_FORM),
+    ]);
   } finally {
     await Promise.all([hookline.stop(), fastify.close()]);
   }
-  options.log(
-    `ingress: hookline ${results.a.map((r) => r.load.okPerSec.toFixed(0)).join(', ')}/s; fastify ${results.b.map((r) => r.load.okPerSec.toFixed(0)).join(', ')}/s`,
-  );
+  const [noOp, bare, contactForm] = results;
+  const perSec = (rounds: Round[]) => rounds.map((r) => r.load.okPerSec.toFixed(0)).join(', ');
+  options.log(`ingress: hookline ${perSec(noOp)}/s; fastify ${perSec(bare)}/s; contact-form ${perSec(contactForm)}/s`);
   const durable = await killDuringLoad(options);
-  const rows = ingressRows(options, results.a, results.b, durable);
+  const rows = [...ingressRows(options, noOp, bare, durable), contactFormRow(options, contactForm, bare)];
   return { hooklinePerSec: rows[0].hookline, rows };
+}
+
+/** The bundled contact-form example (trigger → Set with three expressions → sender event) against bare fastify. */
+function contactFormRow(options: BenchOptions, contactForm: Round[], fastify: Round[]): Row {
+  const perSec = [contactForm, fastify].map((rounds) => median(rounds.map((r) => r.load.okPerSec)));
+  const cpuUs = median(contactForm.map((r) => r.cpuUsPerOk));
+  const p99 = median(contactForm.map((r) => r.load.p99Ms));
+  const failed = contactForm.reduce((sum, r) => sum + r.load.failed, 0);
+  return {
+    figure: 'ingress throughput, contact-form',
+    hookline: perSec[0],
+    baseline: perSec[1],
+    unit: 'req/s',
+    ratio: ratio(perSec[0], perSec[1]),
+    target: '≥ 0.25× bare fastify',
+    pass: perSec[0] >= 0.25 * perSec[1],
+    note: `The bundled examples/contact-form.json (bearer trigger → Set with three expressions → sender event), same load and rounds as the trigger → NoOp row. Engine CPU per request ${cpuUs.toFixed(0)} µs (run included), p99 ${p99.toFixed(1)} ms${failed > 0 ? `; ${failed} non-2xx/errors` : ''}.`,
+    details: { cpuUsPerRequest: cpuUs, p99Ms: p99 },
+  };
 }
 
 function ingressRows(

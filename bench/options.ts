@@ -25,6 +25,8 @@ export interface BenchOptions {
     latencySec: number;
   };
   matcher: { rounds: number; subscriptions: number; iterations: number };
+  /** The memory figure: subscriptions added in `steps` equal steps. */
+  memory: { subscriptions: number; steps: number };
   /** Each round starts every side afresh: events per measured run, to one subscription. */
   scaleout: { rounds: number; events: number };
   /** `retryEverySec`: while the receiver is down; also how long after it is back the first probe may wait. */
@@ -51,7 +53,8 @@ const SIZES: Record<BenchMode, Sizes> = {
       latencyRatePerSec: 1_000,
       latencySec: 10,
     },
-    matcher: { rounds: 5, subscriptions: 10_000, iterations: 2_000 },
+    matcher: { rounds: 5, subscriptions: 100_000, iterations: 2_000 },
+    memory: { subscriptions: 100_000, steps: 4 },
     scaleout: { rounds: 3, events: 20_000 },
     backlog: { deliveries: 1_000_000, endpoints: 10, retryEverySec: 3 },
     pool: { rounds: 3, events: 50_000, signatures: 100_000, batchSizes: [1, 4, 16, 64, 256] },
@@ -69,7 +72,8 @@ const SIZES: Record<BenchMode, Sizes> = {
       latencyRatePerSec: 1_000,
       latencySec: 2,
     },
-    matcher: { rounds: 3, subscriptions: 10_000, iterations: 500 },
+    matcher: { rounds: 3, subscriptions: 100_000, iterations: 300 },
+    memory: { subscriptions: 10_000, steps: 2 },
     scaleout: { rounds: 3, events: 5_000 },
     // 100,000 drained at this machine's ~1,300/s takes 80 s alone: quick mode queues a quarter.
     backlog: { deliveries: 25_000, endpoints: 10, retryEverySec: 2 },
@@ -89,6 +93,7 @@ const SIZES: Record<BenchMode, Sizes> = {
       latencySec: 0.2,
     },
     matcher: { rounds: 1, subscriptions: 500, iterations: 20 },
+    memory: { subscriptions: 400, steps: 2 },
     scaleout: { rounds: 1, events: 100 },
     backlog: { deliveries: 1_000, endpoints: 4, retryEverySec: 1 },
     pool: { rounds: 1, events: 100, signatures: 500, batchSizes: [1, 64] },

@@ -74,3 +74,18 @@ export async function pace(
   }
   await Promise.all(inFlight);
 }
+
+/** The least-squares slope of `y` over `x`: e.g. megabytes per subscription from (count, RSS) readings. */
+export function slope(points: readonly (readonly [number, number])[]): number {
+  const n = points.length;
+  if (n < 2) return Number.NaN;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  let covariance = 0;
+  let variance = 0;
+  for (const [x, y] of points) {
+    covariance += (x - meanX) * (y - meanY);
+    variance += (x - meanX) ** 2;
+  }
+  return variance === 0 ? Number.NaN : covariance / variance;
+}

@@ -9,6 +9,7 @@ import { benchCrash } from './crash.js';
 import { benchDelivery } from './delivery.js';
 import { benchFanout } from './fanout.js';
 import { benchIngress } from './ingress.js';
+import { benchMemory } from './memory.js';
 import { benchN8n } from './n8n.js';
 import { benchN8nExport } from './n8n-export.js';
 import { benchOverload } from './overload.js';
@@ -23,6 +24,7 @@ export const FIGURES = [
   'delivery',
   'scaleout',
   'fanout',
+  'memory',
   'backlog',
   'pool',
   'n8n',
@@ -35,7 +37,7 @@ export type Figure = (typeof FIGURES)[number];
 const CHAINS: readonly (readonly Figure[])[] = [
   ['ingress', 'n8n', 'n8nExport'],
   ['delivery', 'backlog'],
-  ['fanout', 'pool'],
+  ['fanout', 'pool', 'memory'],
   ['scaleout'],
   ['overload'],
   ['crash'],
@@ -55,6 +57,7 @@ export async function runSuite(options: BenchOptions, only: readonly Figure[] = 
     overload: () => benchOverload(options),
     scaleout: () => benchScaleOut(options),
     fanout: () => benchFanout(options),
+    memory: () => benchMemory(options),
     backlog: () => benchBacklog(options, deliveryPerSec),
     pool: () => benchPool(options),
     n8n: () => benchN8n(options),

@@ -1,9 +1,11 @@
 /**
  * Matches events to subscriptions. Subscriptions are compiled once when they change (rules to
- * JSON-logic closures, include_fields to a projector) and indexed by event type: exact names in a
- * map, `group.*` by prefix, `*` apart, so an event only meets the subscriptions that could want
- * it, never a scan of all of them. A webhook of an organization takes only that organization's
- * events (`events/organization.ts`); one of the default workspace takes every event.
+ * JSON-logic closures, include_fields to a projector; equal rules share one copy, see
+ * shared-rules.ts) and indexed by event type (matcher-index.ts): exact names, `group.*` by
+ * prefix, `*` apart, so an event only meets the subscriptions that could want it, never a scan of
+ * all of them, and each distinct rule runs once per event. A webhook of an organization takes only
+ * that organization's events (`events/organization.ts`); one of the default workspace takes every
+ * event.
  *
  * Loading never fails: a stored subscription whose rules no longer compile (written by an older
  * version, edited by hand) is kept with rules that match nothing and reported back, so the caller
@@ -14,10 +16,13 @@ import { createId } from '../events/ids.js';
 import { eventOrganization, isInOrganization } from '../events/organization.js';
 import { serializePayload } from '../message/index.js';
 import { HooklineError } from '../errors.js';
-import { compileRules, lastEvaluationSteps, matchesEventPattern, type CompiledRules } from '../rules/index.js';
+import { lastEvaluationSteps, matchesEventPattern, type CompiledRules } from '../rules/index.js';
 import { TUNING } from '../tuning.js';
 import type { NewDelivery } from '../store/types.js';
 import type { Subscription } from '../store/records.js';
+import { buildIndex, takesOrganization, UNCONDITIONAL, type SubscriptionIndex } from './matcher-index.js';
+import { MATCH, OVER_BUDGET } from './rule-plans.js';
+import { createRulesCache } from './shared-rules.js';
 
 export interface CompiledSubscription {
   subscription: Subscription;
@@ -94,6 +99,8 @@ export interface MatcherOptions {
 const NO_MATCH: CompiledRules = Object.freeze({
   logic: null,
   includeFields: null,
+  unconditional: false,
+  logicFor: () => false,
   matches: () => false,
   verdict: () => 'no-match' as const,
   project: <T>(data: T) => data,
@@ -110,131 +117,112 @@ const OPERATIONAL_EVENTS = new Set([
 
 export function createMatcher(options: MatcherOptions): Matcher {
   const byId = new Map<string, CompiledSubscription>();
-  let exact = new Map<string, CompiledSubscription[]>();
-  let groups = new Map<string, CompiledSubscription[]>();
-  let everything: CompiledSubscription[] = [];
-
-  const reindex = (): void => {
-    exact = new Map();
-    groups = new Map();
-    everything = [];
-    for (const entry of byId.values()) {
-      if (entry.subscription.kind !== 'api') continue;
-      for (const pattern of new Set(entry.subscription.events)) {
-        if (pattern === '*') everything.push(entry);
-        else if (pattern.endsWith('.*')) push(groups, pattern.slice(0, -1), entry);
-        else push(exact, pattern, entry);
-      }
-    }
+  const rules = createRulesCache();
+  // Built on the first match after a change, so loading or upserting many costs one rebuild.
+  let built: SubscriptionIndex | null = null;
+  const index = (): SubscriptionIndex => (built ??= buildIndex(byId.values()));
+  const changed = (): void => {
+    built = null;
   };
-  const compile = (subscription: Subscription): CompiledRules =>
-    compileRules({
-      conditions: subscription.conditions ?? undefined,
-      filters: subscription.filters ?? undefined,
-      include_fields: subscription.includeFields ?? undefined,
-    });
 
   let budgetExceeded = 0;
   const reportedAtMs = new Map<string, number>();
-  /** The verdict as a boolean, counting (and reporting, rate-limited) a rule over budget. */
-  const wants = (entry: CompiledSubscription, event: EventEnvelope): boolean => {
-    const verdict = entry.rules.verdict(event);
-    if (verdict !== 'over-budget') return verdict === 'match';
+  /** Counts (and reports, rate-limited) a rule stopped by its budget, which counts as "no match". */
+  const overBudget = (entry: CompiledSubscription, event: EventEnvelope, steps: number): void => {
     budgetExceeded++;
-    const steps = lastEvaluationSteps();
     const nowMs = Date.now();
     const last = reportedAtMs.get(entry.subscription.id);
     if (options.onBudgetExceeded && (last === undefined || nowMs - last >= TUNING.rules.budgetReportEveryMs)) {
       reportedAtMs.set(entry.subscription.id, nowMs);
       options.onBudgetExceeded({ subscription: entry.subscription, event, steps });
     }
-    return false;
+  };
+  const wants = (entry: CompiledSubscription, event: EventEnvelope): boolean => {
+    const verdict = entry.rules.verdict(event);
+    if (verdict === 'over-budget') overBudget(entry, event, lastEvaluationSteps());
+    return verdict === 'match';
   };
 
-  /** The enabled subscriptions whose event patterns take this event, before their rules run. */
-  const candidatesFor = (event: EventEnvelope): CompiledSubscription[] => {
-    const candidates = new Set<CompiledSubscription>(exact.get(event.type));
-    for (let dot = event.type.indexOf('.'); dot !== -1; dot = event.type.indexOf('.', dot + 1)) {
-      for (const entry of groups.get(event.type.slice(0, dot + 1)) ?? []) candidates.add(entry);
-    }
-    for (const entry of everything) candidates.add(entry);
-    // Only the engine's own operational events name a webhook that must not hear about itself:
-    // anywhere else `webhook_id` is caller data and must not silence a webhook.
-    const aboutItself = OPERATIONAL_EVENTS.has(event.type)
-      ? (event.data as { webhook_id?: unknown } | null)?.webhook_id
-      : undefined;
+  /**
+   * The enabled subscriptions whose patterns, organization and rules take this event. `report`:
+   * count and report rules stopped by their budget (match), or not (count).
+   */
+  const select = (event: EventEnvelope, report: boolean): CompiledSubscription[] => {
+    const lookup = index();
+    const { entries, enabled, createdAtMs, workspace, rule } = lookup;
+    const { slots, plans } = lookup.candidates(event.type);
     // A webhook gets the events that happen once it exists: the fan-out may run a moment after an
     // event was written, and a webhook created in that moment must not receive it.
     const happenedAtMs = Date.parse(event.timestamp);
-    const organization = eventOrganization(event);
-    return [...candidates].filter(
-      ({ subscription }) =>
-        subscription.enabled &&
-        subscription.id !== aboutItself &&
-        subscription.createdAtMs <= happenedAtMs &&
-        isInOrganization(subscription.workspace, organization),
-    );
-  };
-
-  const match = (event: EventEnvelope): CompiledSubscription[] =>
-    candidatesFor(event).filter((entry) => wants(entry, event));
-
-  const hasPatternFor = (type: string): boolean => {
-    if (everything.length > 0 || exact.has(type)) return true;
-    for (let dot = type.indexOf('.'); dot !== -1; dot = type.indexOf('.', dot + 1))
-      if (groups.has(type.slice(0, dot + 1))) return true;
-    return false;
+    const organization = lookup.organizationCode(eventOrganization(event));
+    const itself = aboutItself(event);
+    const skip = itself === undefined ? -1 : (lookup.slotOf(itself) ?? -1);
+    const verdicts = lookup.planner.verdicts(plans, event);
+    const matched: CompiledSubscription[] = [];
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i];
+      if (enabled[slot] === 0 || createdAtMs[slot] > happenedAtMs || slot === skip) continue;
+      if (!takesOrganization(workspace[slot], organization)) continue;
+      const code = rule[slot];
+      const verdict = code === UNCONDITIONAL ? MATCH : verdicts.of(code);
+      if (verdict === MATCH) matched.push(entries[slot]);
+      else if (verdict === OVER_BUDGET && report) overBudget(entries[slot], event, verdicts.steps(code));
+    }
+    return matched;
   };
 
   return {
-    hasPatternFor,
+    hasPatternFor: (type) => index().hasPatternFor(type),
     load(subscriptions) {
       byId.clear();
       const failures: LoadFailure[] = [];
       for (const subscription of subscriptions) {
-        let rules = NO_MATCH;
+        let compiled = NO_MATCH;
         try {
-          rules = compile(subscription);
+          compiled = rules.compile(subscription);
         } catch (error) {
           failures.push({ subscription, ...describeFailure(error) });
         }
-        byId.set(subscription.id, { subscription, rules });
+        byId.set(subscription.id, { subscription, rules: compiled });
       }
-      reindex();
+      rules.keepOnly(byId.values());
+      changed();
       return failures;
     },
-    compile,
-    upsert(subscription, rules) {
-      byId.set(subscription.id, { subscription, rules: rules ?? compile(subscription) });
-      reindex();
+    compile: (subscription) => rules.compile(subscription),
+    upsert(subscription, compiled) {
+      byId.set(subscription.id, { subscription, rules: compiled ?? rules.compile(subscription) });
+      changed();
     },
     patch(id, fields) {
       const entry = byId.get(id);
+      if (!entry) return;
       // The index holds the entry object, so replacing its subscription updates every list.
-      if (entry) entry.subscription = { ...entry.subscription, ...fields };
+      entry.subscription = { ...entry.subscription, ...fields };
+      built?.refresh(id);
     },
     remove(id) {
       byId.delete(id);
       reportedAtMs.delete(id);
-      reindex();
+      changed();
     },
     get: (id) => byId.get(id),
-    count: (event) => candidatesFor(event).filter((entry) => entry.rules.verdict(event) === 'match').length,
+    count: (event) => select(event, false).length,
     entries: () => byId.values(),
-    match,
+    match: (event) => select(event, true),
     plan(event, nowMs = Date.now()) {
-      return match(event).map(({ subscription, rules }) =>
-        toDelivery(event, subscription, rules, nowMs, options.retentionMs),
+      return select(event, true).map(({ subscription, rules: compiled }) =>
+        toDelivery(event, subscription, compiled, nowMs, options.retentionMs),
       );
     },
     planFor(id, event, nowMs = Date.now()) {
       const entry = byId.get(id);
       if (!entry) return null;
-      const { subscription, rules } = entry;
+      const { subscription } = entry;
       if (!subscription.events.some((pattern) => matchesEventPattern(pattern, event.type))) return null;
       if (!isInOrganization(subscription.workspace, eventOrganization(event))) return null;
       if (!wants(entry, event)) return null;
-      return toDelivery(event, subscription, rules, nowMs, options.retentionMs);
+      return toDelivery(event, subscription, entry.rules, nowMs, options.retentionMs);
     },
     get size() {
       return byId.size;
@@ -243,6 +231,17 @@ export function createMatcher(options: MatcherOptions): Matcher {
       return budgetExceeded;
     },
   };
+}
+
+/**
+ * The webhook an operational event is about, which must not hear about itself. Only the engine's
+ * own operational events name one: anywhere else `webhook_id` is caller data and must not silence
+ * a webhook.
+ */
+function aboutItself(event: EventEnvelope): string | undefined {
+  if (!OPERATIONAL_EVENTS.has(event.type)) return undefined;
+  const id = (event.data as { webhook_id?: unknown } | null)?.webhook_id;
+  return typeof id === 'string' ? id : undefined;
 }
 
 function describeFailure(error: unknown): { reason: string; field: string | null } {
@@ -279,10 +278,4 @@ function payloadContext(subscription: Subscription): PayloadContext {
     organization: subscription.kind === 'node' ? null : subscription.workspace,
     project: typeof project === 'string' ? project : null,
   };
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

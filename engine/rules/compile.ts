@@ -40,6 +40,8 @@ export function compileRules(input: RuleInput): CompiledRules {
   // Without filters no per-type lookup is needed, which is the common case on the hot path.
   const select = filters.entries.length === 0 ? null : compileSelector(conditions, conditionsOnly, filters.entries);
   const projector = includeFields === null ? null : compileProjection(includeFields);
+  const filterFor =
+    filters.entries.length === 0 ? null : createPatternIndex(filters.entries.map((e) => [e.pattern, e]));
 
   const verdict = (event: RuleEvent): RuleVerdict => {
     if (subscribed !== null && !subscribed(event.type)) return 'no-match';
@@ -56,7 +58,13 @@ export function compileRules(input: RuleInput): CompiledRules {
   return Object.freeze({
     logic: allOf(conditions, filtersToLogic(filters.entries)),
     includeFields,
+    unconditional: subscribed === null && conditions === null && filters.entries.every((entry) => entry.logic === null),
     verdict,
+    logicFor(type: string): JsonLogic | null | false {
+      if (subscribed !== null && !subscribed(type)) return false;
+      const entry = filterFor?.(type);
+      return entry === undefined ? conditions : allOf(conditions, entry.logic);
+    },
     matches: (event: RuleEvent): boolean => verdict(event) === 'match',
     project<T>(data: T): T | Record<string, unknown> {
       return projector === null ? data : (projector(data) as Record<string, unknown>);

@@ -7,6 +7,7 @@
  * be evaluated with `jsonLogic.apply(logic, {...event.data, $event: event})`.
  */
 export { compileRules, lastEvaluationSteps } from './compile.js';
+export { compileCondition, splitConjunction } from './conjunction.js';
 export { toJsonLogic } from './conditions.js';
 export { matchesEventPattern } from './filters.js';
 export { compileProjection } from './projection.js';

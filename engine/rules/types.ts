@@ -43,10 +43,17 @@ export interface CompiledRules {
   readonly logic: JsonLogic | null;
   /** The projection paths (top-level `include_fields` plus `filters.include_fields`), or `null`. */
   readonly includeFields: readonly string[] | null;
+  /** True when `verdict` is `match` for every event (no conditions, no restricting filter, no event gate). */
+  readonly unconditional: boolean;
   /** Whether the event should be delivered to this subscription. Never throws. */
   matches(event: RuleEvent): boolean;
   /** Like `matches`, but tells a rule stopped by the work budget (`over-budget`) from a plain no. */
   verdict(event: RuleEvent): RuleVerdict;
+  /**
+   * What `verdict` evaluates for an event of this type: JSON-logic over `{...data, $event}`, `null`
+   * when it matches without evaluating anything, `false` when the type is never taken.
+   */
+  logicFor(type: string): JsonLogic | null | false;
   /** Trims event data to `includeFields`; returns `data` itself when there is no projection. */
   project<T>(data: T): T | Record<string, unknown>;
 }

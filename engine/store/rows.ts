@@ -245,15 +245,30 @@ export function subscriptionParams(s: Subscription, box: SecretBox): Row {
   };
 }
 
+/**
+ * One copy of a text that many subscriptions repeat (scheme, format, workspace, event patterns):
+ * each row read brings its own copies, and a process holds every subscription in memory. Bounded,
+ * so a store of all-distinct values cannot make it grow without end.
+ */
+const sharedTexts = new Map<string, string>();
+const MAX_SHARED_TEXTS = 10_000;
+
+function shared(text: string): string {
+  const known = sharedTexts.get(text);
+  if (known !== undefined) return known;
+  if (sharedTexts.size < MAX_SHARED_TEXTS) sharedTexts.set(text, text);
+  return text;
+}
+
 export function toSubscription(row: Row, box: SecretBox): Subscription {
   return {
     id: String(row.id),
-    kind: row.kind as Subscription['kind'],
-    workspace: String(row.workspace),
-    name: String(row.name),
+    kind: shared(String(row.kind)) as Subscription['kind'],
+    workspace: shared(String(row.workspace)),
+    name: shared(String(row.name)),
     description: orNull(row.description),
     url: String(row.url),
-    events: fromJsonColumn(row.events, []),
+    events: fromJsonColumn<string[]>(row.events, []).map(shared),
     headers: row.headers_enc ? JSON.parse(box.open(String(row.headers_enc))) : fromJsonColumn(row.headers, {}),
     enabled: Boolean(row.enabled),
     disabledReason: orNull(row.disabled_reason),
@@ -262,12 +277,12 @@ export function toSubscription(row: Row, box: SecretBox): Subscription {
     previousSecretExpiresAtMs: numberOrNull(row.previous_secret_expires_at),
     authentication: row.authentication_enc ? JSON.parse(box.open(String(row.authentication_enc))) : { type: 'none' },
     profile: orNull(row.profile) as Subscription['profile'],
-    signatureScheme: row.signature_scheme as Subscription['signatureScheme'],
+    signatureScheme: shared(String(row.signature_scheme)) as Subscription['signatureScheme'],
     signatureHeader: orNull(row.signature_header),
     timestampHeader: orNull(row.timestamp_header),
     timestampUnit: row.timestamp_unit === 'ms' ? 'ms' : 's',
     legacySecretUtf8: Boolean(row.legacy_secret_utf8),
-    payloadFormat: row.payload_format as Subscription['payloadFormat'],
+    payloadFormat: shared(String(row.payload_format)) as Subscription['payloadFormat'],
     ordered: Boolean(row.ordered),
     timeoutMs: Number(row.timeout_ms),
     rateLimit: numberOrNull(row.rate_limit),

@@ -15,6 +15,7 @@ import type { HooklineNodeHelpers } from '../node-contract/helpers.js';
 import { NodeOperationError, WorkflowDataProxy } from '../node-contract/n8n-runtime.js';
 import { evaluateParameter } from './expressions.js';
 import { extractParameterValue, validatedParameterValue } from './extract-value.js';
+import { createRegExpBudget } from './filter-regexp.js';
 import { createBaseContext, hostContext, type CredentialResolver } from './node-context.js';
 import { parameterOrDefault } from './node-types.js';
 import { workflowTimezone } from './timezone.js';
@@ -45,6 +46,8 @@ export interface NodeContextOptions {
 export function createExecuteContext(options: NodeContextOptions): IExecuteFunctions {
   const { node, nodeType, items } = options;
   const base = createBaseContext(options);
+  // One node run's regex time budget (filter-regexp.ts), shared by all its items.
+  const regexBudget = createRegExpBudget();
   const context = {
     ...base,
     getNodeParameter(name: string, itemIndex = 0, fallback?: unknown, extra?: IGetNodeParameterOptions) {
@@ -54,7 +57,7 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
         throw new NodeOperationError(node as never, `Could not get parameter '${name}'`);
       }
       let value = evaluateParameter(raw, { ...options, nodeName: node.name, itemIndex, items });
-      if (extra?.extractValue) value = extractParameterValue(nodeType.description, name, value, itemIndex);
+      if (extra?.extractValue) value = extractParameterValue(nodeType.description, name, value, itemIndex, regexBudget);
       return extra?.skipValidation ? value : validatedParameterValue(nodeType.description, name, value, itemIndex);
     },
     getInputData: (inputIndex = 0) =>

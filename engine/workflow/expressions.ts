@@ -10,7 +10,7 @@ import type {
   Workflow as N8nWorkflow,
 } from 'n8n-workflow';
 import { Workflow } from '../node-contract/n8n-runtime.js';
-import { NOT_PLAIN, resolvePlainReads } from './json-path-expressions.js';
+import { NOT_PLAIN, resolvePlainReads } from './simple-expressions.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
 
 const cache = new WeakMap<LoadedWorkflow, N8nWorkflow>();

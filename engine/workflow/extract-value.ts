@@ -4,12 +4,13 @@
  * conditions of If, Filter and Switch) becomes the boolean its conditions give for the item,
  * decided by n8n-workflow's own `executeFilter`, so the semantics (operators, strict or loose type
  * validation, the errors and their wording) are n8n's by construction; only its regex operators are
- * tested in bounded time (filter-regexp.ts). A `resourceLocator` becomes
- * its `value`. Any other parameter passes through unchanged.
+ * tested in bounded time (filter-regexp.ts). A `resourceLocator` becomes its `value` (a mode's own
+ * extraction regex, which n8n also applies, is not applied yet). Any other parameter passes through
+ * unchanged.
  */
 import type { FilterValue, INodeProperties, INodePropertyCollection, INodeTypeDescription } from 'n8n-workflow';
 import { ExpressionError, isFilterValue, validateFieldType } from '../node-contract/n8n-runtime.js';
-import { executeGuardedFilter } from './filter-regexp.js';
+import { createRegExpBudget, executeGuardedFilter, type RegExpBudget } from './filter-regexp.js';
 
 type PropertyLike = INodeProperties | INodePropertyCollection;
 
@@ -49,11 +50,12 @@ export function extractParameterValue(
   name: string,
   value: unknown,
   itemIndex: number,
+  regexBudget: RegExpBudget = createRegExpBudget(),
 ): unknown {
   const types = parameterTypesAt(description, name);
   if (types.has('filter')) {
     if (!isFilterValue(value as never)) return value;
-    return executeGuardedFilter(withDatesAsText(value as FilterValue), itemIndex);
+    return executeGuardedFilter(withDatesAsText(value as FilterValue), itemIndex, regexBudget);
   }
   if (types.has('resourceLocator') && value !== null && typeof value === 'object' && '__rl' in value)
     return (value as unknown as { value: unknown }).value;

@@ -25,13 +25,17 @@ const isRegexCondition = (condition: FilterConditionValue): boolean =>
   (condition.operator.operation === 'regex' || condition.operator.operation === 'notRegex');
 
 /** `executeFilter(value, { itemIndex })`, with regex conditions tested safely. */
-export function executeGuardedFilter(value: FilterValue, itemIndex: number): boolean {
+export function executeGuardedFilter(
+  value: FilterValue,
+  itemIndex: number,
+  budget: RegExpBudget = createRegExpBudget(),
+): boolean {
   const conditions = Array.isArray(value.conditions) ? value.conditions : [];
   if (!conditions.some(isRegexCondition) || (value.combinator !== 'and' && value.combinator !== 'or'))
     return executeFilter(value, { itemIndex });
   const passes = (condition: FilterConditionValue, index: number): boolean =>
     isRegexCondition(condition)
-      ? regexConditionPasses(condition, value.options, index, itemIndex)
+      ? regexConditionPasses(condition, value.options, { index, itemIndex }, budget)
       : executeFilterCondition(condition, value.options, { index, itemIndex });
   return value.combinator === 'and' ? conditions.every(passes) : conditions.some(passes);
 }
@@ -39,8 +43,8 @@ export function executeGuardedFilter(value: FilterValue, itemIndex: number): boo
 function regexConditionPasses(
   condition: FilterConditionValue,
   options: FilterOptionsValue,
-  index: number,
-  itemIndex: number,
+  { index, itemIndex }: { index: number; itemIndex: number },
+  budget: RegExpBudget,
 ): boolean {
   // n8n's own parsing of both sides first: a type error is thrown exactly as n8n throws it.
   executeFilterCondition({ ...condition, operator: { ...condition.operator, operation: 'equals' } }, options, {
@@ -53,7 +57,7 @@ function regexConditionPasses(
   if (!options.caseSensitive && typeof left === 'string') left = left.toLocaleLowerCase();
   if (typeof right !== 'string' && right !== undefined && right !== null)
     return executeFilterCondition(condition, options, { index, itemIndex });
-  const matched = guardedRegexTest(right || '', String(left ?? ''), itemIndex);
+  const matched = guardedRegexTest(right || '', String(left ?? ''), itemIndex, budget);
   return condition.operator.operation === 'regex' ? matched : !matched;
 }
 
@@ -74,38 +78,73 @@ interface CompiledPattern {
   linear: LinearRegExp | null;
 }
 
+/**
+ * Compiled patterns, least recently used first. A workflow's own patterns are few and stay; a
+ * pattern an expression takes from each request is recompiled when it comes back. The cap bounds
+ * memory under such patterns: one program may unroll to the linear engine's instruction limit.
+ */
 const compiled = new Map<string, CompiledPattern>();
-/** Patterns come from workflow files (or expressions), so the set is small; the cap bounds a surprise. */
-const MAX_COMPILED = 1_000;
+const MAX_COMPILED = 32;
+
+/**
+ * The time one node run's regex tests may lose to time limits, in all: a run whose items all carry
+ * a hostile value (with continue-on-fail, each item is tested) holds the main thread for about this
+ * long, not for the time limit times the items. @defaultValue 2000
+ */
+export const REGEXP_BUDGET_MS = 2 * REGEXP_TIMEOUT_MS;
+
+/** What is left of a node run's {@link REGEXP_BUDGET_MS}; one per run, made by the host. */
+export interface RegExpBudget {
+  remainingMs: number;
+}
+
+export const createRegExpBudget = (): RegExpBudget => ({ remainingMs: REGEXP_BUDGET_MS });
 
 /**
  * `new RegExp(…).test(input)` for a pattern read as n8n reads it (`/body/flags` or a bare body), in
- * bounded time; a test stopped at the limit throws an error naming the item.
+ * bounded time; a test stopped at the limit, or refused once the run's budget is spent, throws an
+ * error naming the item.
  */
-export function guardedRegexTest(pattern: string, input: string, itemIndex: number): boolean {
+export function guardedRegexTest(
+  pattern: string,
+  input: string,
+  itemIndex: number,
+  budget: RegExpBudget = createRegExpBudget(),
+): boolean {
   const { body, flags, linear } = compiledPattern(pattern);
   if (linear) return linear.test(input);
+  const stopped = (why: string) =>
+    new ApplicationError(`The regular expression /${body}/${flags} ${why} on item ${itemIndex} and was stopped`, {
+      level: 'warning',
+      extra: { itemIndex },
+    });
+  if (budget.remainingMs <= 0) throw stopped('had no time left (earlier tests in this run used it up)');
+  const limitMs = Math.min(REGEXP_TIMEOUT_MS, budget.remainingMs);
+  const startedAt = performance.now();
   try {
-    return testInWorker(body, flags, input);
+    return testInWorker(body, flags, input, limitMs);
   } catch (error) {
     if (!(error instanceof RegExpTimeoutError)) throw error;
-    throw new ApplicationError(
-      `The regular expression /${body}/${flags} took longer than ${REGEXP_TIMEOUT_MS} ms on item ${itemIndex} and was stopped`,
-      { level: 'warning', extra: { itemIndex } },
-    );
+    // Only time lost to a limit counts: ordinary tests take microseconds and never spend the budget.
+    budget.remainingMs -= performance.now() - startedAt;
+    throw stopped(`took longer than ${limitMs} ms`);
   }
 }
 
 /** n8n's reading of the pattern, checked by V8 (an invalid one throws its SyntaxError), compiled once. */
 function compiledPattern(pattern: string): CompiledPattern {
   let entry = compiled.get(pattern);
-  if (entry) return entry;
+  if (entry) {
+    compiled.delete(pattern);
+    compiled.set(pattern, entry);
+    return entry;
+  }
   const slashed = SLASHED.exec(pattern);
   const body = slashed ? slashed[1] : pattern;
   const flags = slashed ? slashed[2] : '';
   new RegExp(body, flags);
   entry = { body, flags, linear: LINEAR_FLAGS.test(flags) ? linearOrNull(body) : null };
-  if (compiled.size >= MAX_COMPILED) compiled.clear();
+  if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
   compiled.set(pattern, entry);
   return entry;
 }

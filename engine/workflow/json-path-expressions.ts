@@ -14,7 +14,9 @@
 /** A parsed `$json` path: keys and array indexes, in order. */
 export type JsonPath = readonly (string | number)[];
 
-const WHOLE = /^=\{\{\s*\$json((?:\.[A-Za-z_$][\w$]*|\[(?:\d{1,9}|"[^"\\]*"|'[^'\\]*')\])+)\s*\}\}$/;
+/** The steps of a `$json` read: `.key`, `[0]`, `["key"]`, `['key']`. */
+export const STEPS = /(?:\.[A-Za-z_$][\w$]*|\[(?:\d{1,9}|"[^"\\]*"|'[^'\\]*')\])+/.source;
+const WHOLE = new RegExp(`^=\\{\\{\\s*\\$json(${STEPS})\\s*\\}\\}$`);
 const STEP = /\.([A-Za-z_$][\w$]*)|\[(\d{1,9})\]|\["([^"\\]*)"\]|\['([^'\\]*)'\]/g;
 /** Keys n8n's expression sanitizer refuses or that reach the prototype: always left to n8n. */
 const REFUSED = new Set(['__proto__', 'prototype', 'constructor', 'mainModule']);
@@ -36,9 +38,13 @@ export function jsonPathOf(parameter: string): JsonPath | null {
 
 function parse(parameter: string): JsonPath | null {
   const match = WHOLE.exec(parameter);
-  if (!match) return null;
+  return match ? parseSteps(match[1]) : null;
+}
+
+/** The steps after `$json` (`.a["b c"][0]`, already known to be only steps) as a path; null if one is refused. */
+export function parseSteps(steps: string): JsonPath | null {
   const path: (string | number)[] = [];
-  for (const step of match[1].matchAll(STEP)) {
+  for (const step of steps.matchAll(STEP)) {
     const key = step[1] ?? step[3] ?? step[4];
     if (key !== undefined) {
       if (REFUSED.has(key) || key.length === 0) return null;
@@ -50,16 +56,24 @@ function parse(parameter: string): JsonPath | null {
 
 /** Where the fast path cannot answer. */
 export const NOT_PLAIN: unique symbol = Symbol('not a plain read');
+/** `readJsonPath` with `missingLast`: the last key is not in the object, own or inherited (JS gives `undefined`). */
+export const MISSING: unique symbol = Symbol('missing key');
 
-/** The value at `path` in `json` as n8n would give it, or NOT_PLAIN when n8n must decide. */
-export function readJsonPath(json: unknown, path: JsonPath): unknown {
+/**
+ * The value at `path` in `json` as n8n would give it, or NOT_PLAIN when n8n must decide.
+ * `missingLast`: a last key absent from a plain object gives MISSING instead of NOT_PLAIN.
+ */
+export function readJsonPath(json: unknown, path: JsonPath, missingLast = false): unknown {
   let value: unknown = json;
-  for (const step of path) {
+  for (let i = 0; i < path.length; i++) {
+    const step = path[i];
     if (Array.isArray(value)) {
       if (typeof step !== 'number' || step >= value.length) return NOT_PLAIN;
       value = value[step];
     } else if (isPlainObject(value)) {
-      if (typeof step !== 'string' || !Object.hasOwn(value, step)) return NOT_PLAIN;
+      if (typeof step !== 'string') return NOT_PLAIN;
+      if (!Object.hasOwn(value, step))
+        return missingLast && i === path.length - 1 && !(step in value) ? MISSING : NOT_PLAIN;
       const descriptor = Object.getOwnPropertyDescriptor(value, step)!;
       if (!('value' in descriptor)) return NOT_PLAIN;
       value = descriptor.value;
@@ -68,7 +82,7 @@ export function readJsonPath(json: unknown, path: JsonPath): unknown {
   return isJsonValue(value) ? value : NOT_PLAIN;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
   const prototype = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
@@ -87,35 +101,4 @@ function isJsonValue(value: unknown): boolean {
     default:
       return false;
   }
-}
-
-/**
- * A whole parameter (a string, or an object or array of them, as n8n resolves nested parameters
- * entry by entry) resolved on the fast path, or NOT_PLAIN when any expression in it is not a plain read.
- */
-export function resolvePlainReads(parameter: unknown, json: unknown): unknown {
-  if (typeof parameter === 'string') {
-    if (!parameter.startsWith('=')) return parameter;
-    const path = jsonPathOf(parameter);
-    return path ? readJsonPath(json, path) : NOT_PLAIN;
-  }
-  if (Array.isArray(parameter)) {
-    const resolved: unknown[] = [];
-    for (const entry of parameter) {
-      const value = resolvePlainReads(entry, json);
-      if (value === NOT_PLAIN) return NOT_PLAIN;
-      resolved.push(value);
-    }
-    return resolved;
-  }
-  if (isPlainObject(parameter)) {
-    const resolved: Record<string, unknown> = {};
-    for (const [key, entry] of Object.entries(parameter)) {
-      const value = resolvePlainReads(entry, json);
-      if (value === NOT_PLAIN) return NOT_PLAIN;
-      resolved[key] = value;
-    }
-    return resolved;
-  }
-  return parameter;
 }

@@ -9,12 +9,15 @@ import { toConversationTotals, toExecution, type Row } from '../rows.js';
 import type { RunStateStore } from '../types.js';
 
 const SQL = {
-  /** Marks the stop; takes the row over when its owner is this process or silent since `$4`. */
+  /**
+   * Marks the stop; takes the row over when its owner is this process or silent since `$4`. Liveness
+   * by subquery, so a re-check after a concurrent claim sees the new owner (see claimOrphans).
+   */
   requestStop: `UPDATE executions e SET stop_requested_at = COALESCE(e.stop_requested_at, $2),
-      owner = CASE WHEN e.owner IS NOT DISTINCT FROM $3 OR p.owner IS NULL OR p.heartbeat_at < $4 THEN $3
-        ELSE e.owner END
-    FROM executions x LEFT JOIN engine_processes p ON p.owner = x.owner
-    WHERE e.id = $1 AND x.id = e.id AND e.status IN ('queued', 'running', 'waiting')
+      owner = CASE WHEN e.owner IS NOT DISTINCT FROM $3
+          OR NOT EXISTS (SELECT 1 FROM engine_processes p WHERE p.owner = e.owner AND p.heartbeat_at >= $4)
+        THEN $3 ELSE e.owner END
+    WHERE e.id = $1 AND e.status IN ('queued', 'running', 'waiting')
     RETURNING e.*`,
   getExecution: 'SELECT * FROM executions WHERE id = $1',
   listStopRequests: `SELECT * FROM executions WHERE owner = $1 AND stop_requested_at IS NOT NULL

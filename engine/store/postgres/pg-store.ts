@@ -95,11 +95,15 @@ const SQL = {
     FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys`,
   heartbeat: `INSERT INTO engine_processes (owner, heartbeat_at) VALUES ($1, $2)
     ON CONFLICT (owner) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`,
-  /** Orphans: unfinished runs whose owner has not said it is alive since `$2`; each taken by one process. */
+  /**
+   * Orphans: unfinished runs whose owner has not said it is alive since `$2`; each taken by one process.
+   * The liveness test is a subquery, not a join: when a row locked by another claim is re-checked
+   * (READ COMMITTED), a subquery sees the row's new owner, a joined row would still be the dead one.
+   */
   claimOrphans: `UPDATE executions SET owner = $1 WHERE id IN (
-      SELECT e.id FROM executions e LEFT JOIN engine_processes p ON p.owner = e.owner
+      SELECT e.id FROM executions e
       WHERE e.status IN ('queued', 'running') AND e.owner IS DISTINCT FROM $1
-        AND (p.owner IS NULL OR p.heartbeat_at < $2)
+        AND NOT EXISTS (SELECT 1 FROM engine_processes p WHERE p.owner = e.owner AND p.heartbeat_at >= $2)
         -- A resumed parked execution is not an orphan: claimDueWaits takes it back (pg-waits.ts).
         AND NOT EXISTS (SELECT 1 FROM execution_waits w WHERE w.execution_id = e.id)
       ORDER BY e.created_at, e.id LIMIT $3 FOR UPDATE OF e SKIP LOCKED)

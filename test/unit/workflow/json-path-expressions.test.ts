@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import type { IDataObject, NodeParameterValueType } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { Workflow } from '../../../engine/node-contract/n8n-runtime.js';
-import { NOT_PLAIN, jsonPathOf, resolvePlainReads } from '../../../engine/workflow/json-path-expressions.js';
+import { jsonPathOf } from '../../../engine/workflow/json-path-expressions.js';
+import { NOT_PLAIN, resolvePlainReads } from '../../../engine/workflow/simple-expressions.js';
 
 const nodeType = { description: { properties: [] } };
 const workflow = new Workflow({
@@ -115,6 +116,7 @@ describe('plain $json reads', () => {
     for (const parameter of [
       '={{ $json.a.b + 1 }}',
       '=x {{ $json.a }}',
+      '=x {{ $json.missing }}',
       '={{ $json.s.length }}',
       '={{ $json.missing }}',
       '={{ $json.a.toString }}',

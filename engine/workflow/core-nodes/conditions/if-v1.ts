@@ -8,10 +8,10 @@
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from '../../../node-contract/n8n-runtime.js';
-import { guardedRegexTest } from '../../filter-regexp.js';
+import { createRegExpBudget, guardedRegexTest, type RegExpBudget } from '../../filter-regexp.js';
 
 type Value = unknown;
-type Compare = (value1: Value, value2: Value, itemIndex: number) => boolean;
+type Compare = (value1: Value, value2: Value, itemIndex: number, budget: RegExpBudget) => boolean;
 
 const DATA_TYPES = ['boolean', 'dateTime', 'number', 'string'] as const;
 type DataType = (typeof DATA_TYPES)[number];
@@ -72,8 +72,8 @@ const COMPARE: Record<string, Compare> = {
   notStartsWith: (value1, value2) => !(value1 as string).startsWith(value2 as string),
   isEmpty: (value1) => isEmpty(value1),
   isNotEmpty: (value1) => !isEmpty(value1),
-  regex: (value1, value2, itemIndex) => guardedRegexTest(asText(value2), asText(value1), itemIndex),
-  notRegex: (value1, value2, itemIndex) => !guardedRegexTest(asText(value2), asText(value1), itemIndex),
+  regex: (value1, value2, itemIndex, budget) => guardedRegexTest(asText(value2), asText(value1), itemIndex, budget),
+  notRegex: (value1, value2, itemIndex, budget) => !guardedRegexTest(asText(value2), asText(value1), itemIndex, budget),
 };
 
 /** A date as epoch milliseconds (text through `Date`, numbers as they are), else n8n's error. */
@@ -89,7 +89,7 @@ function dateMillis(context: IExecuteFunctions, value: Value): number {
 }
 
 /** Whether one item passes, per `combineOperation`. */
-function itemPassesV1(context: IExecuteFunctions, itemIndex: number): boolean {
+function itemPassesV1(context: IExecuteFunctions, itemIndex: number, budget: RegExpBudget): boolean {
   const all = context.getNodeParameter('combineOperation', itemIndex) === 'all';
   for (const dataType of DATA_TYPES) {
     const entries = context.getNodeParameter(`conditions.${dataType}`, itemIndex, []) as Array<Record<string, Value>>;
@@ -99,8 +99,8 @@ function itemPassesV1(context: IExecuteFunctions, itemIndex: number): boolean {
       if (!compare) throw new NodeOperationError(context.getNode(), `Unknown operation "${String(operation)}"`);
       const passed =
         dataType === 'dateTime'
-          ? compare(dateMillis(context, value1), dateMillis(context, value2), itemIndex)
-          : compare(value1, value2, itemIndex);
+          ? compare(dateMillis(context, value1), dateMillis(context, value2), itemIndex, budget)
+          : compare(value1, value2, itemIndex, budget);
       // `any` is decided by the first pass, `all` by the first failure.
       if (passed !== all) return passed;
     }
@@ -112,8 +112,9 @@ function itemPassesV1(context: IExecuteFunctions, itemIndex: number): boolean {
 export function routeByLegacyConditions(context: IExecuteFunctions): INodeExecutionData[][] {
   const passed: INodeExecutionData[] = [];
   const failed: INodeExecutionData[] = [];
+  const budget = createRegExpBudget();
   context.getInputData().forEach((item, itemIndex) => {
-    (itemPassesV1(context, itemIndex) ? passed : failed).push(item);
+    (itemPassesV1(context, itemIndex, budget) ? passed : failed).push(item);
   });
   return [passed, failed];
 }

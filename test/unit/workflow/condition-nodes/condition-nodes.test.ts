@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { parameterTypesAt } from '../../../../engine/workflow/extract-value.js';
 import { createNodeTypeRegistry, parameterOrDefault } from '../../../../engine/workflow/node-types.js';
-import { filterValue, runNode } from './run-node.js';
+import { filterValue } from '../../../fixtures/conditions.js';
+import { runNode } from './run-node.js';
 
 const registry = createNodeTypeRegistry();
 const numberGt = (right: unknown) => ({

@@ -10,7 +10,8 @@ import type { FilterValue, IDataObject } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { executeFilter } from '../../../../engine/node-contract/n8n-runtime.js';
 import { executeGuardedFilter } from '../../../../engine/workflow/filter-regexp.js';
-import { filterValue, runNode } from './run-node.js';
+import { filterValue } from '../../../fixtures/conditions.js';
+import { runNode } from './run-node.js';
 
 const OPERATIONS: Record<string, string[]> = {
   string: [
@@ -123,27 +124,24 @@ const hostileFilter = fc.record({
 });
 
 describe('hostile conditions', () => {
-  it('never crash the engine: a run ends succeeded, or failed with a message', async () => {
+  it('never crash the engine: a run of If, Filter or Switch ends succeeded, or failed with a message', async () => {
     await fc.assert(
       fc.asyncProperty(
         hostileFilter,
+        fc.constantFrom('if', 'filter', 'switch rules', 'switch expression'),
+        hostileValue,
         fc.array(fc.dictionary(fc.string(), fc.anything()), { maxLength: 3 }),
-        async (spec, items) => {
-          const conditions = filterValue(spec.conditions, spec);
+        async (spec, shape, other, items) => {
           const { result } = await runNode(
-            {
-              name: 'If',
-              type: 'n8n-nodes-base.if',
-              typeVersion: 2.2,
-              parameters: { conditions, looseTypeValidation: true },
-            },
+            hostileNode(shape, filterValue(spec.conditions, spec), other),
             (items.length > 0 ? items : [{}]) as IDataObject[],
+            3,
           );
           expect(['succeeded', 'failed']).toContain(result.status);
           if (result.status === 'failed') expect(result.error?.message).toEqual(expect.any(String));
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
   });
 
@@ -201,6 +199,31 @@ describe('hostile conditions', () => {
     expect(next.outputs).toEqual([[{ s: 'ab' }], [{ s: 'ac' }]]);
   });
 
+  it('spends at most a budget of time limits per node run: later hostile items are refused at once', async () => {
+    const hostile = { s: 'A'.repeat(40) + '!' };
+    const rule = {
+      conditions: filterValue([
+        { leftValue: '={{ $json.s }}', rightValue: '/^(a+)+$/i', operator: { type: 'string', operation: 'regex' } },
+      ]),
+    };
+    const { result, outputs } = await runNode(
+      {
+        name: 'Switch',
+        type: 'n8n-nodes-base.switch',
+        typeVersion: 3.2,
+        onError: 'continueRegularOutput',
+        parameters: { rules: { values: [rule] } },
+      },
+      [hostile, hostile, hostile, hostile],
+      1,
+    );
+    expect(result.status).toBe('succeeded');
+    const messages = outputs[0].map((item) => String(item.error));
+    expect(messages).toHaveLength(4);
+    expect(messages[0]).toMatch(/took longer than 1000 ms on item 0 and was stopped$/);
+    expect(messages[3]).toMatch(/had no time left \(earlier tests in this run used it up\) on item 3 and was stopped$/);
+  });
+
   it("answers as n8n-workflow's executeFilter on regex conditions, errors included", () => {
     const side = fc.oneof(
       fc.string({ maxLength: 12 }),
@@ -240,6 +263,35 @@ describe('hostile conditions', () => {
     );
   });
 });
+
+/** One condition node around a hostile filter value; `other` lands in an option or the output index. */
+function hostileNode(shape: string, conditions: unknown, other: unknown) {
+  const base = {
+    name: 'Tested',
+    typeVersion: 2.2,
+    onError: other === true ? ('continueErrorOutput' as const) : undefined,
+  };
+  if (shape === 'if')
+    return { ...base, type: 'n8n-nodes-base.if', parameters: { conditions, looseTypeValidation: true } };
+  if (shape === 'filter')
+    return { ...base, type: 'n8n-nodes-base.filter', parameters: { conditions, options: { ignoreCase: other } } };
+  if (shape === 'switch rules')
+    return {
+      ...base,
+      type: 'n8n-nodes-base.switch',
+      typeVersion: 3.2,
+      parameters: {
+        rules: { values: [{ conditions }, { conditions }] },
+        options: { fallbackOutput: other, allMatchingOutputs: true },
+      },
+    };
+  return {
+    ...base,
+    type: 'n8n-nodes-base.switch',
+    typeVersion: 3.2,
+    parameters: { mode: 'expression', numberOutputs: 2, output: typeof other === 'string' ? `={{ ${other} }}` : other },
+  };
+}
 
 function outcome(evaluate: () => boolean): { value: boolean } | { error: string } {
   try {

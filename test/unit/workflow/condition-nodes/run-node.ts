@@ -66,20 +66,3 @@ export async function runNode(
   for (const capture of captures) captured.delete(capture.name);
   return { result, outputs };
 }
-
-/** A filter value in the shape n8n's editor stores. */
-export function filterValue(
-  conditions: Array<{ leftValue: unknown; rightValue?: unknown; operator: Record<string, unknown> }>,
-  options: { combinator?: string; caseSensitive?: boolean; typeValidation?: string; version?: number } = {},
-) {
-  return {
-    options: {
-      caseSensitive: options.caseSensitive ?? true,
-      leftValue: '',
-      typeValidation: options.typeValidation ?? 'strict',
-      version: options.version ?? 2,
-    },
-    conditions: conditions.map((condition, index) => ({ id: `c${index}`, rightValue: '', ...condition })),
-    combinator: options.combinator ?? 'and',
-  };
-}
