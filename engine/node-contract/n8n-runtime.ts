@@ -25,8 +25,8 @@ export const {
   isFilterValue,
   validateFieldType,
 } = runtime;
-/** Type validation and safe property helpers the data-transformation core nodes use (as n8n's own nodes do). */
-export const { getValueDescription, isSafeObjectProperty, jsonParse } = runtime;
+/** n8n's value descriptions and JSON parsing (with repair), as the data-transformation core nodes use them. */
+export const { getValueDescription, jsonParse } = runtime;
 
 /** n8n's date parsing (the Wait node's `dateTime`): ISO, SQL, HTTP and RFC 2822 dates, in a zone. */
 export const { tryToParseDateTime } = runtime;

@@ -1,8 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { setPath } from '../core-nodes/data-path.js';
 
 /**
  * Sets fields on every item. `fields` is an object of dot paths to values; values may be
- * n8n expressions (`={{ $json.name.toUpperCase() }}`), evaluated per item.
+ * n8n expressions (`={{ $json.name.toUpperCase() }}`), evaluated per item. Paths are written by the
+ * core nodes' one dot-path setter (n8n's path syntax; `__proto__` and friends write nothing).
  */
 export class Set implements INodeType {
   description: INodeTypeDescription = {
@@ -52,14 +54,4 @@ function parseObject(value: unknown): IDataObject {
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
     throw new Error("Parameter 'fields' must be an object of paths to values");
   return parsed as IDataObject;
-}
-
-function setPath(target: IDataObject, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let cursor: IDataObject = target;
-  for (const key of keys.slice(0, -1)) {
-    if (typeof cursor[key] !== 'object' || cursor[key] === null) cursor[key] = {};
-    cursor = cursor[key] as IDataObject;
-  }
-  cursor[keys[keys.length - 1]] = value as IDataObject[string];
 }

@@ -2,15 +2,19 @@
  * Dot paths into item JSON (`a.b`, `a[0].c`, `a["x.y"]`), read and written the way n8n's core nodes
  * do it (they use lodash's `get`/`set`/`unset`): the same path syntax, a whole key that exists as is
  * wins over splitting it, and writing through a missing or primitive step makes an array when the
- * next key is an index, else an object. Unlike lodash, reads see own properties only and writes
- * never touch a prototype: item JSON is user data, and `__proto__`, `constructor` or `prototype`
- * in a path are hostile (n8n-workflow's `isSafeObjectProperty` decides, as in n8n).
+ * next key is an index, else an object, and a path through `__proto__`, `constructor` or
+ * `prototype` writes nothing (lodash's guard, so outputs match n8n's). Unlike lodash, reads see own
+ * properties only and writes define own properties, so item JSON (user data, hostile) can never
+ * reach or change a prototype.
  */
 import type { IDataObject } from 'n8n-workflow';
-import { isSafeObjectProperty } from '../../node-contract/n8n-runtime.js';
+
+/** The keys lodash's `set` refuses anywhere in a path. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** lodash's property-name grammar: plain names, `[0]`, `[-1.5]`, `["quoted"]`, and empty names. */
-const PROPERTY_NAME = /[^.[\]]+|\[(?:(-?\d+(?:\.\d+)?)|(["'])((?:(?!\2)[^\\]|\\.)*?)\2)\]|(?=(?:\.|\[\])(?:\.|\[\]|$))/g;
+const PROPERTY_NAME =
+  /[^.[\]]+|\[(?:(-?\d+(?:\.\d+)?)|(["'])((?:(?!\2)[^\\]|\\.)*?)\2)\]|(?=(?:\.|\[\])(?:\.|\[\]|$))/g;
 const DEEP_PATH = /\.|\[(?:[^[\]]*|(["'])(?:(?!\1)[^\\]|\\.)*?\1)\]/;
 const PLAIN_NAME = /^\w*$/;
 const ESCAPE = /\\(\\)?/g;
@@ -30,6 +34,21 @@ const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwn
 export function toPath(path: DataPath, object?: unknown): string[] {
   if (typeof path !== 'string') return [...path];
   if (PLAIN_NAME.test(path) || !DEEP_PATH.test(path) || (isContainer(object) && hasOwn(object, path))) return [path];
+  let keys = parsedPaths.get(path);
+  if (!keys) {
+    keys = parsePath(path);
+    // Paths come from workflow parameters and item keys: few, reused per item. A full cache is
+    // dropped, as lodash drops its own, so hostile data cannot grow it without bound.
+    if (parsedPaths.size >= MAX_PARSED_PATHS) parsedPaths.clear();
+    parsedPaths.set(path, keys);
+  }
+  return [...keys];
+}
+
+const parsedPaths = new Map<string, readonly string[]>();
+const MAX_PARSED_PATHS = 500;
+
+function parsePath(path: string): string[] {
   const keys: string[] = [];
   if (path.startsWith('.')) keys.push('');
   path.replace(PROPERTY_NAME, (match: string, number?: string, quote?: string, quoted?: string) => {
@@ -44,8 +63,9 @@ export function getPath(object: unknown, path: DataPath): unknown {
   const keys = toPath(path, object);
   let cursor: unknown = object;
   for (const key of keys) {
-    if (!isContainer(cursor) || !hasOwn(cursor, key)) return undefined;
-    cursor = cursor[key];
+    // Text has own indexes and a length (`"abc".1` is "b"), as lodash reads them.
+    if (cursor === null || cursor === undefined || !hasOwn(Object(cursor), key)) return undefined;
+    cursor = (cursor as Container)[key];
   }
   return keys.length > 0 ? cursor : undefined;
 }
@@ -61,14 +81,15 @@ export function hasPath(object: unknown, path: DataPath): boolean {
 }
 
 /**
- * Writes `value` at `path`, making objects (or arrays before an index) on the way. A path with an
- * unsafe key is ignored as a whole, as lodash's `set` ignores `__proto__`: nothing is written.
+ * Writes `value` at `path`, making objects (or arrays before an index) on the way. At a prototype
+ * key the write stops, as lodash's `set` stops (`x.__proto__.y` leaves `x: {}`): nothing past it.
  */
 export function setPath(object: IDataObject, path: DataPath, value: unknown): void {
   const keys = toPath(path, object);
-  if (keys.some((key) => !isSafeObjectProperty(key))) return;
   let cursor: Container = object;
-  keys.forEach((key, index) => {
+  for (const [index, key] of keys.entries()) {
+    // As lodash: the walk stops at a prototype key, keeping the steps it already made.
+    if (PROTOTYPE_KEYS.has(key)) return;
     if (index === keys.length - 1) {
       assignOwn(cursor, key, value);
       return;
@@ -80,26 +101,36 @@ export function setPath(object: IDataObject, path: DataPath, value: unknown): vo
       assignOwn(cursor, key, made);
       cursor = made;
     }
-  });
+  }
 }
 
-/** Removes the property at `path`; a path with an unsafe key or a missing parent removes nothing. */
+/** Removes the own property at `path`; a missing parent (or an inherited step) removes nothing. */
 export function unsetPath(object: IDataObject, path: DataPath): void {
   const keys = toPath(path, object);
-  if (keys.length === 0 || keys.some((key) => !isSafeObjectProperty(key))) return;
+  if (keys.length === 0) return;
   let cursor: unknown = object;
   for (const key of keys.slice(0, -1)) {
     if (!isContainer(cursor) || !hasOwn(cursor, key)) return;
     cursor = cursor[key];
   }
-  if (isContainer(cursor)) delete cursor[keys[keys.length - 1]];
+  const last = keys[keys.length - 1];
+  if (isContainer(cursor) && hasOwn(cursor, last)) delete cursor[last];
 }
 
 /**
- * Sets an own property: an existing one by assignment (an array's `length` keeps its checks), a new
- * one by definition, so an inherited accessor of that name (`__defineGetter__`…) is never called.
+ * `object[key] = value` for one plain key (no path), as n8n's nodes write a field with dot notation
+ * off, but as an own property: `__proto__` is skipped, since n8n's assignment would swap the item's
+ * prototype rather than add a field (its output shows no such field either).
+ */
+export function setKey(object: IDataObject, key: string, value: unknown): void {
+  if (key !== '__proto__') assignOwn(object, key, value);
+}
+
+/**
+ * Sets an own property. `__proto__` never gets here (callers skip it), and every other member a
+ * plain object or array inherits is a plain value, not a setter, so assignment creates an own
+ * property and can call no inherited code.
  */
 function assignOwn(target: Container, key: string, value: unknown): void {
-  if (hasOwn(target, key)) target[key] = value;
-  else Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  if (key !== '__proto__') target[key] = value;
 }

@@ -6,7 +6,8 @@ import { ApplicationError } from '../../node-contract/n8n-runtime.js';
 
 /** `"a, b,,c"` → `['a', 'b', 'c']`; a list that is not text is refused (Edit Fields' include lists). */
 export function splitFieldList(value: unknown): string[] {
-  if (typeof value !== 'string') throw new ApplicationError('The list of fields must be text: names separated by commas');
+  if (typeof value !== 'string')
+    throw new ApplicationError('The list of fields must be text: names separated by commas');
   return value
     .split(',')
     .map((entry) => entry.trim())

@@ -13,7 +13,9 @@ import type {
   INodeExecutionData,
   INodeType,
 } from 'n8n-workflow';
-import { NodeOperationError, isSafeObjectProperty } from '../../../node-contract/n8n-runtime.js';
+import { NodeOperationError } from '../../../node-contract/n8n-runtime.js';
+import { withConstantParameters } from '../constant-parameters.js';
+import { setKey } from '../data-path.js';
 import { setDescription } from './set-description.js';
 import { composeReturnItem, parseJsonParameter, resolveRawData, validateEntry, type SetOptions } from './set-fields.js';
 
@@ -31,15 +33,17 @@ export class Set implements INodeType {
   description = setDescription;
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    const items = this.getInputData();
-    const node = this.getNode();
-    const mode = this.getNodeParameter('mode', 0) as 'manual' | 'raw';
-    if (mode !== 'manual' && mode !== 'raw') throw new NodeOperationError(node, `The mode "${String(mode)}" is not known`);
+    const context = withConstantParameters(this);
+    const items = context.getInputData();
+    const node = context.getNode();
+    const mode = context.getNodeParameter('mode', 0) as 'manual' | 'raw';
+    if (mode !== 'manual' && mode !== 'raw')
+      throw new NodeOperationError(node, `The mode "${String(mode)}" is not known`);
     const templates = rawTemplates(node, mode);
     const output: INodeExecutionData[] = [];
     for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-      const options = itemOptions(this, node, itemIndex);
-      output.push(runMode(this, mode, items[itemIndex], itemIndex, options, templates));
+      const options = itemOptions(context, node, itemIndex);
+      output.push(runMode(context, mode, items[itemIndex], itemIndex, options, templates));
     }
     return [output];
   }
@@ -58,7 +62,12 @@ function rawTemplates(node: INode, mode: 'manual' | 'raw'): RawTemplates {
   }
   for (const entry of fieldEntries(node.parameters.fields)) {
     const value = entry.objectValue;
-    if (entry.type === 'objectValue' && typeof value === 'string' && value.startsWith('=') && isSafeObjectProperty(entry.name))
+    if (
+      entry.type === 'objectValue' &&
+      typeof value === 'string' &&
+      value.startsWith('=') &&
+      entry.name !== '__proto__'
+    )
       templates[entry.name] = value.replace(/^=+/, '');
   }
   return templates;
@@ -96,11 +105,7 @@ function runMode(
     return composeReturnItem(context, itemIndex, item, newFields, options, node.typeVersion);
   } catch (error) {
     const message = (error as Error).message;
-    if (context.continueOnFail())
-      // n8n's manual mode puts `pairedItem` inside the error item's JSON; kept, so outputs match.
-      return mode === 'raw'
-        ? { json: { error: message }, pairedItem: { item: itemIndex } }
-        : { json: { error: message, pairedItem: { item: itemIndex } } };
+    if (context.continueOnFail()) return { json: { error: message }, pairedItem: { item: itemIndex } };
     throw new NodeOperationError(node, error as Error, {
       itemIndex,
       description: (error as { description?: string }).description,
@@ -124,9 +129,7 @@ function manualFields(
   templates: RawTemplates,
 ): IDataObject {
   const fields: IDataObject = {};
-  const add = ({ name, value }: { name: string; value: unknown }) => {
-    if (isSafeObjectProperty(name)) fields[name] = value as IDataObject[string];
-  };
+  const add = ({ name, value }: { name: string; value: unknown }) => setKey(fields, name, value);
   if (node.typeVersion < 3.3) {
     const entries = fieldEntries(context.getNodeParameter('fields', itemIndex, {}));
     for (const entry of entries) {

@@ -110,7 +110,11 @@ const INCLUDE: INodeProperties[] = [
     type: 'options',
     default: 'all',
     displayOptions: { hide: { '@version': FIELDS_VERSIONS, '/includeOtherFields': [false] } },
-    options: [includeOption('all', 'All'), includeOption('selected', 'Selected'), includeOption('except', 'All Except')],
+    options: [
+      includeOption('all', 'All'),
+      includeOption('selected', 'Selected'),
+      includeOption('except', 'All Except'),
+    ],
   },
   ...fieldList('includeFields', 'Fields to Include', 'selected'),
   ...fieldList('excludeFields', 'Fields to Exclude', 'except'),
@@ -123,7 +127,10 @@ function fieldList(name: string, displayName: string, include: string): INodePro
     { ...base, displayOptions: { show: { include: [include], '@version': FIELDS_VERSIONS } } },
     {
       ...base,
-      displayOptions: { show: { include: [include], '/includeOtherFields': [true] }, hide: { '@version': FIELDS_VERSIONS } },
+      displayOptions: {
+        show: { include: [include], '/includeOtherFields': [true] },
+        hide: { '@version': FIELDS_VERSIONS },
+      },
     },
   ];
 }

@@ -1,7 +1,7 @@
 /**
  * What Edit Fields does to one item, in the order n8n does it: typed values are checked and
  * converted by n8n-workflow's `validateFieldType` (so conversions and their messages are n8n's),
- * JSON text is parsed (with n8n's lenient second try), and the output item is composed from the
+ * JSON text is parsed (and repaired, as n8n does), and the output item is composed from the
  * input fields it keeps plus the new fields, written by dot path unless dot notation is off.
  */
 import type { FieldType, IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
@@ -13,7 +13,7 @@ import {
   jsonParse,
   validateFieldType,
 } from '../../../node-contract/n8n-runtime.js';
-import { getPath, setPath, unsetPath } from '../data-path.js';
+import { getPath, setKey, setPath, unsetPath } from '../data-path.js';
 import { splitFieldList } from '../field-list.js';
 
 /** The node's `options` plus the resolved `include` choice. */
@@ -58,39 +58,24 @@ export function validateEntry(
 }
 
 /**
- * JSON text as an object. Text that is not JSON gets a second, lenient try (single quotes, bare
- * keys, trailing commas), as n8n gives it; anything but an object is an error.
+ * JSON text as an object. Text that is not quite JSON is repaired first (n8n-workflow's
+ * `jsonParse` with `repairJSON`, as n8n does); anything but an object is an error.
  */
 export function parseJsonParameter(json: unknown, node: INode, itemIndex: number, entryName?: string): IDataObject {
   const location = entryName ? `entry "${entryName}" inside 'Fields to Set'` : "'JSON Output'";
   let parsed: unknown = json;
   if (typeof json === 'string') {
     try {
-      parsed = jsonParse(json);
+      parsed = jsonParse(json, { repairJSON: true });
     } catch {
-      const repaired = repairJson(json);
-      try {
-        parsed = jsonParse(repaired);
-      } catch {
-        const description = repaired === json ? json : `${repaired};\n Original input: ${json}`;
-        throw new NodeOperationError(node, `The ${location} in item ${itemIndex} contains invalid JSON`, {
-          description,
-        });
-      }
+      throw new NodeOperationError(node, `The ${location} in item ${itemIndex} contains invalid JSON`, {
+        description: json,
+      });
     }
   }
   if (parsed === undefined || typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new NodeOperationError(node, `The ${location} in item ${itemIndex} does not contain a valid JSON object`);
   return parsed as IDataObject;
-}
-
-/** JavaScript-ish object text made into JSON the way n8n's second try does. */
-function repairJson(text: string): string {
-  return text
-    .replace(/'/g, '"')
-    .replace(/(['"])?([a-zA-Z0-9_]+)(['"])?:/g, '"$2":')
-    .replace(/,\s*([\]}])/g, '$1')
-    .replace(/,+$/, '');
 }
 
 /**
@@ -118,7 +103,7 @@ const DOT_PATHS: FieldAccess = { get: getPath, set: setPath, unset: unsetPath };
 /** Keys as given; `["a.b"]` or `['a.b']` names the key inside the brackets when that key exists. */
 const PLAIN_KEYS: FieldAccess = {
   get: (item, key) => getPath(item, [plainKey(item, key)]),
-  set: (item, key, value) => setPath(item, [plainKey(item, key)], value),
+  set: (item, key, value) => setKey(item, plainKey(item, key), value),
   unset: (item, key) => unsetPath(item, [plainKey(item, key)]),
 };
 

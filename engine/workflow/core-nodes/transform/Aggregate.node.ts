@@ -4,8 +4,8 @@
  * all-but-some of their fields).
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
-import { NodeOperationError, isSafeObjectProperty } from '../../../node-contract/n8n-runtime.js';
-import { getPath, setPath } from '../data-path.js';
+import { NodeOperationError } from '../../../node-contract/n8n-runtime.js';
+import { getPath, setKey, setPath } from '../data-path.js';
 import { prepareFieldsArray } from '../field-list.js';
 import { aggregateDescription } from './aggregate-description.js';
 
@@ -36,7 +36,11 @@ export class Aggregate implements INodeType {
   }
 }
 
-function byField(context: IExecuteFunctions, items: INodeExecutionData[], options: AggregateOptions): INodeExecutionData {
+function byField(
+  context: IExecuteFunctions,
+  items: INodeExecutionData[],
+  options: AggregateOptions,
+): INodeExecutionData {
   const fields = ((context.getNodeParameter('fieldsToAggregate', 0, {}) as IDataObject).fieldToAggregate ??
     []) as FieldToAggregate[];
   if (!fields.length)
@@ -44,7 +48,7 @@ function byField(context: IExecuteFunctions, items: INodeExecutionData[], option
       description: 'Please add a field to aggregate',
     });
   const dotted = !options.disableDotNotation;
-  const values: Record<string, unknown[]> = {};
+  const values = new Map<string, unknown[]>();
   const outputFields: string[] = [];
   for (const { fieldToAggregate, outputFieldName, renameField } of fields) {
     const field = renameField ? outputFieldName : fieldToAggregate;
@@ -55,13 +59,15 @@ function byField(context: IExecuteFunctions, items: INodeExecutionData[], option
     outputFields.push(field as string);
     if (fieldToAggregate === '') continue;
     // Without a new name, a nested field lands under its last key (`a.b` → `b`).
-    const target = outputFieldName || (dotted && fieldToAggregate.includes('.') ? fieldToAggregate.split('.').pop()! : fieldToAggregate);
-    values[target] = collect(items, fieldToAggregate, dotted, options);
+    const target =
+      outputFieldName ||
+      (dotted && fieldToAggregate.includes('.') ? fieldToAggregate.split('.').pop()! : fieldToAggregate);
+    values.set(target, collect(items, fieldToAggregate, dotted, options));
   }
   const json: IDataObject = {};
-  for (const [key, list] of Object.entries(values)) {
+  for (const [key, list] of values) {
     if (dotted) setPath(json, key, list);
-    else if (isSafeObjectProperty(key)) json[key] = list as IDataObject[string];
+    else setKey(json, key, list);
   }
   return { json, pairedItem: items.map((_, item) => ({ item })) };
 }
@@ -75,7 +81,8 @@ function collect(items: INodeExecutionData[], field: string, dotted: boolean, op
       if (Array.isArray(value)) value = value.filter((entry) => entry !== null);
       else if (value === null || value === undefined) continue;
     }
-    if (Array.isArray(value) && options.mergeLists) list.push(...(value as unknown[]));
+    // A loop, not `push(...value)`: a spread of a huge list overflows the call stack.
+    if (Array.isArray(value) && options.mergeLists) for (const entry of value as unknown[]) list.push(entry);
     else list.push(value);
   }
   return list;
@@ -97,7 +104,7 @@ function allItemData(context: IExecuteFunctions, items: INodeExecutionData[]): I
       const kept: IDataObject = {};
       for (const key of Object.keys(item.json)) {
         if (exclude.includes(key) || (include.length && !include.includes(key))) continue;
-        kept[key] = item.json[key];
+        setKey(kept, key, item.json[key]);
       }
       // An item left with no field is dropped, not kept as `{}`.
       if (Object.keys(kept).length === 0) return;
@@ -106,7 +113,7 @@ function allItemData(context: IExecuteFunctions, items: INodeExecutionData[]): I
     });
   }
   const json: IDataObject = {};
-  if (isSafeObjectProperty(destination)) json[destination] = list;
+  setKey(json, destination, list);
   return { json, pairedItem };
 }
 

@@ -86,7 +86,8 @@ export class Sort implements INodeType {
       );
     const options = this.getNodeParameter('options', 0, {}) as { disableDotNotation?: boolean };
     const fields = ((this.getNodeParameter('sortFieldsUi', 0) as IDataObject)?.sortField ?? []) as SortField[];
-    if (!fields.length) throw new NodeOperationError(this.getNode(), 'No sorting specified. Please add a field to sort by');
+    if (!fields.length)
+      throw new NodeOperationError(this.getNode(), 'No sorting specified. Please add a field to sort by');
     const read = options.disableDotNotation ? ownValue : getPath;
     for (const { fieldName } of fields) {
       const found = options.disableDotNotation

@@ -18,7 +18,8 @@ export function isEqualValue(a: unknown, b: unknown): boolean {
   if (keysA.length !== keysB.length) return false;
   const recordB = b as Record<string, unknown>;
   return keysA.every(
-    (key) => Object.prototype.hasOwnProperty.call(b, key) && isEqualValue((a as Record<string, unknown>)[key], recordB[key]),
+    (key) =>
+      Object.prototype.hasOwnProperty.call(b, key) && isEqualValue((a as Record<string, unknown>)[key], recordB[key]),
   );
 }
 

@@ -7,7 +7,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from '../../../node-contract/n8n-runtime.js';
-import { getPath, setPath, toPath } from '../data-path.js';
+import { getPath, setKey, setPath, toPath } from '../data-path.js';
 import { prepareFieldsArray } from '../field-list.js';
 import { isEqualValue, isLessThan } from './compare.js';
 
@@ -16,7 +16,10 @@ interface DedupeOptions {
   removeOtherFields?: boolean;
 }
 
-export function removeDuplicateInputItems(context: IExecuteFunctions, items: INodeExecutionData[]): INodeExecutionData[][] {
+export function removeDuplicateInputItems(
+  context: IExecuteFunctions,
+  items: INodeExecutionData[],
+): INodeExecutionData[][] {
   if (items.length === 0) return [[]];
   const compare = context.getNodeParameter('compare', 0) as string;
   const options = context.getNodeParameter('options', 0, {}) as DedupeOptions;
@@ -44,12 +47,20 @@ export function removeDuplicateInputItems(context: IExecuteFunctions, items: INo
   return [remaining.map((item, index) => ({ json: pick(item.json, keys), pairedItem: { item: index } }))];
 }
 
-function compareKeys(context: IExecuteFunctions, items: INodeExecutionData[], compare: string, dotted: boolean): string[] {
+function compareKeys(
+  context: IExecuteFunctions,
+  items: INodeExecutionData[],
+  compare: string,
+  dotted: boolean,
+): string[] {
   const keysOf = (json: IDataObject) => (dotted ? leafPaths(json) : Object.keys(json));
   if (compare === 'allFieldsExcept') {
     const exclude = prepareFieldsArray(context.getNodeParameter('fieldsToExclude', 0, ''), 'Fields To Exclude');
     if (!exclude.length)
-      throw new NodeOperationError(context.getNode(), 'No fields specified. Please add a field to exclude from comparison');
+      throw new NodeOperationError(
+        context.getNode(),
+        'No fields specified. Please add a field to exclude from comparison',
+      );
     // As n8n: with dot notation only the first item's fields count here.
     const base = dotted ? keysOf(items[0].json) : unionOfKeys(items, keysOf);
     return base.filter((key) => !exclude.includes(key));
@@ -71,10 +82,10 @@ function unionOfKeys(items: INodeExecutionData[], keysOf: (json: IDataObject) =>
 
 /** Dotted paths of every leaf (`a.b`, `list.0`); empty objects and lists have none. */
 function leafPaths(json: IDataObject): string[] {
-  const paths: Record<string, true> = {};
+  const paths: IDataObject = {};
   const walk = (value: unknown, prefix: string[]) => {
     if (typeof value !== 'object' || value === null) {
-      paths[prefix.join('.')] = true;
+      setKey(paths, prefix.join('.'), true);
       return;
     }
     for (const [key, child] of Object.entries(value)) walk(child, [...prefix, key]);
@@ -129,5 +140,7 @@ function pick(json: IDataObject, keys: string[]): IDataObject {
 
 function hasOwnPath(json: IDataObject, path: string[]): boolean {
   const parent = path.length > 1 ? getPath(json, path.slice(0, -1)) : json;
-  return typeof parent === 'object' && parent !== null && Object.prototype.hasOwnProperty.call(parent, path[path.length - 1]);
+  return (
+    typeof parent === 'object' && parent !== null && Object.prototype.hasOwnProperty.call(parent, path[path.length - 1])
+  );
 }
