@@ -88,7 +88,12 @@ export function sendAnswer(reply: FastifyReply, answer: N8nAnswer, extraHeaders:
   const headers = { ...extraHeaders, ...answer.headers };
   const { body } = answer;
   void reply.status(answer.statusCode);
-  if (body === undefined || body === null) return reply.headers(headers).send();
+  // express's `res.json(undefined)`: the JSON content type (not on a 204 or 304), and no body.
+  if (body === undefined || body === null) {
+    if (answer.statusCode !== 204 && answer.statusCode !== 304)
+      headers['content-type'] ??= 'application/json; charset=utf-8';
+    return reply.headers(headers).send();
+  }
   if (Buffer.isBuffer(body)) return reply.headers(headers).send(body);
   if (typeof body === 'string') {
     headers['content-type'] ??= 'text/html; charset=utf-8';

@@ -6,7 +6,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookWorkflow } from '../fixtures/n8n-webhook.js';
+import { webhookTestNodes, webhookWorkflow } from '../fixtures/n8n-webhook.js';
 import { startTestEngine, type TestEngine } from '../helpers/engine.js';
 
 const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -47,7 +47,11 @@ const WORKFLOWS = {
   local: echo('local', { options: { ipWhitelist: '127.0.0.1' } }),
   bots: echo('bots', { options: { ignoreBots: true } }),
   cors: echo('cors', { options: { allowedOrigins: 'https://app.example.com,https://other.example.com' } }),
-  raw: echo('raw', { options: { rawBody: true } }),
+  raw: webhookWorkflow({
+    id: 'raw',
+    parameters: { httpMethod: 'POST', path: 'raw', responseMode: 'lastNode', options: { rawBody: true } },
+    chain: [{ name: 'Binary', type: 'test.binary' }],
+  }),
   // Hookline's own trigger on a custom path, which shares n8n's `/webhook/` prefix.
   hookline: {
     id: 'hookline',
@@ -73,6 +77,7 @@ beforeAll(async () => {
   engine = await startTestEngine({
     workflows: WORKFLOWS,
     credentials: CREDENTIALS,
+    nodeTypes: webhookTestNodes,
     // Refusals here are expected; the failed-authentication throttle is tested elsewhere.
     config: { failedAuthLimit: 0, bodyLimitBytes: 4096 },
   });
@@ -167,7 +172,7 @@ describe('jwtAuth (jwtAuth)', () => {
 
 describe('source checks', () => {
   it('refuses an address outside the allowlist with 403 and lets a listed one in', async () => {
-    await expectRefused(await call('allowlist'), 403, 'IP is not whitelisted to access the webhook!');
+    await expectRefused(await call('allowlist'), 403, 'IP is not allowed to access the webhook!');
     expect((await call('local')).status).toBe(200);
   });
 
@@ -209,8 +214,15 @@ describe('bodies and limits', () => {
     expect(await text.json()).toMatchObject([{ body: 'hello' }]);
   });
 
-  it('keeps the raw body as binary with rawBody, and leaves other types with an empty body', async () => {
-    const answer = await call('raw', { 'content-type': 'application/octet-stream' }, 'bytes');
+  it('keeps the raw body as binary data with rawBody, whatever its type', async () => {
+    const bytes = await call('raw', { 'content-type': 'application/octet-stream' }, 'some bytes');
+    expect(await bytes.json()).toEqual({ mimeType: 'application/octet-stream', text: 'some bytes' });
+    const json = await call('raw', {}, '{"a":1}');
+    expect(await json.json()).toEqual({ mimeType: 'application/json', text: '{"a":1}' });
+  });
+
+  it('hands other body types on with an empty body', async () => {
+    const answer = await call('local', { 'content-type': 'application/octet-stream' }, 'bytes');
     expect(await answer.json()).toMatchObject([{ body: {} }]);
   });
 
@@ -237,5 +249,30 @@ describe('bodies and limits', () => {
     });
     expect(form.status).toBe(415);
     expect(await form.json()).toMatchObject({ success: false, error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
+  });
+});
+
+describe('rate limits', () => {
+  it('limits callers per workflow, node and credential with 429 and Retry-After', async () => {
+    const limited = await startTestEngine({
+      workflows: { basic: WORKFLOWS.basic },
+      credentials: CREDENTIALS,
+      config: { rateLimitPerMinute: 1 },
+    });
+    try {
+      const send = () =>
+        fetch(`${limited.url}/webhook/basic`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: basic('ada', 'lovelace') },
+          body: '{}',
+        });
+      expect((await send()).status).toBe(200);
+      const refused = await send();
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await refused.json()).toMatchObject({ success: false, error: { code: 'RATE_LIMITED' } });
+    } finally {
+      await limited.stop();
+    }
   });
 });

@@ -98,6 +98,11 @@ const WORKFLOWS = {
     parameters: { httpMethod: 'POST', path: 'early', responseMode: 'responseNode' },
     chain: [respond({ respondWith: 'noData', options: { responseCode: 204 } }), { name: 'Block', type: 'test.block' }],
   }),
+  respondFirst: webhookWorkflow({
+    id: 'respond-first',
+    parameters: { httpMethod: 'POST', path: 'respond-first', responseMode: 'responseNode' },
+    chain: [respond({ respondWith: 'firstIncomingItem', enableResponseOutput: true, options: {} }, 1.5)],
+  }),
   unanswered: webhookWorkflow({
     id: 'unanswered',
     parameters: { httpMethod: 'POST', path: 'unanswered', responseMode: 'responseNode' },
@@ -247,6 +252,12 @@ describe('responseMode responseNode', () => {
   it('answers all incoming items under responseKey', async () => {
     const answer = await post('/webhook/respond-items', { n: 3 });
     expect(await answer.json()).toEqual({ data: { items: [{ n: 6, nested: { ok: true } }] } });
+  });
+
+  it('answers the first incoming item (v1.5)', async () => {
+    const answer = await post('/webhook/respond-first', { n: 9 });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ body: { n: 9 }, executionMode: 'production' });
   });
 
   it('redirects with 307 and Location', async () => {

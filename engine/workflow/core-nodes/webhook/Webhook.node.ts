@@ -96,7 +96,8 @@ function requestItem(
     headers: req.headers as IDataObject,
     params: req.params ?? {},
     query: req.query ?? {},
-    body: (req.body ?? {}) as IDataObject,
+    // v1 hands on no body when none came; later versions an empty object.
+    body: (context.getNode().typeVersion === 1 ? req.body : (req.body ?? {})) as IDataObject,
     webhookUrl,
     executionMode,
   };

@@ -148,7 +148,7 @@ export async function checkWebhookCaller(
   fetchCredential: WebhookCredentialFetcher,
 ): Promise<WebhookCallerResult> {
   if (!isIpAllowed(request.ip, params.options.ipWhitelist))
-    return { refusal: { status: 403, message: 'IP is not whitelisted to access the webhook!', headers: {} } };
+    return { refusal: { status: 403, message: 'IP is not allowed to access the webhook!', headers: {} } };
   if (params.options.ignoreBots && isBot(request.headers['user-agent'])) return { refusal: refuse(403) };
   const method = params.authentication;
   if (method === 'none') return { refusal: null };
