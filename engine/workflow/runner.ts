@@ -21,7 +21,8 @@ import { createExecuteContext } from './execute-context.js';
 import { mainOutputCount, routeErrorItems } from './error-output.js';
 import { n8nWorkflowFor } from './expressions.js';
 import { isContinueOnFail, type CredentialResolver } from './node-context.js';
-import { ExecutionOrder, type ExecutionOrderState, type RunTask } from './run-order.js';
+import { ExecutionOrder, type ExecutionOrderState } from './run-order.js';
+import { connectionItems, countItems, nodeInputs, withAlwaysOutputData } from './run-items.js';
 import type { LoadedWorkflow, NodeTypeRegistry, WorkflowNodeDefinition } from './types.js';
 import type { Logger } from '../logger.js';
 
@@ -122,7 +123,7 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
       continue;
     }
     const nodeType = registry.get(node.type)!;
-    const inputs = node.executeOnce ? task.inputs.map((input) => input && input.slice(0, 1)) : task.inputs;
+    const inputs = nodeInputs(node, task);
     const items = connectionItems(inputs);
     options.onNodeStart?.(name);
     const startedAt = new Date();
@@ -201,33 +202,6 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
 /** Continues a run a Wait node parked (`RunResult.parked.state`) from what it had left to run. */
 export function resumeGraph(options: Omit<RunOptions, 'resumeFrom'>, state: ParkedGraph): Promise<RunResult> {
   return runGraph({ ...options, resumeFrom: state });
-}
-
-/** n8n's v1 "connection input data" (what `$json` reads): the first input that has items. */
-function connectionItems(inputs: RunTask['inputs']): INodeExecutionData[] {
-  for (const input of inputs) if (input && input.length > 0) return input;
-  return inputs[0] ?? [];
-}
-
-function countItems(lists: ReadonlyArray<INodeExecutionData[] | null | undefined>): number {
-  let count = 0;
-  for (const list of lists) count += list?.length ?? 0;
-  return count;
-}
-
-/** n8n's "Always Output Data": a node that output nothing on its first output outputs one empty item. */
-function withAlwaysOutputData(
-  node: WorkflowNodeDefinition,
-  task: RunTask,
-  outputs: INodeExecutionData[][],
-): INodeExecutionData[][] {
-  if (!node.alwaysOutputData || outputs[0]?.[0]) return outputs;
-  const pairedItem = task.inputs.flatMap((input, inputIndex) =>
-    (input ?? []).map((_item, itemIndex) => ({ item: itemIndex, input: inputIndex })),
-  );
-  const filled = outputs.slice();
-  filled[0] = [{ json: {}, pairedItem }];
-  return filled;
 }
 
 const jsonOf = (items: INodeExecutionData[]): IDataObject[] => items.map((item) => item.json);
