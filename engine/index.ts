@@ -320,8 +320,10 @@ export function createEngine(options: EngineOptions): Engine {
       workflow.definition.nodes.find((node) => node.type.endsWith('manualTrigger')) ??
       workflow.definition.nodes.find(
         (node) =>
+          // A type with no outputs (a Sticky Note) starts nothing.
+          !isOutputless(registry, node.type) &&
           !Object.values(workflow.definition.connections).some((c) =>
-            c.main.some((t) => t?.some((x) => x.node === node.name)),
+            (c.main ?? []).some((t) => t?.some((x) => x.node === node.name)),
           ),
       );
     const execution = newExecution(workflow.id, trigger?.name ?? null, 'manual', items);
@@ -475,3 +477,9 @@ export {
   type Delivery,
   type DeliveryDetail,
 } from './sdk/index.js';
+
+/** A node type with no outputs (n8n's Sticky Note): never a start node. */
+function isOutputless(registry: NodeTypeRegistry, type: string): boolean {
+  const outputs = registry.get(type)?.description.outputs;
+  return Array.isArray(outputs) && outputs.length === 0;
+}

@@ -78,8 +78,9 @@ async function validate(files: string[], io: Output): Promise<number> {
     import('../workflow/node-types.js'),
     import('../workflow/package-nodes.js'),
   ]);
-  const { problems, workflows } = await loadWorkflowFiles(files, createNodeTypeRegistry(packageNodeTypes()));
+  const { problems, warnings, workflows } = await loadWorkflowFiles(files, createNodeTypeRegistry(packageNodeTypes()));
   for (const problem of problems) io.out(`${problem.file ?? ''}:${problem.pointer}: ${problem.message}`);
+  for (const warning of warnings) io.out(`${warning.file ?? ''}:${warning.pointer}: warning: ${warning.message}`);
   if (problems.length === 0) io.out(`${workflows.length} workflow(s) valid`);
   return problems.length > 0 ? EXIT.failed : EXIT.ok;
 }

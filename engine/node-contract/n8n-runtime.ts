@@ -12,9 +12,6 @@ const runtime = n8nWorkflowCjs as unknown as typeof N8nWorkflow;
 
 export const { Workflow, WorkflowDataProxy, NodeApiError, NodeConnectionTypes, NodeOperationError, deepCopy, sleep } =
   runtime;
-
-/** n8n's date parsing (the Wait node's `dateTime`): ISO, SQL, HTTP and RFC 2822 dates, in a zone. */
-export const { tryToParseDateTime } = runtime;
 /**
  * n8n's condition model (If, Filter, Switch): the filter evaluator and the type validation it rests
  * on; its errors; and the node helpers that count a node's outputs (its error output included).
@@ -30,3 +27,6 @@ export const {
 } = runtime;
 /** n8n's value descriptions and JSON parsing (with repair), as the data-transformation core nodes use them. */
 export const { getValueDescription, jsonParse } = runtime;
+
+/** n8n's date parsing (the Wait node's `dateTime`): ISO, SQL, HTTP and RFC 2822 dates, in a zone. */
+export const { tryToParseDateTime } = runtime;

@@ -30,6 +30,8 @@ export interface NodeContextOptions {
   node: WorkflowNodeDefinition;
   nodeType: INodeType;
   items: INodeExecutionData[];
+  /** The items of every input, by input index (`null` where one got nothing); else `items` is input 0. */
+  inputs?: ReadonlyArray<INodeExecutionData[] | null>;
   runExecutionData: IRunExecutionData;
   executionId: string;
   resolveCredential: CredentialResolver;
@@ -58,7 +60,8 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
       if (extra?.extractValue) value = extractParameterValue(nodeType.description, name, value, itemIndex, regexBudget);
       return extra?.skipValidation ? value : validatedParameterValue(nodeType.description, name, value, itemIndex);
     },
-    getInputData: (inputIndex = 0) => (inputIndex === 0 ? items : []),
+    getInputData: (inputIndex = 0) =>
+      options.inputs ? (options.inputs[inputIndex] ?? []) : inputIndex === 0 ? items : [],
     getExecutionId: () => options.executionId,
     getExecutionCancelSignal: () => options.signal,
     getParentNodes: (name: string) =>

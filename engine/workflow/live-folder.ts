@@ -69,6 +69,8 @@ export function createWorkflowFolder(options: WorkflowFolderOptions): WorkflowFo
         served.set(previous.id, previous);
     for (const problem of loaded.problems)
       options.log.error({ file: problem.file, pointer: problem.pointer }, `workflow problem: ${problem.message}`);
+    for (const warning of loaded.warnings)
+      options.log.warn({ file: warning.file, pointer: warning.pointer }, `workflow warning: ${warning.message}`);
     const summary = await syncWorkflows(options.store, options.committer, [...served.values()], dir);
     options.workflows.clear();
     for (const workflow of served.values()) options.workflows.set(workflow.id, workflow);

@@ -6,11 +6,14 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { LoadedWorkflow, NodeTypeRegistry, WorkflowDefinition } from './types.js';
-import { checkTriggerClashes, validateWorkflow, type WorkflowProblem } from './validate.js';
+import { checkTriggerClashes, validateWorkflow, workflowWarnings, type WorkflowProblem } from './validate.js';
 
 export interface LoadResult {
   workflows: LoadedWorkflow[];
+  /** Why files were refused; a refused file loads nothing. */
   problems: WorkflowProblem[];
+  /** What loaded but runs differently from what the file asks (`workflowWarnings`). */
+  warnings: WorkflowProblem[];
 }
 
 /** Files in the workflows folder that are not workflows. */
@@ -36,6 +39,7 @@ export function loadWorkflowTexts(
   registry: NodeTypeRegistry,
 ): LoadResult {
   const problems: WorkflowProblem[] = [];
+  const warnings: WorkflowProblem[] = [];
   const workflows: LoadedWorkflow[] = [];
   for (const { file, text } of sources) {
     let input: unknown;
@@ -50,6 +54,7 @@ export function loadWorkflowTexts(
       problems.push(...found);
       continue;
     }
+    warnings.push(...workflowWarnings(input as WorkflowDefinition, registry).map((warning) => ({ ...warning, file })));
     workflows.push(toLoaded(input as WorkflowDefinition, file, text));
   }
   const seenIds = new Map<string, string>();
@@ -70,7 +75,7 @@ export function loadWorkflowTexts(
     ),
   );
   const bad = new Set(problems.map((problem) => problem.file));
-  return { workflows: workflows.filter((w) => !bad.has(w.sourcePath ?? undefined)), problems };
+  return { workflows: workflows.filter((w) => !bad.has(w.sourcePath ?? undefined)), problems, warnings };
 }
 
 /** A workflow without an `id` takes its file name (`order-intake.json` → `order-intake`). */
@@ -79,7 +84,10 @@ export function toLoaded(
   sourcePath: string | null,
   text = JSON.stringify(definition),
 ): LoadedWorkflow {
-  const id = definition.id ?? basename(sourcePath ?? definition.name, '.json').replace(/[^A-Za-z0-9_-]/g, '-');
+  const id =
+    definition.id !== undefined
+      ? String(definition.id)
+      : basename(sourcePath ?? definition.name, '.json').replace(/[^A-Za-z0-9_-]/g, '-');
   return {
     id,
     name: definition.name,

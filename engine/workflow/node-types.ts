@@ -15,8 +15,29 @@ export function createNodeTypeRegistry(extra: Record<string, INodeType> = {}): N
   };
 }
 
+/** The `typeVersion`s a node type implements (`description.version`, a number or a list). */
+export function typeVersions(nodeType: INodeType): number[] {
+  const { version } = nodeType.description;
+  return Array.isArray(version) ? version : [version ?? 1];
+}
+
+/** True when the type implements the version (n8n's default version is 1). */
+export function supportsVersion(nodeType: INodeType, typeVersion: number | undefined): boolean {
+  return typeVersions(nodeType).includes(typeVersion ?? 1);
+}
+
+/** Every type the registry runs with its versions, for refusal messages: `n8n-nodes-base.merge (3, 3.1, 3.2)`. */
+export function describeSupportedTypes(registry: NodeTypeRegistry): string {
+  return registry
+    .names()
+    .map((name) => `${name} (${typeVersions(registry.get(name)!).join(', ')})`)
+    .join(', ');
+}
+
 export function isTriggerType(nodeType: INodeType): boolean {
   const { description } = nodeType;
+  // A type with no outputs (n8n's Sticky Note) starts nothing, though it takes no inputs either.
+  if (Array.isArray(description.outputs) && description.outputs.length === 0) return false;
   return (
     description.group.includes('trigger') ||
     Boolean(description.webhooks?.length) ||

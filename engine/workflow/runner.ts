@@ -1,6 +1,7 @@
 /**
  * Runs a workflow graph: items (`INodeExecutionData[]`) leave the trigger and flow along
- * `connections`, breadth first, as n8n's v1 execution order does for single-input nodes. A node
+ * `connections` in n8n's v1 execution order (`run-order.ts`: depth first, top-left branch first, a
+ * Merge waits for its inputs). A node
  * that throws stops the run with its name and message, unless the node says to continue on fail
  * (`isContinueOnFail`, the predicate its `this.continueOnFail()` answers with too). A node with
  * n8n's `retryOnFail` runs again, up to `maxTries` times, `waitBetweenTries` ms apart.
@@ -11,7 +12,7 @@
  *
  * Waiting: a node that calls `this.putExecutionToWait(date)` (n8n's Wait node) and succeeds ends the
  * run as `waiting` once its output is queued for its children; `parked` holds what `resumeGraph`
- * continues from (the queue and the run data, plain JSON), so the host can store it and resume later,
+ * continues from (the execution order's stack and waiting nodes, and the run data: plain JSON), so the host can store it and resume later,
  * in another process if need be.
  */
 import type { IDataObject, INodeExecutionData, INodeType, IRunExecutionData, ITaskData } from 'n8n-workflow';
@@ -20,6 +21,8 @@ import { createExecuteContext } from './execute-context.js';
 import { mainOutputCount, routeErrorItems } from './error-output.js';
 import { n8nWorkflowFor } from './expressions.js';
 import { isContinueOnFail, type CredentialResolver } from './node-context.js';
+import { ExecutionOrder, type ExecutionOrderState } from './run-order.js';
+import { connectionItems, countItems, nodeInputs, withAlwaysOutputData } from './run-items.js';
 import type { LoadedWorkflow, NodeTypeRegistry, WorkflowNodeDefinition } from './types.js';
 import type { Logger } from '../logger.js';
 
@@ -62,9 +65,9 @@ export interface RunResult {
   parked?: { resumeAtMs: number; state: ParkedGraph };
 }
 
-/** A run parked by a Wait node, as JSON: the nodes still queued and what ran before (for expressions). */
+/** A run parked by a Wait node, as JSON: what is left to run (n8n's v1 order) and what ran before (for expressions). */
 export interface ParkedGraph {
-  queue: Pending[];
+  order: ExecutionOrderState;
   runData: IRunExecutionData['resultData']['runData'];
   lastOutput: INodeExecutionData[];
   ends: EndOutput[];
@@ -96,37 +99,35 @@ export interface RunOptions {
   resumeFrom?: ParkedGraph;
 }
 
-export interface Pending {
-  node: string;
-  items: INodeExecutionData[];
-}
-
 export async function runGraph(options: RunOptions): Promise<RunResult> {
   const { workflow, registry } = options;
   const n8nWorkflow = n8nWorkflowFor(workflow, registry);
   const resumed = options.resumeFrom;
   const runExecutionData = { resultData: { runData: resumed?.runData ?? {} } } as unknown as IRunExecutionData;
   const steps: StepResult[] = [];
-  const queue: Pending[] = [...(resumed?.queue ?? [])];
+  const order = new ExecutionOrder(workflow, registry, n8nWorkflow, resumed?.order);
   const ends: EndOutput[] = [...(resumed?.ends ?? [])];
   let lastOutput: INodeExecutionData[] = resumed?.lastOutput ?? options.startOutput[0] ?? [];
   let lastNodeOutput = lastOutput;
   if (!resumed) {
     recordRun(runExecutionData, options.startNode, options.startOutput);
-    enqueueChildren(queue, workflow, options.startNode, options.startOutput);
+    order.addChildren(options.startNode, options.startOutput);
   }
 
-  for (let count = 0; queue.length > 0; count++) {
+  for (let count = 0, task = order.next(); task; count++, task = order.next()) {
     if (options.signal?.aborted) return { status: 'stopped', output: jsonOf(lastOutput), ends, steps };
     if (count >= (options.maxSteps ?? 10_000))
       return failed(steps, lastOutput, ends, { node: options.startNode, message: 'execution exceeded the step limit' });
-    const { node: name, items } = queue.shift()!;
+    const { node: name } = task;
     const node = workflow.nodesByName.get(name)!;
     if (node.disabled) {
-      enqueueChildren(queue, workflow, name, [items]);
+      // n8n passes a disabled node's first input on, whatever else it had.
+      order.addChildren(name, [task.inputs[0] ?? []]);
       continue;
     }
     const nodeType = registry.get(node.type)!;
+    const inputs = nodeInputs(node, task);
+    const items = connectionItems(inputs);
     options.onNodeStart?.(name);
     const startedAt = new Date();
     const step: StepResult = {
@@ -135,7 +136,7 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
       status: 'succeeded',
       startedAt: startedAt.toISOString(),
       durationMs: 0,
-      itemsIn: items.length,
+      itemsIn: countItems(inputs),
       itemsOut: 0,
     };
     let outputs: INodeExecutionData[][];
@@ -145,7 +146,16 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
       node,
       () => {
         if (!nodeType.execute) throw new Error(`node type '${node.type}' cannot run inside a workflow`);
-        const contextOptions = { ...options, n8nWorkflow, node, nodeType, items, runExecutionData, putExecutionToWait };
+        const contextOptions = {
+          ...options,
+          n8nWorkflow,
+          node,
+          nodeType,
+          items,
+          inputs,
+          runExecutionData,
+          putExecutionToWait,
+        };
         const context = createExecuteContext(contextOptions);
         return nodeType.execute.call(context) as Promise<INodeExecutionData[][] | null>;
       },
@@ -160,12 +170,12 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
       if (!isContinueOnFail(node))
         return failed(steps, lastOutput, ends, { node: name, message, nodeType: node.type, retries: attempt.retries });
       outputs = failedItemOutputs(node, nodeType, items, message);
-    } else outputs = attempt.outputs;
+    } else outputs = withAlwaysOutputData(node, task, attempt.outputs);
     if (step.status === 'succeeded' && node.onError === 'continueErrorOutput')
       outputs = routeErrorItems(outputs, mainOutputCount(n8nWorkflow, node, nodeType), items);
     if (step.status === 'succeeded') {
       step.durationMs = Date.now() - startedAt.getTime();
-      step.itemsOut = outputs.reduce((sum, output) => sum + (output?.length ?? 0), 0);
+      step.itemsOut = countItems(outputs);
       steps.push(step);
       options.onStep?.(step);
     }
@@ -173,9 +183,14 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
     lastOutput = outputs.find((output) => output && output.length > 0) ?? [];
     lastNodeOutput = outputs[0] ?? [];
     if (isEndNode(workflow, name)) ends.push({ node: name, items: outputs.flat().map((item) => item.json) });
-    enqueueChildren(queue, workflow, name, outputs);
+    order.addChildren(name, outputs);
     if (waitTill && attempt.error === undefined) {
-      const state: ParkedGraph = { queue, runData: runExecutionData.resultData.runData, lastOutput, ends };
+      const state: ParkedGraph = {
+        order: order.state(),
+        runData: runExecutionData.resultData.runData,
+        lastOutput,
+        ends,
+      };
       return {
         status: 'waiting',
         output: jsonOf(lastOutput),
@@ -188,7 +203,7 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
   return { status: 'succeeded', output: jsonOf(lastOutput), ends, steps, lastNodeOutput: jsonOf(lastNodeOutput) };
 }
 
-/** Continues a run a Wait node parked (`RunResult.parked.state`) from the nodes it had queued. */
+/** Continues a run a Wait node parked (`RunResult.parked.state`) from what it had left to run. */
 export function resumeGraph(options: Omit<RunOptions, 'resumeFrom'>, state: ParkedGraph): Promise<RunResult> {
   return runGraph({ ...options, resumeFrom: state });
 }
@@ -277,21 +292,6 @@ function failedItemOutputs(
   const { outputs } = nodeType.description;
   const errorOutput = Array.isArray(outputs) ? outputs.length : 1;
   return Array.from({ length: errorOutput + 1 }, (_, index) => (index === errorOutput ? failedItems : []));
-}
-
-/** n8n runs a child only when the output feeding it has items. */
-function enqueueChildren(
-  queue: Pending[],
-  workflow: LoadedWorkflow,
-  source: string,
-  outputs: INodeExecutionData[][],
-): void {
-  const connections = workflow.definition.connections[source]?.main ?? [];
-  connections.forEach((targets, outputIndex) => {
-    const items = outputs[outputIndex];
-    if (!items || items.length === 0) return;
-    for (const target of targets ?? []) queue.push({ node: target.node, items });
-  });
 }
 
 /** Keeps `$('Node').item` and `$node["Node"]` expressions working for later nodes. */

@@ -1,6 +1,10 @@
 /**
  * JSON Schema of a workflow file (n8n's shape), compiled once with ajv. Structural checks only;
  * the graph checks (node types, connections, cycles, parameters) are in validate.ts.
+ *
+ * Everything n8n's editor exports is accepted (`pinData`, `meta`, `staticData`, `versionId`,
+ * `tags`, `triggerCount`, node `webhookId`, `notes`, `notesInFlow`, `executeOnce`, `alwaysOutputData`,
+ * `retryOnFail`, …): fields the schema does not name pass as they are; the ones it names are checked.
  */
 import { compileReportingSchema } from '../validation.js';
 
@@ -9,7 +13,8 @@ const connectionTarget = {
   required: ['node', 'type', 'index'],
   properties: {
     node: { type: 'string', minLength: 1 },
-    type: { const: 'main' },
+    // n8n's AI connection types (`ai_tool`, …) too: validate.ts refuses them by name.
+    type: { type: 'string', minLength: 1 },
     index: { type: 'integer', minimum: 0 },
   },
 };
@@ -19,7 +24,8 @@ export const WORKFLOW_SCHEMA = {
   type: 'object',
   required: ['name', 'nodes', 'connections'],
   properties: {
-    id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' },
+    // Older n8n versions export numeric ids.
+    id: { type: ['string', 'integer'], pattern: '^[A-Za-z0-9_-]{1,128}$', minimum: 0 },
     name: { type: 'string', minLength: 1, maxLength: 200 },
     active: { type: 'boolean' },
     nodes: {
@@ -41,8 +47,7 @@ export const WORKFLOW_SCHEMA = {
             additionalProperties: {
               type: 'object',
               required: ['name'],
-              properties: { id: { type: 'string' }, name: { type: 'string', minLength: 1 } },
-              additionalProperties: false,
+              properties: { id: { type: ['string', 'null'] }, name: { type: 'string', minLength: 1 } },
             },
           },
           disabled: { type: 'boolean' },
@@ -51,16 +56,22 @@ export const WORKFLOW_SCHEMA = {
           retryOnFail: { type: 'boolean' },
           maxTries: { type: 'integer', minimum: 1 },
           waitBetweenTries: { type: 'integer', minimum: 0 },
+          executeOnce: { type: 'boolean' },
+          alwaysOutputData: { type: 'boolean' },
+          notes: { type: 'string' },
+          notesInFlow: { type: 'boolean' },
+          webhookId: { type: 'string' },
         },
       },
     },
     connections: {
       type: 'object',
+      // By connection type (`main`, n8n's `ai_*`), then output index.
       additionalProperties: {
         type: 'object',
-        required: ['main'],
-        properties: {
-          main: { type: 'array', items: { anyOf: [{ type: 'null' }, { type: 'array', items: connectionTarget }] } },
+        additionalProperties: {
+          type: 'array',
+          items: { anyOf: [{ type: 'null' }, { type: 'array', items: connectionTarget }] },
         },
       },
     },
@@ -70,6 +81,7 @@ export const WORKFLOW_SCHEMA = {
         respond: { enum: ['immediately', 'when_finished'] },
         inputSchema: { type: 'object' },
         organization: { type: 'string', minLength: 1, maxLength: 200 },
+        executionOrder: { type: 'string' },
       },
     },
   },

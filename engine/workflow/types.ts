@@ -25,6 +25,12 @@ export interface WorkflowNodeDefinition {
   /** Pause between tries, in ms (0 to 5000). @defaultValue 1000 */
   waitBetweenTries?: number;
   notes?: string;
+  /** n8n shows `notes` under the node on the canvas; no effect on a run. */
+  notesInFlow?: boolean;
+  /** n8n's "Execute Once": the node runs on the first item of each input only. */
+  executeOnce?: boolean;
+  /** n8n's "Always Output Data": a node that outputs nothing outputs one empty item instead. */
+  alwaysOutputData?: boolean;
 }
 
 export interface ConnectionTarget {
@@ -33,8 +39,12 @@ export interface ConnectionTarget {
   index: number;
 }
 
-/** `connections[sourceName].main[outputIndex]` lists the targets of that output. */
-export type WorkflowConnections = Record<string, { main: Array<ConnectionTarget[] | null> }>;
+/**
+ * `connections[sourceName].main[outputIndex]` lists the targets of that output. n8n's other
+ * connection types (`ai_tool`, `ai_languageModel`, …: its AI sub-nodes) may appear in an export;
+ * the engine runs `main` only and `validate` refuses a workflow that uses the others.
+ */
+export type WorkflowConnections = Record<string, { main?: Array<ConnectionTarget[] | null> }>;
 
 export interface WorkflowSettings {
   /**
@@ -62,8 +72,10 @@ export interface WorkflowDefinition {
   settings?: WorkflowSettings;
   meta?: Record<string, unknown>;
   tags?: unknown[];
+  /** n8n's pinned test data: used by n8n's manual runs only, so production runs here ignore it too. */
   pinData?: unknown;
   versionId?: string;
+  staticData?: unknown;
 }
 
 /** A validated workflow ready to run. */

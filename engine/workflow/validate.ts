@@ -1,13 +1,13 @@
 /**
  * Checks a workflow definition and names every problem by JSON pointer: the schema, then the
- * graph (unknown node types, duplicate names, dangling connections, cycles, missing required
- * parameters), then, across a set of workflows, two triggers on one method and path.
+ * graph (unsupported node types and versions, duplicate names, dangling connections, connection
+ * types other than `main`, cycles, missing required parameters), then, across a set of workflows,
+ * two triggers on one method and path. `workflowWarnings` lists what loads but behaves differently
+ * from what the file asks (n8n's legacy execution order, pinned data).
  */
-import type { INodeProperties } from 'n8n-workflow';
 import { validateWorkflowSchema } from './schema.js';
-import { isTriggerType, parameterOrDefault } from './node-types.js';
+import { checkNodes, escapePointer, unsupportedType } from './validate-nodes.js';
 import { WEBHOOK_NODE_TYPE } from './core-nodes/webhook/webhook-params.js';
-import { nodeCheckMessages } from './node-checks.js';
 import { triggerRoutes } from './routes.js';
 import type { NodeTypeRegistry, WorkflowDefinition, WorkflowNodeDefinition } from './types.js';
 
@@ -18,8 +18,6 @@ export interface WorkflowProblem {
   pointer: string;
   message: string;
 }
-
-const escapePointer = (segment: string): string => segment.replace(/~/g, '~0').replace(/\//g, '~1');
 
 export function validateWorkflow(input: unknown, registry: NodeTypeRegistry): WorkflowProblem[] {
   if (!validateWorkflowSchema(input)) {
@@ -34,7 +32,7 @@ export function validateWorkflow(input: unknown, registry: NodeTypeRegistry): Wo
   const workflow = input as unknown as WorkflowDefinition;
   return [
     ...checkNodes(workflow, registry),
-    ...checkConnections(workflow),
+    ...checkConnections(workflow, registry),
     ...checkCycles(workflow),
     ...checkWebhookPaths(workflow, registry),
   ];
@@ -45,7 +43,7 @@ function checkWebhookPaths(workflow: WorkflowDefinition, registry: NodeTypeRegis
   const problems: WorkflowProblem[] = [];
   workflow.nodes.forEach((node, index) => {
     if (node.type !== WEBHOOK_NODE_TYPE || node.disabled || !registry.has(node.type)) return;
-    if (triggerRoutes(node, workflow.id ?? '', registry).length > 0) return;
+    if (triggerRoutes(node, String(workflow.id ?? ''), registry).length > 0) return;
     problems.push({
       pointer: `/nodes/${index}/parameters/path`,
       message: `webhook node '${node.name}' cannot be served: its path and method must be static text, and a path with ':name' segments needs the node's webhookId`,
@@ -54,84 +52,51 @@ function checkWebhookPaths(workflow: WorkflowDefinition, registry: NodeTypeRegis
   return problems;
 }
 
-function checkNodes(workflow: WorkflowDefinition, registry: NodeTypeRegistry): WorkflowProblem[] {
+function checkConnections(workflow: WorkflowDefinition, registry: NodeTypeRegistry): WorkflowProblem[] {
+  const nodes = new Map(workflow.nodes.map((node) => [node.name, node]));
   const problems: WorkflowProblem[] = [];
-  const seen = new Map<string, number>();
-  workflow.nodes.forEach((node, index) => {
-    const first = seen.get(node.name);
-    if (first !== undefined)
-      problems.push({
-        pointer: `/nodes/${index}/name`,
-        message: `duplicate node name '${node.name}' (also /nodes/${first}/name)`,
-      });
-    else seen.set(node.name, index);
-    const nodeType = registry.get(node.type);
-    if (!nodeType) {
-      problems.push({ pointer: `/nodes/${index}/type`, message: `unknown node type '${node.type}'` });
-      return;
-    }
-    for (const name of missingRequired(nodeType.description.properties, node)) {
-      problems.push({
-        pointer: `/nodes/${index}/parameters/${escapePointer(name)}`,
-        message: `node '${node.name}' is missing required parameter '${name}'`,
-      });
-    }
-    for (const message of nodeCheckMessages(nodeType, node, workflow))
-      problems.push({ pointer: `/nodes/${index}/parameters`, message });
-  });
-  if (!workflow.nodes.some((node) => registry.get(node.type) && isTriggerType(registry.get(node.type)!))) {
-    problems.push({ pointer: '/nodes', message: 'workflow has no trigger node, so nothing can start it' });
-  }
-  return problems;
-}
-
-function missingRequired(properties: INodeProperties[], node: WorkflowNodeDefinition): string[] {
-  const description = { properties } as Parameters<typeof parameterOrDefault>[0];
-  return properties
-    .filter((property) => property.required && isShown(property, node, description))
-    .filter((property) => {
-      const value = parameterOrDefault(description, node.parameters, property.name);
-      return value === undefined || value === null || value === '';
-    })
-    .map((property) => property.name);
-}
-
-/** n8n's displayOptions: a parameter hidden by the others' values is not required. */
-function isShown(
-  property: INodeProperties,
-  node: WorkflowNodeDefinition,
-  description: Parameters<typeof parameterOrDefault>[0],
-): boolean {
-  const valueOf = (name: string): unknown =>
-    name === '@version' ? node.typeVersion : parameterOrDefault(description, node.parameters, name);
-  const { show, hide } = property.displayOptions ?? {};
-  for (const [name, allowed] of Object.entries(show ?? {})) {
-    if (Array.isArray(allowed) && !allowed.includes(valueOf(name) as never)) return false;
-  }
-  for (const [name, denied] of Object.entries(hide ?? {})) {
-    if (Array.isArray(denied) && denied.includes(valueOf(name) as never)) return false;
-  }
-  return true;
-}
-
-function checkConnections(workflow: WorkflowDefinition): WorkflowProblem[] {
-  const names = new Set(workflow.nodes.map((node) => node.name));
-  const problems: WorkflowProblem[] = [];
-  for (const [source, outputs] of Object.entries(workflow.connections)) {
+  for (const [source, types] of Object.entries(workflow.connections)) {
     const base = `/connections/${escapePointer(source)}`;
-    if (!names.has(source)) problems.push({ pointer: base, message: `connection from unknown node '${source}'` });
-    outputs.main.forEach((targets, outputIndex) => {
-      (targets ?? []).forEach((target, targetIndex) => {
-        if (!names.has(target.node)) {
-          problems.push({
-            pointer: `${base}/main/${outputIndex}/${targetIndex}/node`,
-            message: `connection from '${source}' to unknown node '${target.node}'`,
-          });
-        }
+    if (!nodes.has(source)) problems.push({ pointer: base, message: `connection from unknown node '${source}'` });
+    for (const [type, outputs] of Object.entries(types)) {
+      if (type !== 'main' && outputs.some((targets) => targets && targets.length > 0)) {
+        problems.push({
+          pointer: `${base}/${escapePointer(type)}`,
+          message: `connection type '${type}' from '${source}' is not supported: the engine runs 'main' connections only (n8n's AI sub-nodes use the others)`,
+        });
+        continue;
+      }
+      outputs.forEach((targets, outputIndex) => {
+        (targets ?? []).forEach((target, targetIndex) => {
+          const pointer = `${base}/${escapePointer(type)}/${outputIndex}/${targetIndex}/node`;
+          const problem = connectionProblem(source, target.node, nodes, registry);
+          if (problem) problems.push({ pointer, message: problem });
+        });
       });
-    });
+    }
   }
   return problems;
+}
+
+/** A target that does not exist, or an end that takes no connections (a trigger's input, a sticky note). */
+function connectionProblem(
+  source: string,
+  target: string,
+  nodes: ReadonlyMap<string, WorkflowNodeDefinition>,
+  registry: NodeTypeRegistry,
+): string | null {
+  if (!nodes.has(target)) return `connection from '${source}' to unknown node '${target}'`;
+  const ends = [
+    { name: source, side: 'outputs' as const },
+    { name: target, side: 'inputs' as const },
+  ];
+  for (const { name, side } of ends) {
+    const node = nodes.get(name);
+    const declared = node && registry.get(node.type)?.description[side];
+    if (Array.isArray(declared) && declared.length === 0)
+      return `connection from '${source}' to '${target}': node '${name}' (${node!.type}) has no ${side}`;
+  }
+  return null;
 }
 
 function checkCycles(workflow: WorkflowDefinition): WorkflowProblem[] {
@@ -160,6 +125,35 @@ function checkCycles(workflow: WorkflowDefinition): WorkflowProblem[] {
       ];
   }
   return [];
+}
+
+/**
+ * What a valid workflow asks for that the engine does differently, said once at load: n8n's legacy
+ * (`v0`) execution order (the engine runs v1 only), pinned data (n8n uses it in manual test runs
+ * only, as the engine never does), a disabled node of a type the engine lacks (passed through).
+ */
+export function workflowWarnings(workflow: WorkflowDefinition, registry: NodeTypeRegistry): WorkflowProblem[] {
+  const warnings: WorkflowProblem[] = [];
+  const order = workflow.settings?.executionOrder;
+  if (order !== undefined && order !== 'v1')
+    warnings.push({
+      pointer: '/settings/executionOrder',
+      message: `execution order '${String(order)}' is not supported; the workflow runs in n8n's v1 order (branches one after another, top to bottom)`,
+    });
+  const pinned = workflow.pinData;
+  if (pinned && typeof pinned === 'object' && Object.keys(pinned).length > 0)
+    warnings.push({
+      pointer: '/pinData',
+      message: 'pinned data is ignored: as in n8n, only test runs in its editor use it',
+    });
+  workflow.nodes.forEach((node, index) => {
+    if (node.disabled && unsupportedType(node, registry))
+      warnings.push({
+        pointer: `/nodes/${index}/type`,
+        message: `disabled node '${node.name}' has type '${node.type}' version ${node.typeVersion ?? 1}, which the engine does not support; while disabled it passes its items on`,
+      });
+  });
+  return warnings;
 }
 
 export interface NamedWorkflow {

@@ -23,8 +23,9 @@ function routingWorkflow(pattern: string): WorkflowDefinition {
     nodes: [
       node('Start', 'n8n-nodes-base.manualTrigger'),
       node('Is big', 'n8n-nodes-base.if', { conditions, options: {} }, { typeVersion: 2.2 }),
-      node('Big', 'n8n-nodes-base.noOp'),
-      node('Small', 'n8n-nodes-base.noOp'),
+      // Big above Small: n8n's v1 order runs the upper branch first.
+      node('Big', 'n8n-nodes-base.noOp', {}, { position: [440, -100] }),
+      node('Small', 'n8n-nodes-base.noOp', {}, { position: [440, 100] }),
     ],
     connections: { Start: { main: [link('Is big')] }, 'Is big': { main: [link('Big'), link('Small')] } },
   };
@@ -79,9 +80,10 @@ describe('condition nodes in a running engine', () => {
           { rules: { values: [rule('order'), rule('refund')] }, options: { fallbackOutput: 'extra' } },
           { typeVersion: 3.2 },
         ),
-        node('Orders', 'n8n-nodes-base.noOp'),
-        node('Refunds', 'n8n-nodes-base.noOp'),
-        node('Other', 'n8n-nodes-base.noOp'),
+        // Top to bottom, as n8n's v1 order runs them.
+        node('Orders', 'n8n-nodes-base.noOp', {}, { position: [440, -200] }),
+        node('Refunds', 'n8n-nodes-base.noOp', {}, { position: [440, 0] }),
+        node('Other', 'n8n-nodes-base.noOp', {}, { position: [440, 200] }),
       ],
       connections: {
         Start: { main: [link('Route')] },

@@ -57,7 +57,12 @@ describe('cli', () => {
       expect(ok.lines.out).toEqual(['1 workflow(s) valid']);
       const failed = capture();
       expect(await main(['validate', good, bad], failed.io)).toBe(1);
-      expect(failed.lines.out).toEqual([`${bad}:/nodes/1/type: unknown node type 'acme.nope'`]);
+      expect(failed.lines.out).toEqual([
+        expect.stringMatching(
+          /:\/nodes\/1\/type: unknown node type 'acme.nope' \(version 1\) of node 'X'; the engine supports: /,
+        ),
+      ]);
+      expect(failed.lines.out[0].startsWith(`${bad}:`)).toBe(true);
     } finally {
       dir.remove();
     }

@@ -171,10 +171,16 @@ describe('hookline serve --watch', () => {
     });
     try {
       const file = dir.file('hello.json', greeter('hello', 'v2', 'no.such-node'));
-      const line = `refused ${file}:/nodes/1/type: unknown node type 'no.such-node'`;
+      const line = `refused ${file}:/nodes/1/type: unknown node type 'no.such-node' (version 1) of node`;
       await until(() => serving.output().includes(line), 'the refusal on stderr');
       expect(await serving.api.workflows.problems()).toEqual([
-        { file, pointer: '/nodes/1/type', message: "unknown node type 'no.such-node'" },
+        {
+          file,
+          pointer: '/nodes/1/type',
+          message: expect.stringMatching(
+            /^unknown node type 'no.such-node' \(version 1\) of node '.+'; the engine supports: /,
+          ),
+        },
       ]);
       expect((await serving.api.workflows.list()).map((w) => w.id)).toEqual(['hello']);
     } finally {

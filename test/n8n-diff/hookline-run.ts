@@ -107,7 +107,7 @@ function withCaptures(
     return Array.from({ length: count }, (_, output) => {
       const name = `${CAPTURE_PREFIX}${node.name} ${output}`;
       connections[node.name] ??= { main: [] };
-      const targets = connections[node.name].main;
+      const targets = (connections[node.name].main ??= []);
       while (targets.length <= output) targets.push([]);
       targets[output] = [{ node: name, type: 'main', index: 0 }, ...(targets[output] ?? [])];
       return {

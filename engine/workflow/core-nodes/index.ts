@@ -12,6 +12,7 @@ import type { INodeType } from 'n8n-workflow';
 import { codeNodeTypes } from './code/index.js';
 import { conditionNodeTypes } from './conditions/index.js';
 import { editNodeTypes } from './edit/index.js';
+import { flowNodeTypes } from './flow/index.js';
 import { httpNodeTypes } from './http/index.js';
 import { scheduleNodeTypes } from './schedule/index.js';
 import { transformNodeTypes } from './transform/index.js';
@@ -23,6 +24,7 @@ const FAMILIES: Family[] = [
   codeNodeTypes,
   conditionNodeTypes,
   editNodeTypes,
+  flowNodeTypes,
   httpNodeTypes,
   scheduleNodeTypes,
   transformNodeTypes,
