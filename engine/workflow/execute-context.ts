@@ -4,6 +4,7 @@
  * a logger, and `helpers.hookline` for engine services.
  */
 import type {
+  IExecuteData,
   IExecuteFunctions,
   IGetNodeParameterOptions,
   INodeExecutionData,
@@ -39,6 +40,8 @@ export interface NodeContextOptions {
   log: Logger;
   /** Aborted when the execution is asked to stop (n8n's `getExecutionCancelSignal`). */
   signal?: AbortSignal;
+  /** This run's inputs and where they came from (n8n's `IExecuteData`), for `$('Node').item`. */
+  executeData?: IExecuteData;
   /** n8n's `putExecutionToWait`: the run parks after this node until the date (runner.ts). */
   putExecutionToWait?: (waitTill: Date) => Promise<void>;
 }
@@ -89,6 +92,7 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
         {
           $executionId: options.executionId,
         },
+        options.executeData,
       ).getDataProxy(),
     // As n8n: the text is an expression body (`{{ $json.a }}`), evaluated as `={{ $json.a }}`.
     evaluateExpression: (expression: string, itemIndex = 0) =>

@@ -3,6 +3,7 @@
  * behaves the same here as in n8n. One n8n `Workflow` object per loaded workflow, made lazily.
  */
 import type {
+  IExecuteData,
   INodeExecutionData,
   INodeTypes,
   IRunExecutionData,
@@ -52,6 +53,8 @@ export interface ExpressionScope {
   items: INodeExecutionData[];
   itemIndex: number;
   executionId: string;
+  /** The running node's inputs and their sources: without it `$('Node').item` cannot find its item. */
+  executeData?: IExecuteData;
 }
 
 export function evaluateParameter(value: unknown, scope: ExpressionScope): unknown {
@@ -67,5 +70,6 @@ export function evaluateParameter(value: unknown, scope: ExpressionScope): unkno
     scope.items,
     'webhook',
     { $executionId: scope.executionId },
+    scope.executeData,
   );
 }

@@ -15,13 +15,18 @@
  *   `requiredInputs` says it needs more (Merge's "choose branch" needs both, so it then never runs).
  * - A node fed twice on the same input runs twice (a waiting node opens a second entry).
  */
-import type { INodeExecutionData, INodeType, Workflow as N8nWorkflow } from 'n8n-workflow';
+import type { INodeExecutionData, INodeType, ISourceData, Workflow as N8nWorkflow } from 'n8n-workflow';
 import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
 
 /** One run of one node: its data by input index (`null` where that input got nothing). */
 export interface RunTask {
   node: string;
   inputs: Array<INodeExecutionData[] | null>;
+  /**
+   * Where each input's items came from (n8n's `source`): the node, its output and its run. What
+   * `$('Node').item` walks back along, through each item's `pairedItem`.
+   */
+  sources?: Array<ISourceData | null>;
 }
 
 interface ChildLink {
@@ -29,6 +34,7 @@ interface ChildLink {
   inputIndex: number;
   outputIndex: number;
   position: readonly [number, number];
+  source: ISourceData;
 }
 
 const ORIGIN: readonly [number, number] = [0, 0];
@@ -39,7 +45,13 @@ const ORIGIN: readonly [number, number] = [0, 0];
  */
 export interface ExecutionOrderState {
   stack: RunTask[];
-  waiting: Array<[node: string, entries: Array<Array<INodeExecutionData[] | null>>]>;
+  waiting: Array<[node: string, entries: WaitingEntry[]]>;
+}
+
+/** A multi-input node's data so far, by input index, and where each came from. */
+interface WaitingEntry {
+  inputs: Array<INodeExecutionData[] | null>;
+  sources: Array<ISourceData | null>;
 }
 
 /**
@@ -58,7 +70,7 @@ function bottomRightFirst(a: ChildLink, b: ChildLink): number {
 export class ExecutionOrder {
   private readonly stack: RunTask[] = [];
   /** Multi-input nodes still missing data, each with its open entries, oldest first. */
-  private readonly waiting = new Map<string, Array<Array<INodeExecutionData[] | null>>>();
+  private readonly waiting = new Map<string, WaitingEntry[]>();
 
   constructor(
     private readonly workflow: LoadedWorkflow,
@@ -83,8 +95,8 @@ export class ExecutionOrder {
     return this.stack.shift();
   }
 
-  /** Schedules the children of `source` that its outputs feed with items. */
-  addChildren(source: string, outputs: ReadonlyArray<INodeExecutionData[] | null | undefined>): void {
+  /** Schedules the children of `source` (its run `runIndex`) that its outputs feed with items. */
+  addChildren(source: string, outputs: ReadonlyArray<INodeExecutionData[] | null | undefined>, runIndex = 0): void {
     const connections = this.workflow.definition.connections[source]?.main;
     if (!connections) return;
     const links: ChildLink[] = [];
@@ -93,7 +105,13 @@ export class ExecutionOrder {
       if (!items || items.length === 0) continue;
       for (const target of connections[outputIndex] ?? []) {
         const position = this.workflow.nodesByName.get(target.node)?.position ?? ORIGIN;
-        links.push({ node: target.node, inputIndex: target.index ?? 0, outputIndex, position });
+        links.push({
+          node: target.node,
+          inputIndex: target.index ?? 0,
+          outputIndex,
+          position,
+          source: { previousNode: source, previousNodeOutput: outputIndex, previousNodeRun: runIndex },
+        });
       }
     }
     if (links.length > 1) links.sort(bottomRightFirst);
@@ -103,18 +121,22 @@ export class ExecutionOrder {
   private add(link: ChildLink, items: INodeExecutionData[]): void {
     const inputCount = this.n8nWorkflow.connectionsByDestinationNode[link.node]?.main?.length ?? 1;
     if (inputCount <= 1) {
-      this.stack.unshift({ node: link.node, inputs: [items] });
+      this.stack.unshift({ node: link.node, inputs: [items], sources: [link.source] });
       return;
     }
     let entries = this.waiting.get(link.node);
     if (!entries) this.waiting.set(link.node, (entries = []));
-    let entry = entries.find((open) => open[link.inputIndex] === null);
-    if (!entry) entries.push((entry = new Array<INodeExecutionData[] | null>(inputCount).fill(null)));
-    entry[link.inputIndex] = items;
-    if (entry.some((input) => input === null)) return;
+    let entry = entries.find((open) => open.inputs[link.inputIndex] === null);
+    if (!entry) {
+      entry = { inputs: new Array(inputCount).fill(null), sources: new Array(inputCount).fill(null) };
+      entries.push(entry);
+    }
+    entry.inputs[link.inputIndex] = items;
+    entry.sources[link.inputIndex] = link.source;
+    if (entry.inputs.some((input) => input === null)) return;
     entries.splice(entries.indexOf(entry), 1);
     if (entries.length === 0) this.waiting.delete(link.node);
-    this.stack.unshift({ node: link.node, inputs: entry });
+    this.stack.unshift({ node: link.node, inputs: entry.inputs, sources: entry.sources });
   }
 
   /** Nothing left to run: the first waiting node that may run with partial data goes next. */
@@ -125,10 +147,10 @@ export class ExecutionOrder {
       if (this.n8nWorkflow.getParentNodes(name).some((parent) => names.includes(parent))) continue;
       const entries = this.waiting.get(name)!;
       const entry = entries[0];
-      if (!this.hasRequiredInputs(name, entry)) continue;
-      const inputs = entry.map((input) => input ?? []);
+      if (!this.hasRequiredInputs(name, entry.inputs)) continue;
+      const inputs = entry.inputs.map((input) => input ?? []);
       const hasData = inputs.some((input) => input.length > 0);
-      if (hasData) this.stack.push({ node: name, inputs });
+      if (hasData) this.stack.push({ node: name, inputs, sources: entry.sources });
       entries.shift();
       if (entries.length === 0) this.waiting.delete(name);
       if (hasData) return;

@@ -15,13 +15,21 @@
  * continues from (the execution order's stack and waiting nodes, and the run data: plain JSON), so the host can store it and resume later,
  * in another process if need be.
  */
-import type { IDataObject, INodeExecutionData, INodeType, IRunExecutionData, ITaskData } from 'n8n-workflow';
+import type {
+  IDataObject,
+  IExecuteData,
+  INodeExecutionData,
+  INodeType,
+  IRunExecutionData,
+  ISourceData,
+  ITaskData,
+} from 'n8n-workflow';
 import type { HooklineNodeHelpers } from '../node-contract/helpers.js';
 import { createExecuteContext } from './execute-context.js';
 import { mainOutputCount, routeErrorItems } from './error-output.js';
 import { n8nWorkflowFor } from './expressions.js';
 import { isContinueOnFail, type CredentialResolver } from './node-context.js';
-import { ExecutionOrder, type ExecutionOrderState } from './run-order.js';
+import { ExecutionOrder, type ExecutionOrderState, type RunTask } from './run-order.js';
 import { connectionItems, countItems, nodeInputs, withAlwaysOutputData } from './run-items.js';
 import type { LoadedWorkflow, NodeTypeRegistry, WorkflowNodeDefinition } from './types.js';
 import type { Logger } from '../logger.js';
@@ -109,10 +117,12 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
   const ends: EndOutput[] = [...(resumed?.ends ?? [])];
   let lastOutput: INodeExecutionData[] = resumed?.lastOutput ?? options.startOutput[0] ?? [];
   let lastNodeOutput = lastOutput;
-  if (!resumed) {
-    recordRun(runExecutionData, options.startNode, options.startOutput);
-    order.addChildren(options.startNode, options.startOutput);
-  }
+  if (!resumed)
+    order.addChildren(
+      options.startNode,
+      options.startOutput,
+      recordRun(runExecutionData, options.startNode, options.startOutput, []),
+    );
 
   for (let count = 0, task = order.next(); task; count++, task = order.next()) {
     if (options.signal?.aborted) return { status: 'stopped', output: jsonOf(lastOutput), ends, steps };
@@ -122,11 +132,12 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
     const node = workflow.nodesByName.get(name)!;
     if (node.disabled) {
       // n8n passes a disabled node's first input on, whatever else it had.
-      order.addChildren(name, [task.inputs[0] ?? []]);
+      const passed = [task.inputs[0] ?? []];
+      order.addChildren(name, passed, recordRun(runExecutionData, name, passed, task.sources ?? []));
       continue;
     }
     const nodeType = registry.get(node.type)!;
-    const inputs = nodeInputs(node, task);
+    const inputs = pairedInputs(nodeInputs(node, task));
     const items = connectionItems(inputs);
     options.onNodeStart?.(name);
     const startedAt = new Date();
@@ -155,6 +166,8 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
           inputs,
           runExecutionData,
           putExecutionToWait,
+          // What `$('Node').item` starts from: this run's inputs and where they came from.
+          executeData: { node, data: { main: inputs }, source: { main: task.sources ?? [] } } as IExecuteData,
         };
         const context = createExecuteContext(contextOptions);
         return nodeType.execute.call(context) as Promise<INodeExecutionData[][] | null>;
@@ -179,11 +192,12 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
       steps.push(step);
       options.onStep?.(step);
     }
-    recordRun(runExecutionData, name, outputs);
+    pairSingleInput(inputs, outputs);
+    const runIndex = recordRun(runExecutionData, name, outputs, task.sources ?? []);
     lastOutput = outputs.find((output) => output && output.length > 0) ?? [];
     lastNodeOutput = outputs[0] ?? [];
     if (isEndNode(workflow, name)) ends.push({ node: name, items: outputs.flat().map((item) => item.json) });
-    order.addChildren(name, outputs);
+    order.addChildren(name, outputs, runIndex);
     if (waitTill && attempt.error === undefined) {
       const state: ParkedGraph = {
         order: order.state(),
@@ -295,13 +309,48 @@ function failedItemOutputs(
 }
 
 /** Keeps `$('Node').item` and `$node["Node"]` expressions working for later nodes. */
-function recordRun(runExecutionData: IRunExecutionData, node: string, outputs: INodeExecutionData[][]): void {
+/**
+ * Keeps `$node["Node"]`, `$('Node').all()` and `.item` working for later nodes: each run of a node
+ * is kept, with where its inputs came from. Returns the run's index.
+ */
+function recordRun(
+  runExecutionData: IRunExecutionData,
+  node: string,
+  outputs: INodeExecutionData[][],
+  sources: Array<ISourceData | null>,
+): number {
   const task = {
     startTime: Date.now(),
     executionTime: 0,
     executionIndex: 0,
-    source: [],
+    source: sources,
     data: { main: outputs },
   } as unknown as ITaskData;
-  runExecutionData.resultData.runData[node] = [task];
+  const runs = (runExecutionData.resultData.runData[node] ??= []);
+  runs.push(task);
+  return runs.length - 1;
+}
+
+/**
+ * As n8n: each item a node receives says which item of its parent's output it is
+ * (`pairedItem: { item, input }`), the first link `$('Node').item` follows back. Copies: the
+ * parent's recorded items keep their own pairing.
+ */
+function pairedInputs(inputs: RunTask['inputs']): RunTask['inputs'] {
+  return inputs.map(
+    (input, inputIndex) =>
+      input?.map((item, index) => ({
+        ...item,
+        pairedItem: inputIndex === 0 ? { item: index } : { item: index, input: inputIndex },
+      })) ?? null,
+  );
+}
+
+/** As n8n: a node that got one item and says nothing of pairing pairs every output item with it. */
+function pairSingleInput(
+  inputs: ReadonlyArray<INodeExecutionData[] | null>,
+  outputs: ReadonlyArray<INodeExecutionData[] | null | undefined>,
+): void {
+  if (inputs.length !== 1 || inputs[0]?.length !== 1) return;
+  for (const output of outputs) for (const item of output ?? []) item.pairedItem ??= { item: 0 };
 }

@@ -219,7 +219,15 @@ describe('the execution order as state', () => {
     const resumed = new ExecutionOrder(workflow, registry, n8nWorkflow, saved);
     expect(resumed.next()?.node).toBe('Two');
     resumed.addChildren('Two', [[{ json: { b: 2 } }]]);
-    expect(resumed.next()).toEqual({ node: 'Merge', inputs: [[{ json: { a: 1 } }], [{ json: { b: 2 } }]] });
+    expect(resumed.next()).toEqual({
+      node: 'Merge',
+      inputs: [[{ json: { a: 1 } }], [{ json: { b: 2 } }]],
+      // Where each input came from survives the round trip too (`$('One').item` after a resume).
+      sources: [
+        { previousNode: 'One', previousNodeOutput: 0, previousNodeRun: 0 },
+        { previousNode: 'Two', previousNodeOutput: 0, previousNodeRun: 0 },
+      ],
+    });
     expect(resumed.next()).toBeUndefined();
   });
 });
