@@ -4,7 +4,6 @@
  * nodes import it and the n8n package bundles it; nodes never import the engine behind it.
  */
 import type { TriggerCheck } from '../trigger-checks/index.js';
-import type { CoreNodeServices } from '../workflow/core-nodes/services.js';
 
 export interface HooklineResponse {
   statusCode: number;
@@ -47,8 +46,11 @@ export interface HooklineNodeHelpers {
   setResponse(response: HooklineResponse): void;
   readonly executionId: string;
   readonly workflowId: string;
-  /** Engine services of n8n's core nodes (Code node threads, guarded HTTP); engine only. */
-  readonly core?: CoreNodeServices;
+  /**
+   * Engine services of n8n's core nodes (Code node threads, guarded HTTP): engine only, and opaque
+   * here, because this module is bundled into the n8n package (`core-nodes/services.ts` owns the type).
+   */
+  readonly core?: unknown;
 }
 
 /** What the engine tells a trigger node through `this.helpers.hooklineTrigger` in a webhook call. */

@@ -53,7 +53,7 @@ let fallback: CoreNodeServices | undefined;
 
 /** The services the host handed the node, or the default set. */
 export function coreServicesOf(helpers: unknown): CoreNodeServices {
-  const given = getHooklineHelpers(helpers)?.core;
+  const given = getHooklineHelpers(helpers)?.core as CoreNodeServices | undefined;
   if (given) return given;
   fallback ??= createCoreNodeServices(DEFAULTS, createLogger(DEFAULTS.logLevel));
   return fallback;
