@@ -68,6 +68,16 @@ export const TUNING = {
   rules: {
     /** A subscription whose rule runs over its work budget is reported (event, log) at most this often. */
     budgetReportEveryMs: 60_000,
+    /**
+     * How long one If/Filter/Switch regex test that the linear-time engine cannot take (look-around,
+     * back-references, flags) may run on its worker before the item fails: n8n would hang on `^(a+)+$`.
+     */
+    regexpTimeoutMs: 1_000,
+    /**
+     * The time one node run's regex tests may lose to those limits, in all (continue-on-fail tests
+     * every item): the main thread waits about this long at most, not the limit times the items.
+     */
+    regexpBudgetMs: 2_000,
   },
   history: {
     /**

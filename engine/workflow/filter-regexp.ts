@@ -10,6 +10,7 @@
  * only a test that runs out of time differs from n8n, which would hang: it fails the item with an
  * error that says so.
  */
+import { TUNING } from '../tuning.js';
 import type { FilterConditionValue, FilterOptionsValue, FilterValue } from 'n8n-workflow';
 import { compileLinearRegExp, type LinearRegExp } from '../events/linear-regexp.js';
 import {
@@ -86,12 +87,8 @@ interface CompiledPattern {
 const compiled = new Map<string, CompiledPattern>();
 const MAX_COMPILED = 32;
 
-/**
- * The time one node run's regex tests may lose to time limits, in all: a run whose items all carry
- * a hostile value (with continue-on-fail, each item is tested) holds the main thread for about this
- * long, not for the time limit times the items. @defaultValue 2000
- */
-export const REGEXP_BUDGET_MS = 2 * REGEXP_TIMEOUT_MS;
+/** The time one node run's regex tests may lose to time limits, in all (TUNING.rules.regexpBudgetMs). */
+export const REGEXP_BUDGET_MS: number = TUNING.rules.regexpBudgetMs;
 
 /** What is left of a node run's {@link REGEXP_BUDGET_MS}; one per run, made by the host. */
 export interface RegExpBudget {

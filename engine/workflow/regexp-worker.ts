@@ -8,9 +8,10 @@
  * one serves the next test. The cost, a message each way, is paid only by such patterns.
  */
 import { Worker } from 'node:worker_threads';
+import { TUNING } from '../tuning.js';
 
-/** How long one test may run. @defaultValue 1000 */
-export const REGEXP_TIMEOUT_MS = 1_000;
+/** How long one test may run (TUNING.rules.regexpTimeoutMs). */
+export const REGEXP_TIMEOUT_MS: number = TUNING.rules.regexpTimeoutMs;
 /** How long a new worker may take to boot its isolate (not counted in a test's time). */
 const WORKER_BOOT_MS = 10_000;
 
