@@ -117,6 +117,12 @@ export function createWorkflowFolder(options: WorkflowFolderOptions): WorkflowFo
         options.log.debug({ event, path }, 'workflow folder changed');
         scheduleReload();
       });
+      // chokidar drops a file's second change within 50 ms of its first (its change throttle), so a
+      // file saved twice in quick succession would keep its first version. The raw events are not
+      // throttled: any on a workflow file schedules the (debounced, idempotent) reload as well.
+      current.on('raw', (_event, path) => {
+        if (typeof path === 'string' && path.endsWith('.json')) scheduleReload();
+      });
       current.on('error', (error) => options.log.error({ err: error }, 'watching the workflow folder failed'));
       await new Promise<void>((ready) => current.once('ready', ready));
       options.log.info({ dir }, 'watching the workflow folder');

@@ -189,6 +189,27 @@ describe('hookline serve --watch', () => {
     }
   });
 
+  it('serves the last of two saves made in quick succession', async ({ startEngine }) => {
+    const running = await startEngine({
+      workflows: { hello: greeter('hello', 'v1') },
+      credentials: [{ name: 'Watch bearer', type: 'hooklineBearerApi', data: { token: BEARER } }],
+      config: { apiKey: API_KEY, watch: true, watchDebounceMs: 20 },
+    });
+    // The second save lands as soon as the first one's reload is done: within chokidar's 50 ms
+    // change throttle, which drops it unless the folder also listens to the raw events.
+    await reloadAfter(
+      running,
+      () => running.dir.file('hello.json', greeter('hello', 'v2')),
+      (s) => s.updated.includes('hello'),
+    );
+    await reloadAfter(
+      running,
+      () => running.dir.file('hello.json', greeter('hello', 'v3')),
+      (s) => s.updated.includes('hello'),
+    );
+    expect(await greet(running, 'hello')).toEqual({ status: 200, greeting: 'v3' });
+  });
+
   it('survives a reload that fails (a folder named like a workflow file) and serves the previous workflows', async ({
     startEngine,
   }) => {
