@@ -4,35 +4,10 @@
  * n8n's; and it does answer the shapes webhook workflows use.
  */
 import fc from 'fast-check';
-import type { IDataObject, NodeParameterValueType } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { Workflow } from '../../../engine/node-contract/n8n-runtime.js';
+import { n8nValue } from '../../fixtures/n8n-evaluator.js';
 import { NOT_PLAIN, resolvePlainReads } from '../../../engine/workflow/simple-expressions.js';
-
-const nodeType = { description: { properties: [] } };
-const workflow = new Workflow({
-  id: 'w',
-  name: 'w',
-  nodes: [{ id: '1', name: 'Node', type: 'test.node', typeVersion: 1, position: [0, 0], parameters: {} }],
-  connections: {},
-  active: false,
-  nodeTypes: { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) } as never,
-  settings: {},
-});
-
-function n8nValue(parameter: unknown, json: IDataObject): unknown {
-  const run = { resultData: { runData: {} } } as never;
-  return workflow.expression.getParameterValue(
-    parameter as NodeParameterValueType,
-    run,
-    0,
-    0,
-    'Node',
-    [{ json }],
-    'webhook',
-    { $executionId: 'exec_1' },
-  );
-}
 
 const keys = fc.constantFrom('a', 'b', 'name', 'toString', 'length', 'x y');
 const scalar = fc.oneof(
