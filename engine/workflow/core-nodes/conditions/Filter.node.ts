@@ -4,9 +4,8 @@
  * n8n-workflow's filter evaluator through the host.
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { conditionNodeError } from './node-error.js';
-import { conditionOptions, conditionsProperty, itemPasses, looseTypeValidationProperty } from './filter-parameter.js';
-import { paired } from './If.node.js';
+import { conditionOptions, conditionsProperty, looseTypeValidationProperty } from './filter-parameter.js';
+import { splitByConditions } from './If.node.js';
 
 export class Filter implements INodeType {
   description: INodeTypeDescription = {
@@ -36,18 +35,7 @@ export class Filter implements INodeType {
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    const kept: INodeExecutionData[] = [];
-    const discarded: INodeExecutionData[] = [];
-    this.getInputData().forEach((item, itemIndex) => {
-      try {
-        (itemPasses(this, 'conditions', itemIndex, 2.1) ? kept : discarded).push(paired(item, itemIndex));
-      } catch (error) {
-        // Continue-on-fail discards the item that could not be judged, as a failed condition would.
-        if (!this.continueOnFail()) throw conditionNodeError(this, error, itemIndex);
-        discarded.push(item);
-      }
-    });
     // n8n declares one output but returns the discarded items as a second, unconnected one.
-    return [kept, discarded];
+    return splitByConditions(this);
   }
 }

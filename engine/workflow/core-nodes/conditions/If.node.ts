@@ -42,19 +42,27 @@ export class If implements INodeType {
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     if (this.getNode().typeVersion < 2) return routeByLegacyConditions(this);
-    const passed: INodeExecutionData[] = [];
-    const failed: INodeExecutionData[] = [];
-    this.getInputData().forEach((item, itemIndex) => {
-      try {
-        (itemPasses(this, 'conditions', itemIndex, 2.1) ? passed : failed).push(paired(item, itemIndex));
-      } catch (error) {
-        // Continue-on-fail sends the item that could not be judged down the false branch, unchanged.
-        if (!this.continueOnFail()) throw conditionNodeError(this, error, itemIndex);
-        failed.push(item);
-      }
-    });
-    return [passed, failed];
+    return splitByConditions(this);
   }
+}
+
+/**
+ * If v2+ and Filter: each item to the first list when its `conditions` pass, else to the second.
+ * Continue-on-fail puts an item that could not be judged in the second list, unchanged, as a
+ * failed condition would.
+ */
+export function splitByConditions(context: IExecuteFunctions): INodeExecutionData[][] {
+  const passed: INodeExecutionData[] = [];
+  const failed: INodeExecutionData[] = [];
+  context.getInputData().forEach((item, itemIndex) => {
+    try {
+      (itemPasses(context, 'conditions', itemIndex, 2.1) ? passed : failed).push(paired(item, itemIndex));
+    } catch (error) {
+      if (!context.continueOnFail()) throw conditionNodeError(context, error, itemIndex);
+      failed.push(item);
+    }
+  });
+  return [passed, failed];
 }
 
 /** The item, linked to its input as n8n links items a node passes through. */
