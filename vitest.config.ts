@@ -28,6 +28,7 @@ const STORE_TESTS = [
   'test/integration/wait-node.test.ts',
   'test/integration/schedule-trigger.test.ts',
   'test/integration/lifecycle-data.test.ts',
+  'test/integration/run-before-store.test.ts',
   'test/integration/dashboard-serving.test.ts',
   'test/integration/n8n-webhook-*.test.ts',
 ];

@@ -1,13 +1,16 @@
 /**
  * Stores an accepted trigger request as a queued execution (group commit: durable before any reply),
- * de-duplicated by `Idempotency-Key` / `webhook-id` within the idempotency window. Shared by
- * Hookline's trigger and n8n's Webhook node, so both keep the same guarantees.
+ * de-duplicated by `Idempotency-Key` / `webhook-id` within the idempotency window. A workflow whose
+ * nodes act on nothing outside the run runs first and is stored finished, in the same write
+ * (run-before-store.ts). Shared by Hookline's trigger and n8n's Webhook node, so both keep the same
+ * guarantees.
  */
 import type { FastifyRequest } from 'fastify';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { withOrganization } from '../events/organization.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import type { ExecutionRecord } from '../store/types.js';
+import type { ExecutionOutcome, Executor } from '../workflow/executor.js';
 import { newExecution } from '../workflow/execution-record.js';
 import { acceptedEvents } from '../workflow/lifecycle-events.js';
 import { workflowOrganization } from '../workflow/organization.js';
@@ -15,6 +18,7 @@ import type { TriggerBinding } from './trigger-table.js';
 
 export interface AcceptOptions {
   committer: GroupCommitter;
+  executor: Executor;
   idempotencyWindowSec: number;
 }
 
@@ -22,6 +26,8 @@ export interface Accepted {
   execution: ExecutionRecord;
   /** Set when the idempotency key was seen within the window: the first execution's id. */
   duplicateOf?: string;
+  /** Set when it ran before it was stored: the run is over, and stored with its acceptance. */
+  outcome?: ExecutionOutcome;
 }
 
 /** The request's idempotency key (`Idempotency-Key`, else `webhook-id`), or null. */
@@ -30,32 +36,41 @@ function idempotencyKeyOf(request: FastifyRequest): string | null {
   return String(headers['idempotency-key'] ?? headers['webhook-id'] ?? '') || null;
 }
 
-/** Writes the queued execution of `inputs` (the items' JSON) and resolves once it is durable. */
+/**
+ * Writes the execution of `startOutput` (the trigger's output; its items' JSON is the input) and
+ * resolves once it is durable: queued, or finished when it could run first.
+ */
 export async function acceptExecution(
   options: AcceptOptions,
   binding: TriggerBinding,
   request: FastifyRequest,
-  inputs: IDataObject[],
+  startOutput: INodeExecutionData[][],
   triggerSource: unknown,
 ): Promise<Accepted> {
+  const inputs: IDataObject[] = startOutput.flat().map((item) => item.json);
   const execution = newExecution(binding.workflow.id, binding.node.name, binding.route.kind, inputs, {
     idempotencyKey: idempotencyKeyOf(request),
     metadata: { trigger_source: triggerSource ?? null, ip: request.ip },
   });
-  const subject = { workflow: binding.workflow, execution, agentId: binding.agentId };
+  const { workflow, agentId } = binding;
+  const accepted = withOrganization(
+    acceptedEvents({ workflow, execution, agentId }),
+    workflowOrganization(workflow.definition, binding.node.name),
+  );
+  const ran = await options.executor.runBeforeStore({ workflow, execution, startOutput, agentId });
   const committed = await options.committer.submit({
     acknowledged: true,
     executions: [
       {
-        record: execution,
-        events: withOrganization(
-          acceptedEvents(subject),
-          workflowOrganization(binding.workflow.definition, binding.node.name),
-        ),
+        record: ran ? { ...execution, ...ran.update } : execution,
+        events: ran ? [...accepted, ...ran.events] : accepted,
         idempotencyWindowSec: options.idempotencyWindowSec,
       },
     ],
   });
   const stored = committed.executionIds.get(execution.id)!;
-  return stored.duplicate ? { execution, duplicateOf: stored.id } : { execution };
+  if (stored.duplicate) return { execution, duplicateOf: stored.id };
+  if (!ran) return { execution };
+  options.executor.stored(ran);
+  return { execution: { ...execution, ...ran.update }, outcome: ran.outcome };
 }

@@ -172,17 +172,13 @@ export async function answerN8nWebhook(
   const { result, response } = await callWebhook(binding, request, options);
   if (response.sent) return reply.status(response.statusCode).headers(response.headers).send(response.body);
   const outputs: INodeExecutionData[][] = result.workflowData ?? [];
-  const inputs = outputs.flat().map((item) => item.json);
-  const { execution, duplicateOf } = await acceptExecution(options, binding, request, inputs, null);
+  const { execution, duplicateOf, outcome } = await acceptExecution(options, binding, request, outputs, null);
   if (duplicateOf) return answerDuplicate(options, reply, binding, duplicateOf, headers);
   let responded: (value: HooklineResponse) => void = () => {};
   const fromNode = new Promise<HooklineResponse>((resolve) => (responded = resolve));
-  const run = options.executor.run({
-    workflow: binding.workflow,
-    execution,
-    startOutput: outputs,
-    onResponse: responded,
-  });
+  const run = outcome
+    ? Promise.resolve(outcome)
+    : options.executor.run({ workflow: binding.workflow, execution, startOutput: outputs, onResponse: responded });
   void run.catch((error: unknown) => request.log.error({ err: error, executionId: execution.id }, 'execution crashed'));
   let answer: N8nAnswer;
   if (params.responseMode === 'lastNode')

@@ -144,11 +144,11 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
     if (response.sent) return reply.status(response.statusCode).headers(response.headers).send(response.body);
     const items: INodeExecutionData[] = result.workflowData?.[0] ?? [];
     checkInputSchema(binding, items[0]?.json.body);
-    const { execution, duplicateOf } = await acceptExecution(
+    const { execution, duplicateOf, outcome } = await acceptExecution(
       options,
       binding,
       request,
-      items.map((item) => item.json),
+      [items],
       (items[0]?.json.body as Record<string, unknown> | undefined)?.trigger_source,
     );
     if (duplicateOf) {
@@ -161,12 +161,9 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
         duplicate: true,
       });
     }
-    const run = options.executor.run({
-      workflow: binding.workflow,
-      execution,
-      startOutput: [items],
-      agentId: binding.agentId,
-    });
+    const run = outcome
+      ? Promise.resolve(outcome)
+      : options.executor.run({ workflow: binding.workflow, execution, startOutput: [items], agentId: binding.agentId });
     const startedMs = Date.now();
     void run.then(
       () => durations.set(binding.workflow.id, Date.now() - startedMs),

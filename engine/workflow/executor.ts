@@ -13,11 +13,12 @@ import { createEvent, type EventEnvelope } from '../events/envelope.js';
 import { withOrganization, withOrganizationMetadata } from '../events/organization.js';
 import type { HooklineNodeHelpers, HooklineResponse } from '../node-contract/helpers.js';
 import type { GroupCommitter } from '../store/group-commit.js';
-import type { ExecutionRecord, RunStateStore } from '../store/types.js';
+import type { ExecutionRecord, ExecutionUpdate, RunStateStore } from '../store/types.js';
 import { finishedEvents, startedEvents, stepEvent, type ExecutionSubject } from './lifecycle-events.js';
 import { workflowOrganization } from './organization.js';
 import { messagesOfRun, type AgentEnding } from './agent-events.js';
 import { agentIdOf, conversationKey, creditsUsed } from './run-data.js';
+import { runsBeforeStore } from './run-before-store.js';
 import { runGraph, type ParkedGraph, type RunResult } from './runner.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
 import type { CredentialResolver } from './node-context.js';
@@ -44,11 +45,29 @@ export interface Executor {
   stop(executionId: string): boolean;
   /** The outcome of a run of this process, or null when none runs here. */
   outcome(executionId: string): Promise<ExecutionOutcome> | null;
+  /**
+   * Runs an execution not stored yet, when its workflow may run first (`runsBeforeStore`, see
+   * run-before-store.ts), else null: store it queued, then `run` it. The caller writes `end` and
+   * `events` with the execution's acceptance, then calls `stored`.
+   */
+  runBeforeStore(request: RunRequest): Promise<UnstoredRun> | null;
+  /** Told once an unstored run's write is durable (the metrics, a failure's log line). */
+  stored(run: UnstoredRun): void;
   /** Counts other work (accepting a run, say) as in flight until it settles. */
   track<T>(work: Promise<T>): Promise<T>;
   /** Resolves when nothing is running (graceful shutdown). */
   idle(): Promise<void>;
   readonly inFlight: number;
+}
+
+/** A run made before its execution was stored (`runBeforeStore`): what to write with its acceptance. */
+export interface UnstoredRun {
+  outcome: ExecutionOutcome;
+  /** The execution's end: status, output, error and times. */
+  update: ExecutionUpdate;
+  /** Its events from start to end, with its organization. */
+  events: EventEnvelope[];
+  subject: ExecutionSubject;
 }
 
 export interface RunRequest {
@@ -96,13 +115,15 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const { resolveCredential } = options;
   const active = new Map<string, ActiveRun>();
 
+  const subjectOf = ({ workflow, execution, agentId }: RunRequest): ExecutionSubject => ({
+    workflow,
+    execution,
+    agentId: agentId ?? agentIdOf(workflow, execution),
+  });
+
   async function execute(request: RunRequest, signal: AbortSignal): Promise<ExecutionOutcome> {
     const { execution, workflow } = request;
-    const subject: ExecutionSubject = {
-      workflow,
-      execution,
-      agentId: request.agentId ?? agentIdOf(workflow, execution),
-    };
+    const subject = subjectOf(request);
     // Every event of the run carries its organization, so only that organization's webhooks get it.
     const organization = workflowOrganization(workflow.definition, execution.triggerNode);
     // A resumed run keeps the time it first started (the wait counts in its duration, as in n8n).
@@ -123,6 +144,21 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const markRunning = request.parked
       ? undefined
       : setTimeout(() => void (startWritten = committer.submit(started)), RUNNING_MARK_DELAY_MS);
+    const { result, stepEvents, response } = await runNodes(request, subject, signal);
+    clearTimeout(markRunning);
+    if (startWritten) await startWritten;
+    const events = [...(startWritten ? [] : started.events), ...stepEvents];
+    if (result.status === 'waiting' && result.parked) return park(subject, result, startedAt, events);
+    return finish(subject, result, startedAt, events, response, parked);
+  }
+
+  /** Runs the request's graph: its result (a crash is a failed run), its step events, a Respond node's answer. */
+  async function runNodes(
+    request: RunRequest,
+    subject: ExecutionSubject,
+    signal?: AbortSignal,
+  ): Promise<{ result: RunResult; stepEvents: EventEnvelope[]; response: HooklineResponse | null }> {
+    const { execution, workflow } = request;
     const stepEvents: EventEnvelope[] = [];
     const helpers = nodeHelpers(request);
     const result = await runGraph({
@@ -145,11 +181,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       steps: [],
       error: { node: '', message: error instanceof Error ? error.message : String(error) },
     }));
-    clearTimeout(markRunning);
-    if (startWritten) await startWritten;
-    const events = [...(startWritten ? [] : started.events), ...stepEvents];
-    if (result.status === 'waiting' && result.parked) return park(subject, result, startedAt, events);
-    return finish(subject, result, startedAt, events, helpers.response(), parked);
+    return { result, stepEvents, response: helpers.response() };
   }
 
   /** Writes a run a Wait node parked: status `waiting` and the state it resumes from, in one write. */
@@ -178,7 +210,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     response: HooklineResponse | null,
     parked = false,
   ): Promise<ExecutionOutcome> {
-    const { execution, workflow } = subject;
+    const { execution } = subject;
     const finishedAt = new Date();
     const agent: AgentEnding = { conversation: null, responseBody: response?.body };
     const key = execution.kind === 'agent' ? conversationKey(execution, subject.agentId) : null;
@@ -192,33 +224,73 @@ export function createExecutor(options: ExecutorOptions): Executor {
           return null;
         });
     }
+    const end = endOf(subject, result, startedAt, finishedAt, events, agent);
     await committer.submit({
-      executionUpdates: [
-        {
-          id: execution.id,
-          status: result.status,
-          output: result.output,
-          error: result.error
-            ? { node: result.error.node, message: result.error.message, code: 'NODE_EXECUTION_FAILED' }
-            : null,
-          startedAt: startedAt.toISOString(),
-          finishedAt: finishedAt.toISOString(),
-          ...(parked && { wait: null }),
-        },
-      ],
+      executionUpdates: [{ ...end.update, ...(parked && { wait: null }) }],
+      events: end.events,
+    });
+    recorded(subject, result);
+    return { executionId: execution.id, result, response: response ?? undefined };
+  }
+
+  /** What ends a run: its status, output and times, and its events with the run's organization. */
+  function endOf(
+    subject: ExecutionSubject,
+    result: RunResult,
+    startedAt: Date,
+    finishedAt: Date,
+    events: EventEnvelope[],
+    agent: AgentEnding,
+  ): { update: ExecutionUpdate; events: EventEnvelope[] } {
+    const { execution, workflow } = subject;
+    return {
+      update: {
+        id: execution.id,
+        status: result.status,
+        output: result.output,
+        error: result.error
+          ? { node: result.error.node, message: result.error.message, code: 'NODE_EXECUTION_FAILED' }
+          : null,
+        startedAt: startedAt.toISOString(),
+        finishedAt: finishedAt.toISOString(),
+      },
       // Every event of the run carries its organization, so only that organization's webhooks get it.
       events: withOrganization(
         [...events, ...finishedEvents(subject, result, startedAt, finishedAt, agent)],
         workflowOrganization(workflow.definition, execution.triggerNode),
       ),
-    });
+    };
+  }
+
+  /** Tells the metrics a run's durable end, and logs a failure. */
+  function recorded(subject: ExecutionSubject, result: RunResult): void {
     options.recorder?.executionFinished(result.status);
     if (result.status === 'failed')
       options.log.warn(
-        { executionId: execution.id, workflowId: workflow.id, node: result.error?.node, err: result.error?.message },
+        {
+          executionId: subject.execution.id,
+          workflowId: subject.workflow.id,
+          node: result.error?.node,
+          err: result.error?.message,
+        },
         'execution failed',
       );
-    return { executionId: execution.id, result, response: response ?? undefined };
+  }
+
+  /**
+   * Runs an execution not stored yet, all in this call: the run's events are those of a run that
+   * started now and ended when its nodes did. Only for workflows `runsBeforeStore` accepts.
+   */
+  async function runUnstored(request: RunRequest): Promise<UnstoredRun> {
+    const subject = subjectOf(request);
+    const startedAt = new Date();
+    const { result, stepEvents, response } = await runNodes(request, subject);
+    const events = [...startedEvents(subject, startedAt), ...stepEvents];
+    const end = endOf(subject, result, startedAt, new Date(), events, {
+      conversation: null,
+      responseBody: response?.body,
+    });
+    return { ...end, subject, outcome: { executionId: request.execution.id, result, response: response ?? undefined } };
   }
 
   /** `this.helpers.hookline` of the run's nodes, and the response a Respond node set. */
@@ -274,6 +346,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
   return {
     track,
     run: start,
+    runBeforeStore: (request) =>
+      request.execution.kind === 'workflow' && !request.parked && runsBeforeStore(request.workflow, options.registry)
+        ? runUnstored(request)
+        : null,
+    stored: (run) => recorded(run.subject, run.outcome.result),
     stop(executionId) {
       const running = active.get(executionId);
       running?.controller.abort();
