@@ -21,6 +21,7 @@ import { createSqliteSubscriptions } from './sqlite-subscriptions.js';
 import { createSqliteCatalog } from './sqlite-catalog.js';
 import { createSqliteHistory } from './sqlite-history.js';
 import { createSqliteRunState } from './sqlite-run-state.js';
+import { createWalSyncer } from './wal-sync.js';
 import { createSqliteWaits } from './sqlite-waits.js';
 import { toJsonColumn } from './json-columns.js';
 import { executionParams, toEvent, toExecution, updateParams, type Row } from './rows.js';
@@ -31,7 +32,8 @@ export interface SqliteStoreOptions {
   path: string;
   secretBox: SecretBox;
   /**
-   * Durability of acknowledged writes (`WriteBatch.acknowledged`). `FULL` survives power loss;
+   * Durability of acknowledged writes (`WriteBatch.acknowledged`). `FULL` survives power loss (in WAL
+   * mode by an `fdatasync` of the `-wal` file after a `NORMAL` commit, off the event loop: wal-sync.ts);
    * `NORMAL` (WAL) survives a killed process but may lose the last commits on power loss. Other
    * writes always use `NORMAL`: in WAL mode they survive `kill -9`, and the next `FULL` commit
    * syncs them to disk in order.
@@ -75,7 +77,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   // Free pages go back to the file system only with incremental auto-vacuum, which a database takes
   // before its first table only: an older file keeps reusing its free pages (README, "History").
   if (db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() === 0) db.pragma('auto_vacuum = INCREMENTAL');
-  db.pragma('journal_mode = WAL');
+  const inWal = db.pragma('journal_mode = WAL', { simple: true }) === 'wal';
   // SQLite gives -wal and -shm the database file's mode; the chmod covers an unusual VFS or umask.
   if (created) for (const suffix of ['-wal', '-shm']) chmodIfPresent(`${options.path}${suffix}`);
   const acknowledgedSync = options.synchronous ?? 'FULL';
@@ -87,6 +89,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     db.pragma(`synchronous = ${mode}`);
     currentSync = mode;
   };
+  // FULL for acknowledged writes, with the fsync off the event loop (wal-sync.ts).
+  const walSync = acknowledgedSync === 'FULL' && inWal ? createWalSyncer(`${options.path}-wal`) : null;
   db.pragma(`busy_timeout = ${TUNING.store.busyTimeoutMs}`);
   db.pragma('foreign_keys = ON');
   const box = options.secretBox;
@@ -211,12 +215,19 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       return appliedNow.length > 0 ? appliedNow : migrate();
     },
     async close() {
+      await walSync?.close();
       if (db.open) db.close();
     },
     async ping() {
       db.prepare('SELECT 1').get();
     },
     async commit(batch) {
+      if (batch.acknowledged && walSync) {
+        useSync('NORMAL');
+        const result = commitSync(batch);
+        await walSync.sync();
+        return result;
+      }
       useSync(batch.acknowledged ? acknowledgedSync : 'NORMAL');
       return commitSync(batch);
     },
