@@ -11,7 +11,7 @@ import type { IDataObject, INodeType } from 'n8n-workflow';
 import type { HooklineConfig } from './config.js';
 import { TUNING } from './tuning.js';
 import { newExecution } from './workflow/execution-record.js';
-import { createEvent, type EventEnvelope } from './events/envelope.js';
+import { createEvent } from './events/envelope.js';
 import { getEventSpec } from './events/catalog.js';
 import { eventOrganization, withOrganization } from './events/organization.js';
 import { Errors } from './errors.js';
@@ -114,9 +114,9 @@ export interface Engine {
 function lifecycleRowsWanted(
   config: HooklineConfig,
   hasPatternFor: (type: string) => boolean,
-): ((event: EventEnvelope) => boolean) | undefined {
+): ((type: string) => boolean) | undefined {
   if (config.eventHistory === 'all' || config.databaseUrl) return undefined;
-  return (event) => getEventSpec(event.type)?.source !== 'engine' || hasPatternFor(event.type);
+  return (type) => getEventSpec(type)?.source !== 'engine' || hasPatternFor(type);
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -132,7 +132,7 @@ export function createEngine(options: EngineOptions): Engine {
     store,
     windowMs: config.commitWindowMs,
     onListenerError: (error) => log.error({ err: error }, 'after-commit hook failed; the write stands'),
-    keepEvent: lifecycleRowsWanted(config, (type) => delivery.matcher.hasPatternFor(type)),
+    keepEventType: lifecycleRowsWanted(config, (type) => delivery.matcher.hasPatternFor(type)),
   });
   // The gauges read the delivery system when scraped, by then long made.
   const metrics = createMetrics({

@@ -54,7 +54,7 @@ export async function acceptExecution(
   });
   const { workflow, agentId } = binding;
   const accepted = withOrganization(
-    acceptedEvents({ workflow, execution, agentId }),
+    acceptedEvents({ workflow, execution, agentId, wants: options.committer.wants }),
     workflowOrganization(workflow.definition, binding.node.name),
   );
   const ran = await options.executor.runBeforeStore({ workflow, execution, startOutput, agentId });

@@ -15,6 +15,8 @@ export interface GroupCommitter {
    * A listener, not a constructor option: the delivery system itself writes through this committer.
    */
   onCommitted(listener: (result: CommitResult) => void): void;
+  /** Whether an event of this type would be written (`keepEventType`): one that would not need not be built. */
+  wants(type: string): boolean;
 }
 
 interface Waiting {
@@ -32,10 +34,10 @@ export interface GroupCommitOptions {
   /** Largest group; a full group commits at once. @defaultValue 512 */
   maxGroup?: number;
   /**
-   * Whether an event needs its row. Events that fail it are left out of the write: nothing could
-   * ever deliver or replay them (see `eventHistory` in config.ts). @defaultValue every event is written
+   * Whether events of a type need their rows. Events that fail it are left out of the write: nothing
+   * could ever deliver or replay them (see `eventHistory` in config.ts). @defaultValue every event is written
    */
-  keepEvent?: (event: EventEnvelope) => boolean;
+  keepEventType?: (type: string) => boolean;
 }
 
 export function createGroupCommitter(options: GroupCommitOptions): GroupCommitter {
@@ -75,12 +77,14 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
     if (group.length === 0) return;
     let result: CommitResult;
     try {
-      result = await options.store.commit(withoutUnwanted(mergeBatches(group.map((w) => w.batch)), options.keepEvent));
+      result = await options.store.commit(
+        withoutUnwanted(mergeBatches(group.map((w) => w.batch)), options.keepEventType),
+      );
     } catch (error) {
       // One bad write must not fail its neighbours: retry each alone, so only the culprit fails.
       if (group.length === 1) return group[0].reject(error);
       for (const w of group) {
-        await options.store.commit(withoutUnwanted(w.batch, options.keepEvent)).then((alone) => {
+        await options.store.commit(withoutUnwanted(w.batch, options.keepEventType)).then((alone) => {
           committed(alone);
           w.resolve(alone);
         }, w.reject);
@@ -106,12 +110,14 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
     onCommitted(listener) {
       listeners.push(listener);
     },
+    wants: (type) => options.keepEventType?.(type) ?? true,
   };
 }
 
-/** The batch without the events `keep` refuses (the publisher's keyed events are always kept). */
-function withoutUnwanted(batch: WriteBatch, keep: ((event: EventEnvelope) => boolean) | undefined): WriteBatch {
-  if (!keep) return batch;
+/** The batch without the events whose type `keepType` refuses (the publisher's keyed events are always kept). */
+function withoutUnwanted(batch: WriteBatch, keepType: ((type: string) => boolean) | undefined): WriteBatch {
+  if (!keepType) return batch;
+  const keep = (event: EventEnvelope) => keepType(event.type);
   return {
     ...batch,
     events: batch.events?.filter(keep),

@@ -14,7 +14,12 @@ import { withOrganization, withOrganizationMetadata } from '../events/organizati
 import type { HooklineNodeHelpers, HooklineResponse } from '../node-contract/helpers.js';
 import type { GroupCommitter } from '../store/group-commit.js';
 import type { ExecutionRecord, ExecutionUpdate, RunStateStore } from '../store/types.js';
-import { finishedEvents, startedEvents, stepEvent, type ExecutionSubject } from './lifecycle-events.js';
+import {
+  finishedEvents,
+  startedEvents,
+  stepEvents as eventsOfStep,
+  type ExecutionSubject,
+} from './lifecycle-events.js';
 import { workflowOrganization } from './organization.js';
 import { messagesOfRun, type AgentEnding } from './agent-events.js';
 import { agentIdOf, conversationKey, creditsUsed } from './run-data.js';
@@ -119,6 +124,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     workflow,
     execution,
     agentId: agentId ?? agentIdOf(workflow, execution),
+    wants: committer.wants,
   });
 
   async function execute(request: RunRequest, signal: AbortSignal): Promise<ExecutionOutcome> {
@@ -171,7 +177,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       hookline: helpers.hookline,
       log: options.log,
       signal,
-      onStep: (step) => stepEvents.push(stepEvent(subject, step)),
+      onStep: (step) => stepEvents.push(...eventsOfStep(subject, step)),
       onNodeStart: helpers.onNodeStart,
       resumeFrom: request.parked,
     }).catch((error: unknown): RunResult => ({

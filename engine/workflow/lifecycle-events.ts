@@ -15,6 +15,21 @@ export interface ExecutionSubject {
   execution: ExecutionRecord;
   /** The agent id when an agent trigger started the execution. */
   agentId?: string;
+  /**
+   * Whether anything would take an event of this type (`GroupCommitter.wants`): a workflow event no
+   * webhook takes is not even built. @defaultValue every type
+   */
+  wants?: (type: string) => boolean;
+}
+
+/** `[event]` when the subject wants its type, else `[]`: its data is built only when wanted. */
+function wanted(
+  subject: ExecutionSubject,
+  type: string,
+  data: () => unknown,
+  metadata?: Record<string, unknown>,
+): EventEnvelope[] {
+  return subject.wants && !subject.wants(type) ? [] : [createEvent(type, data(), metadata)];
 }
 
 const metadataOf = (subject: ExecutionSubject): Record<string, unknown> | undefined => {
@@ -50,32 +65,31 @@ export function acceptedEvents(subject: ExecutionSubject): EventEnvelope[] {
       ),
     ];
   }
-  return [
-    createEvent(
-      'workflow.execution.started',
-      {
-        ...base,
-        status: 'queued',
-        input_data: inputData(execution),
-        trigger_source: execution.metadata?.trigger_source,
-      },
-      metadataOf(subject),
-    ),
-  ];
+  return wanted(
+    subject,
+    'workflow.execution.started',
+    () => ({
+      ...base,
+      status: 'queued',
+      input_data: inputData(execution),
+      trigger_source: execution.metadata?.trigger_source,
+    }),
+    metadataOf(subject),
+  );
 }
 
 /** Emitted when the run starts. */
 export function startedEvents(subject: ExecutionSubject, startedAt: Date): EventEnvelope[] {
   const { workflow, execution, agentId } = subject;
-  const data = {
+  const data = () => ({
     workflow: { id: workflow.id, name: workflow.name, status: 'running', executed_at: startedAt.toISOString() },
     workflowId: workflow.id,
     workflow_id: workflow.id,
     executionId: execution.id,
     execution_id: execution.id,
     status: 'running',
-  };
-  const events: EventEnvelope[] = [createEvent('workflow.started', data), createEvent('workflow.executed', data)];
+  });
+  const events = [...wanted(subject, 'workflow.started', data), ...wanted(subject, 'workflow.executed', data)];
   if (execution.kind === 'agent') {
     const agentData = {
       agentId,
@@ -91,8 +105,9 @@ export function startedEvents(subject: ExecutionSubject, startedAt: Date): Event
   return events;
 }
 
-export function stepEvent(subject: ExecutionSubject, step: StepResult): EventEnvelope {
-  return createEvent('workflow.step.completed', {
+/** The step's event, or none when nothing wants it. */
+export function stepEvents(subject: ExecutionSubject, step: StepResult): EventEnvelope[] {
+  return wanted(subject, 'workflow.step.completed', () => ({
     workflow_id: subject.workflow.id,
     execution_id: subject.execution.id,
     step: {
@@ -104,7 +119,7 @@ export function stepEvent(subject: ExecutionSubject, step: StepResult): EventEnv
       items: step.itemsOut,
       error: step.error,
     },
-  });
+  }));
 }
 
 /** Emitted when the run ends: successfully, failed, or stopped. */
@@ -124,15 +139,16 @@ export function finishedEvents(
   };
   if (result.status === 'stopped') return stoppedEvents(subject, result, finishedAt);
   if (result.status === 'failed') return failedEvents(subject, result, finishedAt, timing);
-  const steps = result.steps.map((s) => ({
-    id: s.node,
-    name: s.node,
-    status: s.status === 'succeeded' ? 'completed' : 'failed',
-    duration: s.durationMs,
-  }));
+  const steps = () =>
+    result.steps.map((s) => ({
+      id: s.node,
+      name: s.node,
+      status: s.status === 'succeeded' ? 'completed' : 'failed',
+      duration: s.durationMs,
+    }));
   const output = result.output.length === 1 ? result.output[0] : result.output;
   const events: EventEnvelope[] = [
-    createEvent('workflow.completed', {
+    ...wanted(subject, 'workflow.completed', () => ({
       ...ids(subject),
       workflow: {
         id: workflow.id,
@@ -141,20 +157,20 @@ export function finishedEvents(
         execution_time: durationMs,
         executed_at: startedAt.toISOString(),
       },
-      steps,
+      steps: steps(),
       custom_data: customData(result),
       status: 'completed',
       result: output,
-    }),
-    createEvent('workflow.execution.completed', {
+    })),
+    ...wanted(subject, 'workflow.execution.completed', () => ({
       ...ids(subject),
       status: 'success',
       ...timing,
       input_data: inputData(execution),
       output_data: output,
       credits_used: creditsUsed(result),
-      steps_completed: steps.length,
-    }),
+      steps_completed: result.steps.length,
+    })),
   ];
   if (execution.kind === 'agent') events.push(...agentSucceededEvents(subject, result, agent, timing));
   return events;
