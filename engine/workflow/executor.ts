@@ -163,10 +163,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
     request: RunRequest,
     subject: ExecutionSubject,
     signal?: AbortSignal,
+    emitted?: EventEnvelope[],
   ): Promise<{ result: RunResult; stepEvents: EventEnvelope[]; response: HooklineResponse | null }> {
     const { execution, workflow } = request;
     const stepEvents: EventEnvelope[] = [];
-    const helpers = nodeHelpers(request);
+    const helpers = nodeHelpers(request, emitted);
     const result = await runGraph({
       workflow,
       registry: options.registry,
@@ -290,8 +291,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
   async function runUnstored(request: RunRequest): Promise<UnstoredRun> {
     const subject = subjectOf(request);
     const startedAt = new Date();
-    const { result, stepEvents, response } = await runNodes(request, subject);
-    const events = [...startedEvents(subject, startedAt), ...stepEvents];
+    // Events its nodes publish are written with it: they exist exactly when the execution does.
+    const emitted: EventEnvelope[] = [];
+    const { result, stepEvents, response } = await runNodes(request, subject, undefined, emitted);
+    const events = [...startedEvents(subject, startedAt), ...emitted, ...stepEvents];
     const end = endOf(subject, result, startedAt, new Date(), events, {
       conversation: null,
       responseBody: response?.body,
@@ -299,8 +302,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
     return { ...end, subject, outcome: { executionId: request.execution.id, result, response: response ?? undefined } };
   }
 
-  /** `this.helpers.hookline` of the run's nodes, and the response a Respond node set. */
-  function nodeHelpers({ execution, workflow, onResponse }: RunRequest) {
+  /**
+   * `this.helpers.hookline` of the run's nodes, and the response a Respond node set. With `emitted`,
+   * published events are collected there, to be written with the run (a run before its store).
+   */
+  function nodeHelpers({ execution, workflow, onResponse }: RunRequest, emitted?: EventEnvelope[]) {
     let response: HooklineResponse | null = null;
     let currentNode = '';
     const hookline: HooklineNodeHelpers = {
@@ -322,6 +328,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
             workflowOrganization(workflow.definition, execution.triggerNode),
           ),
         );
+        if (emitted) {
+          emitted.push(event);
+          return { eventId: event.id, deliveries: 0 };
+        }
         const result = await committer.submit({ events: [event] });
         return { eventId: event.id, deliveries: result.deliveries ?? 0 };
       },

@@ -1,5 +1,5 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { describe, expect, it } from '../helpers/engine-fixture.js';
+import { describe, expect, FAST_DELIVERY, it } from '../helpers/engine-fixture.js';
 import { chain, node } from '../fixtures/workflows.js';
 import { credentials, TOKENS } from '../fixtures/incoming.js';
 import { testNodeType } from '../fixtures/node-types.js';
@@ -24,6 +24,18 @@ const pure = {
     node('Done', 'hookline.noOp'),
   ],
   connections: chain('Hook', 'Shape', 'Done'),
+};
+
+/** Trigger → Set → a sender publishing an event: the event is written with the execution. */
+const announce = {
+  id: 'announce',
+  name: 'announce',
+  nodes: [
+    TRIGGER,
+    node('Shape', 'hookline.set', { fields: { name: '={{ $json.body.input_data.name }}' }, keepOnlySet: true }),
+    node('Announce', 'n8n-nodes-hookline.webhookSender', { mode: 'event', eventType: 'lead.received' }),
+  ],
+  connections: chain('Hook', 'Shape', 'Announce'),
 };
 
 /** Trigger → a node that waits for the test to let it go: it must not run before its execution is stored. */
@@ -73,6 +85,28 @@ describe('a workflow with no side effects runs before it is stored', () => {
     expect(events.indexOf('workflow.started')).toBeLessThan(events.indexOf('workflow.completed'));
   });
 
+  it('writes the events a sender node publishes with the execution, and delivers them', async ({
+    startEngine,
+    receiver,
+  }) => {
+    const running = await startEngine({
+      workflows: { announce },
+      credentials,
+      config: { ...FAST_DELIVERY },
+    });
+    await running.engine.delivery.subscriptions.create({ url: receiver.url, events: ['lead.received'] });
+    const response = await post(running.url, '/webhooks/workflows/announce', 'Cy');
+    expect(response.status).toBe(202);
+    const { execution_id: id } = (await response.json()) as { execution_id: string };
+    const execution = await running.engine.store.getExecution(id);
+    expect(execution?.status).toBe('succeeded');
+    const eventId = (execution?.output as Array<{ hookline: { event_id: string } }>)[0].hookline.event_id;
+    // Durable with the execution: the event row was written by the same write.
+    expect(await running.engine.store.getEvent(eventId)).toMatchObject({ type: 'lead.received', data: { name: 'Cy' } });
+    await receiver.waitFor(1, 30_000);
+    expect(JSON.parse(receiver.requests[0].body)).toMatchObject({ id: eventId, type: 'lead.received' });
+  });
+
   it('a workflow with a node outside the list is stored queued first, then run', async ({ startEngine }) => {
     const running = await startEngine({
       workflows: { pure, impure },
@@ -115,7 +149,9 @@ describe('a workflow with no side effects runs before it is stored', () => {
     expect(runsBeforeStore(loaded([{ type: 'n8n-nodes-base.httpRequest' }]), registry)).toBe(false);
     expect(runsBeforeStore(loaded([{ type: 'n8n-nodes-base.code' }]), registry)).toBe(false);
     expect(runsBeforeStore(loaded([{ type: 'n8n-nodes-base.wait' }]), registry)).toBe(false);
-    expect(runsBeforeStore(loaded([{ type: 'n8n-nodes-hookline.webhookSender' }]), registry)).toBe(false);
+    const sender = 'n8n-nodes-hookline.webhookSender';
+    expect(runsBeforeStore(loaded([{ type: sender, parameters: { mode: 'webhook' } }]), registry)).toBe(false);
+    expect(runsBeforeStore(loaded([{ type: sender, parameters: { mode: 'event' } }]), registry)).toBe(true);
     expect(runsBeforeStore(loaded([{ retryOnFail: true }]), registry)).toBe(false);
     expect(runsBeforeStore(loaded([{ type: 'n8n-nodes-base.code', disabled: true }]), registry)).toBe(true);
   });
