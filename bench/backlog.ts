@@ -24,6 +24,8 @@ interface ReceiverStats {
   outOfOrder: number;
   duplicates: number;
   endpoints: number;
+  /** Arrival times at 0 %, 10 %, … 100 % of the deliveries (receiver-process.ts). */
+  tenthsMs: number[];
 }
 
 /** With a retry every few seconds (options), enough attempts that queueing 1M never exhausts them. */
@@ -203,6 +205,7 @@ function backlogRows(options: BenchOptions, m: Measured, events: number, deliver
       pass: Number.isFinite(deliveryPerSec) ? drainPerSec >= 0.5 * deliveryPerSec : null,
       note: `First to last delivery received after the receiver came back (the first retry probe came ${((m.stats.firstAtMs - m.upAtMs) / 1000).toFixed(1)} s after it was up; retries every ${retryEverySec} s while down). Baseline = Hookline's 1-subscription delivery rate above.`,
     },
+    flatnessRow(size, m.stats, total),
     {
       figure: `backlog ${size}: per-endpoint order`,
       hookline: m.stats.outOfOrder,
@@ -214,6 +217,33 @@ function backlogRows(options: BenchOptions, m: Measured, events: number, deliver
       note: `Receiver checks each endpoint's seq never goes back; ${m.stats.duplicates} at-least-once repeats of the previous message; ${m.stats.endpoints} of ${endpoints} endpoints reached.`,
     },
   ];
+}
+
+/**
+ * Whether the drain keeps its pace as finished rows pile up: the rate over the last tenth of the
+ * deliveries against the rate over the first tenth (target: at least half).
+ */
+function flatnessRow(size: string, stats: ReceiverStats, total: number): Row {
+  const t = stats.tenthsMs;
+  const perSec = (from: number, to: number) => (total / 10 / Math.max(1, t[to] - t[from])) * 1000;
+  const [first, last] = t.length === 11 ? [perSec(0, 1), perSec(9, 10)] : [Number.NaN, Number.NaN];
+  const tenths =
+    t.length === 11
+      ? t
+          .slice(1)
+          .map((ms, i) => perSec(i, i + 1).toFixed(0))
+          .join(', ')
+      : 'none';
+  return {
+    figure: `backlog ${size}: drain rate, last 10 % vs first 10 %`,
+    hookline: last,
+    baseline: first,
+    unit: 'deliveries/s',
+    ratio: ratio(last, first),
+    target: '≥ 0.5× (a flat drain)',
+    pass: Number.isFinite(first) ? last >= 0.5 * first : null,
+    note: `Rate over each tenth of the deliveries as they arrived: ${tenths} /s.`,
+  };
 }
 
 /** Measures one backlog; `deliveryPerSec` is figure 2's Hookline rate to compare the drain with. */

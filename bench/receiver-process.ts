@@ -25,6 +25,8 @@ interface Tally {
   outOfOrder: number;
   duplicates: number;
   latenciesMs: number[];
+  /** When each counted request arrived, in order (the backlog figure's drain profile). */
+  arrivalsMs: number[];
   lastSeqByEndpoint: Map<string, number>;
 }
 
@@ -35,6 +37,7 @@ const fresh = (): Tally => ({
   outOfOrder: 0,
   duplicates: 0,
   latenciesMs: [],
+  arrivalsMs: [],
   lastSeqByEndpoint: new Map(),
 });
 let tally = fresh();
@@ -70,6 +73,7 @@ function record(path: string, body: string, webhookId: string | undefined): void
   tally.count++;
   if (tally.firstAtMs === 0) tally.firstAtMs = nowMs;
   tally.lastAtMs = nowMs;
+  tally.arrivalsMs.push(nowMs);
   const sentAt = SENT_AT.exec(body);
   if (sentAt) tally.latenciesMs.push(nowMs - Number(sentAt[1]));
   const seq = SEQ.exec(body);
@@ -135,10 +139,20 @@ function behave(next: Behaviour): void {
   }
 }
 
+/** When the count reached 0 %, 10 %, … 100 % of what arrived: eleven times, or none before any arrival. */
+function tenths(arrivalsMs: readonly number[]): number[] {
+  if (arrivalsMs.length === 0) return [];
+  return Array.from(
+    { length: 11 },
+    (_, i) => arrivalsMs[Math.min(arrivalsMs.length - 1, Math.floor((i * arrivalsMs.length) / 10))],
+  );
+}
+
 function stats() {
   const { latenciesMs } = tally;
   return {
     count: tally.count,
+    tenthsMs: tenths(tally.arrivalsMs),
     firstAtMs: tally.firstAtMs,
     lastAtMs: tally.lastAtMs,
     outOfOrder: tally.outOfOrder,
