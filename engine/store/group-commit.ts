@@ -67,10 +67,17 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
       clearImmediate(timer as NodeJS.Immediate);
       timer = null;
     }
-    const group = waiting;
-    waiting = [];
-    running = running.then(() => commitGroup(group));
+    // The group is taken when its turn comes, not now: writes that arrive while the one before it
+    // commits (and waits for the disk) join it, so one fsync answers them all.
+    running = running.then(() => commitGroup(takeGroup()));
     return running;
+  }
+
+  function takeGroup(): Waiting[] {
+    const group = waiting.length <= maxGroup ? waiting : waiting.slice(0, maxGroup);
+    waiting = waiting.length <= maxGroup ? [] : waiting.slice(maxGroup);
+    if (waiting.length > 0) schedule();
+    return group;
   }
 
   async function commitGroup(group: Waiting[]): Promise<void> {

@@ -62,6 +62,35 @@ describe('createGroupCommitter', () => {
     expect(await temp.store.listEvents({ limit: 100 })).toHaveLength(50);
   });
 
+  it('lets writes that arrive while a group waits for the disk join the next group', async () => {
+    // The first commit is held after its write, as the WAL sync holds it: flushes pile up behind it.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow = new Proxy(store, {
+      get: (target, key, receiver) =>
+        key === 'commit'
+          ? async (batch: WriteBatch) => {
+              const result = await target.commit(batch);
+              if (transactions.length === 1) await held;
+              return result;
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    const committer = createGroupCommitter({ store: slow, windowMs: NEVER_MS });
+    const first = committer.submit(eventBatch(1));
+    void committer.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(transactions).toHaveLength(1);
+    const later = [2, 3, 4].map((n) => {
+      const answer = committer.submit(eventBatch(n));
+      void committer.flush();
+      return answer;
+    });
+    release();
+    await Promise.all([first, ...later]);
+    expect(transactions.map((t) => t.events?.map((e) => (e.data as { n: number }).n))).toEqual([[1], [2, 3, 4]]);
+  });
+
   it('commits on its own at the end of the tick with a zero window', async () => {
     const committer = createGroupCommitter({ store, windowMs: 0 });
     await Promise.all([committer.submit(eventBatch(1)), committer.submit(eventBatch(2))]);
