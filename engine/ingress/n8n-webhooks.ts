@@ -142,7 +142,9 @@ async function callWebhook(binding: TriggerBinding, request: FastifyRequest, opt
   const n8n = binding.route.n8n!;
   const { context, response } = createWebhookContext({
     request,
-    ...binding,
+    workflow: binding.workflow,
+    node: binding.node,
+    nodeType: binding.nodeType,
     resolveCredential: options.resolveCredential,
     baseUrl: options.baseUrl(),
     path: n8n.productionPath,

@@ -134,7 +134,9 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
     if (binding.webhookParams) return answerN8nWebhook(options, request, reply, binding, {});
     const { context, response } = createWebhookContext({
       request,
-      ...binding,
+      workflow: binding.workflow,
+      node: binding.node,
+      nodeType: binding.nodeType,
       resolveCredential: options.resolveCredential,
       baseUrl: options.baseUrl(),
       path: binding.route.path,

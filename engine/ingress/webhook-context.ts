@@ -8,7 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import type { INodeType, IWebhookFunctions } from 'n8n-workflow';
 import type { HooklineTriggerHelpers } from '../node-contract/helpers.js';
 import type { TriggerCheck } from '../trigger-checks/index.js';
-import { createBaseContext, hostContext, type CredentialResolver } from '../workflow/node-context.js';
+import { BASE_HELPERS, hostContext, withBaseContext, type CredentialResolver } from '../workflow/node-context.js';
 import { nodeParameter } from '../workflow/node-types.js';
 import type { LoadedWorkflow, WorkflowNodeDefinition } from '../workflow/types.js';
 
@@ -75,13 +75,11 @@ export function createWebhookContext(options: WebhookContextOptions): {
     url: request.url,
     params: options.params ?? request.params,
   };
-  const base = createBaseContext(options);
   const hooklineTrigger: HooklineTriggerHelpers = {
     checksPassed: options.checksPassed,
     jwtPayload: options.jwtPayload,
   };
   const context = {
-    ...base,
     getBodyData: () => request.body ?? {},
     getHeaderData: () => request.headers,
     getQueryData: () => request.query ?? {},
@@ -94,7 +92,7 @@ export function createWebhookContext(options: WebhookContextOptions): {
       nodeParameter(nodeType.description, node.parameters, name, fallback),
     getWebhookName: () => 'default',
     getNodeWebhookUrl: () => `${options.baseUrl}${options.path}`,
-    helpers: { ...base.helpers, hooklineTrigger },
+    helpers: Object.assign({ hooklineTrigger }, BASE_HELPERS),
   };
-  return { context: hostContext<IWebhookFunctions>(node, context), response };
+  return { context: hostContext<IWebhookFunctions>(node, withBaseContext(context, options)), response };
 }

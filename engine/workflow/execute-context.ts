@@ -14,10 +14,10 @@ import type {
 } from 'n8n-workflow';
 import type { HooklineNodeHelpers } from '../node-contract/helpers.js';
 import { NodeOperationError, WorkflowDataProxy } from '../node-contract/n8n-runtime.js';
-import { evaluateParameter } from './expressions.js';
+import { evaluateParameter, hasExpression, type ExpressionScope } from './expressions.js';
 import { extractParameterValue, validatedParameterValue } from './extract-value.js';
 import { createRegExpBudget } from './filter-regexp.js';
-import { createBaseContext, hostContext, type CredentialResolver } from './node-context.js';
+import { BASE_HELPERS, hostContext, withBaseContext, type CredentialResolver } from './node-context.js';
 import { parameterOrDefault } from './node-types.js';
 import { workflowTimezone } from './timezone.js';
 import type { LoadedWorkflow, WorkflowNodeDefinition } from './types.js';
@@ -43,23 +43,31 @@ export interface NodeContextOptions {
   /** This run's inputs and where they came from (n8n's `IExecuteData`), for `$('Node').item`. */
   executeData?: IExecuteData;
   /** n8n's `putExecutionToWait`: the run parks after this node until the date (runner.ts). */
-  putExecutionToWait?: (waitTill: Date) => Promise<void>;
+  putExecutionToWait: (waitTill: Date) => Promise<void>;
 }
 
 export function createExecuteContext(options: NodeContextOptions): IExecuteFunctions {
   const { node, nodeType, items } = options;
-  const base = createBaseContext(options);
   // One node run's regex time budget (filter-regexp.ts), shared by all its items.
   const regexBudget = createRegExpBudget();
+  /** What an expression of this node reads, at one item. */
+  const scopeAt = (itemIndex: number): ExpressionScope => ({
+    n8nWorkflow: options.n8nWorkflow,
+    runExecutionData: options.runExecutionData,
+    nodeName: node.name,
+    items,
+    itemIndex,
+    executionId: options.executionId,
+    executeData: options.executeData,
+  });
   const context = {
-    ...base,
     getNodeParameter(name: string, itemIndex = 0, fallback?: unknown, extra?: IGetNodeParameterOptions) {
       const raw = parameterOrDefault(nodeType.description, node.parameters, name);
       if (raw === undefined) {
         if (arguments.length >= 3) return fallback;
         throw new NodeOperationError(node as never, `Could not get parameter '${name}'`);
       }
-      let value = evaluateParameter(raw, { ...options, nodeName: node.name, itemIndex, items });
+      let value = hasExpression(raw) ? evaluateParameter(raw, scopeAt(itemIndex)) : raw;
       if (extra?.extractValue) value = extractParameterValue(nodeType.description, name, value, itemIndex, regexBudget);
       return extra?.skipValidation ? value : validatedParameterValue(nodeType.description, name, value, itemIndex);
     },
@@ -95,16 +103,15 @@ export function createExecuteContext(options: NodeContextOptions): IExecuteFunct
         options.executeData,
       ).getDataProxy(),
     // As n8n: the text is an expression body (`{{ $json.a }}`), evaluated as `={{ $json.a }}`.
-    evaluateExpression: (expression: string, itemIndex = 0) =>
-      evaluateParameter(`=${expression}`, { ...options, nodeName: node.name, itemIndex, items }),
+    evaluateExpression: (expression: string, itemIndex = 0) => evaluateParameter(`=${expression}`, scopeAt(itemIndex)),
     logger: {
       debug: (message: string, meta?: object) => options.log.debug({ node: node.name, ...meta }, message),
       info: (message: string, meta?: object) => options.log.debug({ node: node.name, ...meta }, message),
       warn: (message: string, meta?: object) => options.log.warn({ node: node.name, ...meta }, message),
       error: (message: string, meta?: object) => options.log.warn({ node: node.name, ...meta }, message),
     },
-    helpers: { ...base.helpers, hookline: options.hookline },
-    ...(options.putExecutionToWait && { putExecutionToWait: options.putExecutionToWait }),
+    helpers: Object.assign({ hookline: options.hookline }, BASE_HELPERS),
+    putExecutionToWait: options.putExecutionToWait,
   };
-  return hostContext<IExecuteFunctions>(node, context);
+  return hostContext<IExecuteFunctions>(node, withBaseContext(context, options));
 }

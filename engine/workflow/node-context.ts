@@ -33,6 +33,34 @@ export function isContinueOnFail(node: Pick<WorkflowNodeDefinition, 'onError' | 
   );
 }
 
+/** The helpers every context has, whatever its node: each kind of context adds its own. */
+export const BASE_HELPERS = {
+  returnJsonArray: (data: IDataObject | IDataObject[]): INodeExecutionData[] =>
+    (Array.isArray(data) ? data : [data]).map((json) => ({ json })),
+  constructExecutionMetaData: (
+    data: INodeExecutionData[],
+    meta: { itemData: { item: number } | Array<{ item: number }> },
+  ) => data.map((item) => ({ ...item, pairedItem: meta.itemData })),
+};
+
+/**
+ * The members every context has, added to `members` (the context's own), which is returned.
+ * Assigned one by one rather than spread into an object literal: contexts are built per node run
+ * and per request, and a literal with spreads is built on V8's slow path.
+ */
+export function withBaseContext<T extends object>(members: T, options: BaseContextOptions): T & BaseContext {
+  const base = createBaseContext(options);
+  const context = members as Partial<BaseContext>;
+  context.getNode = base.getNode;
+  context.getWorkflow = base.getWorkflow;
+  context.continueOnFail = base.continueOnFail;
+  context.getCredentials = base.getCredentials;
+  context.getMode ??= base.getMode;
+  return context as T & BaseContext;
+}
+
+type BaseContext = Omit<ReturnType<typeof createBaseContext>, 'helpers'>;
+
 /** The members every context has; `helpers` is extended by each kind of context. */
 export function createBaseContext(options: BaseContextOptions) {
   const { node, workflow } = options;
@@ -49,14 +77,7 @@ export function createBaseContext(options: BaseContextOptions) {
       if (!data) throw Errors.CREDENTIAL_NOT_FOUND(reference.name, type);
       return data as ICredentialDataDecryptedObject;
     },
-    helpers: {
-      returnJsonArray: (data: IDataObject | IDataObject[]): INodeExecutionData[] =>
-        (Array.isArray(data) ? data : [data]).map((json) => ({ json })),
-      constructExecutionMetaData: (
-        data: INodeExecutionData[],
-        meta: { itemData: { item: number } | Array<{ item: number }> },
-      ) => data.map((item) => ({ ...item, pairedItem: meta.itemData })),
-    },
+    helpers: BASE_HELPERS,
   };
 }
 

