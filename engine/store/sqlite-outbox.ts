@@ -76,9 +76,14 @@ export const leaseSql = (count: number): string =>
 
 export type SqliteOutbox = OutboxStore & { insertDeliveries(deliveries: readonly NewDelivery[]): void };
 
+/**
+ * @param unacknowledged - Called before each of the delivery loop's write transactions: none is
+ *   acknowledged to a caller, so none needs the fsync an acknowledged commit pays (sqlite-store.ts).
+ */
 export function createSqliteOutbox(
   db: Database.Database,
   saveHealth: (health: SubscriptionHealth) => void,
+  unacknowledged: () => void = () => {},
 ): SqliteOutbox {
   const stmt = Object.fromEntries(Object.entries(OUTBOX_SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<
     keyof typeof OUTBOX_SQL,
@@ -165,6 +170,7 @@ export function createSqliteOutbox(
   return {
     insertDeliveries,
     async fanOut(plan, maxEvents, maxDeliveries = Number.MAX_SAFE_INTEGER) {
+      unacknowledged();
       // IMMEDIATE: it reads then writes; taking the write lock first avoids a failed upgrade (SQLITE_BUSY).
       return fanOut.immediate(plan, maxEvents, maxDeliveries);
     },
@@ -172,9 +178,11 @@ export function createSqliteOutbox(
       return stmt.pendingFanOut.pluck().get() as number;
     },
     async claim(spec, nowMs, owner, leaseMs) {
+      unacknowledged();
       return claimMany.immediate([spec], nowMs, owner, leaseMs)[0].claimed;
     },
     async claimMany(specs, nowMs, owner, leaseMs) {
+      unacknowledged();
       return claimMany.immediate(specs, nowMs, owner, leaseMs);
     },
     async countOpen() {
@@ -184,16 +192,20 @@ export function createSqliteOutbox(
       return (stmt.oldestOpen.pluck().get() as number | null) ?? null;
     },
     async reclaimExpiredLeases(nowMs, limit) {
+      unacknowledged();
       return stmt.reclaim.run(nowMs, nowMs, limit).changes;
     },
     async renewLeases(deliveryIds, owner, untilMs) {
+      unacknowledged();
       return db.transaction(() => deliveryIds.reduce((n, id) => n + stmt.renew.run(untilMs, id, owner).changes, 0))();
     },
     async release(deliveryIds, owner) {
+      unacknowledged();
       const now = Date.now();
       db.transaction(() => deliveryIds.forEach((id) => stmt.release.run(now, id, owner)))();
     },
     async settle(transitions: DeliveryTransition[], attempts: AttemptRecord[], health: SubscriptionHealth[]) {
+      unacknowledged();
       const now = Date.now();
       return db.transaction(() => {
         let closed = 0;
@@ -207,9 +219,11 @@ export function createSqliteOutbox(
       })();
     },
     async wakeRetrying(subscriptionId, nowMs) {
+      unacknowledged();
       return stmt.wake.run(nowMs, nowMs, subscriptionId, nowMs).changes;
     },
     async expireDue(nowMs, limit) {
+      unacknowledged();
       return db.transaction(() => {
         const rows = (stmt.expire.all(nowMs, limit) as Row[]).map(toDelivery);
         for (const row of rows) stmt.markExpired.run(nowMs, nowMs, row.seq);
