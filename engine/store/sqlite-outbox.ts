@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import type { AttemptRecord, DeliveryRecord, DeliveryTransition, SubscriptionHealth } from './records.js';
 import { attemptParams, toDelivery, toEvent, type Row } from './rows.js';
 import { readyToSend } from './claim-rules.js';
+import { groupByEndpoint } from './fan-out-order.js';
 import type { ClaimResult, ClaimSpec, DeliveryPlanner, FanOutResult, OutboxStore } from './types.js';
 import type { NewDelivery } from './types.js';
 
@@ -150,21 +151,19 @@ export function createSqliteOutbox(
 
   const fanOut = db.transaction((plan: DeliveryPlanner, maxEvents: number, maxDeliveries: number): FanOutResult => {
     const rows = stmt.fanOutEvents.all(maxEvents + 1) as Row[];
-    const touched = new Set<string>();
-    let deliveries = 0;
+    const planned: NewDelivery[] = [];
     let events = 0;
     // Whole events only: the cursor never stops inside one. A page ends at maxEvents, or as soon as
     // it has written maxDeliveries (an event with many webhooks fills it early).
-    while (events < Math.min(maxEvents, rows.length) && deliveries < maxDeliveries) {
+    while (events < Math.min(maxEvents, rows.length) && planned.length < maxDeliveries) {
       // An event erased before its fan-out has nothing left to send: it goes to no one.
-      const planned = rows[events].erased_at ? [] : plan(toEvent(rows[events]));
-      insertDeliveries(planned);
-      deliveries += planned.length;
-      for (const d of planned) touched.add(d.subscriptionId);
+      if (!rows[events].erased_at) planned.push(...plan(toEvent(rows[events])));
       events++;
     }
+    insertDeliveries(groupByEndpoint(planned));
     if (events > 0) stmt.moveCursor.run(Number(rows[events - 1].seq));
-    return { events, deliveries, subscriptionIds: [...touched], more: rows.length > events };
+    const subscriptionIds = [...new Set(planned.map((d) => d.subscriptionId))];
+    return { events, deliveries: planned.length, subscriptionIds, more: rows.length > events };
   });
 
   return {
