@@ -35,7 +35,17 @@ export function cpuNote(label: string, a: RunResult[], b: RunResult[], baselineL
   return `CPU per delivery (${label}): Hookline ${perDelivery(a)} µs, ${baselineLabel} ${perDelivery(b)} µs.`;
 }
 
-async function rateRow(figure: string, spec: RunSpec, rounds: number, log: (m: string) => void): Promise<Row> {
+/** Issue 17: one subscription reaches 0.7× the baseline sender, a fan-out to 100 reaches 0.5×. */
+const SINGLE_TARGET = 0.7;
+const FANOUT_TARGET = 0.5;
+
+async function rateRow(
+  figure: string,
+  spec: RunSpec,
+  rounds: number,
+  minRatio: number,
+  log: (m: string) => void,
+): Promise<Row> {
   const { a, b } = await compareSides(
     rounds,
     () => hooklineDelivery(spec),
@@ -53,8 +63,8 @@ async function rateRow(figure: string, spec: RunSpec, rounds: number, log: (m: s
     baseline,
     unit: 'deliveries/s',
     ratio: r,
-    target: '≥ 0.5× baseline',
-    pass: r >= 0.5,
+    target: `≥ ${minRatio}× baseline`,
+    pass: r >= minRatio,
     note: cpuNote('sending process, pool threads included', a, b),
   };
 }
@@ -68,6 +78,7 @@ export async function benchDelivery(options: BenchOptions): Promise<DeliveryResu
       `delivery: ${events.toLocaleString('en-US')} events → 1 subscription`,
       { receiver, events, subscriptions: 1, concurrency },
       rounds,
+      SINGLE_TARGET,
       options.log,
     );
     single.note = `Unordered subscription, standard-webhooks HMAC; from the first publish until every delivery is received and its attempt recorded. Baseline: sign + undici POST, ${concurrency} in flight, no store. ${single.note}`;
@@ -75,6 +86,7 @@ export async function benchDelivery(options: BenchOptions): Promise<DeliveryResu
       `delivery: ${fanoutEvents.toLocaleString('en-US')} events × ${fanoutSubscriptions} subscriptions`,
       { receiver, events: fanoutEvents, subscriptions: fanoutSubscriptions, concurrency },
       rounds,
+      FANOUT_TARGET,
       options.log,
     );
     const spec = { receiver, events, subscriptions: 1, concurrency };

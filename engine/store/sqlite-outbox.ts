@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import type { AttemptRecord, DeliveryRecord, DeliveryTransition, SubscriptionHealth } from './records.js';
 import { attemptParams, toDelivery, toEvent, type Row } from './rows.js';
 import { readyToSend } from './claim-rules.js';
+import { groupByEndpoint } from './fan-out-order.js';
 import type { ClaimResult, ClaimSpec, DeliveryPlanner, FanOutResult, OutboxStore } from './types.js';
 import type { NewDelivery } from './types.js';
 
@@ -76,9 +77,14 @@ export const leaseSql = (count: number): string =>
 
 export type SqliteOutbox = OutboxStore & { insertDeliveries(deliveries: readonly NewDelivery[]): void };
 
+/**
+ * @param unacknowledged - Called before each of the delivery loop's write transactions: none is
+ *   acknowledged to a caller, so none needs the fsync an acknowledged commit pays (sqlite-store.ts).
+ */
 export function createSqliteOutbox(
   db: Database.Database,
   saveHealth: (health: SubscriptionHealth) => void,
+  unacknowledged: () => void = () => {},
 ): SqliteOutbox {
   const stmt = Object.fromEntries(Object.entries(OUTBOX_SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<
     keyof typeof OUTBOX_SQL,
@@ -145,26 +151,25 @@ export function createSqliteOutbox(
 
   const fanOut = db.transaction((plan: DeliveryPlanner, maxEvents: number, maxDeliveries: number): FanOutResult => {
     const rows = stmt.fanOutEvents.all(maxEvents + 1) as Row[];
-    const touched = new Set<string>();
-    let deliveries = 0;
+    const planned: NewDelivery[] = [];
     let events = 0;
     // Whole events only: the cursor never stops inside one. A page ends at maxEvents, or as soon as
     // it has written maxDeliveries (an event with many webhooks fills it early).
-    while (events < Math.min(maxEvents, rows.length) && deliveries < maxDeliveries) {
+    while (events < Math.min(maxEvents, rows.length) && planned.length < maxDeliveries) {
       // An event erased before its fan-out has nothing left to send: it goes to no one.
-      const planned = rows[events].erased_at ? [] : plan(toEvent(rows[events]));
-      insertDeliveries(planned);
-      deliveries += planned.length;
-      for (const d of planned) touched.add(d.subscriptionId);
+      if (!rows[events].erased_at) planned.push(...plan(toEvent(rows[events])));
       events++;
     }
+    insertDeliveries(groupByEndpoint(planned));
     if (events > 0) stmt.moveCursor.run(Number(rows[events - 1].seq));
-    return { events, deliveries, subscriptionIds: [...touched], more: rows.length > events };
+    const subscriptionIds = [...new Set(planned.map((d) => d.subscriptionId))];
+    return { events, deliveries: planned.length, subscriptionIds, more: rows.length > events };
   });
 
   return {
     insertDeliveries,
     async fanOut(plan, maxEvents, maxDeliveries = Number.MAX_SAFE_INTEGER) {
+      unacknowledged();
       // IMMEDIATE: it reads then writes; taking the write lock first avoids a failed upgrade (SQLITE_BUSY).
       return fanOut.immediate(plan, maxEvents, maxDeliveries);
     },
@@ -172,9 +177,11 @@ export function createSqliteOutbox(
       return stmt.pendingFanOut.pluck().get() as number;
     },
     async claim(spec, nowMs, owner, leaseMs) {
+      unacknowledged();
       return claimMany.immediate([spec], nowMs, owner, leaseMs)[0].claimed;
     },
     async claimMany(specs, nowMs, owner, leaseMs) {
+      unacknowledged();
       return claimMany.immediate(specs, nowMs, owner, leaseMs);
     },
     async countOpen() {
@@ -184,16 +191,20 @@ export function createSqliteOutbox(
       return (stmt.oldestOpen.pluck().get() as number | null) ?? null;
     },
     async reclaimExpiredLeases(nowMs, limit) {
+      unacknowledged();
       return stmt.reclaim.run(nowMs, nowMs, limit).changes;
     },
     async renewLeases(deliveryIds, owner, untilMs) {
+      unacknowledged();
       return db.transaction(() => deliveryIds.reduce((n, id) => n + stmt.renew.run(untilMs, id, owner).changes, 0))();
     },
     async release(deliveryIds, owner) {
+      unacknowledged();
       const now = Date.now();
       db.transaction(() => deliveryIds.forEach((id) => stmt.release.run(now, id, owner)))();
     },
     async settle(transitions: DeliveryTransition[], attempts: AttemptRecord[], health: SubscriptionHealth[]) {
+      unacknowledged();
       const now = Date.now();
       return db.transaction(() => {
         let closed = 0;
@@ -207,9 +218,11 @@ export function createSqliteOutbox(
       })();
     },
     async wakeRetrying(subscriptionId, nowMs) {
+      unacknowledged();
       return stmt.wake.run(nowMs, nowMs, subscriptionId, nowMs).changes;
     },
     async expireDue(nowMs, limit) {
+      unacknowledged();
       return db.transaction(() => {
         const rows = (stmt.expire.all(nowMs, limit) as Row[]).map(toDelivery);
         for (const row of rows) stmt.markExpired.run(nowMs, nowMs, row.seq);

@@ -16,6 +16,7 @@ import type pg from 'pg';
 import type { DeliveryRecord, DeliveryTransition, SubscriptionHealth } from '../records.js';
 import { toDelivery, toEvent, type Row } from '../rows.js';
 import { readyToSend } from '../claim-rules.js';
+import { groupByEndpoint } from '../fan-out-order.js';
 import { toJsonColumn } from '../json-columns.js';
 import type { ClaimResult, ClaimSpec, NewDelivery, OutboxStore } from '../types.js';
 import { CHANNELS, deliveriesPayload, inTransaction, LOCKS, notify, type Queryable } from './pg-db.js';
@@ -205,7 +206,7 @@ export function createPgOutbox(pool: pg.Pool, saveHealth: SaveHealth): OutboxSto
           if (!rows[events].erased_at) planned.push(...plan(toEvent(rows[events])));
           events++;
         }
-        await insertDeliveries(client, planned);
+        await insertDeliveries(client, groupByEndpoint(planned));
         await client.query(PG_OUTBOX_SQL.moveCursor, [Number(rows[events - 1].seq)]);
         const subscriptionIds = [...new Set(planned.map((d) => d.subscriptionId))];
         if (subscriptionIds.length > 0) await notify(client, CHANNELS.deliveries, deliveriesPayload(subscriptionIds));

@@ -59,6 +59,17 @@ describe('fan-out', () => {
     expect(await temp.store.outbox.pendingFanOut()).toBe(0);
   });
 
+  it("writes a page's deliveries grouped by endpoint, each endpoint's in event order", async () => {
+    const written = events(3);
+    await temp.store.commit({ events: written });
+    await temp.store.outbox.fanOut(recordingPlan().plan, 10);
+    const rows = await temp.sql('SELECT id FROM deliveries ORDER BY seq');
+    expect(rows.map((row) => row.id)).toEqual([
+      ...written.map((e) => `del_${e.id}_wh_a`),
+      ...written.map((e) => `del_${e.id}_wh_b`),
+    ]);
+  });
+
   it('hands the planner the event as written: id, type, timestamp, data and metadata', async () => {
     const event = createEvent('order.completed', { total: 12.5, items: ['a'] }, { source: 'test' });
     await temp.store.commit({ events: [event] });
