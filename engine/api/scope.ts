@@ -56,6 +56,11 @@ export function registerScope(
     const url = request.routeOptions.url;
     if (url !== undefined && !isScopedRoute(request.method, url)) assertUnscoped(principal);
   });
+  // A write the API answers is durable before its answer, as an accepted trigger request is.
+  api.addHook('onSend', async (request, _reply, payload) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') await store.durable();
+    return payload;
+  });
   api.addHook('preHandler', async (request) => {
     const organization = request.principal?.organization ?? null;
     const url = request.routeOptions.url;

@@ -221,6 +221,9 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       await walSync?.close();
       if (db.open) db.close();
     },
+    async durable() {
+      await walSync?.sync();
+    },
     async ping() {
       db.prepare('SELECT 1').get();
     },

@@ -535,6 +535,11 @@ export interface Store extends HistoryStore, EventTypeStore, RunStateStore, Wait
   close(): Promise<void>;
   /** Cheap liveness query for /readyz. */
   ping(): Promise<void>;
+  /**
+   * Resolves once every write made so far would survive a power loss, for writes answered outside
+   * `commit` (the API's): SQLite syncs its WAL (wal-sync.ts); a PostgreSQL commit already is.
+   */
+  durable(): Promise<void>;
 
   /**
    * Writes a batch in one transaction. Events are written, not fanned out: the delivery loop plans

@@ -52,6 +52,25 @@ describe('auth and OpenAPI', () => {
     expect((await api('GET', '/webhooks', undefined, 'wrong')).status).toBe(401);
   });
 
+  it('answers a write once the store says it is durable, and a read without asking', async ({
+    api,
+    running,
+    receiver,
+  }) => {
+    const store = running.engine.store;
+    const real = store.durable.bind(store);
+    let asked = 0;
+    // The real sync still runs: this only counts that the API waited for it.
+    store.durable = async () => {
+      asked++;
+      await real();
+    };
+    expect((await api('POST', '/webhooks', { url: receiver.url, events: ['order.*'] })).status).toBe(201);
+    expect(asked).toBe(1);
+    expect((await api('GET', '/webhooks')).status).toBe(200);
+    expect(asked).toBe(1);
+  });
+
   it('publishes a valid OpenAPI document listing the routes', async ({ running }) => {
     const response = await fetch(`${running.url}/api/v1/openapi.json`);
     expect(response.status).toBe(200);

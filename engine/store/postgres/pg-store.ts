@@ -319,6 +319,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       closed = true;
       await pool.end();
     },
+    async durable() {},
     async ping() {
       await pool.query('SELECT 1');
     },

@@ -31,6 +31,16 @@ describe('WAL sync off the event loop', () => {
     await store.close();
   });
 
+  it('syncs on demand for writes answered outside commit (the API hook awaits durable())', async () => {
+    dir = makeTempDir();
+    const path = `${dir.path}/hookline.db`;
+    const store = createSqliteStore({ path, secretBox: createSecretBox('k') });
+    store.db.exec('CREATE TABLE t (x)');
+    store.db.prepare('INSERT INTO t VALUES (1)').run();
+    await expect(store.durable()).resolves.toBeUndefined();
+    await store.close();
+  });
+
   it('shares one queued sync among the callers that arrive while another runs', async () => {
     dir = makeTempDir();
     const path = `${dir.path}/wal`;
