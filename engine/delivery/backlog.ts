@@ -42,13 +42,17 @@ export function createBacklog(options: { outbox: OutboxStore; maxBacklog: number
     pendingEvents = await outbox.pendingFanOut();
   };
 
+  // Not clamped at zero on the way down: a commit is counted once durable, and with the WAL synced
+  // off the event loop (wal-sync.ts) its events may be fanned out, and its deliveries settled, while
+  // it waits for the disk. The count dips below zero then, and comes back when the commit is counted.
+  const total = (): number => Math.max(0, openDeliveries) + Math.max(0, pendingEvents);
   return {
     opened: (n) => void (openDeliveries += n),
-    closed: (n) => void (openDeliveries = Math.max(0, openDeliveries - n)),
+    closed: (n) => void (openDeliveries -= n),
     eventsWritten: (n) => void (pendingEvents += n),
-    eventsFannedOut: (n) => void (pendingEvents = Math.max(0, pendingEvents - n)),
+    eventsFannedOut: (n) => void (pendingEvents -= n),
     shedSeconds() {
-      const size = openDeliveries + pendingEvents;
+      const size = total();
       if (maxBacklog === 0 || size <= maxBacklog) return 0;
       shedCount++;
       if (Date.now() - shedLoggedAtMs >= 1000) {
@@ -58,7 +62,7 @@ export function createBacklog(options: { outbox: OutboxStore; maxBacklog: number
       return TUNING.backlogRetryAfterSec;
     },
     get size() {
-      return openDeliveries + pendingEvents;
+      return total();
     },
     get shedCount() {
       return shedCount;

@@ -53,6 +53,24 @@ describe('backlog', () => {
     }
   });
 
+  it('comes back to zero when a commit is counted after its events were fanned out and delivered', async () => {
+    // A commit waiting for its WAL sync is visible to the fan-out on the same connection before it is counted.
+    const backlog = createBacklog({ outbox: temp.store.outbox, maxBacklog: 0, log });
+    await backlog.start();
+    try {
+      backlog.eventsFannedOut(2);
+      backlog.opened(3);
+      backlog.closed(3);
+      backlog.closed(1);
+      expect(backlog.size).toBe(0);
+      backlog.eventsWritten(2);
+      backlog.opened(1);
+      expect(backlog.size).toBe(0);
+    } finally {
+      backlog.stop();
+    }
+  });
+
   it('never sheds with the mark off (0)', async () => {
     await temp.store.commit({ deliveries: [makeNewDelivery('d1')] });
     const backlog = createBacklog({ outbox: temp.store.outbox, maxBacklog: 0, log });
