@@ -127,7 +127,7 @@ export async function benchScaleOut(options: BenchOptions): Promise<Row[]> {
     );
     const [rateSqlite, rate1, rate2] = [sqlite, pg1, pg2].map((runs) => median(runs.map((r) => r.perSec)));
     const [costs1, costs2] = [medianCosts(pg1), medianCosts(pg2)];
-    const shape = `${events.toLocaleString('en-US')} events → 1 unordered subscription, measured as the delivery figure does, a fresh engine (and schema) per round, median of ${rounds}`;
+    const shape = `${events.toLocaleString('en-US')} events → 1 unordered subscription, measured as the delivery figure does, a fresh engine (and schema) per round, ${rounds === 1 ? 'one round' : `median of ${rounds}`}`;
     const one: Row = {
       figure: 'delivery, PostgreSQL 1 process',
       hookline: rate1,
