@@ -68,8 +68,9 @@ const SIZES: Record<BenchMode, Sizes> = {
     n8n: { enabled: true, rounds: 3, durationSec: 10 },
   },
   quick: {
-    // 1 s loads after a 0.5 s warm-up: the overload figure shares them, and its backlogs grow with their length.
-    ingress: { rounds: 2, durationSec: 1, warmupSec: 0.5, connections: 50, killAfterSec: 0.5 },
+    // Loads of 0.75 s after 0.25 s of warm-up: the overload figure shares them, and the backlogs it must
+    // drain afterwards grow with the requests they accept (about 40 deliveries each in its outage scenario).
+    ingress: { rounds: 2, durationSec: 0.75, warmupSec: 0.25, connections: 50, killAfterSec: 0.5 },
     delivery: {
       rounds: 2,
       events: 5_000,
@@ -83,13 +84,13 @@ const SIZES: Record<BenchMode, Sizes> = {
     memory: { subscriptions: 10_000, steps: 1 },
     // One round: each side's engines start afresh per round, and that start-up is most of a round.
     scaleout: { rounds: 1, events: 3_000 },
-    // 1,000,000 drained at this machine's few thousand per second takes minutes: quick mode queues 25,000.
-    backlog: { deliveries: 25_000, endpoints: 10, retryEverySec: 1 },
-    pool: { rounds: 2, events: 2_000, signatures: 10_000, batchSizes: [1, 4, 16, 64, 256] },
+    // 1,000,000 drained at this machine's few thousand per second takes minutes: quick mode queues 10,000.
+    backlog: { deliveries: 10_000, endpoints: 10, retryEverySec: 1 },
+    pool: { rounds: 2, events: 2_000, signatures: 5_000, batchSizes: [1, 4, 16, 64, 256] },
     // The slow receiver holds what the engine's connection caps let through (about a hundred) either way.
     outage: { slowBacklog: 250 },
     crash: null,
-    n8n: { enabled: true, rounds: 2, durationSec: 2 },
+    n8n: { enabled: true, rounds: 2, durationSec: 1.5 },
   },
   smoke: {
     ingress: { rounds: 1, durationSec: 0.3, warmupSec: 0, connections: 10, killAfterSec: 0.2, maxRequests: 40 },
