@@ -1,17 +1,21 @@
 /**
  * Waiting for an engine to deliver everything it holds, with a way out: when its receivers get
- * nothing for a while although deliveries are still open, the drain has stalled. The figure then
- * reports a missed row and the run goes on, instead of waiting for ever on a stuck endpoint.
+ * nothing for a while although deliveries have been due all that time, the drain is stuck. The
+ * figure then reports a missed row and the run goes on, instead of waiting for ever.
  */
 import type { ChildHandle } from './child.js';
 
-/** Longer than any retry or recovery probe the figures configure (seconds): silence this long is a stall. */
+/** Silence this long, with deliveries due as long, is a stuck drain. */
 export const STALL_MS = 30_000;
 const POLL_MS = 500;
+/** How often a silent drain's overdue deliveries are counted (a scan of the engine's table). */
+const OVERDUE_CHECK_MS = 5_000;
 
 /**
  * Resolves `true` once the engine has no run left and no delivery open (every attempt recorded);
- * `false` when the receivers' 2xx counts stood still for `stallMs` before that.
+ * `false` when the receivers' 2xx counts stood still for `stallMs` while deliveries due for as long
+ * still waited. Silence while every open delivery waits for a later retry is no stall: the default
+ * schedule retries a failed attempt a minute later.
  */
 export async function settleUnlessStalled(
   engine: ChildHandle,
@@ -25,19 +29,23 @@ export async function settleUnlessStalled(
     .then(() => true);
   // After a stall these calls stay open until the engine stops, and fail then: nobody waits for them.
   settled.catch(() => undefined);
-  const stalled = async (): Promise<boolean> => {
-    let [last, since] = [-1, performance.now()];
+  const stuck = async (): Promise<boolean> => {
+    let [last, since, checkedAt] = [-1, performance.now(), 0];
     while (!done) {
       const counts = await Promise.all(receivers.map((receiver) => receiver.call<{ count: number }>('stats')));
       const total = counts.reduce((sum, stats) => sum + stats.count, 0);
-      if (total !== last) [last, since] = [total, performance.now()];
-      else if (performance.now() - since >= stallMs) return false;
+      const now = performance.now();
+      if (total !== last) [last, since] = [total, now];
+      else if (now - since >= stallMs && now - checkedAt >= OVERDUE_CHECK_MS) {
+        checkedAt = now;
+        if ((await engine.call<number>('overdue', { overdueMs: stallMs })) > 0) return false;
+      }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     return true;
   };
   try {
-    return await Promise.race([settled, stalled()]);
+    return await Promise.race([settled, stuck()]);
   } finally {
     done = true;
   }

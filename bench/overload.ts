@@ -193,7 +193,7 @@ function overloadRows(results: Record<Scenario, Measured>, options: BenchOptions
       target: 'all delivered',
       pass: drained.stored > 0 && drained.delivered >= drained.stored && !drained.stalled,
       note: drained.stalled
-        ? `healthy scenario: ${drained.stored} deliveries queued; the drain stalled: nothing arrived for ${STALL_MS / 1000} s with ${drained.delivered} delivered.`
+        ? `healthy scenario: ${drained.stored} deliveries queued; the drain stalled: nothing arrived for ${STALL_MS / 1000} s while deliveries were due, ${drained.delivered} delivered.`
         : `healthy scenario: ${drained.stored} deliveries queued, drained in ${(drained.drainMs / 1000).toFixed(1)} s after the load (${(drained.stored / Math.max(0.001, drained.drainMs / 1000)).toFixed(0)}/s incl. the load's tail).`,
     },
   ];
@@ -230,7 +230,7 @@ function outageRows(results: Record<Scenario, Measured>, options: BenchOptions):
         !recovered.stalled,
       note: `the down one came up, the others answered 200 (the slow one's held requests too); ${
         recovered.stalled
-          ? `the drain stalled: nothing arrived for ${STALL_MS / 1000} s with ${recovered.succeeded} of ${recovered.stored} succeeded`
+          ? `the drain stalled: nothing arrived for ${STALL_MS / 1000} s while deliveries were due, ${recovered.succeeded} of ${recovered.stored} succeeded`
           : `all ${recovered.stored} succeeded ${(recovered.drainMs / 1000).toFixed(1)} s after`
       }; the receivers counted ${recovered.delivered} 2xx answers.`,
     },
