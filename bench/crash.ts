@@ -7,26 +7,18 @@
 import { runCrashProof, type CrashRun } from './crash-proof.js';
 import { benchOptions, type BenchOptions } from './options.js';
 import { ratio } from './stats.js';
-import type { Row } from './table.js';
-
-/** The one row of a mode that leaves the crash proof to full mode. */
-function fullModeOnly(): Row {
-  const full = benchOptions('full').crash;
-  const size = full ? ` (${full.requests.toLocaleString('en-US')} requests per seed, ${full.seeds.length} seeds)` : '';
-  return {
-    figure: 'crash proof',
-    hookline: Number.NaN,
-    baseline: Number.NaN,
-    unit: '',
-    ratio: Number.NaN,
-    target: '',
-    pass: null,
-    note: `full mode only${size}; npm test runs the short crash proof (test/integration/crash-proof.test.ts).`,
-  };
-}
+import { fullModeOnly, type Row } from './table.js';
 
 export async function benchCrash(options: BenchOptions): Promise<Row[]> {
-  if (!options.crash) return [fullModeOnly()];
+  if (!options.crash) {
+    const full = benchOptions('full').crash!;
+    return [
+      fullModeOnly(
+        'crash proof',
+        `${full.requests.toLocaleString('en-US')} requests per seed, ${full.seeds.length} seeds; npm test runs the short crash proof (test/integration/crash-proof.test.ts).`,
+      ),
+    ];
+  }
   const runs: CrashRun[] = [];
   for (const seed of options.crash.seeds)
     runs.push(await runCrashProof({ requests: options.crash.requests, seed, log: options.log }));

@@ -1,9 +1,9 @@
 /**
- * Sizes of each figure per mode. `full` is what the issue asks for; `quick` keeps every figure's
- * shape in under two minutes on a 2-core machine (fewer events, shorter loads, fewer rounds, one
- * round where several would only narrow the noise) and leaves to full mode what only makes sense at
- * full size (`null`: the figure prints a "full mode only" row); `smoke` only proves the harness runs
- * (the test suite), its numbers mean nothing.
+ * Sizes of each figure per mode. `full` is what the issue asks for; `quick` keeps each figure's
+ * shape in about two minutes on an idle 2-core machine (shorter loads, fewer rounds, a smaller pool
+ * figure) and leaves to full mode what only means something at full size (`null`: the figure prints
+ * one "full mode only" row); `smoke` only proves the harness runs (the test suite), its numbers mean
+ * nothing.
  */
 export type BenchMode = 'full' | 'quick' | 'smoke';
 
@@ -29,8 +29,8 @@ export interface BenchOptions {
   matcher: { rounds: number; subscriptions: number; iterations: number };
   /** The memory figure: subscriptions added in `steps` equal steps. */
   memory: { subscriptions: number; steps: number };
-  /** Each round starts every side afresh: events per measured run, to one subscription. */
-  scaleout: { rounds: number; events: number };
+  /** Each round starts every side afresh: events per measured run, to one subscription. `null`: full mode only. */
+  scaleout: { rounds: number; events: number } | null;
   /** `retryEverySec`: while the receiver is down; also how long after it is back the first probe may wait. */
   backlog: { deliveries: number; endpoints: number; retryEverySec: number };
   pool: { rounds: number; events: number; signatures: number; batchSizes: number[] };
@@ -38,7 +38,7 @@ export interface BenchOptions {
   outage: { slowBacklog: number };
   /**
    * The crash proof: trigger requests per run, one run per seed (each killed at a point the seed picks).
-   * `null` in quick mode: it is the crash proof at full size, and `npm test` runs the short one.
+   * `null`: full mode only (it is the crash proof at full size; `npm test` runs the short one).
    */
   crash: { requests: number; seeds: number[] } | null;
   n8n: { enabled: boolean; rounds: number; durationSec: number };
@@ -82,14 +82,15 @@ const SIZES: Record<BenchMode, Sizes> = {
     matcher: { rounds: 3, subscriptions: 100_000, iterations: 300 },
     // Two readings, 0 and 10,000: each is an engine start over the stored subscriptions.
     memory: { subscriptions: 10_000, steps: 1 },
-    // One round: each side's engines start afresh per round, and that start-up is most of a round.
-    scaleout: { rounds: 1, events: 3_000 },
+    // Four engine start-ups (and PostgreSQL migrations) per round, and one round decides nothing.
+    scaleout: null,
     // 1,000,000 drained at this machine's few thousand per second takes minutes: quick mode queues 25,000
     // (seconds when idle; tenths of 2,500 for the drain profile).
     backlog: { deliveries: 25_000, endpoints: 10, retryEverySec: 1 },
     pool: { rounds: 2, events: 2_000, signatures: 5_000, batchSizes: [1, 4, 16, 64, 256] },
     // The slow receiver holds what the engine's connection caps let through (about a hundred) either way.
     outage: { slowBacklog: 250 },
+    // The crash proof at full size takes minutes; npm test runs the short one.
     crash: null,
     n8n: { enabled: true, rounds: 2, durationSec: 1.5 },
   },
