@@ -5,8 +5,12 @@
  */
 import type { ChildHandle } from './child.js';
 
-/** Silence this long, with deliveries due as long, is a stuck drain. */
-export const STALL_MS = 30_000;
+/**
+ * Silence this long, with deliveries due as long, is a stuck drain. Generous: a loaded smoke run's
+ * healthy drain has sat silent for over 30 s with deliveries due, and the smoke test used to wait
+ * such pauses out; a figure should only give up on a drain that has stopped.
+ */
+export const STALL_MS = 120_000;
 const POLL_MS = 500;
 /** How often a silent drain's overdue deliveries are counted (a scan of the engine's table). */
 const OVERDUE_CHECK_MS = 5_000;
