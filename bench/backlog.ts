@@ -6,7 +6,7 @@
  */
 import { generateSecret } from '../engine/signing/index.js';
 import { startChild, type ChildHandle } from './child.js';
-import type { BenchOptions } from './options.js';
+import { benchOptions, type BenchOptions } from './options.js';
 import { ratio, slope, wallClockMs } from './stats.js';
 import type { Row } from './table.js';
 import { countRows, startEngineProcess, type EngineProcess } from './workspace.js';
@@ -168,7 +168,7 @@ function backlogRows(options: BenchOptions, m: Measured, events: number, deliver
   const size = `${total.toLocaleString('en-US')} deliveries`;
   const scaled =
     options.mode === 'quick'
-      ? 'Quick mode: a quarter of the 100,000 (draining 100,000 takes over a minute here on its own). '
+      ? `Quick mode: ${fmt(total)} of full mode's ${fmt(benchOptions('full').backlog.deliveries)}. `
       : '';
   options.log(
     `backlog: drained at ${drainPerSec.toFixed(0)}/s, peak RSS ${m.draining.peakMb.toFixed(0)} MB (kernel ${m.draining.kernelPeakMb.toFixed(0)} MB), out of order ${m.stats.outOfOrder}`,

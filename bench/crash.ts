@@ -2,13 +2,23 @@
  * The crash figure: the crash proof of test/integration/crash-proof.test.ts at full size (the
  * issue's 20,000 requests and the deliveries they cause, several seeds), one run after another.
  * Each row is a promise summed over the seeds; any count that must be zero and is not fails it.
+ * Full mode only: quick mode prints one row saying so (`npm test` runs the short crash proof).
  */
 import { runCrashProof, type CrashRun } from './crash-proof.js';
-import type { BenchOptions } from './options.js';
+import { benchOptions, type BenchOptions } from './options.js';
 import { ratio } from './stats.js';
-import type { Row } from './table.js';
+import { fullModeOnly, type Row } from './table.js';
 
 export async function benchCrash(options: BenchOptions): Promise<Row[]> {
+  if (!options.crash) {
+    const full = benchOptions('full').crash!;
+    return [
+      fullModeOnly(
+        'crash proof',
+        `${full.requests.toLocaleString('en-US')} requests per seed, ${full.seeds.length} seeds; npm test runs the short crash proof (test/integration/crash-proof.test.ts).`,
+      ),
+    ];
+  }
   const runs: CrashRun[] = [];
   for (const seed of options.crash.seeds)
     runs.push(await runCrashProof({ requests: options.crash.requests, seed, log: options.log }));

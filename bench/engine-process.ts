@@ -5,9 +5,9 @@
  *
  * argv[2]: JSON config overrides (the parent made the folder); argv[3]: `{"inline": true}` sends
  * from the main thread instead of the piscina pool (the pool figure). Commands: `subscribe`,
- * `publish`, `publishPaced`, `settled`, `rss`, `idle`, and for a shared PostgreSQL store `knows`
- * (this process has loaded these subscriptions) and `pgQueries` (round trips since the last call);
- * `seedSubscriptions` for the memory figure.
+ * `publish`, `publishPaced`, `settled`, `rss`, `idle`, `deliveryCounts`, `overdue`, and for a shared
+ * PostgreSQL store `knows` (this process has loaded these subscriptions) and `pgQueries` (round trips
+ * since the last call); `seedSubscriptions` for the memory figure.
  */
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
@@ -111,6 +111,19 @@ function countByStatus(dbPath: string): Record<string, number> {
   }
 }
 
+/** Open deliveries that were due before `beforeMs` and still wait (a full scan: only while a drain is silent). */
+function countOverdue(dbPath: string, beforeMs: number): number {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return db
+      .prepare("SELECT count(*) FROM deliveries WHERE status IN ('pending', 'retrying') AND next_attempt_at < ?")
+      .pluck()
+      .get(beforeMs) as number;
+  } finally {
+    db.close();
+  }
+}
+
 async function main(): Promise<void> {
   const overrides = JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>;
   const { inline = false } = JSON.parse(process.argv[3] ?? '{}') as { inline?: boolean };
@@ -163,6 +176,8 @@ async function main(): Promise<void> {
       },
       /** Deliveries by status, from the engine's own store. */
       deliveryCounts: () => countByStatus(config.dbPath),
+      /** Open deliveries due for longer than `overdueMs` (a stuck drain: see drain-watch.ts). */
+      overdue: ({ overdueMs }: { overdueMs: number }) => countOverdue(config.dbPath, Date.now() - overdueMs),
       /** Whether this process has loaded these subscriptions (another process may have made them). */
       knows: ({ ids }: { ids: string[] }) => ids.every((id) => engine.delivery.matcher.get(id) !== undefined),
       pgQueries: takeQueryCounts,

@@ -8,6 +8,7 @@
  * delivery must arrive.
  */
 import { startChild, type ChildHandle } from './child.js';
+import { settleUnlessStalled } from './drain-watch.js';
 import type { Behaviour } from './receiver-process.js';
 
 /**
@@ -46,8 +47,11 @@ export interface Outage {
   heldAtStart: number;
   /** After the load: requests held then, the most held at once, and 2xx answers the healthy one gave. */
   duringLoad(): Promise<{ held: number; peakHeld: number; healthyDelivered: number }>;
-  /** Every receiver answers again; resolves once nothing is open, with what was stored and delivered. */
-  recover(): Promise<{ stored: number; succeeded: number; delivered: number; drainMs: number }>;
+  /**
+   * Every receiver answers again; resolves once nothing is open (or the drain stalled: see
+   * drain-watch.ts), with what was stored and delivered.
+   */
+  recover(): Promise<{ stored: number; succeeded: number; delivered: number; drainMs: number; stalled: boolean }>;
 }
 
 /**
@@ -84,14 +88,13 @@ export async function startOutage(engine: ChildHandle, timeoutSec: number, slowB
       const started = performance.now();
       await byName.get('down')!.call('up');
       for (const name of ['failing', 'slow', 'reset']) await byName.get(name)!.call('behave', { kind: 'ok' });
-      await engine.call('idle');
-      await engine.call('settled');
+      const stalled = !(await settleUnlessStalled(engine, children));
       const drainMs = performance.now() - started;
       const counts = await engine.call<Record<string, number>>('deliveryCounts');
       let delivered = 0;
       for (const child of children) delivered += (await child.call<ReceiverStats>('stats')).count;
       const stored = Object.values(counts).reduce((sum, n) => sum + n, 0);
-      return { stored, succeeded: counts.succeeded ?? 0, delivered, drainMs };
+      return { stored, succeeded: counts.succeeded ?? 0, delivered, drainMs, stalled };
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (full) and `npm run bench -- --quick` (about a minute and a half).
+ * `npm run bench` (full) and `npm run bench -- --quick` (under two minutes).
  * `--only=ingress,delivery` runs a subset. Prints one markdown table and writes the same rows to
  * `bench/results.json`. Exit code 0 even when targets are missed: the table says so, loudly.
  */

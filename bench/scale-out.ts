@@ -28,7 +28,7 @@ import {
 import { sumQueryCounts, type QueryCounts } from './pg-query-counter.js';
 import { createBenchSchema } from './pg-schema.js';
 import { inTurns, median, ratio } from './stats.js';
-import { formatNumber, type Row } from './table.js';
+import { formatNumber, fullModeOnly, type Row } from './table.js';
 
 interface SideResult extends RunResult {
   costs?: PgCosts;
@@ -113,6 +113,13 @@ const COSTS_SOURCES =
   "included); WAL is the whole server's over that time.";
 
 export async function benchScaleOut(options: BenchOptions): Promise<Row[]> {
+  if (!options.scaleout)
+    return [
+      fullModeOnly(
+        'delivery, PostgreSQL 1 and 2 processes',
+        'each side starts afresh per round (engines, schema, migrations), and a 2-process verdict needs several rounds; npm test runs the figure small (test/bench/smoke.test.ts).',
+      ),
+    ];
   const { rounds, events } = options.scaleout;
   const receiver: ChildHandle = await startChild('receiver-process');
   try {

@@ -24,6 +24,20 @@ export interface Row {
   details?: Record<string, unknown>;
 }
 
+/** The one row of a figure this mode leaves to full mode, saying so and why. */
+export function fullModeOnly(figure: string, why: string): Row {
+  return {
+    figure,
+    hookline: Number.NaN,
+    baseline: Number.NaN,
+    unit: '',
+    ratio: Number.NaN,
+    target: '',
+    pass: null,
+    note: `full mode only: ${why}`,
+  };
+}
+
 /** A number as the table prints it: thousands separated, about three significant figures. */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return '—';
