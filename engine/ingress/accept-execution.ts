@@ -58,11 +58,12 @@ export async function acceptExecution(
     workflowOrganization(workflow.definition, binding.node.name),
   );
   const ran = await options.executor.runBeforeStore({ workflow, execution, startOutput, agentId });
+  const record = ran ? { ...execution, ...ran.update } : execution;
   const committed = await options.committer.submit({
     acknowledged: true,
     executions: [
       {
-        record: ran ? { ...execution, ...ran.update } : execution,
+        record,
         events: ran ? [...accepted, ...ran.events] : accepted,
         idempotencyWindowSec: options.idempotencyWindowSec,
       },
@@ -72,5 +73,5 @@ export async function acceptExecution(
   if (stored.duplicate) return { execution, duplicateOf: stored.id };
   if (!ran) return { execution };
   options.executor.stored(ran);
-  return { execution: { ...execution, ...ran.update }, outcome: ran.outcome };
+  return { execution: record, outcome: ran.outcome };
 }

@@ -52,7 +52,7 @@ export interface Executor {
   outcome(executionId: string): Promise<ExecutionOutcome> | null;
   /**
    * Runs an execution not stored yet, when its workflow may run first (`runsBeforeStore`, see
-   * run-before-store.ts), else null: store it queued, then `run` it. The caller writes `end` and
+   * run-before-store.ts), else null: store it queued, then `run` it. The caller writes `update` and
    * `events` with the execution's acceptance, then calls `stored`.
    */
   runBeforeStore(request: RunRequest): Promise<UnstoredRun> | null;
