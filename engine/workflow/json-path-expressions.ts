@@ -47,7 +47,8 @@ export function parseSteps(steps: string): JsonPath | null {
   for (const step of steps.matchAll(STEP)) {
     const key = step[1] ?? step[3] ?? step[4];
     if (key !== undefined) {
-      if (REFUSED.has(key) || key.length === 0) return null;
+      // n8n's sandbox refuses a bare `$` identifier (`$json.a.$`: "Cannot access "$" without calling it").
+      if (REFUSED.has(key) || key.length === 0 || step[1] === '$') return null;
       path.push(key);
     } else path.push(Number(step[2]));
   }

@@ -62,6 +62,14 @@ describe('plain $json reads', () => {
     expect(answered).toBeGreaterThan(100);
   });
 
+  it('leave a dotted `$` step to n8n, whose sandbox refuses it (found by the property above)', () => {
+    const item = { body: { $: { k: true } } };
+    const parameter = '={{$json.body.$["k"]}}';
+    expect(resolvePlainReads(parameter, item)).toBe(NOT_PLAIN);
+    expect(() => n8nValue(parameter, item)).toThrow(/Cannot access "\$"/);
+    expect(resolvePlainReads('={{$json.body["$"].k}}', item)).toEqual(n8nValue('={{$json.body["$"].k}}', item));
+  });
+
   it('answer nested parameters entry by entry as n8n resolves them', () => {
     fc.assert(
       fc.property(json, fc.dictionary(fc.constantFrom('p', 'q', 'r'), expression, { maxKeys: 3 }), (item, fields) => {
