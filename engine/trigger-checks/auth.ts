@@ -33,7 +33,21 @@ function sha256(value: string): Buffer {
  * exit tells a caller how long the configured secret is.
  */
 export function secretsEqual(expected: string, received: string): boolean {
-  return timingSafeEqual(sha256(expected), sha256(received));
+  return timingSafeEqual(expectedDigest(expected), sha256(received));
+}
+
+/** Digests of configured secrets (never of what a caller sent), so each is hashed once, not per request. */
+const expectedDigests = new Map<string, Buffer>();
+const MAX_EXPECTED_DIGESTS = 1024;
+
+function expectedDigest(secret: string): Buffer {
+  let digest = expectedDigests.get(secret);
+  if (digest === undefined) {
+    if (expectedDigests.size >= MAX_EXPECTED_DIGESTS) expectedDigests.clear();
+    digest = sha256(secret);
+    expectedDigests.set(secret, digest);
+  }
+  return digest;
 }
 
 /** Lower-case header lookup; a repeated header is joined so it can never match a single secret. */
