@@ -134,6 +134,7 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     busyShare: config.deliveryBusyShare,
     busyForMs: TUNING.pacing.busyForMs,
     burstMs: TUNING.pacing.burstMs,
+    offThreadMs: () => options.dispatcher.busyMs?.() ?? 0,
   });
   /**
    * A stored subscription whose rules no longer compile is disabled with the reason, logged and

@@ -1,10 +1,11 @@
 /**
- * Ingress keeps priority over delivery on the main thread. Delivery (claims, settlements, expiry)
- * runs in steps; each step's main-thread time is charged to a budget that refills at
- * `busyShare` of wall time while requests are arriving, and at full rate when they are not. A step
- * never starts while the budget is spent, and every step first gives the event loop a turn, so a
- * request that arrived meanwhile is read before delivery goes on. Sending is in the pool; what is
- * paced here is only the main thread's share of the work.
+ * Ingress keeps priority over delivery. Delivery (claims, settlements, expiry) runs in steps; each
+ * step's main-thread time is charged to a budget that refills at `busyShare` of wall time while
+ * requests are arriving, and at full rate when they are not. A step never starts while the budget
+ * is spent, and every step first gives the event loop a turn, so a request that arrived meanwhile
+ * is read before delivery goes on. While requests arrive, the pool threads' time (signing and
+ * sending what the steps claimed) is charged too: on a machine with few cores those threads take
+ * the CPU the requests need, so pacing only the main thread's share let delivery halve ingress.
  */
 export interface Pacer {
   /** A request arrived: delivery keeps to its share for a while. */
@@ -24,6 +25,11 @@ export interface PacerOptions {
   busyForMs: number;
   /** Budget that may be spent in one go. */
   burstMs: number;
+  /**
+   * Time delivery's work has run off the main thread so far, in ms (the pool threads' busy time):
+   * what it grew by is charged while requests arrive. @defaultValue nothing is charged
+   */
+  offThreadMs?: () => number;
   now?: () => number;
 }
 
@@ -32,12 +38,21 @@ export function createPacer(options: PacerOptions): Pacer {
   let lastForegroundMs = Number.NEGATIVE_INFINITY;
   let budgetMs = options.burstMs;
   let refilledAtMs = now();
+  const offThreadMs = options.offThreadMs ?? (() => 0);
+  let offThreadSeenMs = offThreadMs();
 
   const isBusy = (atMs: number): boolean => atMs - lastForegroundMs < options.busyForMs;
   const refill = (): void => {
     const atMs = now();
-    const rate = isBusy(atMs) ? options.busyShare : 1;
-    budgetMs = Math.min(options.burstMs, budgetMs + (atMs - refilledAtMs) * rate);
+    const busy = isBusy(atMs);
+    const offThread = offThreadMs();
+    // Charged only while busy: with no request to protect, the pool may use every core it has.
+    const offThreadSpent = busy ? offThread - offThreadSeenMs : 0;
+    offThreadSeenMs = offThread;
+    budgetMs = Math.min(
+      options.burstMs,
+      budgetMs + (atMs - refilledAtMs) * (busy ? options.busyShare : 1) - offThreadSpent,
+    );
     refilledAtMs = atMs;
   };
 
@@ -50,7 +65,10 @@ export function createPacer(options: PacerOptions): Pacer {
       refill();
       while (budgetMs < 0) {
         const rate = isBusy(now()) ? options.busyShare : 1;
-        await new Promise<void>((resolve) => setTimeout(resolve, Math.ceil(-budgetMs / rate)));
+        // At most busyForMs at a time: once requests stop, the debt is repaid at full rate.
+        await new Promise<void>((resolve) =>
+          setTimeout(resolve, Math.min(options.busyForMs, Math.ceil(-budgetMs / rate))),
+        );
         refill();
       }
     },

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { TUNING } from '../tuning.js';
 import type { Agent } from 'undici';
+import type { Worker } from 'node:worker_threads';
 import type { ResolveHost } from './guarded-lookup.js';
 import { createSendAgent, sendBatch } from './send.js';
 import type { Dispatcher, SendTask, SendTaskResult } from './types.js';
@@ -124,9 +125,20 @@ function createPoolDispatcher(options: DispatcherOptions): Dispatcher {
           }
         : undefined,
   });
+  // Each thread's active time when last read: a thread piscina replaces starts its count anew.
+  const seenActiveMs = new WeakMap<Worker, number>();
+  let busyMs = 0;
   return {
     mode: 'pool',
     send: (task) => pool.run(task, { name: 'send' }),
+    busyMs() {
+      for (const thread of pool.threads) {
+        const active = thread.performance.eventLoopUtilization().active;
+        busyMs += active - (seenActiveMs.get(thread) ?? active);
+        seenActiveMs.set(thread, active);
+      }
+      return busyMs;
+    },
     close: () => pool.close(),
     get utilization() {
       // Several tasks overlap on one thread, so piscina's ratio can pass 1: the pool is full then.

@@ -88,4 +88,10 @@ export interface Dispatcher {
    * (threads × time) since it started. 0 inline; a dispatcher without a pool may leave it out.
    */
   readonly utilization?: number;
+  /**
+   * How long the pool threads have been busy so far, in ms (their event loops' active time, summed):
+   * the pacer charges what it grows by to delivery's share while requests arrive. 0 inline (that
+   * work is the main thread's own); a dispatcher without a pool may leave it out.
+   */
+  busyMs?(): number;
 }
