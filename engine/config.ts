@@ -406,7 +406,7 @@ export const SETTINGS = {
     env: 'HOOKLINE_DELIVERY_BUSY_SHARE',
     type: 'number',
     schema: { exclusiveMinimum: 0, maximum: 1 },
-    doc: 'Share of the main thread the delivery loop may use while requests are arriving (the rest is kept for them).',
+    doc: 'Least share of one core delivery may use while requests are arriving (its main-thread steps and its pool threads together); it gets more when the requests leave more of the main thread.',
   }),
   failureThreshold: setting({
     default: 5,

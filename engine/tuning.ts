@@ -41,6 +41,14 @@ export const TUNING = {
     burstMs: 10,
     /** While busy, claim, settle and fan-out steps shrink to this fraction: shorter steps, less lag. */
     busyStepScale: 0.25,
+    /**
+     * While busy, delivery may use what requests leave of the main thread less this much (never less
+     * than `deliveryBusyShare`): a trickle of requests barely slows a drain, a flood keeps the floor.
+     * Half, because the requests' measured load reads low when delivery starves them of CPU: at 0.25
+     * the overload figure swung between 0.37x and 0.71x. A drain of 30,000 under 20 requests/s:
+     * 1,800–2,000/s (at the floor alone, with the pool's time charged: 575–674/s).
+     */
+    requestHeadroom: 0.5,
   },
   pool: {
     /** Send tasks one pool thread works on at once (it overlaps several slow receivers). */

@@ -42,7 +42,7 @@ export interface DeliverySystem {
   eraseEvent: EraseEvent;
   /** Call after each commit: wakes the fan-out for new events. */
   afterCommit(result: CommitResult): void;
-  /** A request arrived: delivery keeps to its share of the main thread for a while. */
+  /** A request arrived: delivery keeps to its share for a while. */
   noteForeground(): void;
   /**
    * With `maxBacklog` set: the seconds a trigger caller should wait while more deliveries are open
@@ -135,6 +135,8 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     busyForMs: TUNING.pacing.busyForMs,
     burstMs: TUNING.pacing.burstMs,
     offThreadMs: () => options.dispatcher.busyMs?.() ?? 0,
+    mainActiveMs: () => performance.eventLoopUtilization().active,
+    headroom: TUNING.pacing.requestHeadroom,
   });
   /**
    * A stored subscription whose rules no longer compile is disabled with the reason, logged and

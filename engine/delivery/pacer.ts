@@ -6,6 +6,11 @@
  * is read before delivery goes on. While requests arrive, the pool threads' time (signing and
  * sending what the steps claimed) is charged too: on a machine with few cores those threads take
  * the CPU the requests need, so pacing only the main thread's share let delivery halve ingress.
+ *
+ * `busyShare` is a floor, not a ceiling: given `mainActiveMs`, the pacer measures how much of the
+ * main thread the requests themselves take (its busy time less delivery's charged steps) and lets
+ * delivery have what they leave, less `headroom`. A trickle of requests then barely slows a
+ * backlog's drain; a flood holds delivery to `busyShare`.
  */
 export interface Pacer {
   /** A request arrived: delivery keeps to its share for a while. */
@@ -30,8 +35,19 @@ export interface PacerOptions {
    * what it grew by is charged while requests arrive. @defaultValue nothing is charged
    */
   offThreadMs?: () => number;
+  /**
+   * The main thread's busy time so far, in ms (`performance.eventLoopUtilization().active`): with
+   * it, delivery's share while busy grows to what requests leave of the thread. @defaultValue the
+   * share stays `busyShare`
+   */
+  mainActiveMs?: () => number;
+  /** Of what requests leave of the main thread, the part delivery still leaves them. @defaultValue 0.25 */
+  headroom?: number;
   now?: () => number;
 }
+
+/** The requests' load is averaged over about this long (an exponential moving average). */
+const LOAD_HORIZON_MS = 100;
 
 export function createPacer(options: PacerOptions): Pacer {
   const now = options.now ?? (() => performance.now());
@@ -40,19 +56,33 @@ export function createPacer(options: PacerOptions): Pacer {
   let refilledAtMs = now();
   const offThreadMs = options.offThreadMs ?? (() => 0);
   let offThreadSeenMs = offThreadMs();
+  const headroom = options.headroom ?? 0.25;
+  /** Main-thread time charged to steps so far, and both counters when the load was last measured. */
+  let chargedMs = 0;
+  let chargedSeenMs = 0;
+  let mainActiveSeenMs = options.mainActiveMs?.() ?? 0;
+  /** The share of the main thread requests took lately (0–1); 1 until measured, so the floor holds. */
+  let requestLoad = 1;
 
   const isBusy = (atMs: number): boolean => atMs - lastForegroundMs < options.busyForMs;
+  const busyRate = (): number => Math.max(options.busyShare, Math.min(1, 1 - requestLoad - headroom));
+  const measureLoad = (elapsedMs: number): void => {
+    if (!options.mainActiveMs || elapsedMs <= 0) return;
+    const active = options.mainActiveMs();
+    const load = (active - mainActiveSeenMs - (chargedMs - chargedSeenMs)) / elapsedMs;
+    [mainActiveSeenMs, chargedSeenMs] = [active, chargedMs];
+    const weight = 1 - Math.exp(-elapsedMs / LOAD_HORIZON_MS);
+    requestLoad += (Math.min(1, Math.max(0, load)) - requestLoad) * weight;
+  };
   const refill = (): void => {
     const atMs = now();
     const busy = isBusy(atMs);
+    measureLoad(atMs - refilledAtMs);
     const offThread = offThreadMs();
     // Charged only while busy: with no request to protect, the pool may use every core it has.
     const offThreadSpent = busy ? offThread - offThreadSeenMs : 0;
     offThreadSeenMs = offThread;
-    budgetMs = Math.min(
-      options.burstMs,
-      budgetMs + (atMs - refilledAtMs) * (busy ? options.busyShare : 1) - offThreadSpent,
-    );
+    budgetMs = Math.min(options.burstMs, budgetMs + (atMs - refilledAtMs) * (busy ? busyRate() : 1) - offThreadSpent);
     refilledAtMs = atMs;
   };
 
@@ -64,7 +94,7 @@ export function createPacer(options: PacerOptions): Pacer {
       await new Promise<void>((resolve) => setImmediate(resolve));
       refill();
       while (budgetMs < 0) {
-        const rate = isBusy(now()) ? options.busyShare : 1;
+        const rate = isBusy(now()) ? busyRate() : 1;
         // At most busyForMs at a time: once requests stop, the debt is repaid at full rate.
         await new Promise<void>((resolve) =>
           setTimeout(resolve, Math.min(options.busyForMs, Math.ceil(-budgetMs / rate))),
@@ -77,7 +107,9 @@ export function createPacer(options: PacerOptions): Pacer {
       try {
         return step();
       } finally {
-        budgetMs -= now() - startedMs;
+        const spentMs = now() - startedMs;
+        budgetMs -= spentMs;
+        chargedMs += spentMs;
       }
     },
     get busy() {

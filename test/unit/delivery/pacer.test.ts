@@ -90,4 +90,92 @@ describe('pacer', () => {
     }
     expect(pacer.busy).toBe(false);
   });
+
+  it('charges the pool threads busy time while requests arrive, and not while quiet', async () => {
+    const clock = manualClock();
+    let poolMs = 0;
+    const pacer = createPacer({
+      busyShare: 0.5,
+      busyForMs: 10_000,
+      burstMs: 10,
+      offThreadMs: () => poolMs,
+      now: clock.now,
+    });
+    // Quiet: whatever the pool does is not charged, the budget stays whole.
+    poolMs += 1_000;
+    await pacer.turn();
+    pacer.noteForeground();
+    // Busy: 30 ms of pool time against 10 in hand (and 0 refilled, the clock stands): 20 ms in debt.
+    poolMs += 30;
+    let resolved = false;
+    const turn = pacer.turn().then(() => (resolved = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(resolved).toBe(false);
+    clock.advance(40); // repays the 20 ms at half rate
+    await turn;
+    expect(resolved).toBe(true);
+  });
+
+  it('lets delivery have what requests leave of the main thread, less the headroom', async () => {
+    const clock = manualClock();
+    const used = { main: 0, pool: 0 };
+    const pacer = createPacer({
+      busyShare: 0.1,
+      busyForMs: 100_000,
+      burstMs: 0,
+      offThreadMs: () => used.pool,
+      mainActiveMs: () => used.main,
+      headroom: 0.25,
+      now: clock.now,
+    });
+    pacer.noteForeground();
+    // Requests take 20 % of the thread: delivery may use 1 - 0.2 - 0.25 = 55 %.
+    const requestsFor = (ms: number) => {
+      clock.advance(ms);
+      used.main += ms * 0.2;
+    };
+    for (let i = 0; i < 20; i++) {
+      requestsFor(100);
+      await pacer.turn();
+    }
+    used.pool += 11; // 11 ms of debt
+    let resolved = false;
+    const turn = pacer.turn().then(() => (resolved = true));
+    requestsFor(10); // 5.5 ms repaid: not yet (at busyShare it would take 110 ms)
+    await new Promise((r) => setTimeout(r, 20));
+    expect(resolved).toBe(false);
+    requestsFor(11); // the rest
+    await turn;
+  });
+
+  it('holds delivery to busyShare while requests take the whole main thread', async () => {
+    const clock = manualClock();
+    const used = { main: 0, pool: 0 };
+    const pacer = createPacer({
+      busyShare: 0.1,
+      busyForMs: 100_000,
+      burstMs: 0,
+      offThreadMs: () => used.pool,
+      mainActiveMs: () => used.main,
+      headroom: 0.25,
+      now: clock.now,
+    });
+    pacer.noteForeground();
+    const requestsFor = (ms: number) => {
+      clock.advance(ms);
+      used.main += ms;
+    };
+    for (let i = 0; i < 20; i++) {
+      requestsFor(100);
+      await pacer.turn();
+    }
+    used.pool += 2;
+    let resolved = false;
+    const turn = pacer.turn().then(() => (resolved = true));
+    requestsFor(10); // 10 % of 10 ms repays half the debt
+    await new Promise((r) => setTimeout(r, 30));
+    expect(resolved).toBe(false);
+    requestsFor(12);
+    await turn;
+  });
 });
