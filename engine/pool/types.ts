@@ -90,8 +90,8 @@ export interface Dispatcher {
   readonly utilization?: number;
   /**
    * How long the pool threads have been busy so far, in ms (their event loops' active time, summed):
-   * the pacer charges what it grows by to delivery's share while requests arrive. 0 inline (that
-   * work is the main thread's own); a dispatcher without a pool may leave it out.
+   * the pacer charges what it grows by to delivery's share while requests arrive. Left out inline
+   * (that work is the main thread's own) and by any dispatcher without a pool.
    */
   busyMs?(): number;
 }

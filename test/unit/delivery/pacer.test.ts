@@ -117,27 +117,8 @@ describe('pacer', () => {
   });
 
   it('lets delivery have what requests leave of the main thread, less the headroom', async () => {
-    const clock = manualClock();
-    const used = { main: 0, pool: 0 };
-    const pacer = createPacer({
-      busyShare: 0.1,
-      busyForMs: 100_000,
-      burstMs: 0,
-      offThreadMs: () => used.pool,
-      mainActiveMs: () => used.main,
-      headroom: 0.25,
-      now: clock.now,
-    });
-    pacer.noteForeground();
     // Requests take 20 % of the thread: delivery may use 1 - 0.2 - 0.25 = 55 %.
-    const requestsFor = (ms: number) => {
-      clock.advance(ms);
-      used.main += ms * 0.2;
-    };
-    for (let i = 0; i < 20; i++) {
-      requestsFor(100);
-      await pacer.turn();
-    }
+    const { pacer, used, requestsFor } = await underRequests(0.2);
     used.pool += 11; // 11 ms of debt
     let resolved = false;
     const turn = pacer.turn().then(() => (resolved = true));
@@ -149,26 +130,7 @@ describe('pacer', () => {
   });
 
   it('holds delivery to busyShare while requests take the whole main thread', async () => {
-    const clock = manualClock();
-    const used = { main: 0, pool: 0 };
-    const pacer = createPacer({
-      busyShare: 0.1,
-      busyForMs: 100_000,
-      burstMs: 0,
-      offThreadMs: () => used.pool,
-      mainActiveMs: () => used.main,
-      headroom: 0.25,
-      now: clock.now,
-    });
-    pacer.noteForeground();
-    const requestsFor = (ms: number) => {
-      clock.advance(ms);
-      used.main += ms;
-    };
-    for (let i = 0; i < 20; i++) {
-      requestsFor(100);
-      await pacer.turn();
-    }
+    const { pacer, used, requestsFor } = await underRequests(1);
     used.pool += 2;
     let resolved = false;
     const turn = pacer.turn().then(() => (resolved = true));
@@ -179,3 +141,31 @@ describe('pacer', () => {
     await turn;
   });
 });
+
+/**
+ * A pacer (busyShare 0.1, headroom 0.25, no burst) after 2 s of requests taking `load` of the main
+ * thread; `requestsFor(ms)` moves the clock with the requests taking as much again.
+ */
+async function underRequests(load: number) {
+  const clock = manualClock();
+  const used = { main: 0, pool: 0 };
+  const pacer = createPacer({
+    busyShare: 0.1,
+    busyForMs: 100_000,
+    burstMs: 0,
+    offThreadMs: () => used.pool,
+    mainActiveMs: () => used.main,
+    headroom: 0.25,
+    now: clock.now,
+  });
+  const requestsFor = (ms: number): void => {
+    clock.advance(ms);
+    used.main += ms * load;
+  };
+  pacer.noteForeground();
+  for (let i = 0; i < 20; i++) {
+    requestsFor(100);
+    await pacer.turn();
+  }
+  return { pacer, used, requestsFor };
+}

@@ -73,6 +73,27 @@ describe('createDispatcher', () => {
     expect(inline.utilization).toBe(0);
   });
 
+  it("in pool mode counts the threads' busy time from the first reading on, never backwards", async () => {
+    receiver.respondWith({ status: 200 });
+    const pool = open({ threads: 2 });
+    const inline = open({ threads: 0, inline: true });
+    // A thread's start-up before the first reading is not delivery's work: the count starts at 0.
+    expect(pool.busyMs!()).toBe(0);
+    const readings: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      await pool.send({
+        targets: OPEN_TARGETS,
+        mode: 'parallel',
+        requests: [1, 2, 3, 4].map(() => makeRequest(receiver.url)),
+      });
+      readings.push(pool.busyMs!());
+    }
+    expect(readings[2]).toBeGreaterThan(0);
+    expect([...readings].sort((a, b) => a - b)).toEqual(readings);
+    // Inline, the work is the main thread's own (the pacer charges its steps directly).
+    expect(inline.busyMs).toBeUndefined();
+  });
+
   it('in pool mode keeps sequential semantics across the thread boundary', async () => {
     receiver.respondWith({ status: 503, headers: { 'retry-after': '3' } });
     const pool = open({ threads: 1 });
