@@ -222,7 +222,7 @@ export function createEngine(options: EngineOptions): Engine {
     log,
   });
   let baseUrl = '';
-  // Any request (trigger, API, health) tells delivery to keep to its share of this thread.
+  // Any request (trigger, API, health) tells delivery to keep to its share (delivery/pacer.ts).
   server.addHook('onRequest', (_request, _reply, done) => {
     delivery.noteForeground();
     done();
