@@ -136,7 +136,6 @@ export function createDeliverySystem(options: DeliveryOptions): DeliverySystem {
     burstMs: TUNING.pacing.burstMs,
     offThreadMs: () => options.dispatcher.busyMs?.() ?? 0,
     mainActiveMs: () => performance.eventLoopUtilization().active,
-    headroom: TUNING.pacing.requestHeadroom,
   });
   /**
    * A stored subscription whose rules no longer compile is disabled with the reason, logged and

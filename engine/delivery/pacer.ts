@@ -12,6 +12,8 @@
  * delivery have what they leave, less `headroom`. A trickle of requests then barely slows a
  * backlog's drain; a flood holds delivery to `busyShare`.
  */
+import { TUNING } from '../tuning.js';
+
 export interface Pacer {
   /** A request arrived: delivery keeps to its share for a while. */
   noteForeground(): void;
@@ -41,7 +43,7 @@ export interface PacerOptions {
    * share stays `busyShare`
    */
   mainActiveMs?: () => number;
-  /** Of what requests leave of the main thread, the part delivery still leaves them. @defaultValue 0.25 */
+  /** Of what requests leave of the main thread, the part delivery still leaves them. @defaultValue TUNING.pacing.requestHeadroom */
   headroom?: number;
   now?: () => number;
 }
@@ -56,7 +58,7 @@ export function createPacer(options: PacerOptions): Pacer {
   let refilledAtMs = now();
   const offThreadMs = options.offThreadMs ?? (() => 0);
   let offThreadSeenMs = offThreadMs();
-  const headroom = options.headroom ?? 0.25;
+  const headroom = options.headroom ?? TUNING.pacing.requestHeadroom;
   /** Main-thread time charged to steps so far, and both counters when the load was last measured. */
   let chargedMs = 0;
   let chargedSeenMs = 0;
