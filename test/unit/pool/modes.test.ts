@@ -70,7 +70,8 @@ describe('parallel tasks', () => {
 
 describe('response bodies', () => {
   it('keep only the excerpt of a large body and reuse the connection afterwards', async () => {
-    receiver.respondWith(sequence([{ status: 500, body: 'é'.repeat(150_000) }, { status: 200 }]));
+    // Two-byte characters, half the drain limit in all: read to its end, so the socket is reused.
+    receiver.respondWith(sequence([{ status: 500, body: 'é'.repeat(DRAIN_LIMIT_BYTES / 4) }, { status: 200 }]));
     const first = await sendBatch(
       { targets: OPEN_TARGETS, mode: 'parallel', requests: [makeRequest(receiver.url)] },
       agent,
@@ -84,6 +85,26 @@ describe('response bodies', () => {
     expect(second.results[0]).toMatchObject({ statusCode: 200, errorCode: null });
     expect(receiver.connectionCount).toBe(1);
     expect(receiver.requests[0]!.remotePort).toBe(receiver.requests[1]!.remotePort);
+  });
+
+  it('stop at the excerpt when the declared length is past the drain limit', async () => {
+    receiver.respondWith(sequence([{ status: 200, body: 'y'.repeat(DRAIN_LIMIT_BYTES * 4) }, { status: 200 }]));
+    const first = await sendBatch(
+      { targets: OPEN_TARGETS, mode: 'parallel', requests: [makeRequest(receiver.url)] },
+      agent,
+    );
+    expect(first.results[0]).toMatchObject({
+      statusCode: 200,
+      errorCode: null,
+      responseExcerpt: 'y'.repeat(EXCERPT_BYTES),
+    });
+    const second = await sendBatch(
+      { targets: OPEN_TARGETS, mode: 'parallel', requests: [makeRequest(receiver.url)] },
+      agent,
+    );
+    expect(second.results[0]).toMatchObject({ statusCode: 200, errorCode: null });
+    // The first socket was given up rather than drained: the second request came on a new one.
+    expect(receiver.connectionCount).toBe(2);
   });
 
   it('give up draining past the limit and still deliver the next request', async () => {
