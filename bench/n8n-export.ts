@@ -7,14 +7,12 @@
  * It needs n8n's core node types in the engine; until they are all registered the figure is
  * skipped with a note naming the missing ones.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { createNodeTypeRegistry } from '../engine/workflow/node-types.js';
-import { startChild } from './child.js';
 import { runLoad, type LoadResult } from './load.js';
-import { n8nBinary, startN8n, stopN8n } from './n8n.js';
+import type { N8nPeers, N8nPeerWorkflow } from './n8n.js';
 import type { BenchOptions } from './options.js';
 import { alternate, median, ratio } from './stats.js';
 import type { Row } from './table.js';
@@ -131,14 +129,18 @@ const row = (hookline: number, baseline: number, note: string): Row => {
   };
 };
 
-export async function benchN8nExport(options: BenchOptions): Promise<Row[]> {
+/** The export-shaped workflow as n8n's peer: served at the same path, probed with the load's body. */
+export function exportPeer(receiverUrl: string): N8nPeerWorkflow {
+  return { workflow: exportShapedWorkflow(receiverUrl), webhookPath: WEBHOOK_PATH, probeBody: INGRESS_BODY };
+}
+
+export async function benchN8nExport(options: BenchOptions, peers: N8nPeers): Promise<Row[]> {
   const missing = missingNodeTypes();
   if (missing.length > 0)
     return [row(Number.NaN, Number.NaN, `skipped: the engine does not implement ${missing.join(', ')} yet.`)];
   const folder = mkdtempSync(join(tmpdir(), 'hookline-bench-export-'));
-  const receiver = await startChild('receiver-process');
+  const receiver = await peers.receiver();
   let hookline: Awaited<ReturnType<typeof startEngineProcess>> | undefined;
-  let n8n: { process: ChildProcess; url: string } | undefined;
   try {
     const workflowsDir = join(folder, 'workflows');
     mkdirSync(workflowsDir);
@@ -147,8 +149,7 @@ export async function benchN8nExport(options: BenchOptions): Promise<Row[]> {
     hookline = await startEngineProcess({ workflowsDir });
     const ours = `${hookline.url}/webhook/${WEBHOOK_PATH}`;
     await probe(ours, 'Hookline');
-    const binary = n8nBinary();
-    const compare = options.n8n.enabled && existsSync(binary);
+    const compare = options.n8n.enabled && peers.installed;
     const durationSec = options.n8n.durationSec;
     const measureOurs = async () => {
       const result = await load(ours, options, durationSec);
@@ -158,17 +159,15 @@ export async function benchN8nExport(options: BenchOptions): Promise<Row[]> {
     if (!compare) {
       const results: LoadResult[] = [];
       for (let round = 0; round < options.n8n.rounds; round++) results.push(await measureOurs());
-      const why = options.n8n.enabled ? `n8n not installed (looked for ${binary})` : 'n8n not run in this mode';
+      const why = options.n8n.enabled ? `n8n not installed (looked for ${peers.binary})` : 'n8n not run in this mode';
       return [row(median(results.map((r) => r.okPerSec)), Number.NaN, `Hookline only: ${why}.`)];
     }
-    const peerFolder = join(folder, 'n8n');
-    mkdirSync(peerFolder);
-    const workflow = JSON.parse(readFileSync(file, 'utf8')) as { id: string };
-    n8n = await startN8n(binary, peerFolder, { workflow, webhookPath: WEBHOOK_PATH, probeBody: INGRESS_BODY });
-    const theirsUrl = n8n.url;
+    // The workflow n8n serves is this file's, made for the same receiver (n8n-peers in n8n.ts).
+    const theirsUrl = (await peers.n8n()).url(WEBHOOK_PATH);
+    const before = (await receiver.call<{ count: number }>('stats')).count;
     const { a, b } = await alternate(options.n8n.rounds, measureOurs, () => load(theirsUrl, options, durationSec));
     const [oursPerSec, theirsPerSec] = [median(a.map((r) => r.okPerSec)), median(b.map((r) => r.okPerSec))];
-    const received = (await receiver.call<{ count: number }>('stats')).count;
+    const received = (await receiver.call<{ count: number }>('stats')).count - before;
     const summary = (results: LoadResult[]) =>
       results.map((r) => `${r.ok} ok, ${r.failed} failed, p99 ${r.p99Ms} ms`).join('; ');
     options.log(
@@ -183,9 +182,7 @@ export async function benchN8nExport(options: BenchOptions): Promise<Row[]> {
       ),
     ];
   } finally {
-    if (n8n) await stopN8n(n8n.process);
     await hookline?.stop();
-    await receiver.close();
     rmSync(folder, { recursive: true, force: true });
   }
 }

@@ -4,11 +4,12 @@
  * shared/notes/n8n-here.md for how it is set up and started). Skipped, and said so, otherwise.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { startChild, type ChildHandle } from './child.js';
 import { loadTrigger } from './ingress.js';
 import { runLoad } from './load.js';
 import type { BenchOptions } from './options.js';
@@ -19,6 +20,7 @@ import { INGRESS_BODY, INGRESS_HEADERS, startEngineProcess } from './workspace.j
 const run = promisify(execFile);
 const WORKFLOW_ID = 'hooklineBench001';
 const FIGURE = 'ingress vs n8n (its Webhook → NoOp)';
+const PEER_PATH = 'bench';
 
 /**
  * The n8n CLI: `hookline-n8n/node_modules/.bin/n8n`, or the newest finished per-version install
@@ -100,27 +102,36 @@ export interface N8nPeerWorkflow {
   probeBody: string;
 }
 
-/** Imports and publishes the workflow (n8n stopped), starts n8n, waits until the webhook answers. */
-export async function startN8n(
-  binary: string,
-  folder: string,
-  peer: N8nPeerWorkflow = { workflow: peerWorkflow(), webhookPath: 'bench', probeBody: INGRESS_BODY },
-): Promise<{ process: ChildProcess; url: string }> {
+/** A started n8n: its process, and the URL it serves each peer's webhook at. */
+export interface StartedN8n {
+  process: ChildProcess;
+  /** `/webhook/<path>` on this n8n. */
+  url(webhookPath: string): string;
+}
+
+/**
+ * Imports and publishes the workflows (n8n stopped), starts n8n, waits until every webhook answers.
+ * One import for all of them and one start: each n8n command boots the CLI (the import also
+ * migrates the fresh database), about 14 s a start in all on this machine.
+ */
+export async function startN8n(binary: string, folder: string, peers: readonly N8nPeerWorkflow[]): Promise<StartedN8n> {
   const env = await n8nEnv(folder);
-  const file = join(folder, 'peer.json');
-  writeFileSync(file, JSON.stringify(peer.workflow));
-  await run(binary, ['import:workflow', `--input=${file}`], { env, timeout: 300_000 });
-  await run(binary, ['publish:workflow', `--id=${peer.workflow.id}`], { env, timeout: 300_000 });
+  const importDir = join(folder, 'peers');
+  mkdirSync(importDir, { recursive: true });
+  for (const peer of peers) writeFileSync(join(importDir, `${peer.workflow.id}.json`), JSON.stringify(peer.workflow));
+  await run(binary, ['import:workflow', '--separate', `--input=${importDir}`], { env, timeout: 300_000 });
+  for (const peer of peers) {
+    await run(binary, ['publish:workflow', `--id=${peer.workflow.id}`], { env, timeout: 300_000 });
+  }
   const child = spawn(binary, ['start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  // Its last words, for the error when it never serves the webhook.
+  // Its last words, for the error when it never serves a webhook.
   let output = '';
   const keep = (chunk: Buffer) => void (output = `${output}${chunk.toString('utf8')}`.slice(-2000));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const url = `http://127.0.0.1:${env.N8N_PORT}/webhook/${peer.webhookPath}`;
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    const ok = await fetch(url, {
+  const url = (webhookPath: string) => `http://127.0.0.1:${env.N8N_PORT}/webhook/${webhookPath}`;
+  const answers = (peer: N8nPeerWorkflow) =>
+    fetch(url(peer.webhookPath), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: peer.probeBody,
@@ -128,12 +139,17 @@ export async function startN8n(
       (r) => r.ok,
       () => false,
     );
-    if (ok) return { process: child, url };
+  const waiting = new Set(peers);
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    for (const peer of [...waiting]) if (await answers(peer)) waiting.delete(peer);
+    if (waiting.size === 0) return { process: child, url };
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   child.kill('SIGKILL');
-  throw new Error(`n8n did not serve the webhook within 180 s: ${output.trim().split('\n').slice(-3).join(' | ')}`);
+  const paths = [...waiting].map((peer) => peer.webhookPath).join(', ');
+  throw new Error(`n8n did not serve ${paths} within 180 s: ${output.trim().split('\n').slice(-3).join(' | ')}`);
 }
 
 export async function stopN8n(child: ChildProcess): Promise<void> {
@@ -145,8 +161,7 @@ export async function stopN8n(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-export async function benchN8n(options: BenchOptions): Promise<Row[]> {
-  const binary = n8nBinary();
+export async function benchN8n(options: BenchOptions, peers: N8nPeers): Promise<Row[]> {
   const skipped = (why: string): Row[] => [
     {
       figure: FIGURE,
@@ -160,13 +175,10 @@ export async function benchN8n(options: BenchOptions): Promise<Row[]> {
     },
   ];
   if (!options.n8n.enabled) return skipped('n8n comparison not run in this mode.');
-  if (!existsSync(binary)) return skipped(`n8n not installed (looked for ${binary}).`);
-  const folder = mkdtempSync(join(tmpdir(), 'hookline-n8n-bench-'));
+  if (!peers.installed) return skipped(`n8n not installed (looked for ${peers.binary}).`);
   const hookline = await startEngineProcess();
-  let n8n: { process: ChildProcess; url: string } | undefined;
   try {
-    n8n = await startN8n(binary, folder);
-    const peerUrl = n8n.url;
+    const peerUrl = (await peers.n8n()).url(PEER_PATH);
     const durationSec = options.n8n.durationSec;
     const { a, b } = await alternate(
       options.n8n.rounds,
@@ -204,8 +216,53 @@ export async function benchN8n(options: BenchOptions): Promise<Row[]> {
   } catch (error) {
     return skipped(`n8n run failed: ${(error as Error).message.split('\n')[0]}`);
   } finally {
-    if (n8n) await stopN8n(n8n.process);
     await hookline.stop();
-    rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/**
+ * The n8n side of both n8n figures, made once per run: one n8n serving the Webhook → NoOp peer and
+ * the export-shaped workflow, and the receiver that workflow's HTTP Request node calls (Hookline's
+ * copy calls the same one). Each part starts on first use; `close` ends what started.
+ */
+export interface N8nPeers {
+  readonly binary: string;
+  /** Whether an n8n install was found. */
+  readonly installed: boolean;
+  /** The export-shaped workflow's receiver. */
+  receiver(): Promise<ChildHandle>;
+  /** n8n with both peer workflows published. */
+  n8n(): Promise<StartedN8n>;
+  close(): Promise<void>;
+}
+
+/**
+ * @param exportPeer - The export-shaped workflow for a receiver URL (n8n-export.ts), passed in so
+ *   that this module does not import the figure that imports it.
+ */
+export function createN8nPeers(exportPeer: (receiverUrl: string) => N8nPeerWorkflow): N8nPeers {
+  const binary = n8nBinary();
+  let receiver: Promise<ChildHandle> | undefined;
+  let started: Promise<StartedN8n> | undefined;
+  let folder: string | undefined;
+  const peers: N8nPeers = {
+    binary,
+    installed: existsSync(binary),
+    receiver: () => (receiver ??= startChild('receiver-process')),
+    n8n() {
+      started ??= peers.receiver().then((child) => {
+        folder = mkdtempSync(join(tmpdir(), 'hookline-n8n-bench-'));
+        const noOp = { workflow: peerWorkflow(), webhookPath: PEER_PATH, probeBody: INGRESS_BODY };
+        return startN8n(binary, folder, [noOp, exportPeer(String(child.info.url))]);
+      });
+      return started;
+    },
+    async close() {
+      const n8n = await started?.catch(() => undefined);
+      if (n8n) await stopN8n(n8n.process);
+      await (await receiver?.catch(() => undefined))?.close();
+      if (folder) rmSync(folder, { recursive: true, force: true });
+    },
+  };
+  return peers;
 }

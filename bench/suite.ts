@@ -10,8 +10,8 @@ import { benchDelivery } from './delivery.js';
 import { benchFanout } from './fanout.js';
 import { benchIngress } from './ingress.js';
 import { benchMemory } from './memory.js';
-import { benchN8n } from './n8n.js';
-import { benchN8nExport } from './n8n-export.js';
+import { benchN8n, createN8nPeers } from './n8n.js';
+import { benchN8nExport, exportPeer } from './n8n-export.js';
 import { benchOverload } from './overload.js';
 import type { BenchOptions } from './options.js';
 import { benchPool } from './pool.js';
@@ -47,6 +47,8 @@ const CHAINS: readonly (readonly Figure[])[] = [
 export async function runSuite(options: BenchOptions, only: readonly Figure[] = FIGURES): Promise<Row[]> {
   const rows = new Map<Figure, Row[]>();
   let deliveryPerSec = Number.NaN;
+  // One n8n for both n8n figures: each start of it takes about 14 s.
+  const n8nPeers = createN8nPeers(exportPeer);
   const steps: Record<Figure, () => Promise<Row[]>> = {
     ingress: async () => (await benchIngress(options)).rows,
     delivery: async () => {
@@ -60,8 +62,8 @@ export async function runSuite(options: BenchOptions, only: readonly Figure[] = 
     memory: () => benchMemory(options),
     backlog: () => benchBacklog(options, deliveryPerSec),
     pool: () => benchPool(options),
-    n8n: () => benchN8n(options),
-    n8nExport: () => benchN8nExport(options),
+    n8n: () => benchN8n(options, n8nPeers),
+    n8nExport: () => benchN8nExport(options, n8nPeers),
     crash: () => benchCrash(options),
   };
   const runFigure = async (figure: Figure) => {
@@ -86,14 +88,18 @@ export async function runSuite(options: BenchOptions, only: readonly Figure[] = 
     options.log(`— ${figure} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
   };
   const chosen = FIGURES.filter((f) => only.includes(f));
-  if (options.mode === 'smoke') {
-    await Promise.all(
-      CHAINS.map(async (chain) => {
-        for (const figure of chain.filter((f) => chosen.includes(f))) await runFigure(figure);
-      }),
-    );
-  } else {
-    for (const figure of chosen) await runFigure(figure);
+  try {
+    if (options.mode === 'smoke') {
+      await Promise.all(
+        CHAINS.map(async (chain) => {
+          for (const figure of chain.filter((f) => chosen.includes(f))) await runFigure(figure);
+        }),
+      );
+    } else {
+      for (const figure of chosen) await runFigure(figure);
+    }
+  } finally {
+    await n8nPeers.close();
   }
   return chosen.flatMap((figure) => rows.get(figure) ?? []);
 }
