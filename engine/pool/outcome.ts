@@ -38,14 +38,14 @@ export function classifyResponse(statusCode: number, headers: ResponseHeaders): 
 
 /**
  * Classifies an attempt that produced no usable response. Our own overall deadline having fired
- * is the decisive timeout test: undici surfaces it as the signal's reason, an AbortError or a
- * socket error depending on the phase it interrupted.
+ * (`timedOut`) is the decisive timeout test: undici surfaces it as the abort's reason, an
+ * AbortError or a socket error depending on the phase it interrupted.
  */
-export function classifyError(err: unknown, deadline: AbortSignal, timeoutMs: number): Outcome {
+export function classifyError(err: unknown, timedOut: boolean, timeoutMs: number): Outcome {
   const code = errorCode(err);
   // The guarded lookup's refusal: nothing was sent, and retrying would only be refused again.
   if (code === 'DELIVERY_TARGET_REFUSED') return { errorCode: code, error: (err as Error).message, abort: false };
-  if (deadline.aborted || (code !== undefined && TIMEOUT_CODES.has(code))) {
+  if (timedOut || (code !== undefined && TIMEOUT_CODES.has(code))) {
     return failure(Errors.DELIVERY_TIMEOUT(timeoutMs), false);
   }
   return failure(Errors.DELIVERY_CONNECTION(describeError(err)), false);

@@ -45,18 +45,17 @@ describe('classifyResponse', () => {
 
 describe('classifyError', () => {
   it('calls anything after our deadline fired a timeout', () => {
-    const deadline = AbortSignal.abort();
-    expect(classifyError(new Error('other side closed'), deadline, 50).errorCode).toBe('DELIVERY_TIMEOUT');
+    expect(classifyError(new Error('other side closed'), true, 50).errorCode).toBe('DELIVERY_TIMEOUT');
   });
 
   it("treats undici's phase timeouts as timeouts", () => {
     const err = Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' });
-    expect(classifyError(err, new AbortController().signal, 50).errorCode).toBe('DELIVERY_TIMEOUT');
+    expect(classifyError(err, false, 50).errorCode).toBe('DELIVERY_TIMEOUT');
   });
 
   it('calls refused, reset and DNS failures connection errors, naming the code', () => {
     const err = Object.assign(new AggregateError([], ''), { code: 'ECONNREFUSED' });
-    const outcome = classifyError(err, new AbortController().signal, 50);
+    const outcome = classifyError(err, false, 50);
     expect(outcome).toMatchObject({ errorCode: 'DELIVERY_CONNECTION', abort: false });
     expect(outcome.error).toBe('Could not reach the receiver: ECONNREFUSED');
     expect(describeError(Object.assign(new Error('getaddrinfo ENOTFOUND x.invalid'), { code: 'ENOTFOUND' }))).toBe(

@@ -1,3 +1,5 @@
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import type { Agent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -107,6 +109,47 @@ describe('sendBatch outcomes against a real receiver', () => {
     expect(result).toMatchObject({ statusCode: null, errorCode: 'DELIVERY_TIMEOUT', responseExcerpt: null });
     expect(result.error).toBe('Receiver did not answer within 200 ms');
     expect(result.responseTimeMs).toBeGreaterThanOrEqual(150);
+  });
+
+  it('bounds the whole attempt, including the wait for a socket', async () => {
+    // One connection: the second request waits behind the first, which the receiver never answers.
+    const single = createSendAgent({ connectionsPerOrigin: 1 });
+    try {
+      receiver.respondWith({ hang: true });
+      const send = (timeoutMs: number) =>
+        sendBatch(
+          { targets: OPEN_TARGETS, mode: 'parallel', requests: [makeRequest(receiver.url, { timeoutMs })] },
+          single,
+        );
+      const first = send(2_000);
+      const started = performance.now();
+      const { results } = await send(200);
+      // undici's own headers timeout starts only once the request is written: 2 s later.
+      expect(performance.now() - started).toBeLessThan(1_500);
+      expect(results[0]).toMatchObject({ statusCode: null, errorCode: 'DELIVERY_TIMEOUT' });
+      expect((await first).results[0]).toMatchObject({ errorCode: 'DELIVERY_TIMEOUT' });
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('answers a body that trickles past the deadline with its status and what was read', async () => {
+    const server = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'x-part': ['a', 'b'] });
+      res.write('partial');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const result = await sendOne(makeRequest(`http://127.0.0.1:${port}/hook`, { timeoutMs: 200 }));
+      expect(result).toMatchObject({ statusCode: 200, errorCode: null, responseExcerpt: 'partial' });
+      // A repeated header is kept once, its values joined.
+      expect(result.responseHeaders).toMatchObject({ 'content-type': 'text/plain', 'x-part': 'a, b' });
+      expect(result.responseTimeMs).toBeGreaterThanOrEqual(150);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('reports a closed port as DELIVERY_CONNECTION', async () => {
