@@ -32,6 +32,20 @@ export interface FailedAuthOptions {
  * holds a whole /64, and would otherwise get a fresh window per address it makes up).
  */
 export function clientKey(address: string): string {
+  let key = clientKeys.get(address);
+  if (key === undefined) {
+    if (clientKeys.size >= MAX_CLIENT_KEYS) clientKeys.clear();
+    key = keyOf(address);
+    clientKeys.set(address, key);
+  }
+  return key;
+}
+
+/** Keys of recent addresses: parsing one is a few microseconds, and callers repeat. */
+const clientKeys = new Map<string, string>();
+const MAX_CLIENT_KEYS = 4096;
+
+function keyOf(address: string): string {
   if (!ipaddr.isValid(address)) return address;
   const parsed = ipaddr.process(address); // an IPv4-mapped IPv6 address counts as its IPv4 address
   if (parsed.kind() === 'ipv4') return parsed.toString();

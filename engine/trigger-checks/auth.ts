@@ -158,5 +158,5 @@ export function authenticate(
 export function authKey(method: AuthMethod, credential: Record<string, unknown> | null): string {
   if (method === 'none') return 'none';
   const identity = configured(credential, method === 'basic' ? 'user' : 'token') ?? '';
-  return `${method}:${sha256(identity).toString('hex').slice(0, 16)}`;
+  return `${method}:${expectedDigest(identity).toString('hex').slice(0, 16)}`;
 }
