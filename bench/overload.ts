@@ -5,6 +5,7 @@
  * baseline), with 3 healthy receivers subscribed to `workflow.*`, and with 3 that never answer.
  * During each load a separate process polls `/healthz` and the engine samples its own event-loop
  * lag. Afterwards the healthy backlog must drain completely: lagging is allowed, losing is not.
+ * Each fresh engine first serves the same load unmeasured, before any webhook exists (`warmUp`).
  * A fourth scenario, `outage` (outage.ts), runs the load while five receivers misbehave and 1,000
  * deliveries hang on a slow one: its ingress p99 is held to 2× the no-subscriber one, and every
  * delivery must arrive once the receivers recover.
@@ -17,7 +18,7 @@ import type { LoadResult } from './load.js';
 import type { BenchOptions } from './options.js';
 import { ratio } from './stats.js';
 import type { Row } from './table.js';
-import { CONTACT_FORM, startEngineProcess } from './workspace.js';
+import { CONTACT_FORM, startEngineProcess, type EngineProcess } from './workspace.js';
 
 type Scenario = 'none' | 'healthy' | 'hanging' | 'outage';
 
@@ -76,6 +77,7 @@ async function measure(scenario: Scenario, options: BenchOptions): Promise<Measu
   ]);
   const receivers: ChildHandle[] = [...subscribed];
   try {
+    await warmUp(engine, options);
     const outage =
       scenario === 'outage'
         ? await startOutage(engine.child, DELIVERY_TIMEOUT_MS / 1000, options.outage.slowBacklog)
@@ -117,6 +119,21 @@ async function measure(scenario: Scenario, options: BenchOptions): Promise<Measu
   } finally {
     await Promise.all([engine.stop(), prober.close(), ...receivers.map((r) => r.close())]);
   }
+}
+
+/**
+ * The same load for `overload.warmUpSec`, unmeasured, before any webhook exists (so its events go to
+ * no one): every scenario, the baseline too, is then measured on an engine whose code is compiled.
+ */
+async function warmUp(engine: EngineProcess, options: BenchOptions): Promise<void> {
+  const { warmUpSec } = options.overload;
+  if (warmUpSec <= 0) return;
+  await loadTrigger(
+    engine.url,
+    { ...options, ingress: { ...options.ingress, durationSec: warmUpSec, warmupSec: 0 } },
+    CONTACT_FORM,
+  );
+  await engine.child.call('idle');
 }
 
 /** Waits until no delivery is open, then compares what the receivers got with what the store holds. */
