@@ -111,11 +111,14 @@ export function createSettleBatch(options: SettleBatchOptions): SettleBatch {
     leases.drop(g.toRelease);
     for (const { outcome } of taken) for (const result of outcome.results) leases.drop(result.deliveryIds);
     if (g.toRelease.length > 0) await pacer.charge(() => outbox.release(g.toRelease, options.owner));
-    for (const [id, h] of g.health) options.onHealth(g.current.get(id)!, h);
-    for (const { subscriptionId, settlement } of g.settled)
-      options.recorder?.settled(subscriptionId, settlement.transitions, settlement.attempts);
+    // Main-thread work of delivery like the rest: uncharged, the pacer would count it as the requests'.
+    pacer.charge(() => {
+      for (const [id, h] of g.health) options.onHealth(g.current.get(id)!, h);
+      for (const { subscriptionId, settlement } of g.settled)
+        options.recorder?.settled(subscriptionId, settlement.transitions, settlement.attempts);
+    });
     for (const id of g.recovered) {
-      await outbox.wakeRetrying(id, Date.now());
+      await pacer.charge(() => outbox.wakeRetrying(id, Date.now()));
       options.active.add(id);
     }
     options.onClosed(closed);
