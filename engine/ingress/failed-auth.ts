@@ -7,6 +7,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { Errors } from '../errors.js';
+import { memo } from '../memo.js';
 import type { Logger } from '../logger.js';
 import type { LimitCounters } from '../store/types.js';
 
@@ -32,13 +33,7 @@ export interface FailedAuthOptions {
  * holds a whole /64, and would otherwise get a fresh window per address it makes up).
  */
 export function clientKey(address: string): string {
-  let key = clientKeys.get(address);
-  if (key === undefined) {
-    if (clientKeys.size >= MAX_CLIENT_KEYS) clientKeys.clear();
-    key = keyOf(address);
-    clientKeys.set(address, key);
-  }
-  return key;
+  return memo(clientKeys, address, keyOf, MAX_CLIENT_KEYS);
 }
 
 /** Keys of recent addresses: parsing one is a few microseconds, and callers repeat. */

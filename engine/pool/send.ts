@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, type Dispatcher } from 'undici';
 import { refusalOfUrl, type TargetPolicy } from '../message/target-guard.js';
 import { Errors } from '../errors.js';
+import { memo } from '../memo.js';
 import { boundedResponseHeaders, parseRetryAfter, signedHeadersOf, signHeaders } from '../message/index.js';
 import { createGuardedLookup, type ResolveHost } from './guarded-lookup.js';
 import { classifyError, classifyResponse, describeError } from './outcome.js';
@@ -274,17 +275,12 @@ function post(
 
 /** Origins and paths of the URLs this thread sends to, parsed once (a delivery URL repeats). */
 const urlTargets = new Map<string, { origin: string; path: string }>();
-const URL_TARGETS_KEPT = 1024;
 
 function urlTarget(url: string): { origin: string; path: string } {
-  let target = urlTargets.get(url);
-  if (!target) {
-    const parsed = new URL(url);
-    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
-    if (urlTargets.size >= URL_TARGETS_KEPT) urlTargets.clear();
-    urlTargets.set(url, target);
-  }
-  return target;
+  return memo(urlTargets, url, (text) => {
+    const parsed = new URL(text);
+    return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+  });
 }
 
 /**

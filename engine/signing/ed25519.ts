@@ -8,7 +8,8 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { checkTimestamp, noMatch } from './common.js';
-import { decodeBase64, memo } from './secrets.js';
+import { memo } from '../memo.js';
+import { decodeBase64 } from './secrets.js';
 import { readStandardHeaders, standardHeaders, versionedSignatures } from './standard-webhooks.js';
 import type { SignInput, VerifyInput } from './types.js';
 

@@ -1,26 +1,9 @@
 import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
+import { memo } from '../memo.js';
 
 /** Prefix of Standard Webhooks symmetric secrets. */
 export const SECRET_PREFIX = 'whsec_';
-
-/**
- * Secrets in use at once are few (one per endpoint, two while rotating), so a plain Map that is
- * emptied when full is enough: it bounds memory if secrets churn without an LRU's bookkeeping on
- * the 50k/s signing path.
- */
-const CACHE_LIMIT = 1024;
-
-/** Returns `cache.get(key)`, computing and storing it on a miss. */
-export function memo<T>(cache: Map<string, T>, key: string, compute: (key: string) => T): T {
-  let value = cache.get(key);
-  if (value === undefined) {
-    value = compute(key);
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, value);
-  }
-  return value;
-}
 
 /** Standard base64 with optional padding; Buffer's decoder would silently skip stray characters. */
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;

@@ -4,6 +4,7 @@
  * secret comparison is constant-time.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { memo } from '../memo.js';
 import { WebhookAuthError } from './rejection.js';
 
 export { WebhookAuthError } from './rejection.js';
@@ -38,17 +39,8 @@ export function secretsEqual(expected: string, received: string): boolean {
 
 /** Digests of configured secrets (never of what a caller sent), so each is hashed once, not per request. */
 const expectedDigests = new Map<string, Buffer>();
-const MAX_EXPECTED_DIGESTS = 1024;
 
-function expectedDigest(secret: string): Buffer {
-  let digest = expectedDigests.get(secret);
-  if (digest === undefined) {
-    if (expectedDigests.size >= MAX_EXPECTED_DIGESTS) expectedDigests.clear();
-    digest = sha256(secret);
-    expectedDigests.set(secret, digest);
-  }
-  return digest;
-}
+const expectedDigest = (secret: string): Buffer => memo(expectedDigests, secret, sha256);
 
 /** Lower-case header lookup; a repeated header is joined so it can never match a single secret. */
 function headerValue(headers: AuthRequest['headers'], name: string): string | undefined {

@@ -10,6 +10,7 @@
  * `undefined` from `readJsonPath` and n8n-workflow evaluates it as before; `json-path-expressions
  * .test.ts` checks both against n8n-workflow on generated items and paths.
  */
+import { memo } from '../memo.js';
 
 /** A parsed `$json` path: keys and array indexes, in order. */
 export type JsonPath = readonly (string | number)[];
@@ -27,13 +28,7 @@ const MAX_PARSED = 10_000;
 
 /** The path a parameter reads, or null when it is anything other than one plain `$json` read. */
 export function jsonPathOf(parameter: string): JsonPath | null {
-  let path = parsed.get(parameter);
-  if (path === undefined) {
-    path = parse(parameter);
-    if (parsed.size >= MAX_PARSED) parsed.clear();
-    parsed.set(parameter, path);
-  }
-  return path;
+  return memo(parsed, parameter, parse, MAX_PARSED);
 }
 
 function parse(parameter: string): JsonPath | null {

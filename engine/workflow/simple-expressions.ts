@@ -14,6 +14,7 @@
  * checks every answer against n8n-workflow on generated items and expressions.
  */
 import { isPlainObject, MISSING, NOT_PLAIN, parseSteps, readJsonPath, STEPS } from './json-path-expressions.js';
+import { memo } from '../memo.js';
 
 export { NOT_PLAIN } from './json-path-expressions.js';
 
@@ -39,13 +40,7 @@ const MAX_COMPILED = 10_000;
 
 /** The parameter string compiled, or null when it is not one of the shapes above. */
 function compileParameter(parameter: string): Evaluate | null {
-  let evaluate = compiled.get(parameter);
-  if (evaluate === undefined) {
-    evaluate = compile(parameter);
-    if (compiled.size >= MAX_COMPILED) compiled.clear();
-    compiled.set(parameter, evaluate);
-  }
-  return evaluate;
+  return memo(compiled, parameter, compile, MAX_COMPILED);
 }
 
 function compile(parameter: string): Evaluate | null {

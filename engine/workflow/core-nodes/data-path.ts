@@ -8,6 +8,7 @@
  * reach or change a prototype.
  */
 import type { IDataObject } from 'n8n-workflow';
+import { memo } from '../../memo.js';
 
 /** The keys lodash's `set` refuses anywhere in a path. */
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -34,15 +35,9 @@ const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwn
 export function toPath(path: DataPath, object?: unknown): string[] {
   if (typeof path !== 'string') return [...path];
   if (PLAIN_NAME.test(path) || !DEEP_PATH.test(path) || (isContainer(object) && hasOwn(object, path))) return [path];
-  let keys = parsedPaths.get(path);
-  if (!keys) {
-    keys = parsePath(path);
-    // Paths come from workflow parameters and item keys: few, reused per item. A full cache is
-    // dropped, as lodash drops its own, so hostile data cannot grow it without bound.
-    if (parsedPaths.size >= MAX_PARSED_PATHS) parsedPaths.clear();
-    parsedPaths.set(path, keys);
-  }
-  return [...keys];
+  // Paths come from workflow parameters and item keys: few, reused per item. A full cache is
+  // dropped, as lodash drops its own, so hostile data cannot grow it without bound.
+  return [...memo(parsedPaths, path, parsePath, MAX_PARSED_PATHS)];
 }
 
 const parsedPaths = new Map<string, readonly string[]>();
