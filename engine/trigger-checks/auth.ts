@@ -4,7 +4,6 @@
  * secret comparison is constant-time.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { memo } from '../memo.js';
 import { WebhookAuthError } from './rejection.js';
 
 export { WebhookAuthError } from './rejection.js';
@@ -40,7 +39,18 @@ export function secretsEqual(expected: string, received: string): boolean {
 /** Digests of configured secrets (never of what a caller sent), so each is hashed once, not per request. */
 const expectedDigests = new Map<string, Buffer>();
 
-const expectedDigest = (secret: string): Buffer => memo(expectedDigests, secret, sha256);
+const MAX_EXPECTED_DIGESTS = 1024;
+
+/** The module's own loop rather than `engine/memo.ts`: the n8n package bundles these checks with only node:crypto. */
+function expectedDigest(secret: string): Buffer {
+  let digest = expectedDigests.get(secret);
+  if (digest === undefined) {
+    if (expectedDigests.size >= MAX_EXPECTED_DIGESTS) expectedDigests.clear();
+    digest = sha256(secret);
+    expectedDigests.set(secret, digest);
+  }
+  return digest;
+}
 
 /** Lower-case header lookup; a repeated header is joined so it can never match a single secret. */
 function headerValue(headers: AuthRequest['headers'], name: string): string | undefined {
