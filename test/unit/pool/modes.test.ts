@@ -69,19 +69,17 @@ describe('parallel tasks', () => {
 });
 
 describe('response bodies', () => {
+  /** One request to the receiver, on the shared one-connection agent. */
+  const sendOne = () =>
+    sendBatch({ targets: OPEN_TARGETS, mode: 'parallel', requests: [makeRequest(receiver.url)] }, agent);
+
   it('keep only the excerpt of a large body and reuse the connection afterwards', async () => {
     // Two-byte characters, half the drain limit in all: read to its end, so the socket is reused.
     receiver.respondWith(sequence([{ status: 500, body: 'é'.repeat(DRAIN_LIMIT_BYTES / 4) }, { status: 200 }]));
-    const first = await sendBatch(
-      { targets: OPEN_TARGETS, mode: 'parallel', requests: [makeRequest(receiver.url)] },
-      agent,
-    );
+    const first = await sendOne();
     expect(Buffer.byteLength(first.results[0]!.responseExcerpt!)).toBeLessThanOrEqual(EXCERPT_BYTES + 2);
     expect(first.results[0]!.responseExcerpt!.startsWith('éé')).toBe(true);
-    const second = await sendBatch(
-      { targets: OPEN_TARGETS, mode: 'parallel', requests: [makeRequest(receiver.url)] },
-      agent,
-    );
+    const second = await sendOne();
     expect(second.results[0]).toMatchObject({ statusCode: 200, errorCode: null });
     expect(receiver.connectionCount).toBe(1);
     expect(receiver.requests[0]!.remotePort).toBe(receiver.requests[1]!.remotePort);
@@ -89,19 +87,13 @@ describe('response bodies', () => {
 
   it('stop at the excerpt when the declared length is past the drain limit', async () => {
     receiver.respondWith(sequence([{ status: 200, body: 'y'.repeat(DRAIN_LIMIT_BYTES * 4) }, { status: 200 }]));
-    const first = await sendBatch(
-      { targets: OPEN_TARGETS, mode: 'parallel', requests: [makeRequest(receiver.url)] },
-      agent,
-    );
+    const first = await sendOne();
     expect(first.results[0]).toMatchObject({
       statusCode: 200,
       errorCode: null,
       responseExcerpt: 'y'.repeat(EXCERPT_BYTES),
     });
-    const second = await sendBatch(
-      { targets: OPEN_TARGETS, mode: 'parallel', requests: [makeRequest(receiver.url)] },
-      agent,
-    );
+    const second = await sendOne();
     expect(second.results[0]).toMatchObject({ statusCode: 200, errorCode: null });
     // The first socket was given up rather than drained: the second request came on a new one.
     expect(receiver.connectionCount).toBe(2);
@@ -109,19 +101,13 @@ describe('response bodies', () => {
 
   it('give up draining past the limit and still deliver the next request', async () => {
     receiver.respondWith(sequence([{ status: 200, body: 'x'.repeat(DRAIN_LIMIT_BYTES * 2) }, { status: 200 }]));
-    const first = await sendBatch(
-      { targets: OPEN_TARGETS, mode: 'parallel', requests: [makeRequest(receiver.url)] },
-      agent,
-    );
+    const first = await sendOne();
     expect(first.results[0]).toMatchObject({
       statusCode: 200,
       errorCode: null,
       responseExcerpt: 'x'.repeat(EXCERPT_BYTES),
     });
-    const second = await sendBatch(
-      { targets: OPEN_TARGETS, mode: 'parallel', requests: [makeRequest(receiver.url)] },
-      agent,
-    );
+    const second = await sendOne();
     expect(second.results[0]).toMatchObject({ statusCode: 200, errorCode: null });
   });
 });
