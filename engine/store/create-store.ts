@@ -28,5 +28,5 @@ export function createStore(config: HooklineConfig, owner: string, log?: Logger)
   }
   const dbPath = config.dbPath === ':memory:' ? ':memory:' : resolve(config.dbPath);
   const secretBox = createSecretBox(resolveEncryptionKey(config.encryptionKey, dbPath, log));
-  return createSqliteStore({ path: dbPath, secretBox, owner });
+  return createSqliteStore({ path: dbPath, secretBox, owner, log });
 }

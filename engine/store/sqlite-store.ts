@@ -1,7 +1,8 @@
 /**
- * The embedded store: better-sqlite3 in WAL mode. The main thread owns the one connection
- * (workers never open the database); calls are synchronous underneath and async in the contract
- * so the PostgreSQL store fits the same interface.
+ * The embedded store: better-sqlite3 in WAL mode. The main thread owns the one connection that
+ * reads and writes rows; calls are synchronous underneath and async in the contract so the
+ * PostgreSQL store fits the same interface. One thread of its own opens the file too, only to copy
+ * committed WAL pages into it (wal-checkpointer.ts): no row is written there.
  */
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
@@ -22,6 +23,8 @@ import { createSqliteCatalog } from './sqlite-catalog.js';
 import { createSqliteHistory } from './sqlite-history.js';
 import { createSqliteRunState } from './sqlite-run-state.js';
 import { createWalSyncer } from './wal-sync.js';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
+import type { Logger } from '../logger.js';
 import { createSqliteWaits } from './sqlite-waits.js';
 import { toJsonColumn } from './json-columns.js';
 import { executionParams, toEvent, toExecution, updateParams, type Row } from './rows.js';
@@ -42,6 +45,13 @@ export interface SqliteStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** This process's name in the store (`Store.owner`). @defaultValue a random one */
   owner?: string;
+  /**
+   * Whether WAL checkpoints run on a thread of their own (wal-checkpointer.ts) rather than inside
+   * the commits of the main thread. Files in WAL mode only. @defaultValue true
+   */
+  checkpointThread?: boolean;
+  /** Told when the checkpoint thread fails (the main connection then checkpoints again). */
+  log?: Logger;
 }
 
 const json = toJsonColumn;
@@ -69,7 +79,12 @@ export const STORE_SQL = {
   keyEvent: 'UPDATE events SET idempotency_key = ?, request_hash = ? WHERE id = ?',
 } as const;
 
-export type SqliteStore = Store & { readonly db: Database.Database; readonly outbox: SqliteOutbox };
+export type SqliteStore = Store & {
+  readonly db: Database.Database;
+  readonly outbox: SqliteOutbox;
+  /** The checkpoint thread, when there is one (`checkpointThread`). */
+  readonly checkpointer: WalCheckpointer | null;
+};
 
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const created = options.path !== ':memory:' && createPrivateFile(options.path);
@@ -93,6 +108,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const walSync = acknowledgedSync === 'FULL' && inWal ? createWalSyncer(`${options.path}-wal`) : null;
   db.pragma(`busy_timeout = ${TUNING.store.busyTimeoutMs}`);
   db.pragma('foreign_keys = ON');
+  const checkpointer =
+    inWal && options.checkpointThread !== false ? startCheckpointer(db, options.path, options.log) : null;
   const box = options.secretBox;
   const owner = options.owner ?? `sqlite:${process.pid}:${randomUUID().slice(0, 8)}`;
   const counters = createMemoryCounters();
@@ -213,11 +230,13 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     counters,
     db,
     outbox,
+    checkpointer,
     deliveryLog,
     async migrate() {
       return appliedNow.length > 0 ? appliedNow : migrate();
     },
     async close() {
+      await checkpointer?.close();
       await walSync?.close();
       if (db.open) db.close();
     },
@@ -310,6 +329,21 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       return row ? toEvent(row) : null;
     },
   };
+}
+
+/** Starts the checkpoint thread and stops `db`'s own checkpoints; gives them back if the thread fails. */
+function startCheckpointer(db: Database.Database, path: string, log: Logger | undefined) {
+  const automatic = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+  db.pragma('wal_autocheckpoint = 0');
+  return startWalCheckpointer({
+    path,
+    everyMs: TUNING.store.checkpointEveryMs,
+    busyTimeoutMs: TUNING.store.busyTimeoutMs,
+    onFailure(error) {
+      log?.error({ err: error }, 'the WAL checkpoint thread failed: checkpoints run inside commits again');
+      if (db.open) db.pragma(`wal_autocheckpoint = ${automatic}`);
+    },
+  });
 }
 
 /**

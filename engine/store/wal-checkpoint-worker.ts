@@ -1,0 +1,70 @@
+/**
+ * The WAL checkpointer's thread (wal-checkpointer.ts): its own connection to the database, which
+ * copies committed pages from the `-wal` file back into the database file with passive
+ * checkpoints. A passive checkpoint takes no writer lock: the main thread's commits go on while it
+ * copies, and the two fsyncs a checkpoint needs happen here, not on the thread that serves requests.
+ *
+ * workerData: `{ path, everyMs, busyTimeoutMs }`. Messages in: `'close'`. Messages out: `'ready'`,
+ * then `{ kind: 'checkpoint', frames, backfilled }` after each checkpoint that copied something.
+ */
+import Database from 'better-sqlite3';
+import { parentPort, workerData } from 'node:worker_threads';
+
+interface CheckpointerData {
+  path: string;
+  everyMs: number;
+  busyTimeoutMs: number;
+}
+
+const { path, everyMs, busyTimeoutMs } = workerData as CheckpointerData;
+const port = parentPort!;
+
+/** Opens the connection, or tells the main thread why it could not (an error thrown here would reach it as `{}`). */
+function open(): { db: Database.Database; checkpoint: Database.Statement } | null {
+  try {
+    const db = new Database(path, { fileMustExist: true });
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    // NORMAL in WAL mode: the WAL is synced before its pages are copied, the database file after.
+    db.pragma('synchronous = NORMAL');
+    // This connection only checkpoints, on its own schedule.
+    db.pragma('wal_autocheckpoint = 0');
+    return { db, checkpoint: db.prepare('PRAGMA wal_checkpoint(PASSIVE)') };
+  } catch (error) {
+    port.postMessage({ kind: 'error', message: (error as Error).message });
+    return null;
+  }
+}
+
+const opened = open();
+
+/** The last WAL position copied: a checkpoint with nothing new to copy is not reported. */
+let lastBackfilled = -1;
+
+function checkpointOnce({ checkpoint }: NonNullable<typeof opened>): void {
+  const row = checkpoint.get() as { busy: number; log: number; checkpointed: number };
+  if (row.log > 0 && row.checkpointed !== lastBackfilled) {
+    lastBackfilled = row.checkpointed;
+    port.postMessage({ kind: 'checkpoint', frames: row.log, backfilled: row.checkpointed });
+  }
+}
+
+if (opened) {
+  const timer = setInterval(() => {
+    try {
+      checkpointOnce(opened);
+    } catch (error) {
+      // The main thread's connection takes the checkpoints back (wal-checkpointer.ts).
+      clearInterval(timer);
+      port.postMessage({ kind: 'error', message: (error as Error).message });
+    }
+  }, everyMs);
+  port.on('message', (message: unknown) => {
+    if (message !== 'close') return;
+    clearInterval(timer);
+    opened.db.close();
+    port.close();
+  });
+  port.postMessage({ kind: 'ready' });
+} else {
+  port.close();
+}

@@ -1,0 +1,86 @@
+/**
+ * WAL checkpoints on a thread of their own (wal-checkpointer.ts): the store's connection never
+ * checkpoints inside a commit, and the thread's passive checkpoints copy the pages into the
+ * database file, so the WAL starts over instead of growing. Real files and a real worker thread.
+ */
+import { statSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEvent } from '../../../engine/events/envelope.js';
+import { createSecretBox } from '../../../engine/store/secret-box.js';
+import { createSqliteStore, type SqliteStore } from '../../../engine/store/sqlite-store.js';
+import { startWalCheckpointer, type CheckpointProgress } from '../../../engine/store/wal-checkpointer.js';
+import { makeTempDir, type TempDir } from '../../helpers/temp.js';
+
+let dir: TempDir;
+afterEach(() => dir?.remove());
+
+const fileSize = (path: string): number => statSync(path).size;
+
+/** Commits `count` events of about 2 KB each, 50 to a transaction, as the delivery loop's writes. */
+async function writeEvents(store: SqliteStore, count: number): Promise<void> {
+  for (let i = 0; i < count; i += 50) {
+    const events = Array.from({ length: 50 }, (_, n) =>
+      createEvent('order.completed', { n: i + n, pad: 'x'.repeat(2000) }),
+    );
+    await store.commit({ acknowledged: false, events });
+  }
+}
+
+/** Waits for the thread's checkpoint that has copied every frame of the WAL. */
+async function fullCheckpoint(store: SqliteStore): Promise<CheckpointProgress> {
+  for (;;) {
+    const progress = await store.checkpointer!.nextCheckpoint();
+    if (progress.backfilled === progress.frames) return progress;
+  }
+}
+
+describe('WAL checkpoints off the main thread', () => {
+  it('copies the WAL into the database file while the store’s own connection never checkpoints', async () => {
+    dir = makeTempDir();
+    const path = `${dir.path}/hookline.db`;
+    const store = createSqliteStore({ path, secretBox: createSecretBox('k') });
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const before = fileSize(path);
+    const copied = fullCheckpoint(store);
+    await writeEvents(store, 1000);
+    const progress = await copied;
+    expect(progress.frames).toBeGreaterThan(0);
+    // The rows reached the database file itself, not only the WAL.
+    expect(fileSize(path)).toBeGreaterThan(before + 1000 * 2000);
+
+    // Fully copied, the WAL starts over at its beginning: the next writes do not make it longer.
+    const walSize = fileSize(`${path}-wal`);
+    await writeEvents(store, 100);
+    expect(fileSize(`${path}-wal`)).toBe(walSize);
+    expect(store.db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(1100);
+    await store.close();
+  });
+
+  it('stops the thread on close, and leaves the connection to checkpoint when told not to start one', async () => {
+    dir = makeTempDir();
+    const path = `${dir.path}/hookline.db`;
+    const store = createSqliteStore({ path, secretBox: createSecretBox('k') });
+    await store.close();
+    // A second close is a no-op, not a hang.
+    await store.checkpointer!.close();
+
+    const plain = createSqliteStore({ path, secretBox: createSecretBox('k'), checkpointThread: false });
+    expect(plain.checkpointer).toBeNull();
+    expect(plain.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    await plain.close();
+  });
+
+  it('tells its owner when the thread cannot work, so the connection checkpoints again', async () => {
+    dir = makeTempDir();
+    let failed: (error: Error) => void = () => undefined;
+    const failure = new Promise<Error>((resolve) => (failed = resolve));
+    const checkpointer = startWalCheckpointer({
+      path: `${dir.path}/missing.db`,
+      everyMs: 10,
+      busyTimeoutMs: 100,
+      onFailure: failed,
+    });
+    expect((await failure).message).toMatch(/missing\.db|exited|unable to open/i);
+    await checkpointer.close();
+  });
+});
