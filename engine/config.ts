@@ -6,6 +6,7 @@
  */
 import { compileTextSchema } from './validation.js';
 import { Errors } from './errors.js';
+import { DEFAULT_IDEMPOTENCY_WINDOW_SEC } from './store/idempotency.js';
 
 type JsonType = 'string' | 'integer' | 'number' | 'boolean' | 'array';
 
@@ -244,7 +245,7 @@ export const SETTINGS = {
     doc: "Which of the engine's own lifecycle events get a row: 'subscribed' (those some webhook's event patterns take, the only ones that can be delivered or replayed) or 'all' (an audit trail, GET /events/{id} for every one). PostgreSQL always writes all.",
   }),
   idempotencyWindowSec: setting({
-    default: 86_400,
+    default: DEFAULT_IDEMPOTENCY_WINDOW_SEC,
     env: 'HOOKLINE_IDEMPOTENCY_WINDOW_SEC',
     type: 'integer',
     schema: { minimum: 0 },
