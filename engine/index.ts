@@ -125,7 +125,7 @@ export function createEngine(options: EngineOptions): Engine {
   const log = options.log ?? createLogger(config.logLevel);
   // This process's name in a shared store: its delivery leases and its executions carry it.
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const store = createStore(config, owner, log, true);
+  const store = createStore(config, owner, log);
   const registry = createNodeTypeRegistry({ ...packageNodeTypes(), ...options.nodeTypes });
   const dispatcher = options.dispatcher ?? createDispatcher({ threads: config.poolThreads });
   const committer = createGroupCommitter({

@@ -76,9 +76,8 @@ export const TUNING = {
      */
     checkpointEveryMs: 100,
     /**
-     * A SQLite store's checkpoint and commit threads start at its this-many-th commit, unless it
-     * is an engine's (create-store.ts: those start at once). A store that commits a few times
-     * (a CLI command, a unit test) never pays for their start-up.
+     * The SQLite store's checkpoint and commit threads start at its this-many-th commit: under
+     * load within the first second, never for a store that commits a few times.
      */
     threadsAfterCommits: 200,
   },

@@ -11,12 +11,7 @@ import { createSecretBox, resolveEncryptionKey } from './secret-box.js';
 import { createSqliteStore } from './sqlite-store.js';
 import type { Store } from './types.js';
 
-/**
- * @param serving - The store of an engine that serves requests: the SQLite store's threads start now,
- *   before the first request (started under load, a thread's start-up showed as a 50–100 ms pause
- *   in the delivery latency figure). A CLI command's store starts them only if it gets busy.
- */
-export function createStore(config: HooklineConfig, owner: string, log?: Logger, serving = false): Store {
+export function createStore(config: HooklineConfig, owner: string, log?: Logger): Store {
   if (config.databaseUrl) {
     // A key file would differ per machine: every process must be given the same key.
     if (!config.encryptionKey)
@@ -33,11 +28,5 @@ export function createStore(config: HooklineConfig, owner: string, log?: Logger,
   }
   const dbPath = config.dbPath === ':memory:' ? ':memory:' : resolve(config.dbPath);
   const secretBox = createSecretBox(resolveEncryptionKey(config.encryptionKey, dbPath, log));
-  return createSqliteStore({
-    path: dbPath,
-    secretBox,
-    owner,
-    log,
-    ...(serving ? { threadsAfterCommits: 0 } : {}),
-  });
+  return createSqliteStore({ path: dbPath, secretBox, owner, log });
 }
