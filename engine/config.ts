@@ -6,7 +6,6 @@
  */
 import { compileTextSchema } from './validation.js';
 import { Errors } from './errors.js';
-import { DEFAULT_IDEMPOTENCY_WINDOW_SEC } from './store/idempotency.js';
 
 type JsonType = 'string' | 'integer' | 'number' | 'boolean' | 'array';
 
@@ -245,7 +244,7 @@ export const SETTINGS = {
     doc: "Which of the engine's own lifecycle events get a row: 'subscribed' (those some webhook's event patterns take, the only ones that can be delivered or replayed) or 'all' (an audit trail, GET /events/{id} for every one). PostgreSQL always writes all.",
   }),
   idempotencyWindowSec: setting({
-    default: DEFAULT_IDEMPOTENCY_WINDOW_SEC,
+    default: 86_400,
     env: 'HOOKLINE_IDEMPOTENCY_WINDOW_SEC',
     type: 'integer',
     schema: { minimum: 0 },

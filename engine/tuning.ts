@@ -75,11 +75,6 @@ export const TUNING = {
      * that time; a checkpoint with nothing to copy costs microseconds.
      */
     checkpointEveryMs: 100,
-    /**
-     * The SQLite store's checkpoint and commit threads start at its this-many-th commit: under
-     * load within the first second, never for a store that commits a few times.
-     */
-    threadsAfterCommits: 200,
   },
   counters: {
     /**

@@ -4,19 +4,14 @@
  * with it. What differs per store is only how the lookup is locked (SQLite: its one writer;
  * PostgreSQL: an advisory lock per key, see pg-store.ts).
  */
+import { DEFAULTS } from '../config.js';
 import type { KeyedEvent, NewExecution } from './types.js';
-
-/**
- * The engine's default window (`idempotencyWindowSec` in config.ts). Kept here, not read from the
- * configuration: the commit thread loads this module and nothing of the configuration's.
- */
-export const DEFAULT_IDEMPOTENCY_WINDOW_SEC = 86_400;
 
 /**
  * The earliest creation time (ISO) whose key a write made at `createdAt` still repeats.
  * @defaultValue windowSec: the engine's `idempotencyWindowSec` default
  */
-export function idempotencySince(createdAt: string, windowSec: number = DEFAULT_IDEMPOTENCY_WINDOW_SEC): string {
+export function idempotencySince(createdAt: string, windowSec: number = DEFAULTS.idempotencyWindowSec): string {
   return new Date(Date.parse(createdAt) - windowSec * 1000).toISOString();
 }
 

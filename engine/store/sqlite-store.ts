@@ -1,19 +1,20 @@
 /**
- * The embedded store: better-sqlite3 in WAL mode. The main thread's connection serves every read
- * and the delivery loop's writes; calls are synchronous underneath and async in the contract so
- * the PostgreSQL store fits the same interface. Two threads of the store's own open the file too:
- * one writes the batches of `commit` (commit-thread.ts), one copies committed WAL pages into the
- * database file (wal-checkpointer.ts).
+ * The embedded store: better-sqlite3 in WAL mode. The main thread owns the one connection that
+ * reads and writes rows; calls are synchronous underneath and async in the contract so the
+ * PostgreSQL store fits the same interface. One thread of its own opens the file too, only to copy
+ * committed WAL pages into it (wal-checkpointer.ts): no row is written there.
  */
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { EventEnvelope } from '../events/envelope.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { TUNING } from '../tuning.js';
 import { createWhere } from './sql-where.js';
 import type { SecretBox } from './secret-box.js';
-import type { EventQuery, ExecutionQuery, Store } from './types.js';
+import type { CommitResult, EventQuery, ExecutionQuery, KeyedEvent, NewExecution, Store, WriteBatch } from './types.js';
+import { idempotencySince } from './idempotency.js';
 import { createSqliteEventTypes } from './sqlite-event-types.js';
 import { createSqliteOutbox, type SqliteOutbox } from './sqlite-outbox.js';
 import { createSqliteDeliveryLog } from './sqlite-delivery-log.js';
@@ -25,10 +26,8 @@ import { createWalSyncer } from './wal-sync.js';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 import type { Logger } from '../logger.js';
 import { createSqliteWaits } from './sqlite-waits.js';
-import { createSqliteCommit } from './sqlite-commit.js';
-import { startCommitThread, type CommitThread } from './commit-thread.js';
-import { createWriteLock, lockTransactions } from './write-lock.js';
-import { toEvent, toExecution, type Row } from './rows.js';
+import { toJsonColumn } from './json-columns.js';
+import { executionParams, toEvent, toExecution, updateParams, type Row } from './rows.js';
 import { createMemoryCounters } from './memory-counters.js';
 
 export interface SqliteStoreOptions {
@@ -51,29 +50,40 @@ export interface SqliteStoreOptions {
    * the commits of the main thread. Files in WAL mode only. @defaultValue true
    */
   checkpointThread?: boolean;
-  /**
-   * Whether `commit` writes on a thread of its own (commit-thread.ts) rather than on the main
-   * thread's connection. Files in WAL mode only. @defaultValue true
-   */
-  commitThread?: boolean;
-  /**
-   * How many commits the main connection makes before the threads start.
-   * @defaultValue `TUNING.store.threadsAfterCommits`
-   */
-  threadsAfterCommits?: number;
-  /** Told when a thread fails (its work then comes back to the main connection). */
+  /** Told when the checkpoint thread fails (the main connection then checkpoints again). */
   log?: Logger;
 }
 
-export { STORE_SQL } from './sqlite-commit.js';
+const json = toJsonColumn;
+
+/**
+ * The statements every trigger request runs (with the outbox's `insert`); each is served by an
+ * index for its exact shape, held to it by test/unit/store/hot-path-plans.test.ts.
+ */
+export const STORE_SQL = {
+  insertExecution: `INSERT INTO executions (id, workflow_id, kind, trigger_node, status, input, output, error,
+    idempotency_key, metadata, owner, created_at, started_at, finished_at) VALUES (@id, @workflowId, @kind,
+    @triggerNode, @status, @input, @output, @error, @idempotencyKey, @metadata, @owner, @createdAt, @startedAt,
+    @finishedAt)`,
+  /** executions_by_idempotency. */
+  findIdempotent: `SELECT id FROM executions WHERE workflow_id = ? AND trigger_node IS ? AND idempotency_key = ?
+    AND created_at >= ? ORDER BY created_at LIMIT 1`,
+  updateExecution: `UPDATE executions SET status = @status,
+    output = CASE WHEN @hasOutput THEN @output ELSE output END,
+    error = CASE WHEN @hasError THEN @error ELSE error END,
+    started_at = COALESCE(@startedAt, started_at), finished_at = COALESCE(@finishedAt, finished_at) WHERE id = @id`,
+  insertEvent: 'INSERT OR IGNORE INTO events (id, type, timestamp, data, metadata) VALUES (?, ?, ?, ?, ?)',
+  /** events_by_idempotency. */
+  findKeyedEvent: `SELECT id, request_hash FROM events WHERE idempotency_key = ? AND timestamp >= ?
+    ORDER BY timestamp LIMIT 1`,
+  keyEvent: 'UPDATE events SET idempotency_key = ?, request_hash = ? WHERE id = ?',
+} as const;
 
 export type SqliteStore = Store & {
   readonly db: Database.Database;
   readonly outbox: SqliteOutbox;
   /** The checkpoint thread, when there is one (`checkpointThread`). */
   readonly checkpointer: WalCheckpointer | null;
-  /** The commit thread, when there is one (`commitThread`). */
-  readonly commitThread: CommitThread | null;
 };
 
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
@@ -98,9 +108,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const walSync = acknowledgedSync === 'FULL' && inWal ? createWalSyncer(`${options.path}-wal`) : null;
   db.pragma(`busy_timeout = ${TUNING.store.busyTimeoutMs}`);
   db.pragma('foreign_keys = ON');
-  // Both threads that write rows take this lock for each transaction (write-lock.ts).
-  const writeLock = inWal && options.commitThread !== false ? createWriteLock() : null;
-  if (writeLock) lockTransactions(db, writeLock);
+  const checkpointer =
+    inWal && options.checkpointThread !== false ? startCheckpointer(db, options.path, options.log) : null;
   const box = options.secretBox;
   const owner = options.owner ?? `sqlite:${process.pid}:${randomUUID().slice(0, 8)}`;
   const counters = createMemoryCounters();
@@ -128,6 +137,12 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const appliedNow = migrate();
 
   const stmt = {
+    insertExecution: db.prepare(STORE_SQL.insertExecution),
+    findIdempotent: db.prepare(STORE_SQL.findIdempotent).pluck(),
+    updateExecution: db.prepare(STORE_SQL.updateExecution),
+    insertEvent: db.prepare(STORE_SQL.insertEvent),
+    findKeyedEvent: db.prepare(STORE_SQL.findKeyedEvent),
+    keyEvent: db.prepare(STORE_SQL.keyEvent),
     getExecution: db.prepare('SELECT * FROM executions WHERE id = ?'),
     getEvent: db.prepare('SELECT * FROM events WHERE id = ?'),
     subscriptionsVersion: db.prepare('SELECT version FROM subscriptions_version WHERE id = 1').pluck(),
@@ -148,36 +163,66 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const eventTypes = createSqliteEventTypes(db);
   const waits = createSqliteWaits(db, owner);
 
-  const commitSync = createSqliteCommit(db, {
-    owner,
-    insertDeliveries: outbox.insertDeliveries,
-    writeWaits: waits.writeWaits,
-  });
-  // The threads start once the store is busy (`threadsAfterCommits`): a store that commits a few
-  // times (a CLI command, most tests) never pays for their start-up (about 100 ms of CPU each).
-  let checkpointer: WalCheckpointer | null = null;
-  let commitThread: CommitThread | null = null;
-  let commitsBeforeThreads = options.threadsAfterCommits ?? TUNING.store.threadsAfterCommits;
-  const startThreads = (): void => {
-    commitsBeforeThreads = Infinity;
-    if (inWal && options.checkpointThread !== false)
-      checkpointer = startCheckpointer(db, options.path, options.log, (pages) =>
-        commitThread?.setAutocheckpoint(pages),
-      );
-    // After the migrations: the thread prepares its statements on the tables.
-    if (writeLock)
-      commitThread = startCommitThread({
-        path: options.path,
-        owner,
-        busyTimeoutMs: TUNING.store.busyTimeoutMs,
-        lock: writeLock.buffer,
-        autocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }) as number,
-        onFailure(error) {
-          options.log?.error({ err: error }, 'the commit thread failed: commits run on the main thread again');
-        },
-      });
+  /** Writes events (an id already written is skipped); returns how many were new. */
+  const insertEvents = (events: readonly EventEnvelope[]): number => {
+    let inserted = 0;
+    for (const event of events) {
+      inserted += stmt.insertEvent.run(
+        event.id,
+        event.type,
+        event.timestamp,
+        JSON.stringify(event.data ?? null),
+        json(event.metadata),
+      ).changes;
+    }
+    return inserted;
   };
-  if (commitsBeforeThreads <= 0) startThreads();
+
+  const insertExecution = (item: NewExecution, result: CommitResult): void => {
+    const { record } = item;
+    if (record.idempotencyKey) {
+      const since = idempotencySince(record.createdAt, item.idempotencyWindowSec);
+      const existing = stmt.findIdempotent.get(record.workflowId, record.triggerNode, record.idempotencyKey, since) as
+        string | undefined;
+      if (existing) {
+        result.executionIds.set(record.id, { id: existing, duplicate: true });
+        return;
+      }
+    }
+    stmt.insertExecution.run({ ...executionParams(record), owner });
+    result.executionIds.set(record.id, { id: record.id, duplicate: false });
+    result.events += insertEvents(item.events ?? []);
+  };
+
+  /** Writes the event unless its key was used in its window (then the first event stands). */
+  const insertKeyedEvent = (item: KeyedEvent, result: CommitResult): void => {
+    const { event, idempotencyKey, requestHash } = item;
+    const since = idempotencySince(event.timestamp, item.idempotencyWindowSec);
+    const existing = stmt.findKeyedEvent.get(idempotencyKey, since) as Row | undefined;
+    if (existing) {
+      const standing = {
+        id: String(existing.id),
+        duplicate: true,
+        requestHash: (existing.request_hash as string) ?? null,
+      };
+      return void result.eventIds.set(event.id, standing);
+    }
+    result.events += insertEvents([event]);
+    stmt.keyEvent.run(idempotencyKey, requestHash, event.id);
+    result.eventIds.set(event.id, { id: event.id, duplicate: false, requestHash });
+  };
+
+  const commitSync = db.transaction((batch: WriteBatch): CommitResult => {
+    const result: CommitResult = { executionIds: new Map(), eventIds: new Map(), deliveries: 0, events: 0 };
+    for (const item of batch.executions ?? []) insertExecution(item, result);
+    for (const item of batch.keyedEvents ?? []) insertKeyedEvent(item, result);
+    for (const update of batch.executionUpdates ?? []) stmt.updateExecution.run(updateParams(update));
+    waits.writeWaits(batch.executionUpdates ?? []);
+    result.events += insertEvents(batch.events ?? []);
+    outbox.insertDeliveries(batch.deliveries ?? []);
+    result.deliveries = batch.deliveries?.length ?? 0;
+    return result;
+  });
 
   return {
     kind: 'sqlite',
@@ -185,19 +230,12 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     counters,
     db,
     outbox,
-    get checkpointer() {
-      return checkpointer;
-    },
-    get commitThread() {
-      return commitThread;
-    },
+    checkpointer,
     deliveryLog,
     async migrate() {
       return appliedNow.length > 0 ? appliedNow : migrate();
     },
     async close() {
-      commitsBeforeThreads = Infinity;
-      await commitThread?.close();
       await checkpointer?.close();
       await walSync?.close();
       if (db.open) db.close();
@@ -209,9 +247,6 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       db.prepare('SELECT 1').get();
     },
     async commit(batch) {
-      if (--commitsBeforeThreads <= 0) startThreads();
-      const onThread = commitThread?.commit(batch, Boolean(batch.acknowledged && walSync));
-      if (onThread) return onThread;
       if (batch.acknowledged && walSync) {
         useSync('NORMAL');
         const result = commitSync(batch);
@@ -296,16 +331,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   };
 }
 
-/**
- * Starts the checkpoint thread and stops `db`'s own checkpoints; gives them back if the thread
- * fails, to `db` and through `restore` to the commit thread's connection.
- */
-function startCheckpointer(
-  db: Database.Database,
-  path: string,
-  log: Logger | undefined,
-  restore: (pages: number) => void,
-) {
+/** Starts the checkpoint thread and stops `db`'s own checkpoints; gives them back if the thread fails. */
+function startCheckpointer(db: Database.Database, path: string, log: Logger | undefined) {
   const automatic = db.pragma('wal_autocheckpoint', { simple: true }) as number;
   db.pragma('wal_autocheckpoint = 0');
   return startWalCheckpointer({
@@ -315,7 +342,6 @@ function startCheckpointer(
     onFailure(error) {
       log?.error({ err: error }, 'the WAL checkpoint thread failed: checkpoints run inside commits again');
       if (db.open) db.pragma(`wal_autocheckpoint = ${automatic}`);
-      restore(automatic);
     },
   });
 }

@@ -4,9 +4,8 @@
  * checkpoints. A passive checkpoint takes no writer lock: the main thread's commits go on while it
  * copies, and the two fsyncs a checkpoint needs happen here, not on the thread that serves requests.
  *
- * workerData: `{ path, everyMs, busyTimeoutMs }`. Messages in: `'close'`. Messages out: `{ kind: 'ready' }`,
- * then `{ kind: 'checkpoint', frames, backfilled }` after each checkpoint that copied something, or
- * `{ kind: 'error', error }` when it cannot (store-thread.ts).
+ * workerData: `{ path, everyMs, busyTimeoutMs }`. Messages in: `'close'`. Messages out: `'ready'`,
+ * then `{ kind: 'checkpoint', frames, backfilled }` after each checkpoint that copied something.
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -21,7 +20,7 @@ const { path, everyMs, busyTimeoutMs } = workerData as CheckpointerData;
 const port = parentPort!;
 
 /** Opens the connection, or tells the main thread why it could not (an error thrown here would reach it as `{}`). */
-function open(): { db: Database.Database; checkpoint: Database.Statement; dataVersion: Database.Statement } | null {
+function open(): { db: Database.Database; checkpoint: Database.Statement } | null {
   try {
     const db = new Database(path, { fileMustExist: true });
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
@@ -29,29 +28,24 @@ function open(): { db: Database.Database; checkpoint: Database.Statement; dataVe
     db.pragma('synchronous = NORMAL');
     // This connection only checkpoints, on its own schedule.
     db.pragma('wal_autocheckpoint = 0');
-    return {
-      db,
-      checkpoint: db.prepare('PRAGMA wal_checkpoint(PASSIVE)'),
-      dataVersion: db.prepare('PRAGMA data_version').pluck(),
-    };
+    return { db, checkpoint: db.prepare('PRAGMA wal_checkpoint(PASSIVE)') };
   } catch (error) {
-    port.postMessage({ kind: 'error', error: { message: (error as Error).message } });
+    port.postMessage({ kind: 'error', message: (error as Error).message });
     return null;
   }
 }
 
 const opened = open();
 
-/** The last checkpoint reported: what other connections had committed, and how far it copied. */
-let last = { version: -1, backfilled: -1 };
+/** The last WAL position copied: a checkpoint with nothing new to copy is not reported. */
+let lastBackfilled = -1;
 
-function checkpointOnce({ checkpoint, dataVersion }: NonNullable<typeof opened>): void {
-  // Changes whenever another connection commits; the WAL's frame counts may repeat after it restarts.
-  const version = dataVersion.get() as number;
+function checkpointOnce({ checkpoint }: NonNullable<typeof opened>): void {
   const row = checkpoint.get() as { busy: number; log: number; checkpointed: number };
-  if (row.log <= 0 || (version === last.version && row.checkpointed === last.backfilled)) return;
-  last = { version, backfilled: row.checkpointed };
-  port.postMessage({ kind: 'checkpoint', frames: row.log, backfilled: row.checkpointed });
+  if (row.log > 0 && row.checkpointed !== lastBackfilled) {
+    lastBackfilled = row.checkpointed;
+    port.postMessage({ kind: 'checkpoint', frames: row.log, backfilled: row.checkpointed });
+  }
 }
 
 if (opened) {
@@ -61,7 +55,7 @@ if (opened) {
     } catch (error) {
       // The main thread's connection takes the checkpoints back (wal-checkpointer.ts).
       clearInterval(timer);
-      port.postMessage({ kind: 'error', error: { message: (error as Error).message } });
+      port.postMessage({ kind: 'error', message: (error as Error).message });
     }
   }, everyMs);
   port.on('message', (message: unknown) => {

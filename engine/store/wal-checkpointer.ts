@@ -10,7 +10,8 @@
  * passive checkpoint takes no writer lock, so commits go on while it copies. Should the thread
  * fail, `onFailure` is told and the store's connection checkpoints as before.
  */
-import { startStoreThread } from './store-thread.js';
+import { Worker } from 'node:worker_threads';
+import { resolveWorkerEntry } from '../pool/dispatcher.js';
 
 export interface CheckpointProgress {
   /** Frames in the WAL when the checkpoint ran. */
@@ -35,27 +36,63 @@ export interface WalCheckpointerOptions {
   onFailure(error: Error): void;
 }
 
+type WorkerMessage =
+  { kind: 'ready' } | ({ kind: 'checkpoint' } & CheckpointProgress) | { kind: 'error'; message: string };
+
+const ENTRY = resolveWorkerEntry(
+  new URL('../pool/dispatcher.js', import.meta.url).href,
+  '../store/wal-checkpoint-worker',
+);
+
+/** How long `close` waits for the thread's checkpoint in progress before it ends the thread. */
+const CLOSE_TIMEOUT_MS = 10_000;
+
 export function startWalCheckpointer(options: WalCheckpointerOptions): WalCheckpointer {
-  let waiters: ((progress: CheckpointProgress) => void)[] = [];
-  const thread = startStoreThread({
-    module: 'wal-checkpoint-worker',
+  const worker = new Worker(ENTRY.filename, {
+    execArgv: ENTRY.execArgv,
     workerData: { path: options.path, everyMs: options.everyMs, busyTimeoutMs: options.busyTimeoutMs },
-    onMessage(message) {
-      const progress = message as { kind: string } & CheckpointProgress;
-      if (progress.kind !== 'checkpoint') return;
+  });
+  let closing = false;
+  let waiters: ((progress: CheckpointProgress) => void)[] = [];
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+
+  const fail = (error: Error): void => {
+    if (closing) return;
+    closing = true;
+    options.onFailure(error);
+    void worker.terminate();
+  };
+  // An error thrown in the thread may arrive as a plain object (a SqliteError is not cloned as one).
+  worker.on('error', (error: unknown) =>
+    fail(error instanceof Error ? error : new Error(String((error as { message?: unknown })?.message ?? error))),
+  );
+  worker.once('exit', (code) => fail(new Error(`the WAL checkpoint thread exited with code ${code}`)));
+  worker.on('message', (message: WorkerMessage) => {
+    if (message.kind === 'checkpoint') {
       const ready = waiters;
       waiters = [];
-      for (const resolve of ready) resolve({ frames: progress.frames, backfilled: progress.backfilled });
-    },
-    onFailure: options.onFailure,
+      for (const resolve of ready) resolve({ frames: message.frames, backfilled: message.backfilled });
+    } else if (message.kind === 'error') {
+      fail(new Error(`WAL checkpoint failed: ${message.message}`));
+    }
   });
+
   // The thread never keeps the process alive: a process that exits without `close` loses nothing,
-  // since every commit is in the WAL and the next open checkpoints it.
-  thread.worker.unref();
+  // since every commit is in the WAL and the next open checkpoints it. (After the listeners: adding
+  // one would hold the process again.)
+  worker.unref();
+
   return {
     nextCheckpoint() {
       return new Promise((resolve) => waiters.push(resolve));
     },
-    close: () => thread.close(),
+    async close() {
+      if (closing) return void (await exited);
+      closing = true;
+      worker.postMessage('close');
+      const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    },
   };
 }
