@@ -20,7 +20,7 @@ const { path, everyMs, busyTimeoutMs } = workerData as CheckpointerData;
 const port = parentPort!;
 
 /** Opens the connection, or tells the main thread why it could not (an error thrown here would reach it as `{}`). */
-function open(): { db: Database.Database; checkpoint: Database.Statement } | null {
+function open(): { db: Database.Database; checkpoint: Database.Statement; dataVersion: Database.Statement } | null {
   try {
     const db = new Database(path, { fileMustExist: true });
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
@@ -28,7 +28,11 @@ function open(): { db: Database.Database; checkpoint: Database.Statement } | nul
     db.pragma('synchronous = NORMAL');
     // This connection only checkpoints, on its own schedule.
     db.pragma('wal_autocheckpoint = 0');
-    return { db, checkpoint: db.prepare('PRAGMA wal_checkpoint(PASSIVE)') };
+    return {
+      db,
+      checkpoint: db.prepare('PRAGMA wal_checkpoint(PASSIVE)'),
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
+    };
   } catch (error) {
     port.postMessage({ kind: 'error', message: (error as Error).message });
     return null;
@@ -37,15 +41,16 @@ function open(): { db: Database.Database; checkpoint: Database.Statement } | nul
 
 const opened = open();
 
-/** The last WAL position copied: a checkpoint with nothing new to copy is not reported. */
-let lastBackfilled = -1;
+/** The last checkpoint reported: what other connections had committed, and how far it copied. */
+let last = { version: -1, backfilled: -1 };
 
-function checkpointOnce({ checkpoint }: NonNullable<typeof opened>): void {
+function checkpointOnce({ checkpoint, dataVersion }: NonNullable<typeof opened>): void {
+  // Changes whenever another connection commits; the WAL's frame counts may repeat after it restarts.
+  const version = dataVersion.get() as number;
   const row = checkpoint.get() as { busy: number; log: number; checkpointed: number };
-  if (row.log > 0 && row.checkpointed !== lastBackfilled) {
-    lastBackfilled = row.checkpointed;
-    port.postMessage({ kind: 'checkpoint', frames: row.log, backfilled: row.checkpointed });
-  }
+  if (row.log <= 0 || (version === last.version && row.checkpointed === last.backfilled)) return;
+  last = { version, backfilled: row.checkpointed };
+  port.postMessage({ kind: 'checkpoint', frames: row.log, backfilled: row.checkpointed });
 }
 
 if (opened) {
