@@ -4,8 +4,8 @@
  * checkpoints. A passive checkpoint takes no writer lock: the main thread's commits go on while it
  * copies, and the two fsyncs a checkpoint needs happen here, not on the thread that serves requests.
  *
- * workerData: `{ path, everyMs, busyTimeoutMs }`. Messages in: `'close'`. Messages out: `'ready'`,
- * then `{ kind: 'checkpoint', frames, backfilled }` after each checkpoint that copied something.
+ * workerData: `{ path, everyMs, busyTimeoutMs }`. Messages in: `'close'`. Messages out: `{ kind: 'ready' }`,
+ * then `{ kind: 'checkpoint', frames, backfilled }` after each checkpoint that copied something, or `{ kind: 'error', message }`.
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
