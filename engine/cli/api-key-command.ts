@@ -37,7 +37,7 @@ async function withStore<T>(ctx: CommandContext, work: (store: Store, where: str
     ...(databaseUrl === undefined ? {} : { 'database-url': databaseUrl }),
   };
   const config = loadConfig({ flags, env: ctx.env });
-  const store = createStore(config, 'cli');
+  const store = createStore(config, 'cli', undefined, false);
   try {
     await store.migrate();
     return await work(store, config.databaseUrl ? 'the PostgreSQL store' : config.dbPath);

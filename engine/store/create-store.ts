@@ -11,7 +11,11 @@ import { createSecretBox, resolveEncryptionKey } from './secret-box.js';
 import { createSqliteStore } from './sqlite-store.js';
 import type { Store } from './types.js';
 
-export function createStore(config: HooklineConfig, owner: string, log?: Logger): Store {
+/**
+ * @param checkpointThread - Whether a SQLite store copies its WAL on a thread of its own
+ *   (wal-checkpointer.ts): an engine's does; a CLI command that writes a row or two need not start one.
+ */
+export function createStore(config: HooklineConfig, owner: string, log?: Logger, checkpointThread = true): Store {
   if (config.databaseUrl) {
     // A key file would differ per machine: every process must be given the same key.
     if (!config.encryptionKey)
@@ -28,5 +32,5 @@ export function createStore(config: HooklineConfig, owner: string, log?: Logger)
   }
   const dbPath = config.dbPath === ':memory:' ? ':memory:' : resolve(config.dbPath);
   const secretBox = createSecretBox(resolveEncryptionKey(config.encryptionKey, dbPath, log));
-  return createSqliteStore({ path: dbPath, secretBox, owner, log });
+  return createSqliteStore({ path: dbPath, secretBox, owner, log, checkpointThread });
 }

@@ -4,8 +4,9 @@
  * checkpoints. A passive checkpoint takes no writer lock: the main thread's commits go on while it
  * copies, and the two fsyncs a checkpoint needs happen here, not on the thread that serves requests.
  *
- * workerData: `{ path, everyMs, busyTimeoutMs }`. Messages in: `'close'`. Messages out: `{ kind: 'ready' }`,
- * then `{ kind: 'checkpoint', frames, backfilled }` after each checkpoint that copied something, or `{ kind: 'error', message }`.
+ * workerData: `{ path, everyMs, busyTimeoutMs }`. Messages in: `'close'`. Messages out:
+ * `{ kind: 'checkpoint', frames, backfilled }` after each checkpoint that copied something, or
+ * `{ kind: 'error', message }`.
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -69,7 +70,6 @@ if (opened) {
     opened.db.close();
     port.close();
   });
-  port.postMessage({ kind: 'ready' });
 } else {
   port.close();
 }

@@ -36,8 +36,7 @@ export interface WalCheckpointerOptions {
   onFailure(error: Error): void;
 }
 
-type WorkerMessage =
-  { kind: 'ready' } | ({ kind: 'checkpoint' } & CheckpointProgress) | { kind: 'error'; message: string };
+type WorkerMessage = ({ kind: 'checkpoint' } & CheckpointProgress) | { kind: 'error'; message: string };
 
 const ENTRY = resolveWorkerEntry(
   new URL('../pool/dispatcher.js', import.meta.url).href,
