@@ -10,6 +10,10 @@ declare module 'autocannon' {
     /** Replace `[<id>]` in the request with a unique id per request. */
     idReplacement?: boolean;
     timeout?: number;
+    /** Stop after this many requests (`duration` is then ignored). */
+    amount?: number;
+    /** Sampling interval in ms; the end of a run is noticed at a sample. @defaultValue 1000 */
+    sampleInt?: number;
   }
   export interface Histogram {
     average: number;
