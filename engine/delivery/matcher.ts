@@ -11,7 +11,7 @@
  * version, edited by hand) is kept with rules that match nothing and reported back, so the caller
  * can disable it. A rule stopped by the work budget counts as "no match" and is counted.
  */
-import type { EventEnvelope, PayloadContext } from '../events/envelope.js';
+import { payloadContextKey, type EventEnvelope, type PayloadContext } from '../events/envelope.js';
 import { createId } from '../events/ids.js';
 import { eventOrganization, isInOrganization } from '../events/organization.js';
 import { serializePayload } from '../message/index.js';
@@ -211,8 +211,9 @@ export function createMatcher(options: MatcherOptions): Matcher {
     entries: () => byId.values(),
     match: (event) => select(event, true),
     plan(event, nowMs = Date.now()) {
+      const payloads = new Map<string, string>();
       return select(event, true).map(({ subscription, rules: compiled }) =>
-        toDelivery(event, subscription, compiled, nowMs, options.retentionMs),
+        toDelivery(event, subscription, compiled, nowMs, options.retentionMs, payloads),
       );
     },
     planFor(id, event, nowMs = Date.now()) {
@@ -256,14 +257,25 @@ export function toDelivery(
   rules: CompiledRules | null,
   nowMs: number,
   retentionMs: number,
+  /**
+   * This event's payloads so far, by format and what it reads of its webhook: the deliveries of
+   * one event that are not projected and share a key share the serialised bytes (an event's data
+   * may be a whole execution's input, and it has a delivery per webhook).
+   */
+  payloads?: Map<string, string>,
 ): NewDelivery {
   const data = rules ? rules.project(event.data) : event.data;
+  const context = payloadContext(subscription);
+  const key = payloads && data === event.data ? payloadContextKey(subscription.payloadFormat, context) : null;
+  const shared = key === null ? undefined : payloads?.get(key);
+  const payload = shared ?? serializePayload(event, subscription.payloadFormat, context, data);
+  if (key !== null && shared === undefined) payloads?.set(key, payload);
   return {
     id: createId('del', nowMs),
     subscriptionId: subscription.id,
     eventId: event.id,
     eventType: event.type,
-    payload: serializePayload(event, subscription.payloadFormat, payloadContext(subscription), data),
+    payload,
     nextAttemptAtMs: nowMs,
     expiresAtMs: nowMs + retentionMs,
   };

@@ -51,6 +51,21 @@ function metadataText(event: EventEnvelope, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/**
+ * What `format` reads of `context`, as a key: payloads of one event and one `data` with the same key
+ * are the same bytes, so a fan-out serialises them once. Null for `webhook`, which names its webhook.
+ */
+export function payloadContextKey(format: PayloadFormat, context: PayloadContext): string | null {
+  switch (format) {
+    case 'organization':
+      return `organization\u0000${context.organization ?? ''}\u0000${context.project ?? ''}`;
+    case 'webhook':
+      return null;
+    default:
+      return format;
+  }
+}
+
 export function formatPayload(
   event: EventEnvelope,
   format: PayloadFormat,

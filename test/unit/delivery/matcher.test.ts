@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createMatcher, type Matcher } from '../../../engine/delivery/matcher.js';
+import { createMatcher, toDelivery, type Matcher } from '../../../engine/delivery/matcher.js';
 import { createEvent } from '../../../engine/events/envelope.js';
 import { makeSubscription, T0 } from '../../helpers/records.js';
 
@@ -228,6 +228,46 @@ describe('createMatcher', () => {
     const byId = Object.fromEntries(planned.map((d) => [d.subscriptionId, JSON.parse(d.payload).data]));
     expect(byId.trimmed).toEqual({ workflow_id: 'wf_1', output_data: { order_id: 'o1' } });
     expect(byId.full).toEqual(data);
+  });
+
+  it('gives each delivery of one event the payload of its own format, projection, organization and project', () => {
+    matcher.load([
+      makeSubscription({ id: 'env-1', events: ['*'] }),
+      makeSubscription({ id: 'env-2', events: ['*'] }),
+      makeSubscription({ id: 'trimmed', events: ['*'], includeFields: ['n'] }),
+      makeSubscription({ id: 'event-1', events: ['*'], payloadFormat: 'event' }),
+      makeSubscription({ id: 'event-2', events: ['*'], payloadFormat: 'event' }),
+      makeSubscription({ id: 'hook-1', events: ['*'], payloadFormat: 'webhook' }),
+      makeSubscription({ id: 'hook-2', events: ['*'], payloadFormat: 'webhook' }),
+      makeSubscription({ id: 'org-a', events: ['*'], payloadFormat: 'organization', workspace: 'org-a' }),
+      makeSubscription({
+        id: 'org-a-p',
+        events: ['*'],
+        payloadFormat: 'organization',
+        workspace: 'org-a',
+        metadata: { project: 'p' },
+      }),
+      makeSubscription({ id: 'org-none', events: ['*'], payloadFormat: 'organization' }),
+    ]);
+    const event = createEvent('order.completed', { n: 1, secret: 'x' }, { organization: 'org-a' }, new Date(T0));
+    const planned = matcher.plan(event, T0);
+    expect(planned).toHaveLength(10);
+    // Shared or not, every payload is what serialising for that webhook alone gives.
+    for (const delivery of planned) {
+      const { subscription, rules } = matcher.get(delivery.subscriptionId)!;
+      expect(delivery.payload).toBe(toDelivery(event, subscription, rules, T0, RETENTION_MS).payload);
+    }
+    const payloadOf = (id: string) => JSON.parse(planned.find((d) => d.subscriptionId === id)!.payload);
+    expect(payloadOf('trimmed').data).toEqual({ n: 1 });
+    expect(payloadOf('env-2').data).toEqual({ n: 1, secret: 'x' });
+    expect([payloadOf('hook-1').webhook_id, payloadOf('hook-2').webhook_id]).toEqual(['hook-1', 'hook-2']);
+    expect(
+      [payloadOf('org-a'), payloadOf('org-a-p'), payloadOf('org-none')].map((p) => [p.organization, p.project]),
+    ).toEqual([
+      ['org-a', null],
+      ['org-a', 'p'],
+      ['org-a', null],
+    ]);
   });
 
   it('plans nothing for an event no one wants', () => {
