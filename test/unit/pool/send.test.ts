@@ -27,6 +27,14 @@ async function sendOne(req: SendRequest): Promise<SendResult> {
   return results[0]!;
 }
 
+describe('the Agent the pool loads', () => {
+  it("is undici's own Agent class, taken from its file so that a pool thread does not load the whole package", async () => {
+    const undici = await import('undici');
+    expect(agent).toBeInstanceOf(undici.Agent);
+    expect(agent).toBeInstanceOf(undici.Dispatcher);
+  });
+});
+
 describe('sendBatch outcomes against a real receiver', () => {
   it('POSTs the body with a signature the standardwebhooks library verifies', async () => {
     const req = makeRequest(`${receiver.url}/hook`);
