@@ -230,11 +230,11 @@ export const SETTINGS = {
     doc: "How long a 'when_finished' trigger waits for its run before answering 504.",
   }),
   commitWindowMs: setting({
-    default: 2,
+    default: 0,
     env: 'HOOKLINE_COMMIT_WINDOW_MS',
     type: 'integer',
     schema: { minimum: 0, maximum: 50 },
-    doc: 'Group commit: accepted requests wait at most this long to share one transaction.',
+    doc: 'Group commit: accepted requests wait at most this long to share one transaction. 0: the end of the tick (under load, requests that arrive while a group is written join the next one).',
   }),
   eventHistory: setting({
     default: 'subscribed',

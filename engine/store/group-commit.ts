@@ -19,6 +19,8 @@ export interface GroupCommitter {
   wants(type: string): boolean;
 }
 
+type Staged = ReturnType<NonNullable<Store['commitStaged']>>;
+
 interface Waiting {
   batch: WriteBatch;
   resolve(result: CommitResult): void;
@@ -45,6 +47,8 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
   let waiting: Waiting[] = [];
   let timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   let running: Promise<void> = Promise.resolve();
+  /** The last written group's answers: settled once it is durable and answered. */
+  let lastDurable: Promise<void> = Promise.resolve();
   const listeners: ((result: CommitResult) => void)[] = [];
   const committed = (result: CommitResult): void => {
     for (const listener of listeners) {
@@ -67,9 +71,11 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
       clearImmediate(timer as NodeJS.Immediate);
       timer = null;
     }
-    // The group is taken when its turn comes, not now: writes that arrive while the one before it
-    // commits (and waits for the disk) join it, so one fsync answers them all.
-    running = running.then(() => commitGroup(takeGroup()));
+    // The group is taken when its turn comes, not now: writes that arrive while the one before it is
+    // written join it. With a store that stages its writes (SQLite), the turn comes once the group
+    // before is written, while its WAL flush still runs: writing overlaps the disk's flush, and one
+    // flush covers every group written before it starts.
+    running = running.then(() => writeGroup(takeGroup()));
     return running;
   }
 
@@ -80,27 +86,41 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
     return group;
   }
 
-  async function commitGroup(group: Waiting[]): Promise<void> {
+  /** Writes the group; resolves once it is written (its callers are answered once it is durable). */
+  async function writeGroup(group: Waiting[]): Promise<void> {
     if (group.length === 0) return;
-    let result: CommitResult;
+    let staged: Staged;
     try {
-      result = await options.store.commit(
-        withoutUnwanted(mergeBatches(group.map((w) => w.batch)), options.keepEventType),
-      );
+      staged = await stage(withoutUnwanted(mergeBatches(group.map((w) => w.batch)), options.keepEventType));
     } catch (error) {
       // One bad write must not fail its neighbours: retry each alone, so only the culprit fails.
       if (group.length === 1) return group[0].reject(error);
       for (const w of group) {
-        await options.store.commit(withoutUnwanted(w.batch, options.keepEventType)).then((alone) => {
-          committed(alone);
-          w.resolve(alone);
-        }, w.reject);
+        await stage(withoutUnwanted(w.batch, options.keepEventType)).then((alone) => answer([w], alone), w.reject);
       }
       return;
     }
-    // Durable now, whatever a listener does: its failure never writes anything twice.
-    committed(result);
-    for (const w of group) w.resolve(result);
+    answer(group, staged);
+  }
+
+  async function stage(batch: WriteBatch): Promise<Staged> {
+    if (options.store.commitStaged) return options.store.commitStaged(batch);
+    return { result: await options.store.commit(batch), durable: Promise.resolve() };
+  }
+
+  /** Answers the group once its write is durable, and after the group written before it. */
+  function answer(group: Waiting[], { result, durable }: Staged): void {
+    const before = lastDurable;
+    lastDurable = Promise.all([durable, before]).then(
+      () => {
+        // Durable now, whatever a listener does: its failure never writes anything twice.
+        committed(result);
+        for (const w of group) w.resolve(result);
+      },
+      (error: unknown) => {
+        for (const w of group) w.reject(error);
+      },
+    );
   }
 
   return {
@@ -111,8 +131,9 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
         else schedule();
       });
     },
-    flush() {
-      return startFlush();
+    async flush() {
+      await startFlush();
+      await lastDurable;
     },
     onCommitted(listener) {
       listeners.push(listener);

@@ -224,6 +224,17 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     return result;
   });
 
+  /** The write happens in the call; an acknowledged one is durable once its WAL sync resolves. */
+  function commitStaged(batch: WriteBatch): { result: CommitResult; durable: Promise<void> } {
+    if (batch.acknowledged && walSync) {
+      useSync('NORMAL');
+      const result = commitSync(batch);
+      return { result, durable: walSync.sync() };
+    }
+    useSync(batch.acknowledged ? acknowledgedSync : 'NORMAL');
+    return { result: commitSync(batch), durable: Promise.resolve() };
+  }
+
   return {
     kind: 'sqlite',
     owner,
@@ -247,15 +258,11 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       db.prepare('SELECT 1').get();
     },
     async commit(batch) {
-      if (batch.acknowledged && walSync) {
-        useSync('NORMAL');
-        const result = commitSync(batch);
-        await walSync.sync();
-        return result;
-      }
-      useSync(batch.acknowledged ? acknowledgedSync : 'NORMAL');
-      return commitSync(batch);
+      const { result, durable } = commitStaged(batch);
+      await durable;
+      return result;
     },
+    commitStaged,
     ...catalog,
     ...eventTypes,
     ...createSqliteRunState(db, owner),

@@ -546,6 +546,13 @@ export interface Store extends HistoryStore, EventTypeStore, RunStateStore, Wait
    * their deliveries afterwards with `outbox.fanOut`. Explicit `deliveries` are written as given.
    */
   commit(batch: WriteBatch): Promise<CommitResult>;
+  /**
+   * Writes a batch in one transaction now and returns its result with a promise that resolves once
+   * it is durable. A store whose writes are synchronous underneath (SQLite) offers it so the group
+   * committer can write the next group while this one's WAL flush runs off the event loop; one
+   * without it is written with `commit`, one group after the other.
+   */
+  commitStaged?(batch: WriteBatch): { result: CommitResult; durable: Promise<void> };
 
   upsertWorkflow(record: Omit<WorkflowRecord, 'createdAt' | 'updatedAt'>): Promise<WorkflowChange>;
   getWorkflow(id: string): Promise<WorkflowRecord | null>;

@@ -7,7 +7,7 @@ import { createEvent } from '../../../engine/events/envelope.js';
 import { createGroupCommitter } from '../../../engine/store/group-commit.js';
 import type { CommitResult, Store, WriteBatch } from '../../../engine/store/types.js';
 import { makeNewDelivery } from '../../helpers/records.js';
-import { createTempStore, type TempStore } from '../../helpers/store.js';
+import { createTempStore, TEST_STORE, type TempStore } from '../../helpers/store.js';
 
 /** Long enough that only `flush()` or a full group can close a group in these tests. */
 const NEVER_MS = 3_600_000;
@@ -21,7 +21,7 @@ beforeEach(async () => {
   temp = await createTempStore();
   transactions = [];
   const real = temp.store;
-  // The real store, counting its transactions.
+  // The real store, counting its transactions (SQLite's are staged: written now, durable later).
   store = new Proxy(real, {
     get(target, key, receiver) {
       if (key === 'commit')
@@ -29,13 +29,29 @@ beforeEach(async () => {
           transactions.push(batch);
           return real.commit(batch);
         };
+      if (key === 'commitStaged' && real.commitStaged)
+        return (batch: WriteBatch) => {
+          transactions.push(batch);
+          return real.commitStaged!(batch);
+        };
       return Reflect.get(target, key, receiver);
     },
   });
 });
+
+/** `inner` without `commitStaged`: written one group after the other, as PostgreSQL's store is. */
+const unstaged = (inner: Store): Store =>
+  new Proxy(inner, {
+    get: (target, key, receiver) => (key === 'commitStaged' ? undefined : Reflect.get(target, key, receiver)),
+  });
 afterEach(async () => {
   await temp.close();
 });
+
+/** Turns of the event loop until `done()` (a few at most: the writes here are synchronous). */
+async function waitFor(done: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 100 && !done(); turn++) await new Promise((resolve) => setImmediate(resolve));
+}
 
 const eventBatch = (n: number): WriteBatch => ({ events: [createEvent('order.completed', { n })] });
 
@@ -66,7 +82,7 @@ describe('createGroupCommitter', () => {
     // The first commit is held after its write, as the WAL sync holds it: flushes pile up behind it.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const slow = new Proxy(store, {
+    const slow = new Proxy(unstaged(store), {
       get: (target, key, receiver) =>
         key === 'commit'
           ? async (batch: WriteBatch) => {
@@ -89,6 +105,78 @@ describe('createGroupCommitter', () => {
     release();
     await Promise.all([first, ...later]);
     expect(transactions.map((t) => t.events?.map((e) => (e.data as { n: number }).n))).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it.runIf(TEST_STORE === 'sqlite')(
+    'writes the next group while the one before waits for the disk, and answers each group once it is durable',
+    async () => {
+      // SQLite stages its writes: the first group's WAL flush is held; the next group is still written.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const slowDisk = new Proxy(store, {
+        get: (target, key, receiver) =>
+          key === 'commitStaged'
+            ? (batch: WriteBatch) => {
+                const staged = target.commitStaged!(batch);
+                return transactions.length === 1 ? { ...staged, durable: staged.durable.then(() => held) } : staged;
+              }
+            : Reflect.get(target, key, receiver),
+      });
+      const committer = createGroupCommitter({ store: slowDisk, windowMs: NEVER_MS });
+      const answered: number[] = [];
+      const committed: number[] = [];
+      committer.onCommitted((result) => committed.push(result.events));
+      const submit = (n: number) => committer.submit(eventBatch(n)).then(() => void answered.push(n));
+      const first = submit(1);
+      void committer.flush();
+      await waitFor(() => transactions.length === 1);
+      const second = [submit(2), submit(3)];
+      const flushed = committer.flush();
+      // Both groups are written (readable) while the first one's flush is held; no one is answered yet.
+      await waitFor(() => transactions.length === 2);
+      expect(transactions.map((t) => t.events?.length)).toEqual([1, 2]);
+      expect(await temp.store.listEvents({ limit: 10 })).toHaveLength(3);
+      expect(answered).toEqual([]);
+      expect(committed).toEqual([]);
+      release();
+      await Promise.all([first, ...second, flushed]);
+      // Answered in the order the groups were written, each after its listener call.
+      expect(answered).toEqual([1, 2, 3]);
+      expect(committed).toEqual([1, 2]);
+    },
+  );
+
+  it('rejects a group whose flush to disk fails, and keeps writing the groups after it', async () => {
+    let failures = 1;
+    const failingDisk = new Proxy(store, {
+      get: (target, key, receiver) => {
+        if (key === 'commitStaged' && target.commitStaged)
+          return (batch: WriteBatch) => {
+            const staged = target.commitStaged!(batch);
+            const durable = failures-- > 0 ? Promise.reject(new Error('EIO: fdatasync failed')) : staged.durable;
+            return { ...staged, durable };
+          };
+        if (key === 'commit' && !target.commitStaged)
+          return async (batch: WriteBatch) => {
+            const result = await target.commit(batch);
+            if (failures-- > 0) throw new Error('EIO: fdatasync failed');
+            return result;
+          };
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const committed: CommitResult[] = [];
+    const committer = createGroupCommitter({ store: failingDisk, windowMs: NEVER_MS });
+    committer.onCommitted((result) => committed.push(result));
+    const lost = committer.submit(eventBatch(1));
+    const rejected = expect(lost).rejects.toThrow(/EIO/);
+    await committer.flush();
+    await rejected;
+    const next = committer.submit(eventBatch(2));
+    await committer.flush();
+    await expect(next).resolves.toMatchObject({ events: 1 });
+    // A group that was never durable is reported to no listener (nothing may fan it out).
+    expect(committed).toHaveLength(1);
   });
 
   it('commits on its own at the end of the tick with a zero window', async () => {
