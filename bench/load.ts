@@ -15,6 +15,8 @@ export interface LoadOptions {
   warmupSec?: number;
   /** Stop after this many requests even before `durationSec` (the smoke run: what it queues must drain fast). */
   maxRequests?: number;
+  /** Called after the warm-up, right before the measured run (a server's CPU reading starts there). */
+  beforeMeasured?: () => Promise<void>;
 }
 
 export interface LoadResult {
@@ -25,6 +27,12 @@ export interface LoadResult {
   ok: number;
   /** Non-2xx answers, socket errors and timeouts together. */
   failed: number;
+  /**
+   * CPU time of this process during the measured run (µs): autocannon's, since the servers run in
+   * their own processes. On a machine of a few cores the load generator's share of the CPU is part
+   * of what a server's rate can reach.
+   */
+  clientCpuUs: number;
 }
 
 function fire(options: LoadOptions, durationSec: number, amount?: number): Promise<Result> {
@@ -52,7 +60,10 @@ function fire(options: LoadOptions, durationSec: number, amount?: number): Promi
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (options.warmupSec) await fire(options, options.warmupSec);
+  await options.beforeMeasured?.();
+  const cpuBefore = process.cpuUsage();
   const result = await fire(options, options.durationSec, options.maxRequests);
+  const cpu = process.cpuUsage(cpuBefore);
   const ok = result['2xx'];
   return {
     okPerSec: ok / result.duration,
@@ -60,5 +71,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p99Ms: result.latency.p99,
     ok,
     failed: result.non2xx + result.errors + result.timeouts,
+    clientCpuUs: cpu.user + cpu.system,
   };
 }

@@ -38,7 +38,7 @@ interface Measured {
 
 const SUBSCRIBERS = 3;
 const EMPTY: Measured = {
-  load: { okPerSec: Number.NaN, p50Ms: Number.NaN, p99Ms: Number.NaN, ok: 0, failed: 0 },
+  load: { okPerSec: Number.NaN, p50Ms: Number.NaN, p99Ms: Number.NaN, ok: 0, failed: 0, clientCpuUs: 0 },
   healthz: { count: 0, failed: 0, p99Ms: Number.NaN, maxMs: Number.NaN },
   lag: { p99Ms: Number.NaN, maxMs: Number.NaN },
   drained: { delivered: 0, stored: 0, drainMs: 0, stalled: false },
