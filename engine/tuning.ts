@@ -71,10 +71,17 @@ export const TUNING = {
     busyTimeoutMs: 5_000,
     /**
      * How often the checkpoint thread copies committed WAL pages into the database file
-     * (wal-checkpointer.ts). At the ingress figure's write rate the WAL grows by about 1 MB in
-     * that time; a checkpoint with nothing to copy costs microseconds.
+     * (wal-checkpointer.ts), checkpointing again at once while commits keep adding frames. At the
+     * ingress figure's write rate (about 10,000 requests/s) the WAL grows by about 10 MB in that
+     * time; a checkpoint with nothing to copy costs microseconds.
      */
     checkpointEveryMs: 100,
+    /**
+     * The `-wal` file is cut back to this size when the WAL starts over (SQLite's
+     * `journal_size_limit`): a burst's WAL does not keep its disk space for good. SQLite reuses
+     * the file from its beginning, so this bounds what is left, not what a burst may use.
+     */
+    walSizeLimitBytes: 64 * 1024 * 1024,
   },
   counters: {
     /**

@@ -107,6 +107,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   // FULL for acknowledged writes, with the fsync off the event loop (wal-sync.ts).
   const walSync = acknowledgedSync === 'FULL' && inWal ? createWalSyncer(`${options.path}-wal`) : null;
   db.pragma(`busy_timeout = ${TUNING.store.busyTimeoutMs}`);
+  db.pragma(`journal_size_limit = ${TUNING.store.walSizeLimitBytes}`);
   db.pragma('foreign_keys = ON');
   const checkpointer =
     inWal && options.checkpointThread !== false ? startCheckpointer(db, options.path, options.log) : null;

@@ -45,19 +45,51 @@ const opened = open();
 /** The last checkpoint reported: what other connections had committed, and how far it copied. */
 let last = { version: -1, backfilled: -1 };
 
-function checkpointOnce({ checkpoint, dataVersion }: NonNullable<typeof opened>): void {
+/**
+ * Checkpoints in a row before the thread waits for its timer again. The WAL starts over (the next
+ * commit writes at its beginning) only if, when that commit began, a checkpoint had copied all of
+ * it. Under a steady load a checkpoint every `everyMs` never has: it copies the frames there were
+ * when it began, and commits add more meanwhile. The WAL grew past 1 GB in 11 s of the ingress
+ * figure's load, and every commit slowed as it grew (a write of 25 executions: 24 µs per row at
+ * 100,000 rows, 48 µs at 300,000 rows with a 3 GB WAL, 29 µs with a short one). So the thread
+ * checkpoints again while the one before found new frames: each copies what the one before left,
+ * until one finds nothing new (the WAL is all copied; the next commit starts it over) or nothing
+ * moves (a reader still holds the rest).
+ */
+const MAX_ROUNDS = 32;
+
+interface Checkpoint {
+  busy: number;
+  /** Frames in the WAL when the checkpoint began. */
+  log: number;
+  /** Frames copied into the database file (of the WAL's current run). */
+  checkpointed: number;
+}
+
+function checkpointOnce({ checkpoint, dataVersion }: NonNullable<typeof opened>): Checkpoint {
   // Changes whenever another connection commits; the WAL's frame counts may repeat after it restarts.
   const version = dataVersion.get() as number;
-  const row = checkpoint.get() as { busy: number; log: number; checkpointed: number };
-  if (row.log <= 0 || (version === last.version && row.checkpointed === last.backfilled)) return;
+  const row = checkpoint.get() as Checkpoint;
+  if (row.log <= 0 || (version === last.version && row.checkpointed === last.backfilled)) return row;
   last = { version, backfilled: row.checkpointed };
   port.postMessage({ kind: 'checkpoint', frames: row.log, backfilled: row.checkpointed });
+  return row;
+}
+
+/** Checkpoints until the WAL is empty, or a checkpoint finds it as the one before left it, or MAX_ROUNDS. */
+function checkpointUntilCopied(connection: NonNullable<typeof opened>): void {
+  let before: Checkpoint | null = null;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const row = checkpointOnce(connection);
+    if (row.log <= 0 || (before && row.log === before.log && row.checkpointed === before.checkpointed)) return;
+    before = row;
+  }
 }
 
 if (opened) {
   const timer = setInterval(() => {
     try {
-      checkpointOnce(opened);
+      checkpointUntilCopied(opened);
     } catch (error) {
       // The main thread's connection takes the checkpoints back (wal-checkpointer.ts).
       clearInterval(timer);

@@ -6,9 +6,11 @@
  * checkpoints and 16–18 µs without, and they were the loop's longest pauses.
  *
  * Here the store's connection never checkpoints (`wal_autocheckpoint = 0`), and a worker thread
- * with its own connection runs a passive checkpoint every `everyMs` (wal-checkpoint-worker.ts). A
- * passive checkpoint takes no writer lock, so commits go on while it copies. Should the thread
- * fail, `onFailure` is told and the store's connection checkpoints as before.
+ * with its own connection runs a passive checkpoint every `everyMs`, and again at once while
+ * commits keep adding frames, until one has copied the whole WAL so that the next commit starts it
+ * over (wal-checkpoint-worker.ts). A passive checkpoint takes no writer lock, so commits go on
+ * while it copies. Should the thread fail, `onFailure` is told and the store's connection
+ * checkpoints as before.
  */
 import { Worker } from 'node:worker_threads';
 import { resolveWorkerEntry } from '../pool/dispatcher.js';

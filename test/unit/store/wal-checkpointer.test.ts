@@ -9,6 +9,7 @@ import { createEvent } from '../../../engine/events/envelope.js';
 import { createSecretBox } from '../../../engine/store/secret-box.js';
 import { createSqliteStore, type SqliteStore } from '../../../engine/store/sqlite-store.js';
 import { startWalCheckpointer } from '../../../engine/store/wal-checkpointer.js';
+import { TUNING } from '../../../engine/tuning.js';
 import { makeTempDir, type TempDir } from '../../helpers/temp.js';
 
 let dir: TempDir;
@@ -16,10 +17,10 @@ afterEach(() => dir?.remove());
 
 const fileSize = (path: string): number => statSync(path).size;
 
-/** Commits `count` events of about 2 KB each, 50 to a transaction, as the delivery loop's writes. */
+/** Commits `count` events of about 2 KB each, at most 50 to a transaction, as the delivery loop's writes. */
 async function writeEvents(store: SqliteStore, count: number): Promise<void> {
   for (let i = 0; i < count; i += 50) {
-    const events = Array.from({ length: 50 }, (_, n) =>
+    const events = Array.from({ length: Math.min(50, count - i) }, (_, n) =>
       createEvent('order.completed', { n: i + n, pad: 'x'.repeat(2000) }),
     );
     await store.commit({ acknowledged: false, events });
@@ -45,6 +46,40 @@ describe('WAL checkpoints off the main thread', () => {
     // Copied as it went, the WAL started over at its beginning instead of holding all 2 MB.
     expect(fileSize(`${path}-wal`)).toBeLessThan(1000 * 2000 * 0.5);
     expect(store.db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(1000);
+    await store.close();
+  });
+
+  it('starts the WAL over under writes that never stop, instead of letting it grow', async () => {
+    dir = makeTempDir();
+    const path = `${dir.path}/hookline.db`;
+    const store = createSqliteStore({ path, secretBox: createSecretBox('k') });
+    // What the thread reports: the WAL's frames at each checkpoint; fewer than before = started over.
+    let [restarts, frames, watching] = [0, 0, true];
+    const watch = (async () => {
+      while (watching) {
+        const progress = await store.checkpointer!.nextCheckpoint();
+        if (progress.frames < frames) restarts++;
+        frames = progress.frames;
+      }
+    })();
+    // A commit of about 50 KB every millisecond or so for 1.5 s, as a steady ingress load writes.
+    // A checkpoint copies the frames there were when it began, and commits add more meanwhile; only
+    // when one has copied everything does the next commit start the WAL over.
+    const endAt = performance.now() + 1500;
+    let written = 0;
+    while (performance.now() < endAt) {
+      await writeEvents(store, 25);
+      written += 25;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(restarts).toBeGreaterThanOrEqual(2);
+    // After a burst, the file is cut back when the WAL starts over (TUNING.store.walSizeLimitBytes).
+    expect(store.db.pragma('journal_size_limit', { simple: true })).toBe(TUNING.store.walSizeLimitBytes);
+    expect(store.db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(written);
+    watching = false;
+    // One more commit, so the watcher's last wait ends.
+    await writeEvents(store, 1);
+    await watch;
     await store.close();
   });
 
