@@ -42,7 +42,15 @@ export interface DispatcherOptions {
 /** The worker module piscina loads and the flags its threads start with. */
 export interface WorkerEntry {
   filename: string;
-  execArgv: string[];
+  /**
+   * Flags for the thread, when it needs its own (from sources: the TypeScript hooks). Unset, a
+   * thread inherits the process's flags: Node refuses V8 flags such as `--max-old-space-size`
+   * when they are passed to a thread explicitly, so passing `process.execArgv` on made the engine
+   * fail to start under `node --max-old-space-size=… dist/engine/cli.js`.
+   */
+  execArgv?: string[];
+  /** Loaded from the TypeScript sources (tests, no build): its threads also load the compiler. */
+  fromSources: boolean;
 }
 
 /**
@@ -60,12 +68,13 @@ export interface WorkerEntry {
  */
 export function resolveWorkerEntry(moduleUrl: string = import.meta.url, worker = './tasks'): WorkerEntry {
   const compiled = new URL(`${worker}.js`, moduleUrl);
-  if (existsSync(compiled)) return { filename: fileURLToPath(compiled), execArgv: [...process.execArgv] };
+  if (existsSync(compiled)) return { filename: fileURLToPath(compiled), fromSources: false };
   const hooksUrl = new URL('./ts-worker-hooks.mjs', moduleUrl).href;
   const registerHooks = `import { register } from 'node:module'; register(${JSON.stringify(hooksUrl)});`;
   return {
     filename: fileURLToPath(new URL(`${worker}.ts`, moduleUrl)),
     execArgv: [...process.execArgv, '--import', `data:text/javascript,${encodeURIComponent(registerHooks)}`],
+    fromSources: true,
   };
 }
 
@@ -117,13 +126,12 @@ function createPoolDispatcher(options: DispatcherOptions): Dispatcher {
     // Workers hold only undici pools and the tasks in hand; a small old generation makes V8
     // collect early instead of growing each thread's heap (peak RSS during a backlog drain).
     // Not when running from sources: those threads also load the TypeScript compiler.
-    resourceLimits:
-      entry.execArgv.length === 0
-        ? {
-            maxOldGenerationSizeMb: TUNING.pool.maxOldGenerationSizeMb,
-            maxYoungGenerationSizeMb: TUNING.pool.maxYoungGenerationSizeMb,
-          }
-        : undefined,
+    resourceLimits: !entry.fromSources
+      ? {
+          maxOldGenerationSizeMb: TUNING.pool.maxOldGenerationSizeMb,
+          maxYoungGenerationSizeMb: TUNING.pool.maxYoungGenerationSizeMb,
+        }
+      : undefined,
   });
   // Each thread's active time when last read: a thread piscina replaces starts its count anew.
   const seenActiveMs = new WeakMap<Worker, number>();

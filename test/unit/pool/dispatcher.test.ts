@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDispatcher, resolveWorkerEntry, type Dispatcher } from '../../../engine/pool/dispatcher.js';
@@ -8,6 +10,8 @@ import type { SendTask } from '../../../engine/pool/types.js';
 import { startReceiver, type Receiver } from '../../fixtures/receiver.js';
 import { makeTempDir, type TempDir } from '../../helpers/temp.js';
 import { OPEN_TARGETS, SECRET, closedPortUrl, makeRequest, stable } from './requests.js';
+
+const execFileAsync = promisify(execFile);
 
 let receiver: Receiver;
 const dispatchers: Dispatcher[] = [];
@@ -117,13 +121,45 @@ describe('resolveWorkerEntry', () => {
     writeFileSync(join(dir.path, 'pool', 'tasks.js'), '');
     const entry = resolveWorkerEntry(pathToFileURL(join(dir.path, 'pool', 'dispatcher.js')).href);
     expect(entry.filename).toBe(join(dir.path, 'pool', 'tasks.js'));
-    expect(entry.execArgv).not.toContain('--import');
+    // No flags of its own: the thread inherits the process's.
+    expect(entry.execArgv).toBeUndefined();
+    expect(entry.fromSources).toBe(false);
+  });
+
+  it('starts a compiled thread in a process run with V8 flags (node --max-old-space-size=…)', async () => {
+    // Node refuses V8 flags passed to a thread explicitly: an entry that passed process.execArgv on
+    // made the engine fail to start under such flags (ERR_WORKER_INVALID_EXEC_ARGV).
+    mkdirSync(join(dir.path, 'pool'));
+    writeFileSync(
+      join(dir.path, 'pool', 'tasks.js'),
+      "import { parentPort } from 'node:worker_threads'; parentPort.postMessage(process.execArgv.join(' '));",
+    );
+    const dispatcherTs = new URL('../../../engine/pool/dispatcher.ts', import.meta.url).href;
+    const hooks = new URL('../../../engine/pool/ts-worker-hooks.mjs', import.meta.url).href;
+    const script = `
+      import { Worker } from 'node:worker_threads';
+      import { resolveWorkerEntry } from ${JSON.stringify(dispatcherTs)};
+      const entry = resolveWorkerEntry(${JSON.stringify(pathToFileURL(join(dir.path, 'pool', 'dispatcher.js')).href)});
+      const worker = new Worker(entry.filename, { execArgv: entry.execArgv });
+      worker.once('message', (flags) => { console.log(flags); process.exit(0); });
+      worker.once('error', (error) => { console.log(error.code ?? String(error)); process.exit(1); });`;
+    const register = `import { register } from 'node:module'; register(${JSON.stringify(hooks)});`;
+    writeFileSync(join(dir.path, 'main.mjs'), script);
+    const { stdout } = await execFileAsync(process.execPath, [
+      '--max-old-space-size=256',
+      '--max-semi-space-size=8',
+      '--import',
+      `data:text/javascript,${encodeURIComponent(register)}`,
+      join(dir.path, 'main.mjs'),
+    ]);
+    expect(stdout).toContain('--max-old-space-size=256');
   });
 
   it('loads tasks.ts through the TypeScript hooks when running from sources', () => {
     const entry = resolveWorkerEntry(pathToFileURL(join(dir.path, 'dispatcher.ts')).href);
     expect(entry.filename).toBe(join(dir.path, 'tasks.ts'));
-    expect(entry.execArgv.at(-2)).toBe('--import');
-    expect(decodeURIComponent(entry.execArgv.at(-1)!)).toContain('ts-worker-hooks.mjs');
+    expect(entry.fromSources).toBe(true);
+    expect(entry.execArgv!.at(-2)).toBe('--import');
+    expect(decodeURIComponent(entry.execArgv!.at(-1)!)).toContain('ts-worker-hooks.mjs');
   });
 });
