@@ -13,7 +13,16 @@ import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { TUNING } from '../tuning.js';
 import { createWhere } from './sql-where.js';
 import type { SecretBox } from './secret-box.js';
-import type { CommitResult, EventQuery, ExecutionQuery, KeyedEvent, NewExecution, Store, WriteBatch } from './types.js';
+import type {
+  CommitResult,
+  EventQuery,
+  ExecutionQuery,
+  KeyedEvent,
+  NewExecution,
+  StagedCommit,
+  Store,
+  WriteBatch,
+} from './types.js';
 import { idempotencySince } from './idempotency.js';
 import { createSqliteEventTypes } from './sqlite-event-types.js';
 import { createSqliteOutbox, type SqliteOutbox } from './sqlite-outbox.js';
@@ -226,7 +235,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   });
 
   /** The write happens in the call; an acknowledged one is durable once its WAL sync resolves. */
-  function commitStaged(batch: WriteBatch): { result: CommitResult; durable: Promise<void> } {
+  function commitStaged(batch: WriteBatch): StagedCommit {
     if (batch.acknowledged && walSync) {
       useSync('NORMAL');
       const result = commitSync(batch);

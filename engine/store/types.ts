@@ -204,6 +204,13 @@ export type DeliveryPlanner = (event: EventEnvelope) => NewDelivery[];
 export type SyncRules = (subscriptionsVersion: number) => Promise<void>;
 
 /** What one fan-out pass did. */
+/** A batch written in one transaction (`Store.commitStaged`): its result now, its durability later. */
+export interface StagedCommit {
+  result: CommitResult;
+  /** Resolves once the write would survive a power loss; rejects if the flush failed. */
+  durable: Promise<void>;
+}
+
 export interface FanOutResult {
   /** Events planned (the cursor moved past them). */
   events: number;
@@ -552,7 +559,7 @@ export interface Store extends HistoryStore, EventTypeStore, RunStateStore, Wait
    * committer can write the next group while this one's WAL flush runs off the event loop; one
    * without it is written with `commit`, one group after the other.
    */
-  commitStaged?(batch: WriteBatch): { result: CommitResult; durable: Promise<void> };
+  commitStaged?(batch: WriteBatch): StagedCommit;
 
   upsertWorkflow(record: Omit<WorkflowRecord, 'createdAt' | 'updatedAt'>): Promise<WorkflowChange>;
   getWorkflow(id: string): Promise<WorkflowRecord | null>;
