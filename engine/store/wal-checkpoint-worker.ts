@@ -10,6 +10,7 @@
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { TUNING } from '../tuning.js';
 
 interface CheckpointerData {
   path: string;
@@ -45,19 +46,6 @@ const opened = open();
 /** The last checkpoint reported: what other connections had committed, and how far it copied. */
 let last = { version: -1, backfilled: -1 };
 
-/**
- * Checkpoints in a row before the thread waits for its timer again. The WAL starts over (the next
- * commit writes at its beginning) only if, when that commit began, a checkpoint had copied all of
- * it. Under a steady load a checkpoint every `everyMs` never has: it copies the frames there were
- * when it began, and commits add more meanwhile. The WAL grew past 1 GB in 11 s of the ingress
- * figure's load, and every commit slowed as it grew (a write of 25 executions: 24 µs per row at
- * 100,000 rows, 48 µs at 300,000 rows with a 3 GB WAL, 29 µs with a short one). So the thread
- * checkpoints again while the one before found new frames: each copies what the one before left,
- * until one finds nothing new (the WAL is all copied; the next commit starts it over) or nothing
- * moves (a reader still holds the rest).
- */
-const MAX_ROUNDS = 32;
-
 interface Checkpoint {
   busy: number;
   /** Frames in the WAL when the checkpoint began. */
@@ -76,10 +64,13 @@ function checkpointOnce({ checkpoint, dataVersion }: NonNullable<typeof opened>)
   return row;
 }
 
-/** Checkpoints until the WAL is empty, or a checkpoint finds it as the one before left it, or MAX_ROUNDS. */
+/**
+ * Checkpoints until the WAL is empty, or a checkpoint finds it as the one before left it, or
+ * `TUNING.store.checkpointRounds` in a row (see there why one is not enough under a steady load).
+ */
 function checkpointUntilCopied(connection: NonNullable<typeof opened>): void {
   let before: Checkpoint | null = null;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
+  for (let round = 0; round < TUNING.store.checkpointRounds; round++) {
     const row = checkpointOnce(connection);
     if (row.log <= 0 || (before && row.log === before.log && row.checkpointed === before.checkpointed)) return;
     before = row;
