@@ -313,6 +313,18 @@ export function toApiKey(row: Row): ApiKeyRecord {
   };
 }
 
+/**
+ * Loading a credential, in both stores (`?` placeholders): the file is the credentials' only
+ * source, so a row holding its (type, name) under another id (the file gave it a new id) goes
+ * first, then the credential is written by id. Params: type, name, id; then id, name, type,
+ * sealed data, created, updated.
+ */
+export const DELETE_RENAMED_CREDENTIAL = 'DELETE FROM credentials WHERE type = ? AND name = ? AND id <> ?';
+export const UPSERT_CREDENTIAL = `INSERT INTO credentials (id, name, type, data_enc, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, data_enc = excluded.data_enc,
+    updated_at = excluded.updated_at`;
+
 /** A credential row with its sealed data opened. */
 export function toCredential(row: Row, box: SecretBox): CredentialRecord {
   return {

@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { SecretBox } from './secret-box.js';
-import { toApiKey, toCredential, toWorkflow, type Row } from './rows.js';
+import { DELETE_RENAMED_CREDENTIAL, UPSERT_CREDENTIAL, toApiKey, toCredential, toWorkflow, type Row } from './rows.js';
 import type { CatalogStore, WorkflowChange, WorkflowRecord } from './types.js';
 
 export type SqliteCatalog = CatalogStore;
@@ -33,11 +33,11 @@ export function createSqliteCatalog(db: Database.Database, box: SecretBox): Sqli
     },
     async upsertCredential(record) {
       const now = new Date().toISOString();
-      db.prepare(
-        `INSERT INTO credentials (id, name, type, data_enc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, data_enc = excluded.data_enc,
-          updated_at = excluded.updated_at`,
-      ).run(record.id, record.name, record.type, box.seal(JSON.stringify(record.data)), now, now);
+      const sealed = box.seal(JSON.stringify(record.data));
+      db.transaction(() => {
+        db.prepare(DELETE_RENAMED_CREDENTIAL).run(record.type, record.name, record.id);
+        db.prepare(UPSERT_CREDENTIAL).run(record.id, record.name, record.type, sealed, now, now);
+      })();
     },
     async findCredential(type, idOrName) {
       const row = (db.prepare('SELECT * FROM credentials WHERE type = ? AND id = ?').get(type, idOrName) ??

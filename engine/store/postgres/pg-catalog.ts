@@ -5,7 +5,8 @@
  */
 import type pg from 'pg';
 import type { SecretBox } from '../secret-box.js';
-import { toApiKey, toCredential, toWorkflow, type Row } from '../rows.js';
+import { DELETE_RENAMED_CREDENTIAL, UPSERT_CREDENTIAL, toApiKey, toCredential, toWorkflow, type Row } from '../rows.js';
+import { inTransaction, LOCKS, numbered } from './pg-db.js';
 import type { CatalogStore, WorkflowChange } from '../types.js';
 
 export type PgCatalog = CatalogStore;
@@ -56,12 +57,20 @@ export function createPgCatalog(pool: pg.Pool, box: SecretBox): PgCatalog {
     },
     async upsertCredential(record) {
       const now = new Date().toISOString();
-      await pool.query(
-        `INSERT INTO credentials (id, name, type, data_enc, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)
-        ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, data_enc = excluded.data_enc,
-          updated_at = excluded.updated_at`,
-        [record.id, record.name, record.type, box.seal(JSON.stringify(record.data)), now],
-      );
+      // Every process loads the credentials file at start: the lock makes starts at once take turns
+      // (ON CONFLICT covers the id only, so two inserts racing on one (type, name) would fail).
+      await inTransaction(pool, async (client) => {
+        await client.query(`SELECT pg_advisory_xact_lock(${LOCKS.namespace}, ${LOCKS.credentials})`);
+        await client.query(numbered(DELETE_RENAMED_CREDENTIAL), [record.type, record.name, record.id]);
+        await client.query(numbered(UPSERT_CREDENTIAL), [
+          record.id,
+          record.name,
+          record.type,
+          box.seal(JSON.stringify(record.data)),
+          now,
+          now,
+        ]);
+      });
     },
     async findCredential(type, idOrName) {
       const row =

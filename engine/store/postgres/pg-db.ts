@@ -73,6 +73,7 @@ export const LOCKS = {
   migrations: 1,
   events: 2,
   fanOut: 3,
+  credentials: 4,
 } as const;
 
 /** SQL written with `?` placeholders (as for SQLite) numbered for PostgreSQL: `$1`, `$2`, … after `offset`. */

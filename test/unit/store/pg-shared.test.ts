@@ -78,6 +78,26 @@ describe.skipIf(!available)('PostgreSQL store shared by several processes', () =
     expect(rows.map((row) => row.version)).toEqual(versions);
   });
 
+  it('loads one credentials file in processes starting at once, and follows a credential given a new id', async () => {
+    const all = await processes(4);
+    const credential = {
+      id: 'httpHeaderAuth:Partner',
+      name: 'Partner',
+      type: 'httpHeaderAuth',
+      data: { value: 'one' },
+    };
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(
+        all.flatMap((store) => [store.upsertCredential(credential), store.upsertCredential(credential)]),
+      );
+    }
+    expect(await all[3].findCredential('httpHeaderAuth', 'Partner')).toEqual(credential);
+    const renamed = { ...credential, id: 'cred_7', data: { value: 'two' } };
+    await Promise.all(all.map((store) => store.upsertCredential(renamed)));
+    expect(await all[0].findCredential('httpHeaderAuth', 'Partner')).toEqual(renamed);
+    expect(await all[0].findCredential('httpHeaderAuth', credential.id)).toBeNull();
+  });
+
   it('accepts one execution per idempotency key across processes committing at once', async () => {
     const [a, b, c] = await processes(3);
     const results = await Promise.all(
