@@ -32,6 +32,10 @@ declare module 'autocannon' {
   }
   export interface Instance {
     stop(): void;
+    /** Each answer, as it arrives: its status and how long it took (ms). */
+    on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, ms: number) => void): this;
+    /** A request that failed without an answer (a socket error or a timeout). */
+    on(event: 'reqError', listener: (error: Error) => void): this;
   }
   function autocannon(options: Options, callback: (error: Error | null, result: Result) => void): Instance;
   export default autocannon;
