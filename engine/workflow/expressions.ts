@@ -12,6 +12,7 @@ import type {
 } from 'n8n-workflow';
 import { Workflow } from '../node-contract/n8n-runtime.js';
 import { NOT_PLAIN, resolvePlainReads } from './simple-expressions.js';
+import { workflowTimezone } from './timezone.js';
 import type { LoadedWorkflow, NodeTypeRegistry } from './types.js';
 
 const cache = new WeakMap<LoadedWorkflow, N8nWorkflow>();
@@ -31,7 +32,9 @@ export function n8nWorkflowFor(workflow: LoadedWorkflow, registry: NodeTypeRegis
       connections: workflow.definition.connections as never,
       active: workflow.active,
       nodeTypes,
-      settings: {},
+      // n8n's expressions make their dates ($now, $today, DateTime) in the workflow's zone, else in
+      // n8n's default (America/New_York): the zone the nodes' getTimezone() gives is named here.
+      settings: { timezone: workflowTimezone(workflow.definition) },
     });
     cache.set(workflow, instance);
   }

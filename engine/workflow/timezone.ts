@@ -5,9 +5,16 @@
  */
 import type { WorkflowDefinition } from './types.js';
 
-/** The engine's own time zone. */
+let known: { tz: string | undefined; zone: string } | undefined;
+
+/**
+ * The engine's own time zone. Asked per run and per node, and a `DateTimeFormat` costs tens of
+ * microseconds to make: it is made again only when `process.env.TZ` changed.
+ */
 export function engineTimezone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const tz = process.env.TZ;
+  if (!known || known.tz !== tz) known = { tz, zone: Intl.DateTimeFormat().resolvedOptions().timeZone };
+  return known.zone;
 }
 
 /** An IANA zone the runtime knows (and so croner and n8n's date helpers). */

@@ -26,16 +26,22 @@ const noServices = new Proxy({} as HooklineNodeHelpers, {
   },
 });
 
-/** Runs `nodes` as a chain (unless `connections` are given) after a trigger that emits `input`. */
+/**
+ * Runs `nodes` as a chain (unless `connections` are given) after a trigger that emits `input`, in a
+ * workflow with `settings` (none unless given).
+ */
 export async function runNodes(
   nodes: CaseNode[],
   input: Array<Record<string, unknown>>,
   connections?: WorkflowDefinition['connections'],
+  settings?: WorkflowDefinition['settings'],
 ): Promise<NodesResult> {
   return runItems(
     nodes,
     input.map((json) => ({ json }) as INodeExecutionData),
     connections,
+    registry,
+    settings,
   );
 }
 
@@ -63,9 +69,11 @@ async function runItems(
   input: INodeExecutionData[],
   connections?: WorkflowDefinition['connections'],
   types = registry,
+  settings?: WorkflowDefinition['settings'],
 ): Promise<NodesResult> {
   const definition: WorkflowDefinition = {
     name: 'case',
+    ...(settings && { settings }),
     nodes: [
       {
         id: 'start',

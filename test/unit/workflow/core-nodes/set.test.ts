@@ -157,3 +157,41 @@ describe('Edit Fields binary options', () => {
     expect(await binaryOf(3.2, { options: { includeBinary: true } })).toEqual({ file });
   });
 });
+
+describe('dates in expressions ($now, $today, DateTime)', () => {
+  const zoneOf = (settings?: { timezone?: string }) =>
+    runNodes(
+      [
+        set(
+          3.4,
+          assignments(
+            assignment('now', '={{ $now.zoneName }}', 'string'),
+            assignment('today', '={{ $today.zoneName }}', 'string'),
+            assignment('made', '={{ DateTime.fromMillis(0).zoneName }}', 'string'),
+            assignment('hour', '={{ DateTime.fromMillis(0).hour }}', 'number'),
+          ),
+        ),
+      ],
+      [{}],
+      undefined,
+      settings,
+    );
+
+  it("use the workflow's time zone, as the nodes' getTimezone() does", async () => {
+    const { items, error } = await zoneOf({ timezone: 'Asia/Tokyo' });
+    expect(error).toBeUndefined();
+    expect(items).toEqual([{ now: 'Asia/Tokyo', today: 'Asia/Tokyo', made: 'Asia/Tokyo', hour: 9 }]);
+  });
+
+  it("use the engine's time zone when the workflow names none (not n8n's default America/New_York)", async () => {
+    const engineZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const hour = new Date(0).getHours();
+    for (const settings of [undefined, { timezone: 'DEFAULT' }]) {
+      const { items } = await zoneOf(settings);
+      expect(items).toEqual([{ now: engineZone, today: engineZone, made: engineZone, hour }]);
+    }
+    // A zone one workflow set does not stay for the next.
+    await zoneOf({ timezone: 'Asia/Tokyo' });
+    expect((await zoneOf()).items[0].now).toBe(engineZone);
+  });
+});
