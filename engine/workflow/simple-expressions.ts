@@ -1,11 +1,13 @@
 /**
  * The fast path for the expression shapes webhook workflows are mostly made of, answered without
  * n8n-workflow's evaluator (which builds a data proxy of the whole run, and luxon dates, for each
- * one). Each `{{ }}` holds one read of the current item, optionally one string method and a
- * literal default:
+ * one). Each `{{ }}` holds one read of the current item, optionally one method (a string's
+ * `toUpperCase()`, `toLowerCase()`, `trim()`; a string's or an array's `includes(literal)`) and a
+ * literal default, or the item (or a read of it) as JSON text:
  *
  *   `={{ $json.body.email }}`, `={{ $json.name.toUpperCase() }}`, `={{ $json.source || 'web' }}`,
- *   `=Lead {{ $json.name }} from {{ $json.company || 'unknown' }}` (a template: text and reads).
+ *   `={{ $json.tags.includes('vip') }}`, `={{ JSON.stringify($json) }}` (the HTTP Request node's
+ *   usual JSON body), `=Lead {{ $json.name }} from {{ $json.company || 'unknown' }}` (a template).
  *
  * It answers only where the answer is certainly n8n's (read steps as in json-path-expressions.ts;
  * a method only on a string; a template only with scalar values, which n8n writes as `String()`
@@ -21,7 +23,7 @@ export { NOT_PLAIN } from './json-path-expressions.js';
 /** A compiled parameter string: its value for one item's `json`, or NOT_PLAIN. */
 type Evaluate = (json: unknown) => unknown;
 
-const METHODS = {
+const STRING_METHODS = {
   toUpperCase: (text: string) => text.toUpperCase(),
   toLowerCase: (text: string) => text.toLowerCase(),
   trim: (text: string) => text.trim(),
@@ -29,8 +31,10 @@ const METHODS = {
 
 const LITERAL = String.raw`'[^'\\\n]*'|"[^"\\\n]*"|-?(?:0|[1-9]\d{0,14})(?:\.\d{1,15})?|true|false|null`;
 const SEGMENT = new RegExp(
-  String.raw`^\s*\$json(${STEPS})(?:\.(toUpperCase|toLowerCase|trim)\(\))?(?:\s*\|\|\s*(${LITERAL}))?\s*$`,
+  String.raw`^\s*\$json(${STEPS})(?:\.(toUpperCase|toLowerCase|trim)\(\)|\.includes\(\s*(${LITERAL})\s*\))?(?:\s*\|\|\s*(${LITERAL}))?\s*$`,
 );
+/** `JSON.stringify($json…)`: the item, or a read of it, as JSON text. */
+const STRINGIFY = new RegExp(String.raw`^\s*JSON\.stringify\(\s*\$json(${STEPS})?\s*\)\s*$`);
 /** Template text n8n copies as is: nothing its template or JavaScript syntax could read. */
 const PLAIN_TEXT = /^[^{}\\$`]*$/;
 
@@ -89,22 +93,46 @@ function splitTemplate(body: string): string[] | null {
 }
 
 function compileSegment(source: string): Evaluate | null {
+  const stringify = STRINGIFY.exec(source);
+  if (stringify) return compileStringify(stringify[1] ?? '');
   const match = SEGMENT.exec(source);
   if (!match) return null;
   const path = parseSteps(match[1]);
   if (path === null) return null;
-  const method = match[2] as keyof typeof METHODS | undefined;
-  const hasDefault = match[3] !== undefined;
-  const fallback = hasDefault ? literal(match[3]) : undefined;
+  const method = match[2] as keyof typeof STRING_METHODS | undefined;
+  const includes = match[3] === undefined ? null : { value: literal(match[3]) };
+  const hasDefault = match[4] !== undefined;
+  const fallback = hasDefault ? literal(match[4]) : undefined;
   return (json) => {
-    let value = readJsonPath(json, path, hasDefault && method === undefined);
+    let value = readJsonPath(json, path, hasDefault && method === undefined && includes === null);
     if (value === NOT_PLAIN) return NOT_PLAIN;
     if (value === MISSING) return fallback;
     if (method !== undefined) {
       if (typeof value !== 'string') return NOT_PLAIN;
-      value = METHODS[method](value);
+      value = STRING_METHODS[method](value);
+    } else if (includes !== null) {
+      // String.prototype.includes turns its argument into a string, as the n8n sandbox's does.
+      if (typeof value === 'string') value = value.includes(includes.value as string);
+      else if (Array.isArray(value)) value = value.includes(includes.value);
+      else return NOT_PLAIN;
     }
     return hasDefault ? value || fallback : value;
+  };
+}
+
+/** `JSON.stringify` of the item or of a read of it: the same object, so the same text as in n8n. */
+function compileStringify(steps: string): Evaluate | null {
+  const path = parseSteps(steps);
+  if (path === null) return null;
+  return (json) => {
+    const value = readJsonPath(json, path);
+    if (value === NOT_PLAIN) return NOT_PLAIN;
+    try {
+      return JSON.stringify(value);
+    } catch {
+      // A cycle or a BigInt deep inside: n8n words that error.
+      return NOT_PLAIN;
+    }
   };
 }
 

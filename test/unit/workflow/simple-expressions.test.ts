@@ -1,5 +1,5 @@
 /**
- * The fast path for templates, string methods and `||` defaults against n8n-workflow's own
+ * The fast path for templates, methods, `JSON.stringify` and `||` defaults against n8n-workflow's own
  * evaluator: on generated items and expressions, wherever the fast path answers, its answer equals
  * n8n's; and it does answer the shapes webhook workflows use.
  */
@@ -44,12 +44,14 @@ const step = fc.tuple(
   ),
 );
 const literal = fc.constantFrom("'web'", '"x y"', "''", '0', '-1.5', '42', 'true', 'false', 'null', '01', "'a\\'b'");
-const segment = fc
+const read = fc
   .tuple(
     step.map(([first, second]) => [first, second]),
     fc.oneof(
       { arbitrary: fc.constant(''), weight: 4 },
       fc.constantFrom('.toUpperCase()', '.toLowerCase()', '.trim()', '.length', '.toFixed()'),
+      { arbitrary: literal.map((value) => `.includes(${value})`), weight: 2 },
+      fc.constantFrom(".includes( 'Ab' )", '.includes()', '.includes(1, 2)'),
     ),
     fc.option(literal, { nil: undefined, freq: 2 }),
     fc.constantFrom('', ' ', '  '),
@@ -58,6 +60,17 @@ const segment = fc
     const read = `$json${steps.join('')}${method}`;
     return `${space}${fallback === undefined ? read : `${read}${space}||${space}${fallback}`}${space}`;
   });
+/** `JSON.stringify` of the item or of a read of it (and a few shapes the fast path must leave). */
+const stringify = fc.oneof(
+  fc.constantFrom('', ' ').chain((space) =>
+    fc.oneof(
+      fc.constant(`JSON.stringify(${space}$json${space})`),
+      step.map(([first, second]) => `${space}JSON.stringify($json${first}${second})${space}`),
+    ),
+  ),
+  fc.constantFrom('JSON.stringify($json, null, 2)', 'JSON.stringify($json).length', 'JSON.parse($json.a)'),
+);
+const segment = fc.oneof({ arbitrary: read, weight: 4 }, stringify);
 const text = fc.oneof(
   { arbitrary: fc.stringMatching(/^[a-z :,.\-é]{0,6}$/), weight: 4 },
   fc.stringMatching(/^[a-z $`{}\\]{0,4}$/),
@@ -86,7 +99,7 @@ describe('simple expressions', () => {
   });
 
   it('take the fast path for templates, string methods and defaults', () => {
-    const item = { name: 'Ada', company: '', n: 3, email: ' ADA@Example.com ' };
+    const item = { name: 'Ada', company: '', n: 3, email: ' ADA@Example.com ', tags: ['vip', 'beta'] };
     const cases: [string, unknown][] = [
       ['=Lead {{ $json.name }} ({{ $json.n }})', 'Lead Ada (3)'],
       ['={{ $json.email.trim() }}', 'ADA@Example.com'],
@@ -94,6 +107,10 @@ describe('simple expressions', () => {
       ["={{ $json.company || 'unknown' }}", 'unknown'],
       ["={{ $json.source || 'web' }}", 'web'],
       ["=From {{ $json.company || 'nowhere' }}", 'From nowhere'],
+      ["={{ $json.tags.includes('vip') }}", true],
+      ["={{ $json.email.includes('@') }}", true],
+      ["=vip: {{ $json.tags.includes('gold') }}", 'vip: false'],
+      ['={{ JSON.stringify($json.tags) }}', '["vip","beta"]'],
     ];
     for (const [expression, expected] of cases) {
       expect(resolvePlainReads(expression, item), expression).toBe(expected);
@@ -112,6 +129,9 @@ describe('simple expressions', () => {
       '={{ $json.s.toUpperCase() || 01 }}',
       '={{ $json.s.length }}',
       '={{ $now }}',
+      '={{ $json.n.includes(2) }}',
+      '={{ JSON.stringify($json.missing) }}',
+      '={{ JSON.stringify($json, null, 2) }}',
     ])
       expect(resolvePlainReads(expression, item), expression).toBe(NOT_PLAIN);
   });
