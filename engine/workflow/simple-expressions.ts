@@ -10,9 +10,9 @@
  *   usual JSON body), `=Lead {{ $json.name }} from {{ $json.company || 'unknown' }}` (a template).
  *
  * It answers only where the answer is certainly n8n's (read steps as in json-path-expressions.ts;
- * a method only on a string; a template only with scalar values, which n8n writes as `String()`
- * does and null or missing as nothing; text without characters n8n's template syntax gives a
- * meaning). Anything else is NOT_PLAIN and n8n-workflow evaluates it; `simple-expressions.test.ts`
+ * a string method only on a string, `includes` only on a string or an array, `JSON.stringify` only
+ * of JSON data; a template only with scalar values, which n8n writes as `String()` does and null or
+ * missing as nothing; text without characters n8n's template syntax gives a meaning). Anything else is NOT_PLAIN and n8n-workflow evaluates it; `simple-expressions.test.ts`
  * checks every answer against n8n-workflow on generated items and expressions.
  */
 import { isPlainObject, MISSING, NOT_PLAIN, parseSteps, readJsonPath, STEPS } from './json-path-expressions.js';
