@@ -1,7 +1,8 @@
 /**
  * Rows to records and back, for both stores: their tables have the same columns (JSON as text,
  * scheduler times as integer milliseconds), and each driver gives integers and booleans back as
- * numbers or booleans, which these mappers accept alike.
+ * numbers or booleans, which these mappers accept alike. The few statements both stores run as
+ * written (`?` placeholders; PostgreSQL numbers them) live here too.
  */
 import { fromJsonColumn, toJsonColumn } from './json-columns.js';
 import type { AttemptRecord, DeliveryRecord, Subscription } from './records.js';
