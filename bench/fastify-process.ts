@@ -1,18 +1,72 @@
 /**
- * The ingress baseline: a bare fastify route that parses the same JSON body and answers 200,
- * nothing else (no auth, no validation, no storage). Its own process, like the engine's.
+ * The ingress baselines, each in its own process like the engine:
+ * - bare (default): a fastify route that parses the same JSON body and answers, nothing else (no
+ *   auth, no validation, no storage);
+ * - `durable` (argv[2]): the same route plus only the durability promise, through the engine's own
+ *   store and group committer: each request's finished execution row (the engine's row for a
+ *   trigger → NoOp run) durable before the 202. No auth, no validation, no run. What any ingress
+ *   that keeps the promise can reach on this machine: the ceiling for the engine's figure.
  */
-import Fastify from 'fastify';
+import Fastify, { type RouteHandlerMethod } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGroupCommitter } from '../engine/store/group-commit.js';
+import { createSecretBox } from '../engine/store/secret-box.js';
+import { createSqliteStore } from '../engine/store/sqlite-store.js';
+import { newExecution } from '../engine/workflow/execution-record.js';
 import { failStart, serveParent } from './child.js';
+
+type Route = RouteHandlerMethod;
+
+const bare: Route = async (request) => ({ success: true, received: typeof request.body === 'object' });
+
+/** The durable route, and what closes its store. */
+function durableRoute(): { route: Route; close(): Promise<void> } {
+  const folder = mkdtempSync(join(tmpdir(), 'hookline-floor-'));
+  const store = createSqliteStore({
+    path: join(folder, 'floor.db'),
+    secretBox: createSecretBox(randomBytes(32).toString('base64')),
+    owner: 'floor',
+  });
+  // The engine's default: the group closes at the end of the tick (config.ts, commitWindowMs).
+  const committer = createGroupCommitter({ store, windowMs: 0 });
+  const route: Route = async (request, reply) => {
+    const item = [{ body: request.body, headers: request.headers, query: request.query, params: request.params }];
+    const key = request.headers['idempotency-key'];
+    const record = newExecution('bench', 'Hook', 'workflow', item, {
+      status: 'succeeded',
+      output: item,
+      idempotencyKey: typeof key === 'string' ? key : null,
+    });
+    record.startedAt = record.finishedAt = new Date().toISOString();
+    const result = await committer.submit({
+      acknowledged: true,
+      executions: [{ record, idempotencyWindowSec: 86_400 }],
+    });
+    void reply.code(202);
+    return { success: true, execution_id: result.executionIds.get(record.id)?.id };
+  };
+  return {
+    route,
+    async close() {
+      await committer.flush();
+      await store.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
 
 async function main(): Promise<void> {
   const app = Fastify({ logger: false });
-  app.post('/webhooks/workflows/:id', async (request) => ({
-    success: true,
-    received: typeof request.body === 'object',
-  }));
+  const durable = process.argv[2] === 'durable' ? durableRoute() : null;
+  app.post('/webhooks/workflows/:id', durable?.route ?? bare);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  serveParent({}, { url }, () => app.close());
+  serveParent({}, { url }, async () => {
+    await app.close();
+    await durable?.close();
+  });
 }
 
 main().catch(failStart);

@@ -4,7 +4,8 @@
  * execution durable before the 202), each in its own process, taking turns; and against the
  * bundled contact-form example on the same engine (a Set node's expressions and a sender event).
  * Plus the durability check the group commit must not break: `kill -9` under load loses no
- * request that was answered.
+ * request that was answered. And the ceiling: the bare route plus only that promise (the engine's
+ * store and group committer writing each request's execution row), in turns with the others.
  */
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
@@ -82,6 +83,7 @@ export async function measureServer(
 export async function benchIngress(options: BenchOptions): Promise<IngressResult> {
   const hookline = await startEngineProcess();
   const fastify = await startChild('fastify-process');
+  const ceiling = await startChild('fastify-process', ['durable']);
   let results: Round[][];
   let durable: { acknowledged: number; found: number };
   try {
@@ -94,6 +96,7 @@ export async function benchIngress(options: BenchOptions): Promise<IngressResult
         [hookline.child, BENCH_TRIGGER],
         [fastify, BENCH_TRIGGER],
         [hookline.child, CONTACT_FORM],
+        [ceiling, BENCH_TRIGGER],
       ] as const) {
         await loadTrigger(String(server.info.url), prime, target);
         if (server === hookline.child) await settle();
@@ -103,18 +106,25 @@ export async function benchIngress(options: BenchOptions): Promise<IngressResult
       () => measureServer(hookline.child, options, settle),
       () => measureServer(fastify, options),
       () => measureServer(hookline.child, options, settle, CONTACT_FORM),
+      () => measureServer(ceiling, options),
     ]);
-    await fastify.close();
+    await Promise.all([fastify.close(), ceiling.close()]);
     // The engine of the rounds, idle after them: a fresh one would only add a start-up (the check looks
     // up the answered ids, whatever else the file holds).
     durable = await killDuringLoad(hookline, options);
   } finally {
-    await Promise.all([hookline.stop(), fastify.close()]);
+    await Promise.all([hookline.stop(), fastify.close(), ceiling.close()]);
   }
-  const [noOp, bare, contactForm] = results;
+  const [noOp, bare, contactForm, floor] = results;
   const perSec = (rounds: Round[]) => rounds.map((r) => r.load.okPerSec.toFixed(0)).join(', ');
-  options.log(`ingress: hookline ${perSec(noOp)}/s; fastify ${perSec(bare)}/s; contact-form ${perSec(contactForm)}/s`);
-  const rows = [...ingressRows(options, noOp, bare, durable), contactFormRow(options, contactForm, bare)];
+  options.log(
+    `ingress: hookline ${perSec(noOp)}/s; fastify ${perSec(bare)}/s; contact-form ${perSec(contactForm)}/s; fastify + durable row ${perSec(floor)}/s`,
+  );
+  const rows = [
+    ...ingressRows(options, noOp, bare, durable),
+    contactFormRow(options, contactForm, bare),
+    ceilingRow(floor, bare, noOp),
+  ];
   return { hooklinePerSec: rows[0].hookline, rows };
 }
 
@@ -134,6 +144,27 @@ function contactFormRow(options: BenchOptions, contactForm: Round[], fastify: Ro
     pass: perSec[0] >= 0.25 * perSec[1],
     note: `The bundled examples/contact-form.json (bearer trigger → Set with three expressions → sender event), same load and rounds as the trigger → NoOp row. Engine CPU per request ${cpuUs.toFixed(0)} µs (run included), p99 ${p99.toFixed(1)} ms${failed > 0 ? `; ${failed} non-2xx/errors` : ''}.`,
     details: { cpuUsPerRequest: cpuUs, p99Ms: p99 },
+  };
+}
+
+/**
+ * The ceiling of any ingress that keeps the durability promise on this machine: bare fastify plus
+ * only the engine's durable write of each request's execution row (fastify-process.ts, `durable`).
+ */
+function ceilingRow(floor: Round[], fastify: Round[], hookline: Round[]): Row {
+  const perSec = [floor, fastify, hookline].map((rounds) => median(rounds.map((r) => r.load.okPerSec)));
+  const cpuUs = median(floor.map((r) => r.cpuUsPerOk));
+  const p99 = median(floor.map((r) => r.load.p99Ms));
+  return {
+    figure: 'ingress ceiling: bare fastify + the durable execution row',
+    hookline: perSec[0],
+    baseline: perSec[1],
+    unit: 'req/s',
+    ratio: ratio(perSec[0], perSec[1]),
+    target: '',
+    pass: null,
+    note: `The bare route plus only the durability promise: the engine's SQLite store and group committer write each request's finished execution row (the trigger → NoOp row: trigger item as input and output, idempotency key) durable before the 202; no auth, validation or run. Same load and rounds. Server CPU per request ${cpuUs.toFixed(0)} µs, p99 ${p99.toFixed(1)} ms. The engine's trigger → NoOp figure is ${ratio(perSec[2], perSec[0]).toFixed(2)}× this ceiling.`,
+    details: { cpuUsPerRequest: cpuUs, p99Ms: p99, hooklineOfCeiling: ratio(perSec[2], perSec[0]) },
   };
 }
 
