@@ -12,27 +12,25 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULTS } from '../engine/config.js';
 import { createGroupCommitter } from '../engine/store/group-commit.js';
 import { createSecretBox } from '../engine/store/secret-box.js';
 import { createSqliteStore } from '../engine/store/sqlite-store.js';
 import { newExecution } from '../engine/workflow/execution-record.js';
 import { failStart, serveParent } from './child.js';
 
-type Route = RouteHandlerMethod;
-
-const bare: Route = async (request) => ({ success: true, received: typeof request.body === 'object' });
+const bare: RouteHandlerMethod = async (request) => ({ success: true, received: typeof request.body === 'object' });
 
 /** The durable route, and what closes its store. */
-function durableRoute(): { route: Route; close(): Promise<void> } {
-  const folder = mkdtempSync(join(tmpdir(), 'hookline-floor-'));
+function durableRouteHandlerMethod(): { route: RouteHandlerMethod; close(): Promise<void> } {
+  const folder = mkdtempSync(join(tmpdir(), 'hookline-ceiling-'));
   const store = createSqliteStore({
-    path: join(folder, 'floor.db'),
+    path: join(folder, 'ceiling.db'),
     secretBox: createSecretBox(randomBytes(32).toString('base64')),
-    owner: 'floor',
+    owner: 'ceiling',
   });
-  // The engine's default: the group closes at the end of the tick (config.ts, commitWindowMs).
-  const committer = createGroupCommitter({ store, windowMs: 0 });
-  const route: Route = async (request, reply) => {
+  const committer = createGroupCommitter({ store, windowMs: DEFAULTS.commitWindowMs });
+  const route: RouteHandlerMethod = async (request, reply) => {
     const item = [{ body: request.body, headers: request.headers, query: request.query, params: request.params }];
     const key = request.headers['idempotency-key'];
     const record = newExecution('bench', 'Hook', 'workflow', item, {
@@ -43,7 +41,7 @@ function durableRoute(): { route: Route; close(): Promise<void> } {
     record.startedAt = record.finishedAt = new Date().toISOString();
     const result = await committer.submit({
       acknowledged: true,
-      executions: [{ record, idempotencyWindowSec: 86_400 }],
+      executions: [{ record, idempotencyWindowSec: DEFAULTS.idempotencyWindowSec }],
     });
     void reply.code(202);
     return { success: true, execution_id: result.executionIds.get(record.id)?.id };
@@ -60,7 +58,7 @@ function durableRoute(): { route: Route; close(): Promise<void> } {
 
 async function main(): Promise<void> {
   const app = Fastify({ logger: false });
-  const durable = process.argv[2] === 'durable' ? durableRoute() : null;
+  const durable = process.argv[2] === 'durable' ? durableRouteHandlerMethod() : null;
   app.post('/webhooks/workflows/:id', durable?.route ?? bare);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   serveParent({}, { url }, async () => {

@@ -115,15 +115,15 @@ export async function benchIngress(options: BenchOptions): Promise<IngressResult
   } finally {
     await Promise.all([hookline.stop(), fastify.close(), ceiling.close()]);
   }
-  const [noOp, bare, contactForm, floor] = results;
+  const [noOp, bare, contactForm, bareDurable] = results;
   const perSec = (rounds: Round[]) => rounds.map((r) => r.load.okPerSec.toFixed(0)).join(', ');
   options.log(
-    `ingress: hookline ${perSec(noOp)}/s; fastify ${perSec(bare)}/s; contact-form ${perSec(contactForm)}/s; fastify + durable row ${perSec(floor)}/s`,
+    `ingress: hookline ${perSec(noOp)}/s; fastify ${perSec(bare)}/s; contact-form ${perSec(contactForm)}/s; fastify + durable row ${perSec(bareDurable)}/s`,
   );
   const rows = [
     ...ingressRows(options, noOp, bare, durable),
     contactFormRow(options, contactForm, bare),
-    ceilingRow(floor, bare, noOp),
+    ceilingRow(bareDurable, bare, noOp),
   ];
   return { hooklinePerSec: rows[0].hookline, rows };
 }
@@ -151,10 +151,10 @@ function contactFormRow(options: BenchOptions, contactForm: Round[], fastify: Ro
  * The ceiling of any ingress that keeps the durability promise on this machine: bare fastify plus
  * only the engine's durable write of each request's execution row (fastify-process.ts, `durable`).
  */
-function ceilingRow(floor: Round[], fastify: Round[], hookline: Round[]): Row {
-  const perSec = [floor, fastify, hookline].map((rounds) => median(rounds.map((r) => r.load.okPerSec)));
-  const cpuUs = median(floor.map((r) => r.cpuUsPerOk));
-  const p99 = median(floor.map((r) => r.load.p99Ms));
+function ceilingRow(ceiling: Round[], fastify: Round[], hookline: Round[]): Row {
+  const perSec = [ceiling, fastify, hookline].map((rounds) => median(rounds.map((r) => r.load.okPerSec)));
+  const cpuUs = median(ceiling.map((r) => r.cpuUsPerOk));
+  const p99 = median(ceiling.map((r) => r.load.p99Ms));
   return {
     figure: 'ingress ceiling: bare fastify + the durable execution row',
     hookline: perSec[0],
