@@ -90,7 +90,8 @@ export const TUNING = {
     /**
      * The `-wal` file is cut back to this size when the WAL starts over (SQLite's
      * `journal_size_limit`): a burst's WAL does not keep its disk space for good. SQLite reuses
-     * the file from its beginning, so this bounds what is left, not what a burst may use.
+     * the file from its beginning, so this bounds what is left, not what a burst may use. A WAL the
+     * passive checkpoints leave past this size gets a RESTART checkpoint (wal-checkpoint-worker.ts).
      */
     walSizeLimitBytes: 64 * 1024 * 1024,
   },

@@ -82,9 +82,9 @@ function checkpointOnce({ checkpoint, dataVersion }: Connection, statement = che
  * only at a commit that begins while every frame has been copied; passive rounds chasing commits
  * that come every millisecond never leave such a moment (measured: 50 KB commits 1 ms apart, 0
  * restarts in 3 s and a 256 MB WAL; 2 ms apart, 19 restarts). RESTART holds new writers back while
- * it copies the little the passive rounds left, then waits for readers to leave the WAL, so the
- * next commit starts it over: the store's commits wait that long, a few milliseconds, once per
- * `walSizeLimitBytes` written.
+ * it copies the little the passive rounds left, and succeeds only with no reader left in the WAL,
+ * so the next commit starts it over: the store's commits wait that long, a few milliseconds, once
+ * per `walSizeLimitBytes` written.
  */
 function checkpointUntilCopied(connection: Connection): void {
   let latest: Checkpoint | null = null;

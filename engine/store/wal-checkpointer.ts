@@ -9,7 +9,8 @@
  * with its own connection runs a passive checkpoint every `everyMs`, and again at once while
  * commits keep adding frames, until one has copied the whole WAL so that the next commit starts it
  * over (wal-checkpoint-worker.ts). A passive checkpoint takes no writer lock, so commits go on
- * while it copies. Should the thread fail, `onFailure` is told and the store's connection
+ * while it copies; past `walSizeLimitBytes` one RESTART checkpoint, which holds commits back for
+ * the little left to copy, makes sure the WAL does start over. Should the thread fail, `onFailure` is told and the store's connection
  * checkpoints as before.
  */
 import { Worker } from 'node:worker_threads';
