@@ -4,9 +4,19 @@
  * signs and POSTs → attempt recorded) and the baseline sender, against the same receiver process.
  * Hookline's side may run on PostgreSQL, in several processes sharing the one database.
  */
-import type { HooklineConfig } from '../engine/config.js';
+import { DEFAULTS, type HooklineConfig } from '../engine/config.js';
+import { createId } from '../engine/events/ids.js';
+import {
+  boundedResponseHeaders,
+  isSuccessStatus,
+  maskedRequestHeaders,
+  signedHeadersOf,
+} from '../engine/message/index.js';
 import { generateSecret } from '../engine/signing/index.js';
+import { createGroupCommitter } from '../engine/store/group-commit.js';
+import { TUNING } from '../engine/tuning.js';
 import { cpuMicros, type ChildHandle } from './child.js';
+import { openScratchStore } from './scratch-store.js';
 import { createBaselineSender, envelopeMessage, type OutgoingMessage } from './sender.js';
 import { alternate, pace, wallClockMs } from './stats.js';
 import { startEngineProcess, type EngineProcess } from './workspace.js';
@@ -169,23 +179,133 @@ function* messagesFor(spec: RunSpec, events: number): Generator<OutgoingMessage>
   }
 }
 
+/**
+ * Times `work`, which sends `total` deliveries from this process, until the receiver has them all:
+ * this process's CPU (its store threads included) and the receiver's, per delivery.
+ */
+async function measureInProcess(spec: RunSpec, total: number, work: () => Promise<unknown>): Promise<RunResult> {
+  await spec.receiver.call('reset');
+  const [started, cpu, receiverCpu] = [performance.now(), cpuMicros(), await receiverCpuUs(spec)];
+  await work();
+  await spec.receiver.call('waitFor', { count: total, timeoutMs: timeoutFor(total) });
+  return {
+    perSec: total / ((performance.now() - started) / 1000),
+    cpuUsPerDelivery: (cpuMicros() - cpu) / total,
+    receiverCpuUsPerDelivery: ((await receiverCpuUs(spec)) - receiverCpu) / total,
+  };
+}
+
 /** The baseline sender's deliveries per second for the same payloads, after the same warm-up. */
 export async function baselineDelivery(spec: RunSpec): Promise<Side<RunResult>> {
   const sender = createBaselineSender(spec.concurrency);
   await sender.sendAll(messagesFor(spec, warmupEvents(spec)), spec.concurrency);
-  const run = async (): Promise<RunResult> => {
-    await spec.receiver.call('reset');
-    const total = spec.events * spec.subscriptions;
-    const [started, cpu, receiverCpu] = [performance.now(), cpuMicros(), await receiverCpuUs(spec)];
-    await sender.sendAll(messagesFor(spec, spec.events), spec.concurrency);
-    await spec.receiver.call('waitFor', { count: total, timeoutMs: timeoutFor(total) });
-    return {
-      perSec: total / ((performance.now() - started) / 1000),
-      cpuUsPerDelivery: (cpuMicros() - cpu) / total,
-      receiverCpuUsPerDelivery: ((await receiverCpuUs(spec)) - receiverCpu) / total,
-    };
-  };
+  const run = () =>
+    measureInProcess(spec, spec.events * spec.subscriptions, () =>
+      sender.sendAll(messagesFor(spec, spec.events), spec.concurrency),
+    );
   return { run, close: () => sender.close() };
+}
+
+/**
+ * The delivery ceiling: the baseline sender plus only the durable record the engine keeps of a
+ * delivery, written through the engine's own store (scratch-store.ts) in the engine's pages
+ * (`TUNING.outbox.parallelChunk` messages): a page's events and their delivery rows in one
+ * acknowledged group commit, leased by one claim, sent, then settled with their attempts (headers
+ * kept as the engine keeps them) in one transaction. Pages go `concurrency ÷ page` at a time, so as
+ * many requests are in flight as the baseline's. One webhook; no matcher, pool, pacing, health or
+ * retries, and one thread: what a hand-written sender that keeps the engine's delivery log reaches here.
+ */
+export async function durableSenderDelivery(spec: RunSpec): Promise<Side<RunResult>> {
+  const sender = createBaselineSender(spec.concurrency);
+  const scratch = await openScratchStore('delivery-ceiling');
+  const { store } = scratch;
+  const committer = createGroupCommitter({ store, windowMs: DEFAULTS.commitWindowMs });
+  const page = TUNING.outbox.parallelChunk;
+  const leaseMs = 60_000;
+
+  /** Claims up to a page of the webhook's due rows, sends them, and settles what came back. */
+  async function claimSendSettle(message: OutgoingMessage): Promise<number> {
+    const claim = { subscriptionId: message.subscriptionId, ordered: false, limit: page };
+    const [{ claimed }] = await store.outbox.claimMany([claim], Date.now(), store.owner, leaseMs);
+    const sent = await Promise.all(
+      claimed.map(async (delivery) => {
+        const startedAtMs = Date.now();
+        const answer = await sender.sendOne({ ...message, msgId: delivery.eventId, body: delivery.payload });
+        return { delivery, startedAtMs, answer, responseTimeMs: Date.now() - startedAtMs };
+      }),
+    );
+    const now = Date.now();
+    await store.outbox.settle(
+      sent.map(({ delivery, answer }) => ({
+        deliveryId: delivery.id,
+        status: isSuccessStatus(answer.statusCode) ? 'succeeded' : 'failed',
+        attemptCount: 1,
+        nextAttemptAtMs: now,
+        lastStatusCode: answer.statusCode,
+        lastError: null,
+        completedAtMs: now,
+        leaseOwner: store.owner,
+      })),
+      sent.map(({ delivery, startedAtMs, answer, responseTimeMs }) => ({
+        id: createId('att'),
+        deliveryId: delivery.id,
+        attemptNo: 1,
+        startedAtMs,
+        statusCode: answer.statusCode,
+        responseTimeMs,
+        responseExcerpt: null,
+        errorCode: null,
+        error: null,
+        requestHeaders: maskedRequestHeaders(
+          answer.headers,
+          [],
+          signedHeadersOf(answer.headers, { ...answer.headers, ...answer.signature }),
+        ),
+        responseHeaders: boundedResponseHeaders(answer.responseHeaders),
+      })),
+      [],
+    );
+    return claimed.length;
+  }
+
+  async function sendDurably(events: number): Promise<void> {
+    if (spec.subscriptions !== 1) throw new Error('the delivery ceiling sends to one webhook');
+    const messages = [...messagesFor(spec, events)];
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < messages.length) {
+        const taken = messages.slice(next, (next += page));
+        const now = Date.now();
+        await committer.submit({
+          acknowledged: true,
+          events: taken.map((m) => m.event),
+          deliveries: taken.map((m) => ({
+            id: createId('del'),
+            subscriptionId: m.subscriptionId,
+            eventId: m.event.id,
+            eventType: m.event.type,
+            payload: m.body,
+            nextAttemptAtMs: now,
+            expiresAtMs: now + DEFAULTS.retentionSec * 1000,
+          })),
+        });
+        await claimSendSettle(taken[0]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.ceil(spec.concurrency / page)) }, lane));
+    // A lane's claim may have taken another lane's rows and left some of its own: send what is left.
+    for (let sent = 1; sent > 0;) sent = await claimSendSettle(messages[0]);
+  }
+
+  await sendDurably(warmupEvents(spec));
+  return {
+    run: () => measureInProcess(spec, spec.events * spec.subscriptions, () => sendDurably(spec.events)),
+    close: async () => {
+      await sender.close();
+      await committer.flush();
+      await scratch.close();
+    },
+  };
 }
 
 async function latencyP99(

@@ -9,11 +9,13 @@ import {
   baselineDelivery,
   baselineLatency,
   compareSides,
+  durableSenderDelivery,
   hooklineDelivery,
   hooklineLatency,
   type RunResult,
   type RunSpec,
 } from './delivery-runs.js';
+import { TUNING } from '../engine/tuning.js';
 import type { BenchOptions } from './options.js';
 import { median, ratio } from './stats.js';
 import type { Row } from './table.js';
@@ -80,6 +82,36 @@ function budgetNote(targetPerSec: number): string {
   return `At the target rate the ${cores} cores leave ${((cores * 1e6) / targetPerSec).toFixed(0)} µs per delivery for the sending process and the receiver together.`;
 }
 
+/**
+ * The ceiling of any delivery that keeps the engine's delivery log on this machine: the baseline
+ * sender plus only the store's writes (delivery-runs.ts, `durableSenderDelivery`), one
+ * subscription, in turns with the baseline sender.
+ */
+async function ceilingRow(spec: RunSpec, rounds: number, single: Row, log: (m: string) => void): Promise<Row> {
+  const { a, b } = await compareSides(
+    rounds,
+    () => durableSenderDelivery(spec),
+    () => baselineDelivery(spec),
+  );
+  const [ceiling, baseline] = [median(a.map((r) => r.perSec)), median(b.map((r) => r.perSec))];
+  log(
+    `delivery ceiling: ${a.map((x) => x.perSec.toFixed(0)).join(', ')} /s; baseline ${b.map((x) => x.perSec.toFixed(0)).join(', ')} /s`,
+  );
+  const cpu = (runs: RunResult[], get = (r: RunResult) => r.cpuUsPerDelivery) => median(runs.map(get));
+  const ofCeiling = ratio(single.hookline, ceiling);
+  return {
+    figure: 'delivery ceiling: the baseline sender + the durable delivery log',
+    hookline: ceiling,
+    baseline,
+    unit: 'deliveries/s',
+    ratio: ratio(ceiling, baseline),
+    target: '',
+    pass: null,
+    note: `The baseline sender plus only what the engine keeps of a delivery, through its own SQLite store, in its pages of ${TUNING.outbox.parallelChunk}: the events and delivery rows in one acknowledged group commit, a claim, the sends, then the settlement with the attempts (headers masked and bounded as the engine keeps them) in one transaction; one thread, no matcher, pool, pacing or health. Same payloads, in flight and warm-up; own rounds. CPU per delivery (this process, the store's threads included): ${cpu(a).toFixed(0)} µs, baseline ${cpu(b).toFixed(0)} µs; the receiver's: ${cpu(a, (r) => r.receiverCpuUsPerDelivery).toFixed(0)} and ${cpu(b, (r) => r.receiverCpuUsPerDelivery).toFixed(0)} µs. ${budgetNote(SINGLE_TARGET * baseline)} The engine's one-subscription figure is ${ofCeiling.toFixed(2)}× this ceiling.`,
+    details: { cpuUsPerDelivery: cpu(a), hooklineOfCeiling: ofCeiling },
+  };
+}
+
 export async function benchDelivery(options: BenchOptions): Promise<DeliveryResult> {
   const receiver: ChildHandle = await startChild('receiver-process');
   const { rounds, events, fanoutEvents, fanoutSubscriptions, latencyRatePerSec, latencySec } = options.delivery;
@@ -93,6 +125,7 @@ export async function benchDelivery(options: BenchOptions): Promise<DeliveryResu
       options.log,
     );
     single.note = `Unordered subscription, standard-webhooks HMAC; from the first publish until every delivery is received and its attempt recorded. Baseline: sign + undici POST, ${concurrency} in flight, no store. ${single.note}`;
+    const ceiling = await ceilingRow({ receiver, events, subscriptions: 1, concurrency }, rounds, single, options.log);
     const fanout = await rateRow(
       `delivery: ${fanoutEvents.toLocaleString('en-US')} events × ${fanoutSubscriptions} subscriptions`,
       { receiver, events: fanoutEvents, subscriptions: fanoutSubscriptions, concurrency },
@@ -119,7 +152,7 @@ export async function benchDelivery(options: BenchOptions): Promise<DeliveryResu
       pass: median(a) <= 50,
       note: `Publish call → receiver, ${latencySec} s at a steady offered rate, median of ${rounds} rounds' p99.`,
     };
-    return { rows: [single, fanout, latency], singlePerSec: single.hookline };
+    return { rows: [single, ceiling, fanout, latency], singlePerSec: single.hookline };
   } finally {
     await receiver.close();
   }

@@ -8,28 +8,18 @@
  *   that keeps the promise can reach on this machine: the ceiling for the engine's figure.
  */
 import Fastify, { type RouteHandlerMethod } from 'fastify';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DEFAULTS } from '../engine/config.js';
 import { createGroupCommitter } from '../engine/store/group-commit.js';
-import { createSecretBox } from '../engine/store/secret-box.js';
-import { createSqliteStore } from '../engine/store/sqlite-store.js';
 import { newExecution } from '../engine/workflow/execution-record.js';
 import { failStart, serveParent } from './child.js';
+import { openScratchStore } from './scratch-store.js';
 
 const bare: RouteHandlerMethod = async (request) => ({ success: true, received: typeof request.body === 'object' });
 
 /** The durable route, and what closes its store. */
-function durableRouteHandlerMethod(): { route: RouteHandlerMethod; close(): Promise<void> } {
-  const folder = mkdtempSync(join(tmpdir(), 'hookline-ceiling-'));
-  const store = createSqliteStore({
-    path: join(folder, 'ceiling.db'),
-    secretBox: createSecretBox(randomBytes(32).toString('base64')),
-    owner: 'ceiling',
-  });
-  const committer = createGroupCommitter({ store, windowMs: DEFAULTS.commitWindowMs });
+async function durableRoute(): Promise<{ route: RouteHandlerMethod; close(): Promise<void> }> {
+  const scratch = await openScratchStore('ceiling');
+  const committer = createGroupCommitter({ store: scratch.store, windowMs: DEFAULTS.commitWindowMs });
   const route: RouteHandlerMethod = async (request, reply) => {
     const item = [{ body: request.body, headers: request.headers, query: request.query, params: request.params }];
     const key = request.headers['idempotency-key'];
@@ -50,15 +40,14 @@ function durableRouteHandlerMethod(): { route: RouteHandlerMethod; close(): Prom
     route,
     async close() {
       await committer.flush();
-      await store.close();
-      rmSync(folder, { recursive: true, force: true });
+      await scratch.close();
     },
   };
 }
 
 async function main(): Promise<void> {
   const app = Fastify({ logger: false });
-  const durable = process.argv[2] === 'durable' ? durableRouteHandlerMethod() : null;
+  const durable = process.argv[2] === 'durable' ? await durableRoute() : null;
   app.post('/webhooks/workflows/:id', durable?.route ?? bare);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   serveParent({}, { url }, async () => {

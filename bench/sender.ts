@@ -5,7 +5,7 @@
  * the cost Hookline is allowed to add on top of it is the point of the ratio.
  */
 import { Agent, request } from 'undici';
-import { createEvent, formatPayload } from '../engine/events/envelope.js';
+import { createEvent, formatPayload, type EventEnvelope } from '../engine/events/envelope.js';
 import { isSuccessStatus } from '../engine/message/index.js';
 import { signPayload } from '../engine/signing/index.js';
 
@@ -14,12 +14,24 @@ export interface OutgoingMessage {
   body: string;
   msgId: string;
   secret: string;
+  /** The event the body carries, and the webhook it goes to (the delivery ceiling stores both). */
+  event: EventEnvelope;
+  subscriptionId: string;
+}
+
+/** What one POST sent and got back (the delivery ceiling records it as the engine's attempt). */
+export interface Sent {
+  statusCode: number;
+  /** The request headers before signing, and those signing added. */
+  headers: Record<string, string>;
+  signature: Record<string, string>;
+  responseHeaders: Record<string, string | string[] | undefined>;
 }
 
 export interface BaselineSender {
   /** Sends every message, `concurrency` at a time; resolves with how many got a 2xx. */
   sendAll(messages: Iterable<OutgoingMessage>, concurrency: number): Promise<number>;
-  sendOne(message: OutgoingMessage): Promise<boolean>;
+  sendOne(message: OutgoingMessage): Promise<Sent>;
   close(): Promise<void>;
 }
 
@@ -37,12 +49,16 @@ export function envelopeMessage(
     secret,
     msgId: event.id,
     body: JSON.stringify(formatPayload(event, 'envelope', { webhookId: subscriptionId })),
+    event,
+    subscriptionId,
   };
 }
 
+const JSON_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'application/json' };
+
 export function createBaselineSender(connections: number): BaselineSender {
   const agent = new Agent({ connections, pipelining: 1, keepAliveTimeout: 4_000 });
-  async function sendOne(message: OutgoingMessage): Promise<boolean> {
+  async function sendOne(message: OutgoingMessage): Promise<Sent> {
     const signature = signPayload({
       scheme: 'standard-webhooks',
       secrets: [message.secret],
@@ -54,10 +70,10 @@ export function createBaselineSender(connections: number): BaselineSender {
       method: 'POST',
       dispatcher: agent,
       body: message.body,
-      headers: { 'content-type': 'application/json', ...signature },
+      headers: { ...JSON_HEADERS, ...signature },
     });
     await response.body.dump();
-    return isSuccessStatus(response.statusCode);
+    return { statusCode: response.statusCode, headers: JSON_HEADERS, signature, responseHeaders: response.headers };
   }
   return {
     sendOne,
@@ -65,7 +81,8 @@ export function createBaselineSender(connections: number): BaselineSender {
       const iterator = messages[Symbol.iterator]();
       let ok = 0;
       const lane = async (): Promise<void> => {
-        for (let next = iterator.next(); !next.done; next = iterator.next()) if (await sendOne(next.value)) ok++;
+        for (let next = iterator.next(); !next.done; next = iterator.next())
+          if (isSuccessStatus((await sendOne(next.value)).statusCode)) ok++;
       };
       await Promise.all(Array.from({ length: concurrency }, lane));
       return ok;
